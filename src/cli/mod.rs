@@ -1,0 +1,84 @@
+//! The `nessbat` command line.
+
+mod args;
+mod output;
+mod point;
+mod trace;
+
+use clap::{Parser, Subcommand};
+
+/// Bad input from the user: one line, exit status 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// Maps the operational steady state of a NESS-charged two-qubit quantum
+/// battery (Tacchino et al.) over its parameters. Units: ħ = k_B = 1.
+#[derive(Debug, Parser)]
+#[command(name = "nessbat", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compute one parameter point at its operational steady state
+    #[command(allow_negative_numbers = true)]
+    Point(point::PointCmd),
+    /// Write the time series behind Figs. 3 and 4(b, c) as CSV
+    #[command(subcommand)]
+    Trace(trace::TraceCmd),
+}
+
+/// Runs the CLI and returns the process exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    2
+                } else {
+                    0
+                };
+            }
+            // clap's first line names the flag and the problem; the usage
+            // block after it would break the one-line rule.
+            let text = e.render().to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        Command::Point(cmd) => point::run(&cmd),
+        Command::Trace(cmd) => trace::run(&cmd),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if e.downcast_ref::<BadInput>().is_some()
+                || e.downcast_ref::<nessbat::NessError>().is_some()
+            {
+                2
+            } else {
+                1
+            }
+        }
+    }
+}

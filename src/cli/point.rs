@@ -1,0 +1,125 @@
+//! `nessbat point`: one parameter point, as a table or as JSON.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::args::PointArgs;
+use nessbat::cpu::oss::OssOptions;
+use nessbat::cpu::{compute_point, PointFigures};
+use nessbat::model::{Rates, LEVEL_NAMES};
+
+#[derive(Debug, Args)]
+pub struct PointCmd {
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Print one JSON object instead of the table
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(cmd: &PointCmd) -> Result<()> {
+    let params = cmd.point.params()?;
+    let figures = compute_point(
+        &params,
+        cmd.point.model(),
+        cmd.point.protocol(),
+        &OssOptions::default(),
+    )?;
+    if !figures.converged {
+        eprintln!(
+            "warning: the OSS was not reached within {} cycles; figures are from the last cycle",
+            figures.cycles
+        );
+    }
+    let text = if cmd.json {
+        serde_json::to_string_pretty(&figures)? + "\n"
+    } else {
+        table(cmd, &Rates::from_params(&params), &figures)
+    };
+    super::output::write_atomic(None, text.as_bytes())
+}
+
+fn fmt_pops(p: &[f64; 4]) -> String {
+    p.iter()
+        .map(|v| format!("{v:>13.6e}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn table(cmd: &PointCmd, r: &Rates, f: &PointFigures) -> String {
+    let a = &cmd.point;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "nessbat point: {} model, {} protocol",
+        a.model().name(),
+        a.protocol().name()
+    );
+    let _ = writeln!(
+        s,
+        "  omega0 = {}  lambda = {}  tau = {}",
+        a.omega0, a.lambda, a.tau
+    );
+    let _ = writeln!(
+        s,
+        "  rates: Γ_A+ = {:.6e}  Γ_A− = {:.6e}  Γ_S+ = {:.6e}  Γ_S− = {:.6e}",
+        r.a_up, r.a_down, r.s_up, r.s_down
+    );
+    let how = if f.cycles == 0 {
+        "solved directly".to_string()
+    } else {
+        format!("after {} cycles", f.cycles)
+    };
+    let eff = |v: f64| {
+        if v.is_finite() {
+            format!("{v:.6e}")
+        } else {
+            "n/a (no heat in from the hot bath)".into()
+        }
+    };
+    let _ = writeln!(s, "\nOperational steady state ({how})");
+    let _ = writeln!(s, "  ergotropy per cycle  {:>13.6e}", f.ergotropy);
+    let _ = writeln!(s, "  power                {:>13.6e}", f.power);
+    let _ = writeln!(s, "  efficiency           {:>13}", eff(f.efficiency));
+    let _ = writeln!(s, "  heat from A          {:>13.6e}", f.heat_a);
+    let _ = writeln!(s, "  heat from S          {:>13.6e}", f.heat_s);
+    let _ = writeln!(s, "  heat from hot bath   {:>13.6e}", f.heat_hot);
+    let names = LEVEL_NAMES
+        .iter()
+        .map(|n| format!("{n:>13}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let _ = writeln!(s, "  populations          {names}");
+    let _ = writeln!(
+        s,
+        "    passive (start)    {}",
+        fmt_pops(&f.populations_passive)
+    );
+    let _ = writeln!(
+        s,
+        "    charged (end)      {}",
+        fmt_pops(&f.populations_charged)
+    );
+    let _ = writeln!(s, "\nNESS");
+    let _ = writeln!(
+        s,
+        "  populations          {}",
+        fmt_pops(&f.ness.populations)
+    );
+    let _ = writeln!(s, "  ergotropy            {:>13.6e}", f.ness.ergotropy);
+    let _ = writeln!(s, "  heat flux from A     {:>13.6e}", f.ness.heat_flux_a);
+    let _ = writeln!(s, "\nShort-cycle limit (Eqs. 14-16)");
+    let _ = writeln!(
+        s,
+        "  power                {:>13.6e}",
+        f.short_cycle_limit.power
+    );
+    let _ = writeln!(
+        s,
+        "  efficiency           {:>13}",
+        eff(f.short_cycle_limit.efficiency)
+    );
+    s
+}

@@ -1,0 +1,111 @@
+//! `nessbat trace`: CSV time series behind Figs. 3 and 4(b, c).
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+
+use super::args::PointArgs;
+use super::BadInput;
+use nessbat::cpu::trace::{ergotropy_per_cycle, population_trace};
+
+#[derive(Debug, Subcommand)]
+pub enum TraceCmd {
+    /// Level populations and ergotropy against time (Figs. 3, 4c)
+    #[command(allow_negative_numbers = true)]
+    Populations(PopulationsCmd),
+    /// Work extracted in each cycle from ρ_NESS to the OSS (Fig. 4b)
+    #[command(allow_negative_numbers = true)]
+    Ergotropy(ErgotropyCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct PopulationsCmd {
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Cycles to follow, starting from ρ_NESS
+    #[arg(long, default_value = "1")]
+    pub cycles: u64,
+    /// Samples per charging stroke
+    #[arg(long, default_value = "200")]
+    pub samples: usize,
+    /// Idle time in ρ_NESS before the first extraction
+    #[arg(long, default_value = "0", value_parser = super::args::non_negative)]
+    pub idle: f64,
+    /// Output CSV file [default: stdout]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ErgotropyCmd {
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Stop after this many cycles if the OSS is not reached
+    #[arg(long, default_value = "1000000")]
+    pub max_cycles: u64,
+    /// Output CSV file [default: stdout]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Traces are meant to be plotted; more rows than this is a typo.
+const MAX_ROWS: u64 = 50_000_000;
+
+pub fn run(cmd: &TraceCmd) -> Result<()> {
+    match cmd {
+        TraceCmd::Populations(c) => {
+            if c.cycles == 0 || c.samples == 0 {
+                return Err(BadInput("--cycles and --samples must be integers >= 1".into()).into());
+            }
+            if c.cycles.saturating_mul(c.samples as u64 + 2) > MAX_ROWS {
+                return Err(BadInput(format!(
+                    "--cycles × --samples must stay below {MAX_ROWS} rows"
+                ))
+                .into());
+            }
+            let params = c.point.params()?;
+            let rows = population_trace(
+                &params,
+                c.point.model(),
+                c.point.protocol(),
+                c.cycles,
+                c.samples,
+                c.idle,
+            )?;
+            let mut s = String::from("t,cycle,p_gg,p_S,p_A,p_ee,ergotropy\n");
+            for r in rows {
+                let p = r.populations;
+                let _ = writeln!(
+                    s,
+                    "{},{},{},{},{},{},{}",
+                    r.t, r.cycle, p[0], p[1], p[2], p[3], r.ergotropy
+                );
+            }
+            super::output::write_atomic(c.out.as_deref(), s.as_bytes())
+        }
+        TraceCmd::Ergotropy(c) => {
+            if c.max_cycles == 0 || c.max_cycles > MAX_ROWS {
+                return Err(BadInput(format!(
+                    "--max-cycles must be an integer from 1 to {MAX_ROWS}"
+                ))
+                .into());
+            }
+            let params = c.point.params()?;
+            let (rows, converged) =
+                ergotropy_per_cycle(&params, c.point.model(), c.point.protocol(), c.max_cycles)?;
+            if !converged {
+                eprintln!(
+                    "warning: the OSS was not reached within {} cycles",
+                    c.max_cycles
+                );
+            }
+            let mut s = String::from("cycle,ergotropy\n");
+            for (n, w) in rows {
+                let _ = writeln!(s, "{n},{w}");
+            }
+            super::output::write_atomic(c.out.as_deref(), s.as_bytes())
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! Parameter structs for one engine point, with the paper's defaults.
+
+use crate::error::{NessError, Result};
+
+/// How one bath is specified.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bath {
+    /// Temperature T > 0 and coupling Γ0 ≥ 0; rates from Eq. 9.
+    Thermal { temperature: f64, gamma0: f64 },
+    /// Explicit rates Γ+ (up) and Γ− (down), both ≥ 0. Γ+ > Γ− describes
+    /// pumping (a negative effective temperature).
+    Rates { up: f64, down: f64 },
+}
+
+/// How the two baths are specified.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Baths {
+    /// Bath A (antisymmetric channel) and bath S (symmetric channel).
+    Separate { a: Bath, s: Bath },
+    /// The paper's physical implementation (end of Sec. II): incoherent pump
+    /// p, local decay γ and collective (superradiant) decay Γ, giving
+    /// Γ_S+ = Γ_A+ = p/2, Γ_A− = γ/2, Γ_S− = γ/2 + Γ.
+    Physical {
+        pump: f64,
+        local_decay: f64,
+        collective_decay: f64,
+    },
+}
+
+/// Which state space the charging stroke is integrated in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ModelKind {
+    /// Rate equations for the four populations (gg, S, A, ee).
+    #[default]
+    Populations,
+    /// The full 4×4 density matrix under the Lindblad equation.
+    DensityMatrix,
+}
+
+/// The extraction unitary applied at the end of each charging stroke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    /// The ergotropy-optimal unitary of Eq. 3, recomputed every cycle.
+    #[default]
+    Optimal,
+    /// U_G = exp(−i(σz(1) − σz(2))π/4).
+    GateGlobal,
+    /// U_1 = exp(−iσz(1)π/2), acting on qubit 1 only.
+    GateLocal,
+}
+
+impl ModelKind {
+    /// The name used on the command line and in configs.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Populations => "populations",
+            ModelKind::DensityMatrix => "density-matrix",
+        }
+    }
+}
+
+impl Protocol {
+    /// The name used on the command line and in configs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Optimal => "optimal",
+            Protocol::GateGlobal => "gate-global",
+            Protocol::GateLocal => "gate-local",
+        }
+    }
+}
+
+/// One engine point. Units: ħ = k_B = 1, energies in the same unit as ω0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EngineParams {
+    pub omega0: f64,
+    /// Qubit–qubit coupling λ, 0 ≤ λ < ω0.
+    pub lambda: f64,
+    /// Charging-stroke length τ > 0 (one full cycle).
+    pub tau: f64,
+    pub baths: Baths,
+    /// Qubit detuning δ: H += δ/2 (σz(1) − σz(2)). Density-matrix model only.
+    pub detuning: f64,
+    /// Pure dephasing rate γφ of each qubit's coherence (jump σz(i) at rate
+    /// γφ/2). Density-matrix model only.
+    pub dephasing: f64,
+}
+
+impl Default for EngineParams {
+    /// The paper's parameters (Figs. 3 and 4): λ = 0.01, Γ0 = 1e-3,
+    /// T_A = 2, T_S = 0.1, τ = 150, ω0 = 1.
+    fn default() -> Self {
+        EngineParams {
+            omega0: 1.0,
+            lambda: 0.01,
+            tau: 150.0,
+            baths: Baths::Separate {
+                a: Bath::Thermal {
+                    temperature: 2.0,
+                    gamma0: 1e-3,
+                },
+                s: Bath::Thermal {
+                    temperature: 0.1,
+                    gamma0: 1e-3,
+                },
+            },
+            detuning: 0.0,
+            dephasing: 0.0,
+        }
+    }
+}
+
+fn check(name: &str, accepted: &str, value: f64, ok: bool) -> Result<()> {
+    if value.is_finite() && ok {
+        Ok(())
+    } else {
+        Err(NessError::range(name, accepted, value))
+    }
+}
+
+fn check_bath(bath: &Bath, which: &str) -> Result<()> {
+    match *bath {
+        Bath::Thermal {
+            temperature,
+            gamma0,
+        } => {
+            check(
+                &format!("t_{which}"),
+                "a finite number > 0",
+                temperature,
+                temperature > 0.0,
+            )?;
+            check(
+                &format!("gamma_{which}"),
+                "a finite number >= 0",
+                gamma0,
+                gamma0 >= 0.0,
+            )
+        }
+        Bath::Rates { up, down } => {
+            check(
+                &format!("rate_{which}_up"),
+                "a finite number >= 0",
+                up,
+                up >= 0.0,
+            )?;
+            check(
+                &format!("rate_{which}_down"),
+                "a finite number >= 0",
+                down,
+                down >= 0.0,
+            )
+        }
+    }
+}
+
+impl EngineParams {
+    /// Checks every range; `model` decides whether detuning and dephasing
+    /// are allowed.
+    pub fn validate(&self, model: ModelKind) -> Result<()> {
+        check(
+            "omega0",
+            "a finite number > 0",
+            self.omega0,
+            self.omega0 > 0.0,
+        )?;
+        check(
+            "lambda",
+            "a finite number with 0 <= lambda < omega0",
+            self.lambda,
+            self.lambda >= 0.0 && self.lambda < self.omega0,
+        )?;
+        check("tau", "a finite number > 0", self.tau, self.tau > 0.0)?;
+        match &self.baths {
+            Baths::Separate { a, s } => {
+                check_bath(a, "a")?;
+                check_bath(s, "s")?;
+            }
+            Baths::Physical {
+                pump,
+                local_decay,
+                collective_decay,
+            } => {
+                check("pump", "a finite number >= 0", *pump, *pump >= 0.0)?;
+                check(
+                    "local_decay",
+                    "a finite number >= 0",
+                    *local_decay,
+                    *local_decay >= 0.0,
+                )?;
+                check(
+                    "collective_decay",
+                    "a finite number >= 0",
+                    *collective_decay,
+                    *collective_decay >= 0.0,
+                )?;
+            }
+        }
+        check("detuning", "a finite number", self.detuning, true)?;
+        check(
+            "dephasing",
+            "a finite number >= 0",
+            self.dephasing,
+            self.dephasing >= 0.0,
+        )?;
+        if model == ModelKind::Populations && (self.detuning != 0.0 || self.dephasing != 0.0) {
+            return Err(NessError::Conflict(
+                "detuning and dephasing need the density-matrix model (accepted with --model density-matrix)"
+                    .into(),
+            ));
+        }
+        if self.lambda.hypot(self.detuning) >= self.omega0 {
+            return Err(NessError::Conflict(format!(
+                "sqrt(lambda^2 + detuning^2) must be < omega0 so the level order (gg, S, A, ee) holds, got {}",
+                self.lambda.hypot(self.detuning)
+            )));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,165 @@
+//! The `nessbat` binary: JSON shape, CSV traces, and every bad input of the
+//! physics-core issue rejected with one line, exit status 2 and no stdout.
+
+use std::process::Command;
+
+fn nessbat(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_nessbat"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[track_caller]
+fn rejects(args: &[&str], names: &str) {
+    let out = nessbat(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{args:?}: not one line: {err}"
+    );
+    assert!(err.contains(names), "{args:?}: {err} does not name {names}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn bad_input_is_rejected() {
+    let base = ["point", "--t-s", "0.1"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        base.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    rejects(&with(&["--t-a", "0"]), "--t-a");
+    rejects(&["point", "--t-a", "2", "--t-s", "-1"], "--t-s");
+    rejects(
+        &[
+            "point",
+            "--rate-a-up",
+            "-1",
+            "--rate-a-down",
+            "1",
+            "--t-s",
+            "1",
+        ],
+        "--rate-a-up",
+    );
+    rejects(&["point", "--tau", "0"], "--tau");
+    rejects(&["point", "--tau", "-3"], "--tau");
+    rejects(&["point", "--lambda", "-0.1"], "--lambda");
+    rejects(&["point", "--lambda", "1"], "--lambda");
+    rejects(&["point", "--lambda", "0.5", "--omega0", "0.4"], "--lambda");
+    rejects(
+        &with(&["--t-a", "2", "--rate-a-up", "1", "--rate-a-down", "1"]),
+        "bath a is given twice",
+    );
+    rejects(&["point", "--t-a", "2"], "bath s is not given");
+    rejects(
+        &["point", "--rate-s-up", "1e-3", "--t-a", "1"],
+        "--rate-s-down",
+    );
+    rejects(&["point", "--pump", "1e-3", "--t-a", "1"], "given twice");
+    rejects(
+        &["point", "--gamma", "1e-3", "--gamma-a", "1e-3"],
+        "--gamma",
+    );
+    rejects(&["point", "--tau", "nan"], "--tau");
+    rejects(&["point", "--tau", "inf"], "--tau");
+    rejects(&["point", "--lambda", "abc"], "--lambda");
+    rejects(&["point", "--t-a", "NaN", "--t-s", "1"], "--t-a");
+    rejects(&["point", "--detuning", "0.1"], "--detuning");
+    rejects(&["point", "--dephasing", "0.1"], "--dephasing");
+    rejects(
+        &["point", "--model", "density-matrix", "--detuning", "1.2"],
+        "detuning",
+    );
+    rejects(&["point", "--model", "qubits"], "--model");
+    rejects(&["trace", "populations", "--cycles", "0"], "--cycles");
+}
+
+#[test]
+fn point_json_has_exactly_the_documented_keys() {
+    let out = nessbat(&["point", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    let mut want = vec![
+        "ergotropy",
+        "power",
+        "efficiency",
+        "heat_hot",
+        "heat_a",
+        "heat_s",
+        "populations_passive",
+        "populations_charged",
+        "cycles",
+        "ness",
+        "short_cycle_limit",
+    ];
+    want.sort();
+    assert_eq!(keys, want);
+    let mut ness: Vec<_> = v["ness"].as_object().unwrap().keys().cloned().collect();
+    ness.sort();
+    assert_eq!(ness, ["ergotropy", "heat_flux_a", "populations"]);
+    assert_eq!(v["populations_passive"].as_array().unwrap().len(), 4);
+    assert!(v["short_cycle_limit"]["efficiency"].is_number());
+    // Reversed gradient: no heat enters from the hot bath S, efficiency null.
+    let out = nessbat(&["point", "--json", "--t-a", "0.2", "--t-s", "2"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["efficiency"].is_null() || v["efficiency"].as_f64().unwrap().abs() < 1e-12);
+}
+
+#[test]
+fn traces_are_csv_and_end_at_the_oss() {
+    let out = nessbat(&[
+        "trace",
+        "populations",
+        "--cycles",
+        "2",
+        "--samples",
+        "10",
+        "--idle",
+        "5",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap(), "t,cycle,p_gg,p_S,p_A,p_ee,ergotropy");
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
+        .collect();
+    // 1 idle row + per cycle: before extraction + (samples + 1).
+    assert_eq!(rows.len(), 1 + 2 * 12);
+    for r in &rows {
+        assert!((r[2] + r[3] + r[4] + r[5] - 1.0).abs() < 1e-12, "trace");
+    }
+    // The first extraction swaps A and S at t = idle (Fig. 3).
+    assert_eq!(rows[1][0], 5.0);
+    assert_eq!(rows[2][3], rows[1][4]);
+
+    let erg = nessbat(&["trace", "ergotropy"]);
+    assert!(erg.status.success());
+    let text = String::from_utf8(erg.stdout).unwrap();
+    let last: Vec<f64> = text
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .map(|x| x.parse().unwrap())
+        .collect();
+    let first: Vec<f64> = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .map(|x| x.parse().unwrap())
+        .collect();
+    let point: serde_json::Value =
+        serde_json::from_slice(&nessbat(&["point", "--json"]).stdout).unwrap();
+    // Cycle 1 extracts the NESS ergotropy; iteration ends at the directly
+    // solved OSS.
+    assert!((first[1] / point["ness"]["ergotropy"].as_f64().unwrap() - 1.0).abs() < 1e-12);
+    assert!((last[1] / point["ergotropy"].as_f64().unwrap() - 1.0).abs() < 1e-7);
+}

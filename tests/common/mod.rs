@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use nessbat::model::params::Baths;
+use nessbat::model::{Bath, EngineParams};
+
+/// The paper's parameters (Figs. 3, 4) with another τ.
+pub fn paper(tau: f64) -> EngineParams {
+    EngineParams {
+        tau,
+        ..EngineParams::default()
+    }
+}
+
+/// Thermal baths with their own temperatures and couplings.
+pub fn thermal(t_a: f64, t_s: f64, g_a: f64, g_s: f64, lambda: f64, tau: f64) -> EngineParams {
+    EngineParams {
+        lambda,
+        tau,
+        baths: Baths::Separate {
+            a: Bath::Thermal {
+                temperature: t_a,
+                gamma0: g_a,
+            },
+            s: Bath::Thermal {
+                temperature: t_s,
+                gamma0: g_s,
+            },
+        },
+        ..EngineParams::default()
+    }
+}
+
+/// Explicit rates (Γ_A+, Γ_A−, Γ_S+, Γ_S−).
+pub fn explicit(r: [f64; 4], lambda: f64, tau: f64) -> EngineParams {
+    EngineParams {
+        lambda,
+        tau,
+        baths: Baths::Separate {
+            a: Bath::Rates {
+                up: r[0],
+                down: r[1],
+            },
+            s: Bath::Rates {
+                up: r[2],
+                down: r[3],
+            },
+        },
+        ..EngineParams::default()
+    }
+}
+
+/// |a − b| ≤ rel·|b| + abs, with a message naming both.
+#[track_caller]
+pub fn close(what: &str, a: f64, b: f64, rel: f64, abs: f64) {
+    assert!(
+        (a - b).abs() <= rel * b.abs() + abs,
+        "{what}: got {a:e}, want {b:e} (rel {rel:e}, abs {abs:e}; diff {:e})",
+        (a - b).abs()
+    );
+}
