@@ -12,3 +12,6 @@ pub mod error;
 pub mod model;
 
 pub use error::{NessError, Result};
+pub mod gpu;
+pub mod sweep;
+pub mod twin;

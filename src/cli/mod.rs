@@ -3,6 +3,7 @@
 mod args;
 mod output;
 mod point;
+mod sweep;
 mod trace;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,8 @@ enum Command {
     /// Compute one parameter point at its operational steady state
     #[command(allow_negative_numbers = true)]
     Point(point::PointCmd),
+    /// Run a whole parameter grid and write .npy arrays, metadata and plots
+    Sweep(sweep::SweepCmd),
     /// Write the time series behind Figs. 3 and 4(b, c) as CSV
     #[command(subcommand)]
     Trace(trace::TraceCmd),
@@ -67,6 +70,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Point(cmd) => point::run(&cmd),
         Command::Trace(cmd) => trace::run(&cmd),
+        Command::Sweep(cmd) => sweep::run(&cmd),
     };
     match result {
         Ok(()) => 0,

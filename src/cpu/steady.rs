@@ -18,6 +18,14 @@ fn null_vector(engine: &Engine, m: &CMat) -> Result<CVec> {
     }
     let mut b = CVec::zeros(a.nrows());
     b[0] = C64::new(1.0, 0.0);
+    // Row equilibration: the trace row is O(1), the generator rows O(Γτ).
+    for r in 0..a.nrows() {
+        let s = a.row(r).iter().fold(0.0f64, |s, v| s.max(v.norm()));
+        if s > 0.0 {
+            a.row_mut(r).scale_mut(1.0 / s);
+            b[r] /= s;
+        }
+    }
     let x = a.lu().solve(&b).ok_or_else(|| {
         NessError::Numerical(
             "no unique steady state: a level is disconnected (check that the bath rates do not vanish)"

@@ -59,3 +59,5 @@ pub fn close(what: &str, a: f64, b: f64, rel: f64, abs: f64) {
         (a - b).abs()
     );
 }
+pub mod gpu;
+pub mod sweeps;

@@ -1,0 +1,91 @@
+//! Validates every shader variant with naga, so that a broken shader fails
+//! `cargo build` with an error that names the file and line.
+
+#[path = "src/gpu/shader_source.rs"]
+#[allow(dead_code)]
+mod shader_source;
+
+use shader_source::{parts, KernelModel, Precision};
+
+fn main() {
+    println!("cargo:rerun-if-changed=shaders");
+    println!("cargo:rerun-if-changed=src/gpu/shader_source.rs");
+    for model in [KernelModel::Populations, KernelModel::DensityMatrix] {
+        for precision in [Precision::F32, Precision::F64] {
+            let parts = parts(model, precision);
+            let source: String = parts
+                .iter()
+                .map(|(_, s)| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let module = match naga::front::wgsl::parse_str(&source) {
+                Ok(m) => m,
+                Err(e) => {
+                    let line = e.location(&source).map(|l| l.line_number);
+                    fail(&parts, line, model, precision, &e.emit_to_string(&source))
+                }
+            };
+            let caps = match precision {
+                Precision::F64 => naga::valid::Capabilities::FLOAT64,
+                Precision::F32 => naga::valid::Capabilities::empty(),
+            };
+            let mut validator =
+                naga::valid::Validator::new(naga::valid::ValidationFlags::all(), caps);
+            let info = match validator.validate(&module) {
+                Ok(info) => info,
+                Err(e) => {
+                    let line = e.location(&source).map(|l| l.line_number);
+                    fail(&parts, line, model, precision, &e.emit_to_string(&source));
+                }
+            };
+            // Also emit SPIR-V, as wgpu's Vulkan backend will: naga's writer
+            // has bugs that validation does not see (it panics on some
+            // short-circuit operators in loop conditions).
+            let options = naga::back::spv::Options::default();
+            let emitted = std::panic::catch_unwind(|| {
+                naga::back::spv::write_vec(&module, &info, &options, None)
+            });
+            match emitted {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => fail(
+                    &parts,
+                    None,
+                    model,
+                    precision,
+                    &format!("SPIR-V output failed: {e}"),
+                ),
+                Err(_) => fail(
+                    &parts,
+                    None,
+                    model,
+                    precision,
+                    "naga's SPIR-V writer panicked (see above)",
+                ),
+            }
+        }
+    }
+}
+
+/// Prints naga's spanned report with the line mapped back to its file.
+fn fail(
+    parts: &[(String, String)],
+    line: Option<u32>,
+    model: KernelModel,
+    precision: Precision,
+    report: &str,
+) -> ! {
+    let mut at = String::from("unknown file");
+    let mut start = 1u32;
+    for (name, text) in parts {
+        // Parts are joined with one newline, so each takes lines() + 1 lines
+        // when it ends in a newline, as every file here does.
+        let lines = text.lines().count() as u32 + 1;
+        if let Some(l) = line {
+            if l >= start && l < start + lines {
+                at = format!("{name}:{}", l - start + 1);
+            }
+        }
+        start += lines;
+    }
+    panic!("shader {model:?}/{precision:?} does not validate at {at}:\n{report}");
+}

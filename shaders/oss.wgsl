@@ -1,0 +1,256 @@
+// One invocation per grid point: the operational steady state of the cycle
+// map (Eq. 4) and all its figures.
+//
+// CPU twin: src/sweep/twin/oss.rs (same names, same steps).
+
+// Output quantities, in the order of `OUTPUT_NAMES` in src/sweep/kernel_params.rs.
+const OUT_ERGOTROPY: u32 = 0u;
+const OUT_POWER: u32 = 1u;
+const OUT_EFFICIENCY: u32 = 2u;
+const OUT_HEAT_HOT: u32 = 3u;
+const OUT_HEAT_A: u32 = 4u;
+const OUT_HEAT_S: u32 = 5u;
+const OUT_NESS_ERGOTROPY: u32 = 6u;
+const STATUS_CONVERGED: u32 = 0u;
+const STATUS_NOT_CONVERGED: u32 = 1u;
+const STATUS_INVALID: u32 = 2u;
+// Set in the status word when heat_hot <= 0: the host writes NaN there.
+const FLAG_NO_EFFICIENCY: u32 = 0x100u;
+
+fn extract(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction {
+    if params.protocol == 0u {
+        return extract_optimal(m, x);
+    }
+    // Both gates keep the excitation number.
+    var map = (*m).gate;
+    var after = matvec(&map, x);
+    return Extraction(map, after, energy((*m).e, x) - energy((*m).e, &after), true);
+}
+
+// Fixed point of x ↦ X(x + Dx): ((X − I) + X D) x = 0, trace 1. Formed
+// without Φ = I + D, so short strokes keep their digits.
+//
+// At short τ the system is ill-conditioned (~1/(τΣΓ)): x is O(1) but what
+// the figures need is its O(Γτ) structure, e.g. x_S − x_A, which the
+// rows of X − I hold as differences of O(1) numbers. Two steps of
+// iterative refinement with a residual computed as Σ_j X_kj (x_j − x_k)
+// (rows of X sum to one over the populations), where the differences of
+// close populations are exact, bring x to rounding accuracy: this is what
+// lets the f32 kernels keep 1e-3 at τ = 0.01.
+fn solve_cycle(xm: ptr<function, Mat>, d: ptr<function, Mat>) -> Solved {
+    var m = matmul(xm, d);
+    for (var i = 0u; i < N; i++) {
+        for (var j = 0u; j < N; j++) {
+            m[i][j] += (*xm)[i][j];
+        }
+        m[i][i] -= 1.0;
+    }
+    var sol = solve_steady(&m);
+    for (var it = 0u; it < REFINEMENT_STEPS; it++) {
+        if !sol.ok {
+            break;
+        }
+        var x = sol.x;
+        var dx = matvec(d, &x);
+        var xdx = matvec(xm, &dx);
+        var r: Vec;
+        for (var k = 0u; k < N; k++) {
+            var acc = xdx[k];
+            for (var j = 0u; j < N; j++) {
+                if k < 4u {
+                    if j < 4u {
+                        acc = fma((*xm)[k][j], x[j] - x[k], acc);
+                    } else {
+                        acc = fma((*xm)[k][j], x[j], acc);
+                    }
+                } else {
+                    acc = fma((*xm)[k][j], x[j], acc);
+                }
+            }
+            if k >= 4u {
+                acc -= x[k];
+            }
+            r[k] = -acc;
+        }
+        r[0] = 1.0 - (x[0] + x[1] + x[2] + x[3]);
+        let corr = solve_trace(&m, &r);
+        if !corr.ok {
+            break;
+        }
+        for (var k = 0u; k < N; k++) {
+            sol.x[k] = x[k] + corr.x[k];
+        }
+    }
+    return sol;
+}
+
+// x + (Φ − I)x, the state at the end of the stroke.
+fn charge(x: ptr<function, Vec>, d: ptr<function, Mat>) -> Vec {
+    var dx = matvec(d, x);
+    var c: Vec;
+    for (var i = 0u; i < N; i++) {
+        c[i] = (*x)[i] + dx[i];
+    }
+    return c;
+}
+
+struct Oss {
+    start: Vec,
+    cycles: u32,
+    status: u32,
+}
+
+// Newton's method on the passive state (a frozen unitary makes the cycle
+// map linear; solve it, refresh the unitary at the solution, repeat), then
+// plain iteration if that does not settle.
+fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<function, Vec>) -> Oss {
+    var out: Oss;
+    var d = (*prop).d;
+    var ex = extract(m, ness);
+    var prev_residual: real = 1e30;
+    for (var step = 0u; step < params.max_newton; step++) {
+        var map = ex.map;
+        let sol = solve_cycle(&map, &d);
+        if !sol.ok {
+            break;
+        }
+        var x = sol.x;
+        var charged = charge(&x, &d);
+        let old_map = ex.map;
+        ex = extract(m, &charged);
+        // Done when the unitary no longer changes (a permutation settles
+        // exactly), when the residual is at rounding level (the solve is
+        // backward stable; a wrong unitary leaves the population inversion
+        // it misses), or when Newton's quadratic descent has stalled at the
+        // accuracy of Φ.
+        var same = true;
+        for (var i = 0u; i < N; i++) {
+            for (var j = 0u; j < N; j++) {
+                if old_map[i][j] != ex.map[i][j] {
+                    same = false;
+                }
+            }
+        }
+        var after = ex.after;
+        let residual = max_abs_diff(&after, &x);
+        let stalled = select(false, residual <= NEWTON_STALL, residual >= 0.5 * prev_residual);
+        // Non-short-circuit `|`: see the note in common/extract.wgsl.
+        if same | (residual <= NEWTON_TOLERANCE) | stalled {
+            out.start = x;
+            out.status = STATUS_CONVERGED;
+            return out;
+        }
+        prev_residual = residual;
+        if params.protocol != 0u {
+            break;
+        }
+    }
+    // Iteration from ρ_NESS; the distance left is estimated from the
+    // geometric tail δ q/(1 − q).
+    var x = *ness;
+    var prev: real = 1e30;
+    for (var n = 1u; n <= params.max_cycles; n++) {
+        var charged = charge(&x, &d);
+        ex = extract(m, &charged);
+        // Φ keeps the trace only to rounding; restore it every cycle so
+        // that 10^5 cycles do not drift.
+        let tr = ex.after[0] + ex.after[1] + ex.after[2] + ex.after[3];
+        for (var i = 0u; i < N; i++) {
+            ex.after[i] /= tr;
+        }
+        var after = ex.after;
+        let delta = max_abs_diff(&after, &x);
+        let q = delta / prev;
+        x = ex.after;
+        var done = delta <= 4.0 * EPS;
+        if (n >= 3u) & (q < 1.0) {
+            if delta * q / (1.0 - q) <= ITERATION_TOLERANCE {
+                done = true;
+            }
+        }
+        if done {
+            out.start = x;
+            out.cycles = n;
+            out.status = STATUS_CONVERGED;
+            return out;
+        }
+        prev = delta;
+    }
+    out.start = x;
+    out.cycles = params.max_cycles;
+    out.status = STATUS_NOT_CONVERGED;
+    return out;
+}
+
+fn write_invalid(i: u32) {
+    for (var q = 0u; q < 7u; q++) {
+        out_real[q * params.chunk_len + i] = 0.0;
+    }
+    out_u32[2u * i] = 0u;
+    out_u32[2u * i + 1u] = STATUS_INVALID;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    // 2-D dispatch: grids beyond 65 535 workgroups wrap into y.
+    let i = gid.x + gid.y * nwg.x * 64u;
+    if i >= params.chunk_len {
+        return;
+    }
+    let p = load_point(i);
+    var m = build_model(p);
+    if !m.valid {
+        write_invalid(i);
+        return;
+    }
+    var g = m.g;
+    var prop = propagate(&g, p.tau);
+    let ness_sol = solve_steady(&g);
+    if !ness_sol.ok {
+        write_invalid(i);
+        return;
+    }
+    var ness = ness_sol.x;
+    let ness_ex = extract_optimal(&m, &ness);
+    var oss = find_oss(&m, &prop, &ness);
+
+    // Work per cycle = energy gained in the stroke, e·Δ with Δ = (Φ − I)x.
+    // Split e = ω0 n + r (0, −1, 1, 0): at the OSS, n·Δ = n·(before −
+    // after extraction) is exactly zero when the unitary keeps the
+    // excitation number, and r (Δ_A − Δ_S) has no cancellation. Summing
+    // e·Δ directly would cancel terms of size ω0Γτ down to E and lose
+    // ω0Γτ/E digits, which f32 cannot afford near T_A = T_S.
+    var d = prop.d;
+    var integral = prop.integral;
+    var start = oss.start;
+    var dx = matvec(&d, &start);
+    var charged = charge(&start, &d);
+    let final_ex = extract(&m, &charged);
+    let omega0 = 0.5 * m.e[3];
+    let r = 0.5 * (m.e[2] - m.e[1]);
+    let n_delta = select(dx[1] + dx[2] + 2.0 * dx[3], real(0.0), final_ex.keeps_n);
+    let work = fma(omega0, n_delta, r * (dx[2] - dx[1]));
+    var ix = matvec(&integral, &start);
+    var ha = m.ha;
+    var hs = m.hs;
+    let heat_a = dot(&ha, &ix);
+    let heat_s = dot(&hs, &ix);
+    let heat_hot = select(heat_a, heat_s, p.hot_is_s);
+    var flags = 0u;
+    var efficiency: real = 0.0;
+    if heat_hot > 0.0 {
+        efficiency = work / heat_hot;
+    } else {
+        flags = FLAG_NO_EFFICIENCY;
+    }
+    let n = params.chunk_len;
+    out_real[OUT_ERGOTROPY * n + i] = work;
+    out_real[OUT_POWER * n + i] = work / p.tau;
+    out_real[OUT_EFFICIENCY * n + i] = efficiency;
+    out_real[OUT_HEAT_HOT * n + i] = heat_hot;
+    out_real[OUT_HEAT_A * n + i] = heat_a;
+    out_real[OUT_HEAT_S * n + i] = heat_s;
+    out_real[OUT_NESS_ERGOTROPY * n + i] = ness_ex.work;
+    out_u32[2u * i] = oss.cycles;
+    out_u32[2u * i + 1u] = oss.status | flags;
+}

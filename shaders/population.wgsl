@@ -1,0 +1,60 @@
+// The population model (N = 4): rate equations for (gg, S, A, ee) from
+// Eq. 8. S† and A† move gg → S/A → ee at rate 2Γ+; S and A move back at 2Γ−.
+//
+// CPU twin: src/sweep/twin/population.rs.
+
+// One bath's rate matrix through the middle level `mid` (1: S, 2: A).
+fn channel_rates(up: real, down: real, mid: u32) -> Mat {
+    var w: Mat;
+    w[mid][0] = 2.0 * up;
+    w[3][mid] = 2.0 * up;
+    w[0][mid] = 2.0 * down;
+    w[mid][3] = 2.0 * down;
+    for (var j = 0u; j < N; j++) {
+        var out: real = 0.0;
+        for (var i = 0u; i < N; i++) {
+            out += w[i][j];
+        }
+        w[j][j] = -out;
+    }
+    return w;
+}
+
+fn build_model(p: Point) -> Model {
+    var m: Model;
+    m.valid = p.lambda < p.omega0;
+    m.e = array<real, 4>(0.0, p.omega0 - p.lambda, p.omega0 + p.lambda, 2.0 * p.omega0);
+    var wa = channel_rates(p.a_up, p.a_down, 2u);
+    var ws = channel_rates(p.s_up, p.s_down, 1u);
+    for (var i = 0u; i < N; i++) {
+        for (var j = 0u; j < N; j++) {
+            m.g[i][j] = wa[i][j] + ws[i][j];
+        }
+    }
+    m.ha = heat_functional(&wa, m.e);
+    m.hs = heat_functional(&ws, m.e);
+    // Both gates swap |S⟩ and |A⟩ (Sec. II); on populations that is the
+    // permutation (gg, A, S, ee).
+    m.gate[0][0] = 1.0;
+    m.gate[1][2] = 1.0;
+    m.gate[2][1] = 1.0;
+    m.gate[3][3] = 1.0;
+    return m;
+}
+
+// The optimal unitary on a diagonal state is the permutation that sorts the
+// populations into descending order.
+fn extract_optimal(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction {
+    let o = descending_order(*x);
+    var ex: Extraction;
+    let n = array<u32, 4>(0u, 1u, 1u, 2u);
+    ex.keeps_n = true;
+    for (var k = 0u; k < 4u; k++) {
+        ex.map[k][o[k]] = 1.0;
+        ex.after[k] = (*x)[o[k]];
+        ex.keeps_n = ex.keeps_n & (n[o[k]] == n[k]);
+    }
+    var after = ex.after;
+    ex.work = energy((*m).e, x) - energy((*m).e, &after);
+    return ex;
+}

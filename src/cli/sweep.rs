@@ -1,0 +1,163 @@
+//! `nessbat sweep`: a whole grid, written as `.npy` arrays, metadata.json
+//! and, with --plot, PNG heatmaps.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::BadInput;
+use nessbat::gpu::shader_source::Precision;
+use nessbat::sweep::output;
+use nessbat::sweep::plot::heatmap;
+use nessbat::sweep::run::{Backend, BackendChoice, RunError};
+use nessbat::sweep::{Grid, SweepConfig, DEFAULT_CONFIG};
+use nessbat::twin::OUTPUT_NAMES;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BackendArg {
+    Auto,
+    Gpu,
+    Cpu,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PrecisionArg {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepCmd {
+    /// Sweep config (TOML); without it, the embedded default (the paper's
+    /// parameters over β_A × β_S at τ = 150, after Fig. 2)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Output folder for the .npy arrays, metadata.json and plots
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Where to compute: the GPU when an adapter exists (auto), or force one
+    #[arg(long, value_enum, default_value = "auto")]
+    pub backend: BackendArg,
+    /// Float type of the GPU kernels [default: f64 where the adapter has it]
+    #[arg(long, value_enum)]
+    pub precision: Option<PrecisionArg>,
+    /// Write a PNG heatmap per quantity (2-D sweeps)
+    #[arg(long)]
+    pub plot: bool,
+    /// No progress bar and no summary
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Reads and checks the config: every problem is the user's (exit 2).
+pub fn load_grid(config: Option<&std::path::Path>) -> Result<Grid, BadInput> {
+    let (text, origin) = match config {
+        Some(p) => (
+            std::fs::read_to_string(p)
+                .map_err(|e| BadInput(format!("--config {}: {e}", p.display())))?,
+            p.display().to_string(),
+        ),
+        None => (
+            DEFAULT_CONFIG.to_string(),
+            "embedded default config".to_string(),
+        ),
+    };
+    let cfg = SweepConfig::parse(&text, &origin).map_err(|e| BadInput(e.to_string()))?;
+    Grid::new(cfg).map_err(|e| BadInput(format!("{origin}: {e}")))
+}
+
+/// A progress bar on stderr that appears only once a sweep has run for a
+/// second, and never with --quiet.
+pub fn progress_bar(total: u64, quiet: bool) -> (ProgressBar, Instant) {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} points ({per_sec}, eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    let _ = quiet;
+    (bar, Instant::now())
+}
+
+pub fn run(cmd: &SweepCmd) -> Result<()> {
+    let grid = load_grid(cmd.config.as_deref())?;
+    if cmd.plot && grid.axes.len() != 2 {
+        return Err(BadInput(format!(
+            "--plot draws 2-D sweeps; this config has {} axes",
+            grid.axes.len()
+        ))
+        .into());
+    }
+    let precision = cmd.precision.map(|p| match p {
+        PrecisionArg::F32 => Precision::F32,
+        PrecisionArg::F64 => Precision::F64,
+    });
+    let choice = match cmd.backend {
+        BackendArg::Auto => BackendChoice::Auto,
+        BackendArg::Gpu => BackendChoice::Gpu,
+        BackendArg::Cpu => BackendChoice::Cpu,
+    };
+    let backend = Backend::choose(choice, precision, &|msg| eprintln!("{msg}")).map_err(usage)?;
+    let total = grid.len();
+    let (bar, started) = progress_bar(total, cmd.quiet);
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let progress = |n: u64| {
+        bar.inc(n);
+        if !cmd.quiet
+            && !shown.load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed().as_secs_f64() > 1.0
+        {
+            shown.store(true, std::sync::atomic::Ordering::Relaxed);
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    };
+    let (res, info, _) = backend.run(&grid, &progress).map_err(usage)?;
+    bar.finish_and_clear();
+    let plots = |dir: &std::path::Path| -> std::io::Result<Vec<PathBuf>> {
+        if !cmd.plot {
+            return Ok(Vec::new());
+        }
+        let (x, y) = (&grid.axes[0], &grid.axes[1]);
+        let mut files = Vec::new();
+        for name in OUTPUT_NAMES {
+            let data = res.quantity_f64(name).expect("known quantity");
+            files.push(heatmap(dir, name, x, y, &data)?);
+        }
+        let cycles: Vec<f64> = res.cycles.iter().map(|c| f64::from(*c)).collect();
+        files.push(heatmap(dir, "cycles", x, y, &cycles)?);
+        Ok(files)
+    };
+    output::write(&cmd.out, &grid, &res, &info, &plots)
+        .with_context(|| format!("writing {}", cmd.out.display()))?;
+    if !cmd.quiet {
+        let counts = res.status_counts();
+        println!(
+            "{} points ({} model, {} protocol) on {} {} in {:.3} s (+{:.3} s set-up): {:.0} points/s; {} converged, {} not converged, {} invalid; written to {}",
+            total,
+            grid.model.name(),
+            grid.protocol.name(),
+            info.backend,
+            info.precision,
+            info.wall_seconds,
+            info.setup_seconds,
+            total as f64 / info.wall_seconds.max(1e-12),
+            counts[0],
+            counts[1],
+            counts[2],
+            cmd.out.display()
+        );
+    }
+    Ok(())
+}
+
+fn usage(e: RunError) -> anyhow::Error {
+    match e {
+        RunError::Usage(m) => BadInput(m).into(),
+        RunError::Gpu(g) => anyhow::Error::new(g),
+    }
+}

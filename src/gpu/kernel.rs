@@ -1,0 +1,393 @@
+//! The sweep kernel on the GPU: one pipeline and one set of buffers, built
+//! once and reused for every chunk of the grid.
+//!
+//! Per chunk: write the parameter block, dispatch one invocation per point
+//! (64 per workgroup, wrapping into a second dimension beyond 65 535
+//! workgroups), copy the outputs into a staging buffer and map it. Two
+//! staging buffers alternate, so that the host reads chunk k while the GPU
+//! computes chunk k + 1; the queue orders the parameter write of k + 1
+//! after the dispatch of k, so one parameter buffer suffices.
+
+use std::time::{Duration, Instant};
+
+use super::context::{GpuContext, GpuError};
+use super::shader_source::{source, KernelModel, Precision};
+use crate::model::ModelKind;
+use crate::sweep::results::{store, FloatsFlat, Real, SweepResults};
+use crate::sweep::Grid;
+use crate::twin::SweepParams;
+
+/// Invocations per workgroup (kept in sync with @workgroup_size in
+/// shaders/oss.wgsl). 64 fills lavapipe's 8-wide SIMD and NVIDIA warps.
+pub const WORKGROUP: u32 = 64;
+/// Float outputs per point (OUTPUT_NAMES).
+const N_REAL: u64 = 7;
+/// Upper bound on points per chunk, whatever the device allows: keeps the
+/// host's extra memory to one chunk.
+pub const MAX_CHUNK: u64 = 1 << 22;
+
+/// Where the time of a GPU run went.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timing {
+    /// Buffers and upload.
+    pub setup: Duration,
+    /// Waiting for the device to finish dispatches and copies.
+    pub compute: Duration,
+    /// Copying mapped results into the host arrays.
+    pub readback: Duration,
+}
+
+/// A compiled sweep kernel.
+pub struct SweepKernel {
+    pub model: ModelKind,
+    pub precision: Precision,
+    /// Caps the points per chunk below the device's limit (tests use it to
+    /// cross chunk boundaries on small grids).
+    pub chunk_limit: Option<u64>,
+    pipeline: wgpu::ComputePipeline,
+    layout: wgpu::BindGroupLayout,
+}
+
+fn kernel_model(m: ModelKind) -> KernelModel {
+    match m {
+        ModelKind::Populations => KernelModel::Populations,
+        ModelKind::DensityMatrix => KernelModel::DensityMatrix,
+    }
+}
+
+fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::COMPUTE,
+        ty: wgpu::BindingType::Buffer {
+            ty: wgpu::BufferBindingType::Storage { read_only },
+            has_dynamic_offset: false,
+            min_binding_size: None,
+        },
+        count: None,
+    }
+}
+
+impl SweepKernel {
+    /// Compiles the kernel for `model` at `precision`.
+    pub fn new(
+        ctx: &GpuContext,
+        model: ModelKind,
+        precision: Precision,
+    ) -> Result<SweepKernel, GpuError> {
+        if precision == Precision::F64 && !ctx.f64 {
+            return Err(GpuError::NoF64(ctx.info.name.clone()));
+        }
+        let device = &ctx.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("nessbat sweep"),
+            source: wgpu::ShaderSource::Wgsl(source(kernel_model(model), precision).into()),
+        });
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("sweep"),
+            entries: &[
+                storage_entry(0, true),
+                storage_entry(1, true),
+                storage_entry(2, false),
+                storage_entry(3, false),
+            ],
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("sweep"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("sweep"),
+            layout: Some(&pipeline_layout),
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(GpuError::Runtime(format!("kernel compilation failed: {e}")));
+        }
+        Ok(SweepKernel {
+            model,
+            precision,
+            chunk_limit: None,
+            pipeline,
+            layout,
+        })
+    }
+
+    fn real_size(&self) -> u64 {
+        match self.precision {
+            Precision::F32 => 4,
+            Precision::F64 => 8,
+        }
+    }
+
+    /// Points per chunk on this device.
+    pub fn chunk_capacity(&self, ctx: &GpuContext) -> u64 {
+        let per_binding = ctx
+            .limits
+            .max_storage_buffer_binding_size
+            .min(ctx.limits.max_buffer_size);
+        let by_memory = per_binding / (N_REAL * self.real_size());
+        let by_dispatch = u64::from(ctx.limits.max_compute_workgroups_per_dimension).pow(2)
+            * u64::from(WORKGROUP);
+        let cap = by_memory
+            .min(by_dispatch)
+            .min(MAX_CHUNK)
+            .min(self.chunk_limit.unwrap_or(u64::MAX));
+        (cap / u64::from(WORKGROUP)).max(1) * u64::from(WORKGROUP)
+    }
+
+    /// Runs the whole grid; `progress` is told how many points are done.
+    pub fn run(
+        &self,
+        ctx: &GpuContext,
+        grid: &Grid,
+        progress: &dyn Fn(u64),
+        timing: &mut Timing,
+    ) -> Result<SweepResults, GpuError> {
+        if grid.model != self.model {
+            return Err(GpuError::Runtime(
+                "kernel and grid are for different models".into(),
+            ));
+        }
+        match self.precision {
+            Precision::F64 => {
+                let values = grid.values.clone();
+                self.run_typed::<f64>(
+                    ctx,
+                    grid,
+                    &values,
+                    SweepResults::new_f64(grid.shape()),
+                    progress,
+                    timing,
+                )
+            }
+            Precision::F32 => {
+                // Kernel values were computed in f64 (n̄ included); round once.
+                let values: Vec<f32> = grid.values.iter().map(|v| *v as f32).collect();
+                self.run_typed::<f32>(
+                    ctx,
+                    grid,
+                    &values,
+                    SweepResults::new_f32(grid.shape()),
+                    progress,
+                    timing,
+                )
+            }
+        }
+    }
+
+    fn run_typed<R: Real + bytemuck::Pod>(
+        &self,
+        ctx: &GpuContext,
+        grid: &Grid,
+        values: &[R],
+        mut res: SweepResults,
+        progress: &dyn Fn(u64),
+        timing: &mut Timing,
+    ) -> Result<SweepResults, GpuError>
+    where
+        SweepResults: HasFloats<R>,
+    {
+        let t0 = Instant::now();
+        let device = &ctx.device;
+        let total = grid.len();
+        let cap = self
+            .chunk_capacity(ctx)
+            .min(total.max(1).next_multiple_of(u64::from(WORKGROUP)));
+        let real_bytes = cap * N_REAL * self.real_size();
+        let u32_bytes = cap * 2 * 4;
+        let buffer = |label: &str, size: u64, usage: wgpu::BufferUsages| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size,
+                usage,
+                mapped_at_creation: false,
+            })
+        };
+        use wgpu::BufferUsages as U;
+        let params_buf = buffer(
+            "params",
+            std::mem::size_of::<SweepParams>() as u64,
+            U::STORAGE | U::COPY_DST,
+        );
+        let values_buf = buffer(
+            "values",
+            (std::mem::size_of_val(values) as u64).max(16),
+            U::STORAGE | U::COPY_DST,
+        );
+        ctx.queue
+            .write_buffer(&values_buf, 0, bytemuck::cast_slice(values));
+        let out_real = buffer("out_real", real_bytes, U::STORAGE | U::COPY_SRC);
+        let out_u32 = buffer("out_u32", u32_bytes, U::STORAGE | U::COPY_SRC);
+        // Staging buffers: MAP_READ buffers cannot be storage, so results
+        // are copied into these for the host to map.
+        let staging: Vec<(wgpu::Buffer, wgpu::Buffer)> = (0..2)
+            .map(|_| {
+                (
+                    buffer("staging_real", real_bytes, U::MAP_READ | U::COPY_DST),
+                    buffer("staging_u32", u32_bytes, U::MAP_READ | U::COPY_DST),
+                )
+            })
+            .collect();
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("sweep"),
+            layout: &self.layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: params_buf.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: values_buf.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: out_real.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 3,
+                    resource: out_u32.as_entire_binding(),
+                },
+            ],
+        });
+        timing.setup += t0.elapsed();
+
+        let mut pending: Option<(u64, u64, usize)> = None;
+        let mut start = 0u64;
+        let mut slot = 0usize;
+        loop {
+            let next = if start < total {
+                let len = cap.min(total - start);
+                let params = grid.chunk_params(start, len as u32);
+                ctx.queue
+                    .write_buffer(&params_buf, 0, bytemuck::bytes_of(&params));
+                let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("chunk"),
+                });
+                {
+                    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                        label: Some("oss"),
+                        timestamp_writes: None,
+                    });
+                    pass.set_pipeline(&self.pipeline);
+                    pass.set_bind_group(0, &bind_group, &[]);
+                    let groups = len.div_ceil(u64::from(WORKGROUP));
+                    let max = u64::from(ctx.limits.max_compute_workgroups_per_dimension);
+                    let x = groups.min(max);
+                    pass.dispatch_workgroups(x as u32, groups.div_ceil(x) as u32, 1);
+                }
+                let (sr, su) = &staging[slot];
+                enc.copy_buffer_to_buffer(&out_real, 0, sr, 0, real_bytes);
+                enc.copy_buffer_to_buffer(&out_u32, 0, su, 0, u32_bytes);
+                ctx.queue.submit([enc.finish()]);
+                let this = (start, len, slot);
+                start += len;
+                slot = 1 - slot;
+                Some(this)
+            } else {
+                None
+            };
+            if let Some((s, len, sl)) = pending.take() {
+                self.read_chunk::<R>(ctx, &staging[sl], s, len, cap, &mut res, timing)?;
+                progress(len);
+            }
+            match next {
+                Some(n) => pending = Some(n),
+                None => break,
+            }
+        }
+        Ok(res)
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one chunk's worth of state, read once"
+    )]
+    fn read_chunk<R: Real + bytemuck::Pod>(
+        &self,
+        ctx: &GpuContext,
+        bufs: &(wgpu::Buffer, wgpu::Buffer),
+        start: u64,
+        len: u64,
+        cap: u64,
+        res: &mut SweepResults,
+        timing: &mut Timing,
+    ) -> Result<(), GpuError>
+    where
+        SweepResults: HasFloats<R>,
+    {
+        let t = Instant::now();
+        for b in [&bufs.0, &bufs.1] {
+            b.map_async(wgpu::MapMode::Read, .., |r| {
+                if let Err(e) = r {
+                    eprintln!("error: mapping GPU results failed: {e}");
+                }
+            });
+        }
+        ctx.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
+        timing.compute += t.elapsed();
+        let t = Instant::now();
+        {
+            let rv = bufs
+                .0
+                .get_mapped_range(..)
+                .map_err(|e| GpuError::Runtime(e.to_string()))?;
+            let uv = bufs
+                .1
+                .get_mapped_range(..)
+                .map_err(|e| GpuError::Runtime(e.to_string()))?;
+            let real: &[R] = bytemuck::cast_slice(&rv);
+            let words: &[u32] = bytemuck::cast_slice(&uv);
+            let (arrays, cycles, status) = res.parts();
+            // The kernel wrote chunk_len-strided quantities: q * len + i.
+            for i in 0..len as usize {
+                let vals: [R; 7] = std::array::from_fn(|q| real[q * len as usize + i]);
+                store(
+                    arrays,
+                    cycles,
+                    status,
+                    start as usize + i,
+                    vals,
+                    words[2 * i],
+                    words[2 * i + 1],
+                );
+            }
+            let _ = cap;
+        }
+        bufs.0.unmap();
+        bufs.1.unmap();
+        timing.readback += t.elapsed();
+        Ok(())
+    }
+}
+
+/// Access to the float arrays of a result in the kernel's precision.
+pub trait HasFloats<R> {
+    fn parts(&mut self) -> (&mut [Vec<R>; 7], &mut [u32], &mut [u8]);
+}
+
+impl HasFloats<f64> for SweepResults {
+    fn parts(&mut self) -> (&mut [Vec<f64>; 7], &mut [u32], &mut [u8]) {
+        match &mut self.real {
+            FloatsFlat::F64(a) => (a, &mut self.cycles, &mut self.status),
+            FloatsFlat::F32(_) => panic!("f64 kernel with f32 results"),
+        }
+    }
+}
+
+impl HasFloats<f32> for SweepResults {
+    fn parts(&mut self) -> (&mut [Vec<f32>; 7], &mut [u32], &mut [u8]) {
+        match &mut self.real {
+            FloatsFlat::F32(a) => (a, &mut self.cycles, &mut self.status),
+            FloatsFlat::F64(_) => panic!("f32 kernel with f64 results"),
+        }
+    }
+}

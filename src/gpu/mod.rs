@@ -1,0 +1,9 @@
+//! The wgpu backend: device acquisition ([`context`]), kernel sources
+//! ([`shader_source`]) and the chunked runner ([`kernel`]).
+
+pub mod context;
+pub mod kernel;
+pub mod shader_source;
+
+pub use context::{GpuContext, GpuError};
+pub use kernel::{SweepKernel, Timing};

@@ -1,0 +1,206 @@
+//! From a checked config to what the kernels read: the values buffer (axis
+//! values in kernel form, then fixed values) and the parameter block.
+
+use super::config::{Axis, ConfigError, SweepConfig};
+use crate::model::params::Baths;
+use crate::model::rates::bose;
+use crate::model::{Bath, EngineParams, ModelKind, Protocol};
+use crate::twin::params::{KernelInput, SweepParams, FROM_AXIS, MAX_AXES, N_INPUTS};
+
+/// Most Newton steps before the kernels fall back to iteration.
+pub const MAX_NEWTON: u32 = 32;
+/// Most cycles the fallback iteration may run.
+pub const MAX_CYCLES: u32 = 1_000_000;
+
+/// A sweep ready to run: axes, model, protocol and the kernel layout.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub config: SweepConfig,
+    pub axes: Vec<Axis>,
+    pub model: ModelKind,
+    pub protocol: Protocol,
+    /// Parameter block with everything but the chunk fields.
+    pub params: SweepParams,
+    /// Axis values (in kernel form) followed by fixed values, in f64.
+    pub values: Vec<f64>,
+}
+
+/// Where a kernel input comes from.
+enum Source {
+    Fixed(f64),
+    /// Axis index and the map from a config value to the kernel value.
+    Axis(usize, Box<dyn Fn(f64) -> f64>),
+}
+
+impl Grid {
+    pub fn new(config: SweepConfig) -> Result<Grid, ConfigError> {
+        let axes = config.axes()?;
+        let model = config.model()?;
+        let protocol = config.protocol()?;
+        let omega0 = config.fixed.get("omega0").copied().unwrap_or(1.0);
+        let find = |k: &str| -> Option<Source> {
+            if let Some(v) = config.fixed.get(k) {
+                return Some(Source::Fixed(*v));
+            }
+            axes.iter()
+                .position(|a| a.name == k)
+                .map(|i| Source::Axis(i, Box::new(|v| v)))
+        };
+        // Thermal baths enter the kernel as n̄, computed here in f64 so that
+        // neither f32 kernels nor shaders without exp() lose digits on it.
+        let occupation = |k: &str, beta: bool| -> Option<Source> {
+            let n = move |v: f64| {
+                if beta {
+                    1.0 / (omega0 * v).exp_m1()
+                } else {
+                    bose(omega0, v)
+                }
+            };
+            match find(k)? {
+                Source::Fixed(v) => Some(Source::Fixed(n(v))),
+                Source::Axis(i, _) => Some(Source::Axis(i, Box::new(n))),
+            }
+        };
+        let mut sources: Vec<Source> = Vec::with_capacity(N_INPUTS);
+        sources.push(find("omega0").unwrap_or(Source::Fixed(1.0)));
+        sources.push(find("lambda").expect("checked by axes()"));
+        sources.push(find("tau").expect("checked by axes()"));
+        let mut thermal = [false; 2];
+        for (slot, b) in ["a", "s"].iter().enumerate() {
+            let n = occupation(&format!("t_{b}"), false)
+                .or_else(|| occupation(&format!("beta_{b}"), true));
+            if let Some(n) = n {
+                thermal[slot] = true;
+                sources.push(n);
+                sources.push(
+                    find(&format!("gamma_{b}"))
+                        .or_else(|| find("gamma"))
+                        .expect("checked by axes()"),
+                );
+            } else {
+                sources.push(find(&format!("rate_{b}_up")).expect("checked by axes()"));
+                sources.push(find(&format!("rate_{b}_down")).expect("checked by axes()"));
+            }
+        }
+        sources.push(find("detuning").unwrap_or(Source::Fixed(0.0)));
+        sources.push(find("dephasing").unwrap_or(Source::Fixed(0.0)));
+        debug_assert_eq!(sources.len(), N_INPUTS);
+        debug_assert_eq!(KernelInput::Dephasing as usize, N_INPUTS - 1);
+
+        let mut params = SweepParams {
+            n_axes: axes.len() as u32,
+            protocol: u32::from(protocol != Protocol::Optimal),
+            a_thermal: u32::from(thermal[0]),
+            s_thermal: u32::from(thermal[1]),
+            max_newton: MAX_NEWTON,
+            max_cycles: MAX_CYCLES,
+            ..bytemuck::Zeroable::zeroed()
+        };
+        // Each axis feeds one map: t_a/beta_a become n̄_A, gamma may feed
+        // both couplings unchanged. Its block of kernel values is addressed
+        // through axis_offset; fixed values follow the axis blocks.
+        let mut blocks: Vec<Option<Vec<f64>>> = vec![None; axes.len()];
+        let mut fixed = Vec::new();
+        for (q, s) in sources.iter().enumerate() {
+            match s {
+                Source::Fixed(v) => fixed.push((q, *v)),
+                Source::Axis(i, f) => {
+                    params.source[q] = FROM_AXIS | *i as u32;
+                    blocks[*i]
+                        .get_or_insert_with(|| axes[*i].values.iter().map(|x| f(*x)).collect());
+                }
+            }
+        }
+        let mut values = Vec::new();
+        for (i, (a, block)) in axes.iter().zip(blocks).enumerate() {
+            params.axis_len[i] = a.values.len() as u32;
+            params.axis_offset[i] = values.len() as u32;
+            values.extend(block.expect("every axis feeds a kernel input"));
+        }
+        for (q, v) in fixed {
+            params.source[q] = values.len() as u32;
+            values.push(v);
+        }
+        debug_assert!(axes.len() <= MAX_AXES);
+        Ok(Grid {
+            config,
+            axes,
+            model,
+            protocol,
+            params,
+            values,
+        })
+    }
+
+    /// Axis lengths in config order.
+    pub fn shape(&self) -> Vec<usize> {
+        self.axes.iter().map(|a| a.values.len()).collect()
+    }
+
+    /// Number of grid points.
+    pub fn len(&self) -> u64 {
+        self.axes.iter().map(|a| a.values.len() as u64).product()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The parameters of grid point `flat` (C order) for the f64 oracle,
+    /// built from the config's own values: thermal baths stay temperatures
+    /// (β → T = 1/β), so the oracle applies Eq. 9 itself.
+    pub fn point_params(&self, flat: u64) -> EngineParams {
+        let mut at = std::collections::BTreeMap::new();
+        let mut rem = flat;
+        for a in self.axes.iter().rev() {
+            let n = a.values.len() as u64;
+            at.insert(a.name.as_str(), a.values[(rem % n) as usize]);
+            rem /= n;
+        }
+        let get = |k: &str| {
+            at.get(k)
+                .copied()
+                .or_else(|| self.config.fixed.get(k).copied())
+        };
+        let bath = |b: &str| {
+            let temperature =
+                get(&format!("t_{b}")).or_else(|| get(&format!("beta_{b}")).map(|x| 1.0 / x));
+            match temperature {
+                Some(temperature) => Bath::Thermal {
+                    temperature,
+                    gamma0: get(&format!("gamma_{b}"))
+                        .or_else(|| get("gamma"))
+                        .unwrap_or(0.0),
+                },
+                None => Bath::Rates {
+                    up: get(&format!("rate_{b}_up")).unwrap_or(0.0),
+                    down: get(&format!("rate_{b}_down")).unwrap_or(0.0),
+                },
+            }
+        };
+        EngineParams {
+            omega0: get("omega0").unwrap_or(1.0),
+            lambda: get("lambda").unwrap_or(0.0),
+            tau: get("tau").unwrap_or(1.0),
+            baths: Baths::Separate {
+                a: bath("a"),
+                s: bath("s"),
+            },
+            detuning: get("detuning").unwrap_or(0.0),
+            dephasing: get("dephasing").unwrap_or(0.0),
+        }
+    }
+
+    /// Parameter block of the chunk [start, start + len).
+    pub fn chunk_params(&self, start: u64, len: u32) -> SweepParams {
+        let mut p = self.params;
+        p.chunk_len = len;
+        let mut rem = start;
+        for k in (0..self.axes.len()).rev() {
+            let n = self.axes[k].values.len() as u64;
+            p.chunk_start[k] = (rem % n) as u32;
+            rem /= n;
+        }
+        p
+    }
+}

@@ -1,0 +1,13 @@
+//! The sweep engine: config → grid → backend → arrays → files and plots.
+
+pub mod config;
+pub mod cpu_backend;
+pub mod grid;
+pub mod output;
+pub mod plot;
+pub mod results;
+pub mod run;
+
+pub use config::{ConfigError, SweepConfig, DEFAULT_CONFIG};
+pub use grid::Grid;
+pub use results::SweepResults;

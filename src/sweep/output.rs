@@ -1,0 +1,165 @@
+//! Writing a sweep: one `.npy` per quantity plus `metadata.json`, so that
+//! `numpy.load` and matplotlib open them directly.
+//!
+//! Nothing is ever half-written under a final name: every file is written
+//! into a hidden staging folder inside the output folder and renamed into
+//! place when all are complete, `metadata.json` last, so a folder with
+//! metadata.json holds a whole sweep.
+
+use std::path::{Path, PathBuf};
+
+use ndarray::{ArrayViewD, IxDyn};
+use ndarray_npy::WritableElement;
+use serde_json::{json, Value};
+
+use super::grid::Grid;
+use super::results::{FloatsFlat, SweepResults, STATUS_NAMES};
+use crate::twin::OUTPUT_NAMES;
+
+/// What the run was, for metadata.json.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// "cpu" or "gpu".
+    pub backend: String,
+    /// Adapter name, driver and API; null on the CPU.
+    pub adapter: Option<Value>,
+    /// "f64" or "f32".
+    pub precision: String,
+    /// Seconds spent computing: dispatches and read-back on the GPU, the
+    /// rayon loop on the CPU; not process start-up.
+    pub wall_seconds: f64,
+    /// Seconds of one-off set-up before that: device, shader compilation
+    /// and upload (0 on the CPU).
+    pub setup_seconds: f64,
+}
+
+/// Units and meaning of each array, for metadata.json.
+fn describe(name: &str) -> &'static str {
+    match name {
+        "ergotropy" => "work extracted per cycle at the OSS (units of omega0)",
+        "power" => "ergotropy / tau (omega0^2 / hbar)",
+        "efficiency" => "ergotropy / heat_hot; NaN where heat_hot <= 0",
+        "heat_hot" => {
+            "heat per cycle from the hotter bath (S only for thermal baths with T_S > T_A)"
+        }
+        "heat_a" => "heat per cycle from bath A (units of omega0)",
+        "heat_s" => "heat per cycle from bath S (units of omega0)",
+        "ness_ergotropy" => "ergotropy of the NESS (Eq. 3)",
+        "cycles" => "cycles iterated to reach the OSS; 0 when solved directly",
+        "status" => "0 converged OSS, 1 not converged, 2 invalid point",
+        _ => "",
+    }
+}
+
+fn write_npy<T: WritableElement>(
+    dir: &Path,
+    name: &str,
+    shape: &[usize],
+    data: &[T],
+) -> std::io::Result<PathBuf> {
+    let path = dir.join(format!("{name}.npy"));
+    // A view, not a copy: host memory stays at the output arrays.
+    let array = ArrayViewD::from_shape(IxDyn(shape), data).map_err(std::io::Error::other)?;
+    ndarray_npy::write_npy(&path, &array).map_err(std::io::Error::other)?;
+    Ok(path)
+}
+
+/// The metadata object.
+pub fn metadata(grid: &Grid, res: &SweepResults, info: &RunInfo) -> Value {
+    let points = res.len() as f64;
+    let counts = res.status_counts();
+    let mut arrays = serde_json::Map::new();
+    let float = if info.precision == "f64" {
+        "float64"
+    } else {
+        "float32"
+    };
+    for name in OUTPUT_NAMES {
+        arrays.insert(
+            name.into(),
+            json!({"file": format!("{name}.npy"), "dtype": float, "meaning": describe(name)}),
+        );
+    }
+    arrays.insert(
+        "cycles".into(),
+        json!({"file": "cycles.npy", "dtype": "uint32", "meaning": describe("cycles")}),
+    );
+    arrays.insert(
+        "status".into(),
+        json!({"file": "status.npy", "dtype": "uint8", "meaning": describe("status")}),
+    );
+    json!({
+        "nessbat_version": env!("CARGO_PKG_VERSION"),
+        "config": grid.config,
+        "axes": grid.axes,
+        "shape": res.shape,
+        "points": res.len(),
+        "model": grid.model.name(),
+        "protocol": grid.protocol.name(),
+        "backend": info.backend,
+        "adapter": info.adapter,
+        "precision": info.precision,
+        "wall_seconds": info.wall_seconds,
+        "setup_seconds": info.setup_seconds,
+        "points_per_second": if info.wall_seconds > 0.0 { points / info.wall_seconds } else { 0.0 },
+        "status_counts": {
+            STATUS_NAMES[0]: counts[0],
+            STATUS_NAMES[1]: counts[1],
+            STATUS_NAMES[2]: counts[2],
+        },
+        "arrays": arrays,
+        "units": "hbar = k_B = 1; energies and rates in units of omega0",
+        "order": "C order; axis k of every array is axes[k]",
+    })
+}
+
+/// Files written next to the arrays (plots): given the staging folder, they
+/// write there and return their paths.
+pub type Extra<'a> = &'a dyn Fn(&Path) -> std::io::Result<Vec<PathBuf>>;
+
+/// Writes the arrays, metadata.json and the `extra` files into `dir`.
+pub fn write(
+    dir: &Path,
+    grid: &Grid,
+    res: &SweepResults,
+    info: &RunInfo,
+    extra: Extra,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let staging = dir.join(format!(".nessbat-staging-{}", std::process::id()));
+    let result = write_staged(&staging, dir, grid, res, info, extra);
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
+
+fn write_staged(
+    staging: &Path,
+    dir: &Path,
+    grid: &Grid,
+    res: &SweepResults,
+    info: &RunInfo,
+    extra: Extra,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(staging)?;
+    let shape = &res.shape;
+    let mut files = Vec::new();
+    for (q, name) in OUTPUT_NAMES.iter().enumerate() {
+        files.push(match &res.real {
+            FloatsFlat::F64(a) => write_npy(staging, name, shape, &a[q])?,
+            FloatsFlat::F32(a) => write_npy(staging, name, shape, &a[q])?,
+        });
+    }
+    files.push(write_npy(staging, "cycles", shape, &res.cycles)?);
+    files.push(write_npy(staging, "status", shape, &res.status)?);
+    files.extend(extra(staging)?);
+    let meta =
+        serde_json::to_vec_pretty(&metadata(grid, res, info)).map_err(std::io::Error::other)?;
+    let meta_path = staging.join("metadata.json");
+    std::fs::write(&meta_path, meta)?;
+    // A stale metadata.json must not vouch for the new arrays mid-rename.
+    let _ = std::fs::remove_file(dir.join("metadata.json"));
+    for f in files.iter().chain(std::iter::once(&meta_path)) {
+        std::fs::rename(f, dir.join(f.file_name().expect("staged files have names")))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! The arrays a sweep produces, shaped by the axis lengths in config order.
+
+use crate::twin::oss::{FLAG_NO_EFFICIENCY, STATUS_INVALID};
+use crate::twin::OUTPUT_NAMES;
+
+/// Status codes of the `status` array.
+pub const STATUS_NAMES: [&str; 3] = ["converged OSS", "not converged", "invalid point"];
+
+/// All arrays of one sweep, in flat C order until written.
+#[derive(Debug, Clone)]
+pub struct SweepResults {
+    pub shape: Vec<usize>,
+    /// One flat array per OUTPUT_NAMES entry.
+    pub real: FloatsFlat,
+    pub cycles: Vec<u32>,
+    pub status: Vec<u8>,
+}
+
+/// Flat float outputs: f64 from the CPU and from f64 shaders, f32 from f32
+/// shaders.
+#[derive(Debug, Clone)]
+pub enum FloatsFlat {
+    F64([Vec<f64>; 7]),
+    F32([Vec<f32>; 7]),
+}
+
+/// A real type the kernels can produce.
+pub trait Real: Copy + Default + Send + Sync + 'static {
+    const NAN: Self;
+    fn to_f64(self) -> f64;
+}
+
+impl Real for f64 {
+    const NAN: f64 = f64::NAN;
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+impl Real for f32 {
+    const NAN: f32 = f32::NAN;
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+/// Writes one kernel output point into flat arrays, turning the kernel's
+/// flags into NaN: efficiency where no heat enters from the hot bath, every
+/// float at an invalid point.
+pub fn store<R: Real>(
+    out: &mut [Vec<R>; 7],
+    cycles: &mut [u32],
+    status: &mut [u8],
+    at: usize,
+    real: [R; 7],
+    cyc: u32,
+    word: u32,
+) {
+    let code = word & 0xff;
+    for (q, v) in real.into_iter().enumerate() {
+        out[q][at] = if code == STATUS_INVALID { R::NAN } else { v };
+    }
+    if word & FLAG_NO_EFFICIENCY != 0 {
+        out[2][at] = R::NAN;
+    }
+    cycles[at] = cyc;
+    status[at] = code as u8;
+}
+
+impl SweepResults {
+    pub fn new_f64(shape: Vec<usize>) -> SweepResults {
+        let n = shape.iter().product();
+        SweepResults {
+            real: FloatsFlat::F64(std::array::from_fn(|_| vec![0.0; n])),
+            cycles: vec![0; n],
+            status: vec![0; n],
+            shape,
+        }
+    }
+
+    pub fn new_f32(shape: Vec<usize>) -> SweepResults {
+        let n = shape.iter().product();
+        SweepResults {
+            real: FloatsFlat::F32(std::array::from_fn(|_| vec![0.0; n])),
+            cycles: vec![0; n],
+            status: vec![0; n],
+            shape,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.status.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+
+    /// Quantity `name` as f64 (for plots and comparisons).
+    pub fn quantity_f64(&self, name: &str) -> Option<Vec<f64>> {
+        let q = OUTPUT_NAMES.iter().position(|n| *n == name)?;
+        Some(match &self.real {
+            FloatsFlat::F64(a) => a[q].clone(),
+            FloatsFlat::F32(a) => a[q].iter().map(|v| f64::from(*v)).collect(),
+        })
+    }
+
+    /// Counts of each status code.
+    pub fn status_counts(&self) -> [u64; 3] {
+        let mut c = [0u64; 3];
+        for s in &self.status {
+            c[(*s as usize).min(2)] += 1;
+        }
+        c
+    }
+}

@@ -1,0 +1,146 @@
+//! Choosing a backend and running a grid on it.
+
+use std::time::Instant;
+
+use serde_json::json;
+
+use super::cpu_backend;
+use super::grid::Grid;
+use super::output::RunInfo;
+use super::results::SweepResults;
+use crate::gpu::shader_source::Precision;
+use crate::gpu::{GpuContext, GpuError, SweepKernel, Timing};
+
+/// Which backend the user asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendChoice {
+    Auto,
+    Gpu,
+    Cpu,
+}
+
+/// Errors that are the user's to fix (exit status 2) or the device's.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+}
+
+/// A backend ready to run grids: the device and kernels are built once.
+pub enum Backend {
+    Cpu,
+    Gpu {
+        ctx: Box<GpuContext>,
+        precision: Precision,
+    },
+}
+
+impl Backend {
+    /// Resolves the user's choice. `notice` receives one-line messages for
+    /// stderr (fallback to the CPU, precision changes).
+    pub fn choose(
+        choice: BackendChoice,
+        precision: Option<Precision>,
+        notice: &dyn Fn(&str),
+    ) -> Result<Backend, RunError> {
+        let gpu = match choice {
+            BackendChoice::Cpu => None,
+            BackendChoice::Gpu => Some(
+                GpuContext::acquire()
+                    .map_err(|e| RunError::Usage(format!("--backend gpu: {e}")))?,
+            ),
+            BackendChoice::Auto => match GpuContext::acquire() {
+                Ok(ctx) => Some(ctx),
+                Err(e) => {
+                    notice(&format!("notice: {e}; running on the CPU backend (f64)"));
+                    None
+                }
+            },
+        };
+        match gpu {
+            None => {
+                if precision == Some(Precision::F32) && choice == BackendChoice::Cpu {
+                    return Err(RunError::Usage(
+                        "--precision f32 needs a GPU backend; the CPU backend computes in f64"
+                            .into(),
+                    ));
+                }
+                Ok(Backend::Cpu)
+            }
+            Some(ctx) => {
+                let precision = match precision {
+                    Some(Precision::F64) if !ctx.f64 => {
+                        return Err(RunError::Usage(format!("--precision f64: adapter '{}' has no SHADER_F64; accepted here: --precision f32", ctx.info.name)))
+                    }
+                    Some(p) => p,
+                    None => {
+                        if !ctx.f64 {
+                            notice(&format!("notice: adapter '{}' has no SHADER_F64; computing in f32", ctx.info.name));
+                        }
+                        ctx.default_precision()
+                    }
+                };
+                Ok(Backend::Gpu {
+                    ctx: Box::new(ctx),
+                    precision,
+                })
+            }
+        }
+    }
+
+    /// Runs `grid`; progress gets the number of points finished so far in
+    /// increments.
+    pub fn run(
+        &self,
+        grid: &Grid,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<(SweepResults, RunInfo, Timing), RunError> {
+        match self {
+            Backend::Cpu => {
+                let t = Instant::now();
+                let res = cpu_backend::run(grid, progress);
+                let wall = t.elapsed();
+                let timing = Timing {
+                    compute: wall,
+                    ..Timing::default()
+                };
+                let info = RunInfo {
+                    backend: "cpu".into(),
+                    adapter: None,
+                    precision: "f64".into(),
+                    wall_seconds: wall.as_secs_f64(),
+                    setup_seconds: 0.0,
+                };
+                Ok((res, info, timing))
+            }
+            Backend::Gpu { ctx, precision } => {
+                let mut timing = Timing::default();
+                // Kernel compilation counts as set-up (lavapipe's LLVM takes
+                // seconds on the first run, then Mesa's disk cache serves it).
+                let t = Instant::now();
+                let kernel = SweepKernel::new(ctx, grid.model, *precision)?;
+                timing.setup += t.elapsed();
+                let res = kernel.run(ctx, grid, progress, &mut timing)?;
+                let info = RunInfo {
+                    backend: "gpu".into(),
+                    adapter: Some(json!({
+                        "name": ctx.info.name,
+                        "driver": ctx.info.driver,
+                        "driver_info": ctx.info.driver_info,
+                        "api": format!("{:?}", ctx.info.backend),
+                        "device_type": format!("{:?}", ctx.info.device_type),
+                    })),
+                    precision: match precision {
+                        Precision::F64 => "f64".into(),
+                        Precision::F32 => "f32".into(),
+                    },
+                    wall_seconds: (timing.compute + timing.readback).as_secs_f64(),
+                    setup_seconds: timing.setup.as_secs_f64(),
+                };
+                Ok((res, info, timing))
+            }
+        }
+    }
+}

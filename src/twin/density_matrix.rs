@@ -1,0 +1,132 @@
+//! Twin of `shaders/density_matrix.wgsl`: the six-dimensional sector
+//! (ρ_gg, ρ_S'S', ρ_A'A', ρ_ee, Re ρ_S'A', Im ρ_S'A') of the density matrix.
+
+use super::extract::{
+    complement_pair, descending_order, energy, heat_functional, Extraction, KernelModel, Model,
+};
+use super::linalg::{Mat, Vec};
+use super::params::Point;
+
+/// The density-matrix model, N = 6.
+pub struct DensityMatrix;
+
+/// Twin of `bath`.
+pub fn bath(up: f64, down: f64, q1: f64, q2: f64, k: f64) -> Mat<6> {
+    let mut w = [[0.0; 6]; 6];
+    let ud = up + down;
+    w[0][0] = -2.0 * up;
+    w[0][1] = 2.0 * down * q1;
+    w[0][2] = 2.0 * down * q2;
+    w[0][4] = 4.0 * down * k;
+    w[1][0] = 2.0 * up * q1;
+    w[1][1] = -2.0 * ud * q1;
+    w[1][3] = 2.0 * down * q1;
+    w[1][4] = -2.0 * ud * k;
+    w[2][0] = 2.0 * up * q2;
+    w[2][2] = -2.0 * ud * q2;
+    w[2][3] = 2.0 * down * q2;
+    w[2][4] = -2.0 * ud * k;
+    w[3][1] = 2.0 * up * q1;
+    w[3][2] = 2.0 * up * q2;
+    w[3][3] = -2.0 * down;
+    w[3][4] = 4.0 * up * k;
+    w[4][0] = 2.0 * up * k;
+    w[4][1] = -ud * k;
+    w[4][2] = -ud * k;
+    w[4][3] = 2.0 * down * k;
+    w[4][4] = -ud;
+    w[5][5] = -ud;
+    w
+}
+
+impl KernelModel<6> for DensityMatrix {
+    fn build_model(p: &Point) -> Model<6> {
+        let r = p.lambda.mul_add(p.lambda, p.detuning * p.detuning).sqrt();
+        let (cc, sn) = if r > 0.0 {
+            (p.lambda / r, p.detuning / r)
+        } else {
+            (1.0, 0.0)
+        };
+        let e = [0.0, p.omega0 - r, p.omega0 + r, 2.0 * p.omega0];
+        let c2 = 0.5 * (1.0 + cc);
+        let s2 = 0.5 * (1.0 - cc);
+        let wa = bath(p.a_up, p.a_down, s2, c2, 0.5 * sn);
+        let ws = bath(p.s_up, p.s_down, c2, s2, -0.5 * sn);
+        let g = p.dephasing;
+        let mut m: Mat<6> = std::array::from_fn(|i| std::array::from_fn(|j| wa[i][j] + ws[i][j]));
+        m[1][1] -= g * cc * cc;
+        m[1][2] += g * cc * cc;
+        m[1][4] += 2.0 * g * sn * cc;
+        m[2][1] += g * cc * cc;
+        m[2][2] -= g * cc * cc;
+        m[2][4] -= 2.0 * g * sn * cc;
+        m[4][1] += g * sn * cc;
+        m[4][2] -= g * sn * cc;
+        m[4][4] -= 2.0 * g * sn * sn;
+        m[5][5] -= 2.0 * g;
+        m[4][5] -= 2.0 * r;
+        m[5][4] += 2.0 * r;
+        let mut gate = [[0.0; 6]; 6];
+        let w = complement_pair(cc * cc);
+        gate[0][0] = 1.0;
+        gate[3][3] = 1.0;
+        gate[1][1] = w.1;
+        gate[1][2] = w.0;
+        gate[1][4] = 2.0 * sn * cc;
+        gate[2][1] = w.0;
+        gate[2][2] = w.1;
+        gate[2][4] = -2.0 * sn * cc;
+        gate[4][1] = sn * cc;
+        gate[4][2] = -sn * cc;
+        gate[4][4] = cc * cc - sn * sn;
+        gate[5][5] = -1.0;
+        Model {
+            g: m,
+            ha: heat_functional(&wa, e),
+            hs: heat_functional(&ws, e),
+            e,
+            gate,
+            valid: r < p.omega0,
+        }
+    }
+
+    fn extract_optimal(m: &Model<6>, x: &Vec<6>) -> Extraction<6> {
+        let mid = 0.5 * (x[1] + x[2]);
+        let a = 0.5 * (x[1] - x[2]);
+        let (zr, zi) = (x[4], x[5]);
+        let big = (a * a + zr * zr + zi * zi).sqrt();
+        let (ca, cr, ci) = if big > 0.0 {
+            (a / big, zr / big, zi / big)
+        } else {
+            (1.0, 0.0, 0.0)
+        };
+        let mut rows = [[0.0; 6]; 4];
+        let w = complement_pair(0.5 * (1.0 + ca));
+        rows[0][0] = 1.0;
+        rows[1][1] = w.0;
+        rows[1][2] = w.1;
+        rows[1][4] = cr;
+        rows[1][5] = ci;
+        rows[2][1] = w.1;
+        rows[2][2] = w.0;
+        rows[2][4] = -cr;
+        rows[2][5] = -ci;
+        rows[3][3] = 1.0;
+        let vals = [x[0], mid + big, mid - big, x[3]];
+        let o = descending_order(vals);
+        let mut ex = Extraction {
+            map: [[0.0; 6]; 6],
+            after: [0.0; 6],
+            work: 0.0,
+            keeps_n: true,
+        };
+        let n = [0u8, 1, 1, 2];
+        for k in 0..4 {
+            ex.map[k] = rows[o[k]];
+            ex.after[k] = vals[o[k]];
+            ex.keeps_n &= n[o[k]] == n[k];
+        }
+        ex.work = energy(m.e, x) - energy(m.e, &ex.after);
+        ex
+    }
+}

@@ -1,0 +1,182 @@
+//! Twin of `shaders/oss.wgsl`: one grid point's OSS and figures.
+
+use super::extract::{energy, Extraction, KernelModel, Model};
+use super::linalg::{
+    dot, matmul, matvec, max_abs_diff, propagate, solve_steady, solve_trace, Mat, Propagator, Vec,
+    EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS,
+};
+use super::params::{load_point, SweepParams};
+
+pub const STATUS_CONVERGED: u32 = 0;
+pub const STATUS_NOT_CONVERGED: u32 = 1;
+pub const STATUS_INVALID: u32 = 2;
+pub const FLAG_NO_EFFICIENCY: u32 = 0x100;
+
+/// What one invocation writes: the seven OUTPUT_NAMES, cycles, status|flags.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PointOutput {
+    pub real: [f64; 7],
+    pub cycles: u32,
+    pub status: u32,
+}
+
+fn extract<M: KernelModel<N>, const N: usize>(
+    params: &SweepParams,
+    m: &Model<N>,
+    x: &Vec<N>,
+) -> Extraction<N> {
+    if params.protocol == 0 {
+        return M::extract_optimal(m, x);
+    }
+    let after = matvec(&m.gate, x);
+    Extraction {
+        map: m.gate,
+        after,
+        work: energy(m.e, x) - energy(m.e, &after),
+        keeps_n: true,
+    }
+}
+
+/// Twin of `solve_cycle`, with the same iterative refinement.
+fn solve_cycle<const N: usize>(xm: &Mat<N>, d: &Mat<N>) -> Option<Vec<N>> {
+    let mut m = matmul(xm, d);
+    for i in 0..N {
+        for j in 0..N {
+            m[i][j] += xm[i][j];
+        }
+        m[i][i] -= 1.0;
+    }
+    let mut x = solve_steady(&m)?;
+    for _ in 0..REFINEMENT_STEPS {
+        let dx = matvec(d, &x);
+        let xdx = matvec(xm, &dx);
+        let mut r = [0.0; N];
+        for k in 0..N {
+            let mut acc = xdx[k];
+            for j in 0..N {
+                let v = if k < 4 && j < 4 { x[j] - x[k] } else { x[j] };
+                acc = xm[k][j].mul_add(v, acc);
+            }
+            if k >= 4 {
+                acc -= x[k];
+            }
+            r[k] = -acc;
+        }
+        r[0] = 1.0 - (x[0] + x[1] + x[2] + x[3]);
+        let corr = solve_trace(&m, &r)?;
+        for k in 0..N {
+            x[k] += corr[k];
+        }
+    }
+    Some(x)
+}
+
+/// Twin of `charge`.
+fn charge<const N: usize>(x: &Vec<N>, d: &Mat<N>) -> Vec<N> {
+    let dx = matvec(d, x);
+    std::array::from_fn(|i| x[i] + dx[i])
+}
+
+/// Twin of `find_oss`: (start state, cycles, status).
+fn find_oss<M: KernelModel<N>, const N: usize>(
+    params: &SweepParams,
+    m: &Model<N>,
+    prop: &Propagator<N>,
+    ness: &Vec<N>,
+) -> (Vec<N>, u32, u32) {
+    let mut ex = extract::<M, N>(params, m, ness);
+    let mut prev_residual = 1e30;
+    for _ in 0..params.max_newton {
+        let Some(x) = solve_cycle(&ex.map, &prop.d) else {
+            break;
+        };
+        let charged = charge(&x, &prop.d);
+        let old_map = ex.map;
+        ex = extract::<M, N>(params, m, &charged);
+        let residual = max_abs_diff(&ex.after, &x);
+        let stalled = residual >= 0.5 * prev_residual && residual <= NEWTON_STALL;
+        if old_map == ex.map || residual <= NEWTON_TOLERANCE || stalled {
+            return (x, 0, STATUS_CONVERGED);
+        }
+        prev_residual = residual;
+        if params.protocol != 0 {
+            break;
+        }
+    }
+    let mut x = *ness;
+    let mut prev = 1e30;
+    for n in 1..=params.max_cycles {
+        let charged = charge(&x, &prop.d);
+        ex = extract::<M, N>(params, m, &charged);
+        let tr = ex.after[0] + ex.after[1] + ex.after[2] + ex.after[3];
+        for v in ex.after.iter_mut() {
+            *v /= tr;
+        }
+        let delta = max_abs_diff(&ex.after, &x);
+        let q = delta / prev;
+        x = ex.after;
+        if delta <= 4.0 * EPS || (n >= 3 && q < 1.0 && delta * q / (1.0 - q) <= ITERATION_TOLERANCE)
+        {
+            return (x, n, STATUS_CONVERGED);
+        }
+        prev = delta;
+    }
+    (x, params.max_cycles, STATUS_NOT_CONVERGED)
+}
+
+const INVALID: PointOutput = PointOutput {
+    real: [0.0; 7],
+    cycles: 0,
+    status: STATUS_INVALID,
+};
+
+/// Twin of `main` for chunk point `i`.
+pub fn run_point<M: KernelModel<N>, const N: usize>(
+    params: &SweepParams,
+    values: &[f64],
+    i: u32,
+) -> PointOutput {
+    let p = load_point(params, values, i);
+    let m = M::build_model(&p);
+    if !m.valid {
+        return INVALID;
+    }
+    let prop = propagate(&m.g, p.tau);
+    let Some(ness) = solve_steady(&m.g) else {
+        return INVALID;
+    };
+    let ness_ex = M::extract_optimal(&m, &ness);
+    let (start, cycles, status) = find_oss::<M, N>(params, &m, &prop, &ness);
+    // Twin of the split e = ω0 n + r (0, −1, 1, 0) in oss.wgsl.
+    let dx = matvec(&prop.d, &start);
+    let final_ex = extract::<M, N>(params, &m, &charge(&start, &prop.d));
+    let (omega0, r) = (0.5 * m.e[3], 0.5 * (m.e[2] - m.e[1]));
+    let n_delta = if final_ex.keeps_n {
+        0.0
+    } else {
+        dx[1] + dx[2] + 2.0 * dx[3]
+    };
+    let work = omega0.mul_add(n_delta, r * (dx[2] - dx[1]));
+    let ix = matvec(&prop.integral, &start);
+    let heat_a = dot(&m.ha, &ix);
+    let heat_s = dot(&m.hs, &ix);
+    let heat_hot = if p.hot_is_s { heat_s } else { heat_a };
+    let (efficiency, flags) = if heat_hot > 0.0 {
+        (work / heat_hot, 0)
+    } else {
+        (0.0, FLAG_NO_EFFICIENCY)
+    };
+    PointOutput {
+        real: [
+            work,
+            work / p.tau,
+            efficiency,
+            heat_hot,
+            heat_a,
+            heat_s,
+            ness_ex.work,
+        ],
+        cycles,
+        status: status | flags,
+    }
+}

@@ -1,0 +1,194 @@
+//! Twin of `shaders/common/params.wgsl`: the kernel's parameter block and
+//! the decoding of a grid point.
+
+use bytemuck::{Pod, Zeroable};
+
+/// Most axes a sweep may have.
+pub const MAX_AXES: usize = 8;
+/// A source with this bit reads axis `source & 0xff`; otherwise it indexes
+/// the values buffer.
+pub const FROM_AXIS: u32 = 0x8000_0000;
+
+/// The nine inputs of a point, in slot order (kept in sync with the IN_*
+/// constants of shaders/common/params.wgsl).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KernelInput {
+    Omega0 = 0,
+    Lambda = 1,
+    Tau = 2,
+    /// n̄_A for a thermal bath A, Γ_A+ for explicit rates.
+    AX = 3,
+    /// Γ0_A for a thermal bath A, Γ_A− for explicit rates.
+    AY = 4,
+    SX = 5,
+    SY = 6,
+    Detuning = 7,
+    Dephasing = 8,
+}
+
+/// Number of kernel inputs.
+pub const N_INPUTS: usize = 9;
+
+/// Output quantities in the order of the OUT_* constants of
+/// shaders/oss.wgsl.
+pub const OUTPUT_NAMES: [&str; 7] = [
+    "ergotropy",
+    "power",
+    "efficiency",
+    "heat_hot",
+    "heat_a",
+    "heat_s",
+    "ness_ergotropy",
+];
+
+/// Kept in sync with shaders/common/params.wgsl (`SweepParams`); the layout
+/// test below compares both through naga.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Pod, Zeroable, PartialEq, Eq)]
+pub struct SweepParams {
+    pub chunk_len: u32,
+    pub n_axes: u32,
+    /// 0: the optimal unitary; 1: a fixed gate.
+    pub protocol: u32,
+    pub a_thermal: u32,
+    pub s_thermal: u32,
+    pub max_newton: u32,
+    pub max_cycles: u32,
+    pub chunk_start: [u32; MAX_AXES],
+    pub axis_len: [u32; MAX_AXES],
+    pub axis_offset: [u32; MAX_AXES],
+    pub source: [u32; N_INPUTS],
+}
+
+/// Kernel inputs of one point (twin of `Point`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Point {
+    pub omega0: f64,
+    pub lambda: f64,
+    pub tau: f64,
+    pub a_up: f64,
+    pub a_down: f64,
+    pub s_up: f64,
+    pub s_down: f64,
+    pub detuning: f64,
+    pub dephasing: f64,
+    /// S only when both baths are thermal and n̄_S > n̄_A (T_S > T_A).
+    pub hot_is_s: bool,
+}
+
+/// Twin of `load_point`: chunk point `i`, C order.
+#[expect(
+    clippy::needless_range_loop,
+    reason = "kept in the shape of params.wgsl"
+)]
+pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
+    let mut idx = [0u32; MAX_AXES];
+    let mut rem = i;
+    let mut carry = 0u32;
+    for k in (0..params.n_axes as usize).rev() {
+        let len = params.axis_len[k];
+        let s = params.chunk_start[k] + rem % len + carry;
+        rem /= len;
+        carry = u32::from(s >= len);
+        idx[k] = s - carry * len;
+    }
+    let mut v = [0.0f64; N_INPUTS];
+    for q in 0..N_INPUTS {
+        let s = params.source[q];
+        v[q] = if s & FROM_AXIS != 0 {
+            let a = (s & 0xff) as usize;
+            values[(params.axis_offset[a] + idx[a]) as usize]
+        } else {
+            values[s as usize]
+        };
+    }
+    let bath = |thermal: u32, x: f64, y: f64| {
+        if thermal != 0 {
+            (y * x, y * (x + 1.0))
+        } else {
+            (x, y)
+        }
+    };
+    let (a_up, a_down) = bath(params.a_thermal, v[3], v[4]);
+    let (s_up, s_down) = bath(params.s_thermal, v[5], v[6]);
+    Point {
+        omega0: v[0],
+        lambda: v[1],
+        tau: v[2],
+        a_up,
+        a_down,
+        s_up,
+        s_down,
+        detuning: v[7],
+        dephasing: v[8],
+        hot_is_s: params.a_thermal != 0 && params.s_thermal != 0 && v[5] > v[3],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gpu::shader_source::{source, KernelModel, Precision};
+
+    #[test]
+    fn layout_matches_wgsl() {
+        let src = source(KernelModel::Populations, Precision::F32);
+        let module = naga::front::wgsl::parse_str(&src).unwrap();
+        let mut layouter = naga::proc::Layouter::default();
+        layouter.update(module.to_ctx()).unwrap();
+        let (handle, _) = module
+            .types
+            .iter()
+            .find(|(_, t)| t.name.as_deref() == Some("SweepParams"))
+            .unwrap();
+        assert_eq!(
+            layouter[handle].size as usize,
+            std::mem::size_of::<SweepParams>()
+        );
+        // Field offsets, one by one.
+        let naga::TypeInner::Struct { members, .. } = &module.types[handle].inner else {
+            panic!("SweepParams is not a struct");
+        };
+        use std::mem::offset_of;
+        let rust_offsets = [
+            offset_of!(SweepParams, chunk_len),
+            offset_of!(SweepParams, n_axes),
+            offset_of!(SweepParams, protocol),
+            offset_of!(SweepParams, a_thermal),
+            offset_of!(SweepParams, s_thermal),
+            offset_of!(SweepParams, max_newton),
+            offset_of!(SweepParams, max_cycles),
+            offset_of!(SweepParams, chunk_start),
+            offset_of!(SweepParams, axis_len),
+            offset_of!(SweepParams, axis_offset),
+            offset_of!(SweepParams, source),
+        ];
+        assert_eq!(members.len(), rust_offsets.len());
+        for (m, off) in members.iter().zip(rust_offsets) {
+            assert_eq!(m.offset as usize, off, "field {:?}", m.name);
+        }
+    }
+
+    #[test]
+    fn mixed_radix_decoding_carries() {
+        // Axes of lengths (3, 5); chunk starts at (1, 4): point 0 is (1, 4),
+        // point 1 wraps to (2, 0), point 6 is (2, 0) + 5 = (3 wraps) …
+        let mut p = SweepParams::zeroed();
+        p.n_axes = 2;
+        p.axis_len[..2].copy_from_slice(&[3, 5]);
+        p.axis_offset[..2].copy_from_slice(&[0, 3]);
+        p.chunk_start[..2].copy_from_slice(&[1, 4]);
+        p.source = [0; N_INPUTS];
+        p.source[1] = FROM_AXIS;
+        p.source[2] = FROM_AXIS | 1;
+        let values = [10.0, 11.0, 12.0, 0.0, 1.0, 2.0, 3.0, 4.0];
+        let at = |i| {
+            let q = load_point(&p, &values, i);
+            (q.lambda, q.tau)
+        };
+        assert_eq!(at(0), (11.0, 4.0));
+        assert_eq!(at(1), (12.0, 0.0));
+        assert_eq!(at(5), (12.0, 4.0));
+        assert_eq!(at(6), (10.0, 0.0)); // flat index 9 + 6 = 15 = 3*5: wraps fully
+    }
+}

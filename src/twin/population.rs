@@ -1,0 +1,70 @@
+//! Twin of `shaders/population.wgsl`.
+
+use super::extract::{descending_order, energy, heat_functional, Extraction, KernelModel, Model};
+use super::linalg::{Mat, Vec};
+use super::params::Point;
+
+/// The population model, N = 4.
+pub struct Population;
+
+/// Twin of `channel_rates`.
+#[expect(
+    clippy::needless_range_loop,
+    reason = "kept in the shape of population.wgsl"
+)]
+pub fn channel_rates(up: f64, down: f64, mid: usize) -> Mat<4> {
+    let mut w = [[0.0; 4]; 4];
+    w[mid][0] = 2.0 * up;
+    w[3][mid] = 2.0 * up;
+    w[0][mid] = 2.0 * down;
+    w[mid][3] = 2.0 * down;
+    for j in 0..4 {
+        let out: f64 = (0..4).map(|i| w[i][j]).sum();
+        w[j][j] = -out;
+    }
+    w
+}
+
+impl KernelModel<4> for Population {
+    fn build_model(p: &Point) -> Model<4> {
+        let e = [
+            0.0,
+            p.omega0 - p.lambda,
+            p.omega0 + p.lambda,
+            2.0 * p.omega0,
+        ];
+        let wa = channel_rates(p.a_up, p.a_down, 2);
+        let ws = channel_rates(p.s_up, p.s_down, 1);
+        let mut gate = [[0.0; 4]; 4];
+        gate[0][0] = 1.0;
+        gate[1][2] = 1.0;
+        gate[2][1] = 1.0;
+        gate[3][3] = 1.0;
+        Model {
+            g: std::array::from_fn(|i| std::array::from_fn(|j| wa[i][j] + ws[i][j])),
+            ha: heat_functional(&wa, e),
+            hs: heat_functional(&ws, e),
+            e,
+            gate,
+            valid: p.lambda < p.omega0,
+        }
+    }
+
+    fn extract_optimal(m: &Model<4>, x: &Vec<4>) -> Extraction<4> {
+        let o = descending_order(*x);
+        let mut ex = Extraction {
+            map: [[0.0; 4]; 4],
+            after: [0.0; 4],
+            work: 0.0,
+            keeps_n: true,
+        };
+        let n = [0u8, 1, 1, 2];
+        for k in 0..4 {
+            ex.map[k][o[k]] = 1.0;
+            ex.after[k] = x[o[k]];
+            ex.keeps_n &= n[o[k]] == n[k];
+        }
+        ex.work = energy(m.e, x) - energy(m.e, &ex.after);
+        ex
+    }
+}

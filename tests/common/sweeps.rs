@@ -1,0 +1,145 @@
+//! Sweep comparisons shared by the backend tests: an oracle "backend"
+//! (the nalgebra reference, point by point) and a comparison that states
+//! its tolerance and, on failure, writes both outputs and their difference.
+
+use std::fmt::Write;
+
+use nessbat::cpu::compute_point;
+use nessbat::cpu::oss::OssOptions;
+use nessbat::model::Rates;
+use nessbat::sweep::results::FloatsFlat;
+use nessbat::sweep::{Grid, SweepConfig, SweepResults};
+use nessbat::twin::OUTPUT_NAMES;
+use rayon::prelude::*;
+
+pub fn grid(path: &str) -> Grid {
+    let text = std::fs::read_to_string(path).unwrap();
+    Grid::new(SweepConfig::parse(&text, path).unwrap()).unwrap()
+}
+
+/// The f64 oracle at every point, as the seven output quantities.
+pub fn oracle(grid: &Grid) -> Vec<[f64; 7]> {
+    (0..grid.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = grid.point_params(i);
+            let f = compute_point(&p, grid.model, grid.protocol, &OssOptions::default()).unwrap();
+            assert!(f.converged, "oracle did not converge at point {i}");
+            [
+                f.ergotropy,
+                f.power,
+                f.efficiency,
+                f.heat_hot,
+                f.heat_a,
+                f.heat_s,
+                f.ness.ergotropy,
+            ]
+        })
+        .collect()
+}
+
+/// The seven quantities of a sweep result at every point, as f64.
+pub fn rows(res: &SweepResults) -> Vec<[f64; 7]> {
+    (0..res.len())
+        .map(|i| {
+            std::array::from_fn(|q| match &res.real {
+                FloatsFlat::F64(a) => a[q][i],
+                FloatsFlat::F32(a) => f64::from(a[q][i]),
+            })
+        })
+        .collect()
+}
+
+/// Tolerance of a comparison: |got − want| ≤ rel·|want| + floor·S, with
+/// S the point's energy scale (ω0 for energies, ω0/τ for power,
+/// ω0/|heat_hot| for efficiency) and `floor` in units of ε:
+/// - same algorithm (GPU against its CPU twin): rounding only, so the floor
+///   is 1e3·ε·min(1, τΣΓ), the size of the terms that cancel in the heats;
+/// - different algorithms (twin against the oracle): the OSS solve at short
+///   τ has condition number ~1/(τΣΓ), so populations carry errors of
+///   ε/(τΣΓ) and every energy one of ε·ω0 whatever τ. `conditioned` adds
+///   that (×1e3) to the floor. Checked against 50-digit mpmath at τ = 0.01:
+///   both the oracle and the twin are within 1.2e-9 of the exact ergotropy
+///   3.7250826917e-8 of the pumped grid's worst point.
+///
+/// `only_where_ergotropy_above` restricts the check to points whose
+/// ergotropy exceeds that level, `quantities` to some outputs.
+pub struct Tolerance {
+    pub rel: f64,
+    pub conditioned: bool,
+    pub only_where_ergotropy_above: f64,
+    pub quantities: &'static [usize],
+}
+
+/// Compares `got` with `want`; on failure writes both and their difference
+/// to target/test-output/<name>.csv and panics with the worst point.
+pub fn compare(name: &str, grid: &Grid, got: &[[f64; 7]], want: &[[f64; 7]], tol: &Tolerance) {
+    assert_eq!(got.len(), want.len());
+    let mut worst: Option<(f64, usize, usize)> = None;
+    let mut failures = 0usize;
+    let mut checked = 0usize;
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        if w[0].abs() <= tol.only_where_ergotropy_above {
+            continue;
+        }
+        let p = grid.point_params(i as u64);
+        let stroke = (p.tau * Rates::from_params(&p).total()).min(1.0);
+        let energy = p.omega0 * if tol.conditioned { 1.0 } else { stroke };
+        for &q in tol.quantities {
+            // η = ergotropy/heat_hot is undefined where heat_hot is zero
+            // within the tolerance; either answer (a number or NaN) stands.
+            if q == 2 && w[3].abs() <= tol.rel * w[3].abs() + 1e3 * f64::EPSILON * energy {
+                continue;
+            }
+            let scale = match q {
+                1 => energy / p.tau,
+                2 => energy / w[3].abs(),
+                _ => energy,
+            };
+            let (a, b) = (g[q], w[q]);
+            checked += 1;
+            let bound = tol.rel * b.abs() + 1e3 * f64::EPSILON * scale;
+            let ok = if b.is_nan() {
+                a.is_nan()
+            } else {
+                (a - b).abs() <= bound
+            };
+            if !ok {
+                failures += 1;
+                let err = (a - b).abs() / bound;
+                if worst.is_none_or(|(e, _, _)| err > e || e.is_nan()) {
+                    worst = Some((err, i, q));
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "{name}: nothing was compared");
+    if let Some((err, i, q)) = worst {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-output");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.csv"));
+        let mut s = String::from("point,quantity,got,want,difference\n");
+        for (k, (g, w)) in got.iter().zip(want).enumerate() {
+            for q in 0..7 {
+                let _ = writeln!(
+                    s,
+                    "{k},{},{:e},{:e},{:e}",
+                    OUTPUT_NAMES[q],
+                    g[q],
+                    w[q],
+                    g[q] - w[q]
+                );
+            }
+        }
+        std::fs::write(&path, s).unwrap();
+        panic!(
+            "{name}: {failures} of {checked} values outside rel {:e}; worst {} at point {i} ({:?}): got {:e}, want {:e} ({err:.3} × the bound); both outputs in {}",
+            tol.rel,
+            OUTPUT_NAMES[q],
+            grid.point_params(i as u64),
+            got[i][q],
+            want[i][q],
+            path.display()
+        );
+    }
+}

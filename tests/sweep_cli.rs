@@ -1,0 +1,243 @@
+//! `nessbat sweep` end to end: arrays and metadata on disk, plots, backend
+//! choice, and every bad config rejected with one line, exit 2 and nothing
+//! written.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ndarray::ArrayD;
+use ndarray_npy::read_npy;
+
+fn nessbat(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_nessbat"));
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("sweep-cli")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const SMALL: &str = r#"
+model = "populations"
+[fixed]
+lambda = 0.01
+gamma = 1e-3
+tau = 150.0
+[[axes]]
+name = "t_a"
+range = [0.5, 4.0]
+points = 6
+spacing = "log"
+[[axes]]
+name = "beta_s"
+values = [10.0, 2.0, 0.5]
+"#;
+
+#[test]
+fn cpu_sweep_writes_arrays_metadata_and_plots() {
+    let dir = scratch("cpu");
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, SMALL).unwrap();
+    let out = dir.join("out");
+    let o = nessbat(
+        &[
+            "sweep",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--plot",
+            "--quiet",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let erg: ArrayD<f64> = read_npy(out.join("ergotropy.npy")).unwrap();
+    assert_eq!(erg.shape(), &[6, 3]);
+    let status: ArrayD<u8> = read_npy(out.join("status.npy")).unwrap();
+    assert!(status.iter().all(|s| *s == 0));
+    let _: ArrayD<u32> = read_npy(out.join("cycles.npy")).unwrap();
+    for q in [
+        "power",
+        "efficiency",
+        "heat_hot",
+        "heat_a",
+        "heat_s",
+        "ness_ergotropy",
+    ] {
+        let a: ArrayD<f64> = read_npy(out.join(format!("{q}.npy"))).unwrap();
+        assert_eq!(a.shape(), &[6, 3], "{q}");
+        assert!(out.join(format!("{q}.png")).exists(), "{q}.png");
+    }
+    // Point (t_a = 4, β_s = 10) against `nessbat point` at the same
+    // parameters: the arrays are in config order, C order.
+    let p = nessbat(
+        &[
+            "point", "--json", "--t-a", "4", "--t-s", "0.1", "--gamma", "1e-3",
+        ],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&p.stdout).unwrap();
+    let want = v["ergotropy"].as_f64().unwrap();
+    assert!(
+        (erg[[5, 0]] / want - 1.0).abs() < 1e-9,
+        "{} vs {want}",
+        erg[[5, 0]]
+    );
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    for k in [
+        "config",
+        "axes",
+        "model",
+        "protocol",
+        "backend",
+        "adapter",
+        "precision",
+        "nessbat_version",
+        "wall_seconds",
+        "points_per_second",
+    ] {
+        assert!(meta.get(k).is_some(), "metadata lacks {k}");
+    }
+    assert_eq!(meta["backend"], "cpu");
+    assert_eq!(meta["precision"], "f64");
+    assert_eq!(
+        meta["axes"][1]["values"],
+        serde_json::json!([10.0, 2.0, 0.5])
+    );
+    // No staging folder is left behind.
+    assert!(std::fs::read_dir(&out).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with('.')));
+}
+
+#[test]
+fn gpu_backend_without_an_adapter_is_a_clear_error() {
+    let dir = scratch("nogpu");
+    let out = dir.join("out");
+    let o = nessbat(
+        &["sweep", "--out", out.to_str().unwrap(), "--backend", "gpu"],
+        &[("WGPU_ADAPTER_NAME", "no-such-adapter-anywhere")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    // The Vulkan loader may add its own XDG_RUNTIME_DIR lines; ours is one.
+    let ours: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.contains("XDG_RUNTIME_DIR"))
+        .collect();
+    assert!(
+        ours.len() == 1 && ours[0].contains("--backend gpu"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is written");
+    // auto falls back to the CPU with a one-line notice.
+    let o = nessbat(
+        &["sweep", "--out", out.to_str().unwrap(), "--quiet"],
+        &[("WGPU_ADAPTER_NAME", "no-such-adapter-anywhere")],
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("running on the CPU backend"));
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    assert_eq!(meta["backend"], "cpu");
+}
+
+#[track_caller]
+fn rejects(config: &str, names: &str) {
+    let dir = scratch(&format!("bad-{:x}", config.len() * 31 + names.len()));
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let out = dir.join("out");
+    let o = nessbat(
+        &[
+            "sweep",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+        ],
+        &[],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{config}\n{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
+    assert!(err.contains(names), "{err} does not name {names}");
+    assert!(o.stdout.is_empty());
+    assert!(!out.exists(), "something was written for a bad config");
+}
+
+#[test]
+fn bad_configs_are_rejected() {
+    let fixed = "[fixed]\nlambda = 0.01\ngamma = 1e-3\ntau = 150.0\nt_s = 0.1\n";
+    let axis = |body: &str| format!("{fixed}[[axes]]\n{body}\n");
+    rejects(&format!("colour = 1\n{fixed}"), "colour");
+    rejects(&format!("{fixed}temperature = 3\n"), "temperature");
+    rejects(&axis("name = \"t_b\"\nvalues = [1.0]"), "t_b");
+    rejects(
+        &axis("name = \"t_a\"\nrange = [1.0, 1.0]\npoints = 4"),
+        "t_a",
+    );
+    rejects(
+        &axis("name = \"t_a\"\nrange = [1.0, 2.0]\npoints = 0"),
+        "points",
+    );
+    rejects(
+        &axis("name = \"t_a\"\nrange = [1.0, inf]\npoints = 4"),
+        "t_a",
+    );
+    rejects(
+        &axis("name = \"t_a\"\nrange = [1.0, nan]\npoints = 4"),
+        "t_a",
+    );
+    rejects(&axis("name = \"t_a\"\nvalues = []"), "t_a");
+    rejects(
+        &axis("name = \"lambda\"\nrange = [-0.1, 0.1]\npoints = 4\nspacing = \"log\""),
+        "lambda",
+    );
+    rejects(
+        &axis("name = \"t_a\"\nrange = [0.0, 2.0]\npoints = 4\nspacing = \"log\""),
+        "log",
+    );
+    rejects(&axis("name = \"tau\"\nvalues = [1.0, 2.0]"), "tau");
+    rejects(
+        &axis("name = \"t_a\"\nrange = [0.0, 2.0]\npoints = 4"),
+        "t_a",
+    );
+    rejects(
+        &axis("name = \"t_a\"\nvalues = [1.0]\nspacing = \"cubic\""),
+        "spacing",
+    );
+    rejects(
+        "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_a = 2.0\nt_s = 0.1\n",
+        "tau",
+    );
+    rejects(
+        "[fixed]\nlambda = 0.01\ngamma = 1e-3\ntau = 1.0\nt_s = 0.1\n",
+        "bath a",
+    );
+    rejects(
+        &format!("{fixed}t_a = 2.0\nrate_a_up = 1e-3\nrate_a_down = 1e-3\n"),
+        "bath a",
+    );
+    rejects(&format!("{fixed}t_a = 2.0\ndetuning = 0.1\n"), "detuning");
+    rejects(&format!("model = \"qubits\"\n{fixed}t_a = 2.0\n"), "model");
+    rejects(&format!("{fixed}t_a = 2.0\nlambda2 = 1\n"), "lambda2");
+    rejects("this is [not toml", "c.toml");
+}
