@@ -241,3 +241,26 @@ fn bad_configs_are_rejected() {
     rejects(&format!("{fixed}t_a = 2.0\nlambda2 = 1\n"), "lambda2");
     rejects("this is [not toml", "c.toml");
 }
+
+#[test]
+fn bench_prints_a_row_per_backend() {
+    let o = nessbat(&["bench", "--points", "4096", "--repeats", "1"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let cpu = text
+        .lines()
+        .find(|l| l.starts_with("cpu"))
+        .expect("a cpu row");
+    let rate: f64 = cpu.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!(rate > 0.0 && rate.is_finite());
+    // With an adapter (lavapipe in CI) the GPU rows follow.
+    if common_gpu_present() {
+        assert!(text.lines().any(|l| l.starts_with("gpu")), "{text}");
+    }
+    let o = nessbat(&["bench", "--points", "0"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+fn common_gpu_present() -> bool {
+    nessbat::gpu::GpuContext::acquire().is_ok()
+}

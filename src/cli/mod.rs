@@ -1,6 +1,7 @@
 //! The `nessbat` command line.
 
 mod args;
+mod bench;
 mod output;
 mod point;
 mod sweep;
@@ -36,6 +37,8 @@ enum Command {
     Point(point::PointCmd),
     /// Run a whole parameter grid and write .npy arrays, metadata and plots
     Sweep(sweep::SweepCmd),
+    /// Time the OSS sweep on this machine, per backend and precision
+    Bench(bench::BenchCmd),
     /// Write the time series behind Figs. 3 and 4(b, c) as CSV
     #[command(subcommand)]
     Trace(trace::TraceCmd),
@@ -71,6 +74,7 @@ pub fn main() -> i32 {
         Command::Point(cmd) => point::run(&cmd),
         Command::Trace(cmd) => trace::run(&cmd),
         Command::Sweep(cmd) => sweep::run(&cmd),
+        Command::Bench(cmd) => bench::run(&cmd),
     };
     match result {
         Ok(()) => 0,

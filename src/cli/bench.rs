@@ -1,0 +1,139 @@
+//! `nessbat bench`: points per second of the OSS sweep on this machine, for
+//! every backend and precision available, with the time split into set-up,
+//! compute and read-back.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::args::ModelArg;
+use super::BadInput;
+use nessbat::gpu::shader_source::Precision;
+use nessbat::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+
+#[derive(Debug, Args)]
+pub struct BenchCmd {
+    /// Grid points per run (a T_A × τ grid of about this many points)
+    #[arg(long, default_value = "1000000")]
+    pub points: u64,
+    /// Model to time
+    #[arg(long, value_enum, default_value = "populations")]
+    pub model: ModelArg,
+    /// Timed runs per backend; the fastest is reported
+    #[arg(long, default_value = "3")]
+    pub repeats: u32,
+    /// Skip the CPU backend
+    #[arg(long)]
+    pub gpu_only: bool,
+}
+
+/// The benchmark grid: the paper's parameters over T_A (0.2–5, log) × τ
+/// (0.01–1e4, log), the ranges where every regime of the OSS occurs.
+pub fn bench_grid(points: u64, model: &str) -> Grid {
+    let side = (points as f64).sqrt().round().max(1.0) as u64;
+    let other = points.div_ceil(side).max(1);
+    let text = format!(
+        "model = \"{model}\"\n[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\n\
+         [[axes]]\nname = \"t_a\"\nrange = [0.2, 5.0]\npoints = {side}\nspacing = \"log\"\n\
+         [[axes]]\nname = \"tau\"\nrange = [0.01, 1e4]\npoints = {other}\nspacing = \"log\"\n"
+    );
+    Grid::new(SweepConfig::parse(&text, "bench").expect("valid")).expect("valid")
+}
+
+struct Row {
+    backend: String,
+    adapter: String,
+    precision: &'static str,
+    timing: Timing,
+    points: u64,
+}
+
+pub fn run(cmd: &BenchCmd) -> Result<()> {
+    if cmd.points == 0 || cmd.points > 1 << 32 || cmd.repeats == 0 {
+        return Err(BadInput("--points must be 1 to 2^32 and --repeats at least 1".into()).into());
+    }
+    let model = match cmd.model {
+        ModelArg::Populations => "populations",
+        ModelArg::DensityMatrix => "density-matrix",
+    };
+    let grid = bench_grid(cmd.points, model);
+    let n = grid.len();
+    let mut rows = Vec::new();
+    if !cmd.gpu_only {
+        let mut best = Timing::default();
+        for r in 0..cmd.repeats {
+            let t = Instant::now();
+            let _ = cpu_backend::run(&grid, &|_| {});
+            let e = t.elapsed();
+            if r == 0 || e < best.compute {
+                best.compute = e;
+            }
+        }
+        rows.push(Row {
+            backend: "cpu".into(),
+            adapter: format!("{} threads (rayon)", rayon::current_num_threads()),
+            precision: "f64",
+            timing: best,
+            points: n,
+        });
+    }
+    match GpuContext::acquire() {
+        Err(e) => eprintln!("notice: {e}; GPU rows skipped"),
+        Ok(ctx) => {
+            for precision in [Precision::F64, Precision::F32] {
+                if precision == Precision::F64 && !ctx.f64 {
+                    continue;
+                }
+                let t = Instant::now();
+                let kernel = SweepKernel::new(&ctx, grid.model, precision)?;
+                let compile = t.elapsed();
+                let mut best: Option<Timing> = None;
+                for _ in 0..cmd.repeats {
+                    let mut timing = Timing::default();
+                    kernel.run(&ctx, &grid, &|_| {}, &mut timing)?;
+                    let total = |t: &Timing| t.compute + t.readback;
+                    if best.is_none_or(|b| total(&timing) < total(&b)) {
+                        best = Some(timing);
+                    }
+                }
+                let mut timing = best.expect("at least one repeat");
+                timing.setup += compile;
+                rows.push(Row {
+                    backend: "gpu".into(),
+                    adapter: ctx.describe(),
+                    precision: if precision == Precision::F64 {
+                        "f64"
+                    } else {
+                        "f32"
+                    },
+                    timing,
+                    points: n,
+                });
+            }
+        }
+    }
+    println!(
+        "nessbat bench: {model} model, OSS with all figures, {n} points, best of {}",
+        cmd.repeats
+    );
+    println!(
+        "{:<5} {:<9} {:>14} {:>10} {:>10} {:>10}  adapter",
+        "back", "precision", "points/s", "set-up s", "compute s", "readback s"
+    );
+    for r in rows {
+        let run = (r.timing.compute + r.timing.readback).as_secs_f64();
+        println!(
+            "{:<5} {:<9} {:>14.0} {:>10.3} {:>10.3} {:>10.3}  {}",
+            r.backend,
+            r.precision,
+            r.points as f64 / run,
+            r.timing.setup.as_secs_f64(),
+            r.timing.compute.as_secs_f64(),
+            r.timing.readback.as_secs_f64(),
+            r.adapter
+        );
+    }
+    Ok(())
+}
