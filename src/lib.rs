@@ -9,6 +9,7 @@
 
 pub mod cpu;
 pub mod error;
+pub mod figures;
 pub mod model;
 
 pub use error::{NessError, Result};

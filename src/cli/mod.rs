@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod figures;
 mod output;
 mod point;
 mod sweep;
@@ -37,6 +38,8 @@ enum Command {
     Point(point::PointCmd),
     /// Run a whole parameter grid and write .npy arrays, metadata and plots
     Sweep(sweep::SweepCmd),
+    /// Regenerate the paper's figures, the atlas and the claims table
+    Figures(figures::FiguresCmd),
     /// Time the OSS sweep on this machine, per backend and precision
     Bench(bench::BenchCmd),
     /// Write the time series behind Figs. 3 and 4(b, c) as CSV
@@ -75,6 +78,7 @@ pub fn main() -> i32 {
         Command::Trace(cmd) => trace::run(&cmd),
         Command::Sweep(cmd) => sweep::run(&cmd),
         Command::Bench(cmd) => bench::run(&cmd),
+        Command::Figures(cmd) => figures::run(&cmd),
     };
     match result {
         Ok(()) => 0,

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::args::PointArgs;
 use super::BadInput;
-use nessbat::cpu::trace::{ergotropy_per_cycle, population_trace};
+use nessbat::cpu::trace::{ergotropy_per_cycle, population_trace, samples_csv};
 
 #[derive(Debug, Subcommand)]
 pub enum TraceCmd {
@@ -74,16 +74,7 @@ pub fn run(cmd: &TraceCmd) -> Result<()> {
                 c.samples,
                 c.idle,
             )?;
-            let mut s = String::from("t,cycle,p_gg,p_S,p_A,p_ee,ergotropy\n");
-            for r in rows {
-                let p = r.populations;
-                let _ = writeln!(
-                    s,
-                    "{},{},{},{},{},{},{}",
-                    r.t, r.cycle, p[0], p[1], p[2], p[3], r.ergotropy
-                );
-            }
-            super::output::write_atomic(c.out.as_deref(), s.as_bytes())
+            super::output::write_atomic(c.out.as_deref(), samples_csv(&rows).as_bytes())
         }
         TraceCmd::Ergotropy(c) => {
             if c.max_cycles == 0 || c.max_cycles > MAX_ROWS {

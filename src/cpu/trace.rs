@@ -62,6 +62,21 @@ pub fn population_trace(
     Ok(out)
 }
 
+/// The population trace as CSV with a header row.
+pub fn samples_csv(rows: &[Sample]) -> String {
+    use std::fmt::Write;
+    let mut s = String::from("t,cycle,p_gg,p_S,p_A,p_ee,ergotropy\n");
+    for r in rows {
+        let p = r.populations;
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{}",
+            r.t, r.cycle, p[0], p[1], p[2], p[3], r.ergotropy
+        );
+    }
+    s
+}
+
 /// Work extracted in each cycle, from ρ_NESS until the OSS is reached (or
 /// `max_cycles`), as in Fig. 4(b). Returns (cycle, work) pairs and whether
 /// the OSS was reached.

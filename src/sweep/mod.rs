@@ -3,6 +3,7 @@
 pub mod config;
 pub mod cpu_backend;
 pub mod grid;
+pub mod lines;
 pub mod output;
 pub mod plot;
 pub mod results;

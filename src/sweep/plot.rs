@@ -12,7 +12,7 @@ use super::config::Axis;
 /// plots need no system font libraries.
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
-fn register_font() {
+pub fn register_font() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
@@ -53,6 +53,7 @@ pub fn quantity_label(name: &str) -> String {
         "heat_s" => "heat from S per cycle (ω0)".into(),
         "ness_ergotropy" => "NESS ergotropy (ω0)".into(),
         "cycles" => "cycles to the OSS".into(),
+        "gate_over_optimal" => "power of U_G / optimal power".into(),
         other => other.into(),
     }
 }
@@ -258,7 +259,8 @@ pub fn heatmap(
 /// Compact tick labels: plain for moderate values, scientific otherwise.
 pub fn fmt_tick(v: f64) -> String {
     let a = v.abs();
-    if v == 0.0 {
+    // Rounding residue of a linear axis through zero prints as 0.
+    if a < 1e-12 {
         "0".into()
     } else if (1e-2..1e4).contains(&a) {
         let s = format!("{v:.3}");

@@ -1,0 +1,57 @@
+//! `nessbat figures`: every figure of the paper, the atlas, and the claims
+//! table, regenerated from the engine.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::sweep::BackendArg;
+use super::BadInput;
+use nessbat::figures::{run_all, Size};
+use nessbat::gpu::shader_source::Precision;
+use nessbat::sweep::run::{Backend, BackendChoice, RunError};
+
+#[derive(Debug, Args)]
+pub struct FiguresCmd {
+    /// Output folder for the PNGs, arrays, CSVs and claims
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Where the sweeps run (f64 always)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub backend: BackendArg,
+    /// Small grids (16 points a side), as the tests use
+    #[arg(long)]
+    pub quick: bool,
+}
+
+pub fn run(cmd: &FiguresCmd) -> Result<()> {
+    let choice = match cmd.backend {
+        BackendArg::Auto => BackendChoice::Auto,
+        BackendArg::Gpu => BackendChoice::Gpu,
+        BackendArg::Cpu => BackendChoice::Cpu,
+    };
+    // The claims compare against 1e-12 zeros and 1e-3 plateaus: f64 only.
+    let backend = match Backend::choose(choice, Some(Precision::F64), &|m| eprintln!("{m}")) {
+        Ok(b) => b,
+        Err(RunError::Usage(m)) if choice == BackendChoice::Auto => {
+            eprintln!("notice: {m}; figures run on the CPU backend");
+            Backend::Cpu
+        }
+        Err(RunError::Usage(m)) => return Err(BadInput(m).into()),
+        Err(e) => return Err(e.into()),
+    };
+    let t = Instant::now();
+    let size = if cmd.quick { Size::Quick } else { Size::Full };
+    let files = run_all(&cmd.out, &backend, size)?;
+    println!(
+        "{} files written to {} in {:.1} s",
+        files.len(),
+        cmd.out.display(),
+        t.elapsed().as_secs_f64()
+    );
+    let claims = std::fs::read_to_string(cmd.out.join("claims.md"))?;
+    print!("{claims}");
+    Ok(())
+}

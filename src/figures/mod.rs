@@ -1,0 +1,84 @@
+//! `nessbat figures`: the paper's figures regenerated from the engine, an
+//! atlas beyond the paper, and a table of the paper's claims checked
+//! against our numbers.
+//!
+//! Data flow as everywhere: config → grid → backend → arrays → files. Each
+//! figure writes its PNG and the arrays (or CSV) behind it.
+
+pub mod atlas;
+pub mod claims;
+pub mod paper;
+
+use std::path::{Path, PathBuf};
+
+use crate::sweep::run::{Backend, RunError};
+use crate::sweep::{Grid, SweepConfig, SweepResults};
+
+/// How large the figures' grids are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// The published figures.
+    Full,
+    /// Small grids for the tests (the same claims, coarser maps).
+    Quick,
+}
+
+impl Size {
+    /// Points per map axis / per 1-D sweep.
+    pub fn side(self) -> usize {
+        match self {
+            Size::Full => 96,
+            Size::Quick => 16,
+        }
+    }
+}
+
+/// Everything a figure needs: where to write, how to compute, how large.
+pub struct Ctx<'a> {
+    pub out: &'a Path,
+    pub backend: &'a Backend,
+    pub size: Size,
+}
+
+/// Errors of a figure run.
+#[derive(Debug, thiserror::Error)]
+pub enum FigureError {
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Model(#[from] crate::NessError),
+}
+
+impl Ctx<'_> {
+    /// Runs a sweep given as TOML.
+    pub fn sweep(&self, toml: &str) -> Result<(Grid, SweepResults), FigureError> {
+        let grid = Grid::new(
+            SweepConfig::parse(toml, "figure config").expect("figure configs are valid TOML"),
+        )
+        .expect("figure configs are valid");
+        let (res, _, _) = self.backend.run(&grid, &|_| {})?;
+        Ok((grid, res))
+    }
+
+    /// Writes an f64 array as .npy next to the figures.
+    pub fn npy(&self, name: &str, shape: &[usize], data: &[f64]) -> Result<PathBuf, FigureError> {
+        let path = self.out.join(format!("{name}.npy"));
+        let a = ndarray::ArrayViewD::from_shape(ndarray::IxDyn(shape), data)
+            .map_err(std::io::Error::other)?;
+        ndarray_npy::write_npy(&path, &a).map_err(std::io::Error::other)?;
+        Ok(path)
+    }
+}
+
+/// Runs every figure, the atlas and the claims; returns the files written.
+pub fn run_all(out: &Path, backend: &Backend, size: Size) -> Result<Vec<PathBuf>, FigureError> {
+    std::fs::create_dir_all(out)?;
+    let ctx = Ctx { out, backend, size };
+    let mut files = paper::all(&ctx)?;
+    let (atlas_files, thermal) = atlas::all(&ctx)?;
+    files.extend(atlas_files);
+    files.extend(claims::all(&ctx, &thermal)?);
+    Ok(files)
+}
