@@ -135,15 +135,22 @@ fn extract_optimal(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction
     rows[2][5] = -ci;
     rows[3][3] = 1.0;
     var vals = array<real, 4>((*x)[0], mid + big, mid - big, (*x)[3]);
-    let o = descending_order(vals);
+    let s = sort_desc(vals);
     var ex: Extraction;
-    // Excitation number of each eigenvector: gg 0, the doublet's 1, ee 2.
-    let n = array<u32, 4>(0u, 1u, 1u, 2u);
     ex.keeps_n = true;
     for (var k = 0u; k < 4u; k++) {
-        ex.map[k] = rows[o[k]];
-        ex.after[k] = vals[o[k]];
-        ex.keeps_n = ex.keeps_n & (n[o[k]] == n[k]);
+        // Row k of the map is the row of the eigenvector sent to level k;
+        // picked by selects (see sort_desc). Eigenvector slots carry the
+        // excitation numbers of the levels: gg 0, the doublet's 1, ee 2.
+        for (var j = 0u; j < N; j++) {
+            var acc: real = 0.0;
+            for (var t = 0u; t < 4u; t++) {
+                acc = select(acc, rows[t][j], s.i[k] == t);
+            }
+            ex.map[k][j] = acc;
+        }
+        ex.after[k] = s.v[k];
+        ex.keeps_n = ex.keeps_n & (level_n(s.i[k]) == level_n(k));
     }
     var after = ex.after;
     ex.work = energy((*m).e, x) - energy((*m).e, &after);

@@ -233,8 +233,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var ix = matvec(&integral, &start);
     var ha = m.ha;
     var hs = m.hs;
-    let heat_a = dot(&ha, &ix);
-    let heat_s = dot(&hs, &ix);
+    let heat_a = dot_vec(&ha, &ix);
+    let heat_s = dot_vec(&hs, &ix);
     let heat_hot = select(heat_a, heat_s, p.hot_is_s);
     var flags = 0u;
     var efficiency: real = 0.0;

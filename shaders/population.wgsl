@@ -45,14 +45,15 @@ fn build_model(p: Point) -> Model {
 // The optimal unitary on a diagonal state is the permutation that sorts the
 // populations into descending order.
 fn extract_optimal(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction {
-    let o = descending_order(*x);
+    let s = sort_desc(*x);
     var ex: Extraction;
-    let n = array<u32, 4>(0u, 1u, 1u, 2u);
     ex.keeps_n = true;
     for (var k = 0u; k < 4u; k++) {
-        ex.map[k][o[k]] = 1.0;
-        ex.after[k] = (*x)[o[k]];
-        ex.keeps_n = ex.keeps_n & (n[o[k]] == n[k]);
+        for (var j = 0u; j < 4u; j++) {
+            ex.map[k][j] = select(real(0.0), real(1.0), s.i[k] == j);
+        }
+        ex.after[k] = s.v[k];
+        ex.keeps_n = ex.keeps_n & (level_n(s.i[k]) == level_n(k));
     }
     var after = ex.after;
     ex.work = energy((*m).e, x) - energy((*m).e, &after);

@@ -16,28 +16,42 @@ struct Extraction {
     keeps_n: bool,
 }
 
-// Indices that sort four values into descending order. Insertion sort is
-// stable, so ties keep the lower index first: deterministic, and any choice
-// among ties gives the same passive state.
-fn descending_order(v_in: array<real, 4>) -> array<u32, 4> {
-    // Dynamically indexed arrays live in variables: naga's SPIR-V writer
-    // fails on dynamic indexing of by-value arrays inside loops.
-    var v = v_in;
-    var o = array<u32, 4>(0u, 1u, 2u, 3u);
-    for (var i = 1u; i < 4u; i++) {
-        // No short-circuit `&&`/`||` anywhere in these shaders: naga 30's
-        // SPIR-V writer panics on some of them ("Expression is not
-        // cached"); build.rs emits SPIR-V so a regression fails the build.
-        for (var j = i; j > 0u; j--) {
-            if v[o[j - 1u]] >= v[o[j]] {
-                break;
-            }
-            let t = o[j - 1u];
-            o[j - 1u] = o[j];
-            o[j] = t;
-        }
-    }
-    return o;
+// Four values sorted into descending order, with where each came from.
+struct Sorted {
+    v: array<real, 4>,
+    i: array<u32, 4>,
+}
+
+struct Pair {
+    va: real,
+    ia: u32,
+    vb: real,
+    ib: u32,
+}
+
+// Compare-exchange in the total order "larger value first, lower index
+// first on ties", so the result is unique (deterministic on ties, and any
+// choice among ties gives the same passive state).
+fn exchange(va: real, ia: u32, vb: real, ib: u32) -> Pair {
+    let swap = (vb > va) | ((vb == va) & (ib < ia));
+    return Pair(select(va, vb, swap), select(ia, ib, swap), select(vb, va, swap), select(ib, ia, swap));
+}
+
+// A five-comparator sorting network, all selects and no dynamic indexing:
+// CPU drivers such as lavapipe turn dynamically indexed private arrays
+// into per-lane memory traffic, and divergent loops into masked ones.
+fn sort_desc(x: array<real, 4>) -> Sorted {
+    var p = exchange(x[0], 0u, x[1], 1u);
+    var q = exchange(x[2], 2u, x[3], 3u);
+    let hi = exchange(p.va, p.ia, q.va, q.ia);
+    let lo = exchange(p.vb, p.ib, q.vb, q.ib);
+    let mid = exchange(hi.vb, hi.ib, lo.va, lo.ia);
+    return Sorted(array<real, 4>(hi.va, mid.va, mid.vb, lo.vb), array<u32, 4>(hi.ia, mid.ia, mid.ib, lo.ib));
+}
+
+// Excitation number of level j in (gg, S, A, ee): 0, 1, 1, 2.
+fn level_n(j: u32) -> u32 {
+    return select(select(1u, 2u, j == 3u), 0u, j == 0u);
 }
 
 // Two weights (w, 1 − w) that sum to one exactly in floating point: the

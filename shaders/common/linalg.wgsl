@@ -19,6 +19,22 @@ fn identity() -> Mat {
 
 fn matmul(a: ptr<function, Mat>, b: ptr<function, Mat>) -> Mat {
     var c: Mat;
+    if N == 4u {
+        // Written out with vec4 rows for the 4-state model: the driver's
+        // loop unroller need not see through three nested loops.
+        let b0 = vec4<real>((*b)[0][0], (*b)[0][1], (*b)[0][2], (*b)[0][3]);
+        let b1 = vec4<real>((*b)[1][0], (*b)[1][1], (*b)[1][2], (*b)[1][3]);
+        let b2 = vec4<real>((*b)[2][0], (*b)[2][1], (*b)[2][2], (*b)[2][3]);
+        let b3 = vec4<real>((*b)[3][0], (*b)[3][1], (*b)[3][2], (*b)[3][3]);
+        for (var i = 0u; i < 4u; i++) {
+            let r = fma(vec4<real>((*a)[i][0]), b0, fma(vec4<real>((*a)[i][1]), b1, fma(vec4<real>((*a)[i][2]), b2, vec4<real>((*a)[i][3]) * b3)));
+            c[i][0] = r.x;
+            c[i][1] = r.y;
+            c[i][2] = r.z;
+            c[i][3] = r.w;
+        }
+        return c;
+    }
     for (var i = 0u; i < N; i++) {
         for (var k = 0u; k < N; k++) {
             let aik = (*a)[i][k];
@@ -32,6 +48,13 @@ fn matmul(a: ptr<function, Mat>, b: ptr<function, Mat>) -> Mat {
 
 fn matvec(a: ptr<function, Mat>, x: ptr<function, Vec>) -> Vec {
     var y: Vec;
+    if N == 4u {
+        let v = vec4<real>((*x)[0], (*x)[1], (*x)[2], (*x)[3]);
+        for (var i = 0u; i < 4u; i++) {
+            y[i] = dot(vec4<real>((*a)[i][0], (*a)[i][1], (*a)[i][2], (*a)[i][3]), v);
+        }
+        return y;
+    }
     for (var i = 0u; i < N; i++) {
         var acc: real = 0.0;
         for (var j = 0u; j < N; j++) {
@@ -42,7 +65,7 @@ fn matvec(a: ptr<function, Mat>, x: ptr<function, Vec>) -> Vec {
     return y;
 }
 
-fn dot(a: ptr<function, Vec>, b: ptr<function, Vec>) -> real {
+fn dot_vec(a: ptr<function, Vec>, b: ptr<function, Vec>) -> real {
     var acc: real = 0.0;
     for (var i = 0u; i < N; i++) {
         acc = fma((*a)[i], (*b)[i], acc);

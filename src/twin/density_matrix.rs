@@ -2,7 +2,7 @@
 //! (ρ_gg, ρ_S'S', ρ_A'A', ρ_ee, Re ρ_S'A', Im ρ_S'A') of the density matrix.
 
 use super::extract::{
-    complement_pair, descending_order, energy, heat_functional, Extraction, KernelModel, Model,
+    complement_pair, energy, heat_functional, level_n, sort_desc, Extraction, KernelModel, Model,
 };
 use super::linalg::{Mat, Vec};
 use super::params::Point;
@@ -113,18 +113,17 @@ impl KernelModel<6> for DensityMatrix {
         rows[2][5] = -ci;
         rows[3][3] = 1.0;
         let vals = [x[0], mid + big, mid - big, x[3]];
-        let o = descending_order(vals);
+        let s = sort_desc(vals);
         let mut ex = Extraction {
             map: [[0.0; 6]; 6],
             after: [0.0; 6],
             work: 0.0,
             keeps_n: true,
         };
-        let n = [0u8, 1, 1, 2];
         for k in 0..4 {
-            ex.map[k] = rows[o[k]];
-            ex.after[k] = vals[o[k]];
-            ex.keeps_n &= n[o[k]] == n[k];
+            ex.map[k] = rows[s.i[k]];
+            ex.after[k] = s.v[k];
+            ex.keeps_n &= level_n(s.i[k]) == level_n(k);
         }
         ex.work = energy(m.e, x) - energy(m.e, &ex.after);
         ex

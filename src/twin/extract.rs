@@ -12,18 +12,43 @@ pub struct Extraction<const N: usize> {
     pub keeps_n: bool,
 }
 
-/// Twin of `descending_order`: stable insertion sort, ties keep the lower
-/// index first.
-pub fn descending_order(v: [f64; 4]) -> [usize; 4] {
-    let mut o = [0, 1, 2, 3];
-    for i in 1..4 {
-        let mut j = i;
-        while j > 0 && v[o[j - 1]] < v[o[j]] {
-            o.swap(j - 1, j);
-            j -= 1;
-        }
+/// Twin of `Sorted`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sorted {
+    pub v: [f64; 4],
+    pub i: [usize; 4],
+}
+
+/// Twin of `exchange`: larger value first, lower index first on ties.
+fn exchange(a: (f64, usize), b: (f64, usize)) -> ((f64, usize), (f64, usize)) {
+    let swap = b.0 > a.0 || (b.0 == a.0 && b.1 < a.1);
+    if swap {
+        (b, a)
+    } else {
+        (a, b)
     }
-    o
+}
+
+/// Twin of `sort_desc`: the same five-comparator network.
+pub fn sort_desc(x: [f64; 4]) -> Sorted {
+    let (p0, p1) = exchange((x[0], 0), (x[1], 1));
+    let (q0, q1) = exchange((x[2], 2), (x[3], 3));
+    let (hi0, hi1) = exchange(p0, q0);
+    let (lo0, lo1) = exchange(p1, q1);
+    let (m0, m1) = exchange(hi1, lo0);
+    Sorted {
+        v: [hi0.0, m0.0, m1.0, lo1.0],
+        i: [hi0.1, m0.1, m1.1, lo1.1],
+    }
+}
+
+/// Twin of `level_n`.
+pub fn level_n(j: usize) -> u8 {
+    match j {
+        0 => 0,
+        3 => 2,
+        _ => 1,
+    }
 }
 
 /// Twin of `complement_pair`: (w, 1 − w) summing to one exactly.
@@ -61,4 +86,23 @@ pub struct Model<const N: usize> {
 pub trait KernelModel<const N: usize> {
     fn build_model(p: &super::params::Point) -> Model<N>;
     fn extract_optimal(m: &Model<N>, x: &Vec<N>) -> Extraction<N>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_sorts_every_order_with_ties() {
+        // All 4^4 assignments of values from {0, 1, 2, 3}: the network must
+        // agree with a stable sort by descending value.
+        for code in 0..256usize {
+            let x: [f64; 4] = std::array::from_fn(|k| ((code >> (2 * k)) & 3) as f64);
+            let mut want = [0usize, 1, 2, 3];
+            want.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
+            let s = sort_desc(x);
+            assert_eq!(s.i, want, "{x:?}");
+            assert_eq!(s.v, want.map(|i| x[i]));
+        }
+    }
 }

@@ -36,7 +36,7 @@ pub fn matvec<const N: usize>(a: &Mat<N>, x: &Vec<N>) -> Vec<N> {
     std::array::from_fn(|i| (0..N).fold(0.0, |acc, j| a[i][j].mul_add(x[j], acc)))
 }
 
-pub fn dot<const N: usize>(a: &Vec<N>, b: &Vec<N>) -> f64 {
+pub fn dot_vec<const N: usize>(a: &Vec<N>, b: &Vec<N>) -> f64 {
     (0..N).fold(0.0, |acc, i| a[i].mul_add(b[i], acc))
 }
 

@@ -2,8 +2,8 @@
 
 use super::extract::{energy, Extraction, KernelModel, Model};
 use super::linalg::{
-    dot, matmul, matvec, max_abs_diff, propagate, solve_steady, solve_trace, Mat, Propagator, Vec,
-    EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS,
+    dot_vec, matmul, matvec, max_abs_diff, propagate, solve_steady, solve_trace, Mat, Propagator,
+    Vec, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS,
 };
 use super::params::{load_point, SweepParams};
 
@@ -158,8 +158,8 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
     };
     let work = omega0.mul_add(n_delta, r * (dx[2] - dx[1]));
     let ix = matvec(&prop.integral, &start);
-    let heat_a = dot(&m.ha, &ix);
-    let heat_s = dot(&m.hs, &ix);
+    let heat_a = dot_vec(&m.ha, &ix);
+    let heat_s = dot_vec(&m.hs, &ix);
     let heat_hot = if p.hot_is_s { heat_s } else { heat_a };
     let (efficiency, flags) = if heat_hot > 0.0 {
         (work / heat_hot, 0)

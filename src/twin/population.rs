@@ -1,6 +1,6 @@
 //! Twin of `shaders/population.wgsl`.
 
-use super::extract::{descending_order, energy, heat_functional, Extraction, KernelModel, Model};
+use super::extract::{energy, heat_functional, level_n, sort_desc, Extraction, KernelModel, Model};
 use super::linalg::{Mat, Vec};
 use super::params::Point;
 
@@ -51,18 +51,17 @@ impl KernelModel<4> for Population {
     }
 
     fn extract_optimal(m: &Model<4>, x: &Vec<4>) -> Extraction<4> {
-        let o = descending_order(*x);
+        let s = sort_desc(*x);
         let mut ex = Extraction {
             map: [[0.0; 4]; 4],
             after: [0.0; 4],
             work: 0.0,
             keeps_n: true,
         };
-        let n = [0u8, 1, 1, 2];
         for k in 0..4 {
-            ex.map[k][o[k]] = 1.0;
-            ex.after[k] = x[o[k]];
-            ex.keeps_n &= n[o[k]] == n[k];
+            ex.map[k][s.i[k]] = 1.0;
+            ex.after[k] = s.v[k];
+            ex.keeps_n &= level_n(s.i[k]) == level_n(k);
         }
         ex.work = energy(m.e, x) - energy(m.e, &ex.after);
         ex
