@@ -36,8 +36,20 @@ fn map(
 ) -> Result<MapData, FigureError> {
     let (grid, res) = ctx.sweep(toml)?;
     let shape = grid.shape();
+    // η = E/heat_hot is undefined where no heat flows: on the T_A = T_S
+    // line heat_hot is rounding noise (~1e-19) and E/heat_hot meaningless.
+    // Those points (heat_hot below 1e-9 of the map's largest) are NaN, grey.
+    let heat = res.quantity_f64("heat_hot").expect("known");
+    let floor = 1e-9 * heat.iter().fold(0.0f64, |m, h| m.max(h.abs()));
     for q in ["power", "efficiency"] {
-        let data = res.quantity_f64(q).expect("known");
+        let mut data = res.quantity_f64(q).expect("known");
+        if q == "efficiency" {
+            for (d, h) in data.iter_mut().zip(&heat) {
+                if h.abs() <= floor {
+                    *d = f64::NAN;
+                }
+            }
+        }
         let name = format!("{prefix}_{q}");
         files.push(ctx.npy(&name, &shape, &data)?);
         let (x, y) = axes(&grid);

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# GPU check for a machine with a real GPU and no Rust toolchain.
+#
+# Prepare here (with cargo):   scripts/gpu-check.sh --prepare
+#   builds the release binary and the GPU test binaries into .gpucheck/
+#   (ignored by git), to be carried to the GPU machine with the repo.
+# Run there:                   scripts/gpu-check.sh [REPORT_DIR]
+#   finds a Vulkan loader and NVIDIA's ICD (or writes one for
+#   libGLX_nvidia.so.0), runs the GPU tests and `nessbat bench`, and writes
+#   REPORT_DIR/gpu-check.md (default: $OUT or results/bench): adapter,
+#   driver, figures, and any failure with its reason.
+set -u
+cd "$(dirname "$0")/.."
+BUNDLE=.gpucheck
+
+if [ "${1:-}" = "--prepare" ]; then
+  set -e
+  cargo build --release --bin nessbat
+  rm -rf "$BUNDLE" && mkdir -p "$BUNDLE"
+  cp target/release/nessbat "$BUNDLE/"
+  # The GPU test binaries, without running them.
+  cargo test --release --test gpu_backend --no-run --message-format=json 2>/dev/null \
+    | grep -o '"executable":"[^"]*gpu_backend[^"]*"' | cut -d'"' -f4 | while read -r exe; do cp "$exe" "$BUNDLE/gpu_backend"; done
+  ls -la "$BUNDLE"
+  exit 0
+fi
+
+REPORT_DIR="${1:-${OUT:-results/bench}}"
+mkdir -p "$REPORT_DIR"
+REPORT="$REPORT_DIR/gpu-check.md"
+log() { echo "$*" | tee -a "$REPORT"; }
+: > "$REPORT"
+log "# nessbat GPU check"
+log ""
+log "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+log "- host: $(uname -srm), $(nproc) CPUs"
+command -v nvidia-smi >/dev/null && log "- nvidia-smi: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | head -1)"
+
+# 1. A Vulkan loader: the system's, or Debian's libvulkan1 carried in .gl/.
+if ! ldconfig -p 2>/dev/null | grep -q libvulkan.so.1; then
+  if ls .gl/*.deb >/dev/null 2>&1; then
+    for f in .gl/*.deb; do dpkg -x "$f" / ; done; ldconfig
+    log "- Vulkan loader: installed from carried .gl/*.deb"
+  fi
+fi
+if ldconfig -p 2>/dev/null | grep -q libvulkan.so.1; then
+  log "- Vulkan loader: $(ldconfig -p | grep -m1 libvulkan.so.1 | awk '{print $NF}')"
+else
+  log "- MISSING: no Vulkan loader (libvulkan.so.1); carry Debian's libvulkan1 in .gl/"
+fi
+
+# 2. NVIDIA's ICD: a JSON file, or one written for libGLX_nvidia.so.0.
+ICD=""
+for f in /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json \
+         /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.x86_64.json; do
+  [ -f "$f" ] && ICD="$f" && break
+done
+if [ -z "$ICD" ]; then
+  GLX=$(ldconfig -p 2>/dev/null | grep -m1 libGLX_nvidia.so.0 | awk '{print $NF}')
+  [ -z "$GLX" ] && GLX=$(find / -name 'libGLX_nvidia.so.0' 2>/dev/null | head -1)
+  if [ -n "$GLX" ]; then
+    ICD=/tmp/nessbat_nvidia_icd.json
+    printf '{"file_format_version":"1.0.0","ICD":{"library_path":"%s","api_version":"1.3.0"}}\n' "$GLX" > "$ICD"
+    log "- NVIDIA ICD: written for $GLX"
+  fi
+fi
+if [ -n "$ICD" ]; then
+  export VK_DRIVER_FILES="$ICD" VK_ICD_FILENAMES="$ICD"
+  log "- NVIDIA ICD: $ICD"
+else
+  log "- MISSING: no NVIDIA Vulkan ICD (nvidia_icd.json) and no libGLX_nvidia.so.0; wgpu will see only other adapters"
+fi
+
+BIN="$BUNDLE/nessbat"; [ -x "$BIN" ] || BIN=target/release/nessbat
+TESTS="$BUNDLE/gpu_backend"
+[ -x "$BIN" ] || { log "- MISSING: no nessbat binary (run scripts/gpu-check.sh --prepare where cargo exists)"; exit 1; }
+
+# 3. The GPU test suite (fails, rather than skips, without an adapter).
+log ""
+log "## GPU tests"
+if [ -x "$TESTS" ]; then
+  if NESSBAT_REQUIRE_GPU=1 "$TESTS" --test-threads=1 > /tmp/nessbat_gpu_tests.log 2>&1; then
+    log "passed: $(grep -E '^test result' /tmp/nessbat_gpu_tests.log | tail -1)"
+  else
+    log "FAILED:"; log '```'; grep -vE 'XDG_RUNTIME_DIR' /tmp/nessbat_gpu_tests.log | tail -30 | tee -a "$REPORT"; log '```'
+  fi
+else
+  log "not run: no test binary in $BUNDLE (run --prepare)"
+fi
+
+# 4. Figures: both models, both precisions.
+log ""
+log "## nessbat bench"
+POP=${NESSBAT_CHECK_POINTS:-10000000}; DM=$((POP / 10))
+for args in "--points $POP --gpu-only" "--points $DM --model density-matrix --gpu-only"; do
+  log '```'
+  if ! "$BIN" bench $args --repeats 3 2>/tmp/nessbat_bench.err | tee -a "$REPORT"; then
+    log "FAILED: $(grep -v XDG_RUNTIME_DIR /tmp/nessbat_bench.err | tail -3)"
+  fi
+  grep -v XDG_RUNTIME_DIR /tmp/nessbat_bench.err | grep -i notice | tee -a "$REPORT"
+  log '```'
+done
+echo "report: $REPORT"
