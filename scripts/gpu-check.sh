@@ -3,7 +3,9 @@
 #
 # Prepare here (with cargo):   scripts/gpu-check.sh --prepare
 #   builds the release binary and the GPU test binaries into .gpucheck/
-#   (ignored by git), to be carried to the GPU machine with the repo.
+#   (ignored by git, stripped), to be carried to the GPU machine with the
+#   repo (device tool: carry [".gpucheck", ".gl"]; .gl holds Debian's
+#   libvulkan1 .deb when the image has no Vulkan loader).
 # Run there:                   scripts/gpu-check.sh [REPORT_DIR]
 #   finds a Vulkan loader and NVIDIA's ICD (or writes one for
 #   libGLX_nvidia.so.0), runs the GPU tests and `nessbat bench`, and writes
@@ -21,7 +23,9 @@ if [ "${1:-}" = "--prepare" ]; then
   # The GPU test binaries, without running them.
   cargo test --release --test gpu_backend --no-run --message-format=json 2>/dev/null \
     | grep -o '"executable":"[^"]*gpu_backend[^"]*"' | cut -d'"' -f4 | while read -r exe; do cp "$exe" "$BUNDLE/gpu_backend"; done
-  ls -la "$BUNDLE"
+  # Debug info would take the bundle past the 64 MiB a device call carries.
+  strip "$BUNDLE"/nessbat "$BUNDLE"/gpu_backend
+  du -sh "$BUNDLE"; ls -la "$BUNDLE"
   exit 0
 fi
 
