@@ -127,3 +127,31 @@ fn chunks_join_seamlessly() {
 fn name(path: &str) -> &str {
     path.rsplit('/').next().unwrap().trim_end_matches(".toml")
 }
+
+#[test]
+fn a_shard_on_the_gpu_equals_its_slice_of_the_whole_run() {
+    // A range that starts and ends inside axes, run alone, equals the same
+    // points of the whole grid bit for bit (the kernel addresses absolute
+    // grid indices from the chunk's multi-index).
+    let Some(ctx) = gpu_or_skip("a_shard_on_the_gpu_equals_its_slice_of_the_whole_run") else {
+        return;
+    };
+    let g = grid(GRIDS[1]);
+    let k = SweepKernel::new(&ctx, g.model, ctx.default_precision()).unwrap();
+    let whole = rows(&k.run(&ctx, &g, &|_| {}, &mut Timing::default()).unwrap());
+    let part = rows(
+        &k.run_range(&ctx, &g, 1234..3001, &|_| {}, &mut Timing::default())
+            .unwrap(),
+    );
+    assert_eq!(part.len(), 3001 - 1234);
+    for (i, p) in part.iter().enumerate() {
+        let w = &whole[1234 + i];
+        for q in 0..7 {
+            assert!(
+                p[q].to_bits() == w[q].to_bits() || (p[q].is_nan() && w[q].is_nan()),
+                "point {} quantity {q}",
+                1234 + i
+            );
+        }
+    }
+}

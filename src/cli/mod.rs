@@ -3,6 +3,7 @@
 mod args;
 mod bench;
 mod figures;
+mod merge;
 mod output;
 mod point;
 mod sweep;
@@ -38,6 +39,8 @@ enum Command {
     Point(point::PointCmd),
     /// Run a whole parameter grid and write .npy arrays, metadata and plots
     Sweep(sweep::SweepCmd),
+    /// Join the shards of one sweep into the arrays of an unsharded run
+    Merge(merge::MergeCmd),
     /// Regenerate the paper's figures, the atlas and the claims table
     Figures(figures::FiguresCmd),
     /// Time the OSS sweep on this machine, per backend and precision
@@ -79,6 +82,7 @@ pub fn main() -> i32 {
         Command::Sweep(cmd) => sweep::run(&cmd),
         Command::Bench(cmd) => bench::run(&cmd),
         Command::Figures(cmd) => figures::run(&cmd),
+        Command::Merge(cmd) => merge::run(&cmd),
     };
     match result {
         Ok(()) => 0,

@@ -13,6 +13,7 @@ use nessbat::gpu::shader_source::Precision;
 use nessbat::sweep::output;
 use nessbat::sweep::plot::heatmap;
 use nessbat::sweep::run::{Backend, BackendChoice, RunError};
+use nessbat::sweep::shard::Shard;
 use nessbat::sweep::{Grid, SweepConfig, DEFAULT_CONFIG};
 use nessbat::twin::OUTPUT_NAMES;
 
@@ -50,6 +51,10 @@ pub struct SweepCmd {
     /// No progress bar and no summary
     #[arg(long)]
     pub quiet: bool,
+    /// Compute only part K of N (0 <= K < N) of the grid, for job arrays;
+    /// join the parts with `nessbat merge`
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 }
 
 /// Reads and checks the config: every problem is the user's (exit 2).
@@ -71,7 +76,7 @@ pub fn load_grid(config: Option<&std::path::Path>) -> Result<Grid, BadInput> {
 
 /// A progress bar on stderr that appears only once a sweep has run for a
 /// second, and never with --quiet.
-pub fn progress_bar(total: u64, quiet: bool) -> (ProgressBar, Instant) {
+pub fn progress_bar(total: u64) -> (ProgressBar, Instant) {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     bar.set_style(
         ProgressStyle::with_template(
@@ -80,12 +85,27 @@ pub fn progress_bar(total: u64, quiet: bool) -> (ProgressBar, Instant) {
         .expect("valid template")
         .progress_chars("=> "),
     );
-    let _ = quiet;
     (bar, Instant::now())
 }
 
 pub fn run(cmd: &SweepCmd) -> Result<()> {
     let grid = load_grid(cmd.config.as_deref())?;
+    let shard = cmd
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(|e| BadInput(e.to_string()))?;
+    let range = match shard {
+        Some(s) => s.range(grid.len()).map_err(|e| BadInput(e.to_string()))?,
+        None => 0..grid.len(),
+    };
+    if cmd.plot && shard.is_some() {
+        return Err(BadInput(
+            "--plot draws whole grids; plot after `nessbat merge` instead of per --shard".into(),
+        )
+        .into());
+    }
     if cmd.plot && grid.axes.len() != 2 {
         return Err(BadInput(format!(
             "--plot draws 2-D sweeps; this config has {} axes",
@@ -103,8 +123,8 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         BackendArg::Cpu => BackendChoice::Cpu,
     };
     let backend = Backend::choose(choice, precision, &|msg| eprintln!("{msg}")).map_err(usage)?;
-    let total = grid.len();
-    let (bar, started) = progress_bar(total, cmd.quiet);
+    let total = range.end - range.start;
+    let (bar, started) = progress_bar(total);
     let shown = std::sync::atomic::AtomicBool::new(false);
     let progress = |n: u64| {
         bar.inc(n);
@@ -116,7 +136,11 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     };
-    let (res, info, _) = backend.run(&grid, &progress).map_err(usage)?;
+    let (res, mut info, _) = backend
+        .run_range(&grid, range.clone(), &progress)
+        .map_err(usage)?;
+    info.shard = shard
+        .map(|s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}));
     bar.finish_and_clear();
     let plots = |dir: &std::path::Path| -> std::io::Result<Vec<PathBuf>> {
         if !cmd.plot {

@@ -10,7 +10,7 @@ use super::{Ctx, FigureError, Size};
 use crate::cpu::trace::{ergotropy_per_cycle, population_trace, samples_csv};
 use crate::model::closed_form::{eq14_power, eq16_efficiency};
 use crate::model::{EngineParams, ModelKind, Protocol, Rates, LEVEL_NAMES};
-use crate::sweep::config::{geomspace, linspace, Axis};
+use crate::sweep::config::{linspace, Axis};
 use crate::sweep::lines::{line_chart, LineChart, Series};
 use crate::sweep::plot::heatmap;
 use plotters::prelude::SeriesLabelPosition;
@@ -291,6 +291,5 @@ pub fn fig4c(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
             legend: SeriesLabelPosition::LowerLeft,
         },
     )?;
-    let _ = geomspace;
     Ok(vec![csv, pops, erg])
 }

@@ -149,6 +149,18 @@ impl SweepKernel {
         progress: &dyn Fn(u64),
         timing: &mut Timing,
     ) -> Result<SweepResults, GpuError> {
+        self.run_range(ctx, grid, 0..grid.len(), progress, timing)
+    }
+
+    /// Runs the flat (C-order) index range `range` of the grid: a shard.
+    pub fn run_range(
+        &self,
+        ctx: &GpuContext,
+        grid: &Grid,
+        range: std::ops::Range<u64>,
+        progress: &dyn Fn(u64),
+        timing: &mut Timing,
+    ) -> Result<SweepResults, GpuError> {
         if grid.model != self.model {
             return Err(GpuError::Runtime(
                 "kernel and grid are for different models".into(),
@@ -157,26 +169,12 @@ impl SweepKernel {
         match self.precision {
             Precision::F64 => {
                 let values = grid.values.clone();
-                self.run_typed::<f64>(
-                    ctx,
-                    grid,
-                    &values,
-                    SweepResults::new_f64(grid.shape()),
-                    progress,
-                    timing,
-                )
+                self.run_typed::<f64>(ctx, grid, &values, range, progress, timing)
             }
             Precision::F32 => {
                 // Kernel values were computed in f64 (n̄ included); round once.
                 let values: Vec<f32> = grid.values.iter().map(|v| *v as f32).collect();
-                self.run_typed::<f32>(
-                    ctx,
-                    grid,
-                    &values,
-                    SweepResults::new_f32(grid.shape()),
-                    progress,
-                    timing,
-                )
+                self.run_typed::<f32>(ctx, grid, &values, range, progress, timing)
             }
         }
     }
@@ -186,7 +184,7 @@ impl SweepKernel {
         ctx: &GpuContext,
         grid: &Grid,
         values: &[R],
-        mut res: SweepResults,
+        range: std::ops::Range<u64>,
         progress: &dyn Fn(u64),
         timing: &mut Timing,
     ) -> Result<SweepResults, GpuError>
@@ -194,8 +192,12 @@ impl SweepKernel {
         SweepResults: HasFloats<R>,
     {
         let t0 = Instant::now();
+        let mut res = <SweepResults as HasFloats<R>>::empty(grid.result_shape(&range));
+        let first = range.start;
         let device = &ctx.device;
-        let total = grid.len();
+        // Chunk positions are relative to the range; the parameter block
+        // gets absolute grid indices.
+        let total = res.len() as u64;
         let cap = self
             .chunk_capacity(ctx)
             .min(total.max(1).next_multiple_of(u64::from(WORKGROUP)));
@@ -264,7 +266,7 @@ impl SweepKernel {
         loop {
             let next = if start < total {
                 let len = cap.min(total - start);
-                let params = grid.chunk_params(start, len as u32);
+                let params = grid.chunk_params(first + start, len as u32);
                 ctx.queue
                     .write_buffer(&params_buf, 0, bytemuck::bytes_of(&params));
                 let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -294,7 +296,7 @@ impl SweepKernel {
                 None
             };
             if let Some((s, len, sl)) = pending.take() {
-                self.read_chunk::<R>(ctx, &staging[sl], s, len, cap, &mut res, timing)?;
+                self.read_chunk::<R>(ctx, &staging[sl], s, len, &mut res, timing)?;
                 progress(len);
             }
             match next {
@@ -305,17 +307,13 @@ impl SweepKernel {
         Ok(res)
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one chunk's worth of state, read once"
-    )]
+    /// Waits for one chunk's copies, maps them and stores the chunk.
     fn read_chunk<R: Real + bytemuck::Pod>(
         &self,
         ctx: &GpuContext,
         bufs: &(wgpu::Buffer, wgpu::Buffer),
         start: u64,
         len: u64,
-        cap: u64,
         res: &mut SweepResults,
         timing: &mut Timing,
     ) -> Result<(), GpuError>
@@ -360,7 +358,6 @@ impl SweepKernel {
                     words[2 * i + 1],
                 );
             }
-            let _ = cap;
         }
         bufs.0.unmap();
         bufs.1.unmap();
@@ -372,9 +369,15 @@ impl SweepKernel {
 /// Access to the float arrays of a result in the kernel's precision.
 pub trait HasFloats<R> {
     fn parts(&mut self) -> (&mut [Vec<R>; 7], &mut [u32], &mut [u8]);
+    /// Zeroed results of this precision.
+    fn empty(shape: Vec<usize>) -> SweepResults;
 }
 
 impl HasFloats<f64> for SweepResults {
+    fn empty(shape: Vec<usize>) -> SweepResults {
+        SweepResults::new_f64(shape)
+    }
+
     fn parts(&mut self) -> (&mut [Vec<f64>; 7], &mut [u32], &mut [u8]) {
         match &mut self.real {
             FloatsFlat::F64(a) => (a, &mut self.cycles, &mut self.status),
@@ -384,6 +387,10 @@ impl HasFloats<f64> for SweepResults {
 }
 
 impl HasFloats<f32> for SweepResults {
+    fn empty(shape: Vec<usize>) -> SweepResults {
+        SweepResults::new_f32(shape)
+    }
+
     fn parts(&mut self) -> (&mut [Vec<f32>; 7], &mut [u32], &mut [u8]) {
         match &mut self.real {
             FloatsFlat::F32(a) => (a, &mut self.cycles, &mut self.status),

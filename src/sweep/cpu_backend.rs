@@ -1,5 +1,7 @@
 //! The CPU backend: the kernels' f64 twins on every core (rayon).
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use super::grid::Grid;
@@ -20,10 +22,11 @@ const CHUNK: usize = 1 << 20;
 
 fn run_model<M: KernelModel<N>, const N: usize>(
     grid: &Grid,
+    range: Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> SweepResults {
-    let mut res = SweepResults::new_f64(grid.shape());
-    let n = res.len();
+    let mut res = SweepResults::new_f64(grid.result_shape(&range));
+    let (n, first) = (res.len(), range.start);
     let FloatsFlat::F64(real) = &mut res.real else {
         unreachable!()
     };
@@ -35,7 +38,7 @@ fn run_model<M: KernelModel<N>, const N: usize>(
             .into_par_iter()
             .map(|start| {
                 let len = BLOCK.min(end - start);
-                let params: SweepParams = grid.chunk_params(start as u64, len as u32);
+                let params: SweepParams = grid.chunk_params(first + start as u64, len as u32);
                 let out = (0..len as u32)
                     .map(|i| run_point::<M, N>(&params, &grid.values, i))
                     .collect();
@@ -61,8 +64,13 @@ fn run_model<M: KernelModel<N>, const N: usize>(
 /// Runs the whole grid on the CPU; `progress` is told how many points are
 /// done as blocks finish.
 pub fn run(grid: &Grid, progress: &(dyn Fn(u64) + Sync)) -> SweepResults {
+    run_range(grid, 0..grid.len(), progress)
+}
+
+/// Runs the flat (C-order) index range `range` of the grid: a shard.
+pub fn run_range(grid: &Grid, range: Range<u64>, progress: &(dyn Fn(u64) + Sync)) -> SweepResults {
     match grid.model {
-        ModelKind::Populations => run_model::<Population, 4>(grid, progress),
-        ModelKind::DensityMatrix => run_model::<DensityMatrix, 6>(grid, progress),
+        ModelKind::Populations => run_model::<Population, 4>(grid, range, progress),
+        ModelKind::DensityMatrix => run_model::<DensityMatrix, 6>(grid, range, progress),
     }
 }

@@ -137,6 +137,16 @@ impl Grid {
         self.axes.iter().map(|a| a.values.len()).collect()
     }
 
+    /// Shape of the arrays for the flat range `range`: the grid's shape for
+    /// the whole grid, one flat axis for a shard.
+    pub fn result_shape(&self, range: &std::ops::Range<u64>) -> Vec<usize> {
+        if range.start == 0 && range.end == self.len() {
+            self.shape()
+        } else {
+            vec![(range.end - range.start) as usize]
+        }
+    }
+
     /// Number of grid points.
     pub fn len(&self) -> u64 {
         self.axes.iter().map(|a| a.values.len() as u64).product()

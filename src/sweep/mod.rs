@@ -8,6 +8,7 @@ pub mod output;
 pub mod plot;
 pub mod results;
 pub mod run;
+pub mod shard;
 
 pub use config::{ConfigError, SweepConfig, DEFAULT_CONFIG};
 pub use grid::Grid;

@@ -31,6 +31,26 @@ pub struct RunInfo {
     /// Seconds of one-off set-up before that: device, shader compilation
     /// and upload (0 on the CPU).
     pub setup_seconds: f64,
+    /// {"k", "n", "start", "end"} for a shard; None for a whole grid.
+    pub shard: Option<Value>,
+}
+
+/// SHA-256 of a file, hex: recorded per array in metadata.json and checked
+/// by `merge`.
+pub fn checksum(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Units and meaning of each array, for metadata.json.
@@ -64,8 +84,13 @@ fn write_npy<T: WritableElement>(
     Ok(path)
 }
 
-/// The metadata object.
-pub fn metadata(grid: &Grid, res: &SweepResults, info: &RunInfo) -> Value {
+/// The metadata object; `checksums` maps file names to their SHA-256.
+pub fn metadata(
+    grid: &Grid,
+    res: &SweepResults,
+    info: &RunInfo,
+    checksums: &serde_json::Map<String, Value>,
+) -> Value {
     let points = res.len() as f64;
     let counts = res.status_counts();
     let mut arrays = serde_json::Map::new();
@@ -108,6 +133,8 @@ pub fn metadata(grid: &Grid, res: &SweepResults, info: &RunInfo) -> Value {
             STATUS_NAMES[2]: counts[2],
         },
         "arrays": arrays,
+        "shard": info.shard,
+        "checksums": checksums,
         "units": "hbar = k_B = 1; energies and rates in units of omega0",
         "order": "C order; axis k of every array is axes[k]",
     })
@@ -152,8 +179,19 @@ fn write_staged(
     files.push(write_npy(staging, "cycles", shape, &res.cycles)?);
     files.push(write_npy(staging, "status", shape, &res.status)?);
     files.extend(extra(staging)?);
-    let meta =
-        serde_json::to_vec_pretty(&metadata(grid, res, info)).map_err(std::io::Error::other)?;
+    let mut sums = serde_json::Map::new();
+    for f in &files {
+        let name = f
+            .file_name()
+            .expect("staged files have names")
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".npy") {
+            sums.insert(name, Value::String(checksum(f)?));
+        }
+    }
+    let meta = serde_json::to_vec_pretty(&metadata(grid, res, info, &sums))
+        .map_err(std::io::Error::other)?;
     let meta_path = staging.join("metadata.json");
     std::fs::write(&meta_path, meta)?;
     // A stale metadata.json must not vouch for the new arrays mid-rename.

@@ -97,10 +97,20 @@ impl Backend {
         grid: &Grid,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(SweepResults, RunInfo, Timing), RunError> {
+        self.run_range(grid, 0..grid.len(), progress)
+    }
+
+    /// Runs the flat index range `range` of the grid (a shard).
+    pub fn run_range(
+        &self,
+        grid: &Grid,
+        range: std::ops::Range<u64>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<(SweepResults, RunInfo, Timing), RunError> {
         match self {
             Backend::Cpu => {
                 let t = Instant::now();
-                let res = cpu_backend::run(grid, progress);
+                let res = cpu_backend::run_range(grid, range, progress);
                 let wall = t.elapsed();
                 let timing = Timing {
                     compute: wall,
@@ -112,6 +122,7 @@ impl Backend {
                     precision: "f64".into(),
                     wall_seconds: wall.as_secs_f64(),
                     setup_seconds: 0.0,
+                    shard: None,
                 };
                 Ok((res, info, timing))
             }
@@ -122,7 +133,7 @@ impl Backend {
                 let t = Instant::now();
                 let kernel = SweepKernel::new(ctx, grid.model, *precision)?;
                 timing.setup += t.elapsed();
-                let res = kernel.run(ctx, grid, progress, &mut timing)?;
+                let res = kernel.run_range(ctx, grid, range, progress, &mut timing)?;
                 let info = RunInfo {
                     backend: "gpu".into(),
                     adapter: Some(json!({
@@ -138,6 +149,7 @@ impl Backend {
                     },
                     wall_seconds: (timing.compute + timing.readback).as_secs_f64(),
                     setup_seconds: timing.setup.as_secs_f64(),
+                    shard: None,
                 };
                 Ok((res, info, timing))
             }

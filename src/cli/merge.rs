@@ -1,0 +1,36 @@
+//! `nessbat merge`: joins the shards of one sweep into the arrays an
+//! unsharded run writes.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::BadInput;
+use nessbat::sweep::output;
+use nessbat::sweep::shard::merge;
+
+#[derive(Debug, Args)]
+pub struct MergeCmd {
+    /// Shard folders written by `nessbat sweep --shard K/N`
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output folder for the merged arrays and metadata.json
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run(cmd: &MergeCmd) -> Result<()> {
+    let dirs: Vec<&std::path::Path> = cmd.shards.iter().map(PathBuf::as_path).collect();
+    let (grid, res, info) = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
+    output::write(&cmd.out, &grid, &res, &info, &|_| Ok(Vec::new()))
+        .with_context(|| format!("writing {}", cmd.out.display()))?;
+    println!(
+        "merged {} shards ({} points, backends {}) into {}",
+        dirs.len(),
+        res.len(),
+        info.backend,
+        cmd.out.display()
+    );
+    Ok(())
+}

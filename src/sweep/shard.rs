@@ -1,0 +1,198 @@
+//! Shards: the K-th of N disjoint, contiguous parts of a grid's flat
+//! (C-order) index range, for job arrays; and their merge back into the
+//! arrays one unsharded run writes.
+
+use std::ops::Range;
+use std::path::Path;
+
+use ndarray::ArrayD;
+use ndarray_npy::{read_npy, ReadableElement};
+use serde_json::Value;
+
+use super::config::SweepConfig;
+use super::grid::Grid;
+use super::output::{checksum, RunInfo};
+use super::results::{FloatsFlat, SweepResults};
+use crate::twin::OUTPUT_NAMES;
+
+/// Part `k` of `n` (0 ≤ k < n).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+/// A shard or merge problem: one line naming what is wrong (exit 2).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ShardError(pub String);
+
+impl Shard {
+    /// Parses "K/N".
+    pub fn parse(s: &str) -> Result<Shard, ShardError> {
+        let bad = || {
+            ShardError(format!(
+                "--shard {s}: accepted: K/N with integers 0 <= K < N, e.g. 3/16"
+            ))
+        };
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u64, u64) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if n == 0 || k >= n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Its flat index range in a grid of `total` points: [k·total/n,
+    /// (k+1)·total/n), so shards are disjoint and cover the grid.
+    pub fn range(&self, total: u64) -> Result<Range<u64>, ShardError> {
+        if self.n > total {
+            return Err(ShardError(format!(
+                "--shard {}/{}: N may be at most the number of points, {total}",
+                self.k, self.n
+            )));
+        }
+        let at = |k: u64| (u128::from(k) * u128::from(total) / u128::from(self.n)) as u64;
+        Ok(at(self.k)..at(self.k + 1))
+    }
+}
+
+fn read<T: ReadableElement>(dir: &Path, name: &str, meta: &Value) -> Result<ArrayD<T>, ShardError> {
+    let file = format!("{name}.npy");
+    let path = dir.join(&file);
+    let want = meta["checksums"][&file].as_str().unwrap_or_default();
+    let got = checksum(&path).map_err(|e| ShardError(format!("{}: {e}", path.display())))?;
+    if got != want {
+        return Err(ShardError(format!(
+            "{}: checksum mismatch (damaged or truncated); recompute this shard",
+            path.display()
+        )));
+    }
+    read_npy(&path).map_err(|e| ShardError(format!("{}: {e}", path.display())))
+}
+
+/// Merges shard folders into the results of the whole grid. Refuses
+/// overlapping, duplicated or missing shards and shards of another config,
+/// crate version, model or precision.
+pub fn merge(dirs: &[&Path]) -> Result<(Grid, SweepResults, RunInfo), ShardError> {
+    let mut metas = Vec::new();
+    for d in dirs {
+        let text = std::fs::read(d.join("metadata.json"))
+            .map_err(|e| ShardError(format!("{}: no finished shard here ({e})", d.display())))?;
+        let m: Value = serde_json::from_slice(&text)
+            .map_err(|e| ShardError(format!("{}/metadata.json: {e}", d.display())))?;
+        if m.get("shard").is_none_or(Value::is_null) {
+            return Err(ShardError(format!(
+                "{}: not a shard (written without --shard)",
+                d.display()
+            )));
+        }
+        metas.push(m);
+    }
+    let first = &metas[0];
+    for (d, m) in dirs.iter().zip(&metas) {
+        for key in [
+            "config",
+            "nessbat_version",
+            "model",
+            "protocol",
+            "precision",
+        ] {
+            if m[key] != first[key] {
+                return Err(ShardError(format!(
+                    "{}: {key} differs from {}'s; shards must come from one sweep",
+                    d.display(),
+                    dirs[0].display()
+                )));
+            }
+        }
+    }
+    let config: SweepConfig = serde_json::from_value(first["config"].clone())
+        .map_err(|e| ShardError(format!("metadata config: {e}")))?;
+    let grid = Grid::new(config).map_err(|e| ShardError(format!("metadata config: {e}")))?;
+    let total = grid.len();
+    let n = first["shard"]["n"].as_u64().unwrap_or(0);
+    let mut seen = vec![None; n as usize];
+    for (d, m) in dirs.iter().zip(&metas) {
+        let (k, nk) = (
+            m["shard"]["k"].as_u64().unwrap_or(u64::MAX),
+            m["shard"]["n"].as_u64().unwrap_or(0),
+        );
+        if nk != n || k >= n {
+            return Err(ShardError(format!(
+                "{}: shard {k}/{nk} does not belong to a split into {n}",
+                d.display()
+            )));
+        }
+        if let Some(other) = seen[k as usize].replace(*d) {
+            return Err(ShardError(format!(
+                "shard {k}/{n} given twice: {} and {}",
+                other.display(),
+                d.display()
+            )));
+        }
+    }
+    if let Some(k) = seen.iter().position(Option::is_none) {
+        return Err(ShardError(format!("shard {k}/{n} is missing")));
+    }
+    let f64s = first["precision"] == "f64";
+    let mut res = if f64s {
+        SweepResults::new_f64(grid.shape())
+    } else {
+        SweepResults::new_f32(grid.shape())
+    };
+    let mut backends = std::collections::BTreeSet::new();
+    let mut wall = 0.0;
+    for (d, m) in dirs.iter().zip(&metas) {
+        let shard = Shard {
+            k: m["shard"]["k"].as_u64().unwrap_or(0),
+            n,
+        };
+        let range = shard.range(total)?;
+        let (a, b) = (range.start as usize, range.end as usize);
+        for (q, name) in OUTPUT_NAMES.iter().enumerate() {
+            match &mut res.real {
+                FloatsFlat::F64(arr) => arr[q][a..b].copy_from_slice(
+                    read::<f64>(d, name, m)?
+                        .as_slice()
+                        .ok_or_else(|| ShardError("non-contiguous array".into()))?,
+                ),
+                FloatsFlat::F32(arr) => arr[q][a..b].copy_from_slice(
+                    read::<f32>(d, name, m)?
+                        .as_slice()
+                        .ok_or_else(|| ShardError("non-contiguous array".into()))?,
+                ),
+            }
+        }
+        let check = |len: usize| {
+            if len == b - a {
+                Ok(())
+            } else {
+                Err(ShardError(format!(
+                    "{}: arrays have the wrong length",
+                    d.display()
+                )))
+            }
+        };
+        let cycles = read::<u32>(d, "cycles", m)?;
+        check(cycles.len())?;
+        res.cycles[a..b].copy_from_slice(cycles.as_slice().unwrap_or_default());
+        let status = read::<u8>(d, "status", m)?;
+        check(status.len())?;
+        res.status[a..b].copy_from_slice(status.as_slice().unwrap_or_default());
+        backends.insert(m["backend"].as_str().unwrap_or("?").to_string());
+        wall += m["wall_seconds"].as_f64().unwrap_or(0.0);
+    }
+    let info = RunInfo {
+        backend: backends.into_iter().collect::<Vec<_>>().join("+"),
+        adapter: first.get("adapter").cloned().filter(|a| !a.is_null()),
+        precision: first["precision"].as_str().unwrap_or("f64").to_string(),
+        wall_seconds: wall,
+        setup_seconds: 0.0,
+        shard: None,
+    };
+    Ok((grid, res, info))
+}
