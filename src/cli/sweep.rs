@@ -10,10 +10,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::BadInput;
 use nessbat::gpu::shader_source::Precision;
+use nessbat::sweep::checkpoint::{identity, Checkpoint, Mode, DEFAULT_CHUNK};
 use nessbat::sweep::output;
 use nessbat::sweep::plot::heatmap;
 use nessbat::sweep::run::{Backend, BackendChoice, RunError};
 use nessbat::sweep::shard::Shard;
+use nessbat::sweep::SweepResults;
 use nessbat::sweep::{Grid, SweepConfig, DEFAULT_CONFIG};
 use nessbat::twin::OUTPUT_NAMES;
 
@@ -55,6 +57,15 @@ pub struct SweepCmd {
     /// join the parts with `nessbat merge`
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Continue an interrupted sweep in --out from its checkpoints
+    #[arg(long, conflicts_with = "force")]
+    pub resume: bool,
+    /// Overwrite a finished or interrupted sweep in --out
+    #[arg(long)]
+    pub force: bool,
+    /// Points per checkpoint chunk written to --out as the sweep runs
+    #[arg(long, default_value_t = DEFAULT_CHUNK, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
+    pub checkpoint_points: u64,
 }
 
 /// Reads and checks the config: every problem is the user's (exit 2).
@@ -123,6 +134,34 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         BackendArg::Cpu => BackendChoice::Cpu,
     };
     let backend = Backend::choose(choice, precision, &|msg| eprintln!("{msg}")).map_err(usage)?;
+    let precision_name = match &backend {
+        Backend::Cpu => "f64",
+        Backend::Gpu {
+            precision: Precision::F64,
+            ..
+        } => "f64",
+        Backend::Gpu {
+            precision: Precision::F32,
+            ..
+        } => "f32",
+    };
+    let id = identity(&grid, precision_name, &range);
+    let mode = match (cmd.resume, cmd.force) {
+        (true, _) => Mode::Resume,
+        (_, true) => Mode::Force,
+        _ => Mode::Fresh,
+    };
+    let Some(mut ckpt) = Checkpoint::open(&cmd.out, &id, cmd.checkpoint_points, mode)
+        .map_err(|e| BadInput(e.to_string()))?
+    else {
+        if !cmd.quiet {
+            println!(
+                "{} already holds this sweep, finished; nothing to do",
+                cmd.out.display()
+            );
+        }
+        return Ok(());
+    };
     let total = range.end - range.start;
     let (bar, started) = progress_bar(total);
     let shown = std::sync::atomic::AtomicBool::new(false);
@@ -136,9 +175,56 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     };
-    let (res, mut info, _) = backend
-        .run_range(&grid, range.clone(), &progress)
-        .map_err(usage)?;
+    // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
+    let f64s = precision_name == "f64";
+    let mut res = if f64s {
+        SweepResults::new_f64(grid.result_shape(&range))
+    } else {
+        SweepResults::new_f32(grid.result_shape(&range))
+    };
+    let mut info = None;
+    let mut wall = 0.0;
+    for (c, a) in (range.start..range.end)
+        .step_by(ckpt.chunk as usize)
+        .enumerate()
+    {
+        let part = a..range.end.min(a + ckpt.chunk);
+        let at = (a - range.start) as usize;
+        if let Some(done) = ckpt.load(c as u64, &part, f64s) {
+            progress(part.end - part.start);
+            res.copy_from(&done, at);
+            continue;
+        }
+        let (chunk_res, chunk_info, _) = backend
+            .run_range(&grid, part.clone(), &progress)
+            .map_err(usage)?;
+        ckpt.save(c as u64, &part, &chunk_res)
+            .with_context(|| format!("writing a checkpoint to {}", cmd.out.display()))?;
+        res.copy_from(&chunk_res, at);
+        wall += chunk_info.wall_seconds;
+        info.get_or_insert(chunk_info);
+    }
+    for d in &ckpt.damaged {
+        eprintln!("notice: checkpoint {d} was damaged or truncated; recomputed");
+    }
+    if ckpt.reused > 0 && !cmd.quiet {
+        eprintln!("notice: resumed: {} checkpoint chunks reused", ckpt.reused);
+    }
+    let mut info = info.unwrap_or_else(|| nessbat::sweep::output::RunInfo {
+        backend: if matches!(backend, Backend::Cpu) {
+            "cpu".into()
+        } else {
+            "gpu".into()
+        },
+        adapter: None,
+        precision: precision_name.into(),
+        wall_seconds: 0.0,
+        setup_seconds: 0.0,
+        shard: None,
+        identity: None,
+    });
+    info.wall_seconds = wall;
+    info.identity = Some(id);
     info.shard = shard
         .map(|s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}));
     bar.finish_and_clear();
@@ -158,6 +244,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     };
     output::write(&cmd.out, &grid, &res, &info, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
+    ckpt.finish();
     if !cmd.quiet {
         let counts = res.status_counts();
         println!(

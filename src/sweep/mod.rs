@@ -1,5 +1,6 @@
 //! The sweep engine: config → grid → backend → arrays → files and plots.
 
+pub mod checkpoint;
 pub mod config;
 pub mod cpu_backend;
 pub mod grid;

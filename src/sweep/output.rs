@@ -33,6 +33,8 @@ pub struct RunInfo {
     pub setup_seconds: f64,
     /// {"k", "n", "start", "end"} for a shard; None for a whole grid.
     pub shard: Option<Value>,
+    /// The sweep's identity (src/sweep/checkpoint.rs), checked by --resume.
+    pub identity: Option<String>,
 }
 
 /// SHA-256 of a file, hex: recorded per array in metadata.json and checked
@@ -134,6 +136,7 @@ pub fn metadata(
         },
         "arrays": arrays,
         "shard": info.shard,
+        "identity": info.identity,
         "checksums": checksums,
         "units": "hbar = k_B = 1; energies and rates in units of omega0",
         "order": "C order; axis k of every array is axes[k]",

@@ -105,6 +105,24 @@ impl SweepResults {
         })
     }
 
+    /// Copies `part` (flat) into these results from flat index `at` on.
+    pub fn copy_from(&mut self, part: &SweepResults, at: usize) {
+        let n = part.len();
+        match (&mut self.real, &part.real) {
+            (FloatsFlat::F64(a), FloatsFlat::F64(b)) => a
+                .iter_mut()
+                .zip(b)
+                .for_each(|(x, y)| x[at..at + n].copy_from_slice(y)),
+            (FloatsFlat::F32(a), FloatsFlat::F32(b)) => a
+                .iter_mut()
+                .zip(b)
+                .for_each(|(x, y)| x[at..at + n].copy_from_slice(y)),
+            _ => panic!("results of different precisions"),
+        }
+        self.cycles[at..at + n].copy_from_slice(&part.cycles);
+        self.status[at..at + n].copy_from_slice(&part.status);
+    }
+
     /// Counts of each status code.
     pub fn status_counts(&self) -> [u64; 3] {
         let mut c = [0u64; 3];

@@ -34,6 +34,9 @@ pub enum Backend {
     Gpu {
         ctx: Box<GpuContext>,
         precision: Precision,
+        /// One kernel per model, compiled on first use and kept, so that a
+        /// sweep run in checkpoint chunks compiles its kernel once.
+        kernels: [std::cell::OnceCell<SweepKernel>; 2],
     },
 }
 
@@ -85,6 +88,7 @@ impl Backend {
                 Ok(Backend::Gpu {
                     ctx: Box::new(ctx),
                     precision,
+                    kernels: Default::default(),
                 })
             }
         }
@@ -123,15 +127,24 @@ impl Backend {
                     wall_seconds: wall.as_secs_f64(),
                     setup_seconds: 0.0,
                     shard: None,
+                    identity: None,
                 };
                 Ok((res, info, timing))
             }
-            Backend::Gpu { ctx, precision } => {
+            Backend::Gpu {
+                ctx,
+                precision,
+                kernels,
+            } => {
                 let mut timing = Timing::default();
                 // Kernel compilation counts as set-up (lavapipe's LLVM takes
                 // seconds on the first run, then Mesa's disk cache serves it).
                 let t = Instant::now();
-                let kernel = SweepKernel::new(ctx, grid.model, *precision)?;
+                let cell = &kernels[grid.model as usize];
+                if cell.get().is_none() {
+                    let _ = cell.set(SweepKernel::new(ctx, grid.model, *precision)?);
+                }
+                let kernel = cell.get().expect("set above");
                 timing.setup += t.elapsed();
                 let res = kernel.run_range(ctx, grid, range, progress, &mut timing)?;
                 let info = RunInfo {
@@ -150,6 +163,7 @@ impl Backend {
                     wall_seconds: (timing.compute + timing.readback).as_secs_f64(),
                     setup_seconds: timing.setup.as_secs_f64(),
                     shard: None,
+                    identity: None,
                 };
                 Ok((res, info, timing))
             }

@@ -193,6 +193,11 @@ pub fn merge(dirs: &[&Path]) -> Result<(Grid, SweepResults, RunInfo), ShardError
         wall_seconds: wall,
         setup_seconds: 0.0,
         shard: None,
+        identity: Some(super::checkpoint::identity(
+            &grid,
+            first["precision"].as_str().unwrap_or("f64"),
+            &(0..total),
+        )),
     };
     Ok((grid, res, info))
 }

@@ -1,0 +1,235 @@
+//! Checkpoints: a sweep writes every finished chunk to
+//! `OUT/.nessbat-partial/` as it runs, so that after a crash, `kill -9` or
+//! a power cut `nessbat sweep --resume` recomputes only what is missing.
+//! Every point is computed independently of how the grid is chunked, so
+//! the final arrays equal an uninterrupted run's bit for bit.
+//!
+//! A chunk file holds its flat range, the seven float arrays, cycles and
+//! status, and a SHA-256 of all that: a truncated or damaged chunk is
+//! reported and recomputed, never used.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::grid::Grid;
+use super::results::{FloatsFlat, SweepResults};
+
+/// Points per checkpoint chunk unless the user sets another.
+pub const DEFAULT_CHUNK: u64 = 1 << 20;
+
+/// Why a sweep may not start in its output folder (exit 2).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct CheckpointError(pub String);
+
+/// What to do with an output folder that already holds a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Refuse a folder with a finished or interrupted sweep.
+    Fresh,
+    /// Continue an interrupted sweep of the same config.
+    Resume,
+    /// Start over, whatever is there.
+    Force,
+}
+
+/// The checkpoint folder of one sweep.
+pub struct Checkpoint {
+    dir: PathBuf,
+    pub chunk: u64,
+    /// Chunks found valid on resume.
+    pub reused: u64,
+    /// Chunks found damaged on resume (recomputed).
+    pub damaged: Vec<String>,
+}
+
+/// Identity of a sweep: config, version, model, protocol, precision and
+/// the shard's range. A checkpoint or finished folder of another identity
+/// is never mixed in.
+pub fn identity(grid: &Grid, precision: &str, range: &Range<u64>) -> String {
+    let v = json!({
+        "config": grid.config,
+        "nessbat_version": env!("CARGO_PKG_VERSION"),
+        "model": grid.model.name(),
+        "protocol": grid.protocol.name(),
+        "precision": precision,
+        "range": [range.start, range.end],
+    });
+    hex(&Sha256::digest(v.to_string().as_bytes()))
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl Checkpoint {
+    /// Opens (or refuses) `out` for the sweep of identity `id`. Returns
+    /// None when `--resume` finds the sweep already finished.
+    pub fn open(
+        out: &Path,
+        id: &str,
+        chunk: u64,
+        mode: Mode,
+    ) -> Result<Option<Checkpoint>, CheckpointError> {
+        let dir = out.join(".nessbat-partial");
+        let finished = out.join("metadata.json");
+        let manifest = dir.join("manifest.json");
+        let read_id = |p: &Path| -> Option<String> {
+            let v: Value = serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
+            v["identity"].as_str().map(str::to_string)
+        };
+        let shown = out.display();
+        match mode {
+            Mode::Force => {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            Mode::Fresh => {
+                if finished.exists() {
+                    return Err(CheckpointError(format!(
+                        "--out {shown} holds a finished sweep; accepted: a new folder, --force to overwrite it, or --resume"
+                    )));
+                }
+                if dir.exists() {
+                    return Err(CheckpointError(format!(
+                        "--out {shown} holds an interrupted sweep; accepted: --resume to continue it or --force to start over"
+                    )));
+                }
+            }
+            Mode::Resume => {
+                if let Some(have) = read_id(&manifest) {
+                    if have != id {
+                        return Err(CheckpointError(format!(
+                            "--resume: --out {shown} holds another config's sweep (or another version, model, precision or shard)"
+                        )));
+                    }
+                } else if finished.exists() {
+                    if read_id(&finished) == Some(id.to_string()) {
+                        return Ok(None);
+                    }
+                    return Err(CheckpointError(format!(
+                        "--resume: --out {shown} holds another config's finished sweep"
+                    )));
+                }
+            }
+        }
+        let io = |e: std::io::Error| CheckpointError(format!("{}: {e}", dir.display()));
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        // The chunk size of an existing checkpoint wins: chunk files are
+        // named by chunk index.
+        let chunk = match std::fs::read(&manifest)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        {
+            Some(v) if mode == Mode::Resume => v["chunk"].as_u64().unwrap_or(chunk),
+            _ => chunk,
+        };
+        let m = json!({"identity": id, "chunk": chunk});
+        std::fs::write(&manifest, m.to_string()).map_err(io)?;
+        Ok(Some(Checkpoint {
+            dir,
+            chunk,
+            reused: 0,
+            damaged: Vec::new(),
+        }))
+    }
+
+    fn path(&self, c: u64) -> PathBuf {
+        self.dir.join(format!("chunk-{c:08}.bin"))
+    }
+
+    /// The stored chunk `c` covering `range` (absolute), if present and
+    /// intact.
+    pub fn load(&mut self, c: u64, range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
+        let bytes = std::fs::read(self.path(c)).ok()?;
+        let parsed = decode(&bytes, range, f64s);
+        if parsed.is_none() {
+            self.damaged.push(self.path(c).display().to_string());
+        } else {
+            self.reused += 1;
+        }
+        parsed
+    }
+
+    /// Stores chunk `c` (write, then rename: never half-written).
+    pub fn save(&self, c: u64, range: &Range<u64>, res: &SweepResults) -> std::io::Result<()> {
+        let tmp = self.dir.join(format!(".chunk-{c:08}.tmp"));
+        std::fs::write(&tmp, encode(range, res))?;
+        std::fs::rename(&tmp, self.path(c))
+    }
+
+    /// Removes the checkpoint once the final arrays are written.
+    pub fn finish(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const MAGIC: &[u8; 8] = b"NESSBATC";
+
+fn encode(range: &Range<u64>, res: &SweepResults) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(MAGIC);
+    b.extend_from_slice(&range.start.to_le_bytes());
+    b.extend_from_slice(&range.end.to_le_bytes());
+    match &res.real {
+        FloatsFlat::F64(a) => a
+            .iter()
+            .flatten()
+            .for_each(|v| b.extend_from_slice(&v.to_le_bytes())),
+        FloatsFlat::F32(a) => a
+            .iter()
+            .flatten()
+            .for_each(|v| b.extend_from_slice(&v.to_le_bytes())),
+    }
+    res.cycles
+        .iter()
+        .for_each(|v| b.extend_from_slice(&v.to_le_bytes()));
+    b.extend_from_slice(&res.status);
+    let sum = Sha256::digest(&b);
+    b.extend_from_slice(&sum);
+    b
+}
+
+fn decode(b: &[u8], range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
+    let n = (range.end - range.start) as usize;
+    let real = if f64s { 8 } else { 4 };
+    let body = 8 + 16 + n * (7 * real + 5);
+    if b.len() != body + 32
+        || &b[..8] != MAGIC
+        || Sha256::digest(&b[..body]).as_slice() != &b[body..]
+    {
+        return None;
+    }
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    if word(8) != range.start || word(16) != range.end {
+        return None;
+    }
+    let mut res = if f64s {
+        SweepResults::new_f64(vec![n])
+    } else {
+        SweepResults::new_f32(vec![n])
+    };
+    let mut at = 24;
+    match &mut res.real {
+        FloatsFlat::F64(a) => {
+            for v in a.iter_mut().flatten() {
+                *v = f64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+                at += 8;
+            }
+        }
+        FloatsFlat::F32(a) => {
+            for v in a.iter_mut().flatten() {
+                *v = f32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
+                at += 4;
+            }
+        }
+    }
+    for v in res.cycles.iter_mut() {
+        *v = u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
+        at += 4;
+    }
+    res.status.copy_from_slice(&b[at..at + n]);
+    Some(res)
+}

@@ -1,0 +1,199 @@
+//! Checkpoints and --resume: a sweep killed with SIGKILL mid-run and
+//! resumed gives the arrays of an uninterrupted run bit for bit; damaged
+//! chunks are recomputed; a finished folder is not overwritten by accident.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const FILES: [&str; 9] = [
+    "ergotropy",
+    "power",
+    "efficiency",
+    "heat_hot",
+    "heat_a",
+    "heat_s",
+    "ness_ergotropy",
+    "cycles",
+    "status",
+];
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nessbat"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("resume")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Density-matrix grid of 160 000 points: about a second on two cores.
+fn config(dir: &Path, lambda: f64) -> String {
+    let p = dir.join(format!("c{lambda}.toml"));
+    std::fs::write(
+        &p,
+        format!(
+            "model = \"density-matrix\"\n[fixed]\nlambda = {lambda}\ngamma = 1e-3\nt_s = 0.1\ndephasing = 1e-4\n\
+             [[axes]]\nname = \"t_a\"\nrange = [0.3, 4.0]\npoints = 400\nspacing = \"log\"\n\
+             [[axes]]\nname = \"tau\"\nrange = [0.01, 1e4]\npoints = 400\nspacing = \"log\"\n"
+        ),
+    )
+    .unwrap();
+    p.to_str().unwrap().into()
+}
+
+fn sweep(cfg: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "sweep",
+        "--config",
+        cfg,
+        "--out",
+        out.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--quiet",
+        "--checkpoint-points",
+        "4000",
+    ];
+    args.extend_from_slice(extra);
+    bin().args(&args).output().unwrap()
+}
+
+fn same_arrays(a: &Path, b: &Path) {
+    for f in FILES {
+        let x = std::fs::read(a.join(format!("{f}.npy"))).unwrap();
+        let y = std::fs::read(b.join(format!("{f}.npy"))).unwrap();
+        assert!(x == y, "{f}.npy differs");
+    }
+}
+
+#[test]
+fn resume_after_sigkill_equals_an_uninterrupted_run() {
+    let d = scratch("kill");
+    let cfg = config(&d, 0.01);
+    let whole = d.join("whole");
+    assert!(sweep(&cfg, &whole, &[]).status.success());
+
+    let out = d.join("killed");
+    let mut child = bin()
+        .args([
+            "sweep",
+            "--config",
+            &cfg,
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--quiet",
+            "--checkpoint-points",
+            "4000",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL) once a few chunks are on disk.
+    let partial = out.join(".nessbat-partial");
+    let t = Instant::now();
+    loop {
+        let chunks = std::fs::read_dir(&partial)
+            .map(|r| {
+                r.filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with("chunk-")
+                })
+                .count()
+            })
+            .unwrap_or(0);
+        if chunks >= 3 || t.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        !out.join("metadata.json").exists(),
+        "the sweep finished before it could be killed"
+    );
+    assert!(partial.exists());
+
+    // Without --resume the folder is refused, with it the sweep completes.
+    assert_eq!(sweep(&cfg, &out, &[]).status.code(), Some(2));
+    let o = sweep(&cfg, &out, &["--resume"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    same_arrays(&whole, &out);
+    assert!(
+        !partial.exists(),
+        "checkpoints are removed once the arrays are written"
+    );
+
+    // A finished sweep: --resume has nothing to do; a plain run is refused;
+    // --force recomputes.
+    let o = sweep(&cfg, &out, &["--resume"]);
+    assert!(o.status.success());
+    let o = sweep(&cfg, &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert!(sweep(&cfg, &out, &["--force"]).status.success());
+    same_arrays(&whole, &out);
+}
+
+#[test]
+fn damaged_checkpoints_are_recomputed_and_foreign_ones_refused() {
+    let d = scratch("damage");
+    let cfg = config(&d, 0.01);
+    let whole = d.join("whole");
+    assert!(sweep(&cfg, &whole, &[]).status.success());
+    // Fake an interrupted sweep: checkpoints of a finished run, one of them
+    // truncated, metadata.json gone.
+    let out = d.join("out");
+    let mut child = bin()
+        .args([
+            "sweep",
+            "--config",
+            &cfg,
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--quiet",
+            "--checkpoint-points",
+            "4000",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = out.join(".nessbat-partial");
+    let t = Instant::now();
+    while !partial.join("chunk-00000002.bin").exists() && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let victim = partial.join("chunk-00000001.bin");
+    let bytes = std::fs::read(&victim).unwrap();
+    std::fs::write(&victim, &bytes[..bytes.len() / 2]).unwrap();
+    let o = sweep(&cfg, &out, &["--resume"]);
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("damaged or truncated"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    same_arrays(&whole, &out);
+
+    // --resume on a folder holding another config's sweep.
+    let other = config(&d, 0.02);
+    let o = sweep(&other, &out, &["--resume"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another config"));
+}
