@@ -63,6 +63,39 @@ fn sweep(cfg: &str, out: &Path, extra: &[&str]) -> std::process::Output {
     bin().args(&args).output().unwrap()
 }
 
+/// Starts a sweep into `out` and kills it with SIGKILL once `ready` holds
+/// for its checkpoint folder.
+fn start_and_kill(cfg: &str, out: &Path, ready: impl Fn(&Path) -> bool) {
+    let mut child = bin()
+        .args([
+            "sweep",
+            "--config",
+            cfg,
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--quiet",
+            "--checkpoint-points",
+            "4000",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = out.join(".nessbat-partial");
+    let t = Instant::now();
+    while !ready(&partial) && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        !out.join("metadata.json").exists(),
+        "the sweep finished before it could be killed"
+    );
+}
+
 fn same_arrays(a: &Path, b: &Path) {
     for f in FILES {
         let x = std::fs::read(a.join(format!("{f}.npy"))).unwrap();
@@ -79,28 +112,9 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
     assert!(sweep(&cfg, &whole, &[]).status.success());
 
     let out = d.join("killed");
-    let mut child = bin()
-        .args([
-            "sweep",
-            "--config",
-            &cfg,
-            "--out",
-            out.to_str().unwrap(),
-            "--backend",
-            "cpu",
-            "--quiet",
-            "--checkpoint-points",
-            "4000",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Kill it (SIGKILL) once a few chunks are on disk.
-    let partial = out.join(".nessbat-partial");
-    let t = Instant::now();
-    loop {
-        let chunks = std::fs::read_dir(&partial)
+    // Kill it once a few chunks are on disk.
+    let chunks = |p: &Path| {
+        std::fs::read_dir(p)
             .map(|r| {
                 r.filter(|e| {
                     e.as_ref()
@@ -111,18 +125,10 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
                 })
                 .count()
             })
-            .unwrap_or(0);
-        if chunks >= 3 || t.elapsed() > Duration::from_secs(60) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(
-        !out.join("metadata.json").exists(),
-        "the sweep finished before it could be killed"
-    );
+            .unwrap_or(0)
+    };
+    start_and_kill(&cfg, &out, |p| chunks(p) >= 3);
+    let partial = out.join(".nessbat-partial");
     assert!(partial.exists());
 
     // Without --resume the folder is refused, with it the sweep completes.
@@ -155,30 +161,8 @@ fn damaged_checkpoints_are_recomputed_and_foreign_ones_refused() {
     // Fake an interrupted sweep: checkpoints of a finished run, one of them
     // truncated, metadata.json gone.
     let out = d.join("out");
-    let mut child = bin()
-        .args([
-            "sweep",
-            "--config",
-            &cfg,
-            "--out",
-            out.to_str().unwrap(),
-            "--backend",
-            "cpu",
-            "--quiet",
-            "--checkpoint-points",
-            "4000",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    start_and_kill(&cfg, &out, |p| p.join("chunk-00000002.bin").exists());
     let partial = out.join(".nessbat-partial");
-    let t = Instant::now();
-    while !partial.join("chunk-00000002.bin").exists() && t.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
     let victim = partial.join("chunk-00000001.bin");
     let bytes = std::fs::read(&victim).unwrap();
     std::fs::write(&victim, &bytes[..bytes.len() / 2]).unwrap();

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::BadInput;
 use nessbat::gpu::shader_source::Precision;
-use nessbat::sweep::checkpoint::{identity, Checkpoint, Mode, DEFAULT_CHUNK};
+use nessbat::sweep::checkpoint::{check_space, identity, Checkpoint, Mode, DEFAULT_CHUNK};
 use nessbat::sweep::output;
 use nessbat::sweep::plot::heatmap;
 use nessbat::sweep::run::{Backend, BackendChoice, RunError};
@@ -146,6 +146,12 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         } => "f32",
     };
     let id = identity(&grid, precision_name, &range);
+    check_space(
+        &cmd.out,
+        range.end - range.start,
+        if precision_name == "f64" { 8 } else { 4 },
+    )
+    .map_err(|e| BadInput(e.to_string()))?;
     let mode = match (cmd.resume, cmd.force) {
         (true, _) => Mode::Resume,
         (_, true) => Mode::Force,

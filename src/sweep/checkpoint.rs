@@ -166,6 +166,36 @@ impl Checkpoint {
     }
 }
 
+/// Bytes free for an unprivileged user on the file system holding `path`
+/// (or its nearest existing ancestor), from statvfs(3).
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    let mut p = path;
+    while !p.exists() {
+        p = p.parent()?;
+    }
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).ok()?;
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a NUL-terminated path and `s` a valid out-pointer.
+    let rc = unsafe { libc::statvfs(c.as_ptr(), &mut s) };
+    (rc == 0).then(|| u64::from(s.f_bavail) * u64::from(s.f_frsize))
+}
+
+/// Checks that `out` has room for `points` points at `real_bytes` per
+/// float: the checkpoint chunks and the final arrays, which coexist until
+/// the end.
+pub fn check_space(out: &Path, points: u64, real_bytes: u64) -> Result<(), CheckpointError> {
+    let need = points.saturating_mul(7 * real_bytes + 5).saturating_mul(2) + (16 << 20);
+    match free_bytes(out) {
+        Some(free) if free < need => Err(CheckpointError(format!(
+            "--out {}: the sweep needs about {:.2} GB (arrays and checkpoints) but the disk has {:.2} GB free",
+            out.display(),
+            need as f64 / 1e9,
+            free as f64 / 1e9
+        ))),
+        _ => Ok(()),
+    }
+}
+
 const MAGIC: &[u8; 8] = b"NESSBATC";
 
 fn encode(range: &Range<u64>, res: &SweepResults) -> Vec<u8> {
