@@ -168,7 +168,10 @@ impl Checkpoint {
 
 /// Bytes free for an unprivileged user on the file system holding `path`
 /// (or its nearest existing ancestor), from statvfs(3).
-#[expect(clippy::useless_conversion, reason = "statvfs field widths differ between platforms")]
+#[expect(
+    clippy::useless_conversion,
+    reason = "statvfs field widths differ between platforms"
+)]
 pub fn free_bytes(path: &Path) -> Option<u64> {
     let mut p = path;
     while !p.exists() {
