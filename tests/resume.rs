@@ -46,39 +46,40 @@ fn config(dir: &Path, lambda: f64) -> String {
     p.to_str().unwrap().into()
 }
 
-fn sweep(cfg: &str, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
+fn args<'a>(backend: &'a str, cfg: &'a str, out: &'a Path) -> Vec<&'a str> {
+    vec![
         "sweep",
         "--config",
         cfg,
         "--out",
         out.to_str().unwrap(),
         "--backend",
-        "cpu",
+        backend,
         "--quiet",
         "--checkpoint-points",
         "4000",
-    ];
-    args.extend_from_slice(extra);
-    bin().args(&args).output().unwrap()
+    ]
+}
+
+fn sweep(cfg: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    sweep_on("cpu", cfg, out, extra)
+}
+
+fn sweep_on(backend: &str, cfg: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut a = args(backend, cfg, out);
+    a.extend_from_slice(extra);
+    bin().args(&a).output().unwrap()
 }
 
 /// Starts a sweep into `out` and kills it with SIGKILL once `ready` holds
 /// for its checkpoint folder.
 fn start_and_kill(cfg: &str, out: &Path, ready: impl Fn(&Path) -> bool) {
+    start_and_kill_on("cpu", cfg, out, ready)
+}
+
+fn start_and_kill_on(backend: &str, cfg: &str, out: &Path, ready: impl Fn(&Path) -> bool) {
     let mut child = bin()
-        .args([
-            "sweep",
-            "--config",
-            cfg,
-            "--out",
-            out.to_str().unwrap(),
-            "--backend",
-            "cpu",
-            "--quiet",
-            "--checkpoint-points",
-            "4000",
-        ])
+        .args(args(backend, cfg, out))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -180,4 +181,44 @@ fn damaged_checkpoints_are_recomputed_and_foreign_ones_refused() {
     let o = sweep(&other, &out, &["--resume"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("another config"));
+}
+
+#[test]
+fn resume_on_the_gpu_equals_an_uninterrupted_gpu_run() {
+    // The same on the GPU backend (lavapipe in CI), where chunks are runs
+    // of the kernel over flat index ranges.
+    let probe = bin()
+        .args(["bench", "--points", "1", "--repeats", "1", "--gpu-only"])
+        .output()
+        .unwrap();
+    if !String::from_utf8_lossy(&probe.stdout)
+        .lines()
+        .any(|l| l.starts_with("gpu"))
+    {
+        if std::env::var("NESSBAT_REQUIRE_GPU").as_deref() == Ok("1") {
+            panic!("NESSBAT_REQUIRE_GPU=1 but no GPU adapter");
+        }
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED resume_on_the_gpu: no GPU adapter"
+        );
+        return;
+    }
+    let d = scratch("gpu");
+    let cfg = config(&d, 0.01);
+    let whole = d.join("whole");
+    assert!(sweep_on("gpu", &cfg, &whole, &["--precision", "f64"])
+        .status
+        .success());
+    let out = d.join("killed");
+    start_and_kill_on("gpu", &cfg, &out, |p| p.join("chunk-00000002.bin").exists());
+    // A CPU resume of GPU checkpoints is refused: the two round differently.
+    assert_eq!(
+        sweep_on("cpu", &cfg, &out, &["--resume"]).status.code(),
+        Some(2)
+    );
+    let o = sweep_on("gpu", &cfg, &out, &["--resume", "--precision", "f64"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    same_arrays(&whole, &out);
 }

@@ -145,7 +145,12 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
             ..
         } => "f32",
     };
-    let id = identity(&grid, precision_name, &range);
+    let backend_name = if matches!(backend, Backend::Cpu) {
+        "cpu"
+    } else {
+        "gpu"
+    };
+    let id = identity(&grid, precision_name, &range, backend_name);
     check_space(
         &cmd.out,
         range.end - range.start,
@@ -217,11 +222,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         eprintln!("notice: resumed: {} checkpoint chunks reused", ckpt.reused);
     }
     let mut info = info.unwrap_or_else(|| nessbat::sweep::output::RunInfo {
-        backend: if matches!(backend, Backend::Cpu) {
-            "cpu".into()
-        } else {
-            "gpu".into()
-        },
+        backend: backend_name.into(),
         adapter: None,
         precision: precision_name.into(),
         wall_seconds: 0.0,

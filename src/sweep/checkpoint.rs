@@ -46,11 +46,14 @@ pub struct Checkpoint {
     pub damaged: Vec<String>,
 }
 
-/// Identity of a sweep: config, version, model, protocol, precision and
-/// the shard's range. A checkpoint or finished folder of another identity
-/// is never mixed in.
-pub fn identity(grid: &Grid, precision: &str, range: &Range<u64>) -> String {
+/// Identity of a sweep: config, version, model, protocol, precision, the
+/// shard's range and the backend ("cpu", "gpu"; a merge records the set).
+/// A checkpoint or finished folder of another identity is never mixed in:
+/// CPU and GPU round differently, and a resumed sweep must equal an
+/// uninterrupted one bit for bit.
+pub fn identity(grid: &Grid, precision: &str, range: &Range<u64>, backend: &str) -> String {
     let v = json!({
+        "backend": backend,
         "config": grid.config,
         "nessbat_version": env!("CARGO_PKG_VERSION"),
         "model": grid.model.name(),

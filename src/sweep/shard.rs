@@ -186,8 +186,9 @@ pub fn merge(dirs: &[&Path]) -> Result<(Grid, SweepResults, RunInfo), ShardError
         backends.insert(m["backend"].as_str().unwrap_or("?").to_string());
         wall += m["wall_seconds"].as_f64().unwrap_or(0.0);
     }
+    let backend = backends.into_iter().collect::<Vec<_>>().join("+");
     let info = RunInfo {
-        backend: backends.into_iter().collect::<Vec<_>>().join("+"),
+        backend: backend.clone(),
         adapter: first.get("adapter").cloned().filter(|a| !a.is_null()),
         precision: first["precision"].as_str().unwrap_or("f64").to_string(),
         wall_seconds: wall,
@@ -197,6 +198,7 @@ pub fn merge(dirs: &[&Path]) -> Result<(Grid, SweepResults, RunInfo), ShardError
             &grid,
             first["precision"].as_str().unwrap_or("f64"),
             &(0..total),
+            &backend,
         )),
     };
     Ok((grid, res, info))
