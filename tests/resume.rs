@@ -131,6 +131,30 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
     start_and_kill(&cfg, &out, |p| chunks(p) >= 3);
     let partial = out.join(".nessbat-partial");
     assert!(partial.exists());
+    // manifest.json records each finished chunk's SHA-256 (the last 32
+    // bytes of the chunk file); the kill may fall between a chunk's rename
+    // and its manifest entry, so at most one chunk may be unlisted.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(partial.join("manifest.json")).unwrap()).unwrap();
+    let mut unlisted = 0;
+    for e in std::fs::read_dir(&partial).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with("chunk-") {
+            let bytes = std::fs::read(partial.join(&name)).unwrap();
+            let hex: String = bytes[bytes.len() - 32..]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            match manifest["checksums"][&name].as_str() {
+                Some(sum) => assert_eq!(sum, hex, "{name}"),
+                None => unlisted += 1,
+            }
+        }
+    }
+    assert!(
+        unlisted <= 1,
+        "{unlisted} chunks missing from manifest.json"
+    );
 
     // Without --resume the folder is refused, with it the sweep completes.
     assert_eq!(sweep(&cfg, &out, &[]).status.code(), Some(2));

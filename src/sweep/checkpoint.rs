@@ -129,7 +129,13 @@ impl Checkpoint {
             Some(v) if mode == Mode::Resume => v["chunk"].as_u64().unwrap_or(chunk),
             _ => chunk,
         };
-        let m = json!({"identity": id, "chunk": chunk});
+        // Keep the chunk checksums of a resumed checkpoint.
+        let sums = std::fs::read(&manifest)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .filter(|_| mode == Mode::Resume)
+            .map_or_else(|| json!({}), |v| v["checksums"].clone());
+        let m = json!({"identity": id, "chunk": chunk, "checksums": sums});
         std::fs::write(&manifest, m.to_string()).map_err(io)?;
         Ok(Some(Checkpoint {
             dir,
@@ -157,10 +163,21 @@ impl Checkpoint {
     }
 
     /// Stores chunk `c` (write, then rename: never half-written).
+    /// The chunk's SHA-256 also goes into manifest.json, next to the copy
+    /// inside the chunk file.
     pub fn save(&self, c: u64, range: &Range<u64>, res: &SweepResults) -> std::io::Result<()> {
         let tmp = self.dir.join(format!(".chunk-{c:08}.tmp"));
-        std::fs::write(&tmp, encode(range, res))?;
-        std::fs::rename(&tmp, self.path(c))
+        let bytes = encode(range, res);
+        let sum = hex(&bytes[bytes.len() - 32..]);
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, self.path(c))?;
+        let manifest = self.dir.join("manifest.json");
+        let mut m: Value =
+            serde_json::from_slice(&std::fs::read(&manifest)?).map_err(std::io::Error::other)?;
+        m["checksums"][format!("chunk-{c:08}.bin")] = Value::String(sum);
+        let tmp = self.dir.join(".manifest.tmp");
+        std::fs::write(&tmp, m.to_string())?;
+        std::fs::rename(&tmp, manifest)
     }
 
     /// Removes the checkpoint once the final arrays are written.
