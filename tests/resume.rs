@@ -2,33 +2,16 @@
 //! resumed gives the arrays of an uninterrupted run bit for bit; damaged
 //! chunks are recomputed; a finished folder is not overwritten by accident.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const FILES: [&str; 9] = [
-    "ergotropy",
-    "power",
-    "efficiency",
-    "heat_hot",
-    "heat_a",
-    "heat_s",
-    "ness_ergotropy",
-    "cycles",
-    "status",
-];
+mod common;
+
+use common::files::{same_arrays, scratch};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_nessbat"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("resume")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 /// Density-matrix grid of 160 000 points: about a second on two cores.
@@ -97,17 +80,9 @@ fn start_and_kill_on(backend: &str, cfg: &str, out: &Path, ready: impl Fn(&Path)
     );
 }
 
-fn same_arrays(a: &Path, b: &Path) {
-    for f in FILES {
-        let x = std::fs::read(a.join(format!("{f}.npy"))).unwrap();
-        let y = std::fs::read(b.join(format!("{f}.npy"))).unwrap();
-        assert!(x == y, "{f}.npy differs");
-    }
-}
-
 #[test]
 fn resume_after_sigkill_equals_an_uninterrupted_run() {
-    let d = scratch("kill");
+    let d = scratch("resume", "kill");
     let cfg = config(&d, 0.01);
     let whole = d.join("whole");
     assert!(sweep(&cfg, &whole, &[]).status.success());
@@ -179,7 +154,7 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
 
 #[test]
 fn damaged_checkpoints_are_recomputed_and_foreign_ones_refused() {
-    let d = scratch("damage");
+    let d = scratch("resume", "damage");
     let cfg = config(&d, 0.01);
     let whole = d.join("whole");
     assert!(sweep(&cfg, &whole, &[]).status.success());
@@ -229,7 +204,7 @@ fn resume_on_the_gpu_equals_an_uninterrupted_gpu_run() {
         );
         return;
     }
-    let d = scratch("gpu");
+    let d = scratch("resume", "gpu");
     let cfg = config(&d, 0.01);
     let whole = d.join("whole");
     assert!(sweep_on("gpu", &cfg, &whole, &["--precision", "f64"])

@@ -1,23 +1,18 @@
 //! `nessbat sweep --shard K/N` and `nessbat merge`: the merged arrays equal
 //! an unsharded run's bit for bit; wrong sets of shards are refused.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+mod common;
+
+use common::files::{same_arrays, scratch};
 
 fn nessbat(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_nessbat"))
         .args(args)
         .output()
         .unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("shards")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 fn config(dir: &Path, name: &str, lambda: f64) -> String {
@@ -63,7 +58,7 @@ fn refused(args: &[&str], names: &str) {
 
 #[test]
 fn merged_shards_equal_an_unsharded_run() {
-    let d = scratch("merge");
+    let d = scratch("shards", "merge");
     let cfg = config(&d, "c.toml", 0.01);
     sweep(&cfg, &d.join("whole"), None);
     // 35 points in 4 shards of 8 or 9 points, given to merge out of order.
@@ -80,21 +75,7 @@ fn merged_shards_equal_an_unsharded_run() {
     args.extend(["--out", out.to_str().unwrap()]);
     let o = nessbat(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for f in [
-        "ergotropy",
-        "power",
-        "efficiency",
-        "heat_hot",
-        "heat_a",
-        "heat_s",
-        "ness_ergotropy",
-        "cycles",
-        "status",
-    ] {
-        let a = std::fs::read(d.join("whole").join(format!("{f}.npy"))).unwrap();
-        let b = std::fs::read(out.join(format!("{f}.npy"))).unwrap();
-        assert!(a == b, "{f}.npy differs");
-    }
+    same_arrays(&d.join("whole"), &out);
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
     let whole: serde_json::Value =
@@ -172,7 +153,7 @@ fn merged_shards_equal_an_unsharded_run() {
 
 #[test]
 fn bad_shard_specs_are_refused() {
-    let d = scratch("bad");
+    let d = scratch("shards", "bad");
     let cfg = config(&d, "c.toml", 0.01);
     let out = d.join("out");
     for spec in ["4/4", "0/0", "a/b", "3", "1/x", "2/1"] {

@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::files::same_arrays;
+
 /// Stops the daemons this test started, and only those, however it ends.
 struct Cluster(PathBuf);
 
@@ -130,22 +134,5 @@ fn slurm_job_array_and_merge_equal_an_unsharded_run() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    for f in [
-        "ergotropy",
-        "power",
-        "efficiency",
-        "heat_hot",
-        "heat_a",
-        "heat_s",
-        "ness_ergotropy",
-        "cycles",
-        "status",
-    ] {
-        let a = std::fs::read(whole.join(format!("{f}.npy"))).unwrap();
-        let b = std::fs::read(merged.join(format!("{f}.npy"))).unwrap();
-        assert!(
-            a == b,
-            "{f}.npy differs between the SLURM merge and an unsharded run"
-        );
-    }
+    same_arrays(&whole, &merged);
 }

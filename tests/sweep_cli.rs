@@ -2,11 +2,14 @@
 //! choice, and every bad config rejected with one line, exit 2 and nothing
 //! written.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ndarray::ArrayD;
 use ndarray_npy::read_npy;
+
+mod common;
+
+use common::files::scratch;
 
 fn nessbat(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_nessbat"));
@@ -15,15 +18,6 @@ fn nessbat(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         c.env(k, v);
     }
     c.output().unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("sweep-cli")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 const SMALL: &str = r#"
@@ -44,7 +38,7 @@ values = [10.0, 2.0, 0.5]
 
 #[test]
 fn cpu_sweep_writes_arrays_metadata_and_plots() {
-    let dir = scratch("cpu");
+    let dir = scratch("sweep-cli", "cpu");
     let cfg = dir.join("c.toml");
     std::fs::write(&cfg, SMALL).unwrap();
     let out = dir.join("out");
@@ -127,7 +121,7 @@ fn cpu_sweep_writes_arrays_metadata_and_plots() {
 
 #[test]
 fn gpu_backend_without_an_adapter_is_a_clear_error() {
-    let dir = scratch("nogpu");
+    let dir = scratch("sweep-cli", "nogpu");
     let out = dir.join("out");
     let o = nessbat(
         &["sweep", "--out", out.to_str().unwrap(), "--backend", "gpu"],
@@ -159,7 +153,10 @@ fn gpu_backend_without_an_adapter_is_a_clear_error() {
 
 #[track_caller]
 fn rejects(config: &str, names: &str) {
-    let dir = scratch(&format!("bad-{:x}", config.len() * 31 + names.len()));
+    let dir = scratch(
+        "sweep-cli",
+        &format!("bad-{:x}", config.len() * 31 + names.len()),
+    );
     let cfg = dir.join("c.toml");
     std::fs::write(&cfg, config).unwrap();
     let out = dir.join("out");

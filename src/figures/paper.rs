@@ -7,7 +7,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{Ctx, FigureError, Size};
-use crate::cpu::trace::{ergotropy_per_cycle, population_trace, samples_csv};
+use crate::cpu::trace::{ergotropy_per_cycle, population_trace, samples_csv, Sample};
 use crate::model::closed_form::{eq14_power, eq16_efficiency};
 use crate::model::{EngineParams, ModelKind, Protocol, Rates, LEVEL_NAMES};
 use crate::sweep::config::{linspace, Axis};
@@ -84,7 +84,7 @@ pub fn heatmap_named(
     Ok(target)
 }
 
-fn population_series(rows: &[crate::cpu::trace::Sample]) -> Vec<Series> {
+fn population_series(rows: &[Sample]) -> Vec<Series> {
     (0..4)
         .map(|k| Series {
             label: format!("p_{}", LEVEL_NAMES[k]),
@@ -103,22 +103,38 @@ pub fn fig3(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
         ..EngineParams::default()
     };
     let rows = population_trace(&p, ModelKind::Populations, Protocol::Optimal, 1, 600, 300.0)?;
-    let csv = ctx.out.join("fig3_populations.csv");
-    std::fs::write(&csv, samples_csv(&rows))?;
+    let (csv, png) = population_figure(
+        ctx,
+        "fig3_populations",
+        "Fig. 3: one cycle, extraction at t = 300, recharge to the NESS",
+        &rows,
+    )?;
+    Ok(vec![csv, png])
+}
+
+/// Writes a population trace as `{name}.csv` and a chart `{name}.png`.
+fn population_figure(
+    ctx: &Ctx,
+    name: &str,
+    title: &str,
+    rows: &[Sample],
+) -> Result<(PathBuf, PathBuf), FigureError> {
+    let csv = ctx.out.join(format!("{name}.csv"));
+    std::fs::write(&csv, samples_csv(rows))?;
     let png = line_chart(
         ctx.out,
-        "fig3_populations",
+        name,
         &LineChart {
-            title: "Fig. 3: one cycle, extraction at t = 300, recharge to the NESS",
+            title,
             x_label: "t (1/ω0)",
             y_label: "level population",
             log_x: false,
             log_y: false,
-            series: population_series(&rows),
+            series: population_series(rows),
             legend: SeriesLabelPosition::MiddleRight,
         },
     )?;
-    Ok(vec![csv, png])
+    Ok((csv, png))
 }
 
 /// Fig. 4(a): efficiency and power at the OSS against τ, with the
@@ -259,20 +275,11 @@ pub fn fig4b(ctx: &Ctx) -> Result<Fig4b, FigureError> {
 pub fn fig4c(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
     let p = EngineParams::default();
     let rows = population_trace(&p, ModelKind::Populations, Protocol::Optimal, 30, 60, 0.0)?;
-    let csv = ctx.out.join("fig4c_dynamics.csv");
-    std::fs::write(&csv, samples_csv(&rows))?;
-    let pops = line_chart(
-        ctx.out,
+    let (csv, pops) = population_figure(
+        ctx,
         "fig4c_populations",
-        &LineChart {
-            title: "Fig. 4(c): populations reaching the OSS, τ = 150",
-            x_label: "t (1/ω0)",
-            y_label: "level population",
-            log_x: false,
-            log_y: false,
-            series: population_series(&rows),
-            legend: SeriesLabelPosition::MiddleRight,
-        },
+        "Fig. 4(c): populations reaching the OSS, τ = 150",
+        &rows,
     )?;
     let erg = line_chart(
         ctx.out,

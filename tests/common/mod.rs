@@ -59,5 +59,6 @@ pub fn close(what: &str, a: f64, b: f64, rel: f64, abs: f64) {
         (a - b).abs()
     );
 }
+pub mod files;
 pub mod gpu;
 pub mod sweeps;

@@ -1,0 +1,41 @@
+//! Output folders of the CLI tests.
+
+use std::path::{Path, PathBuf};
+
+/// Every array a sweep writes.
+pub const ARRAYS: [&str; 9] = [
+    "ergotropy",
+    "power",
+    "efficiency",
+    "heat_hot",
+    "heat_a",
+    "heat_s",
+    "ness_ergotropy",
+    "cycles",
+    "status",
+];
+
+/// An empty scratch folder `group/name` under the test target folder.
+pub fn scratch(group: &str, name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(group)
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The two sweep folders hold byte-identical `.npy` arrays.
+#[track_caller]
+pub fn same_arrays(a: &Path, b: &Path) {
+    for f in ARRAYS {
+        let x = std::fs::read(a.join(format!("{f}.npy"))).unwrap();
+        let y = std::fs::read(b.join(format!("{f}.npy"))).unwrap();
+        assert!(
+            x == y,
+            "{f}.npy differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
