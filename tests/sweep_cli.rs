@@ -38,24 +38,7 @@ values = [10.0, 2.0, 0.5]
 
 #[test]
 fn cpu_sweep_writes_arrays_metadata_and_plots() {
-    let dir = scratch("sweep-cli", "cpu");
-    let cfg = dir.join("c.toml");
-    std::fs::write(&cfg, SMALL).unwrap();
-    let out = dir.join("out");
-    let o = nessbat(
-        &[
-            "sweep",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--backend",
-            "cpu",
-            "--plot",
-            "--quiet",
-        ],
-        &[],
-    );
+    let (o, out) = cpu_sweep("cpu", SMALL, &["--plot", "--quiet"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let erg: ArrayD<f64> = read_npy(out.join("ergotropy.npy")).unwrap();
     assert_eq!(erg.shape(), &[6, 3]);
@@ -151,25 +134,35 @@ fn gpu_backend_without_an_adapter_is_a_clear_error() {
     assert_eq!(meta["backend"], "cpu");
 }
 
-#[track_caller]
-fn rejects(config: &str, names: &str) {
-    let dir = scratch(
-        "sweep-cli",
-        &format!("bad-{:x}", config.len() * 31 + names.len()),
-    );
+/// Writes `config` into a scratch folder `name` and sweeps it on the CPU
+/// into `name/out`, with `extra` flags.
+fn cpu_sweep(
+    name: &str,
+    config: &str,
+    extra: &[&str],
+) -> (std::process::Output, std::path::PathBuf) {
+    let dir = scratch("sweep-cli", name);
     let cfg = dir.join("c.toml");
     std::fs::write(&cfg, config).unwrap();
     let out = dir.join("out");
-    let o = nessbat(
-        &[
-            "sweep",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--backend",
-            "cpu",
-        ],
+    let mut args = vec![
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ];
+    args.extend_from_slice(extra);
+    (nessbat(&args, &[]), out)
+}
+
+#[track_caller]
+fn rejects(config: &str, names: &str) {
+    let (o, out) = cpu_sweep(
+        &format!("bad-{:x}", config.len() * 31 + names.len()),
+        config,
         &[],
     );
     let err = String::from_utf8_lossy(&o.stderr);
