@@ -5,14 +5,28 @@
 #[allow(dead_code)]
 mod shader_source;
 
-use shader_source::{parts, KernelModel, Precision};
+use shader_source::{parts, reduce_parts, KernelModel, Precision};
 
 fn main() {
     println!("cargo:rerun-if-changed=shaders");
     println!("cargo:rerun-if-changed=src/gpu/shader_source.rs");
-    for model in [KernelModel::Populations, KernelModel::DensityMatrix] {
-        for precision in [Precision::F32, Precision::F64] {
-            let parts = parts(model, precision);
+    let mut variants = Vec::new();
+    for precision in [Precision::F32, Precision::F64] {
+        for model in [KernelModel::Populations, KernelModel::DensityMatrix] {
+            variants.push((
+                format!("{model:?}/{precision:?}"),
+                precision,
+                parts(model, precision),
+            ));
+        }
+        variants.push((
+            format!("reduce/{precision:?}"),
+            precision,
+            reduce_parts(precision),
+        ));
+    }
+    for (label, precision, parts) in variants {
+        {
             let source: String = parts
                 .iter()
                 .map(|(_, s)| s.as_str())
@@ -22,7 +36,7 @@ fn main() {
                 Ok(m) => m,
                 Err(e) => {
                     let line = e.location(&source).map(|l| l.line_number);
-                    fail(&parts, line, model, precision, &e.emit_to_string(&source))
+                    fail(&parts, line, &label, &e.emit_to_string(&source))
                 }
             };
             let caps = match precision {
@@ -35,7 +49,7 @@ fn main() {
                 Ok(info) => info,
                 Err(e) => {
                     let line = e.location(&source).map(|l| l.line_number);
-                    fail(&parts, line, model, precision, &e.emit_to_string(&source));
+                    fail(&parts, line, &label, &e.emit_to_string(&source));
                 }
             };
             // Also emit SPIR-V, as wgpu's Vulkan backend will: naga's writer
@@ -47,18 +61,11 @@ fn main() {
             });
             match emitted {
                 Ok(Ok(_)) => {}
-                Ok(Err(e)) => fail(
-                    &parts,
-                    None,
-                    model,
-                    precision,
-                    &format!("SPIR-V output failed: {e}"),
-                ),
+                Ok(Err(e)) => fail(&parts, None, &label, &format!("SPIR-V output failed: {e}")),
                 Err(_) => fail(
                     &parts,
                     None,
-                    model,
-                    precision,
+                    &label,
                     "naga's SPIR-V writer panicked (see above)",
                 ),
             }
@@ -67,13 +74,7 @@ fn main() {
 }
 
 /// Prints naga's spanned report with the line mapped back to its file.
-fn fail(
-    parts: &[(String, String)],
-    line: Option<u32>,
-    model: KernelModel,
-    precision: Precision,
-    report: &str,
-) -> ! {
+fn fail(parts: &[(String, String)], line: Option<u32>, label: &str, report: &str) -> ! {
     let mut at = String::from("unknown file");
     let mut start = 1u32;
     for (name, text) in parts {
@@ -87,5 +88,5 @@ fn fail(
         }
         start += lines;
     }
-    panic!("shader {model:?}/{precision:?} does not validate at {at}:\n{report}");
+    panic!("shader {label} does not validate at {at}:\n{report}");
 }

@@ -23,7 +23,7 @@ pub struct MergeCmd {
 pub fn run(cmd: &MergeCmd) -> Result<()> {
     let dirs: Vec<&std::path::Path> = cmd.shards.iter().map(PathBuf::as_path).collect();
     let (grid, res, info) = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
-    output::write(&cmd.out, &grid, &res, &info, &|_| Ok(Vec::new()))
+    output::write(&cmd.out, &grid, Some(&res), &[], &info, &|_| Ok(Vec::new()))
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     println!(
         "merged {} shards ({} points, backends {}) into {}",

@@ -7,12 +7,19 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use plotters::prelude::SeriesLabelPosition;
 
 use super::BadInput;
 use nessbat::gpu::shader_source::Precision;
 use nessbat::sweep::checkpoint::{check_space, identity, Checkpoint, Mode, DEFAULT_CHUNK};
+use nessbat::sweep::config::Axis;
+use nessbat::sweep::lines::{line_chart, LineChart, Series};
 use nessbat::sweep::output;
+use nessbat::sweep::output::RunInfo;
+use nessbat::sweep::plot::axis_label;
 use nessbat::sweep::plot::heatmap;
+use nessbat::sweep::reduce;
+use nessbat::sweep::reduced::Reduced;
 use nessbat::sweep::run::{Backend, BackendChoice, RunError};
 use nessbat::sweep::shard::Shard;
 use nessbat::sweep::SweepResults;
@@ -111,19 +118,14 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         Some(s) => s.range(grid.len()).map_err(|e| BadInput(e.to_string()))?,
         None => 0..grid.len(),
     };
-    if cmd.plot && shard.is_some() {
+    let reduces = !grid.reductions.is_empty();
+    if reduces && shard.is_some() {
         return Err(BadInput(
-            "--plot draws whole grids; plot after `nessbat merge` instead of per --shard".into(),
+            "--shard splits full arrays; a sweep with [[reduce]] entries runs whole (accepted: --shard without [[reduce]])".into(),
         )
         .into());
     }
-    if cmd.plot && grid.axes.len() != 2 {
-        return Err(BadInput(format!(
-            "--plot draws 2-D sweeps; this config has {} axes",
-            grid.axes.len()
-        ))
-        .into());
-    }
+    check_plot(cmd, &grid, shard.is_some())?;
     let precision = cmd.precision.map(|p| match p {
         PrecisionArg::F32 => Precision::F32,
         PrecisionArg::F64 => Precision::F64,
@@ -134,27 +136,17 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         BackendArg::Cpu => BackendChoice::Cpu,
     };
     let backend = Backend::choose(choice, precision, &|msg| eprintln!("{msg}")).map_err(usage)?;
-    let precision_name = match &backend {
-        Backend::Cpu => "f64",
-        Backend::Gpu {
-            precision: Precision::F64,
-            ..
-        } => "f64",
-        Backend::Gpu {
-            precision: Precision::F32,
-            ..
-        } => "f32",
-    };
-    let backend_name = if matches!(backend, Backend::Cpu) {
-        "cpu"
+    let info0 = backend.info(&Default::default());
+    let id = identity(&grid, &info0.precision, &range, &info0.backend);
+    let full_points = if grid.full_arrays() {
+        range.end - range.start
     } else {
-        "gpu"
+        0
     };
-    let id = identity(&grid, precision_name, &range, backend_name);
     check_space(
         &cmd.out,
-        range.end - range.start,
-        if precision_name == "f64" { 8 } else { 4 },
+        full_points,
+        if info0.precision == "f64" { 8 } else { 4 },
     )
     .map_err(|e| BadInput(e.to_string()))?;
     let mode = match (cmd.resume, cmd.force) {
@@ -173,7 +165,10 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         }
         return Ok(());
     };
-    let total = range.end - range.start;
+    let n_passes = reduce::passes(&grid, &grid.reductions)
+        .map_err(|e| BadInput(e.to_string()))?
+        .len() as u64;
+    let total = full_points + n_passes * grid.len();
     let (bar, started) = progress_bar(total);
     let shown = std::sync::atomic::AtomicBool::new(false);
     let progress = |n: u64| {
@@ -186,15 +181,93 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     };
-    // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
-    let f64s = precision_name == "f64";
-    let mut res = if f64s {
-        SweepResults::new_f64(grid.result_shape(&range))
+    let mut info = info0;
+    let mut wall = 0.0;
+    let full = if grid.full_arrays() {
+        let (res, run_info, w) = run_full(cmd, &grid, &backend, &mut ckpt, &range, &progress)?;
+        wall += w;
+        if let Some(i) = run_info {
+            info = i;
+        }
+        Some(res)
     } else {
-        SweepResults::new_f32(grid.result_shape(&range))
+        None
+    };
+    let reduced = if reduces {
+        if cmd.resume && !cmd.quiet {
+            eprintln!("notice: reductions keep no checkpoints; --resume recomputes them");
+        }
+        let (reduced, run_info, _) = backend.run_reductions(&grid, &progress).map_err(usage)?;
+        wall += run_info.wall_seconds;
+        info.setup_seconds += run_info.setup_seconds;
+        if full.is_none() {
+            info.adapter = run_info.adapter;
+        }
+        reduced
+    } else {
+        Vec::new()
+    };
+    info.wall_seconds = wall;
+    info.identity = Some(id);
+    info.shard = shard
+        .map(|s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}));
+    bar.finish_and_clear();
+    let plots = |dir: &std::path::Path| plots(cmd, &grid, full.as_ref(), &reduced, dir);
+    output::write(&cmd.out, &grid, full.as_ref(), &reduced, &info, &plots)
+        .with_context(|| format!("writing {}", cmd.out.display()))?;
+    ckpt.finish();
+    if !cmd.quiet {
+        summary(cmd, &grid, full.as_ref(), &reduced, &info, total);
+    }
+    Ok(())
+}
+
+/// --plot needs something it can draw: full arrays over two axes, or a
+/// reduction that keeps one or two axes.
+fn check_plot(cmd: &SweepCmd, grid: &Grid, sharded: bool) -> Result<(), BadInput> {
+    if !cmd.plot {
+        return Ok(());
+    }
+    if sharded {
+        return Err(BadInput(
+            "--plot draws whole grids; plot after `nessbat merge` instead of per --shard".into(),
+        ));
+    }
+    if grid.full_arrays() && grid.axes.len() != 2 {
+        return Err(BadInput(format!(
+            "--plot draws 2-D sweeps; this config has {} axes",
+            grid.axes.len()
+        )));
+    }
+    let drawable =
+        |r: &nessbat::sweep::reduce::Reduction| (1..=2).contains(&(grid.axes.len() - r.over.len()));
+    if !grid.full_arrays() && !grid.reductions.iter().any(drawable) {
+        return Err(BadInput(
+            "--plot draws reductions that keep one or two axes; every [[reduce]] entry here keeps none or more than two".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The chunked full-array run with checkpoints: (results, the first
+/// chunk's run info, seconds computing).
+fn run_full(
+    cmd: &SweepCmd,
+    grid: &Grid,
+    backend: &Backend,
+    ckpt: &mut Checkpoint,
+    range: &std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(SweepResults, Option<RunInfo>, f64)> {
+    let f64s = backend.info(&Default::default()).precision == "f64";
+    let mut res = if f64s {
+        SweepResults::new_f64(grid.result_shape(range))
+    } else {
+        SweepResults::new_f32(grid.result_shape(range))
     };
     let mut info = None;
     let mut wall = 0.0;
+    // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
     for (c, a) in (range.start..range.end)
         .step_by(ckpt.chunk as usize)
         .enumerate()
@@ -207,7 +280,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
             continue;
         }
         let (chunk_res, chunk_info, _) = backend
-            .run_range(&grid, part.clone(), &progress)
+            .run_range(grid, part.clone(), progress)
             .map_err(usage)?;
         ckpt.save(c as u64, &part, &chunk_res)
             .with_context(|| format!("writing a checkpoint to {}", cmd.out.display()))?;
@@ -221,56 +294,115 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     if ckpt.reused > 0 && !cmd.quiet {
         eprintln!("notice: resumed: {} checkpoint chunks reused", ckpt.reused);
     }
-    let mut info = info.unwrap_or_else(|| nessbat::sweep::output::RunInfo {
-        backend: backend_name.into(),
-        adapter: None,
-        precision: precision_name.into(),
-        wall_seconds: 0.0,
-        setup_seconds: 0.0,
-        shard: None,
-        identity: None,
-    });
-    info.wall_seconds = wall;
-    info.identity = Some(id);
-    info.shard = shard
-        .map(|s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}));
-    bar.finish_and_clear();
-    let plots = |dir: &std::path::Path| -> std::io::Result<Vec<PathBuf>> {
-        if !cmd.plot {
-            return Ok(Vec::new());
-        }
+    Ok((res, info, wall))
+}
+
+/// PNGs: a heatmap per quantity for 2-D full arrays; per reduction that
+/// keeps two axes a heatmap of its value (and of the axis values at an
+/// arg-op's extremum), one that keeps one axis a line chart.
+fn plots(
+    cmd: &SweepCmd,
+    grid: &Grid,
+    full: Option<&SweepResults>,
+    reduced: &[Reduced],
+    dir: &std::path::Path,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if !cmd.plot {
+        return Ok(files);
+    }
+    if let Some(res) = full {
         let (x, y) = (&grid.axes[0], &grid.axes[1]);
-        let mut files = Vec::new();
         for name in OUTPUT_NAMES {
             let data = res.quantity_f64(name).expect("known quantity");
             files.push(heatmap(dir, name, x, y, &data)?);
         }
         let cycles: Vec<f64> = res.cycles.iter().map(|c| f64::from(*c)).collect();
         files.push(heatmap(dir, "cycles", x, y, &cycles)?);
-        Ok(files)
-    };
-    output::write(&cmd.out, &grid, &res, &info, &plots)
-        .with_context(|| format!("writing {}", cmd.out.display()))?;
-    ckpt.finish();
-    if !cmd.quiet {
-        let counts = res.status_counts();
-        println!(
-            "{} points ({} model, {} protocol) on {} {} in {:.3} s (+{:.3} s set-up): {:.0} points/s; {} converged, {} not converged, {} invalid; written to {}",
-            total,
-            grid.model.name(),
-            grid.protocol.name(),
-            info.backend,
-            info.precision,
-            info.wall_seconds,
-            info.setup_seconds,
-            total as f64 / info.wall_seconds.max(1e-12),
-            counts[0],
-            counts[1],
-            counts[2],
-            cmd.out.display()
-        );
     }
-    Ok(())
+    for r in reduced {
+        let kept: Vec<&Axis> = r
+            .kept
+            .iter()
+            .map(|n| grid.axes.iter().find(|a| &a.name == n).expect("kept axis"))
+            .collect();
+        let layers = std::iter::once((r.name.clone(), &r.value))
+            .chain(r.at.iter().map(|(a, v)| (format!("{}.{a}", r.name), v)));
+        for (name, data) in layers {
+            match kept.as_slice() {
+                [x, y] => files.push(heatmap(dir, &name, x, y, data)?),
+                [x] => files.push(reduction_line(dir, &name, x, data)?),
+                _ => {}
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn reduction_line(
+    dir: &std::path::Path,
+    name: &str,
+    x: &Axis,
+    data: &[f64],
+) -> std::io::Result<PathBuf> {
+    let x_label = axis_label(&x.name);
+    let chart = LineChart {
+        title: name,
+        x_label: &x_label,
+        y_label: name,
+        log_x: x.spacing == "log",
+        log_y: false,
+        series: vec![Series {
+            label: name.to_string(),
+            points: x.values.iter().copied().zip(data.iter().copied()).collect(),
+            dashed: false,
+        }],
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    line_chart(dir, name, &chart)
+}
+
+fn summary(
+    cmd: &SweepCmd,
+    grid: &Grid,
+    full: Option<&SweepResults>,
+    reduced: &[Reduced],
+    info: &RunInfo,
+    total: u64,
+) {
+    let counts = match full {
+        Some(res) => {
+            let c = res.status_counts();
+            format!(
+                "; {} converged, {} not converged, {} invalid",
+                c[0], c[1], c[2]
+            )
+        }
+        None => String::new(),
+    };
+    println!(
+        "{} points ({} model, {} protocol) on {} {} in {:.3} s (+{:.3} s set-up): {:.0} points/s{}; written to {}",
+        total,
+        grid.model.name(),
+        grid.protocol.name(),
+        info.backend,
+        info.precision,
+        info.wall_seconds,
+        info.setup_seconds,
+        total as f64 / info.wall_seconds.max(1e-12),
+        counts,
+        cmd.out.display()
+    );
+    for r in reduced {
+        let none = r.none_passes();
+        if none > 0 {
+            println!(
+                "  {}: no point passes in {none} of {} cells (NaN, status 1 there)",
+                r.name,
+                r.status.len()
+            );
+        }
+    }
 }
 
 fn usage(e: RunError) -> anyhow::Error {

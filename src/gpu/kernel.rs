@@ -44,8 +44,8 @@ pub struct SweepKernel {
     /// Caps the points per chunk below the device's limit (tests use it to
     /// cross chunk boundaries on small grids).
     pub chunk_limit: Option<u64>,
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
+    pub(crate) pipeline: wgpu::ComputePipeline,
+    pub(crate) layout: wgpu::BindGroupLayout,
 }
 
 fn kernel_model(m: ModelKind) -> KernelModel {
@@ -55,7 +55,7 @@ fn kernel_model(m: ModelKind) -> KernelModel {
     }
 }
 
-fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
+pub(crate) fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::COMPUTE,
@@ -118,7 +118,7 @@ impl SweepKernel {
         })
     }
 
-    fn real_size(&self) -> u64 {
+    pub(crate) fn real_size(&self) -> u64 {
         match self.precision {
             Precision::F32 => 4,
             Precision::F64 => 8,
@@ -203,14 +203,7 @@ impl SweepKernel {
             .min(total.max(1).next_multiple_of(u64::from(WORKGROUP)));
         let real_bytes = cap * N_REAL * self.real_size();
         let u32_bytes = cap * 2 * 4;
-        let buffer = |label: &str, size: u64, usage: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size,
-                usage,
-                mapped_at_creation: false,
-            })
-        };
+        let buffer = |label: &str, size: u64, usage| buffer(ctx, label, size, usage);
         use wgpu::BufferUsages as U;
         let params_buf = buffer(
             "params",
@@ -236,28 +229,11 @@ impl SweepKernel {
                 )
             })
             .collect();
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("sweep"),
-            layout: &self.layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: params_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: values_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: out_real.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: out_u32.as_entire_binding(),
-                },
-            ],
-        });
+        let bind_group = bind(
+            ctx,
+            &self.layout,
+            &[&params_buf, &values_buf, &out_real, &out_u32],
+        );
         timing.setup += t0.elapsed();
 
         let mut pending: Option<(u64, u64, usize)> = None;
@@ -272,18 +248,7 @@ impl SweepKernel {
                 let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
                     label: Some("chunk"),
                 });
-                {
-                    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                        label: Some("oss"),
-                        timestamp_writes: None,
-                    });
-                    pass.set_pipeline(&self.pipeline);
-                    pass.set_bind_group(0, &bind_group, &[]);
-                    let groups = len.div_ceil(u64::from(WORKGROUP));
-                    let max = u64::from(ctx.limits.max_compute_workgroups_per_dimension);
-                    let x = groups.min(max);
-                    pass.dispatch_workgroups(x as u32, groups.div_ceil(x) as u32, 1);
-                }
+                dispatch(ctx, &mut enc, &self.pipeline, &bind_group, len);
                 let (sr, su) = &staging[slot];
                 enc.copy_buffer_to_buffer(&out_real, 0, sr, 0, real_bytes);
                 enc.copy_buffer_to_buffer(&out_u32, 0, su, 0, u32_bytes);
@@ -364,6 +329,63 @@ impl SweepKernel {
         timing.readback += t.elapsed();
         Ok(())
     }
+}
+
+/// Records one dispatch of `pipeline` with one invocation per item (64 per
+/// workgroup, wrapping into y beyond the per-dimension limit).
+pub(crate) fn dispatch(
+    ctx: &GpuContext,
+    enc: &mut wgpu::CommandEncoder,
+    pipeline: &wgpu::ComputePipeline,
+    bind_group: &wgpu::BindGroup,
+    items: u64,
+) {
+    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+        label: Some("nessbat"),
+        timestamp_writes: None,
+    });
+    pass.set_pipeline(pipeline);
+    pass.set_bind_group(0, bind_group, &[]);
+    let groups = items.div_ceil(u64::from(WORKGROUP)).max(1);
+    let max = u64::from(ctx.limits.max_compute_workgroups_per_dimension);
+    let x = groups.min(max);
+    pass.dispatch_workgroups(x as u32, groups.div_ceil(x) as u32, 1);
+}
+
+/// A buffer of `size` bytes.
+pub(crate) fn buffer(
+    ctx: &GpuContext,
+    label: &str,
+    size: u64,
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size,
+        usage,
+        mapped_at_creation: false,
+    })
+}
+
+/// A bind group with `buffers` at bindings 0, 1, …
+pub(crate) fn bind(
+    ctx: &GpuContext,
+    layout: &wgpu::BindGroupLayout,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry> = buffers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| wgpu::BindGroupEntry {
+            binding: i as u32,
+            resource: b.as_entire_binding(),
+        })
+        .collect();
+    ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some("nessbat"),
+        layout,
+        entries: &entries,
+    })
 }
 
 /// Access to the float arrays of a result in the kernel's precision.

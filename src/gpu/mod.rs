@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod kernel;
+pub mod reduce;
 pub mod shader_source;
 
 pub use context::{GpuContext, GpuError};

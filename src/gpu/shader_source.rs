@@ -43,6 +43,10 @@ pub const DENSITY_MATRIX: (&str, &str) = (
     include_str!("../../shaders/density_matrix.wgsl"),
 );
 pub const OSS: (&str, &str) = ("shaders/oss.wgsl", include_str!("../../shaders/oss.wgsl"));
+pub const REDUCE: (&str, &str) = (
+    "shaders/reduce.wgsl",
+    include_str!("../../shaders/reduce.wgsl"),
+);
 
 /// The prelude: real type, dimension and the precision-dependent constants.
 ///
@@ -91,6 +95,31 @@ pub fn parts(model: KernelModel, precision: Precision) -> Vec<(String, String)> 
 /// The whole WGSL source of one kernel.
 pub fn source(model: KernelModel, precision: Precision) -> String {
     parts(model, precision)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The source files of the reduction kernels (shaders/reduce.wgsl): they
+/// only need the real type.
+pub fn reduce_parts(precision: Precision) -> Vec<(String, String)> {
+    let real = match precision {
+        Precision::F64 => "f64",
+        Precision::F32 => "f32",
+    };
+    vec![
+        (
+            "prelude".to_string(),
+            format!("// Generated prelude (src/gpu/shader_source.rs).\nalias real = {real};\n"),
+        ),
+        (REDUCE.0.to_string(), REDUCE.1.to_string()),
+    ]
+}
+
+/// The whole WGSL source of the reduction kernels.
+pub fn reduce_source(precision: Precision) -> String {
+    reduce_parts(precision)
         .into_iter()
         .map(|(_, s)| s)
         .collect::<Vec<_>>()

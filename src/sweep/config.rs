@@ -103,6 +103,13 @@ pub struct SweepConfig {
     pub fixed: BTreeMap<String, f64>,
     #[serde(default)]
     pub axes: Vec<AxisSpec>,
+    /// Reductions over axes, computed on the device as the grid runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reduce: Vec<super::reduce::ReduceSpec>,
+    /// Whether to write the full arrays as well; by default only when
+    /// there are no reductions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_arrays: Option<bool>,
 }
 
 fn default_model() -> String {

@@ -2,6 +2,7 @@
 //! values in kernel form, then fixed values) and the parameter block.
 
 use super::config::{Axis, ConfigError, SweepConfig};
+use super::reduce::Reduction;
 use crate::model::params::Baths;
 use crate::model::rates::bose;
 use crate::model::{Bath, EngineParams, ModelKind, Protocol};
@@ -23,6 +24,8 @@ pub struct Grid {
     pub params: SweepParams,
     /// Axis values (in kernel form) followed by fixed values, in f64.
     pub values: Vec<f64>,
+    /// The checked `[[reduce]]` entries.
+    pub reductions: Vec<Reduction>,
 }
 
 /// Where a kernel input comes from.
@@ -35,6 +38,12 @@ enum Source {
 impl Grid {
     pub fn new(config: SweepConfig) -> Result<Grid, ConfigError> {
         let axes = config.axes()?;
+        let reductions = super::reduce::check(&config, &axes)?;
+        if config.full_arrays == Some(false) && reductions.is_empty() {
+            return Err(ConfigError(
+                "full_arrays = false without [[reduce]] entries would write nothing; accepted: full_arrays = true, or reductions".into(),
+            ));
+        }
         let model = config.model()?;
         let protocol = config.protocol()?;
         let omega0 = config.fixed.get("omega0").copied().unwrap_or(1.0);
@@ -129,7 +138,16 @@ impl Grid {
             protocol,
             params,
             values,
+            reductions,
         })
+    }
+
+    /// Whether the sweep writes the full arrays: asked for, or by default
+    /// when there are no reductions.
+    pub fn full_arrays(&self) -> bool {
+        self.config
+            .full_arrays
+            .unwrap_or(self.reductions.is_empty())
     }
 
     /// Axis lengths in config order.

@@ -2,11 +2,14 @@
 
 pub mod checkpoint;
 pub mod config;
+pub mod constraint;
 pub mod cpu_backend;
 pub mod grid;
 pub mod lines;
 pub mod output;
 pub mod plot;
+pub mod reduce;
+pub mod reduced;
 pub mod results;
 pub mod run;
 pub mod shard;

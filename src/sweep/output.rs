@@ -13,6 +13,7 @@ use ndarray_npy::WritableElement;
 use serde_json::{json, Value};
 
 use super::grid::Grid;
+use super::reduced::{Reduced, REDUCED_STATUS_NAMES};
 use super::results::{FloatsFlat, SweepResults, STATUS_NAMES};
 use crate::twin::OUTPUT_NAMES;
 
@@ -89,38 +90,34 @@ fn write_npy<T: WritableElement>(
 /// The metadata object; `checksums` maps file names to their SHA-256.
 pub fn metadata(
     grid: &Grid,
-    res: &SweepResults,
+    full: Option<&SweepResults>,
+    reduced: &[Reduced],
     info: &RunInfo,
     checksums: &serde_json::Map<String, Value>,
 ) -> Value {
-    let points = res.len() as f64;
-    let counts = res.status_counts();
+    // A shard's arrays cover its range only.
+    let (shape, points) = match full {
+        Some(res) => (res.shape.clone(), res.len()),
+        None => (grid.shape(), grid.len() as usize),
+    };
     let mut arrays = serde_json::Map::new();
     let float = if info.precision == "f64" {
         "float64"
     } else {
         "float32"
     };
-    for name in OUTPUT_NAMES {
+    for name in OUTPUT_NAMES.iter().filter(|_| full.is_some()) {
         arrays.insert(
-            name.into(),
+            (*name).into(),
             json!({"file": format!("{name}.npy"), "dtype": float, "meaning": describe(name)}),
         );
     }
-    arrays.insert(
-        "cycles".into(),
-        json!({"file": "cycles.npy", "dtype": "uint32", "meaning": describe("cycles")}),
-    );
-    arrays.insert(
-        "status".into(),
-        json!({"file": "status.npy", "dtype": "uint8", "meaning": describe("status")}),
-    );
-    json!({
+    let mut meta = json!({
         "nessbat_version": env!("CARGO_PKG_VERSION"),
         "config": grid.config,
         "axes": grid.axes,
-        "shape": res.shape,
-        "points": res.len(),
+        "shape": shape,
+        "points": points,
         "model": grid.model.name(),
         "protocol": grid.protocol.name(),
         "backend": info.backend,
@@ -128,19 +125,72 @@ pub fn metadata(
         "precision": info.precision,
         "wall_seconds": info.wall_seconds,
         "setup_seconds": info.setup_seconds,
-        "points_per_second": if info.wall_seconds > 0.0 { points / info.wall_seconds } else { 0.0 },
-        "status_counts": {
-            STATUS_NAMES[0]: counts[0],
-            STATUS_NAMES[1]: counts[1],
-            STATUS_NAMES[2]: counts[2],
-        },
+        "points_per_second": if info.wall_seconds > 0.0 { points as f64 / info.wall_seconds } else { 0.0 },
         "arrays": arrays,
         "shard": info.shard,
         "identity": info.identity,
         "checksums": checksums,
         "units": "hbar = k_B = 1; energies and rates in units of omega0",
         "order": "C order; axis k of every array is axes[k]",
-    })
+    });
+    if let Some(res) = full {
+        let counts = res.status_counts();
+        meta["arrays"]["cycles"] =
+            json!({"file": "cycles.npy", "dtype": "uint32", "meaning": describe("cycles")});
+        meta["arrays"]["status"] =
+            json!({"file": "status.npy", "dtype": "uint8", "meaning": describe("status")});
+        meta["status_counts"] = json!({
+            STATUS_NAMES[0]: counts[0],
+            STATUS_NAMES[1]: counts[1],
+            STATUS_NAMES[2]: counts[2],
+        });
+    }
+    if !reduced.is_empty() {
+        meta["reductions"] = reductions_metadata(grid, reduced);
+        if full.is_none() {
+            meta["order"] = json!(
+                "C order; axis k of a reduced array is its kept_axes[k] (the axes not reduced, in config order)"
+            );
+        }
+    }
+    meta
+}
+
+/// One entry per reduction: what it is and which files hold it.
+fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
+    reduced
+        .iter()
+        .zip(&grid.reductions)
+        .map(|(r, red)| {
+            let mut files = serde_json::Map::new();
+            files.insert("value".into(), json!(format!("{}.npy", r.name)));
+            for (axis, _) in &r.at {
+                files.insert(axis.clone(), json!(format!("{}.{axis}.npy", r.name)));
+            }
+            files.insert("count".into(), json!(format!("{}.count.npy", r.name)));
+            files.insert("status".into(), json!(format!("{}.status.npy", r.name)));
+            json!({
+                "name": r.name,
+                "op": red.op.name(),
+                "quantity": OUTPUT_NAMES[red.quantity],
+                "over": red.over.iter().map(|i| grid.axes[*i].name.clone()).collect::<Vec<_>>(),
+                "where": red.constraint.map(|c| c.to_string()),
+                "kept_axes": r.kept,
+                "shape": r.shape,
+                "files": files,
+                "dtype": {"value": "float64", "axis values": "float64", "count": "uint64", "status": "uint8"},
+                "meaning": format!(
+                    "{} of {} over {}{}; value NaN and status 1 where no point passes; only converged OSS points with a finite figure compete; ties go to the first point in C order",
+                    red.op.name(),
+                    OUTPUT_NAMES[red.quantity],
+                    red.over.iter().map(|i| grid.axes[*i].name.as_str()).collect::<Vec<_>>().join(", "),
+                    red.constraint.map(|c| format!(" where {c}")).unwrap_or_default()
+                ),
+                "status_meaning": REDUCED_STATUS_NAMES,
+                "cells_none_passing": r.none_passes(),
+            })
+        })
+        .collect()
 }
 
 /// Files written next to the arrays (plots): given the staging folder, they
@@ -151,13 +201,14 @@ pub type Extra<'a> = &'a dyn Fn(&Path) -> std::io::Result<Vec<PathBuf>>;
 pub fn write(
     dir: &Path,
     grid: &Grid,
-    res: &SweepResults,
+    full: Option<&SweepResults>,
+    reduced: &[Reduced],
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let staging = dir.join(format!(".nessbat-staging-{}", std::process::id()));
-    let result = write_staged(&staging, dir, grid, res, info, extra);
+    let result = write_staged(&staging, dir, grid, full, reduced, info, extra);
     let _ = std::fs::remove_dir_all(&staging);
     result
 }
@@ -166,21 +217,47 @@ fn write_staged(
     staging: &Path,
     dir: &Path,
     grid: &Grid,
-    res: &SweepResults,
+    full: Option<&SweepResults>,
+    reduced: &[Reduced],
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(staging)?;
-    let shape = &res.shape;
     let mut files = Vec::new();
-    for (q, name) in OUTPUT_NAMES.iter().enumerate() {
-        files.push(match &res.real {
-            FloatsFlat::F64(a) => write_npy(staging, name, shape, &a[q])?,
-            FloatsFlat::F32(a) => write_npy(staging, name, shape, &a[q])?,
-        });
+    if let Some(res) = full {
+        let shape = &res.shape;
+        for (q, name) in OUTPUT_NAMES.iter().enumerate() {
+            files.push(match &res.real {
+                FloatsFlat::F64(a) => write_npy(staging, name, shape, &a[q])?,
+                FloatsFlat::F32(a) => write_npy(staging, name, shape, &a[q])?,
+            });
+        }
+        files.push(write_npy(staging, "cycles", shape, &res.cycles)?);
+        files.push(write_npy(staging, "status", shape, &res.status)?);
     }
-    files.push(write_npy(staging, "cycles", shape, &res.cycles)?);
-    files.push(write_npy(staging, "status", shape, &res.status)?);
+    for r in reduced {
+        files.push(write_npy(staging, &r.name, &r.shape, &r.value)?);
+        for (axis, v) in &r.at {
+            files.push(write_npy(
+                staging,
+                &format!("{}.{axis}", r.name),
+                &r.shape,
+                v,
+            )?);
+        }
+        files.push(write_npy(
+            staging,
+            &format!("{}.count", r.name),
+            &r.shape,
+            &r.count,
+        )?);
+        files.push(write_npy(
+            staging,
+            &format!("{}.status", r.name),
+            &r.shape,
+            &r.status,
+        )?);
+    }
     files.extend(extra(staging)?);
     let mut sums = serde_json::Map::new();
     for f in &files {
@@ -193,7 +270,7 @@ fn write_staged(
             sums.insert(name, Value::String(checksum(f)?));
         }
     }
-    let meta = serde_json::to_vec_pretty(&metadata(grid, res, info, &sums))
+    let meta = serde_json::to_vec_pretty(&metadata(grid, full, reduced, info, &sums))
         .map_err(std::io::Error::other)?;
     let meta_path = staging.join("metadata.json");
     std::fs::write(&meta_path, meta)?;

@@ -7,7 +7,10 @@ use serde_json::json;
 use super::cpu_backend;
 use super::grid::Grid;
 use super::output::RunInfo;
+use super::reduce;
+use super::reduced::Reduced;
 use super::results::SweepResults;
+use crate::gpu::reduce::ReduceKernel;
 use crate::gpu::shader_source::Precision;
 use crate::gpu::{GpuContext, GpuError, SweepKernel, Timing};
 
@@ -37,6 +40,8 @@ pub enum Backend {
         /// One kernel per model, compiled on first use and kept, so that a
         /// sweep run in checkpoint chunks compiles its kernel once.
         kernels: [std::cell::OnceCell<SweepKernel>; 2],
+        /// The reduction kernels, compiled on first use.
+        reducer: std::cell::OnceCell<ReduceKernel>,
     },
 }
 
@@ -89,6 +94,7 @@ impl Backend {
                     ctx: Box::new(ctx),
                     precision,
                     kernels: Default::default(),
+                    reducer: Default::default(),
                 })
             }
         }
@@ -111,62 +117,120 @@ impl Backend {
         range: std::ops::Range<u64>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(SweepResults, RunInfo, Timing), RunError> {
-        match self {
+        let mut timing = Timing::default();
+        let res = match self {
             Backend::Cpu => {
                 let t = Instant::now();
                 let res = cpu_backend::run_range(grid, range, progress);
-                let wall = t.elapsed();
-                let timing = Timing {
-                    compute: wall,
-                    ..Timing::default()
-                };
-                let info = RunInfo {
-                    backend: "cpu".into(),
-                    adapter: None,
-                    precision: "f64".into(),
-                    wall_seconds: wall.as_secs_f64(),
-                    setup_seconds: 0.0,
-                    shard: None,
-                    identity: None,
-                };
-                Ok((res, info, timing))
+                timing.compute = t.elapsed();
+                res
             }
-            Backend::Gpu {
-                ctx,
-                precision,
-                kernels,
-            } => {
-                let mut timing = Timing::default();
-                // Kernel compilation counts as set-up (lavapipe's LLVM takes
-                // seconds on the first run, then Mesa's disk cache serves it).
-                let t = Instant::now();
-                let cell = &kernels[grid.model as usize];
-                if cell.get().is_none() {
-                    let _ = cell.set(SweepKernel::new(ctx, grid.model, *precision)?);
+            Backend::Gpu { ctx, .. } => {
+                let kernel = self.kernel(grid, &mut timing)?;
+                kernel.run_range(ctx, grid, range, progress, &mut timing)?
+            }
+        };
+        Ok((res, self.info(&timing), timing))
+    }
+
+    /// Runs every `[[reduce]]` entry of `grid`, pass by pass, without
+    /// keeping the full arrays; the results come in config order.
+    pub fn run_reductions(
+        &self,
+        grid: &Grid,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<(Vec<Reduced>, RunInfo, Timing), RunError> {
+        let reds = &grid.reductions;
+        let passes = reduce::passes(grid, reds).map_err(|e| RunError::Usage(e.to_string()))?;
+        let mut timing = Timing::default();
+        let mut out: Vec<Option<Reduced>> = vec![None; reds.len()];
+        for pass in &passes {
+            let acc = match self {
+                Backend::Cpu => {
+                    let t = Instant::now();
+                    let acc = cpu_backend::run_reduce(pass, reds, progress);
+                    timing.compute += t.elapsed();
+                    acc
                 }
-                let kernel = cell.get().expect("set above");
-                timing.setup += t.elapsed();
-                let res = kernel.run_range(ctx, grid, range, progress, &mut timing)?;
-                let info = RunInfo {
-                    backend: "gpu".into(),
-                    adapter: Some(json!({
-                        "name": ctx.info.name,
-                        "driver": ctx.info.driver,
-                        "driver_info": ctx.info.driver_info,
-                        "api": format!("{:?}", ctx.info.backend),
-                        "device_type": format!("{:?}", ctx.info.device_type),
-                    })),
-                    precision: match precision {
-                        Precision::F64 => "f64".into(),
-                        Precision::F32 => "f32".into(),
-                    },
-                    wall_seconds: (timing.compute + timing.readback).as_secs_f64(),
-                    setup_seconds: timing.setup.as_secs_f64(),
-                    shard: None,
-                    identity: None,
-                };
-                Ok((res, info, timing))
+                Backend::Gpu {
+                    ctx,
+                    precision,
+                    reducer,
+                    ..
+                } => {
+                    let kernel = self.kernel(&pass.traversal, &mut timing)?;
+                    let t = Instant::now();
+                    if reducer.get().is_none() {
+                        let _ = reducer.set(ReduceKernel::new(ctx, *precision)?);
+                    }
+                    timing.setup += t.elapsed();
+                    let reducer = reducer.get().expect("set above");
+                    reducer.run(ctx, kernel, pass, reds, progress, &mut timing)?
+                }
+            };
+            for (m, r) in pass.finish(grid, reds, &acc).into_iter().zip(&pass.members) {
+                out[*r] = Some(m);
             }
+        }
+        let out = out
+            .into_iter()
+            .map(|r| r.expect("every reduction is in one pass"))
+            .collect();
+        Ok((out, self.info(&timing), timing))
+    }
+
+    /// The compiled sweep kernel for `grid`'s model, built on first use.
+    /// Kernel compilation counts as set-up (lavapipe's LLVM takes seconds
+    /// on the first run, then Mesa's disk cache serves it).
+    fn kernel(&self, grid: &Grid, timing: &mut Timing) -> Result<&SweepKernel, RunError> {
+        let Backend::Gpu {
+            ctx,
+            precision,
+            kernels,
+            ..
+        } = self
+        else {
+            unreachable!("only the GPU backend has kernels")
+        };
+        let t = Instant::now();
+        let cell = &kernels[grid.model as usize];
+        if cell.get().is_none() {
+            let _ = cell.set(SweepKernel::new(ctx, grid.model, *precision)?);
+        }
+        timing.setup += t.elapsed();
+        Ok(cell.get().expect("set above"))
+    }
+
+    /// What metadata.json records about this backend and a run's timing.
+    pub fn info(&self, timing: &Timing) -> RunInfo {
+        match self {
+            Backend::Cpu => RunInfo {
+                backend: "cpu".into(),
+                adapter: None,
+                precision: "f64".into(),
+                wall_seconds: timing.compute.as_secs_f64(),
+                setup_seconds: 0.0,
+                shard: None,
+                identity: None,
+            },
+            Backend::Gpu { ctx, precision, .. } => RunInfo {
+                backend: "gpu".into(),
+                adapter: Some(json!({
+                    "name": ctx.info.name,
+                    "driver": ctx.info.driver,
+                    "driver_info": ctx.info.driver_info,
+                    "api": format!("{:?}", ctx.info.backend),
+                    "device_type": format!("{:?}", ctx.info.device_type),
+                })),
+                precision: match precision {
+                    Precision::F64 => "f64".into(),
+                    Precision::F32 => "f32".into(),
+                },
+                wall_seconds: (timing.compute + timing.readback).as_secs_f64(),
+                setup_seconds: timing.setup.as_secs_f64(),
+                shard: None,
+                identity: None,
+            },
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod linalg;
 pub mod oss;
 pub mod params;
 pub mod population;
+pub mod reduce;
 
 pub use oss::{run_point, PointOutput};
 pub use params::{KernelInput, SweepParams, OUTPUT_NAMES};

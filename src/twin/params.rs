@@ -125,6 +125,28 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
     }
 }
 
+/// Checks a `#[repr(C)]` struct against the WGSL struct `name` in `src`,
+/// as naga lays it out: total size and every field offset, in order.
+#[cfg(test)]
+pub(crate) fn check_layout(src: &str, name: &str, size: usize, offsets: &[usize]) {
+    let module = naga::front::wgsl::parse_str(src).unwrap();
+    let mut layouter = naga::proc::Layouter::default();
+    layouter.update(module.to_ctx()).unwrap();
+    let (handle, _) = module
+        .types
+        .iter()
+        .find(|(_, t)| t.name.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no struct {name} in the shader"));
+    assert_eq!(layouter[handle].size as usize, size, "size of {name}");
+    let naga::TypeInner::Struct { members, .. } = &module.types[handle].inner else {
+        panic!("{name} is not a struct");
+    };
+    assert_eq!(members.len(), offsets.len(), "fields of {name}");
+    for (m, off) in members.iter().zip(offsets) {
+        assert_eq!(m.offset as usize, *off, "{name}.{:?}", m.name);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,25 +154,8 @@ mod tests {
 
     #[test]
     fn layout_matches_wgsl() {
-        let src = source(KernelModel::Populations, Precision::F32);
-        let module = naga::front::wgsl::parse_str(&src).unwrap();
-        let mut layouter = naga::proc::Layouter::default();
-        layouter.update(module.to_ctx()).unwrap();
-        let (handle, _) = module
-            .types
-            .iter()
-            .find(|(_, t)| t.name.as_deref() == Some("SweepParams"))
-            .unwrap();
-        assert_eq!(
-            layouter[handle].size as usize,
-            std::mem::size_of::<SweepParams>()
-        );
-        // Field offsets, one by one.
-        let naga::TypeInner::Struct { members, .. } = &module.types[handle].inner else {
-            panic!("SweepParams is not a struct");
-        };
         use std::mem::offset_of;
-        let rust_offsets = [
+        let offsets = [
             offset_of!(SweepParams, chunk_len),
             offset_of!(SweepParams, n_axes),
             offset_of!(SweepParams, protocol),
@@ -163,10 +168,12 @@ mod tests {
             offset_of!(SweepParams, axis_offset),
             offset_of!(SweepParams, source),
         ];
-        assert_eq!(members.len(), rust_offsets.len());
-        for (m, off) in members.iter().zip(rust_offsets) {
-            assert_eq!(m.offset as usize, off, "field {:?}", m.name);
-        }
+        check_layout(
+            &source(KernelModel::Populations, Precision::F32),
+            "SweepParams",
+            std::mem::size_of::<SweepParams>(),
+            &offsets,
+        );
     }
 
     #[test]

@@ -1,0 +1,210 @@
+// Reductions over grid axes, on the device, as the grid runs.
+//
+// CPU twin: src/twin/reduce.rs (same names, same steps).
+//
+// The host orders the traversal so that the reduced axes vary fastest: the
+// points of one output cell are then consecutive and a chunk holds a run
+// of cells. Pass 1 (`fold_blocks`) folds blocks of at most `block` points
+// inside one cell; pass 2 (`fold_cells`) folds each cell's blocks, in
+// order, into the cell's accumulator, which holds the fold of the earlier
+// chunks. Every fold uses a strict `>` in traversal order, so the earlier
+// point wins a tie: the result is the first extremum in C order (numpy's
+// argmax) and does not depend on the chunking. No atomics are needed: one
+// invocation owns each block and each cell, and the queue orders the
+// dispatches (main, pass 1, pass 2) and the chunks.
+
+// Kept in sync with src/twin/reduce.rs (MAX_REDUCTIONS, OP_*, NO_CONSTRAINT)
+// and src/sweep/constraint.rs (Cmp).
+const MAX_REDUCTIONS: u32 = 8u;
+const OP_MIN: u32 = 1u;
+const NO_CONSTRAINT: u32 = 0xffffffffu;
+const CMP_GE: u32 = 0u;
+const CMP_GT: u32 = 1u;
+const CMP_LE: u32 = 2u;
+// Kept in sync with OUT_EFFICIENCY, STATUS_CONVERGED and
+// FLAG_NO_EFFICIENCY in oss.wgsl.
+const OUT_EFFICIENCY: u32 = 2u;
+const STATUS_CONVERGED: u32 = 0u;
+const FLAG_NO_EFFICIENCY: u32 = 0x100u;
+
+// Kept in sync with src/twin/reduce.rs (`ReduceParams`); the layout test
+// there compares both through naga.
+struct ReduceParams {
+    chunk_len: u32,
+    n_reductions: u32,
+    boundary: u32,
+    cell_len: u32,
+    block: u32,
+    blocks_first: u32,
+    blocks_per_cell: u32,
+    n_blocks: u32,
+    n_cells: u32,
+    first_cell: u32,
+    start_lo: u32,
+    start_hi: u32,
+    quantity: array<u32, 8>,
+    op: array<u32, 8>,
+    where_quantity: array<u32, 8>,
+    where_cmp: array<u32, 8>,
+}
+
+@group(0) @binding(0) var<storage, read> rp: ReduceParams;
+// The constraint thresholds, per reduction, in the kernel's precision.
+@group(0) @binding(1) var<storage, read> thresholds: array<real>;
+// The sweep kernel's outputs for this chunk (layout as in params.wgsl).
+@group(0) @binding(2) var<storage, read> out_real: array<real>;
+@group(0) @binding(3) var<storage, read> out_u32: array<u32>;
+// Per block and reduction: key; (chunk index, count).
+@group(0) @binding(4) var<storage, read_write> part_real: array<real>;
+@group(0) @binding(5) var<storage, read_write> part_u32: array<u32>;
+// Per cell and reduction: key; (index lo, index hi, count lo, count hi).
+@group(0) @binding(6) var<storage, read_write> acc_real: array<real>;
+@group(0) @binding(7) var<storage, read_write> acc_u32: array<u32>;
+
+struct Candidate {
+    ok: bool,
+    v: real,
+}
+
+// Quantity q of chunk point i: only a converged OSS with a finite figure
+// competes (efficiency is undefined where no heat enters).
+fn figure(q: u32, i: u32) -> Candidate {
+    let word = out_u32[2u * i + 1u];
+    let v = out_real[q * rp.chunk_len + i];
+    var ok = (word & 0xffu) == STATUS_CONVERGED;
+    if q == OUT_EFFICIENCY {
+        ok = ok & ((word & FLAG_NO_EFFICIENCY) == 0u);
+    }
+    // Finite: NaN fails v == v, ±inf fails v − v == 0.
+    ok = ok & (v == v) & ((v - v) == 0.0);
+    return Candidate(ok, v);
+}
+
+fn passes(r: u32, i: u32) -> bool {
+    let wq = rp.where_quantity[r];
+    if wq == NO_CONSTRAINT {
+        return true;
+    }
+    let c = figure(wq, i);
+    let t = thresholds[r];
+    var holds = c.v < t;
+    switch rp.where_cmp[r] {
+        case CMP_GE: { holds = c.v >= t; }
+        case CMP_GT: { holds = c.v > t; }
+        case CMP_LE: { holds = c.v <= t; }
+        default: {}
+    }
+    return c.ok & holds;
+}
+
+// The key reduction r maximises at chunk point i (−value for min).
+fn key(r: u32, i: u32) -> Candidate {
+    let c = figure(rp.quantity[r], i);
+    let ok = c.ok & passes(r, i);
+    return Candidate(ok, select(c.v, -c.v, rp.op[r] == OP_MIN));
+}
+
+struct Block {
+    first: u32,
+    end: u32,
+    cell: u32,
+}
+
+// Chunk points [first, end) of block j and its local cell. Cell 0 holds
+// the first `boundary` points; every later cell `cell_len` points.
+fn block_of(j: u32) -> Block {
+    var b: Block;
+    if j < rp.blocks_first {
+        b.first = j * rp.block;
+        b.end = min(b.first + rp.block, min(rp.boundary, rp.chunk_len));
+        b.cell = 0u;
+        return b;
+    }
+    let k = (j - rp.blocks_first) / rp.blocks_per_cell;
+    let s = (j - rp.blocks_first) % rp.blocks_per_cell;
+    let cell_first = rp.boundary + k * rp.cell_len;
+    b.first = cell_first + s * rp.block;
+    b.end = min(b.first + rp.block, min(cell_first + rp.cell_len, rp.chunk_len));
+    b.cell = k + 1u;
+    return b;
+}
+
+// 2-D dispatch as in oss.wgsl: more than 65 535 workgroups wrap into y.
+fn invocation(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+    return gid.x + gid.y * nwg.x * 64u;
+}
+
+@compute @workgroup_size(64)
+fn fold_blocks(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let j = invocation(gid, nwg);
+    if j >= rp.n_blocks {
+        return;
+    }
+    let b = block_of(j);
+    for (var r = 0u; r < rp.n_reductions; r++) {
+        var best: real = 0.0;
+        var at = 0u;
+        var count = 0u;
+        for (var i = b.first; i < b.end; i++) {
+            let c = key(r, i);
+            if c.ok {
+                if (count == 0u) | (c.v > best) {
+                    best = c.v;
+                    at = i;
+                }
+                count += 1u;
+            }
+        }
+        let p = j * rp.n_reductions + r;
+        part_real[p] = best;
+        part_u32[2u * p] = at;
+        part_u32[2u * p + 1u] = count;
+    }
+}
+
+@compute @workgroup_size(64)
+fn fold_cells(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let c = invocation(gid, nwg);
+    if c >= rp.n_cells {
+        return;
+    }
+    var lo = 0u;
+    var hi = rp.blocks_first;
+    if c > 0u {
+        lo = rp.blocks_first + (c - 1u) * rp.blocks_per_cell;
+        hi = lo + rp.blocks_per_cell;
+    }
+    hi = min(hi, rp.n_blocks);
+    let nr = rp.n_reductions;
+    for (var r = 0u; r < nr; r++) {
+        let a = (rp.first_cell + c) * nr + r;
+        var best = acc_real[a];
+        var idx_lo = acc_u32[4u * a];
+        var idx_hi = acc_u32[4u * a + 1u];
+        var n_lo = acc_u32[4u * a + 2u];
+        var n_hi = acc_u32[4u * a + 3u];
+        for (var j = lo; j < hi; j++) {
+            let p = j * nr + r;
+            let count = part_u32[2u * p + 1u];
+            if count == 0u {
+                continue;
+            }
+            let v = part_real[p];
+            if ((n_lo == 0u) & (n_hi == 0u)) | (v > best) {
+                best = v;
+                // start + at in two words; u32 addition wraps.
+                let at = part_u32[2u * p];
+                idx_lo = rp.start_lo + at;
+                idx_hi = rp.start_hi + select(0u, 1u, idx_lo < at);
+            }
+            let s = n_lo + count;
+            n_hi += select(0u, 1u, s < count);
+            n_lo = s;
+        }
+        acc_real[a] = best;
+        acc_u32[4u * a] = idx_lo;
+        acc_u32[4u * a + 1u] = idx_hi;
+        acc_u32[4u * a + 2u] = n_lo;
+        acc_u32[4u * a + 3u] = n_hi;
+    }
+}

@@ -1,0 +1,167 @@
+//! Constraints on a figure, as written in `[[reduce]] where = "…"` and in
+//! `nessbat optimize --subject-to "…"`: one comparison of one output
+//! quantity with a number, e.g. `efficiency >= 0.01`.
+
+use serde::Serialize;
+
+use crate::twin::OUTPUT_NAMES;
+
+/// How a figure is compared with the threshold (kept in sync with the
+/// CMP_* constants of shaders/reduce.wgsl).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Cmp {
+    Ge = 0,
+    Gt = 1,
+    Le = 2,
+    Lt = 3,
+}
+
+impl Cmp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Ge => ">=",
+            Cmp::Gt => ">",
+            Cmp::Le => "<=",
+            Cmp::Lt => "<",
+        }
+    }
+
+    /// Whether `v` passes; NaN never does.
+    pub fn holds(self, v: f64, threshold: f64) -> bool {
+        match self {
+            Cmp::Ge => v >= threshold,
+            Cmp::Gt => v > threshold,
+            Cmp::Le => v <= threshold,
+            Cmp::Lt => v < threshold,
+        }
+    }
+}
+
+/// `quantity cmp value`, checked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Constraint {
+    /// Index into OUTPUT_NAMES.
+    pub quantity: usize,
+    pub cmp: Cmp,
+    pub value: f64,
+}
+
+/// The accepted quantities, for messages.
+pub fn quantity_names() -> String {
+    OUTPUT_NAMES.join(", ")
+}
+
+/// Index of an output quantity; the error names the accepted ones.
+pub fn quantity_index(name: &str) -> Result<usize, String> {
+    OUTPUT_NAMES.iter().position(|n| *n == name).ok_or_else(|| {
+        format!(
+            "unknown quantity \"{name}\"; accepted: {}",
+            quantity_names()
+        )
+    })
+}
+
+impl Constraint {
+    /// Parses `quantity op number` with op one of >=, >, <=, <.
+    pub fn parse(text: &str) -> Result<Constraint, String> {
+        let syntax = || {
+            format!(
+                "cannot parse constraint \"{text}\"; accepted: \"<quantity> <op> <number>\" with op one of >=, >, <=, < (e.g. \"efficiency >= 0.01\")"
+            )
+        };
+        let ops = [
+            (">=", Cmp::Ge),
+            ("<=", Cmp::Le),
+            (">", Cmp::Gt),
+            ("<", Cmp::Lt),
+        ];
+        let (at, sym, cmp) = ops
+            .iter()
+            .filter_map(|(s, c)| text.find(s).map(|at| (at, *s, *c)))
+            .min_by_key(|(at, s, _)| (*at, std::cmp::Reverse(s.len())))
+            .ok_or_else(syntax)?;
+        let name = text[..at].trim();
+        let rest = text[at + sym.len()..].trim();
+        if name.is_empty() || rest.is_empty() || rest.contains(['<', '>', '=']) {
+            return Err(syntax());
+        }
+        let quantity = quantity_index(name)?;
+        let value = match rest.parse::<f64>() {
+            Ok(v) if v.is_finite() => v,
+            _ => {
+                return Err(format!(
+                    "constraint \"{text}\": \"{rest}\" is not a finite number"
+                ))
+            }
+        };
+        Ok(Constraint {
+            quantity,
+            cmp,
+            value,
+        })
+    }
+
+    /// Whether the figures `real` (OUTPUT_NAMES order) pass.
+    pub fn holds(&self, real: &[f64]) -> bool {
+        self.cmp.holds(real[self.quantity], self.value)
+    }
+}
+
+impl std::fmt::Display for Constraint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} {}",
+            OUTPUT_NAMES[self.quantity],
+            self.cmp.symbol(),
+            self.value
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_operator() {
+        for (text, cmp, v) in [
+            ("efficiency >= 0.01", Cmp::Ge, 0.01),
+            ("power>1e-6", Cmp::Gt, 1e-6),
+            (" heat_hot <= -2 ", Cmp::Le, -2.0),
+            ("ergotropy < 3", Cmp::Lt, 3.0),
+        ] {
+            let c = Constraint::parse(text).unwrap();
+            assert_eq!((c.cmp, c.value), (cmp, v), "{text}");
+        }
+        assert_eq!(Constraint::parse("power > 0").unwrap().quantity, 1);
+    }
+
+    #[test]
+    fn rejects_bad_text() {
+        for bad in [
+            "efficiency",
+            "efficiency => 1",
+            ">= 1",
+            "efficiency >=",
+            "efficiency >= x",
+            "efficiency >= nan",
+            "efficiency >= 1 < 2",
+            "effciency >= 1",
+        ] {
+            let e = Constraint::parse(bad).unwrap_err();
+            assert!(!e.contains('\n'), "{e}");
+            assert!(
+                e.contains("accepted") || e.contains("finite number"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn nan_never_passes() {
+        for c in [Cmp::Ge, Cmp::Gt, Cmp::Le, Cmp::Lt] {
+            assert!(!c.holds(f64::NAN, 0.0));
+        }
+    }
+}
