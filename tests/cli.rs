@@ -1,14 +1,9 @@
 //! The `nessbat` binary: JSON shape, CSV traces, and every bad input of the
 //! physics-core issue rejected with one line, exit status 2 and no stdout.
 
-use std::process::Command;
+mod common;
 
-fn nessbat(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_nessbat"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::files::nessbat;
 
 #[track_caller]
 fn rejects(args: &[&str], names: &str) {

@@ -2,18 +2,10 @@
 //! an unsharded run's bit for bit; wrong sets of shards are refused.
 
 use std::path::Path;
-use std::process::Command;
 
 mod common;
 
-use common::files::{same_arrays, scratch};
-
-fn nessbat(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_nessbat"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::files::{nessbat, same_arrays, scratch};
 
 fn config(dir: &Path, name: &str, lambda: f64) -> String {
     let p = dir.join(name);

@@ -261,3 +261,143 @@ fn bench_prints_a_row_per_backend() {
 fn common_gpu_present() -> bool {
     nessbat::gpu::GpuContext::acquire().is_ok()
 }
+
+const REDUCE: &str = r#"
+model = "populations"
+[fixed]
+gamma = 1e-3
+t_s = 0.1
+lambda = 0.01
+[[axes]]
+name = "t_a"
+range = [0.5, 3.0]
+points = 4
+[[axes]]
+name = "tau"
+range = [1.0, 300.0]
+points = 9
+spacing = "log"
+[[reduce]]
+over = ["tau"]
+quantity = "power"
+op = "argmax"
+where = "efficiency >= 0.0125"
+"#;
+
+#[test]
+fn reduction_sweep_writes_only_the_reduced_arrays() {
+    let (o, out) = cpu_sweep("reduce", REDUCE, &["--quiet", "--plot"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let name = "argmax_power_over_tau";
+    let value: ArrayD<f64> = read_npy(out.join(format!("{name}.npy"))).unwrap();
+    let tau: ArrayD<f64> = read_npy(out.join(format!("{name}.tau.npy"))).unwrap();
+    let count: ArrayD<u64> = read_npy(out.join(format!("{name}.count.npy"))).unwrap();
+    let status: ArrayD<u8> = read_npy(out.join(format!("{name}.status.npy"))).unwrap();
+    assert_eq!(value.shape(), &[4]);
+    assert_eq!(tau.shape(), &[4]);
+    assert!(out.join(format!("{name}.png")).exists());
+    // No full arrays unless asked for.
+    for f in common::files::ARRAYS {
+        assert!(!out.join(format!("{f}.npy")).exists(), "{f}.npy written");
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    let r = &meta["reductions"][0];
+    assert_eq!(r["name"], name);
+    assert_eq!(r["op"], "argmax");
+    assert_eq!(r["over"], serde_json::json!(["tau"]));
+    assert_eq!(r["kept_axes"], serde_json::json!(["t_a"]));
+    assert_eq!(r["where"], "efficiency >= 0.0125");
+    assert!(meta["checksums"][format!("{name}.tau.npy")].is_string());
+    // The hottest A bath is the least efficient: its cell has no point
+    // that passes, NaN and status 1; the summary line would say so.
+    let none = r["cells_none_passing"].as_u64().unwrap();
+    assert!(none >= 1 && none < 4, "{none}");
+    for i in 0..4 {
+        assert_eq!(status[i] == 1, value[i].is_nan());
+        assert_eq!(status[i] == 1, count[i] == 0);
+        assert_eq!(value[i].is_nan(), tau[i].is_nan());
+    }
+    // Each found value is what `nessbat point` gives at (t_a, tau).
+    let t_a = meta["axes"][0]["values"].as_array().unwrap();
+    for i in (0..4).filter(|i| status[*i] == 0) {
+        let o = nessbat(
+            &[
+                "point",
+                "--json",
+                "--t-a",
+                &t_a[i].to_string(),
+                "--t-s",
+                "0.1",
+                "--tau",
+                &tau[i].to_string(),
+            ],
+            &[],
+        );
+        let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let want = p["power"].as_f64().unwrap();
+        assert!(
+            (value[i] - want).abs() <= 1e-9 * want.abs(),
+            "{} vs {want}",
+            value[i]
+        );
+        assert!(p["efficiency"].as_f64().unwrap() >= 0.0125 * (1.0 - 1e-9));
+    }
+}
+
+#[test]
+fn bad_reductions_are_rejected() {
+    let with = |entry: &str| REDUCE.split("[[reduce]]").next().unwrap().to_string() + entry;
+    let entry = |over: &str, q: &str, op: &str, extra: &str| {
+        format!("[[reduce]]\nover = {over}\nquantity = \"{q}\"\nop = \"{op}\"\n{extra}")
+    };
+    rejects(&with(&entry("[\"tau\"]", "powr", "max", "")), "powr");
+    rejects(&with(&entry("[\"beta\"]", "power", "max", "")), "beta");
+    rejects(&with(&entry("[]", "power", "max", "")), "over");
+    rejects(
+        &with(&entry("[\"tau\"]", "power", "maximum", "")),
+        "maximum",
+    );
+    rejects(
+        &with(&entry(
+            "[\"tau\"]",
+            "power",
+            "max",
+            "where = \"efficiency >> 1\"",
+        )),
+        "efficiency >> 1",
+    );
+    rejects(
+        &with(&entry("[\"tau\"]", "power", "max", "where = \"eff >= 1\"")),
+        "eff",
+    );
+    rejects(
+        &with(&entry("[\"tau\"]", "power", "max", "name = \"../x\"")),
+        "name",
+    );
+    rejects(
+        &format!(
+            "{REDUCE}{}",
+            entry(
+                "[\"tau\"]",
+                "power",
+                "argmax",
+                "where = \"efficiency >= 0.0125\""
+            )
+        ),
+        "name",
+    );
+    rejects(
+        &REDUCE
+            .replace("[fixed]", "full_arrays = false\n[fixed]")
+            .split("[[reduce]]")
+            .next()
+            .unwrap()
+            .to_string(),
+        "full_arrays",
+    );
+    // --shard splits full arrays only.
+    let (o, out) = cpu_sweep("reduce-shard", REDUCE, &["--shard", "0/2"]);
+    common::files::bad_input(&o, "--shard");
+    assert!(!out.exists());
+}

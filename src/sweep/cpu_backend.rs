@@ -81,6 +81,7 @@ fn run_model<M: KernelModel<N>, const N: usize>(
 fn reduce_model<M: KernelModel<N>, const N: usize>(
     pass: &Pass,
     reds: &[Reduction],
+    chunk: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Accumulators {
     let grid = &pass.traversal;
@@ -88,8 +89,8 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
     let nr = pass.members.len();
     let mut acc_real = vec![0.0; pass.cells as usize * nr];
     let mut acc_u32 = vec![0u32; 4 * acc_real.len()];
-    for start in (0..total).step_by(CHUNK) {
-        let len = (total - start).min(CHUNK as u64) as usize;
+    for start in (0..total).step_by(chunk) {
+        let len = (total - start).min(chunk as u64) as usize;
         let outputs = compute_chunk::<M, N>(grid, start, len, progress);
         let mut out_real = vec![0.0; 7 * len];
         let mut out_u32 = vec![0u32; 2 * len];
@@ -127,9 +128,21 @@ pub fn run_reduce(
     reds: &[Reduction],
     progress: &(dyn Fn(u64) + Sync),
 ) -> Accumulators {
+    run_reduce_in_chunks(pass, reds, CHUNK, progress)
+}
+
+/// [`run_reduce`] with `chunk` points per chunk (tests cross chunk
+/// boundaries with small ones).
+pub fn run_reduce_in_chunks(
+    pass: &Pass,
+    reds: &[Reduction],
+    chunk: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Accumulators {
+    let chunk = chunk.max(1);
     match pass.traversal.model {
-        ModelKind::Populations => reduce_model::<Population, 4>(pass, reds, progress),
-        ModelKind::DensityMatrix => reduce_model::<DensityMatrix, 6>(pass, reds, progress),
+        ModelKind::Populations => reduce_model::<Population, 4>(pass, reds, chunk, progress),
+        ModelKind::DensityMatrix => reduce_model::<DensityMatrix, 6>(pass, reds, chunk, progress),
     }
 }
 

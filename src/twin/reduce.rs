@@ -291,4 +291,50 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn ties_go_to_the_first_point_across_blocks_and_chunks() {
+        // One cell of 10 points with equal keys, in two chunks of 5 with
+        // blocks of 2: the fold must keep traversal index 0, count 10.
+        let nr = 1;
+        let mut acc_real = vec![0.0; nr];
+        let mut acc_u32 = vec![0u32; 4 * nr];
+        for start in [0u32, 5] {
+            let len = 5u32;
+            let out_real = vec![0.25; 7 * len as usize];
+            let out_u32 = vec![0u32; 2 * len as usize];
+            let boundary = 10 - start;
+            let rp = ReduceParams {
+                chunk_len: len,
+                n_reductions: 1,
+                boundary: boundary.min(len),
+                cell_len: 10,
+                block: 2,
+                blocks_first: boundary.min(len).div_ceil(2),
+                blocks_per_cell: 5,
+                n_blocks: 3,
+                n_cells: 1,
+                first_cell: 0,
+                start_lo: start,
+                where_quantity: [NO_CONSTRAINT; MAX_REDUCTIONS],
+                ..Zeroable::zeroed()
+            };
+            let mut part_real = vec![0.0; 3];
+            let mut part_u32 = vec![0u32; 6];
+            for j in 0..3 {
+                fold_blocks(
+                    &rp,
+                    &[0.0; 8],
+                    &out_real,
+                    &out_u32,
+                    &mut part_real,
+                    &mut part_u32,
+                    j,
+                );
+            }
+            fold_cells(&rp, &part_real, &part_u32, &mut acc_real, &mut acc_u32, 0);
+        }
+        assert_eq!(acc_real[0], 0.25);
+        assert_eq!(&acc_u32[..], &[0, 0, 10, 0]);
+    }
 }

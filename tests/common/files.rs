@@ -39,3 +39,30 @@ pub fn same_arrays(a: &Path, b: &Path) {
         );
     }
 }
+
+/// Runs the nessbat binary with `args`.
+pub fn nessbat(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The command failed as bad input: exit 2, one line on stderr (besides
+/// the Vulkan loader's XDG_RUNTIME_DIR lines) naming `names`, no stdout.
+#[track_caller]
+pub fn bad_input(o: &std::process::Output, names: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    let ours: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.contains("XDG_RUNTIME_DIR"))
+        .collect();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(ours.len(), 1, "not one line: {err}");
+    assert!(ours[0].contains(names), "{err} does not name {names}");
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}

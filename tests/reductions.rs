@@ -1,0 +1,208 @@
+//! Reductions over axes against the same reduction of the full array,
+//! computed here independently (a plain loop over the grid in C order):
+//! every op, inner/outer/non-adjacent/all axes, constraints that some or
+//! all cells fail, chunks that split cells. Same backend, same precision:
+//! the results must agree exactly, bit for bit, as must the axis values at
+//! the extremum, the counts and the status.
+
+mod common;
+
+use common::gpu::gpu_or_skip;
+use common::sweeps::{grid, rows};
+use nessbat::gpu::reduce::ReduceKernel;
+use nessbat::gpu::shader_source::Precision;
+use nessbat::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::sweep::reduce::{passes, Op, Reduction};
+use nessbat::sweep::reduced::{Reduced, FOUND, NONE_PASSES};
+use nessbat::sweep::{cpu_backend, Grid, SweepResults};
+
+const CONFIG: &str = "tests/configs/reduce.toml";
+
+/// The reference: for each cell of the kept axes, every point of the grid
+/// in C order that belongs to it, competing when converged, finite and
+/// passing the constraint; strictly better replaces, so ties keep the
+/// first.
+fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
+    let rows = rows(full);
+    let shape = g.shape();
+    let kept: Vec<usize> = (0..shape.len()).filter(|i| !red.over.contains(i)).collect();
+    let cells: usize = kept.iter().map(|i| shape[*i]).product();
+    let mut value = vec![f64::NAN; cells];
+    let mut at = vec![vec![f64::NAN; cells]; red.over.len()];
+    let mut count = vec![0u64; cells];
+    let mut status = vec![NONE_PASSES; cells];
+    for (flat, row) in rows.iter().enumerate() {
+        // Multi-index of `flat`, C order.
+        let mut idx = vec![0; shape.len()];
+        let mut rem = flat;
+        for k in (0..shape.len()).rev() {
+            idx[k] = rem % shape[k];
+            rem /= shape[k];
+        }
+        let cell = kept.iter().fold(0, |c, i| c * shape[*i] + idx[*i]);
+        let finite = |q: usize| row[q].is_finite();
+        let mut ok = full.status[flat] == 0 && finite(red.quantity);
+        if let Some(c) = red.constraint {
+            ok &= finite(c.quantity) && c.holds(row);
+        }
+        if !ok {
+            continue;
+        }
+        let v = row[red.quantity];
+        let better = match red.op {
+            Op::Max | Op::Argmax => v > value[cell],
+            Op::Min | Op::Argmin => v < value[cell],
+        };
+        if count[cell] == 0 || better {
+            value[cell] = v;
+            for (k, i) in red.over.iter().enumerate() {
+                at[k][cell] = g.axes[*i].values[idx[*i]];
+            }
+        }
+        count[cell] += 1;
+        status[cell] = FOUND;
+    }
+    Reduced {
+        name: red.name.clone(),
+        shape: kept.iter().map(|i| shape[*i]).collect(),
+        kept: kept.iter().map(|i| g.axes[*i].name.clone()).collect(),
+        value,
+        at: if red.op.is_arg() {
+            red.over
+                .iter()
+                .zip(at)
+                .map(|(i, v)| (g.axes[*i].name.clone(), v))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        count,
+        status,
+    }
+}
+
+fn same(what: &str, got: &Reduced, want: &Reduced) {
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(got.shape, want.shape, "{what}: shape");
+    assert_eq!(got.kept, want.kept, "{what}: kept axes");
+    assert_eq!(got.status, want.status, "{what}: status");
+    assert_eq!(got.count, want.count, "{what}: count");
+    assert_eq!(bits(&got.value), bits(&want.value), "{what}: values");
+    assert_eq!(got.at.len(), want.at.len(), "{what}: arg arrays");
+    for ((ga, gv), (wa, wv)) in got.at.iter().zip(&want.at) {
+        assert_eq!(ga, wa, "{what}: arg axis");
+        assert_eq!(bits(gv), bits(wv), "{what}: {ga} at the extremum");
+    }
+}
+
+/// Checks every reduction of `g` as computed by `run` (one pass at a time)
+/// against the reference on `full`.
+fn check_all(
+    what: &str,
+    g: &Grid,
+    full: &SweepResults,
+    run: &dyn Fn(&nessbat::sweep::reduce::Pass) -> Vec<Reduced>,
+) {
+    let mut seen = 0;
+    for pass in passes(g, &g.reductions).unwrap() {
+        for (got, r) in run(&pass).iter().zip(&pass.members) {
+            let red = &g.reductions[*r];
+            same(
+                &format!("{what}: {}", red.name),
+                got,
+                &reference(g, full, red),
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, g.reductions.len());
+}
+
+#[test]
+fn the_test_grid_exercises_what_it_claims() {
+    let g = grid(CONFIG);
+    let full = cpu_backend::run(&g, &|_| {});
+    let reds: Vec<Reduced> = g
+        .reductions
+        .iter()
+        .map(|r| reference(&g, &full, r))
+        .collect();
+    // Some cells of the constrained max pass and some do not; the
+    // impossible constraint fails everywhere; the rest pass everywhere.
+    let constrained = &reds[1];
+    assert!(constrained.none_passes() > 0);
+    assert!(constrained.none_passes() < constrained.status.len());
+    assert_eq!(reds[5].none_passes(), reds[5].status.len());
+    assert!(reds[5].value.iter().all(|v| v.is_nan()));
+    assert_eq!(reds[4].shape, Vec::<usize>::new());
+    // The argmax over τ is interior somewhere (not always an end).
+    let taus = &g.axes[1].values;
+    assert!(reds[0].at[0]
+        .1
+        .iter()
+        .any(|t| t != &taus[0] && t != &taus[taus.len() - 1]));
+}
+
+#[test]
+fn cpu_reductions_equal_reductions_of_the_full_array() {
+    let g = grid(CONFIG);
+    let full = cpu_backend::run(&g, &|_| {});
+    // Chunks of 1 point, of 7 (cells of 11 τ points straddle them) and of
+    // the whole grid.
+    for chunk in [1, 7, 1 << 20] {
+        check_all(&format!("cpu, chunks of {chunk}"), &g, &full, &|pass| {
+            let acc = cpu_backend::run_reduce_in_chunks(pass, &g.reductions, chunk, &|_| {});
+            pass.finish(&g, &g.reductions, &acc)
+        });
+    }
+}
+
+fn gpu_check(ctx: &GpuContext, precision: Precision) {
+    let g = grid(CONFIG);
+    let reducer = ReduceKernel::new(ctx, precision).unwrap();
+    // The full arrays from the same kernel and precision, then each pass
+    // in chunks of 64 points (cells straddle chunks) and of the device's
+    // default size.
+    let kernel = SweepKernel::new(ctx, g.model, precision).unwrap();
+    let full = kernel
+        .run(ctx, &g, &|_| {}, &mut Timing::default())
+        .unwrap();
+    for limit in [Some(64), None] {
+        let mut k = SweepKernel::new(ctx, g.model, precision).unwrap();
+        k.chunk_limit = limit;
+        check_all(
+            &format!("gpu {precision:?}, chunk limit {limit:?}"),
+            &g,
+            &full,
+            &|pass| {
+                let acc = reducer
+                    .run(
+                        ctx,
+                        &k,
+                        pass,
+                        &g.reductions,
+                        &|_| {},
+                        &mut Timing::default(),
+                    )
+                    .unwrap();
+                pass.finish(&g, &g.reductions, &acc)
+            },
+        );
+    }
+}
+
+#[test]
+fn gpu_f64_reductions_equal_reductions_of_the_full_array() {
+    let Some(ctx) = gpu_or_skip("gpu_f64_reductions_equal_reductions_of_the_full_array") else {
+        return;
+    };
+    gpu_check(&ctx, Precision::F64);
+}
+
+#[test]
+fn gpu_f32_reductions_equal_reductions_of_the_full_array() {
+    let Some(ctx) = gpu_or_skip("gpu_f32_reductions_equal_reductions_of_the_full_array") else {
+        return;
+    };
+    gpu_check(&ctx, Precision::F32);
+}
