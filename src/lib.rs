@@ -11,6 +11,7 @@ pub mod cpu;
 pub mod error;
 pub mod figures;
 pub mod model;
+pub mod optimize;
 
 pub use error::{NessError, Result};
 pub mod gpu;

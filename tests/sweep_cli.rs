@@ -312,7 +312,7 @@ fn reduction_sweep_writes_only_the_reduced_arrays() {
     // The hottest A bath is the least efficient: its cell has no point
     // that passes, NaN and status 1; the summary line would say so.
     let none = r["cells_none_passing"].as_u64().unwrap();
-    assert!(none >= 1 && none < 4, "{none}");
+    assert!((1..4).contains(&none), "{none}");
     for i in 0..4 {
         assert_eq!(status[i] == 1, value[i].is_nan());
         assert_eq!(status[i] == 1, count[i] == 0);
@@ -388,12 +388,11 @@ fn bad_reductions_are_rejected() {
         "name",
     );
     rejects(
-        &REDUCE
+        REDUCE
             .replace("[fixed]", "full_arrays = false\n[fixed]")
             .split("[[reduce]]")
             .next()
-            .unwrap()
-            .to_string(),
+            .unwrap(),
         "full_arrays",
     );
     // --shard splits full arrays only.

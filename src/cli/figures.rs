@@ -27,11 +27,7 @@ pub struct FiguresCmd {
 }
 
 pub fn run(cmd: &FiguresCmd) -> Result<()> {
-    let choice = match cmd.backend {
-        BackendArg::Auto => BackendChoice::Auto,
-        BackendArg::Gpu => BackendChoice::Gpu,
-        BackendArg::Cpu => BackendChoice::Cpu,
-    };
+    let choice: BackendChoice = cmd.backend.into();
     // The claims compare against 1e-12 zeros and 1e-3 plateaus: f64 only.
     let backend = match Backend::choose(choice, Some(Precision::F64), &|m| eprintln!("{m}")) {
         Ok(b) => b,

@@ -4,6 +4,7 @@ mod args;
 mod bench;
 mod figures;
 mod merge;
+mod optimize;
 mod output;
 mod point;
 mod sweep;
@@ -43,6 +44,8 @@ enum Command {
     Merge(merge::MergeCmd),
     /// Regenerate the paper's figures, the atlas and the claims table
     Figures(figures::FiguresCmd),
+    /// Find the best engine over a config's axes, or a Pareto front
+    Optimize(optimize::OptimizeCmd),
     /// Time the OSS sweep on this machine, per backend and precision
     Bench(bench::BenchCmd),
     /// Write the time series behind Figs. 3 and 4(b, c) as CSV
@@ -83,6 +86,7 @@ pub fn main() -> i32 {
         Command::Bench(cmd) => bench::run(&cmd),
         Command::Figures(cmd) => figures::run(&cmd),
         Command::Merge(cmd) => merge::run(&cmd),
+        Command::Optimize(cmd) => optimize::run(&cmd),
     };
     match result {
         Ok(()) => 0,

@@ -39,6 +39,25 @@ pub enum PrecisionArg {
     F64,
 }
 
+impl From<BackendArg> for BackendChoice {
+    fn from(b: BackendArg) -> BackendChoice {
+        match b {
+            BackendArg::Auto => BackendChoice::Auto,
+            BackendArg::Gpu => BackendChoice::Gpu,
+            BackendArg::Cpu => BackendChoice::Cpu,
+        }
+    }
+}
+
+impl From<PrecisionArg> for Precision {
+    fn from(p: PrecisionArg) -> Precision {
+        match p {
+            PrecisionArg::F32 => Precision::F32,
+            PrecisionArg::F64 => Precision::F64,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SweepCmd {
     /// Sweep config (TOML); without it, the embedded default (the paper's
@@ -126,16 +145,10 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         .into());
     }
     check_plot(cmd, &grid, shard.is_some())?;
-    let precision = cmd.precision.map(|p| match p {
-        PrecisionArg::F32 => Precision::F32,
-        PrecisionArg::F64 => Precision::F64,
-    });
-    let choice = match cmd.backend {
-        BackendArg::Auto => BackendChoice::Auto,
-        BackendArg::Gpu => BackendChoice::Gpu,
-        BackendArg::Cpu => BackendChoice::Cpu,
-    };
-    let backend = Backend::choose(choice, precision, &|msg| eprintln!("{msg}")).map_err(usage)?;
+    let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|msg| {
+        eprintln!("{msg}")
+    })
+    .map_err(usage)?;
     let info0 = backend.info(&Default::default());
     let id = identity(&grid, &info0.precision, &range, &info0.backend);
     let full_points = if grid.full_arrays() {
@@ -405,7 +418,7 @@ fn summary(
     }
 }
 
-fn usage(e: RunError) -> anyhow::Error {
+pub fn usage(e: RunError) -> anyhow::Error {
     match e {
         RunError::Usage(m) => BadInput(m).into(),
         RunError::Gpu(g) => anyhow::Error::new(g),

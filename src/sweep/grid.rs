@@ -174,20 +174,26 @@ impl Grid {
         self.len() == 0
     }
 
-    /// The parameters of grid point `flat` (C order) for the f64 oracle,
-    /// built from the config's own values: thermal baths stay temperatures
-    /// (β → T = 1/β), so the oracle applies Eq. 9 itself.
+    /// The parameters of grid point `flat` (C order) for the f64 oracle.
     pub fn point_params(&self, flat: u64) -> EngineParams {
-        let mut at = std::collections::BTreeMap::new();
+        let mut at = Vec::with_capacity(self.axes.len());
         let mut rem = flat;
         for a in self.axes.iter().rev() {
             let n = a.values.len() as u64;
-            at.insert(a.name.as_str(), a.values[(rem % n) as usize]);
+            at.push((a.name.as_str(), a.values[(rem % n) as usize]));
             rem /= n;
         }
+        self.params_at(&at)
+    }
+
+    /// The parameters at the axis values `at` (name, value) for the f64
+    /// oracle, built from the config's own values: thermal baths stay
+    /// temperatures (β → T = 1/β), so the oracle applies Eq. 9 itself.
+    pub fn params_at(&self, at: &[(&str, f64)]) -> EngineParams {
         let get = |k: &str| {
-            at.get(k)
-                .copied()
+            at.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| *v)
                 .or_else(|| self.config.fixed.get(k).copied())
         };
         let bath = |b: &str| {

@@ -61,11 +61,28 @@ fn bounds(v: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
 
 /// Draws the chart to `dir/name.png`.
 pub fn line_chart(dir: &Path, name: &str, chart: &LineChart) -> std::io::Result<PathBuf> {
+    line_chart_over(dir, name, chart, &[])
+}
+
+/// Draws the chart over a grey point cloud `cloud` (e.g. every grid point
+/// behind a Pareto front) to `dir/name.png`.
+pub fn line_chart_over(
+    dir: &Path,
+    name: &str,
+    chart: &LineChart,
+    cloud: &[(f64, f64)],
+) -> std::io::Result<PathBuf> {
     register_font();
     let file = dir.join(format!("{name}.png"));
     let root = BitMapBackend::new(file.as_path(), (900, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let all = || chart.series.iter().flat_map(|s| s.points.iter());
+    let all = || {
+        chart
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter())
+            .chain(cloud.iter())
+    };
     let (x0, x1) = bounds(all().map(|p| p.0), chart.log_x);
     let (y0, y1) = bounds(all().map(|p| p.1), chart.log_y);
     macro_rules! draw {
@@ -87,19 +104,22 @@ pub fn line_chart(dir: &Path, name: &str, chart: &LineChart) -> std::io::Result<
                 .y_label_formatter(&|v| fmt_tick(*v))
                 .draw()
                 .map_err(err)?;
+            let shown = |(x, y): &(f64, f64)| {
+                x.is_finite()
+                    && y.is_finite()
+                    && (!chart.log_x || *x > 0.0)
+                    && (!chart.log_y || *y > 0.0)
+            };
+            c.draw_series(
+                cloud
+                    .iter()
+                    .filter(|p| shown(p))
+                    .map(|p| Circle::new(*p, 2, RGBColor(170, 170, 170).filled())),
+            )
+            .map_err(err)?;
             for (i, s) in chart.series.iter().enumerate() {
                 let colour = PALETTE[i % PALETTE.len()];
-                let pts: Vec<(f64, f64)> = s
-                    .points
-                    .iter()
-                    .copied()
-                    .filter(|(x, y)| {
-                        x.is_finite()
-                            && y.is_finite()
-                            && (!chart.log_x || *x > 0.0)
-                            && (!chart.log_y || *y > 0.0)
-                    })
-                    .collect();
+                let pts: Vec<(f64, f64)> = s.points.iter().copied().filter(shown).collect();
                 let style = ShapeStyle::from(&colour).stroke_width(2);
                 let drawn = if s.dashed {
                     c.draw_series(DashedLineSeries::new(pts, 8, 6, style))

@@ -1,0 +1,329 @@
+//! The constrained optimum of one figure: start on the config's grid (see
+//! [`super::starts`]), then refine around each start on ever finer local
+//! grids, each run on the backend as one reduction (so on the device),
+//! until every continuous axis is bracketed to `xtol`.
+//!
+//! A local grid spans the current best ± one spacing of the previous grid
+//! (clamped to the axis's range), with 9 points per axis for one or two
+//! axes, 7 for three and 5 beyond: the bracket shrinks 4×, 3× or 2× per
+//! step and always holds the previous best, so the best never worsens by
+//! more than rounding. Points that fail the constraint do not compete, so a
+//! constrained optimum on the constraint's boundary is approached from the
+//! feasible side to within one spacing. Axes given as `values` lists are
+//! discrete choices and stay at the start's value; so do 1-point axes.
+
+use std::fmt::Write;
+
+use super::starts::{best_of, starts, Start};
+use super::OptimizeError;
+use crate::cpu::oss::OssOptions;
+use crate::cpu::{compute_point, PointFigures};
+use crate::sweep::config::AxisSpec;
+use crate::sweep::constraint::Constraint;
+use crate::sweep::reduced::FOUND;
+use crate::sweep::run::Backend;
+use crate::sweep::Grid;
+
+/// The figure to optimise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Objective {
+    /// Index into OUTPUT_NAMES.
+    pub quantity: usize,
+    pub maximize: bool,
+}
+
+/// How far to refine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OptimizeOptions {
+    /// Stop when every continuous axis's bracket half-width is below
+    /// xtol · max(|x|, 1e-6 · the axis's span).
+    pub xtol: f64,
+    /// Most refinement steps per start.
+    pub max_iterations: u32,
+    /// Most starts refined.
+    pub starts: usize,
+}
+
+impl Default for OptimizeOptions {
+    fn default() -> Self {
+        OptimizeOptions {
+            xtol: 1e-7,
+            max_iterations: 100,
+            starts: 3,
+        }
+    }
+}
+
+/// One step of the search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    /// Which start (0 = best on the grid).
+    pub start: usize,
+    /// 0 for the start itself, then one per local grid.
+    pub iteration: u32,
+    /// Points evaluated in this step.
+    pub points: u64,
+    /// The figure at the step's best point.
+    pub value: f64,
+    /// The step's best point, per axis in config order.
+    pub coords: Vec<f64>,
+    /// The bracket for the next step, per continuous axis.
+    pub bracket: Vec<(f64, f64)>,
+}
+
+/// The result of [`optimize`].
+#[derive(Debug, Clone)]
+pub struct Optimum {
+    pub objective: Objective,
+    pub constraint: Option<Constraint>,
+    /// Axis names in config order, and the optimum's values on them.
+    pub axes: Vec<String>,
+    pub coords: Vec<f64>,
+    /// The figure at the optimum, as the backend computed it.
+    pub value: f64,
+    /// The continuous (refined) axes, indices into `axes`.
+    pub refined: Vec<usize>,
+    /// Whether every start reached `xtol` within `max_iterations`.
+    pub converged: bool,
+    pub evaluations: u64,
+    pub history: Vec<HistoryRow>,
+}
+
+/// Finds the best `objective` subject to `constraint` over `grid`'s axes.
+pub fn optimize(
+    backend: &Backend,
+    grid: &Grid,
+    objective: Objective,
+    constraint: Option<Constraint>,
+    opts: &OptimizeOptions,
+) -> Result<Optimum, OptimizeError> {
+    if !(opts.xtol > 0.0 && opts.xtol < 1.0) {
+        return Err(OptimizeError::Usage(format!(
+            "xtol = {}; accepted: 0 < xtol < 1",
+            opts.xtol
+        )));
+    }
+    let begun = starts(backend, grid, &objective, constraint.as_ref(), opts.starts)?;
+    let refined: Vec<usize> = (0..grid.axes.len())
+        .filter(|i| grid.axes[*i].values.len() > 1 && grid.axes[*i].spacing != "values")
+        .collect();
+    let sign = if objective.maximize { 1.0 } else { -1.0 };
+    let mut search = Search {
+        backend,
+        grid,
+        objective,
+        constraint,
+        opts,
+        refined: refined.clone(),
+        history: Vec::new(),
+        evaluations: grid.len(),
+    };
+    let mut best: Option<Start> = None;
+    let mut converged = true;
+    for (k, s) in begun.iter().enumerate() {
+        let (end, done) = search.refine(k, s)?;
+        converged &= done;
+        if best.as_ref().is_none_or(|b| end.key > b.key) {
+            best = Some(end);
+        }
+    }
+    let best = best.expect("starts() returns at least one start");
+    Ok(Optimum {
+        objective,
+        constraint,
+        axes: grid.axes.iter().map(|a| a.name.clone()).collect(),
+        coords: best.coords,
+        value: sign * best.key,
+        refined,
+        converged,
+        evaluations: search.evaluations,
+        history: search.history,
+    })
+}
+
+struct Search<'a> {
+    backend: &'a Backend,
+    grid: &'a Grid,
+    objective: Objective,
+    constraint: Option<Constraint>,
+    opts: &'a OptimizeOptions,
+    refined: Vec<usize>,
+    history: Vec<HistoryRow>,
+    evaluations: u64,
+}
+
+impl Search<'_> {
+    /// The range [min, max] of axis `i`.
+    fn span(&self, i: usize) -> (f64, f64) {
+        let v = &self.grid.axes[i].values;
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lo, hi)
+    }
+
+    /// x ± one step (a ratio on log axes), clamped to axis `i`'s range.
+    fn bracket(&self, i: usize, x: f64, step: f64) -> (f64, f64) {
+        let (lo, hi) = self.span(i);
+        let (a, b) = if self.grid.axes[i].spacing == "log" {
+            (x / step, x * step)
+        } else {
+            (x - step, x + step)
+        };
+        (a.max(lo), b.min(hi))
+    }
+
+    /// One spacing of a grid of `n` points over [a, b] on axis `i`.
+    fn step(&self, i: usize, a: f64, b: f64, n: u64) -> f64 {
+        if self.grid.axes[i].spacing == "log" {
+            (b / a).powf(1.0 / (n - 1) as f64)
+        } else {
+            (b - a) / (n - 1) as f64
+        }
+    }
+
+    fn converged(&self, x: &[f64], bracket: &[(f64, f64)]) -> bool {
+        self.refined.iter().zip(bracket).all(|(i, (a, b))| {
+            let (lo, hi) = self.span(*i);
+            0.5 * (b - a) <= self.opts.xtol * x[*i].abs().max(1e-6 * (hi - lo))
+        })
+    }
+
+    /// Refines start number `k`: (its end point, whether it reached xtol).
+    fn refine(&mut self, k: usize, start: &Start) -> Result<(Start, bool), OptimizeError> {
+        let grid = self.grid;
+        let sign = if self.objective.maximize { 1.0 } else { -1.0 };
+        let points = match self.refined.len() {
+            0..=2 => 9,
+            3 => 7,
+            _ => 5,
+        };
+        // The first bracket: the start's neighbours on the config's grid.
+        let mut bracket: Vec<(f64, f64)> = self
+            .refined
+            .iter()
+            .map(|i| {
+                let v = &grid.axes[*i].values;
+                let j = v
+                    .iter()
+                    .position(|x| *x == start.coords[*i])
+                    .expect("a start lies on the grid");
+                let (a, b) = (v[j.saturating_sub(1)], v[(j + 1).min(v.len() - 1)]);
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        let mut best = start.clone();
+        self.history.push(HistoryRow {
+            start: k,
+            iteration: 0,
+            points: 0,
+            value: sign * best.key,
+            coords: best.coords.clone(),
+            bracket: bracket.clone(),
+        });
+        if self.refined.is_empty() {
+            return Ok((best, true));
+        }
+        for iteration in 1..=self.opts.max_iterations {
+            if self.converged(&best.coords, &bracket) {
+                return Ok((best, true));
+            }
+            let mut config = grid.config.clone();
+            for (i, a) in grid.axes.iter().enumerate() {
+                if !self.refined.contains(&i) {
+                    config.fixed.insert(a.name.clone(), best.coords[i]);
+                }
+            }
+            config.axes = self
+                .refined
+                .iter()
+                .zip(&bracket)
+                .map(|(i, (a, b))| AxisSpec {
+                    name: grid.axes[*i].name.clone(),
+                    range: Some([*a, *b]),
+                    points: Some(if a < b { points } else { 1 }),
+                    spacing: Some(grid.axes[*i].spacing.clone()),
+                    values: None,
+                })
+                .collect();
+            let names = self
+                .refined
+                .iter()
+                .map(|i| grid.axes[*i].name.clone())
+                .collect();
+            config.reduce = vec![best_of(&self.objective, self.constraint.as_ref(), names)];
+            config.full_arrays = Some(false);
+            let local = Grid::new(config)?;
+            let (reduced, _, _) = self.backend.run_reductions(&local, &|_| {})?;
+            self.evaluations += local.len();
+            let r = &reduced[0];
+            if r.status[0] != FOUND {
+                // Only possible if rounding moved the previous best out of
+                // the feasible set: keep it.
+                return Ok((best, false));
+            }
+            for (k, i) in self.refined.iter().enumerate() {
+                let x = r.at[k].1[0];
+                best.coords[*i] = x;
+                let (a, b) = bracket[k];
+                bracket[k] = if a < b {
+                    self.bracket(*i, x, self.step(*i, a, b, points))
+                } else {
+                    (a, b)
+                };
+            }
+            best.key = sign * r.value[0];
+            self.history.push(HistoryRow {
+                start: k,
+                iteration,
+                points: local.len(),
+                value: r.value[0],
+                coords: best.coords.clone(),
+                bracket: bracket.clone(),
+            });
+        }
+        let done = self.converged(&best.coords, &bracket);
+        Ok((best, done))
+    }
+}
+
+impl Optimum {
+    /// All figures at the optimum from the f64 oracle (as `nessbat point`).
+    pub fn figures(&self, grid: &Grid) -> crate::Result<PointFigures> {
+        let at: Vec<(&str, f64)> = self
+            .axes
+            .iter()
+            .map(|a| a.as_str())
+            .zip(self.coords.iter().copied())
+            .collect();
+        compute_point(
+            &grid.params_at(&at),
+            grid.model,
+            grid.protocol,
+            &OssOptions::default(),
+        )
+    }
+
+    /// The search history as CSV: one row per step, the best point and
+    /// the bracket of every refined axis.
+    pub fn history_csv(&self) -> String {
+        let mut s = String::from("start,iteration,points,value");
+        for a in &self.axes {
+            let _ = write!(s, ",{a}");
+        }
+        for i in &self.refined {
+            let _ = write!(s, ",{0}_lo,{0}_hi", self.axes[*i]);
+        }
+        s.push('\n');
+        for r in &self.history {
+            let _ = write!(s, "{},{},{},{:e}", r.start, r.iteration, r.points, r.value);
+            for x in &r.coords {
+                let _ = write!(s, ",{x:e}");
+            }
+            for (a, b) in &r.bracket {
+                let _ = write!(s, ",{a:e},{b:e}");
+            }
+            s.push('\n');
+        }
+        s
+    }
+}

@@ -1,0 +1,142 @@
+//! Where the local refinement starts: the best points of the config's own
+//! grid, found on the device by one reduction over every axis but one.
+//!
+//! The kept ("profile") axis is the longest one. For each of its values the
+//! reduction gives the best point over the other axes; the profile's local
+//! maxima are the starts, best first. Separate peaks thus get a start each
+//! whenever they lie at different values of the profile axis.
+
+use super::refine::Objective;
+use super::OptimizeError;
+use crate::sweep::constraint::Constraint;
+use crate::sweep::reduce::ReduceSpec;
+use crate::sweep::reduced::FOUND;
+use crate::sweep::run::Backend;
+use crate::sweep::Grid;
+use crate::twin::OUTPUT_NAMES;
+
+/// A point of the search: the objective's key there (larger is better:
+/// the figure, or minus it when minimising) and the axis values, in config
+/// order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Start {
+    pub key: f64,
+    pub coords: Vec<f64>,
+}
+
+/// The `[[reduce]]` entry that finds the best `objective` over `over`,
+/// subject to `constraint`.
+pub fn best_of(
+    objective: &Objective,
+    constraint: Option<&Constraint>,
+    over: Vec<String>,
+) -> ReduceSpec {
+    ReduceSpec {
+        over,
+        quantity: OUTPUT_NAMES[objective.quantity].to_string(),
+        op: if objective.maximize {
+            "argmax"
+        } else {
+            "argmin"
+        }
+        .to_string(),
+        constraint: constraint.map(|c| c.to_string()),
+        name: Some("best".to_string()),
+    }
+}
+
+/// Up to `most` starts on `grid`, best first.
+pub fn starts(
+    backend: &Backend,
+    grid: &Grid,
+    objective: &Objective,
+    constraint: Option<&Constraint>,
+    most: usize,
+) -> Result<Vec<Start>, OptimizeError> {
+    let n = grid.axes.len();
+    let profile = (0..n)
+        .max_by_key(|i| (grid.axes[*i].values.len(), std::cmp::Reverse(*i)))
+        .ok_or_else(|| {
+            OptimizeError::Usage(
+                "the config has no axes; accepted: a config with at least one [[axes]] entry to search over".into(),
+            )
+        })?;
+    let values = &grid.axes[profile].values;
+    let sign = if objective.maximize { 1.0 } else { -1.0 };
+    let mut best: Vec<Option<Start>> = vec![None; values.len()];
+    if n == 1 {
+        // A 1-D grid is its own profile: run it whole.
+        let (res, _, _) = backend.run(grid, &|_| {})?;
+        let q: Vec<Vec<f64>> = OUTPUT_NAMES
+            .iter()
+            .map(|name| res.quantity_f64(name).expect("known quantity"))
+            .collect();
+        for (k, v) in values.iter().enumerate() {
+            let row: Vec<f64> = q.iter().map(|a| a[k]).collect();
+            let figure = row[objective.quantity];
+            let passes = constraint.is_none_or(|c| c.holds(&row));
+            if res.status[k] == 0 && figure.is_finite() && passes {
+                best[k] = Some(Start {
+                    key: sign * figure,
+                    coords: vec![*v],
+                });
+            }
+        }
+    } else {
+        let over: Vec<String> = (0..n)
+            .filter(|i| *i != profile)
+            .map(|i| grid.axes[i].name.clone())
+            .collect();
+        let mut config = grid.config.clone();
+        config.reduce = vec![best_of(objective, constraint, over)];
+        config.full_arrays = Some(false);
+        let g = Grid::new(config)?;
+        let (reduced, _, _) = backend.run_reductions(&g, &|_| {})?;
+        let r = &reduced[0];
+        for (k, v) in values.iter().enumerate() {
+            if r.status[k] != FOUND {
+                continue;
+            }
+            // r.at holds the other axes in config order.
+            let mut others = r.at.iter();
+            let coords = (0..n)
+                .map(|i| {
+                    if i == profile {
+                        *v
+                    } else {
+                        others.next().expect("one arg array per reduced axis").1[k]
+                    }
+                })
+                .collect();
+            best[k] = Some(Start {
+                key: sign * r.value[k],
+                coords,
+            });
+        }
+    }
+    // Local maxima of the profile (a missing neighbour does not count).
+    let key = |k: Option<usize>| k.and_then(|k| best.get(k)?.as_ref().map(|s| s.key));
+    let mut out: Vec<Start> = (0..values.len())
+        .filter_map(|k| {
+            let s = best[k].as_ref()?;
+            let ok = key(k.checked_sub(1)).is_none_or(|l| s.key >= l)
+                && key(Some(k + 1)).is_none_or(|r| s.key >= r);
+            ok.then(|| s.clone())
+        })
+        .collect();
+    // Best first; a stable sort keeps equal keys in grid order.
+    out.sort_by(|a, b| b.key.total_cmp(&a.key));
+    out.truncate(most.max(1));
+    if out.is_empty() {
+        return Err(OptimizeError::Usage(match constraint {
+            Some(c) => format!(
+                "no point of the config's grid satisfies {c}; accepted: a constraint that some grid point meets (widen the axes or relax it)"
+            ),
+            None => format!(
+                "no point of the config's grid has a finite {} at a converged OSS",
+                OUTPUT_NAMES[objective.quantity]
+            ),
+        }));
+    }
+    Ok(out)
+}

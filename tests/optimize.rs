@@ -1,0 +1,362 @@
+//! `nessbat optimize`: known optima found to 1e-3 relative in the
+//! parameter and 1e-5 in the figure, against a brute-force fine grid and,
+//! in the short-cycle limit, against the paper's closed forms (Eqs. 14,
+//! 16), both unconstrained and on a constraint's boundary; on the CPU and
+//! on the GPU backend. Then the CLI: JSON keys, history, bad input, and
+//! the Pareto front against its definition.
+
+mod common;
+
+use common::files::{bad_input, nessbat, scratch};
+use common::gpu::gpu_or_skip;
+use ndarray::Array2;
+use ndarray_npy::read_npy;
+use nessbat::gpu::shader_source::Precision;
+use nessbat::model::closed_form::{eq14_power, eq16_efficiency};
+use nessbat::model::Rates;
+use nessbat::optimize::{optimize, Objective, OptimizeOptions, Optimum};
+use nessbat::sweep::constraint::Constraint;
+use nessbat::sweep::run::{Backend, BackendChoice};
+use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+
+/// A 1-D search over T_A in [0.15, 5] (12 grid points) at the paper's
+/// other parameters and the given τ.
+fn t_a_grid(tau: f64, points: u64) -> Grid {
+    let text = format!(
+        "[fixed]\nomega0 = 1.0\ngamma = 1e-3\nt_s = 0.1\nlambda = 0.01\ntau = {tau}\n\
+         [[axes]]\nname = \"t_a\"\nrange = [0.15, 5.0]\npoints = {points}\n"
+    );
+    Grid::new(SweepConfig::parse(&text, "test").unwrap()).unwrap()
+}
+
+const POWER: Objective = Objective {
+    quantity: 1,
+    maximize: true,
+};
+
+fn run(backend: &Backend, tau: f64, constraint: Option<&str>) -> (Grid, Optimum) {
+    let g = t_a_grid(tau, 12);
+    let c = constraint.map(|c| Constraint::parse(c).unwrap());
+    let best = optimize(backend, &g, POWER, c, &OptimizeOptions::default()).unwrap();
+    assert!(best.converged);
+    (g, best)
+}
+
+/// The brute force: every point of a 48 501-point grid over the same range
+/// (spacing 1e-4, i.e. 1e-4 relative at T_A = 1), on the CPU backend; the
+/// best power among the points that pass `constraint`.
+fn brute_force(tau: f64, constraint: Option<&str>) -> (f64, f64) {
+    let g = t_a_grid(tau, 48_501);
+    let res = cpu_backend::run(&g, &|_| {});
+    let power = res.quantity_f64("power").unwrap();
+    let eff = res.quantity_f64("efficiency").unwrap();
+    let c = constraint.map(|c| Constraint::parse(c).unwrap());
+    let mut best = (f64::NAN, f64::NEG_INFINITY);
+    for (i, t) in g.axes[0].values.iter().enumerate() {
+        let row = [0.0, power[i], eff[i], 0.0, 0.0, 0.0, 0.0];
+        if c.is_none_or(|c| c.holds(&row)) && power[i] > best.1 {
+            best = (*t, power[i]);
+        }
+    }
+    best
+}
+
+/// Parameter to 1e-3 relative, figure to 1e-5 relative.
+#[track_caller]
+fn found(what: &str, t: f64, p: f64, t_want: f64, p_want: f64) {
+    assert!(
+        (t - t_want).abs() <= 1e-3 * t_want,
+        "{what}: T_A {t} vs {t_want}"
+    );
+    assert!(
+        (p - p_want).abs() <= 1e-5 * p_want.abs(),
+        "{what}: power {p:e} vs {p_want:e} ({:e} relative)",
+        (p - p_want).abs() / p_want.abs()
+    );
+}
+
+fn figures(g: &Grid, best: &Optimum) -> nessbat::cpu::PointFigures {
+    best.figures(g).unwrap()
+}
+
+fn check_against_brute_force(backend: &Backend, what: &str) {
+    for constraint in [None, Some("efficiency >= 0.0105")] {
+        let (g, best) = run(backend, 150.0, constraint);
+        let f = figures(&g, &best);
+        let (t_bf, p_bf) = brute_force(150.0, constraint);
+        let what = format!("{what}, tau = 150, {constraint:?}");
+        found(&what, best.coords[0], f.power, t_bf, p_bf);
+        // The optimum is at least as good as every brute-force point.
+        assert!(f.power >= p_bf * (1.0 - 1e-12), "{what}");
+        if constraint.is_some() {
+            // On the boundary: efficiency 0.0105 to the figure tolerance.
+            assert!(
+                (f.efficiency - 0.0105).abs() <= 1e-5 * 0.0105,
+                "{what}: {}",
+                f.efficiency
+            );
+        }
+    }
+}
+
+/// Eq. 14's short-cycle power at T_A (the rest as in `t_a_grid`).
+fn eq14_at(g: &Grid, t_a: f64) -> (f64, Rates) {
+    let p = g.params_at(&[("t_a", t_a)]);
+    let r = Rates::from_params(&p);
+    (eq14_power(p.lambda, &r), r)
+}
+
+/// Argmax of `f` on [a, b] by golden section, to 1e-12 relative.
+fn golden(f: &dyn Fn(f64) -> f64, mut a: f64, mut b: f64) -> f64 {
+    let g = (5f64.sqrt() - 1.0) / 2.0;
+    while b - a > 1e-12 * b {
+        let (c, d) = (b - g * (b - a), a + g * (b - a));
+        if f(c) > f(d) {
+            b = d;
+        } else {
+            a = c;
+        }
+    }
+    0.5 * (a + b)
+}
+
+/// τ = 1e-3: τΣΓ ≈ 4e-6, so Eqs. 14 and 16 hold to a few 1e-6 relative.
+fn check_short_cycle(backend: &Backend, what: &str) {
+    let g = t_a_grid(1e-3, 12);
+    let power = |t: f64| eq14_at(&g, t).0;
+    let t_star = golden(&power, 0.15, 5.0);
+    let (_, best) = run(backend, 1e-3, None);
+    let f = figures(&g, &best);
+    found(
+        &format!("{what}, Eq. 14"),
+        best.coords[0],
+        f.power,
+        t_star,
+        power(t_star),
+    );
+    // Constrained: Eq. 16's efficiency falls with T_A and the power rises
+    // below T*, so "efficiency >= η(0.7 T*)" puts the optimum on the
+    // boundary T_A = 0.7 T*.
+    let eff = |t: f64| {
+        let (_, r) = eq14_at(&g, t);
+        eq16_efficiency(1.0, 0.01, &r)
+    };
+    let t_b = 0.7 * t_star;
+    assert!(eff(0.9 * t_b) > eff(t_b) && eff(t_b) > eff(1.1 * t_b));
+    assert!(power(0.9 * t_b) < power(t_b) && power(t_b) < power(1.1 * t_b));
+    let c = format!("efficiency >= {}", eff(t_b));
+    let (_, best) = run(backend, 1e-3, Some(&c));
+    let f = figures(&g, &best);
+    found(
+        &format!("{what}, Eqs. 14 + 16 on the boundary"),
+        best.coords[0],
+        f.power,
+        t_b,
+        power(t_b),
+    );
+}
+
+#[test]
+fn cpu_finds_the_brute_force_optimum() {
+    check_against_brute_force(&Backend::Cpu, "cpu");
+}
+
+#[test]
+fn cpu_finds_the_short_cycle_optimum_of_the_closed_forms() {
+    check_short_cycle(&Backend::Cpu, "cpu");
+}
+
+#[test]
+fn gpu_f64_finds_the_same_optima() {
+    if gpu_or_skip("gpu_f64_finds_the_same_optima").is_none() {
+        return;
+    }
+    let backend = Backend::choose(BackendChoice::Gpu, Some(Precision::F64), &|m| {
+        eprintln!("{m}")
+    })
+    .unwrap();
+    check_against_brute_force(&backend, "gpu f64");
+    check_short_cycle(&backend, "gpu f64");
+}
+
+fn write_config(dir: &std::path::Path, text: &str) -> String {
+    let p = dir.join("c.toml");
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+const TWO_AXES: &str = r#"
+[fixed]
+omega0 = 1.0
+gamma = 1e-3
+t_s = 0.1
+lambda = 0.01
+[[axes]]
+name = "t_a"
+range = [0.15, 5.0]
+points = 12
+[[axes]]
+name = "tau"
+range = [0.1, 1000.0]
+points = 9
+spacing = "log"
+"#;
+
+#[test]
+fn json_has_the_parameters_and_the_point_keys() {
+    let dir = scratch("optimize", "json");
+    let cfg = write_config(&dir, TWO_AXES);
+    let out = dir.join("out");
+    let o = nessbat(&[
+        "optimize",
+        "--config",
+        &cfg,
+        "--maximize",
+        "power",
+        "--subject-to",
+        "efficiency >= 0.012",
+        "--json",
+        "--backend",
+        "cpu",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let params = v["parameters"].as_object().unwrap();
+    assert_eq!(params.keys().collect::<Vec<_>>(), ["t_a", "tau"]);
+    // Every key of `point --json`, with the values `point` gives there.
+    let t_a = params["t_a"].as_f64().unwrap().to_string();
+    let tau = params["tau"].as_f64().unwrap().to_string();
+    let p = nessbat(&[
+        "point", "--json", "--t-a", &t_a, "--t-s", "0.1", "--tau", &tau,
+    ]);
+    let p: serde_json::Value = serde_json::from_slice(&p.stdout).unwrap();
+    for (k, want) in p.as_object().unwrap() {
+        assert_eq!(&v[k], want, "key {k}");
+    }
+    assert!(v["efficiency"].as_f64().unwrap() >= 0.012 * (1.0 - 1e-9));
+    assert_eq!(v["constraint_satisfied"], true);
+    assert_eq!(v["objective"]["quantity"], "power");
+    let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
+    assert!(
+        history.starts_with("start,iteration,points,value,t_a,tau,t_a_lo,t_a_hi,tau_lo,tau_hi\n")
+    );
+    assert!(history.lines().count() > 3);
+}
+
+#[test]
+fn bad_input_is_rejected() {
+    let dir = scratch("optimize", "bad");
+    let cfg = write_config(&dir, TWO_AXES);
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    let base = ["optimize", "--config", &cfg, "--backend", "cpu", "--out", o];
+    let with = |extra: &[&str]| nessbat(&[&base[..], extra].concat());
+    bad_input(&with(&["--maximize", "powr"]), "powr");
+    bad_input(&with(&["--minimize", "heat"]), "heat");
+    bad_input(
+        &with(&["--maximize", "power", "--subject-to", "efficiency >> 0.1"]),
+        "efficiency >> 0.1",
+    );
+    bad_input(
+        &with(&["--maximize", "power", "--subject-to", "efficiency >= x"]),
+        "x",
+    );
+    bad_input(
+        &with(&["--maximize", "power", "--subject-to", "efficiency >= 0.9"]),
+        "no point",
+    );
+    bad_input(&with(&["--pareto", "power"]), "--pareto");
+    bad_input(&with(&["--pareto", "power,power"]), "--pareto");
+    bad_input(&with(&["--pareto", "power,eff"]), "eff");
+    bad_input(&with(&[]), "--maximize");
+    bad_input(
+        &with(&["--maximize", "power", "--pareto", "power,efficiency"]),
+        "--pareto",
+    );
+    bad_input(&with(&["--maximize", "power", "--xtol", "0"]), "xtol");
+    let none = write_config(
+        &dir,
+        "[fixed]\nlambda = 0.01\ntau = 1.0\nt_a = 2.0\nt_s = 0.1\ngamma = 1e-3\n",
+    );
+    bad_input(
+        &nessbat(&[
+            "optimize",
+            "--config",
+            &none,
+            "--maximize",
+            "power",
+            "--backend",
+            "cpu",
+            "--out",
+            o,
+        ]),
+        "no axes",
+    );
+    assert!(!out.exists(), "something was written for bad input");
+}
+
+#[test]
+fn pareto_front_is_the_set_of_non_dominated_points() {
+    let dir = scratch("optimize", "pareto");
+    let cfg = write_config(&dir, TWO_AXES);
+    let g = Grid::new(SweepConfig::parse(TWO_AXES, "test").unwrap()).unwrap();
+    let res = cpu_backend::run(&g, &|_| {});
+    let p = res.quantity_f64("power").unwrap();
+    let e = res.quantity_f64("efficiency").unwrap();
+    for constraint in [None, Some("heat_hot <= 0.05")] {
+        let out = dir.join(format!("out{}", constraint.is_some()));
+        let mut args = vec![
+            "optimize",
+            "--config",
+            &cfg,
+            "--pareto",
+            "power,efficiency",
+            "--plot",
+            "--backend",
+            "cpu",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(c) = constraint {
+            args.extend(["--subject-to", c]);
+        }
+        let o = nessbat(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // The definition, pair by pair, over the admitted points.
+        let heat = res.quantity_f64("heat_hot").unwrap();
+        let admitted: Vec<usize> = (0..p.len())
+            .filter(|i| res.status[*i] == 0 && p[*i].is_finite() && e[*i].is_finite())
+            .filter(|i| constraint.is_none() || heat[*i] <= 0.05)
+            .collect();
+        let mut want: Vec<(f64, f64)> = admitted
+            .iter()
+            .filter(|i| {
+                !admitted.iter().any(|j| {
+                    p[*j] >= p[**i] && e[*j] >= e[**i] && (p[*j] > p[**i] || e[*j] > e[**i])
+                })
+            })
+            .map(|i| (p[*i], e[*i]))
+            .collect();
+        want.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let table: Array2<f64> = read_npy(out.join("pareto.npy")).unwrap();
+        assert_eq!(table.ncols(), 2 + 7);
+        let got: Vec<(f64, f64)> = table.rows().into_iter().map(|r| (r[3], r[4])).collect();
+        assert_eq!(got, want, "{constraint:?}");
+        assert!(want.len() >= 3);
+        // Each row's parameters give its figures on the grid.
+        for r in table.rows() {
+            let i = (0..p.len())
+                .find(|i| p[*i] == r[3] && e[*i] == r[4])
+                .unwrap();
+            assert_eq!(
+                g.point_params(i as u64),
+                g.params_at(&[("t_a", r[0]), ("tau", r[1])])
+            );
+        }
+        let csv = std::fs::read_to_string(out.join("pareto.csv")).unwrap();
+        assert_eq!(csv.lines().count(), want.len() + 1);
+        assert!(out.join("pareto.png").metadata().unwrap().len() > 10_000);
+    }
+}
