@@ -120,6 +120,16 @@ pub fn line_chart_over(
             for (i, s) in chart.series.iter().enumerate() {
                 let colour = PALETTE[i % PALETTE.len()];
                 let pts: Vec<(f64, f64)> = s.points.iter().copied().filter(shown).collect();
+                if !cloud.is_empty() {
+                    // Over a cloud, mark the series' own points too.
+                    c.draw_series(
+                        s.points
+                            .iter()
+                            .filter(|p| shown(p))
+                            .map(|p| Circle::new(*p, 4, colour.filled())),
+                    )
+                    .map_err(err)?;
+                }
                 let style = ShapeStyle::from(&colour).stroke_width(2);
                 let drawn = if s.dashed {
                     c.draw_series(DashedLineSeries::new(pts, 8, 6, style))
