@@ -119,19 +119,26 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
         cmd.repeats
     );
     println!(
-        "{:<5} {:<9} {:>14} {:>10} {:>10} {:>10}  adapter",
-        "back", "precision", "points/s", "set-up s", "compute s", "readback s"
+        "{:<5} {:<9} {:>14} {:>10} {:>10} {:>10} {:>10}  adapter",
+        "back", "precision", "points/s", "set-up s", "compute s", "readback s", "kernel s"
     );
     for r in rows {
         let run = (r.timing.compute + r.timing.readback).as_secs_f64();
+        // The GPU's own clock over the kernel's dispatches (timestamp
+        // queries); "-" where the adapter has none, and on the CPU.
+        let kernel = r
+            .timing
+            .kernel
+            .map_or("-".to_string(), |k| format!("{:.3}", k.as_secs_f64()));
         println!(
-            "{:<5} {:<9} {:>14.0} {:>10.3} {:>10.3} {:>10.3}  {}",
+            "{:<5} {:<9} {:>14.0} {:>10.3} {:>10.3} {:>10.3} {:>10}  {}",
             r.backend,
             r.precision,
             r.points as f64 / run,
             r.timing.setup.as_secs_f64(),
             r.timing.compute.as_secs_f64(),
             r.timing.readback.as_secs_f64(),
+            kernel,
             r.adapter
         );
     }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::context::{GpuContext, GpuError};
 use super::shader_source::{source, KernelModel, Precision};
+use super::timestamps::PassTimer;
 use crate::model::ModelKind;
 use crate::sweep::results::{store, FloatsFlat, Real, SweepResults};
 use crate::sweep::Grid;
@@ -35,6 +36,9 @@ pub struct Timing {
     pub compute: Duration,
     /// Copying mapped results into the host arrays.
     pub readback: Duration,
+    /// The sweep kernel's time on the device's own clock (timestamp
+    /// queries), where the adapter has them.
+    pub kernel: Option<Duration>,
 }
 
 /// A compiled sweep kernel.
@@ -234,6 +238,7 @@ impl SweepKernel {
             &self.layout,
             &[&params_buf, &values_buf, &out_real, &out_u32],
         );
+        let timer = PassTimer::new(ctx);
         timing.setup += t0.elapsed();
 
         let mut pending: Option<(u64, u64, usize)> = None;
@@ -248,7 +253,17 @@ impl SweepKernel {
                 let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
                     label: Some("chunk"),
                 });
-                dispatch(ctx, &mut enc, &self.pipeline, &bind_group, len);
+                dispatch(
+                    ctx,
+                    &mut enc,
+                    &self.pipeline,
+                    &bind_group,
+                    len,
+                    timer.as_ref().map(|t| t.writes(slot)),
+                );
+                if let Some(t) = &timer {
+                    t.resolve(&mut enc, slot);
+                }
                 let (sr, su) = &staging[slot];
                 enc.copy_buffer_to_buffer(&out_real, 0, sr, 0, real_bytes);
                 enc.copy_buffer_to_buffer(&out_u32, 0, su, 0, u32_bytes);
@@ -262,6 +277,9 @@ impl SweepKernel {
             };
             if let Some((s, len, sl)) = pending.take() {
                 self.read_chunk::<R>(ctx, &staging[sl], s, len, &mut res, timing)?;
+                if let Some(d) = timer.as_ref().and_then(|t| t.read(ctx, sl)) {
+                    *timing.kernel.get_or_insert(Duration::ZERO) += d;
+                }
                 progress(len);
             }
             match next {
@@ -339,10 +357,11 @@ pub(crate) fn dispatch(
     pipeline: &wgpu::ComputePipeline,
     bind_group: &wgpu::BindGroup,
     items: u64,
+    timestamp_writes: Option<wgpu::ComputePassTimestampWrites>,
 ) {
     let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
         label: Some("nessbat"),
-        timestamp_writes: None,
+        timestamp_writes,
     });
     pass.set_pipeline(pipeline);
     pass.set_bind_group(0, bind_group, &[]);

@@ -5,6 +5,7 @@ pub mod context;
 pub mod kernel;
 pub mod reduce;
 pub mod shader_source;
+pub mod timestamps;
 
 pub use context::{GpuContext, GpuError};
 pub use kernel::{SweepKernel, Timing};

@@ -199,13 +199,14 @@ impl ReduceKernel {
                 });
             // Three passes in order: the queue makes each see the previous
             // one's writes.
-            dispatch(ctx, &mut enc, &kernel.pipeline, &main_group, len);
+            dispatch(ctx, &mut enc, &kernel.pipeline, &main_group, len, None);
             dispatch(
                 ctx,
                 &mut enc,
                 &self.blocks,
                 &reduce_group,
                 u64::from(rp.n_blocks),
+                None,
             );
             dispatch(
                 ctx,
@@ -213,6 +214,7 @@ impl ReduceKernel {
                 &self.cells,
                 &reduce_group,
                 u64::from(rp.n_cells),
+                None,
             );
             ctx.queue.submit([enc.finish()]);
             // Wait per chunk: the progress bar stays honest, and the next

@@ -23,6 +23,57 @@ const BLOCK: usize = 4096;
 /// extra memory to one chunk whatever the grid size.
 const CHUNK: usize = 1 << 20;
 
+/// The outputs of the `n` points of one parameter block.
+///
+/// Compiled twice: for the baseline x86-64 target and, chosen at run time
+/// where the CPU has them, with AVX2 and FMA. The baseline must call
+/// libm's `fma` for every `mul_add` (its software path checks the CPU
+/// on each call) and cannot use 256-bit vectors; callgrind put 39 % of the
+/// baseline's instructions in `fma` alone, and the AVX2/FMA build runs
+/// about 5x faster. The twins are `#[inline(always)]` so that the whole
+/// point computation is compiled with the caller's features. Results are
+/// the same bit for bit: `mul_add` is exactly rounded either way, and
+/// without fast-math LLVM neither contracts `a * b + c` nor reorders
+/// sums (tests check it).
+pub fn run_block<M: KernelModel<N>, const N: usize>(
+    params: &SweepParams,
+    values: &[f64],
+    n: u32,
+) -> Vec<PointOutput> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU has both features, just detected.
+        return unsafe { run_block_avx2_fma::<M, N>(params, values, n) };
+    }
+    run_block_baseline::<M, N>(params, values, n)
+}
+
+/// [`run_block`] without the run-time choice: the baseline build.
+#[inline(always)]
+pub fn run_block_baseline<M: KernelModel<N>, const N: usize>(
+    params: &SweepParams,
+    values: &[f64],
+    n: u32,
+) -> Vec<PointOutput> {
+    // A plain loop, not an iterator chain: `collect` would put the loop
+    // body in a library function compiled for the baseline target.
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        out.push(run_point::<M, N>(params, values, i));
+    }
+    out
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn run_block_avx2_fma<M: KernelModel<N>, const N: usize>(
+    params: &SweepParams,
+    values: &[f64],
+    n: u32,
+) -> Vec<PointOutput> {
+    run_block_baseline::<M, N>(params, values, n)
+}
+
 /// The outputs of the flat range [first, first + len) of `grid`, computed
 /// in parallel blocks.
 fn compute_chunk<M: KernelModel<N>, const N: usize>(
@@ -38,9 +89,7 @@ fn compute_chunk<M: KernelModel<N>, const N: usize>(
         .map(|start| {
             let n = BLOCK.min(len - start);
             let params: SweepParams = grid.chunk_params(first + start as u64, n as u32);
-            let out: Vec<PointOutput> = (0..n as u32)
-                .map(|i| run_point::<M, N>(&params, &grid.values, i))
-                .collect();
+            let out = run_block::<M, N>(&params, &grid.values, n as u32);
             progress(n as u64);
             out
         })

@@ -11,6 +11,7 @@ use super::params::Point;
 pub struct DensityMatrix;
 
 /// Twin of `bath`.
+#[inline(always)]
 pub fn bath(up: f64, down: f64, q1: f64, q2: f64, k: f64) -> Mat<6> {
     let mut w = [[0.0; 6]; 6];
     let ud = up + down;
@@ -40,6 +41,7 @@ pub fn bath(up: f64, down: f64, q1: f64, q2: f64, k: f64) -> Mat<6> {
 }
 
 impl KernelModel<6> for DensityMatrix {
+    #[inline(always)]
     fn build_model(p: &Point) -> Model<6> {
         let r = p.lambda.mul_add(p.lambda, p.detuning * p.detuning).sqrt();
         let (cc, sn) = if r > 0.0 {
@@ -90,6 +92,7 @@ impl KernelModel<6> for DensityMatrix {
         }
     }
 
+    #[inline(always)]
     fn extract_optimal(m: &Model<6>, x: &Vec<6>) -> Extraction<6> {
         let mid = 0.5 * (x[1] + x[2]);
         let a = 0.5 * (x[1] - x[2]);

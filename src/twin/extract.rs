@@ -20,6 +20,7 @@ pub struct Sorted {
 }
 
 /// Twin of `exchange`: larger value first, lower index first on ties.
+#[inline(always)]
 fn exchange(a: (f64, usize), b: (f64, usize)) -> ((f64, usize), (f64, usize)) {
     let swap = b.0 > a.0 || (b.0 == a.0 && b.1 < a.1);
     if swap {
@@ -30,6 +31,7 @@ fn exchange(a: (f64, usize), b: (f64, usize)) -> ((f64, usize), (f64, usize)) {
 }
 
 /// Twin of `sort_desc`: the same five-comparator network.
+#[inline(always)]
 pub fn sort_desc(x: [f64; 4]) -> Sorted {
     let (p0, p1) = exchange((x[0], 0), (x[1], 1));
     let (q0, q1) = exchange((x[2], 2), (x[3], 3));
@@ -43,6 +45,7 @@ pub fn sort_desc(x: [f64; 4]) -> Sorted {
 }
 
 /// Twin of `level_n`.
+#[inline(always)]
 pub fn level_n(j: usize) -> u8 {
     match j {
         0 => 0,
@@ -52,6 +55,7 @@ pub fn level_n(j: usize) -> u8 {
 }
 
 /// Twin of `complement_pair`: (w, 1 − w) summing to one exactly.
+#[inline(always)]
 pub fn complement_pair(w: f64) -> (f64, f64) {
     if w >= 0.5 {
         (w, 1.0 - w)
@@ -62,11 +66,13 @@ pub fn complement_pair(w: f64) -> (f64, f64) {
 }
 
 /// Twin of `heat_functional`.
+#[inline(always)]
 pub fn heat_functional<const N: usize>(wc: &Mat<N>, e: [f64; 4]) -> Vec<N> {
     std::array::from_fn(|j| (0..4).fold(0.0, |acc, i| e[i].mul_add(wc[i][j], acc)))
 }
 
 /// Twin of `energy`.
+#[inline(always)]
 pub fn energy<const N: usize>(e: [f64; 4], x: &Vec<N>) -> f64 {
     (0..4).fold(0.0, |acc, i| e[i].mul_add(x[i], acc))
 }

@@ -11,6 +11,7 @@ pub const NEWTON_STALL: f64 = 1e-8;
 pub const REFINEMENT_STEPS: u32 = 2;
 pub const ITERATION_TOLERANCE: f64 = 1e-11;
 
+#[inline(always)]
 pub fn identity<const N: usize>() -> Mat<N> {
     let mut m = [[0.0; N]; N];
     for (i, row) in m.iter_mut().enumerate() {
@@ -19,6 +20,7 @@ pub fn identity<const N: usize>() -> Mat<N> {
     m
 }
 
+#[inline(always)]
 pub fn matmul<const N: usize>(a: &Mat<N>, b: &Mat<N>) -> Mat<N> {
     let mut c = [[0.0; N]; N];
     for i in 0..N {
@@ -32,14 +34,17 @@ pub fn matmul<const N: usize>(a: &Mat<N>, b: &Mat<N>) -> Mat<N> {
     c
 }
 
+#[inline(always)]
 pub fn matvec<const N: usize>(a: &Mat<N>, x: &Vec<N>) -> Vec<N> {
     std::array::from_fn(|i| (0..N).fold(0.0, |acc, j| a[i][j].mul_add(x[j], acc)))
 }
 
+#[inline(always)]
 pub fn dot_vec<const N: usize>(a: &Vec<N>, b: &Vec<N>) -> f64 {
     (0..N).fold(0.0, |acc, i| a[i].mul_add(b[i], acc))
 }
 
+#[inline(always)]
 pub fn max_abs_diff<const N: usize>(a: &Vec<N>, b: &Vec<N>) -> f64 {
     (0..N).fold(0.0, |m: f64, i| m.max((a[i] - b[i]).abs()))
 }
@@ -57,6 +62,7 @@ pub struct Propagator<const N: usize> {
     clippy::needless_range_loop,
     reason = "kept in the shape of linalg.wgsl"
 )]
+#[inline(always)]
 pub fn propagate<const N: usize>(g: &Mat<N>, tau: f64) -> Propagator<N> {
     let mut norm: f64 = 0.0;
     for i in 0..N {
@@ -103,6 +109,7 @@ pub fn propagate<const N: usize>(g: &Mat<N>, tau: f64) -> Propagator<N> {
 }
 
 /// Twin of `solve_steady`: M x = 0 with Σ_{i<4} x_i = 1; None if singular.
+#[inline(always)]
 pub fn solve_steady<const N: usize>(m_in: &Mat<N>) -> Option<Vec<N>> {
     let mut b = [0.0; N];
     b[0] = 1.0;
@@ -114,6 +121,7 @@ pub fn solve_steady<const N: usize>(m_in: &Mat<N>) -> Option<Vec<N>> {
     clippy::needless_range_loop,
     reason = "kept in the shape of linalg.wgsl"
 )]
+#[inline(always)]
 pub fn solve_trace<const N: usize>(m_in: &Mat<N>, b_in: &Vec<N>) -> Option<Vec<N>> {
     let mut m = *m_in;
     let mut b = *b_in;

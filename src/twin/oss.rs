@@ -20,6 +20,7 @@ pub struct PointOutput {
     pub status: u32,
 }
 
+#[inline(always)]
 fn extract<M: KernelModel<N>, const N: usize>(
     params: &SweepParams,
     m: &Model<N>,
@@ -38,6 +39,7 @@ fn extract<M: KernelModel<N>, const N: usize>(
 }
 
 /// Twin of `solve_cycle`, with the same iterative refinement.
+#[inline(always)]
 fn solve_cycle<const N: usize>(xm: &Mat<N>, d: &Mat<N>) -> Option<Vec<N>> {
     let mut m = matmul(xm, d);
     for i in 0..N {
@@ -72,12 +74,14 @@ fn solve_cycle<const N: usize>(xm: &Mat<N>, d: &Mat<N>) -> Option<Vec<N>> {
 }
 
 /// Twin of `charge`.
+#[inline(always)]
 fn charge<const N: usize>(x: &Vec<N>, d: &Mat<N>) -> Vec<N> {
     let dx = matvec(d, x);
     std::array::from_fn(|i| x[i] + dx[i])
 }
 
 /// Twin of `find_oss`: (start state, cycles, status).
+#[inline(always)]
 fn find_oss<M: KernelModel<N>, const N: usize>(
     params: &SweepParams,
     m: &Model<N>,
@@ -131,6 +135,7 @@ const INVALID: PointOutput = PointOutput {
 };
 
 /// Twin of `main` for chunk point `i`.
+#[inline(always)]
 pub fn run_point<M: KernelModel<N>, const N: usize>(
     params: &SweepParams,
     values: &[f64],

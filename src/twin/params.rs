@@ -81,6 +81,7 @@ pub struct Point {
     clippy::needless_range_loop,
     reason = "kept in the shape of params.wgsl"
 )]
+#[inline(always)]
 pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
     let mut idx = [0u32; MAX_AXES];
     let mut rem = i;

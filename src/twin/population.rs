@@ -12,6 +12,7 @@ pub struct Population;
     clippy::needless_range_loop,
     reason = "kept in the shape of population.wgsl"
 )]
+#[inline(always)]
 pub fn channel_rates(up: f64, down: f64, mid: usize) -> Mat<4> {
     let mut w = [[0.0; 4]; 4];
     w[mid][0] = 2.0 * up;
@@ -26,6 +27,7 @@ pub fn channel_rates(up: f64, down: f64, mid: usize) -> Mat<4> {
 }
 
 impl KernelModel<4> for Population {
+    #[inline(always)]
     fn build_model(p: &Point) -> Model<4> {
         let e = [
             0.0,
@@ -50,6 +52,7 @@ impl KernelModel<4> for Population {
         }
     }
 
+    #[inline(always)]
     fn extract_optimal(m: &Model<4>, x: &Vec<4>) -> Extraction<4> {
         let s = sort_desc(*x);
         let mut ex = Extraction {
