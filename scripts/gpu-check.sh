@@ -14,17 +14,22 @@
 set -u
 cd "$(dirname "$0")/.."
 BUNDLE=.gpucheck
+# Test binaries with GPU tests; each runs its tests whose names hold "gpu"
+# (gpu_backend: all of them).
+GPU_TESTS="gpu_backend reductions optimize"
 
 if [ "${1:-}" = "--prepare" ]; then
   set -e
   cargo build --release --bin nessbat
   rm -rf "$BUNDLE" && mkdir -p "$BUNDLE"
   cp target/release/nessbat "$BUNDLE/"
-  # The GPU test binaries, without running them.
-  cargo test --release --test gpu_backend --no-run --message-format=json 2>/dev/null \
-    | grep -o '"executable":"[^"]*gpu_backend[^"]*"' | cut -d'"' -f4 | while read -r exe; do cp "$exe" "$BUNDLE/gpu_backend"; done
+  # The test binaries with GPU tests, without running them.
+  for t in $GPU_TESTS; do
+    cargo test --release --test "$t" --no-run --message-format=json 2>/dev/null \
+      | grep -o "\"executable\":\"[^\"]*/$t-[^\"]*\"" | cut -d'"' -f4 | while read -r exe; do cp "$exe" "$BUNDLE/$t"; done
+  done
   # Debug info would take the bundle past the 64 MiB a device call carries.
-  strip "$BUNDLE"/nessbat "$BUNDLE"/gpu_backend
+  strip "$BUNDLE"/*
   du -sh "$BUNDLE"; ls -la "$BUNDLE"
   exit 0
 fi
@@ -76,21 +81,24 @@ else
 fi
 
 BIN="$BUNDLE/nessbat"; [ -x "$BIN" ] || BIN=target/release/nessbat
-TESTS="$BUNDLE/gpu_backend"
 [ -x "$BIN" ] || { log "- MISSING: no nessbat binary (run scripts/gpu-check.sh --prepare where cargo exists)"; exit 1; }
 
-# 3. The GPU test suite (fails, rather than skips, without an adapter).
+# 3. The GPU tests (they fail, rather than skip, without an adapter).
 log ""
 log "## GPU tests"
-if [ -x "$TESTS" ]; then
-  if NESSBAT_REQUIRE_GPU=1 "$TESTS" --test-threads=1 > /tmp/nessbat_gpu_tests.log 2>&1; then
-    log "passed: $(grep -E '^test result' /tmp/nessbat_gpu_tests.log | tail -1)"
+for t in $GPU_TESTS; do
+  exe="$BUNDLE/$t"
+  filter=gpu; [ "$t" = gpu_backend ] && filter=""
+  if [ -x "$exe" ]; then
+    if NESSBAT_REQUIRE_GPU=1 "$exe" --test-threads=1 $filter > "/tmp/nessbat_$t.log" 2>&1; then
+      log "- $t: passed: $(grep -E '^test result' "/tmp/nessbat_$t.log" | tail -1)"
+    else
+      log "- $t: FAILED:"; log '```'; grep -vE 'XDG_RUNTIME_DIR' "/tmp/nessbat_$t.log" | tail -30 | tee -a "$REPORT"; log '```'
+    fi
   else
-    log "FAILED:"; log '```'; grep -vE 'XDG_RUNTIME_DIR' /tmp/nessbat_gpu_tests.log | tail -30 | tee -a "$REPORT"; log '```'
+    log "- $t: not run: no test binary in $BUNDLE (run --prepare)"
   fi
-else
-  log "not run: no test binary in $BUNDLE (run --prepare)"
-fi
+done
 
 # 4. Figures: both models, both precisions.
 log ""

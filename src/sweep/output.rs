@@ -45,7 +45,7 @@ pub fn checksum(path: &Path) -> std::io::Result<String> {
     use std::io::Read;
     let mut f = std::fs::File::open(path)?;
     let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = f.read(&mut buf)?;
         if n == 0 {
