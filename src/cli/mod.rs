@@ -6,8 +6,10 @@ mod figures;
 mod merge;
 mod optimize;
 mod output;
+mod pareto;
 mod point;
 mod sweep;
+mod sweep_plots;
 mod trace;
 
 use clap::{Parser, Subcommand};

@@ -7,24 +7,18 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use plotters::prelude::SeriesLabelPosition;
 
 use super::BadInput;
 use nessbat::gpu::shader_source::Precision;
 use nessbat::sweep::checkpoint::{check_space, identity, Checkpoint, Mode, DEFAULT_CHUNK};
-use nessbat::sweep::config::Axis;
-use nessbat::sweep::lines::{line_chart, LineChart, Series};
 use nessbat::sweep::output;
 use nessbat::sweep::output::RunInfo;
-use nessbat::sweep::plot::axis_label;
-use nessbat::sweep::plot::heatmap;
 use nessbat::sweep::reduce;
 use nessbat::sweep::reduced::Reduced;
 use nessbat::sweep::run::{Backend, BackendChoice, RunError};
 use nessbat::sweep::shard::Shard;
 use nessbat::sweep::SweepResults;
 use nessbat::sweep::{Grid, SweepConfig, DEFAULT_CONFIG};
-use nessbat::twin::OUTPUT_NAMES;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum BackendArg {
@@ -225,7 +219,8 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     info.shard = shard
         .map(|s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}));
     bar.finish_and_clear();
-    let plots = |dir: &std::path::Path| plots(cmd, &grid, full.as_ref(), &reduced, dir);
+    let plots =
+        |dir: &std::path::Path| super::sweep_plots::plots(cmd, &grid, full.as_ref(), &reduced, dir);
     output::write(&cmd.out, &grid, full.as_ref(), &reduced, &info, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     ckpt.finish();
@@ -308,71 +303,6 @@ fn run_full(
         eprintln!("notice: resumed: {} checkpoint chunks reused", ckpt.reused);
     }
     Ok((res, info, wall))
-}
-
-/// PNGs: a heatmap per quantity for 2-D full arrays; per reduction that
-/// keeps two axes a heatmap of its value (and of the axis values at an
-/// arg-op's extremum), one that keeps one axis a line chart.
-fn plots(
-    cmd: &SweepCmd,
-    grid: &Grid,
-    full: Option<&SweepResults>,
-    reduced: &[Reduced],
-    dir: &std::path::Path,
-) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    if !cmd.plot {
-        return Ok(files);
-    }
-    if let Some(res) = full {
-        let (x, y) = (&grid.axes[0], &grid.axes[1]);
-        for name in OUTPUT_NAMES {
-            let data = res.quantity_f64(name).expect("known quantity");
-            files.push(heatmap(dir, name, x, y, &data)?);
-        }
-        let cycles: Vec<f64> = res.cycles.iter().map(|c| f64::from(*c)).collect();
-        files.push(heatmap(dir, "cycles", x, y, &cycles)?);
-    }
-    for r in reduced {
-        let kept: Vec<&Axis> = r
-            .kept
-            .iter()
-            .map(|n| grid.axes.iter().find(|a| &a.name == n).expect("kept axis"))
-            .collect();
-        let layers = std::iter::once((r.name.clone(), &r.value))
-            .chain(r.at.iter().map(|(a, v)| (format!("{}.{a}", r.name), v)));
-        for (name, data) in layers {
-            match kept.as_slice() {
-                [x, y] => files.push(heatmap(dir, &name, x, y, data)?),
-                [x] => files.push(reduction_line(dir, &name, x, data)?),
-                _ => {}
-            }
-        }
-    }
-    Ok(files)
-}
-
-fn reduction_line(
-    dir: &std::path::Path,
-    name: &str,
-    x: &Axis,
-    data: &[f64],
-) -> std::io::Result<PathBuf> {
-    let x_label = axis_label(&x.name);
-    let chart = LineChart {
-        title: name,
-        x_label: &x_label,
-        y_label: name,
-        log_x: x.spacing == "log",
-        log_y: false,
-        series: vec![Series {
-            label: name.to_string(),
-            points: x.values.iter().copied().zip(data.iter().copied()).collect(),
-            dashed: false,
-        }],
-        legend: SeriesLabelPosition::UpperRight,
-    };
-    line_chart(dir, name, &chart)
 }
 
 fn summary(

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod kernel;
 pub mod reduce;
+pub mod resources;
 pub mod shader_source;
 pub mod timestamps;
 

@@ -6,7 +6,8 @@
 use std::time::Instant;
 
 use super::context::{GpuContext, GpuError};
-use super::kernel::{bind, buffer, dispatch, storage_entry, SweepKernel, Timing, WORKGROUP};
+use super::kernel::{SweepKernel, Timing, WORKGROUP};
+use super::resources::{bind, buffer, dispatch, storage_entry};
 use super::shader_source::{reduce_source, Precision};
 use crate::sweep::reduce::Pass;
 use crate::sweep::reduce::Reduction;

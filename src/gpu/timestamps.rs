@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use super::context::GpuContext;
-use super::kernel::buffer;
+use super::resources::buffer;
 
 /// One pair of queries per staging slot (the runner alternates two).
 pub struct PassTimer {

@@ -1,0 +1,79 @@
+//! The PNGs of a sweep: heatmaps of full 2-D arrays, and of reductions
+//! that keep two axes; line charts of reductions that keep one.
+
+use std::path::PathBuf;
+
+use plotters::prelude::SeriesLabelPosition;
+
+use super::sweep::SweepCmd;
+use nessbat::sweep::config::Axis;
+use nessbat::sweep::lines::{line_chart, LineChart, Series};
+use nessbat::sweep::plot::{axis_label, heatmap};
+use nessbat::sweep::reduced::Reduced;
+use nessbat::sweep::{Grid, SweepResults};
+use nessbat::twin::OUTPUT_NAMES;
+
+/// PNGs: a heatmap per quantity for 2-D full arrays; per reduction that
+/// keeps two axes a heatmap of its value (and of the axis values at an
+/// arg-op's extremum), one that keeps one axis a line chart.
+pub fn plots(
+    cmd: &SweepCmd,
+    grid: &Grid,
+    full: Option<&SweepResults>,
+    reduced: &[Reduced],
+    dir: &std::path::Path,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if !cmd.plot {
+        return Ok(files);
+    }
+    if let Some(res) = full {
+        let (x, y) = (&grid.axes[0], &grid.axes[1]);
+        for name in OUTPUT_NAMES {
+            let data = res.quantity_f64(name).expect("known quantity");
+            files.push(heatmap(dir, name, x, y, &data)?);
+        }
+        let cycles: Vec<f64> = res.cycles.iter().map(|c| f64::from(*c)).collect();
+        files.push(heatmap(dir, "cycles", x, y, &cycles)?);
+    }
+    for r in reduced {
+        let kept: Vec<&Axis> = r
+            .kept
+            .iter()
+            .map(|n| grid.axes.iter().find(|a| &a.name == n).expect("kept axis"))
+            .collect();
+        let layers = std::iter::once((r.name.clone(), &r.value))
+            .chain(r.at.iter().map(|(a, v)| (format!("{}.{a}", r.name), v)));
+        for (name, data) in layers {
+            match kept.as_slice() {
+                [x, y] => files.push(heatmap(dir, &name, x, y, data)?),
+                [x] => files.push(reduction_line(dir, &name, x, data)?),
+                _ => {}
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn reduction_line(
+    dir: &std::path::Path,
+    name: &str,
+    x: &Axis,
+    data: &[f64],
+) -> std::io::Result<PathBuf> {
+    let x_label = axis_label(&x.name);
+    let chart = LineChart {
+        title: name,
+        x_label: &x_label,
+        y_label: name,
+        log_x: x.spacing == "log",
+        log_y: false,
+        series: vec![Series {
+            label: name.to_string(),
+            points: x.values.iter().copied().zip(data.iter().copied()).collect(),
+            dashed: false,
+        }],
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    line_chart(dir, name, &chart)
+}
