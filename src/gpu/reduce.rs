@@ -18,6 +18,8 @@ use crate::twin::reduce::ReduceParams;
 /// Points per chunk of a reduction pass: bounds the partials buffer (up to
 /// two blocks per point when cells are tiny) next to the chunk's outputs.
 pub const REDUCE_CHUNK: u64 = 1 << 20;
+/// Chunks submitted before the host waits for the device.
+const IN_FLIGHT: u64 = 4;
 
 /// The two reduction pipelines, compiled once per precision.
 pub struct ReduceKernel {
@@ -182,7 +184,7 @@ impl ReduceKernel {
         timing.setup += t0.elapsed();
 
         let t = Instant::now();
-        let mut start = 0u64;
+        let (mut start, mut in_flight, mut chunks) = (0u64, 0u64, 0u64);
         while start < total {
             let len = cap.min(total - start);
             let params = grid.chunk_params(start, len as u32);
@@ -218,13 +220,20 @@ impl ReduceKernel {
                 None,
             );
             ctx.queue.submit([enc.finish()]);
-            // Wait per chunk: the progress bar stays honest, and the next
-            // chunk's parameter writes cannot race ahead of this one.
-            ctx.device
-                .poll(wgpu::PollType::wait_indefinitely())
-                .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
-            progress(len);
+            // Each submission carries its own copy of the parameter writes
+            // (wgpu stages them), so chunks may queue up; wait every
+            // IN_FLIGHT chunks so that the progress bar stays honest and
+            // the queue bounded.
             start += len;
+            in_flight += len;
+            chunks += 1;
+            if chunks % IN_FLIGHT == 0 || start >= total {
+                ctx.device
+                    .poll(wgpu::PollType::wait_indefinitely())
+                    .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
+                progress(in_flight);
+                in_flight = 0;
+            }
         }
         timing.compute += t.elapsed();
 

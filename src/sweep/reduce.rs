@@ -202,11 +202,19 @@ pub fn passes(grid: &Grid, reds: &[Reduction]) -> Result<Vec<Pass>, ConfigError>
             .map(|i| grid.config.axes[*i].clone())
             .collect();
         let traversal = Grid::new(config)?;
-        let len = |ix: &[usize]| {
+        let len = |ix: &[usize]| -> u64 {
             ix.iter()
                 .map(|i| grid.axes[*i].values.len() as u64)
                 .product()
         };
+        // The kernels index accumulators as cell * members + m in 32 bits.
+        if len(&kept) > MAX_CELLS {
+            return Err(ConfigError(format!(
+                "reduce entry \"{}\" keeps {} cells; accepted: at most {MAX_CELLS} (reduce over more axes)",
+                red.name,
+                len(&kept)
+            )));
+        }
         out.push(Pass {
             over: red.over.clone(),
             kept: kept.clone(),
@@ -218,6 +226,9 @@ pub fn passes(grid: &Grid, reds: &[Reduction]) -> Result<Vec<Pass>, ConfigError>
     }
     Ok(out)
 }
+
+/// Most output cells of one reduction.
+pub const MAX_CELLS: u64 = (u32::MAX as u64) / MAX_REDUCTIONS as u64;
 
 /// Points per block of pass 1: enough to amortise an invocation, few
 /// enough that a cell of 10^4 points still spreads over many invocations.
