@@ -82,17 +82,56 @@ fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
 }
 
 fn same(what: &str, got: &Reduced, want: &Reduced) {
-    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(got.shape, want.shape, "{what}: shape");
     assert_eq!(got.kept, want.kept, "{what}: kept axes");
-    assert_eq!(got.status, want.status, "{what}: status");
-    assert_eq!(got.count, want.count, "{what}: count");
-    assert_eq!(bits(&got.value), bits(&want.value), "{what}: values");
     assert_eq!(got.at.len(), want.at.len(), "{what}: arg arrays");
-    for ((ga, gv), (wa, wv)) in got.at.iter().zip(&want.at) {
-        assert_eq!(ga, wa, "{what}: arg axis");
-        assert_eq!(bits(gv), bits(wv), "{what}: {ga} at the extremum");
+    let cell = |r: &Reduced, c: usize| {
+        let mut v = vec![r.value[c].to_bits(), r.count[c], u64::from(r.status[c])];
+        v.extend(r.at.iter().map(|(_, a)| a[c].to_bits()));
+        v
+    };
+    let bad: Vec<usize> = (0..want.value.len())
+        .filter(|c| cell(got, *c) != cell(want, *c))
+        .collect();
+    if bad.is_empty() {
+        return;
     }
+    // Both outputs and their difference, for bisection.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-output");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!(
+        "reductions-{}.csv",
+        what.replace([' ', ',', ':', '/'], "_")
+    ));
+    let mut csv = String::from("cell,got,want,diff,got_count,want_count,got_status,want_status");
+    for (a, _) in &want.at {
+        csv += &format!(",got_{a},want_{a}");
+    }
+    csv += "\n";
+    for c in 0..want.value.len() {
+        csv += &format!(
+            "{c},{:e},{:e},{:e},{},{},{},{}",
+            got.value[c],
+            want.value[c],
+            got.value[c] - want.value[c],
+            got.count[c],
+            want.count[c],
+            got.status[c],
+            want.status[c]
+        );
+        for ((_, g), (_, w)) in got.at.iter().zip(&want.at) {
+            csv += &format!(",{:e},{:e}", g[c], w[c]);
+        }
+        csv += "\n";
+    }
+    std::fs::write(&file, csv).unwrap();
+    panic!(
+        "{what}: {} of {} cells differ (first: cell {}); both outputs and their difference in {}",
+        bad.len(),
+        want.value.len(),
+        bad[0],
+        file.display()
+    );
 }
 
 /// Checks every reduction of `g` as computed by `run` (one pass at a time)

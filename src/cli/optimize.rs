@@ -47,7 +47,7 @@ pub struct OptimizeCmd {
     #[arg(long, default_value = "out/optimize")]
     pub out: PathBuf,
     /// Refine until every axis is bracketed to this relative width
-    #[arg(long, default_value_t = 1e-7, value_parser = super::args::positive)]
+    #[arg(long, default_value = "1e-7", value_parser = super::args::positive)]
     pub xtol: f64,
     /// Where the grids run: the GPU when an adapter exists (auto), or force one
     #[arg(long, value_enum, default_value = "auto")]
