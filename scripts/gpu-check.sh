@@ -30,6 +30,14 @@ if [ "${1:-}" = "--prepare" ]; then
   done
   # Debug info would take the bundle past the 64 MiB a device call carries.
   strip "$BUNDLE"/*
+  # Debian's Vulkan loader, for an image without one (unpacked by the run).
+  mkdir -p .gl /tmp/amd64/partial
+  o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
+  if (apt-get $o update -qq && cd .gl && apt-get $o download libvulkan1) >/dev/null 2>&1; then
+    ls .gl
+  else
+    echo "note: could not download libvulkan1 into .gl/ (the run then needs the image's own loader)"
+  fi
   du -sh "$BUNDLE"; ls -la "$BUNDLE"
   exit 0
 fi
