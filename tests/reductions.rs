@@ -190,7 +190,8 @@ fn cpu_reductions_equal_reductions_of_the_full_array() {
     // the whole grid.
     for chunk in [1, 7, 1 << 20] {
         check_all(&format!("cpu, chunks of {chunk}"), &g, &full, &|pass| {
-            let acc = cpu_backend::run_reduce_in_chunks(pass, &g.reductions, chunk, &|_| {});
+            let acc =
+                cpu_backend::run_reduce_in_chunks(pass, &g.reductions, 0..g.len(), chunk, &|_| {});
             pass.finish(&g, &g.reductions, &acc)
         });
     }
@@ -220,6 +221,7 @@ fn gpu_check(ctx: &GpuContext, precision: Precision) {
                         &k,
                         pass,
                         &g.reductions,
+                        0..g.len(),
                         &|_| {},
                         &mut Timing::default(),
                     )

@@ -39,6 +39,14 @@ fn sweep(cfg: &str, out: &Path, shard: Option<&str>) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// `nessbat merge SHARDS --out OUT`.
+fn merge_args<'a>(shards: &'a [String], out: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(String::as_str));
+    args.extend(["--out", out]);
+    args
+}
+
 #[track_caller]
 fn refused(args: &[&str], names: &str) {
     let o = nessbat(args);
@@ -129,18 +137,7 @@ fn merged_shards_equal_an_unsharded_run() {
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
     std::fs::write(&victim, bytes).unwrap();
-    refused(
-        &[
-            "merge",
-            &shards[0],
-            &shards[1],
-            &shards[2],
-            &shards[3],
-            "--out",
-            "/nonexistent/x",
-        ],
-        "checksum",
-    );
+    refused(&merge_args(&shards, "/nonexistent/x"), "checksum");
 }
 
 #[test]
@@ -172,4 +169,59 @@ fn bad_shard_specs_are_refused() {
         );
     }
     assert!(!out.exists());
+}
+
+#[test]
+fn sharded_reductions_merge_into_the_unsharded_reductions() {
+    let d = scratch("shards", "reduce");
+    // Reductions only (no full arrays), over an inner axis, an outer axis
+    // and both: 7 x 5 = 35 points, so 4 shards split cells of every pass.
+    let p = d.join("c.toml");
+    std::fs::write(
+        &p,
+        "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\n\
+         [[axes]]\nname = \"t_a\"\nrange = [0.3, 4.0]\npoints = 7\nspacing = \"log\"\n\
+         [[axes]]\nname = \"tau\"\nvalues = [0.01, 1.0, 150.0, 1e4, 3.0]\n\
+         [[reduce]]\nover = [\"tau\"]\nquantity = \"power\"\nop = \"argmax\"\nwhere = \"efficiency >= 0.011\"\n\
+         [[reduce]]\nover = [\"t_a\"]\nquantity = \"efficiency\"\nop = \"argmin\"\n\
+         [[reduce]]\nover = [\"t_a\", \"tau\"]\nquantity = \"ergotropy\"\nop = \"max\"\n",
+    )
+    .unwrap();
+    let cfg = p.to_str().unwrap();
+    sweep(cfg, &d.join("whole"), None);
+    for k in 0..4 {
+        sweep(cfg, &d.join(format!("s{k}")), Some(&format!("{k}/4")));
+    }
+    let shards: Vec<String> = [3, 1, 0, 2]
+        .iter()
+        .map(|k| d.join(format!("s{k}")).to_str().unwrap().to_string())
+        .collect();
+    let out = d.join("merged");
+    let o = nessbat(&merge_args(&shards, out.to_str().unwrap()));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let names: Vec<String> = std::fs::read_dir(d.join("whole"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".npy"))
+        .collect();
+    // value, count, status for three entries, plus the two arg arrays.
+    assert_eq!(names.len(), 3 * 3 + 2, "{names:?}");
+    for n in &names {
+        let a = std::fs::read(d.join("whole").join(n)).unwrap();
+        let b = std::fs::read(out.join(n)).unwrap();
+        assert!(a == b, "{n} differs between the whole run and the merge");
+    }
+    // Shards hold partial accumulators, not reduced arrays.
+    assert!(d.join("s0/partial-0.key.npy").exists());
+    assert!(!d.join("s0/argmax_power_over_tau.npy").exists());
+    // A shard missing, or one damaged, is refused.
+    refused(
+        &merge_args(&shards[..3], d.join("m1").to_str().unwrap()),
+        "missing",
+    );
+    std::fs::write(d.join("s2/partial-1.count.npy"), b"damaged").unwrap();
+    refused(
+        &merge_args(&shards, d.join("m2").to_str().unwrap()),
+        "partial-1.count.npy",
+    );
 }

@@ -395,8 +395,4 @@ fn bad_reductions_are_rejected() {
             .unwrap(),
         "full_arrays",
     );
-    // --shard splits full arrays only.
-    let (o, out) = cpu_sweep("reduce-shard", REDUCE, &["--shard", "0/2"]);
-    common::files::bad_input(&o, "--shard");
-    assert!(!out.exists());
 }

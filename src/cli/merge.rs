@@ -22,14 +22,20 @@ pub struct MergeCmd {
 
 pub fn run(cmd: &MergeCmd) -> Result<()> {
     let dirs: Vec<&std::path::Path> = cmd.shards.iter().map(PathBuf::as_path).collect();
-    let (grid, res, info) = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
-    output::write(&cmd.out, &grid, Some(&res), &[], &info, &|_| Ok(Vec::new()))
+    let m = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
+    let out = output::Outputs {
+        full: m.full.as_ref(),
+        reduced: &m.reduced,
+        partial: &[],
+    };
+    output::write(&cmd.out, &m.grid, &out, &m.info, &|_| Ok(Vec::new()))
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     println!(
-        "merged {} shards ({} points, backends {}) into {}",
+        "merged {} shards ({} points, {} reductions, backends {}) into {}",
         dirs.len(),
-        res.len(),
-        info.backend,
+        m.grid.len(),
+        m.reduced.len(),
+        m.info.backend,
         cmd.out.display()
     );
     Ok(())

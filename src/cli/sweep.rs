@@ -14,7 +14,7 @@ use nessbat::sweep::checkpoint::{check_space, identity, Checkpoint, Mode, DEFAUL
 use nessbat::sweep::output;
 use nessbat::sweep::output::RunInfo;
 use nessbat::sweep::reduce;
-use nessbat::sweep::reduced::Reduced;
+use nessbat::sweep::reduced::{finish, Partial, Reduced};
 use nessbat::sweep::run::{Backend, BackendChoice, RunError};
 use nessbat::sweep::shard::Shard;
 use nessbat::sweep::SweepResults;
@@ -132,12 +132,6 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         None => 0..grid.len(),
     };
     let reduces = !grid.reductions.is_empty();
-    if reduces && shard.is_some() {
-        return Err(BadInput(
-            "--shard splits full arrays; a sweep with [[reduce]] entries runs whole (accepted: --shard without [[reduce]])".into(),
-        )
-        .into());
-    }
     check_plot(cmd, &grid, shard.is_some())?;
     let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|msg| {
         eprintln!("{msg}")
@@ -175,7 +169,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     let n_passes = reduce::passes(&grid, &grid.reductions)
         .map_err(|e| BadInput(e.to_string()))?
         .len() as u64;
-    let total = full_points + n_passes * grid.len();
+    let total = full_points + n_passes * (range.end - range.start);
     let (bar, started) = progress_bar(total);
     let shown = std::sync::atomic::AtomicBool::new(false);
     let progress = |n: u64| {
@@ -200,20 +194,31 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     } else {
         None
     };
-    let reduced = if reduces {
+    // Reductions: finished arrays, or in a shard each pass's accumulators
+    // over the shard's range of the pass's traversal, for `merge`.
+    let (mut reduced, mut partial) = (Vec::new(), Vec::new());
+    if reduces {
         if cmd.resume && !cmd.quiet {
             eprintln!("notice: reductions keep no checkpoints; --resume recomputes them");
         }
-        let (reduced, run_info, _) = backend.run_reductions(&grid, &progress).map_err(usage)?;
+        let (done, run_info, _) = backend
+            .reduce_range(&grid, range.clone(), &progress)
+            .map_err(usage)?;
         wall += run_info.wall_seconds;
         info.setup_seconds += run_info.setup_seconds;
         if full.is_none() {
             info.adapter = run_info.adapter;
         }
-        reduced
-    } else {
-        Vec::new()
-    };
+        if shard.is_some() {
+            partial = done
+                .iter()
+                .enumerate()
+                .map(|(p, (pass, acc))| Partial::of(p, pass, acc, &range))
+                .collect();
+        } else {
+            reduced = finish(&grid, &done);
+        }
+    }
     info.wall_seconds = wall;
     info.identity = Some(id);
     info.shard = shard
@@ -221,7 +226,12 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     bar.finish_and_clear();
     let plots =
         |dir: &std::path::Path| super::sweep_plots::plots(cmd, &grid, full.as_ref(), &reduced, dir);
-    output::write(&cmd.out, &grid, full.as_ref(), &reduced, &info, &plots)
+    let out = output::Outputs {
+        full: full.as_ref(),
+        reduced: &reduced,
+        partial: &partial,
+    };
+    output::write(&cmd.out, &grid, &out, &info, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     ckpt.finish();
     if !cmd.quiet {

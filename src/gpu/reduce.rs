@@ -71,51 +71,65 @@ impl ReduceKernel {
         })
     }
 
-    /// Runs one pass over `pass.traversal` with `kernel`.
+    /// Runs one pass with `kernel` over the traversal index range `range`
+    /// of `pass.traversal` (the whole grid, or a shard of it).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the device, both kernels, the pass, its range and the reporting"
+    )]
     pub fn run(
         &self,
         ctx: &GpuContext,
         kernel: &SweepKernel,
         pass: &Pass,
         reds: &[Reduction],
+        range: std::ops::Range<u64>,
         progress: &dyn Fn(u64),
         timing: &mut Timing,
     ) -> Result<Accumulators, GpuError> {
+        let run = Run {
+            ctx,
+            kernel,
+            pass,
+            reds,
+            range,
+        };
         match self.precision {
             Precision::F64 => {
                 let values = pass.traversal.values.clone();
-                self.run_typed::<f64>(ctx, kernel, pass, reds, &values, progress, timing)
+                self.run_typed::<f64>(&run, &values, progress, timing)
             }
             Precision::F32 => {
                 let values: Vec<f32> = pass.traversal.values.iter().map(|v| *v as f32).collect();
-                self.run_typed::<f32>(ctx, kernel, pass, reds, &values, progress, timing)
+                self.run_typed::<f32>(&run, &values, progress, timing)
             }
         }
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the device, both kernels, the pass and its inputs"
-    )]
     fn run_typed<R: Real + bytemuck::Pod + FromF64>(
         &self,
-        ctx: &GpuContext,
-        kernel: &SweepKernel,
-        pass: &Pass,
-        reds: &[Reduction],
+        run: &Run,
         values: &[R],
         progress: &dyn Fn(u64),
         timing: &mut Timing,
     ) -> Result<Accumulators, GpuError> {
+        let Run {
+            ctx,
+            kernel,
+            pass,
+            reds,
+            ..
+        } = *run;
         let t0 = Instant::now();
         let grid = &pass.traversal;
-        let total = grid.len();
+        let (first, total) = (run.range.start, run.range.end);
         let nr = pass.members.len() as u64;
         let size = kernel.real_size();
-        let cap = kernel
-            .chunk_capacity(ctx)
-            .min(REDUCE_CHUNK)
-            .min(total.max(1).next_multiple_of(u64::from(WORKGROUP)));
+        let cap = kernel.chunk_capacity(ctx).min(REDUCE_CHUNK).min(
+            (total - first)
+                .max(1)
+                .next_multiple_of(u64::from(WORKGROUP)),
+        );
         let acc_bytes = pass.cells * nr * 16;
         let limit = ctx
             .limits
@@ -184,7 +198,7 @@ impl ReduceKernel {
         timing.setup += t0.elapsed();
 
         let t = Instant::now();
-        let (mut start, mut in_flight, mut chunks) = (0u64, 0u64, 0u64);
+        let (mut start, mut in_flight, mut chunks) = (first, 0u64, 0u64);
         while start < total {
             let len = cap.min(total - start);
             let params = grid.chunk_params(start, len as u32);
@@ -279,6 +293,15 @@ impl ReduceKernel {
         timing.readback += t.elapsed();
         Ok(acc)
     }
+}
+
+/// One pass's inputs.
+struct Run<'a> {
+    ctx: &'a GpuContext,
+    kernel: &'a SweepKernel,
+    pass: &'a Pass,
+    reds: &'a [Reduction],
+    range: std::ops::Range<u64>,
 }
 
 /// Rounds an f64 into the kernel's real type.

@@ -130,15 +130,16 @@ fn run_model<M: KernelModel<N>, const N: usize>(
 fn reduce_model<M: KernelModel<N>, const N: usize>(
     pass: &Pass,
     reds: &[Reduction],
+    range: Range<u64>,
     chunk: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Accumulators {
     let grid = &pass.traversal;
-    let total = grid.len();
+    let total = range.end;
     let nr = pass.members.len();
     let mut acc_real = vec![0.0; pass.cells as usize * nr];
     let mut acc_u32 = vec![0u32; 4 * acc_real.len()];
-    for start in (0..total).step_by(chunk) {
+    for start in (range.start..total).step_by(chunk) {
         let len = (total - start).min(chunk as u64) as usize;
         let outputs = compute_chunk::<M, N>(grid, start, len, progress);
         let mut out_real = vec![0.0; 7 * len];
@@ -171,13 +172,15 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
     Accumulators::from_words(acc_real, &acc_u32)
 }
 
-/// Runs one reduction pass of `reds` on the CPU.
+/// Runs one reduction pass of `reds` on the CPU over the traversal index
+/// range `range` (the whole grid, or a shard of it).
 pub fn run_reduce(
     pass: &Pass,
     reds: &[Reduction],
+    range: Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Accumulators {
-    run_reduce_in_chunks(pass, reds, CHUNK, progress)
+    run_reduce_in_chunks(pass, reds, range, CHUNK, progress)
 }
 
 /// [`run_reduce`] with `chunk` points per chunk (tests cross chunk
@@ -185,13 +188,16 @@ pub fn run_reduce(
 pub fn run_reduce_in_chunks(
     pass: &Pass,
     reds: &[Reduction],
+    range: Range<u64>,
     chunk: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Accumulators {
     let chunk = chunk.max(1);
     match pass.traversal.model {
-        ModelKind::Populations => reduce_model::<Population, 4>(pass, reds, chunk, progress),
-        ModelKind::DensityMatrix => reduce_model::<DensityMatrix, 6>(pass, reds, chunk, progress),
+        ModelKind::Populations => reduce_model::<Population, 4>(pass, reds, range, chunk, progress),
+        ModelKind::DensityMatrix => {
+            reduce_model::<DensityMatrix, 6>(pass, reds, range, chunk, progress)
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use ndarray_npy::WritableElement;
 use serde_json::{json, Value};
 
 use super::grid::Grid;
-use super::reduced::{Reduced, REDUCED_STATUS_NAMES};
+use super::reduced::{Partial, Reduced, REDUCED_STATUS_NAMES};
 use super::results::{FloatsFlat, SweepResults, STATUS_NAMES};
 use crate::twin::OUTPUT_NAMES;
 
@@ -90,11 +90,11 @@ fn write_npy<T: WritableElement>(
 /// The metadata object; `checksums` maps file names to their SHA-256.
 pub fn metadata(
     grid: &Grid,
-    full: Option<&SweepResults>,
-    reduced: &[Reduced],
+    out: &Outputs,
     info: &RunInfo,
     checksums: &serde_json::Map<String, Value>,
 ) -> Value {
+    let (full, reduced) = (out.full, out.reduced);
     // A shard's arrays cover its range only.
     let (shape, points) = match full {
         Some(res) => (res.shape.clone(), res.len()),
@@ -144,6 +144,25 @@ pub fn metadata(
             STATUS_NAMES[1]: counts[1],
             STATUS_NAMES[2]: counts[2],
         });
+    }
+    if !out.partial.is_empty() {
+        meta["partial_reductions"] = out
+            .partial
+            .iter()
+            .map(|p| {
+                let files: Vec<String> = ["key", "index", "count"]
+                    .iter()
+                    .map(|f| format!("partial-{}.{f}.npy", p.pass))
+                    .collect();
+                json!({
+                    "pass": p.pass,
+                    "cell_start": p.cell_start,
+                    "entries": p.acc.key.len(),
+                    "files": files,
+                    "meaning": "this shard's accumulators of one reduction pass (key, traversal index, count per cell and entry), folded by `nessbat merge`",
+                })
+            })
+            .collect();
     }
     if !reduced.is_empty() {
         meta["reductions"] = reductions_metadata(grid, reduced);
@@ -197,18 +216,26 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
 /// write there and return their paths.
 pub type Extra<'a> = &'a dyn Fn(&Path) -> std::io::Result<Vec<PathBuf>>;
 
+/// What a sweep writes: the full arrays, the reduced arrays, and in a
+/// shard with reductions each pass's partial accumulators.
+#[derive(Clone, Copy, Default)]
+pub struct Outputs<'a> {
+    pub full: Option<&'a SweepResults>,
+    pub reduced: &'a [Reduced],
+    pub partial: &'a [Partial],
+}
+
 /// Writes the arrays, metadata.json and the `extra` files into `dir`.
 pub fn write(
     dir: &Path,
     grid: &Grid,
-    full: Option<&SweepResults>,
-    reduced: &[Reduced],
+    out: &Outputs,
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let staging = dir.join(format!(".nessbat-staging-{}", std::process::id()));
-    let result = write_staged(&staging, dir, grid, full, reduced, info, extra);
+    let result = write_staged(&staging, dir, grid, out, info, extra);
     let _ = std::fs::remove_dir_all(&staging);
     result
 }
@@ -217,11 +244,11 @@ fn write_staged(
     staging: &Path,
     dir: &Path,
     grid: &Grid,
-    full: Option<&SweepResults>,
-    reduced: &[Reduced],
+    out: &Outputs,
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {
+    let (full, reduced) = (out.full, out.reduced);
     std::fs::create_dir_all(staging)?;
     let mut files = Vec::new();
     if let Some(res) = full {
@@ -258,6 +285,13 @@ fn write_staged(
             &r.status,
         )?);
     }
+    for p in out.partial {
+        let n = [p.acc.key.len()];
+        let name = |f: &str| format!("partial-{}.{f}", p.pass);
+        files.push(write_npy(staging, &name("key"), &n, &p.acc.key)?);
+        files.push(write_npy(staging, &name("index"), &n, &p.acc.index)?);
+        files.push(write_npy(staging, &name("count"), &n, &p.acc.count)?);
+    }
     files.extend(extra(staging)?);
     let mut sums = serde_json::Map::new();
     for f in &files {
@@ -270,7 +304,7 @@ fn write_staged(
             sums.insert(name, Value::String(checksum(f)?));
         }
     }
-    let meta = serde_json::to_vec_pretty(&metadata(grid, full, reduced, info, &sums))
+    let meta = serde_json::to_vec_pretty(&metadata(grid, out, info, &sums))
         .map_err(std::io::Error::other)?;
     let meta_path = staging.join("metadata.json");
     std::fs::write(&meta_path, meta)?;

@@ -2,6 +2,8 @@
 //! extremum, for arg-ops the reduced axes' values there, the number of
 //! points that competed, and a status.
 
+use std::ops::Range;
+
 use super::grid::Grid;
 use super::reduce::{Pass, Reduction};
 
@@ -119,5 +121,93 @@ impl Reduced {
     /// Cells where no point passes.
     pub fn none_passes(&self) -> usize {
         self.status.iter().filter(|s| **s == NONE_PASSES).count()
+    }
+}
+
+/// Each reduction pass with its accumulators.
+pub type PassResults = Vec<(Pass, Accumulators)>;
+
+/// The reduced arrays of every entry, in config order, from each pass's
+/// accumulators.
+pub fn finish(grid: &Grid, done: &[(Pass, Accumulators)]) -> Vec<Reduced> {
+    let reds = &grid.reductions;
+    let mut out: Vec<Option<Reduced>> = vec![None; reds.len()];
+    for (pass, acc) in done {
+        for (m, r) in pass.finish(grid, reds, acc).into_iter().zip(&pass.members) {
+            out[*r] = Some(m);
+        }
+    }
+    out.into_iter()
+        .map(|r| r.expect("every reduction is in one pass"))
+        .collect()
+}
+
+/// A shard's share of one pass: the accumulators of the cells its
+/// traversal range touches (a contiguous run of cells), for `nessbat
+/// merge` to fold with the other shards'.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    /// Index of the pass in [`super::reduce::passes`]'s order.
+    pub pass: usize,
+    /// First cell held, and the accumulators from there on
+    /// (`cell * members + m`, relative to `cell_start`).
+    pub cell_start: u64,
+    pub acc: Accumulators,
+}
+
+impl Partial {
+    /// The cells of `acc` (a whole pass's accumulators) that the traversal
+    /// range `range` touches.
+    pub fn of(index: usize, pass: &Pass, acc: &Accumulators, range: &Range<u64>) -> Partial {
+        let nm = pass.members.len();
+        let (c0, c1) = if range.is_empty() {
+            (0, 0)
+        } else {
+            (
+                range.start / pass.cell_len,
+                (range.end - 1) / pass.cell_len + 1,
+            )
+        };
+        let (a, b) = (c0 as usize * nm, c1 as usize * nm);
+        Partial {
+            pass: index,
+            cell_start: c0,
+            acc: Accumulators {
+                key: acc.key[a..b].to_vec(),
+                index: acc.index[a..b].to_vec(),
+                count: acc.count[a..b].to_vec(),
+            },
+        }
+    }
+
+    /// Folds this share into a whole pass's accumulators `into`, as the
+    /// kernels fold a chunk's blocks into a cell: shares must come in
+    /// traversal order (shard 0 first), and a strictly better key replaces,
+    /// so ties keep the earlier point and the merge equals an unsharded
+    /// run bit for bit.
+    pub fn fold_into(&self, into: &mut Accumulators, members: usize) {
+        let at = self.cell_start as usize * members;
+        for (e, &count) in self.acc.count.iter().enumerate() {
+            let g = at + e;
+            if count == 0 {
+                continue;
+            }
+            if into.count[g] == 0 || self.acc.key[e] > into.key[g] {
+                into.key[g] = self.acc.key[e];
+                into.index[g] = self.acc.index[e];
+            }
+            into.count[g] += count;
+        }
+    }
+}
+
+impl Accumulators {
+    /// Accumulators of `n` entries that no point has reached.
+    pub fn empty(n: usize) -> Accumulators {
+        Accumulators {
+            key: vec![0.0; n],
+            index: vec![0; n],
+            count: vec![0; n],
+        }
     }
 }

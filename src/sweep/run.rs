@@ -8,7 +8,7 @@ use super::cpu_backend;
 use super::grid::Grid;
 use super::output::RunInfo;
 use super::reduce;
-use super::reduced::Reduced;
+use super::reduced::{finish, PassResults, Reduced};
 use super::results::SweepResults;
 use crate::gpu::reduce::ReduceKernel;
 use crate::gpu::shader_source::Precision;
@@ -140,15 +140,28 @@ impl Backend {
         grid: &Grid,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(Vec<Reduced>, RunInfo, Timing), RunError> {
+        let (done, info, timing) = self.reduce_range(grid, 0..grid.len(), progress)?;
+        Ok((finish(grid, &done), info, timing))
+    }
+
+    /// Every reduction pass of `grid` over the traversal index range
+    /// `range` (a shard's): each pass with its accumulators, for
+    /// [`finish`] or, in a shard, for `nessbat merge`.
+    pub fn reduce_range(
+        &self,
+        grid: &Grid,
+        range: std::ops::Range<u64>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<(PassResults, RunInfo, Timing), RunError> {
         let reds = &grid.reductions;
         let passes = reduce::passes(grid, reds).map_err(|e| RunError::Usage(e.to_string()))?;
         let mut timing = Timing::default();
-        let mut out: Vec<Option<Reduced>> = vec![None; reds.len()];
-        for pass in &passes {
+        let mut out = Vec::with_capacity(passes.len());
+        for pass in passes {
             let acc = match self {
                 Backend::Cpu => {
                     let t = Instant::now();
-                    let acc = cpu_backend::run_reduce(pass, reds, progress);
+                    let acc = cpu_backend::run_reduce(&pass, reds, range.clone(), progress);
                     timing.compute += t.elapsed();
                     acc
                 }
@@ -165,17 +178,19 @@ impl Backend {
                     }
                     timing.setup += t.elapsed();
                     let reducer = reducer.get().expect("set above");
-                    reducer.run(ctx, kernel, pass, reds, progress, &mut timing)?
+                    reducer.run(
+                        ctx,
+                        kernel,
+                        &pass,
+                        reds,
+                        range.clone(),
+                        progress,
+                        &mut timing,
+                    )?
                 }
             };
-            for (m, r) in pass.finish(grid, reds, &acc).into_iter().zip(&pass.members) {
-                out[*r] = Some(m);
-            }
+            out.push((pass, acc));
         }
-        let out = out
-            .into_iter()
-            .map(|r| r.expect("every reduction is in one pass"))
-            .collect();
         Ok((out, self.info(&timing), timing))
     }
 

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::config::SweepConfig;
 use super::grid::Grid;
 use super::output::{checksum, RunInfo};
+use super::reduced::{finish, Accumulators, Partial, PassResults, Reduced};
 use super::results::{FloatsFlat, SweepResults};
 use crate::twin::OUTPUT_NAMES;
 
@@ -74,10 +75,19 @@ fn read<T: ReadableElement>(dir: &Path, name: &str, meta: &Value) -> Result<Arra
     read_npy(&path).map_err(|e| ShardError(format!("{}: {e}", path.display())))
 }
 
+/// A merged sweep: the full arrays (when the config keeps them) and the
+/// reduced arrays of its `[[reduce]]` entries.
+pub struct Merged {
+    pub grid: Grid,
+    pub full: Option<SweepResults>,
+    pub reduced: Vec<Reduced>,
+    pub info: RunInfo,
+}
+
 /// Merges shard folders into the results of the whole grid. Refuses
 /// overlapping, duplicated or missing shards and shards of another config,
 /// crate version, model or precision.
-pub fn merge(dirs: &[&Path]) -> Result<(Grid, SweepResults, RunInfo), ShardError> {
+pub fn merge(dirs: &[&Path]) -> Result<Merged, ShardError> {
     let mut metas = Vec::new();
     for d in dirs {
         let text = std::fs::read(d.join("metadata.json"))
@@ -139,53 +149,41 @@ pub fn merge(dirs: &[&Path]) -> Result<(Grid, SweepResults, RunInfo), ShardError
         return Err(ShardError(format!("shard {k}/{n} is missing")));
     }
     let f64s = first["precision"] == "f64";
-    let mut res = if f64s {
-        SweepResults::new_f64(grid.shape())
-    } else {
-        SweepResults::new_f32(grid.shape())
-    };
+    let mut full = grid.full_arrays().then(|| {
+        if f64s {
+            SweepResults::new_f64(grid.shape())
+        } else {
+            SweepResults::new_f32(grid.shape())
+        }
+    });
     let mut backends = std::collections::BTreeSet::new();
     let mut wall = 0.0;
     for (d, m) in dirs.iter().zip(&metas) {
-        let shard = Shard {
-            k: m["shard"]["k"].as_u64().unwrap_or(0),
-            n,
-        };
-        let range = shard.range(total)?;
-        let (a, b) = (range.start as usize, range.end as usize);
-        for (q, name) in OUTPUT_NAMES.iter().enumerate() {
-            match &mut res.real {
-                FloatsFlat::F64(arr) => arr[q][a..b].copy_from_slice(
-                    read::<f64>(d, name, m)?
-                        .as_slice()
-                        .ok_or_else(|| ShardError("non-contiguous array".into()))?,
-                ),
-                FloatsFlat::F32(arr) => arr[q][a..b].copy_from_slice(
-                    read::<f32>(d, name, m)?
-                        .as_slice()
-                        .ok_or_else(|| ShardError("non-contiguous array".into()))?,
-                ),
-            }
+        if let Some(res) = &mut full {
+            let shard = Shard {
+                k: m["shard"]["k"].as_u64().unwrap_or(0),
+                n,
+            };
+            read_arrays(d, m, res, &shard.range(total)?)?;
         }
-        let check = |len: usize| {
-            if len == b - a {
-                Ok(())
-            } else {
-                Err(ShardError(format!(
-                    "{}: arrays have the wrong length",
-                    d.display()
-                )))
-            }
-        };
-        let cycles = read::<u32>(d, "cycles", m)?;
-        check(cycles.len())?;
-        res.cycles[a..b].copy_from_slice(cycles.as_slice().unwrap_or_default());
-        let status = read::<u8>(d, "status", m)?;
-        check(status.len())?;
-        res.status[a..b].copy_from_slice(status.as_slice().unwrap_or_default());
         backends.insert(m["backend"].as_str().unwrap_or("?").to_string());
         wall += m["wall_seconds"].as_f64().unwrap_or(0.0);
     }
+    // Reductions: fold each pass's shares in shard order (traversal order).
+    let passes = super::reduce::passes(&grid, &grid.reductions)
+        .map_err(|e| ShardError(format!("metadata config: {e}")))?;
+    let mut done: PassResults = Vec::new();
+    for (p, pass) in passes.into_iter().enumerate() {
+        let nm = pass.members.len();
+        let mut acc = Accumulators::empty(pass.cells as usize * nm);
+        for d in seen.iter().flatten() {
+            let m = &metas[dirs.iter().position(|x| x == d).expect("a given folder")];
+            let part = read_partial(d, m, p, &pass)?;
+            part.fold_into(&mut acc, nm);
+        }
+        done.push((pass, acc));
+    }
+    let reduced = finish(&grid, &done);
     let backend = backends.into_iter().collect::<Vec<_>>().join("+");
     let info = RunInfo {
         backend: backend.clone(),
@@ -201,5 +199,94 @@ pub fn merge(dirs: &[&Path]) -> Result<(Grid, SweepResults, RunInfo), ShardError
             &backend,
         )),
     };
-    Ok((grid, res, info))
+    Ok(Merged {
+        grid,
+        full,
+        reduced,
+        info,
+    })
+}
+
+/// Copies one shard's full arrays into `res` at its flat range.
+fn read_arrays(
+    d: &Path,
+    m: &Value,
+    res: &mut SweepResults,
+    range: &Range<u64>,
+) -> Result<(), ShardError> {
+    let (a, b) = (range.start as usize, range.end as usize);
+    let check = |len: usize| {
+        if len == b - a {
+            Ok(())
+        } else {
+            Err(ShardError(format!(
+                "{}: arrays have the wrong length",
+                d.display()
+            )))
+        }
+    };
+    for (q, name) in OUTPUT_NAMES.iter().enumerate() {
+        match &mut res.real {
+            FloatsFlat::F64(arr) => {
+                let v = read::<f64>(d, name, m)?;
+                check(v.len())?;
+                arr[q][a..b].copy_from_slice(v.as_slice().unwrap_or_default());
+            }
+            FloatsFlat::F32(arr) => {
+                let v = read::<f32>(d, name, m)?;
+                check(v.len())?;
+                arr[q][a..b].copy_from_slice(v.as_slice().unwrap_or_default());
+            }
+        }
+    }
+    let cycles = read::<u32>(d, "cycles", m)?;
+    check(cycles.len())?;
+    res.cycles[a..b].copy_from_slice(cycles.as_slice().unwrap_or_default());
+    let status = read::<u8>(d, "status", m)?;
+    check(status.len())?;
+    res.status[a..b].copy_from_slice(status.as_slice().unwrap_or_default());
+    Ok(())
+}
+
+/// One shard's share of pass `p`, checked against the pass's size.
+fn read_partial(
+    d: &Path,
+    m: &Value,
+    p: usize,
+    pass: &super::reduce::Pass,
+) -> Result<Partial, ShardError> {
+    let entry = m["partial_reductions"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["pass"].as_u64() == Some(p as u64)))
+        .ok_or_else(|| {
+            ShardError(format!(
+                "{}: no partial reductions for pass {p} (a shard of another config?)",
+                d.display()
+            ))
+        })?;
+    let cell_start = entry["cell_start"].as_u64().unwrap_or(u64::MAX);
+    let key = read::<f64>(d, &format!("partial-{p}.key"), m)?;
+    let index = read::<u64>(d, &format!("partial-{p}.index"), m)?;
+    let count = read::<u64>(d, &format!("partial-{p}.count"), m)?;
+    let nm = pass.members.len() as u64;
+    let n = key.len() as u64;
+    if index.len() as u64 != n
+        || count.len() as u64 != n
+        || n % nm != 0
+        || cell_start.saturating_add(n / nm) > pass.cells
+    {
+        return Err(ShardError(format!(
+            "{}: partial reductions of pass {p} have the wrong size",
+            d.display()
+        )));
+    }
+    Ok(Partial {
+        pass: p,
+        cell_start,
+        acc: Accumulators {
+            key: key.into_raw_vec_and_offset().0,
+            index: index.into_raw_vec_and_offset().0,
+            count: count.into_raw_vec_and_offset().0,
+        },
+    })
 }
