@@ -61,7 +61,8 @@ pub struct HistoryRow {
     pub start: usize,
     /// 0 for the start itself, then one per local grid.
     pub iteration: u32,
-    /// Points evaluated in this step.
+    /// Points evaluated in this step (the config's grid for start 0's
+    /// first row).
     pub points: u64,
     /// The figure at the step's best point.
     pub value: f64,
@@ -215,7 +216,8 @@ impl Search<'_> {
         self.history.push(HistoryRow {
             start: k,
             iteration: 0,
-            points: 0,
+            // The config's grid, counted once, with the first start.
+            points: if k == 0 { grid.len() } else { 0 },
             value: sign * best.key,
             coords: best.coords.clone(),
             bracket: bracket.clone(),
