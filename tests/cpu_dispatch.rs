@@ -6,20 +6,12 @@
 
 mod common;
 
-use common::sweeps::grid;
+use common::sweeps::{grid, GRIDS};
 use nessbat::model::ModelKind;
 use nessbat::sweep::cpu_backend::{run_block, run_block_baseline};
 use nessbat::twin::density_matrix::DensityMatrix;
 use nessbat::twin::population::Population;
 use nessbat::twin::PointOutput;
-
-const GRIDS: [&str; 5] = [
-    "tests/configs/thermal.toml",
-    "tests/configs/pumped.toml",
-    "tests/configs/coherent.toml",
-    "tests/configs/coherent_gate.toml",
-    "tests/configs/gates.toml",
-];
 
 fn bits(o: &[PointOutput]) -> Vec<(Vec<u64>, u32, u32)> {
     o.iter()

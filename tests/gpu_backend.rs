@@ -9,18 +9,10 @@
 mod common;
 
 use common::gpu::gpu_or_skip;
-use common::sweeps::{compare, grid, rows, Tolerance};
+use common::sweeps::{compare, grid, rows, Tolerance, GRIDS};
 use nessbat::gpu::shader_source::Precision;
 use nessbat::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::sweep::cpu_backend;
-
-const GRIDS: [&str; 5] = [
-    "tests/configs/thermal.toml",
-    "tests/configs/pumped.toml",
-    "tests/configs/coherent.toml",
-    "tests/configs/coherent_gate.toml",
-    "tests/configs/gates.toml",
-];
 
 fn run(
     ctx: &GpuContext,

@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use super::context::{GpuContext, GpuError};
-use super::resources::{bind, buffer, dispatch, storage_entry};
+use super::resources::{bind, buffer, dispatch, map_read, storage_entry};
 use super::shader_source::{source, KernelModel, Precision};
 use super::timestamps::PassTimer;
 use crate::model::ModelKind;
@@ -292,16 +292,7 @@ impl SweepKernel {
         SweepResults: HasFloats<R>,
     {
         let t = Instant::now();
-        for b in [&bufs.0, &bufs.1] {
-            b.map_async(wgpu::MapMode::Read, .., |r| {
-                if let Err(e) = r {
-                    eprintln!("error: mapping GPU results failed: {e}");
-                }
-            });
-        }
-        ctx.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
+        map_read(ctx, &[&bufs.0, &bufs.1])?;
         timing.compute += t.elapsed();
         let t = Instant::now();
         {

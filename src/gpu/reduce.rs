@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::context::{GpuContext, GpuError};
 use super::kernel::{SweepKernel, Timing, WORKGROUP};
-use super::resources::{bind, buffer, dispatch, storage_entry};
+use super::resources::{bind, buffer, dispatch, map_read, storage_entry};
 use super::shader_source::{reduce_source, Precision};
 use crate::sweep::reduce::Pass;
 use crate::sweep::reduce::Reduction;
@@ -267,16 +267,7 @@ impl ReduceKernel {
         enc.copy_buffer_to_buffer(&acc_real, 0, &staging_real, 0, acc_real.size());
         enc.copy_buffer_to_buffer(&acc_u32, 0, &staging_u32, 0, acc_bytes);
         ctx.queue.submit([enc.finish()]);
-        for b in [&staging_real, &staging_u32] {
-            b.map_async(wgpu::MapMode::Read, .., |r| {
-                if let Err(e) = r {
-                    eprintln!("error: mapping GPU results failed: {e}");
-                }
-            });
-        }
-        ctx.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
+        map_read(ctx, &[&staging_real, &staging_u32])?;
         let acc = {
             let rv = staging_real
                 .get_mapped_range(..)

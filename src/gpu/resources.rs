@@ -1,7 +1,7 @@
 //! wgpu plumbing shared by the sweep kernel and the reduction kernels:
 //! buffers, bind groups, layout entries and dispatches.
 
-use super::context::GpuContext;
+use super::context::{GpuContext, GpuError};
 use super::kernel::WORKGROUP;
 
 /// A storage-buffer entry of a compute bind group layout.
@@ -74,4 +74,20 @@ pub(crate) fn bind(
         layout,
         entries: &entries,
     })
+}
+
+/// Maps `buffers` for reading and waits for the device: afterwards their
+/// mapped ranges hold what the submitted copies wrote.
+pub(crate) fn map_read(ctx: &GpuContext, buffers: &[&wgpu::Buffer]) -> Result<(), GpuError> {
+    for b in buffers {
+        b.map_async(wgpu::MapMode::Read, .., |r| {
+            if let Err(e) = r {
+                eprintln!("error: mapping GPU results failed: {e}");
+            }
+        });
+    }
+    ctx.device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
+    Ok(())
 }

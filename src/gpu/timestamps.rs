@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use super::context::GpuContext;
-use super::resources::buffer;
+use super::resources::{buffer, map_read};
 
 /// One pair of queries per staging slot (the runner alternates two).
 pub struct PassTimer {
@@ -70,8 +70,7 @@ impl PassTimer {
     /// The pass time of slot `slot`, once its submission has completed.
     pub fn read(&self, ctx: &GpuContext, slot: usize) -> Option<Duration> {
         let b = &self.staging[slot];
-        b.map_async(wgpu::MapMode::Read, .., |_| {});
-        ctx.device.poll(wgpu::PollType::wait_indefinitely()).ok()?;
+        map_read(ctx, &[b]).ok()?;
         let ticks = {
             let v = b.get_mapped_range(..).ok()?;
             let t: &[u64] = bytemuck::cast_slice(&v);

@@ -12,6 +12,16 @@ use nessbat::sweep::{Grid, SweepConfig, SweepResults};
 use nessbat::twin::OUTPUT_NAMES;
 use rayon::prelude::*;
 
+/// The test grids of the backend comparisons: thermal and pumped
+/// populations, coherent density matrices, with and without fixed gates.
+pub const GRIDS: [&str; 5] = [
+    "tests/configs/thermal.toml",
+    "tests/configs/pumped.toml",
+    "tests/configs/coherent.toml",
+    "tests/configs/coherent_gate.toml",
+    "tests/configs/gates.toml",
+];
+
 pub fn grid(path: &str) -> Grid {
     let text = std::fs::read_to_string(path).unwrap();
     Grid::new(SweepConfig::parse(&text, path).unwrap()).unwrap()
