@@ -63,23 +63,26 @@ fn build_model(p: Point) -> Model {
     m.ha = heat_functional(&wa, m.e);
     m.hs = heat_functional(&ws, m.e);
     let g = p.dephasing;
+    // Pure dephasing (jump σz(i) at rate γφ/2): moves population between S'
+    // and A' at γφ C² and feeds the coherence. Kept as a channel of its own
+    // for its heat.
+    var wd: Mat;
+    wd[1][1] = -g * cc * cc;
+    wd[1][2] = g * cc * cc;
+    wd[1][4] = 2.0 * g * sn * cc;
+    wd[2][1] = g * cc * cc;
+    wd[2][2] = -g * cc * cc;
+    wd[2][4] = -2.0 * g * sn * cc;
+    wd[4][1] = g * sn * cc;
+    wd[4][2] = -g * sn * cc;
+    wd[4][4] = -2.0 * g * sn * sn;
+    wd[5][5] = -2.0 * g;
+    m.hd = heat_functional(&wd, m.e);
     for (var i = 0u; i < N; i++) {
         for (var j = 0u; j < N; j++) {
-            m.g[i][j] = wa[i][j] + ws[i][j];
+            m.g[i][j] = wa[i][j] + ws[i][j] + wd[i][j];
         }
     }
-    // Pure dephasing (jump σz(i) at rate γφ/2): moves population between S'
-    // and A' at γφ C² and feeds the coherence.
-    m.g[1][1] -= g * cc * cc;
-    m.g[1][2] += g * cc * cc;
-    m.g[1][4] += 2.0 * g * sn * cc;
-    m.g[2][1] += g * cc * cc;
-    m.g[2][2] -= g * cc * cc;
-    m.g[2][4] -= 2.0 * g * sn * cc;
-    m.g[4][1] += g * sn * cc;
-    m.g[4][2] -= g * sn * cc;
-    m.g[4][4] -= 2.0 * g * sn * sn;
-    m.g[5][5] -= 2.0 * g;
     // −i[H, ρ] rotates the coherence at the doublet splitting 2r.
     m.g[4][5] -= 2.0 * r;
     m.g[5][4] += 2.0 * r;

@@ -11,11 +11,16 @@ const OUT_HEAT_HOT: u32 = 3u;
 const OUT_HEAT_A: u32 = 4u;
 const OUT_HEAT_S: u32 = 5u;
 const OUT_NESS_ERGOTROPY: u32 = 6u;
+const OUT_HEAT_DEPHASING: u32 = 7u;
+const OUT_HEAT_IN: u32 = 8u;
+const OUT_ENTROPY_PRODUCTION: u32 = 9u;
+const OUT_ERROR_ESTIMATE: u32 = 10u;
+const N_OUT: u32 = 11u;
 const STATUS_CONVERGED: u32 = 0u;
 const STATUS_NOT_CONVERGED: u32 = 1u;
 const STATUS_INVALID: u32 = 2u;
-// Set in the status word when heat_hot <= 0: the host writes NaN there.
-const FLAG_NO_EFFICIENCY: u32 = 0x100u;
+// Converged, but a figure is not resolved to TOLERANCE at this precision.
+const STATUS_IMPRECISE: u32 = 3u;
 
 fn extract(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction {
     if params.protocol == 0u {
@@ -183,7 +188,7 @@ fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<
 }
 
 fn write_invalid(i: u32) {
-    for (var q = 0u; q < 7u; q++) {
+    for (var q = 0u; q < N_OUT; q++) {
         out_real[q * params.chunk_len + i] = 0.0;
     }
     out_u32[2u * i] = 0u;
@@ -223,34 +228,52 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var d = prop.d;
     var integral = prop.integral;
     var start = oss.start;
-    var dx = matvec(&d, &start);
     var charged = charge(&start, &d);
     let final_ex = extract(&m, &charged);
+    // Passive: the optimal unitary is the identity on the charged state
+    // (sorted populations, no coherence to rotate away). Then the cycle is
+    // the NESS standing still.
+    var passive = params.protocol == 0u;
+    for (var k = 0u; k < 4u; k++) {
+        for (var j = 0u; j < N; j++) {
+            passive = passive & (final_ex.map[k][j] == select(real(0.0), real(1.0), k == j));
+        }
+    }
+    var after = final_ex.after;
+    let margin = passive_margin(&after, m.e);
+    var dx = matvec(&d, &start);
     let omega0 = 0.5 * m.e[3];
     let r = 0.5 * (m.e[2] - m.e[1]);
     let n_delta = select(dx[1] + dx[2] + 2.0 * dx[3], real(0.0), final_ex.keeps_n);
     let work = fma(omega0, n_delta, r * (dx[2] - dx[1]));
+    let rate_tau = fma(2.0, p.a_up + p.a_down + p.s_up + p.s_down, p.dephasing) * p.tau;
+    let w_noise = work_noise(omega0, r, rate_tau, &dx, final_ex.keeps_n);
+    if passive & (margin > w_noise) {
+        start = ness;
+    }
     var ix = matvec(&integral, &start);
     var ha = m.ha;
     var hs = m.hs;
-    let heat_a = dot_vec(&ha, &ix);
-    let heat_s = dot_vec(&hs, &ix);
-    let heat_hot = select(heat_a, heat_s, p.hot_is_s);
-    var flags = 0u;
-    var efficiency: real = 0.0;
-    if heat_hot > 0.0 {
-        efficiency = work / heat_hot;
-    } else {
-        flags = FLAG_NO_EFFICIENCY;
+    var hd = m.hd;
+    let l = settle(work, dot_vec(&ha, &ix), dot_vec(&hs, &ix), dot_vec(&hd, &ix), w_noise,
+                   heat_noise(omega0, rate_tau), passive, margin, p.thermal, p.beta_a, p.beta_s);
+    let heat_hot = select(l.heat_a, l.heat_s, p.hot_is_s);
+    var status = oss.status;
+    if (status == STATUS_CONVERGED) & (((l.flags & FLAG_UNRESOLVED) != 0u) | (l.error_estimate > TOLERANCE)) {
+        status = STATUS_IMPRECISE;
     }
     let n = params.chunk_len;
-    out_real[OUT_ERGOTROPY * n + i] = work;
-    out_real[OUT_POWER * n + i] = work / p.tau;
-    out_real[OUT_EFFICIENCY * n + i] = efficiency;
+    out_real[OUT_ERGOTROPY * n + i] = l.work;
+    out_real[OUT_POWER * n + i] = l.work / p.tau;
+    out_real[OUT_EFFICIENCY * n + i] = l.efficiency;
     out_real[OUT_HEAT_HOT * n + i] = heat_hot;
-    out_real[OUT_HEAT_A * n + i] = heat_a;
-    out_real[OUT_HEAT_S * n + i] = heat_s;
-    out_real[OUT_NESS_ERGOTROPY * n + i] = ness_ex.work;
+    out_real[OUT_HEAT_A * n + i] = l.heat_a;
+    out_real[OUT_HEAT_S * n + i] = l.heat_s;
+    out_real[OUT_NESS_ERGOTROPY * n + i] = max(ness_ex.work, real(0.0));
+    out_real[OUT_HEAT_DEPHASING * n + i] = l.heat_dephasing;
+    out_real[OUT_HEAT_IN * n + i] = l.heat_in;
+    out_real[OUT_ENTROPY_PRODUCTION * n + i] = l.entropy_production;
+    out_real[OUT_ERROR_ESTIMATE * n + i] = l.error_estimate;
     out_u32[2u * i] = oss.cycles;
-    out_u32[2u * i + 1u] = oss.status | flags;
+    out_u32[2u * i + 1u] = status | l.flags;
 }

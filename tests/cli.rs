@@ -87,6 +87,12 @@ fn point_json_has_exactly_the_documented_keys() {
         "heat_hot",
         "heat_a",
         "heat_s",
+        "heat_dephasing",
+        "heat_in",
+        "entropy_production",
+        "status",
+        "error_estimate",
+        "rates",
         "populations_passive",
         "populations_charged",
         "cycles",
@@ -100,10 +106,16 @@ fn point_json_has_exactly_the_documented_keys() {
     assert_eq!(ness, ["ergotropy", "heat_flux_a", "populations"]);
     assert_eq!(v["populations_passive"].as_array().unwrap().len(), 4);
     assert!(v["short_cycle_limit"]["efficiency"].is_number());
-    // Reversed gradient: no heat enters from the hot bath S, efficiency null.
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["rates"], "eq9");
+    // Reversed gradient: the charged state is passive, so the ergotropy is
+    // exactly 0 and so is η (heat does flow in, from S), and Eqs. 14–16 do
+    // not describe an engine there.
     let out = nessbat(&["point", "--json", "--t-a", "0.2", "--t-s", "2"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["efficiency"].is_null() || v["efficiency"].as_f64().unwrap().abs() < 1e-12);
+    assert_eq!(v["ergotropy"].as_f64(), Some(0.0));
+    assert_eq!(v["efficiency"].as_f64(), Some(0.0));
+    assert!(v["short_cycle_limit"].is_null());
 }
 
 #[test]

@@ -57,14 +57,14 @@ fn dynamics_preserve_trace_hermiticity_positivity() {
     for seed in 1..4 {
         let mut x = vec(&some_state(seed));
         for tau in [0.1, 10.0, 1e3] {
-            let prop = Propagator::new(&e.generator, tau);
+            let prop = Propagator::new(&e.generator, tau, &e.trace);
             x = prop.apply(&x);
             check_state(&unvec(&x), "after charging");
             let after = extract(&e, &x, Protocol::Optimal).after;
             check_state(&unvec(&after), "after extraction");
         }
     }
-    let prop = Propagator::new(&e.generator, 40.0);
+    let prop = Propagator::new(&e.generator, 40.0, &e.trace);
     let oss = solve(&e, &prop, Protocol::Optimal, &OssOptions::default()).unwrap();
     check_state(&unvec(&oss.start), "OSS");
     check_state(&unvec(&oss.charged), "charged OSS");
@@ -127,7 +127,7 @@ fn van_loan_heat_matches_rk4_quadrature() {
     let e = Engine::new(&detuned(), ModelKind::DensityMatrix).unwrap();
     let x0 = vec(&some_state(7));
     let tau = 40.0;
-    let prop = Propagator::new(&e.generator, tau);
+    let prop = Propagator::new(&e.generator, tau, &e.trace);
     for ch in [Channel::A, Channel::S, Channel::Dephasing] {
         let h = e.heat_functional(ch).unwrap();
         let exact = Engine::observe(h, &(&prop.integral * &x0));

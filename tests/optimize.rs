@@ -341,7 +341,7 @@ fn pareto_front_is_the_set_of_non_dominated_points() {
             .collect();
         want.sort_by(|a, b| b.0.total_cmp(&a.0));
         let table: Array2<f64> = read_npy(out.join("pareto.npy")).unwrap();
-        assert_eq!(table.ncols(), 2 + 7);
+        assert_eq!(table.ncols(), 2 + nessbat::twin::N_OUTPUTS);
         let got: Vec<(f64, f64)> = table.rows().into_iter().map(|r| (r[3], r[4])).collect();
         assert_eq!(got, want, "{constraint:?}");
         assert!(want.len() >= 3);

@@ -37,7 +37,11 @@ fn check(p: &EngineParams, kind: ModelKind) {
     );
     common::close(
         "Eq. 14 power",
-        f.short_cycle_limit.power * p.tau,
+        f.short_cycle_limit
+            .as_ref()
+            .expect("a working engine")
+            .power
+            * p.tau,
         f.ergotropy,
         1e-5,
         0.0,

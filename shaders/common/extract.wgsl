@@ -94,6 +94,8 @@ struct Model {
     g: Mat,
     ha: Vec,
     hs: Vec,
+    // Heat functional of pure dephasing (zero in the population model).
+    hd: Vec,
     e: array<real, 4>,
     gate: Mat,
     valid: bool,

@@ -13,11 +13,16 @@ const IN_S_X: u32 = 5u;
 const IN_S_Y: u32 = 6u;
 const IN_DETUNING: u32 = 7u;
 const IN_DEPHASING: u32 = 8u;
-const N_INPUTS: u32 = 9u;
+const IN_BETA_A: u32 = 9u;   // 1/T_A (thermal; 0 otherwise), for the entropy production
+const IN_BETA_S: u32 = 10u;
+const N_INPUTS: u32 = 11u;
 const MAX_AXES: u32 = 8u;
 // A source with this bit set reads axis (source & 0xff) at the point's
 // index on that axis; otherwise it is an index into `values`.
 const FROM_AXIS: u32 = 0x80000000u;
+// With FROM_AXIS: read the axis's second block of values (β of a
+// temperature axis, whose first block is n̄).
+const SECOND_MAP: u32 = 0x40000000u;
 
 struct SweepParams {
     chunk_len: u32,
@@ -33,7 +38,8 @@ struct SweepParams {
     chunk_start: array<u32, 8>,
     axis_len: array<u32, 8>,
     axis_offset: array<u32, 8>,
-    source: array<u32, 9>,
+    axis_offset_beta: array<u32, 8>,
+    source: array<u32, 11>,
 }
 
 @group(0) @binding(0) var<storage, read> params: SweepParams;
@@ -59,6 +65,10 @@ struct Point {
     // The hot bath is S only when both baths are thermal and T_S > T_A,
     // i.e. n̄_S > n̄_A (same ω0); A on ties and for explicit rates.
     hot_is_s: bool,
+    // Both baths thermal: the entropy production is defined.
+    thermal: bool,
+    beta_a: real,
+    beta_s: real,
 }
 
 // Decodes chunk point `i` (C order: the last axis varies fastest).
@@ -74,12 +84,13 @@ fn load_point(i: u32) -> Point {
         carry = select(0u, 1u, s >= len);
         idx[k] = s - carry * len;
     }
-    var v: array<real, 9>;
+    var v: array<real, 11>;
     for (var q = 0u; q < N_INPUTS; q++) {
         let s = params.source[q];
         if (s & FROM_AXIS) != 0u {
             let a = s & 0xffu;
-            v[q] = values[params.axis_offset[a] + idx[a]];
+            let offset = select(params.axis_offset[a], params.axis_offset_beta[a], (s & SECOND_MAP) != 0u);
+            v[q] = values[offset + idx[a]];
         } else {
             v[q] = values[s];
         }
@@ -105,6 +116,9 @@ fn load_point(i: u32) -> Point {
     // `&`, not `&&`: see the note in common/extract.wgsl.
     let both_thermal = (params.a_thermal != 0u) & (params.s_thermal != 0u);
     p.hot_is_s = both_thermal & (v[IN_S_X] > v[IN_A_X]);
+    p.thermal = both_thermal;
+    p.beta_a = v[IN_BETA_A];
+    p.beta_s = v[IN_BETA_S];
     p.detuning = v[IN_DETUNING];
     p.dephasing = v[IN_DEPHASING];
     return p;

@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 
 use super::BadInput;
 use nessbat::model::params::Baths;
-use nessbat::model::{Bath, EngineParams, ModelKind, Protocol};
+use nessbat::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
 
 /// Parses a finite number; NaN, inf and text are rejected with the range.
 fn number(s: &str, accepted: &str, ok: fn(f64) -> bool) -> Result<f64, String> {
@@ -30,6 +30,14 @@ pub fn non_negative(s: &str) -> Result<f64, String> {
 pub enum ModelArg {
     Populations,
     DensityMatrix,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RatesArg {
+    /// The paper's Eq. 9: Bose factor at ω0 for every transition
+    Eq9,
+    /// Detailed balance at each transition's own frequency ω0 ± λ
+    Kms,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -93,6 +101,9 @@ pub struct PointArgs {
     /// Extraction unitary
     #[arg(long, value_enum, default_value = "optimal")]
     pub protocol: ProtocolArg,
+    /// How thermal baths set their rates
+    #[arg(long, value_enum, default_value = "eq9")]
+    pub rates: RatesArg,
     /// Qubit detuning δ (density-matrix model)
     #[arg(long, value_parser = finite)]
     pub detuning: Option<f64>,
@@ -114,6 +125,13 @@ impl PointArgs {
             ProtocolArg::Optimal => Protocol::Optimal,
             ProtocolArg::GateGlobal => Protocol::GateGlobal,
             ProtocolArg::GateLocal => Protocol::GateLocal,
+        }
+    }
+
+    pub fn rate_kind(&self) -> RateKind {
+        match self.rates {
+            RatesArg::Eq9 => RateKind::Eq9,
+            RatesArg::Kms => RateKind::Kms,
         }
     }
 
@@ -213,6 +231,7 @@ impl PointArgs {
             baths,
             detuning: self.detuning.unwrap_or(0.0),
             dephasing: self.dephasing.unwrap_or(0.0),
+            rate_kind: self.rate_kind(),
         };
         if self.model() == ModelKind::Populations
             && (self.detuning.is_some() || self.dephasing.is_some())

@@ -111,15 +111,17 @@ fn table(cmd: &PointCmd, r: &Rates, f: &PointFigures) -> String {
     let _ = writeln!(s, "  ergotropy            {:>13.6e}", f.ness.ergotropy);
     let _ = writeln!(s, "  heat flux from A     {:>13.6e}", f.ness.heat_flux_a);
     let _ = writeln!(s, "\nShort-cycle limit (Eqs. 14-16)");
-    let _ = writeln!(
-        s,
-        "  power                {:>13.6e}",
-        f.short_cycle_limit.power
-    );
-    let _ = writeln!(
-        s,
-        "  efficiency           {:>13}",
-        eff(f.short_cycle_limit.efficiency)
-    );
+    match &f.short_cycle_limit {
+        Some(l) => {
+            let _ = writeln!(s, "  power                {:>13.6e}", l.power);
+            let _ = writeln!(s, "  efficiency           {:>13}", eff(l.efficiency));
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "  n/a (Eqs. 14-16 need Eq. 9 rates and a working engine: K > 0, ΣΓ− > ΣΓ+)"
+            );
+        }
+    }
     s
 }

@@ -327,8 +327,8 @@ fn summary(
         Some(res) => {
             let c = res.status_counts();
             format!(
-                "; {} converged, {} not converged, {} invalid",
-                c[0], c[1], c[2]
+                "; {} converged, {} not converged, {} invalid, {} imprecise",
+                c[0], c[1], c[2], c[3]
             )
         }
         None => String::new(),

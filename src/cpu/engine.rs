@@ -5,7 +5,7 @@ use super::{CMat, CVec, C64};
 use crate::error::Result;
 use crate::model::operators::{self, Op};
 use crate::model::rates::{hot_bath, HotBath};
-use crate::model::{levels, EngineParams, ModelKind, Rates};
+use crate::model::{levels, BathRates, EngineParams, ModelKind, RateKind, Rates, TransitionRates};
 
 /// A bath channel whose heat is tracked separately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct Engine {
     pub kind: ModelKind,
     pub params: EngineParams,
     pub rates: Rates,
+    /// The rate of every transition (equal to `rates` under Eq. 9).
+    pub transitions: TransitionRates,
     pub hot: HotBath,
     /// Level energies in order (gg, S, A, ee).
     pub energies: [f64; 4],
@@ -56,15 +58,15 @@ impl Engine {
     pub fn new(params: &EngineParams, kind: ModelKind) -> Result<Engine> {
         params.validate(kind)?;
         let rates = Rates::from_params(params);
+        let transitions = TransitionRates::from_params(params);
         let energies = levels::energies(params.omega0, params.lambda, params.detuning);
-        let (generator, channels, frame) = match kind {
-            ModelKind::Populations => (
-                population_generator(&rates),
-                population_channels(&rates),
-                None,
-            ),
-            ModelKind::DensityMatrix => density_matrix_parts(params, &rates),
+        let (channels, frame) = match kind {
+            ModelKind::Populations => (population_channels(&transitions), None),
+            ModelKind::DensityMatrix => density_matrix_parts(params, &transitions),
         };
+        let generator = channels
+            .iter()
+            .fold(frame_hamiltonian(params, kind), |g, (_, d)| g + d);
         let dim = generator.nrows();
         let mut energy = CVec::zeros(dim);
         let mut trace = CVec::zeros(dim);
@@ -81,6 +83,7 @@ impl Engine {
             kind,
             params: *params,
             rates,
+            transitions,
             hot: hot_bath(params),
             energies,
             generator,
@@ -133,15 +136,23 @@ pub fn diag_index(kind: ModelKind, i: usize) -> usize {
 }
 
 /// Rate matrix of the population model, written from Eq. 8: S† and A† move
-/// gg→S/A→ee at rate 2Γ+, S and A move back at rate 2Γ−. Entry (i, j) is
-/// the rate j → i; the diagonal makes columns sum to zero.
-fn channel_rates(up: f64, down: f64, mid: usize) -> CMat {
+/// gg→S/A→ee at rate 2Γ+, S and A move back at rate 2Γ−, each at the rate
+/// of its own Bohr frequency (gg ↔ A and S ↔ ee at ω0 + λ, gg ↔ S and
+/// A ↔ ee at ω0 − λ). Entry (i, j) is the rate j → i; the diagonal makes
+/// columns sum to zero.
+fn channel_rates(b: &BathRates, mid: usize) -> CMat {
     let mut w = CMat::zeros(4, 4);
     let (gg, ee) = (0, 3);
-    w[(mid, gg)] = C64::new(2.0 * up, 0.0);
-    w[(ee, mid)] = C64::new(2.0 * up, 0.0);
-    w[(gg, mid)] = C64::new(2.0 * down, 0.0);
-    w[(mid, ee)] = C64::new(2.0 * down, 0.0);
+    // (lower leg gg ↔ mid, upper leg mid ↔ ee) as (up, down).
+    let (low, high) = if mid == 2 {
+        ((b.up_hi, b.down_hi), (b.up_lo, b.down_lo))
+    } else {
+        ((b.up_lo, b.down_lo), (b.up_hi, b.down_hi))
+    };
+    w[(mid, gg)] = C64::new(2.0 * low.0, 0.0);
+    w[(gg, mid)] = C64::new(2.0 * low.1, 0.0);
+    w[(ee, mid)] = C64::new(2.0 * high.0, 0.0);
+    w[(mid, ee)] = C64::new(2.0 * high.1, 0.0);
     for j in 0..4 {
         let out: C64 = (0..4).filter(|&i| i != j).map(|i| w[(i, j)]).sum();
         w[(j, j)] = -out;
@@ -149,40 +160,70 @@ fn channel_rates(up: f64, down: f64, mid: usize) -> CMat {
     w
 }
 
-fn population_channels(r: &Rates) -> Vec<(Channel, CMat)> {
+fn population_channels(t: &TransitionRates) -> Vec<(Channel, CMat)> {
     vec![
-        (Channel::A, channel_rates(r.a_up, r.a_down, 2)),
-        (Channel::S, channel_rates(r.s_up, r.s_down, 1)),
+        (Channel::A, channel_rates(&t.a, 2)),
+        (Channel::S, channel_rates(&t.s, 1)),
     ]
 }
 
-fn population_generator(r: &Rates) -> CMat {
-    population_channels(r)
-        .into_iter()
-        .fold(CMat::zeros(4, 4), |g, (_, w)| g + w)
+/// The Hamiltonian part −i[H, ·] (zero for the population model).
+fn frame_hamiltonian(p: &EngineParams, kind: ModelKind) -> CMat {
+    match kind {
+        ModelKind::Populations => CMat::zeros(4, 4),
+        ModelKind::DensityMatrix => {
+            let basis = operators::eigenbasis(p.lambda, p.detuning);
+            let h =
+                basis.adjoint() * operators::hamiltonian(p.omega0, p.lambda, p.detuning) * basis;
+            commutator(&h)
+        }
+    }
 }
 
-/// Lindblad generator of Eq. 8 (plus detuning and dephasing) in the energy
-/// eigenbasis.
+/// Splits a lowering operator (in the energy basis) into its Bohr-frequency
+/// components: (ω0 − r: gg ← S', A' ← ee; ω0 + r: gg ← A', S' ← ee).
+fn bohr_components(x: &Op) -> (Op, Op) {
+    let mut lo = Op::zeros();
+    let mut hi = Op::zeros();
+    for (a, b) in [(0, 1), (2, 3)] {
+        lo[(a, b)] = x[(a, b)];
+    }
+    for (a, b) in [(0, 2), (1, 3)] {
+        hi[(a, b)] = x[(a, b)];
+    }
+    (lo, hi)
+}
+
+/// One bath's dissipator: Eq. 8 with the operator X whole (Eq. 9, where
+/// both frequencies share one rate), or the global (Davies) form with each
+/// Bohr component at its own KMS rate.
+fn bath_dissipator(x: &Op, b: &BathRates, kind: RateKind) -> CMat {
+    match kind {
+        RateKind::Eq9 => dissipator(&x.adjoint(), b.up_lo) + dissipator(x, b.down_lo),
+        RateKind::Kms => {
+            let (lo, hi) = bohr_components(x);
+            dissipator(&lo.adjoint(), b.up_lo)
+                + dissipator(&lo, b.down_lo)
+                + dissipator(&hi.adjoint(), b.up_hi)
+                + dissipator(&hi, b.down_hi)
+        }
+    }
+}
+
+/// Dissipators of Eq. 8 (plus dephasing) in the energy eigenbasis; the
+/// Hamiltonian part is [`frame_hamiltonian`].
 fn density_matrix_parts(
     p: &EngineParams,
-    r: &Rates,
-) -> (CMat, Vec<(Channel, CMat)>, Option<Frame>) {
+    t: &TransitionRates,
+) -> (Vec<(Channel, CMat)>, Option<Frame>) {
     let frame = Frame {
         basis: operators::eigenbasis(p.lambda, p.detuning),
     };
-    let h = frame.to_energy(&operators::hamiltonian(p.omega0, p.lambda, p.detuning));
     let s = frame.to_energy(&operators::s_lower());
     let a = frame.to_energy(&operators::a_lower());
     let mut channels = vec![
-        (
-            Channel::A,
-            dissipator(&a.adjoint(), r.a_up) + dissipator(&a, r.a_down),
-        ),
-        (
-            Channel::S,
-            dissipator(&s.adjoint(), r.s_up) + dissipator(&s, r.s_down),
-        ),
+        (Channel::A, bath_dissipator(&a, &t.a, p.rate_kind)),
+        (Channel::S, bath_dissipator(&s, &t.s, p.rate_kind)),
     ];
     if p.dephasing > 0.0 {
         let z1 = frame.to_energy(&operators::sigma_z(1));
@@ -192,6 +233,5 @@ fn density_matrix_parts(
             dissipator(&z1, p.dephasing / 2.0) + dissipator(&z2, p.dephasing / 2.0),
         ));
     }
-    let g = channels.iter().fold(commutator(&h), |g, (_, d)| g + d);
-    (g, channels, Some(frame))
+    (channels, Some(frame))
 }

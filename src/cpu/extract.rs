@@ -19,6 +19,18 @@ pub struct Extraction {
     pub after: CVec,
     /// The linear map x ↦ UxU† for this U, used by the fixed-point solve.
     pub map: CMat,
+    /// U keeps the excitation number (0, 1, 1, 2) of every level it moves,
+    /// so that ⟨n⟩ is the same before and after.
+    pub keeps_n: bool,
+}
+
+/// Excitation number of level j in (gg, S, A, ee).
+fn level_n(j: usize) -> usize {
+    match j {
+        0 => 0,
+        3 => 2,
+        _ => 1,
+    }
 }
 
 /// Order that sorts populations (or eigenvalues) into descending order.
@@ -32,9 +44,11 @@ pub fn descending_order(values: &[f64; 4]) -> [usize; 4] {
 
 /// Applies `protocol` to the charged state `x`.
 pub fn extract(engine: &Engine, x: &CVec, protocol: Protocol) -> Extraction {
+    let mut keeps_n = true;
     let map = match (protocol, engine.kind) {
         (Protocol::Optimal, ModelKind::Populations) => {
             let order = descending_order(&engine.populations(x));
+            keeps_n = (0..4).all(|k| level_n(order[k]) == level_n(k));
             let mut p = CMat::zeros(4, 4);
             for (k, &src) in order.iter().enumerate() {
                 p[(k, src)] = C64::new(1.0, 0.0);
@@ -47,7 +61,17 @@ pub fn extract(engine: &Engine, x: &CVec, protocol: Protocol) -> Extraction {
             // makes the fixed-point solve Newton's method on the passive
             // populations, where the eigenvalue derivatives (Hellmann–
             // Feynman) are exactly the frozen-U map.
-            let u = conjugation(&optimal_unitary(&unvec(x)));
+            let opt = optimal_unitary(&unvec(x));
+            // Row k of U is the k-th eigenvector: it keeps n when that
+            // eigenvector lies in the sector of level k.
+            keeps_n = (0..4).all(|k| {
+                (0..4)
+                    .filter(|&j| level_n(j) == level_n(k))
+                    .map(|j| opt[(k, j)].norm_sqr())
+                    .sum::<f64>()
+                    > 0.5
+            });
+            let u = conjugation(&opt);
             CMat::from_fn(16, 16, |r, c| {
                 if r % 5 == 0 {
                     u[(r, c)]
@@ -69,7 +93,12 @@ pub fn extract(engine: &Engine, x: &CVec, protocol: Protocol) -> Extraction {
     };
     let after = &map * x;
     let work = Engine::observe(&engine.energy, x) - Engine::observe(&engine.energy, &after);
-    Extraction { work, after, map }
+    Extraction {
+        work,
+        after,
+        map,
+        keeps_n,
+    }
 }
 
 /// Ergotropy of Eq. 3 of any state.

@@ -2,16 +2,17 @@
 
 use serde::Serialize;
 
-use super::engine::{Channel, Engine};
-use super::extract::ergotropy;
+use super::engine::{diag_index, Channel, Engine};
+use super::extract::{descending_order, ergotropy, extract};
 use super::oss::{solve, OssOptions};
 use super::propagate::Propagator;
 use super::steady::ness;
-use super::CVec;
+use super::{CVec, C64};
 use crate::error::Result;
 use crate::model::closed_form;
-use crate::model::rates::HotBath;
-use crate::model::{EngineParams, ModelKind, Protocol};
+use crate::model::rates::{bath_temperatures, HotBath};
+use crate::model::trust::{self, passive_margin, settle, PointStatus, RawCycle};
+use crate::model::{EngineParams, ModelKind, Protocol, RateKind, Rates};
 
 /// Figures of the NESS (τ → ∞).
 #[derive(Debug, Clone, Serialize)]
@@ -34,29 +35,44 @@ pub struct ShortCycleLimit {
 #[derive(Debug, Clone, Serialize)]
 pub struct PointFigures {
     /// Work extracted per cycle at the OSS (the ergotropy of ρ_OSS(τ) for
-    /// the optimal protocol).
+    /// the optimal protocol; for a fixed gate the work it extracts, negative
+    /// where the gate costs work).
     pub ergotropy: f64,
     pub power: f64,
-    /// η = ergotropy / heat_hot where heat_hot > 0, NaN otherwise.
+    /// η = ergotropy / heat_in where heat_in > 0, NaN otherwise.
     #[serde(serialize_with = "crate::cpu::point::nan_as_null")]
     pub efficiency: f64,
+    /// Heat from the hotter bath (the paper's Q_hot; see `hot_bath`).
     pub heat_hot: f64,
     pub heat_a: f64,
     pub heat_s: f64,
+    /// Heat from pure dephasing per cycle (0 without dephasing).
+    pub heat_dephasing: f64,
+    /// Sum of the positive heats over all channels.
+    pub heat_in: f64,
+    /// −Σ_k Q_k/T_k over thermal baths; NaN (null) unless both are thermal.
+    #[serde(serialize_with = "crate::cpu::point::nan_as_null")]
+    pub entropy_production: f64,
+    /// "ok", "imprecise" or "not_converged".
+    pub status: PointStatus,
+    /// Estimated relative error of the ergotropy (and heat_in).
+    #[serde(serialize_with = "crate::cpu::point::nan_as_null")]
+    pub error_estimate: f64,
+    /// "eq9" or "kms".
+    pub rates: &'static str,
     pub populations_passive: [f64; 4],
     pub populations_charged: [f64; 4],
     pub cycles: u64,
     pub ness: NessFigures,
-    pub short_cycle_limit: ShortCycleLimit,
-    /// Heat from pure dephasing per cycle (0 without dephasing).
-    #[serde(skip)]
-    pub heat_dephasing: f64,
+    /// Eqs. 14–16 where they describe a working engine (Eq. 9 rates,
+    /// K > 0 and Σ Γ− > Σ Γ+); null elsewhere.
+    pub short_cycle_limit: Option<ShortCycleLimit>,
     /// False when iteration hit its cycle limit.
     #[serde(skip)]
     pub converged: bool,
 }
 
-/// Serialises NaN as JSON null.
+/// Serialises NaN and infinities as JSON null.
 pub fn nan_as_null<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
     if v.is_finite() {
         s.serialize_f64(*v)
@@ -72,6 +88,17 @@ fn stroke_heat(engine: &Engine, prop: &Propagator, start: &CVec, channel: Channe
         .map_or(0.0, |h| Engine::observe(h, &(&prop.integral * start)))
 }
 
+/// Eqs. 14–16, where they describe a working engine.
+fn short_cycle(params: &EngineParams, r: &Rates) -> Option<ShortCycleLimit> {
+    let k = closed_form::eq14_k(r);
+    let drain = r.a_down + r.s_down - r.a_up - r.s_up;
+    let applies = params.rate_kind == RateKind::Eq9 || params.lambda == 0.0;
+    (applies && k > 0.0 && drain > 0.0).then(|| ShortCycleLimit {
+        power: closed_form::eq14_power(params.lambda, r),
+        efficiency: closed_form::eq16_efficiency(params.omega0, params.lambda, r),
+    })
+}
+
 /// Computes one point.
 pub fn compute_point(
     params: &EngineParams,
@@ -80,53 +107,99 @@ pub fn compute_point(
     opts: &OssOptions,
 ) -> Result<PointFigures> {
     let engine = Engine::new(params, kind)?;
-    let prop = Propagator::new(&engine.generator, params.tau);
-    let oss = solve(&engine, &prop, protocol, opts)?;
-
-    // Work per cycle = energy gained in the stroke, Tr[H(ρ(τ) − ρ(0))], from
-    // the cancellation-free Φ − I: at short τ the two energies agree to
-    // O(Γτ) and their difference would lose that many digits.
-    let work = Engine::observe(&engine.energy, &(&prop.phi_minus_identity * &oss.start));
-    let heat_a = stroke_heat(&engine, &prop, &oss.start, Channel::A);
-    let heat_s = stroke_heat(&engine, &prop, &oss.start, Channel::S);
-    let heat_dephasing = stroke_heat(&engine, &prop, &oss.start, Channel::Dephasing);
-    let heat_hot = match engine.hot {
-        HotBath::A => heat_a,
-        HotBath::S => heat_s,
-    };
-    let efficiency = if heat_hot > 0.0 {
-        work / heat_hot
-    } else {
-        f64::NAN
-    };
-
     let rho_ness = ness(&engine)?;
+    let prop = Propagator::with_limit(&engine.generator, params.tau, &rho_ness, &engine.trace);
+    let mut oss = solve(&engine, &prop, protocol, opts)?;
+    let last = extract(&engine, &oss.charged, protocol);
+    let passive_pops = engine.populations(&last.after);
+    // Passive: sorted populations and nothing for the unitary to rotate
+    // (no coherence, which the population model has none of).
+    let passive = protocol == Protocol::Optimal
+        && descending_order(&engine.populations(&oss.charged)) == [0, 1, 2, 3]
+        && off_diagonal_zero(&engine, &oss.charged);
+    let margin = passive_margin(&passive_pops, &engine.energies);
+    let ratetau = (engine.transitions.total() + params.dephasing) * params.tau;
+    let half_split = 0.5 * (engine.energies[2] - engine.energies[1]);
+
+    // Work per cycle = energy gained in the stroke, e·Δ, Δ = (Φ − I)ρ_OSS
+    // from the cancellation-free Φ − I, with e = ω0 n + r(0, −1, 1, 0): at
+    // the OSS n·Δ is exactly zero when the unitary keeps the excitation
+    // number, and r(Δ_A − Δ_S) has no cancellation, where e·Δ would lose
+    // ω0Γτ/E digits.
+    let delta = engine.populations(&(&prop.phi_minus_identity * &oss.start));
+    let n_delta = if last.keeps_n {
+        0.0
+    } else {
+        delta[1] + delta[2] + 2.0 * delta[3]
+    };
+    let raw_work = params.omega0 * n_delta + half_split * (delta[2] - delta[1]);
+    let mut raw = RawCycle {
+        work: raw_work,
+        heat_a: stroke_heat(&engine, &prop, &oss.start, Channel::A),
+        heat_s: stroke_heat(&engine, &prop, &oss.start, Channel::S),
+        heat_dephasing: stroke_heat(&engine, &prop, &oss.start, Channel::Dephasing),
+        work_noise: trust::work_noise(
+            f64::EPSILON,
+            params.omega0,
+            half_split,
+            ratetau,
+            &delta,
+            last.keeps_n,
+        ),
+        heat_noise: trust::heat_noise(f64::EPSILON, params.omega0, ratetau),
+        passive,
+        passive_margin: margin,
+        betas: bath_temperatures(params).map(|(ta, ts)| (1.0 / ta, 1.0 / ts)),
+    };
+    if passive && margin > raw.work_noise {
+        // A passive charged state is its own OSS: the cycle is the NESS
+        // standing still, and its heats are τ times the NESS fluxes.
+        oss.start = rho_ness.clone();
+        oss.charged = rho_ness.clone();
+        raw.heat_a = stroke_heat(&engine, &prop, &rho_ness, Channel::A);
+        raw.heat_s = stroke_heat(&engine, &prop, &rho_ness, Channel::S);
+        raw.heat_dephasing = stroke_heat(&engine, &prop, &rho_ness, Channel::Dephasing);
+    }
+    let ledger = settle(&raw);
+    let heat_hot = match engine.hot {
+        HotBath::A => ledger.heat_a,
+        HotBath::S => ledger.heat_s,
+    };
+
     let ness_pops = engine.populations(&rho_ness);
     let ness_figures = NessFigures {
         populations: ness_pops,
-        ergotropy: ergotropy(&engine, &rho_ness),
+        ergotropy: ergotropy(&engine, &rho_ness).max(0.0),
         heat_flux_a: engine
             .heat_functional(Channel::A)
             .map_or(0.0, |h| Engine::observe(h, &rho_ness)),
     };
-    let r = &engine.rates;
-    let short = ShortCycleLimit {
-        power: closed_form::eq14_power(params.lambda, r),
-        efficiency: closed_form::eq16_efficiency(params.omega0, params.lambda, r),
-    };
     Ok(PointFigures {
-        ergotropy: work,
-        power: work / params.tau,
-        efficiency,
+        ergotropy: ledger.work,
+        power: ledger.work / params.tau,
+        efficiency: ledger.efficiency,
         heat_hot,
-        heat_a,
-        heat_s,
+        heat_a: ledger.heat_a,
+        heat_s: ledger.heat_s,
+        heat_dephasing: ledger.heat_dephasing,
+        heat_in: ledger.heat_in,
+        entropy_production: ledger.entropy_production,
+        status: trust::status(&ledger, oss.converged, trust::TOLERANCE_F64),
+        error_estimate: ledger.error_estimate,
+        rates: params.rate_kind.name(),
         populations_passive: engine.populations(&oss.start),
         populations_charged: engine.populations(&oss.charged),
         cycles: oss.cycles,
         ness: ness_figures,
-        short_cycle_limit: short,
-        heat_dephasing,
+        short_cycle_limit: short_cycle(params, &engine.rates),
         converged: oss.converged,
     })
+}
+
+/// Every entry of `x` off the populations is exactly zero.
+fn off_diagonal_zero(engine: &Engine, x: &CVec) -> bool {
+    let diag: Vec<usize> = (0..4).map(|i| diag_index(engine.kind, i)).collect();
+    x.iter()
+        .enumerate()
+        .all(|(k, v)| diag.contains(&k) || *v == C64::new(0.0, 0.0))
 }

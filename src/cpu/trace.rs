@@ -33,7 +33,7 @@ pub fn population_trace(
 ) -> Result<Vec<Sample>> {
     let engine = Engine::new(params, kind)?;
     let dt = params.tau / samples as f64;
-    let step = Propagator::new(&engine.generator, dt);
+    let step = Propagator::new(&engine.generator, dt, &engine.trace);
     let mut x = ness(&engine)?;
     let mut out = Vec::new();
     let mut push = |t: f64, cycle: u64, x: &super::CVec| {
@@ -87,7 +87,7 @@ pub fn ergotropy_per_cycle(
     max_cycles: u64,
 ) -> Result<(Vec<(u64, f64)>, bool)> {
     let engine = Engine::new(params, kind)?;
-    let prop = Propagator::new(&engine.generator, params.tau);
+    let prop = Propagator::new(&engine.generator, params.tau, &engine.trace);
     let opts = OssOptions {
         max_cycles,
         direct: false,

@@ -23,7 +23,7 @@ use crate::twin::SweepParams;
 /// shaders/oss.wgsl). 64 fills lavapipe's 8-wide SIMD and NVIDIA warps.
 pub const WORKGROUP: u32 = 64;
 /// Float outputs per point (OUTPUT_NAMES).
-const N_REAL: u64 = 7;
+const N_REAL: u64 = crate::twin::N_OUTPUTS as u64;
 /// Upper bound on points per chunk, whatever the device allows: keeps the
 /// host's extra memory to one chunk.
 pub const MAX_CHUNK: u64 = 1 << 22;
@@ -309,7 +309,8 @@ impl SweepKernel {
             let (arrays, cycles, status) = res.parts();
             // The kernel wrote chunk_len-strided quantities: q * len + i.
             for i in 0..len as usize {
-                let vals: [R; 7] = std::array::from_fn(|q| real[q * len as usize + i]);
+                let vals: [R; crate::twin::N_OUTPUTS] =
+                    std::array::from_fn(|q| real[q * len as usize + i]);
                 store(
                     arrays,
                     cycles,
@@ -330,7 +331,7 @@ impl SweepKernel {
 
 /// Access to the float arrays of a result in the kernel's precision.
 pub trait HasFloats<R> {
-    fn parts(&mut self) -> (&mut [Vec<R>; 7], &mut [u32], &mut [u8]);
+    fn parts(&mut self) -> (&mut [Vec<R>; crate::twin::N_OUTPUTS], &mut [u32], &mut [u8]);
     /// Zeroed results of this precision.
     fn empty(shape: Vec<usize>) -> SweepResults;
 }
@@ -340,7 +341,13 @@ impl HasFloats<f64> for SweepResults {
         SweepResults::new_f64(shape)
     }
 
-    fn parts(&mut self) -> (&mut [Vec<f64>; 7], &mut [u32], &mut [u8]) {
+    fn parts(
+        &mut self,
+    ) -> (
+        &mut [Vec<f64>; crate::twin::N_OUTPUTS],
+        &mut [u32],
+        &mut [u8],
+    ) {
         match &mut self.real {
             FloatsFlat::F64(a) => (a, &mut self.cycles, &mut self.status),
             FloatsFlat::F32(_) => panic!("f64 kernel with f32 results"),
@@ -353,7 +360,13 @@ impl HasFloats<f32> for SweepResults {
         SweepResults::new_f32(shape)
     }
 
-    fn parts(&mut self) -> (&mut [Vec<f32>; 7], &mut [u32], &mut [u8]) {
+    fn parts(
+        &mut self,
+    ) -> (
+        &mut [Vec<f32>; crate::twin::N_OUTPUTS],
+        &mut [u32],
+        &mut [u8],
+    ) {
         match &mut self.real {
             FloatsFlat::F32(a) => (a, &mut self.cycles, &mut self.status),
             FloatsFlat::F64(_) => panic!("f32 kernel with f64 results"),

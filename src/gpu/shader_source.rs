@@ -20,7 +20,7 @@ pub enum KernelModel {
     DensityMatrix,
 }
 
-pub const SHARED: [(&str, &str); 3] = [
+pub const SHARED: [(&str, &str); 4] = [
     (
         "shaders/common/params.wgsl",
         include_str!("../../shaders/common/params.wgsl"),
@@ -32,6 +32,10 @@ pub const SHARED: [(&str, &str); 3] = [
     (
         "shaders/common/extract.wgsl",
         include_str!("../../shaders/common/extract.wgsl"),
+    ),
+    (
+        "shaders/common/trust.wgsl",
+        include_str!("../../shaders/common/trust.wgsl"),
     ),
 ];
 pub const POPULATION: (&str, &str) = (
@@ -62,9 +66,19 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
         KernelModel::Populations => 4,
         KernelModel::DensityMatrix => 6,
     };
-    let (real, eps, degree, newton, stall, iteration) = match precision {
-        Precision::F64 => ("f64", "2.220446049250313e-16", 12, "1e-13", "1e-8", "1e-11"),
-        Precision::F32 => ("f32", "1.1920929e-7", 7, "0.0", "1e-3", "1e-5"),
+    // TOLERANCE: what status 0 guarantees (TOLERANCE_F64/F32 in
+    // src/model/trust.rs).
+    let (real, eps, degree, newton, stall, iteration, tolerance) = match precision {
+        Precision::F64 => (
+            "f64",
+            "2.220446049250313e-16",
+            12,
+            "1e-13",
+            "1e-8",
+            "1e-11",
+            "1e-6",
+        ),
+        Precision::F32 => ("f32", "1.1920929e-7", 7, "0.0", "1e-3", "1e-5", "1e-3"),
     };
     format!(
         "// Generated prelude (src/gpu/shader_source.rs).\n\
@@ -75,7 +89,8 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
          const NEWTON_TOLERANCE: real = {newton};\n\
          const NEWTON_STALL: real = {stall};\n\
          const ITERATION_TOLERANCE: real = {iteration};\n\
-         const REFINEMENT_STEPS: u32 = 2u;\n"
+         const REFINEMENT_STEPS: u32 = 2u;\n\
+         const TOLERANCE: real = {tolerance};\n"
     )
 }
 

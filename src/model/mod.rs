@@ -7,7 +7,8 @@ pub mod levels;
 pub mod operators;
 pub mod params;
 pub mod rates;
+pub mod trust;
 
 pub use levels::{Level, LEVELS, LEVEL_NAMES};
-pub use params::{Bath, EngineParams, ModelKind, Protocol};
-pub use rates::Rates;
+pub use params::{Bath, EngineParams, ModelKind, Protocol, RateKind};
+pub use rates::{BathRates, Rates, TransitionRates};

@@ -49,6 +49,41 @@ pub enum Protocol {
     GateLocal,
 }
 
+/// How a thermal bath's rates follow from its temperature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RateKind {
+    /// The paper's Eq. 9: every transition a bath drives gets the Bose
+    /// factor at ω0. Valid for λ ≪ ω0; it breaks the second law at
+    /// O(λ/ω0), because the transitions gg↔A and A↔ee (bath A) sit at
+    /// ω0 ± λ, not at ω0.
+    #[default]
+    Eq9,
+    /// Detailed balance (KMS) transition by transition: the Bose factor at
+    /// each Bohr frequency of the full H, with a flat spectral density
+    /// (up-rate Γ0 n(ω), down-rate Γ0 (n(ω) + 1)); with detuning the
+    /// dissipator is the global (Davies) one. Reduces to Eq. 9 as λ → 0.
+    Kms,
+}
+
+impl RateKind {
+    /// The name used on the command line and in configs.
+    pub fn name(self) -> &'static str {
+        match self {
+            RateKind::Eq9 => "eq9",
+            RateKind::Kms => "kms",
+        }
+    }
+
+    /// Parses a name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<RateKind> {
+        match s {
+            "eq9" => Some(RateKind::Eq9),
+            "kms" => Some(RateKind::Kms),
+            _ => None,
+        }
+    }
+}
+
 impl ModelKind {
     /// The name used on the command line and in configs.
     pub fn name(self) -> &'static str {
@@ -84,6 +119,9 @@ pub struct EngineParams {
     /// Pure dephasing rate γφ of each qubit's coherence (jump σz(i) at rate
     /// γφ/2). Density-matrix model only.
     pub dephasing: f64,
+    /// How thermal baths set their rates (explicit rates are taken as
+    /// given).
+    pub rate_kind: RateKind,
 }
 
 impl Default for EngineParams {
@@ -106,6 +144,7 @@ impl Default for EngineParams {
             },
             detuning: 0.0,
             dephasing: 0.0,
+            rate_kind: RateKind::Eq9,
         }
     }
 }

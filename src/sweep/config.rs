@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ModelKind, Protocol};
+use crate::model::{ModelKind, Protocol, RateKind};
 
 /// A configuration error: one line, naming the key.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -99,6 +99,9 @@ pub struct SweepConfig {
     pub model: String,
     #[serde(default = "default_protocol")]
     pub protocol: String,
+    /// How thermal baths set their rates: "eq9" (the paper's) or "kms".
+    #[serde(default = "default_rates")]
+    pub rates: String,
     #[serde(default)]
     pub fixed: BTreeMap<String, f64>,
     #[serde(default)]
@@ -118,6 +121,10 @@ fn default_model() -> String {
 
 fn default_protocol() -> String {
     "optimal".into()
+}
+
+fn default_rates() -> String {
+    "eq9".into()
 }
 
 /// The paper's parameters over β_A × β_S at τ = 150, in the spirit of
@@ -191,10 +198,23 @@ impl SweepConfig {
         }
     }
 
+    pub fn rate_kind(&self) -> Result<RateKind, ConfigError> {
+        RateKind::parse(&self.rates).map_or_else(
+            || {
+                err(format!(
+                    "rates = \"{}\" is not a rate kind; accepted: \"eq9\", \"kms\"",
+                    self.rates
+                ))
+            },
+            Ok,
+        )
+    }
+
     /// Checks every key and builds the axes.
     pub fn axes(&self) -> Result<Vec<Axis>, ConfigError> {
         let model = self.model()?;
         self.protocol()?;
+        self.rate_kind()?;
         for (k, v) in &self.fixed {
             let Some(r) = range_of(k) else {
                 return err(format!("unknown key fixed.{k}; accepted: {}", names()));

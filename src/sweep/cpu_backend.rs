@@ -142,10 +142,10 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
     for start in (range.start..total).step_by(chunk) {
         let len = (total - start).min(chunk as u64) as usize;
         let outputs = compute_chunk::<M, N>(grid, start, len, progress);
-        let mut out_real = vec![0.0; 7 * len];
+        let mut out_real = vec![0.0; crate::twin::N_OUTPUTS * len];
         let mut out_u32 = vec![0u32; 2 * len];
         for (i, o) in outputs.iter().enumerate() {
-            for q in 0..7 {
+            for q in 0..crate::twin::N_OUTPUTS {
                 out_real[q * len + i] = o.real[q];
             }
             out_u32[2 * i] = o.cycles;

@@ -5,8 +5,8 @@ use super::config::{Axis, ConfigError, SweepConfig};
 use super::reduce::Reduction;
 use crate::model::params::Baths;
 use crate::model::rates::bose;
-use crate::model::{Bath, EngineParams, ModelKind, Protocol};
-use crate::twin::params::{KernelInput, SweepParams, FROM_AXIS, MAX_AXES, N_INPUTS};
+use crate::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
+use crate::twin::params::{KernelInput, SweepParams, FROM_AXIS, MAX_AXES, N_INPUTS, SECOND_MAP};
 
 /// Most Newton steps before the kernels fall back to iteration.
 pub const MAX_NEWTON: u32 = 32;
@@ -20,6 +20,7 @@ pub struct Grid {
     pub axes: Vec<Axis>,
     pub model: ModelKind,
     pub protocol: Protocol,
+    pub rate_kind: RateKind,
     /// Parameter block with everything but the chunk fields.
     pub params: SweepParams,
     /// Axis values (in kernel form) followed by fixed values, in f64.
@@ -33,6 +34,9 @@ enum Source {
     Fixed(f64),
     /// Axis index and the map from a config value to the kernel value.
     Axis(usize, Box<dyn Fn(f64) -> f64>),
+    /// An axis through its second map (β of a temperature axis, whose
+    /// first map is n̄).
+    AxisBeta(usize, Box<dyn Fn(f64) -> f64>),
 }
 
 impl Grid {
@@ -46,6 +50,12 @@ impl Grid {
         }
         let model = config.model()?;
         let protocol = config.protocol()?;
+        let rate_kind = config.rate_kind()?;
+        if rate_kind == RateKind::Kms {
+            return Err(ConfigError(
+                "rates = \"kms\" is computed by `nessbat point` only so far (the sweep kernels have Eq. 9 rates); accepted in sweeps: rates = \"eq9\"".into(),
+            ));
+        }
         let omega0 = config.fixed.get("omega0").copied().unwrap_or(1.0);
         let find = |k: &str| -> Option<Source> {
             if let Some(v) = config.fixed.get(k) {
@@ -67,7 +77,7 @@ impl Grid {
             };
             match find(k)? {
                 Source::Fixed(v) => Some(Source::Fixed(n(v))),
-                Source::Axis(i, _) => Some(Source::Axis(i, Box::new(n))),
+                Source::Axis(i, _) | Source::AxisBeta(i, _) => Some(Source::Axis(i, Box::new(n))),
             }
         };
         let mut sources: Vec<Source> = Vec::with_capacity(N_INPUTS);
@@ -75,7 +85,20 @@ impl Grid {
         sources.push(find("lambda").expect("checked by axes()"));
         sources.push(find("tau").expect("checked by axes()"));
         let mut thermal = [false; 2];
+        let mut betas: Vec<Source> = Vec::with_capacity(2);
         for (slot, b) in ["a", "s"].iter().enumerate() {
+            let beta = match find(&format!("t_{b}")).or_else(|| find(&format!("beta_{b}"))) {
+                Some(Source::Fixed(v)) if config.fixed.contains_key(&format!("t_{b}")) => {
+                    Some(Source::Fixed(1.0 / v))
+                }
+                Some(Source::Fixed(v)) => Some(Source::Fixed(v)),
+                Some(Source::Axis(i, _)) if axes[i].name.starts_with("t_") => {
+                    Some(Source::AxisBeta(i, Box::new(|t: f64| 1.0 / t)))
+                }
+                Some(Source::Axis(i, _)) => Some(Source::AxisBeta(i, Box::new(|b: f64| b))),
+                _ => None,
+            };
+            betas.push(beta.unwrap_or(Source::Fixed(0.0)));
             let n = occupation(&format!("t_{b}"), false)
                 .or_else(|| occupation(&format!("beta_{b}"), true));
             if let Some(n) = n {
@@ -93,8 +116,9 @@ impl Grid {
         }
         sources.push(find("detuning").unwrap_or(Source::Fixed(0.0)));
         sources.push(find("dephasing").unwrap_or(Source::Fixed(0.0)));
+        sources.extend(betas);
         debug_assert_eq!(sources.len(), N_INPUTS);
-        debug_assert_eq!(KernelInput::Dephasing as usize, N_INPUTS - 1);
+        debug_assert_eq!(KernelInput::BetaS as usize, N_INPUTS - 1);
 
         let mut params = SweepParams {
             n_axes: axes.len() as u32,
@@ -109,6 +133,7 @@ impl Grid {
         // both couplings unchanged. Its block of kernel values is addressed
         // through axis_offset; fixed values follow the axis blocks.
         let mut blocks: Vec<Option<Vec<f64>>> = vec![None; axes.len()];
+        let mut beta_blocks: Vec<Option<Vec<f64>>> = vec![None; axes.len()];
         let mut fixed = Vec::new();
         for (q, s) in sources.iter().enumerate() {
             match s {
@@ -118,6 +143,11 @@ impl Grid {
                     blocks[*i]
                         .get_or_insert_with(|| axes[*i].values.iter().map(|x| f(*x)).collect());
                 }
+                Source::AxisBeta(i, f) => {
+                    params.source[q] = FROM_AXIS | SECOND_MAP | *i as u32;
+                    beta_blocks[*i]
+                        .get_or_insert_with(|| axes[*i].values.iter().map(|x| f(*x)).collect());
+                }
             }
         }
         let mut values = Vec::new();
@@ -125,6 +155,12 @@ impl Grid {
             params.axis_len[i] = a.values.len() as u32;
             params.axis_offset[i] = values.len() as u32;
             values.extend(block.expect("every axis feeds a kernel input"));
+        }
+        for (i, block) in beta_blocks.into_iter().enumerate() {
+            if let Some(block) = block {
+                params.axis_offset_beta[i] = values.len() as u32;
+                values.extend(block);
+            }
         }
         for (q, v) in fixed {
             params.source[q] = values.len() as u32;
@@ -136,6 +172,7 @@ impl Grid {
             axes,
             model,
             protocol,
+            rate_kind,
             params,
             values,
             reductions,
@@ -222,6 +259,7 @@ impl Grid {
             },
             detuning: get("detuning").unwrap_or(0.0),
             dephasing: get("dephasing").unwrap_or(0.0),
+            rate_kind: self.rate_kind,
         }
     }
 

@@ -61,15 +61,27 @@ fn describe(name: &str) -> &'static str {
     match name {
         "ergotropy" => "work extracted per cycle at the OSS (units of omega0)",
         "power" => "ergotropy / tau (omega0^2 / hbar)",
-        "efficiency" => "ergotropy / heat_hot; NaN where heat_hot <= 0",
+        "efficiency" => {
+            "ergotropy / heat_in (<= 1 by the first law); NaN where no heat is absorbed"
+        }
         "heat_hot" => {
             "heat per cycle from the hotter bath (S only for thermal baths with T_S > T_A)"
         }
         "heat_a" => "heat per cycle from bath A (units of omega0)",
         "heat_s" => "heat per cycle from bath S (units of omega0)",
         "ness_ergotropy" => "ergotropy of the NESS (Eq. 3)",
+        "heat_dephasing" => "heat per cycle from pure dephasing (0 without dephasing)",
+        "heat_in" => "sum of the positive heats per cycle over all channels (A, S, dephasing)",
+        "entropy_production" => {
+            "-(Q_A/T_A + Q_S/T_S) per cycle; NaN unless both baths are thermal"
+        }
+        "error_estimate" => {
+            "estimated relative error of ergotropy and heat_in; 0 for exact zeros, inf where unresolved"
+        }
         "cycles" => "cycles iterated to reach the OSS; 0 when solved directly",
-        "status" => "0 converged OSS, 1 not converged, 2 invalid point",
+        "status" => {
+            "0 converged OSS within tolerance (1e-6 f64, 1e-3 f32), 1 not converged, 2 invalid point, 3 imprecise"
+        }
         _ => "",
     }
 }
@@ -143,6 +155,7 @@ pub fn metadata(
             STATUS_NAMES[0]: counts[0],
             STATUS_NAMES[1]: counts[1],
             STATUS_NAMES[2]: counts[2],
+            STATUS_NAMES[3]: counts[3],
         });
     }
     if !out.partial.is_empty() {

@@ -1,10 +1,20 @@
 //! The arrays a sweep produces, shaped by the axis lengths in config order.
 
-use crate::twin::oss::{FLAG_NO_EFFICIENCY, STATUS_INVALID};
-use crate::twin::OUTPUT_NAMES;
+use crate::twin::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, FLAG_UNRESOLVED, STATUS_INVALID};
+use crate::twin::{N_OUTPUTS, OUTPUT_NAMES};
 
 /// Status codes of the `status` array.
-pub const STATUS_NAMES: [&str; 3] = ["converged OSS", "not converged", "invalid point"];
+pub const STATUS_NAMES: [&str; 4] = [
+    "converged OSS",
+    "not converged",
+    "invalid point",
+    "imprecise",
+];
+
+/// Index of a quantity among OUTPUT_NAMES.
+const Q_EFFICIENCY: usize = 2;
+const Q_ENTROPY: usize = 9;
+const Q_ERROR: usize = 10;
 
 /// All arrays of one sweep, in flat C order until written.
 #[derive(Debug, Clone)]
@@ -20,18 +30,20 @@ pub struct SweepResults {
 /// shaders.
 #[derive(Debug, Clone)]
 pub enum FloatsFlat {
-    F64([Vec<f64>; 7]),
-    F32([Vec<f32>; 7]),
+    F64([Vec<f64>; N_OUTPUTS]),
+    F32([Vec<f32>; N_OUTPUTS]),
 }
 
 /// A real type the kernels can produce.
 pub trait Real: Copy + Default + Send + Sync + 'static {
     const NAN: Self;
+    const INFINITY: Self;
     fn to_f64(self) -> f64;
 }
 
 impl Real for f64 {
     const NAN: f64 = f64::NAN;
+    const INFINITY: f64 = f64::INFINITY;
     fn to_f64(self) -> f64 {
         self
     }
@@ -39,20 +51,22 @@ impl Real for f64 {
 
 impl Real for f32 {
     const NAN: f32 = f32::NAN;
+    const INFINITY: f32 = f32::INFINITY;
     fn to_f64(self) -> f64 {
         f64::from(self)
     }
 }
 
 /// Writes one kernel output point into flat arrays, turning the kernel's
-/// flags into NaN: efficiency where no heat enters from the hot bath, every
-/// float at an invalid point.
+/// flags into NaN: efficiency where no heat is absorbed, entropy production
+/// unless both baths are thermal, every float at an invalid point; and the
+/// error estimate into +inf where the ergotropy is unresolved.
 pub fn store<R: Real>(
-    out: &mut [Vec<R>; 7],
+    out: &mut [Vec<R>; N_OUTPUTS],
     cycles: &mut [u32],
     status: &mut [u8],
     at: usize,
-    real: [R; 7],
+    real: [R; N_OUTPUTS],
     cyc: u32,
     word: u32,
 ) {
@@ -61,7 +75,13 @@ pub fn store<R: Real>(
         out[q][at] = if code == STATUS_INVALID { R::NAN } else { v };
     }
     if word & FLAG_NO_EFFICIENCY != 0 {
-        out[2][at] = R::NAN;
+        out[Q_EFFICIENCY][at] = R::NAN;
+    }
+    if word & FLAG_NO_ENTROPY != 0 {
+        out[Q_ENTROPY][at] = R::NAN;
+    }
+    if word & FLAG_UNRESOLVED != 0 {
+        out[Q_ERROR][at] = R::INFINITY;
     }
     cycles[at] = cyc;
     status[at] = code as u8;
@@ -124,10 +144,10 @@ impl SweepResults {
     }
 
     /// Counts of each status code.
-    pub fn status_counts(&self) -> [u64; 3] {
-        let mut c = [0u64; 3];
+    pub fn status_counts(&self) -> [u64; 4] {
+        let mut c = [0u64; 4];
         for s in &self.status {
-            c[(*s as usize).min(2)] += 1;
+            c[(*s as usize).min(3)] += 1;
         }
         c
     }

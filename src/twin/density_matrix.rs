@@ -55,17 +55,19 @@ impl KernelModel<6> for DensityMatrix {
         let wa = bath(p.a_up, p.a_down, s2, c2, 0.5 * sn);
         let ws = bath(p.s_up, p.s_down, c2, s2, -0.5 * sn);
         let g = p.dephasing;
-        let mut m: Mat<6> = std::array::from_fn(|i| std::array::from_fn(|j| wa[i][j] + ws[i][j]));
-        m[1][1] -= g * cc * cc;
-        m[1][2] += g * cc * cc;
-        m[1][4] += 2.0 * g * sn * cc;
-        m[2][1] += g * cc * cc;
-        m[2][2] -= g * cc * cc;
-        m[2][4] -= 2.0 * g * sn * cc;
-        m[4][1] += g * sn * cc;
-        m[4][2] -= g * sn * cc;
-        m[4][4] -= 2.0 * g * sn * sn;
-        m[5][5] -= 2.0 * g;
+        let mut wd = [[0.0; 6]; 6];
+        wd[1][1] = -g * cc * cc;
+        wd[1][2] = g * cc * cc;
+        wd[1][4] = 2.0 * g * sn * cc;
+        wd[2][1] = g * cc * cc;
+        wd[2][2] = -g * cc * cc;
+        wd[2][4] = -2.0 * g * sn * cc;
+        wd[4][1] = g * sn * cc;
+        wd[4][2] = -g * sn * cc;
+        wd[4][4] = -2.0 * g * sn * sn;
+        wd[5][5] = -2.0 * g;
+        let mut m: Mat<6> =
+            std::array::from_fn(|i| std::array::from_fn(|j| wa[i][j] + ws[i][j] + wd[i][j]));
         m[4][5] -= 2.0 * r;
         m[5][4] += 2.0 * r;
         let mut gate = [[0.0; 6]; 6];
@@ -86,6 +88,7 @@ impl KernelModel<6> for DensityMatrix {
             g: m,
             ha: heat_functional(&wa, e),
             hs: heat_functional(&ws, e),
+            hd: heat_functional(&wd, e),
             e,
             gate,
             valid: r < p.omega0,

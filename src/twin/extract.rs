@@ -83,6 +83,7 @@ pub struct Model<const N: usize> {
     pub g: Mat<N>,
     pub ha: Vec<N>,
     pub hs: Vec<N>,
+    pub hd: Vec<N>,
     pub e: [f64; 4],
     pub gate: Mat<N>,
     pub valid: bool,

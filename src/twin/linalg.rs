@@ -10,6 +10,8 @@ pub const NEWTON_TOLERANCE: f64 = 1e-13;
 pub const NEWTON_STALL: f64 = 1e-8;
 pub const REFINEMENT_STEPS: u32 = 2;
 pub const ITERATION_TOLERANCE: f64 = 1e-11;
+/// What status 0 guarantees in f64 (TOLERANCE of the f64 prelude).
+pub const TOLERANCE: f64 = crate::model::trust::TOLERANCE_F64;
 
 #[inline(always)]
 pub fn identity<const N: usize>() -> Mat<N> {
@@ -92,7 +94,7 @@ pub fn propagate<const N: usize>(g: &Mat<N>, tau: f64) -> Propagator<N> {
         }
     }
     let mut p = Propagator {
-        d: matmul(&a, &jm),
+        d: restore_trace(matmul(&a, &jm)),
         integral: std::array::from_fn(|i| std::array::from_fn(|j| jm[i][j] * h)),
     };
     for _ in 0..s {
@@ -104,8 +106,22 @@ pub fn propagate<const N: usize>(g: &Mat<N>, tau: f64) -> Propagator<N> {
                 p.d[i][j] = 2.0 * p.d[i][j] + dd[i][j];
             }
         }
+        p.d = restore_trace(p.d);
     }
     p
+}
+
+/// Twin of `restore_trace`.
+#[expect(
+    clippy::needless_range_loop,
+    reason = "kept in the shape of linalg.wgsl"
+)]
+#[inline(always)]
+pub fn restore_trace<const N: usize>(mut d: Mat<N>) -> Mat<N> {
+    for j in 0..N {
+        d[0][j] = -(d[1][j] + d[2][j] + d[3][j]);
+    }
+    d
 }
 
 /// Twin of `solve_steady`: M x = 0 with Σ_{i<4} x_i = 1; None if singular.

@@ -15,4 +15,4 @@ pub mod population;
 pub mod reduce;
 
 pub use oss::{run_point, PointOutput};
-pub use params::{KernelInput, SweepParams, OUTPUT_NAMES};
+pub use params::{KernelInput, SweepParams, N_OUTPUTS, OUTPUT_NAMES};

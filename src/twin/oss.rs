@@ -3,19 +3,25 @@
 use super::extract::{energy, Extraction, KernelModel, Model};
 use super::linalg::{
     dot_vec, matmul, matvec, max_abs_diff, propagate, solve_steady, solve_trace, Mat, Propagator,
-    Vec, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS,
+    Vec, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS, TOLERANCE,
 };
-use super::params::{load_point, SweepParams};
+use super::params::{load_point, SweepParams, N_OUTPUTS};
+use crate::model::trust::{heat_noise, passive_margin, settle, work_noise, RawCycle};
 
 pub const STATUS_CONVERGED: u32 = 0;
 pub const STATUS_NOT_CONVERGED: u32 = 1;
 pub const STATUS_INVALID: u32 = 2;
+pub const STATUS_IMPRECISE: u32 = 3;
+/// Flags of shaders/common/trust.wgsl: the host writes NaN (efficiency,
+/// entropy production) or +inf (error estimate) where they are set.
 pub const FLAG_NO_EFFICIENCY: u32 = 0x100;
+pub const FLAG_NO_ENTROPY: u32 = 0x200;
+pub const FLAG_UNRESOLVED: u32 = 0x400;
 
-/// What one invocation writes: the seven OUTPUT_NAMES, cycles, status|flags.
+/// What one invocation writes: the OUTPUT_NAMES, cycles, status|flags.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PointOutput {
-    pub real: [f64; 7],
+    pub real: [f64; N_OUTPUTS],
     pub cycles: u32,
     pub status: u32,
 }
@@ -129,7 +135,7 @@ fn find_oss<M: KernelModel<N>, const N: usize>(
 }
 
 const INVALID: PointOutput = PointOutput {
-    real: [0.0; 7],
+    real: [0.0; N_OUTPUTS],
     cycles: 0,
     status: STATUS_INVALID,
 };
@@ -152,9 +158,25 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
     };
     let ness_ex = M::extract_optimal(&m, &ness);
     let (start, cycles, status) = find_oss::<M, N>(params, &m, &prop, &ness);
-    // Twin of the split e = ω0 n + r (0, −1, 1, 0) in oss.wgsl.
-    let dx = matvec(&prop.d, &start);
+    // Twin of the split e = ω0 n + r (0, −1, 1, 0) and of the ledger in
+    // oss.wgsl.
     let final_ex = extract::<M, N>(params, &m, &charge(&start, &prop.d));
+    let mut passive = params.protocol == 0;
+    for k in 0..4 {
+        for j in 0..N {
+            passive &= final_ex.map[k][j] == if k == j { 1.0 } else { 0.0 };
+        }
+    }
+    let margin = passive_margin(
+        &[
+            final_ex.after[0],
+            final_ex.after[1],
+            final_ex.after[2],
+            final_ex.after[3],
+        ],
+        &m.e,
+    );
+    let dx = matvec(&prop.d, &start);
     let (omega0, r) = (0.5 * m.e[3], 0.5 * (m.e[2] - m.e[1]));
     let n_delta = if final_ex.keeps_n {
         0.0
@@ -162,24 +184,65 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         dx[1] + dx[2] + 2.0 * dx[3]
     };
     let work = omega0.mul_add(n_delta, r * (dx[2] - dx[1]));
-    let ix = matvec(&prop.integral, &start);
-    let heat_a = dot_vec(&m.ha, &ix);
-    let heat_s = dot_vec(&m.hs, &ix);
-    let heat_hot = if p.hot_is_s { heat_s } else { heat_a };
-    let (efficiency, flags) = if heat_hot > 0.0 {
-        (work / heat_hot, 0)
+    let rate_tau = 2.0f64.mul_add(p.a_up + p.a_down + p.s_up + p.s_down, p.dephasing) * p.tau;
+    let w_noise = work_noise(
+        EPS,
+        omega0,
+        r,
+        rate_tau,
+        &[dx[0], dx[1], dx[2], dx[3]],
+        final_ex.keeps_n,
+    );
+    let start = if passive && margin > w_noise {
+        ness
     } else {
-        (0.0, FLAG_NO_EFFICIENCY)
+        start
+    };
+    let ix = matvec(&prop.integral, &start);
+    let l = settle(&RawCycle {
+        work,
+        heat_a: dot_vec(&m.ha, &ix),
+        heat_s: dot_vec(&m.hs, &ix),
+        heat_dephasing: dot_vec(&m.hd, &ix),
+        work_noise: w_noise,
+        heat_noise: heat_noise(EPS, omega0, rate_tau),
+        passive,
+        passive_margin: margin,
+        betas: p.thermal.then_some((p.beta_a, p.beta_s)),
+    });
+    let heat_hot = if p.hot_is_s { l.heat_s } else { l.heat_a };
+    let mut flags = 0;
+    let undefined = |v: f64, flag: u32, flags: &mut u32| {
+        if v.is_finite() {
+            v
+        } else {
+            *flags |= flag;
+            0.0
+        }
+    };
+    let efficiency = undefined(l.efficiency, FLAG_NO_EFFICIENCY, &mut flags);
+    let entropy_production = undefined(l.entropy_production, FLAG_NO_ENTROPY, &mut flags);
+    let error_estimate = undefined(l.error_estimate, FLAG_UNRESOLVED, &mut flags);
+    let status = if status == STATUS_CONVERGED
+        && (flags & FLAG_UNRESOLVED != 0 || error_estimate > TOLERANCE)
+    {
+        STATUS_IMPRECISE
+    } else {
+        status
     };
     PointOutput {
         real: [
-            work,
-            work / p.tau,
+            l.work,
+            l.work / p.tau,
             efficiency,
             heat_hot,
-            heat_a,
-            heat_s,
-            ness_ex.work,
+            l.heat_a,
+            l.heat_s,
+            ness_ex.work.max(0.0),
+            l.heat_dephasing,
+            l.heat_in,
+            entropy_production,
+            error_estimate,
         ],
         cycles,
         status: status | flags,

@@ -8,6 +8,8 @@ pub const MAX_AXES: usize = 8;
 /// A source with this bit reads axis `source & 0xff`; otherwise it indexes
 /// the values buffer.
 pub const FROM_AXIS: u32 = 0x8000_0000;
+/// With FROM_AXIS: read the axis's second block (`axis_offset_beta`).
+pub const SECOND_MAP: u32 = 0x4000_0000;
 
 /// The nine inputs of a point, in slot order (kept in sync with the IN_*
 /// constants of shaders/common/params.wgsl).
@@ -24,14 +26,17 @@ pub enum KernelInput {
     SY = 6,
     Detuning = 7,
     Dephasing = 8,
+    /// 1/T_A for a thermal bath A (0 otherwise): the entropy production.
+    BetaA = 9,
+    BetaS = 10,
 }
 
 /// Number of kernel inputs.
-pub const N_INPUTS: usize = 9;
+pub const N_INPUTS: usize = 11;
 
 /// Output quantities in the order of the OUT_* constants of
 /// shaders/oss.wgsl.
-pub const OUTPUT_NAMES: [&str; 7] = [
+pub const OUTPUT_NAMES: [&str; N_OUTPUTS] = [
     "ergotropy",
     "power",
     "efficiency",
@@ -39,7 +44,14 @@ pub const OUTPUT_NAMES: [&str; 7] = [
     "heat_a",
     "heat_s",
     "ness_ergotropy",
+    "heat_dephasing",
+    "heat_in",
+    "entropy_production",
+    "error_estimate",
 ];
+
+/// Number of float outputs per point.
+pub const N_OUTPUTS: usize = 11;
 
 /// Kept in sync with shaders/common/params.wgsl (`SweepParams`); the layout
 /// test below compares both through naga.
@@ -57,6 +69,9 @@ pub struct SweepParams {
     pub chunk_start: [u32; MAX_AXES],
     pub axis_len: [u32; MAX_AXES],
     pub axis_offset: [u32; MAX_AXES],
+    /// Offset of each axis's second block of values (β of a temperature
+    /// axis), where it has one.
+    pub axis_offset_beta: [u32; MAX_AXES],
     pub source: [u32; N_INPUTS],
 }
 
@@ -74,6 +89,10 @@ pub struct Point {
     pub dephasing: f64,
     /// S only when both baths are thermal and n̄_S > n̄_A (T_S > T_A).
     pub hot_is_s: bool,
+    /// Both baths thermal.
+    pub thermal: bool,
+    pub beta_a: f64,
+    pub beta_s: f64,
 }
 
 /// Twin of `load_point`: chunk point `i`, C order.
@@ -98,7 +117,12 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
         let s = params.source[q];
         v[q] = if s & FROM_AXIS != 0 {
             let a = (s & 0xff) as usize;
-            values[(params.axis_offset[a] + idx[a]) as usize]
+            let offset = if s & SECOND_MAP != 0 {
+                params.axis_offset_beta[a]
+            } else {
+                params.axis_offset[a]
+            };
+            values[(offset + idx[a]) as usize]
         } else {
             values[s as usize]
         };
@@ -123,6 +147,9 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
         detuning: v[7],
         dephasing: v[8],
         hot_is_s: params.a_thermal != 0 && params.s_thermal != 0 && v[5] > v[3],
+        thermal: params.a_thermal != 0 && params.s_thermal != 0,
+        beta_a: v[9],
+        beta_s: v[10],
     }
 }
 
@@ -167,6 +194,7 @@ mod tests {
             offset_of!(SweepParams, chunk_start),
             offset_of!(SweepParams, axis_len),
             offset_of!(SweepParams, axis_offset),
+            offset_of!(SweepParams, axis_offset_beta),
             offset_of!(SweepParams, source),
         ];
         check_layout(

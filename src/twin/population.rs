@@ -46,6 +46,7 @@ impl KernelModel<4> for Population {
             g: std::array::from_fn(|i| std::array::from_fn(|j| wa[i][j] + ws[i][j])),
             ha: heat_functional(&wa, e),
             hs: heat_functional(&ws, e),
+            hd: [0.0; 4],
             e,
             gate,
             valid: p.lambda < p.omega0,

@@ -1,0 +1,248 @@
+//! The trust contract for one point: exact zeros, the heat ledger, and the
+//! point's own error estimate.
+//!
+//! Every backend (the f64 oracle behind `nessbat point`, the CPU twins, and
+//! `settle` in shaders/common/trust.wgsl) turns its raw cycle figures into
+//! reported ones through these rules, so that a number is either within the
+//! stated tolerance of the exact value or flagged:
+//!
+//! - A heat within its rounding noise of zero is zero. Where every heat is
+//!   zero, nothing runs: the ergotropy is zero and the efficiency undefined.
+//! - A passive charged state (the optimal permutation is the identity, with
+//!   a margin above the noise) has ergotropy exactly 0.
+//! - An ergotropy within its noise of zero while heat flows cannot be told
+//!   from zero: it is reported as 0, never negative, and flagged imprecise.
+//! - efficiency = ergotropy / heat_in, heat_in the sum of the positive
+//!   heats over all channels (≤ 1 by the first law); NaN where heat_in = 0.
+//! - entropy_production = −Σ_k Q_k/T_k over the thermal baths (dephasing is
+//!   an infinite-temperature channel and adds nothing); NaN otherwise.
+//!
+//! The noise of a figure is NOISE_FACTOR·ε times the size of the terms it
+//! is computed from: for the ergotropy r(|Δ_A| + |Δ_S|) + r·min(1, ΣΓτ)
+//! (plus ω0 Σ n|Δ| where the unitary changes the excitation number), for a
+//! heat ω0 ΣΓτ (with HEAT_NOISE_FACTOR), where Δ is the population change over the stroke and r the
+//! doublet's half splitting. The error estimate is noise over value.
+
+/// How many roundings a figure's noise is allowed: calibrated against the
+/// double-double reference of tests/property.rs, with room to spare.
+pub const NOISE_FACTOR: f64 = 256.0;
+/// The same for a heat: a heat is one dot product of the stroke integral
+/// with a rate functional, far fewer roundings than the ergotropy's solve.
+pub const HEAT_NOISE_FACTOR: f64 = 16.0;
+/// Relative tolerance that status "ok" guarantees in f64.
+pub const TOLERANCE_F64: f64 = 1e-6;
+/// Relative tolerance that status "ok" guarantees in f32.
+pub const TOLERANCE_F32: f64 = 1e-3;
+
+/// What a point's numbers can be trusted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointStatus {
+    /// Every figure within the tolerance of its exact value.
+    Ok,
+    /// The OSS was found, but some figure cannot be resolved to the
+    /// tolerance at this precision.
+    Imprecise,
+    /// Iteration hit its cycle limit.
+    NotConverged,
+}
+
+impl PointStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            PointStatus::Ok => "ok",
+            PointStatus::Imprecise => "imprecise",
+            PointStatus::NotConverged => "not_converged",
+        }
+    }
+}
+
+/// The raw figures of one cycle at the OSS, as a backend computed them.
+#[derive(Debug, Clone, Copy)]
+pub struct RawCycle {
+    pub work: f64,
+    pub heat_a: f64,
+    pub heat_s: f64,
+    pub heat_dephasing: f64,
+    /// Absolute rounding noise of `work` and of each heat.
+    pub work_noise: f64,
+    pub heat_noise: f64,
+    /// The extraction left the charged state as it was (optimal protocol:
+    /// the identity permutation, no coherence to rotate away).
+    pub passive: bool,
+    /// Smallest energy that a swap of two adjacent passive populations
+    /// would change: the passive verdict holds where this exceeds the noise.
+    pub passive_margin: f64,
+    /// (1/T_A, 1/T_S) when both baths are thermal.
+    pub betas: Option<(f64, f64)>,
+}
+
+/// The reported figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ledger {
+    pub work: f64,
+    pub heat_a: f64,
+    pub heat_s: f64,
+    pub heat_dephasing: f64,
+    pub heat_in: f64,
+    pub efficiency: f64,
+    pub entropy_production: f64,
+    /// Estimated relative error of the ergotropy and of heat_in (the larger);
+    /// 0 for an exact zero, infinite where the ergotropy is unresolved.
+    pub error_estimate: f64,
+}
+
+fn snap(q: f64, noise: f64) -> f64 {
+    if q.abs() <= noise {
+        0.0
+    } else {
+        q
+    }
+}
+
+/// Applies the rules of this module.
+pub fn settle(raw: &RawCycle) -> Ledger {
+    let heat_a = snap(raw.heat_a, raw.heat_noise);
+    let heat_s = snap(raw.heat_s, raw.heat_noise);
+    let heat_dephasing = snap(raw.heat_dephasing, raw.heat_noise);
+    let nothing_runs = heat_a == 0.0 && heat_s == 0.0 && heat_dephasing == 0.0;
+    let (work, work_error) = if raw.passive && raw.passive_margin > raw.work_noise {
+        (0.0, 0.0)
+    } else if raw.work.abs() <= raw.work_noise {
+        (0.0, if nothing_runs { 0.0 } else { f64::INFINITY })
+    } else {
+        (raw.work, raw.work_noise / raw.work.abs())
+    };
+    let heat_in = heat_a.max(0.0) + heat_s.max(0.0) + heat_dephasing.max(0.0);
+    let (efficiency, heat_error) = if heat_in > 0.0 {
+        (work / heat_in, raw.heat_noise / heat_in)
+    } else {
+        (f64::NAN, 0.0)
+    };
+    let entropy_production = match raw.betas {
+        Some((ba, bs)) => -(ba * heat_a + bs * heat_s),
+        None => f64::NAN,
+    };
+    Ledger {
+        work,
+        heat_a,
+        heat_s,
+        heat_dephasing,
+        heat_in,
+        efficiency,
+        entropy_production,
+        error_estimate: work_error.max(heat_error),
+    }
+}
+
+/// Status of a converged point at relative tolerance `tol`.
+pub fn status(ledger: &Ledger, converged: bool, tol: f64) -> PointStatus {
+    if !converged {
+        PointStatus::NotConverged
+    } else if ledger.error_estimate > tol {
+        PointStatus::Imprecise
+    } else {
+        PointStatus::Ok
+    }
+}
+
+/// Noise of the work: NOISE_FACTOR·ε times r(|Δ_A| + |Δ_S|) + r·min(1, ΣΓτ),
+/// plus ω0(|Δ_S| + |Δ_A| + 2|Δ_ee|) where the unitary changes n; Δ is the
+/// population change over the stroke in level order.
+pub fn work_noise(
+    eps: f64,
+    omega0: f64,
+    r: f64,
+    total_rate_tau: f64,
+    delta: &[f64; 4],
+    keeps_n: bool,
+) -> f64 {
+    let n_part = if keeps_n {
+        0.0
+    } else {
+        omega0 * (delta[1].abs() + delta[2].abs() + 2.0 * delta[3].abs())
+    };
+    NOISE_FACTOR
+        * eps
+        * (r * (delta[1].abs() + delta[2].abs()) + r * total_rate_tau.min(1.0) + n_part)
+}
+
+/// Noise of a heat: HEAT_NOISE_FACTOR·ε·ω0·ΣΓτ.
+pub fn heat_noise(eps: f64, omega0: f64, total_rate_tau: f64) -> f64 {
+    HEAT_NOISE_FACTOR * eps * omega0 * total_rate_tau
+}
+
+/// Smallest energy change of swapping two adjacent populations of a
+/// passive state (descending `pops` on ascending `energies`).
+pub fn passive_margin(pops: &[f64; 4], energies: &[f64; 4]) -> f64 {
+    (0..3)
+        .map(|k| (pops[k] - pops[k + 1]) * (energies[k + 1] - energies[k]))
+        .fold(f64::INFINITY, f64::min)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawCycle {
+        RawCycle {
+            work: 1e-3,
+            heat_a: 0.1,
+            heat_s: -0.099,
+            heat_dephasing: 0.0,
+            work_noise: 1e-14,
+            heat_noise: 1e-14,
+            passive: false,
+            passive_margin: 0.0,
+            betas: Some((0.5, 10.0)),
+        }
+    }
+
+    #[test]
+    fn ledger_of_a_working_engine() {
+        let l = settle(&raw());
+        assert_eq!(l.heat_in, 0.1);
+        assert_eq!(l.efficiency, 1e-3 / 0.1);
+        assert_eq!(l.entropy_production, -(0.05 - 0.99));
+        assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Ok);
+    }
+
+    #[test]
+    fn nothing_runs_gives_exact_zeros() {
+        let l = settle(&RawCycle {
+            work: 8e-22,
+            heat_a: 1e-21,
+            heat_s: 1e-21,
+            ..raw()
+        });
+        assert_eq!(
+            (l.work, l.heat_a, l.heat_s, l.heat_in),
+            (0.0, 0.0, 0.0, 0.0)
+        );
+        assert!(l.efficiency.is_nan());
+        assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Ok);
+    }
+
+    #[test]
+    fn unresolved_ergotropy_is_zero_and_flagged() {
+        let l = settle(&RawCycle {
+            work: -5e-15,
+            ..raw()
+        });
+        assert_eq!(l.work, 0.0);
+        assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Imprecise);
+    }
+
+    #[test]
+    fn passive_with_margin_is_exactly_zero() {
+        let l = settle(&RawCycle {
+            work: -6e-21,
+            passive: true,
+            passive_margin: 1e-5,
+            ..raw()
+        });
+        assert_eq!(l.work, 0.0);
+        assert_eq!(l.efficiency, 0.0);
+        assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Ok);
+    }
+}
