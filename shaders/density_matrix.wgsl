@@ -14,32 +14,36 @@
 // Dissipator of one bath whose lowering operator J has
 // J|ee⟩ ∝ (w1, w2)·√2 on (S', A') and J|S'⟩, J|A'⟩ ∝ √2 w1, √2 w2 on |gg⟩,
 // with w1² = q1, w2² = q2 and w1 w2 = k (the sign of k distinguishes S
-// from A). Rates are Γ+ (up) and Γ− (down).
-fn bath(up: real, down: real, q1: real, q2: real, k: real) -> Mat {
+// from A). Each leg has the rates of its Bohr frequency: gg ↔ S' and
+// A' ↔ ee at `lo`, gg ↔ A' and S' ↔ ee at `hi`. The k terms couple the
+// populations to the S'–A' coherence through cross terms of J's two
+// frequency components: Eq. 8 keeps them (Eq. 9 rates), the global
+// (Davies) form of KMS rates drops them (k = 0).
+fn bath(b: Rates4, q1: real, q2: real, k: real) -> Mat {
     var w: Mat;
-    let ud = up + down;
-    w[0][0] = -2.0 * up;
-    w[0][1] = 2.0 * down * q1;
-    w[0][2] = 2.0 * down * q2;
-    w[0][4] = 4.0 * down * k;
-    w[1][0] = 2.0 * up * q1;
-    w[1][1] = -2.0 * ud * q1;
-    w[1][3] = 2.0 * down * q1;
+    let ud = b.up_lo + b.down_lo;
+    w[0][0] = -2.0 * (q1 * b.up_lo + q2 * b.up_hi);
+    w[0][1] = 2.0 * b.down_lo * q1;
+    w[0][2] = 2.0 * b.down_hi * q2;
+    w[0][4] = 4.0 * b.down_lo * k;
+    w[1][0] = 2.0 * b.up_lo * q1;
+    w[1][1] = -2.0 * (b.down_lo + b.up_hi) * q1;
+    w[1][3] = 2.0 * b.down_hi * q1;
     w[1][4] = -2.0 * ud * k;
-    w[2][0] = 2.0 * up * q2;
-    w[2][2] = -2.0 * ud * q2;
-    w[2][3] = 2.0 * down * q2;
+    w[2][0] = 2.0 * b.up_hi * q2;
+    w[2][2] = -2.0 * (b.down_hi + b.up_lo) * q2;
+    w[2][3] = 2.0 * b.down_lo * q2;
     w[2][4] = -2.0 * ud * k;
-    w[3][1] = 2.0 * up * q1;
-    w[3][2] = 2.0 * up * q2;
-    w[3][3] = -2.0 * down;
-    w[3][4] = 4.0 * up * k;
-    w[4][0] = 2.0 * up * k;
+    w[3][1] = 2.0 * b.up_hi * q1;
+    w[3][2] = 2.0 * b.up_lo * q2;
+    w[3][3] = -2.0 * (q1 * b.down_hi + q2 * b.down_lo);
+    w[3][4] = 4.0 * b.up_lo * k;
+    w[4][0] = 2.0 * b.up_lo * k;
     w[4][1] = -ud * k;
     w[4][2] = -ud * k;
-    w[4][3] = 2.0 * down * k;
-    w[4][4] = -ud;
-    w[5][5] = -ud;
+    w[4][3] = 2.0 * b.down_lo * k;
+    w[4][4] = -(q1 * (b.down_lo + b.up_hi) + q2 * (b.down_hi + b.up_lo));
+    w[5][5] = w[4][4];
     return w;
 }
 
@@ -58,8 +62,9 @@ fn build_model(p: Point) -> Model {
     // and to A' with s²; A the other way round, with the opposite sign of cs.
     let c2 = 0.5 * (1.0 + cc);
     let s2 = 0.5 * (1.0 - cc);
-    var wa = bath(p.a_up, p.a_down, s2, c2, 0.5 * sn);
-    var ws = bath(p.s_up, p.s_down, c2, s2, -0.5 * sn);
+    let kk = select(0.5 * sn, real(0.0), params.rates != 0u);
+    var wa = bath(p.a, s2, c2, kk);
+    var ws = bath(p.s, c2, s2, -kk);
     m.ha = heat_functional(&wa, m.e);
     m.hs = heat_functional(&ws, m.e);
     let g = p.dephasing;

@@ -103,6 +103,9 @@ struct Oss {
     start: Vec,
     cycles: u32,
     status: u32,
+    // Distance from self-consistency (max-norm): Newton's last residual or
+    // iteration's estimated tail. It enters the point's noise.
+    residual: real,
 }
 
 // Newton's method on the passive state (a frozen unitary makes the cycle
@@ -143,6 +146,7 @@ fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<
         if same | (residual <= NEWTON_TOLERANCE) | stalled {
             out.start = x;
             out.status = STATUS_CONVERGED;
+            out.residual = residual;
             return out;
         }
         prev_residual = residual;
@@ -167,16 +171,19 @@ fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<
         let delta = max_abs_diff(&after, &x);
         let q = delta / prev;
         x = ex.after;
+        var tail: real = 1e30;
+        if q < 1.0 {
+            tail = delta * q / (1.0 - q);
+        }
         var done = delta <= 4.0 * EPS;
-        if (n >= 3u) & (q < 1.0) {
-            if delta * q / (1.0 - q) <= ITERATION_TOLERANCE {
-                done = true;
-            }
+        if (n >= 3u) & (tail <= ITERATION_TOLERANCE) {
+            done = true;
         }
         if done {
             out.start = x;
             out.cycles = n;
             out.status = STATUS_CONVERGED;
+            out.residual = min(tail, delta);
             return out;
         }
         prev = delta;
@@ -184,6 +191,7 @@ fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<
     out.start = x;
     out.cycles = params.max_cycles;
     out.status = STATUS_NOT_CONVERGED;
+    out.residual = 1e30;
     return out;
 }
 
@@ -240,15 +248,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         }
     }
     var after = final_ex.after;
-    let margin = passive_margin(&after, m.e);
+    passive = passive & passive_certain(&after, m.e);
     var dx = matvec(&d, &start);
     let omega0 = 0.5 * m.e[3];
     let r = 0.5 * (m.e[2] - m.e[1]);
     let n_delta = select(dx[1] + dx[2] + 2.0 * dx[3], real(0.0), final_ex.keeps_n);
     let work = fma(omega0, n_delta, r * (dx[2] - dx[1]));
-    let rate_tau = fma(2.0, p.a_up + p.a_down + p.s_up + p.s_down, p.dephasing) * p.tau;
-    let w_noise = work_noise(omega0, r, rate_tau, &dx, final_ex.keeps_n);
-    if passive & (margin > w_noise) {
+    let rate_tau = ((p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi)
+        + (p.s.up_lo + p.s.down_lo + p.s.up_hi + p.s.down_hi) + p.dephasing) * p.tau;
+    let w_noise = work_noise(omega0, r, rate_tau, &dx, final_ex.keeps_n, oss.residual);
+    if passive {
         start = ness;
     }
     var ix = matvec(&integral, &start);
@@ -256,7 +265,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var hs = m.hs;
     var hd = m.hd;
     let l = settle(work, dot_vec(&ha, &ix), dot_vec(&hs, &ix), dot_vec(&hd, &ix), w_noise,
-                   heat_noise(omega0, rate_tau), passive, margin, p.thermal, p.beta_a, p.beta_s);
+                   heat_noise(omega0, rate_tau, oss.residual), passive, params.protocol == 0u, p.thermal,
+                   p.beta_a, p.beta_s);
     let heat_hot = select(l.heat_a, l.heat_s, p.hot_is_s);
     var status = oss.status;
     if (status == STATUS_CONVERGED) & (((l.flags & FLAG_UNRESOLVED) != 0u) | (l.error_estimate > TOLERANCE)) {

@@ -3,13 +3,16 @@
 //
 // CPU twin: src/sweep/twin/population.rs.
 
-// One bath's rate matrix through the middle level `mid` (1: S, 2: A).
-fn channel_rates(up: real, down: real, mid: u32) -> Mat {
+// One bath's rate matrix through the middle level `mid` (1: S, 2: A), each
+// leg at the rate of its Bohr frequency: gg ↔ A and S ↔ ee at ω0 + λ
+// (`hi`), gg ↔ S and A ↔ ee at ω0 − λ (`lo`).
+fn channel_rates(b: Rates4, mid: u32) -> Mat {
     var w: Mat;
-    w[mid][0] = 2.0 * up;
-    w[3][mid] = 2.0 * up;
-    w[0][mid] = 2.0 * down;
-    w[mid][3] = 2.0 * down;
+    let is_a = mid == 2u;
+    w[mid][0] = 2.0 * select(b.up_lo, b.up_hi, is_a);
+    w[0][mid] = 2.0 * select(b.down_lo, b.down_hi, is_a);
+    w[3][mid] = 2.0 * select(b.up_hi, b.up_lo, is_a);
+    w[mid][3] = 2.0 * select(b.down_hi, b.down_lo, is_a);
     for (var j = 0u; j < N; j++) {
         var out: real = 0.0;
         for (var i = 0u; i < N; i++) {
@@ -24,8 +27,8 @@ fn build_model(p: Point) -> Model {
     var m: Model;
     m.valid = p.lambda < p.omega0;
     m.e = array<real, 4>(0.0, p.omega0 - p.lambda, p.omega0 + p.lambda, 2.0 * p.omega0);
-    var wa = channel_rates(p.a_up, p.a_down, 2u);
-    var ws = channel_rates(p.s_up, p.s_down, 1u);
+    var wa = channel_rates(p.a, 2u);
+    var ws = channel_rates(p.s, 1u);
     for (var i = 0u; i < N; i++) {
         for (var j = 0u; j < N; j++) {
             m.g[i][j] = wa[i][j] + ws[i][j];

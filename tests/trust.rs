@@ -201,3 +201,58 @@ fn kms_reduces_to_eq9_as_lambda_vanishes() {
     // The rates differ at O(λ/T): the gap must shrink about tenfold.
     assert!(d3 < d2 / 5.0 && d3 < 1e-2, "{d2} {d3}");
 }
+
+#[test]
+fn kms_sweeps_obey_the_second_law_and_carnot_at_every_point() {
+    // The CPU backend over T_A × T_S (the diagonal band included) at four
+    // couplings up to λ = 0.9; tests/gpu_backend.rs holds the GPU to it.
+    use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+    let path = "tests/configs/kms.toml";
+    let g = Grid::new(SweepConfig::parse(&std::fs::read_to_string(path).unwrap(), path).unwrap())
+        .unwrap();
+    let res = cpu_backend::run(&g, &|_| {});
+    let q = |name: &str| res.quantity_f64(name).unwrap();
+    let (e, eta, qa, qs, sigma) = (
+        q("ergotropy"),
+        q("efficiency"),
+        q("heat_a"),
+        q("heat_s"),
+        q("entropy_production"),
+    );
+    let mut ok = 0;
+    for i in 0..res.len() {
+        let p = g.point_params(i as u64);
+        let nessbat::model::params::Baths::Separate {
+            a: nessbat::model::Bath::Thermal {
+                temperature: ta, ..
+            },
+            s: nessbat::model::Bath::Thermal {
+                temperature: ts, ..
+            },
+        } = p.baths
+        else {
+            unreachable!()
+        };
+        assert!(e[i] >= 0.0);
+        if res.status[i] != 0 {
+            continue;
+        }
+        ok += 1;
+        let scale = (qa[i] / ta).abs() + (qs[i] / ts).abs();
+        assert!(sigma[i] >= -1e-9 * scale, "σ = {} at {p:?}", sigma[i]);
+        if eta[i].is_finite() {
+            let carnot = 1.0 - ta.min(ts) / ta.max(ts);
+            assert!(
+                eta[i] <= carnot * (1.0 + 1e-9),
+                "η = {} > {carnot} at {p:?}",
+                eta[i]
+            );
+        }
+        let gap = (e[i] - qa[i] - qs[i]).abs();
+        assert!(
+            gap <= 1e-9 * qa[i].abs().max(qs[i].abs()).max(e[i]),
+            "first law at {p:?}"
+        );
+    }
+    assert!(ok * 4 >= 3 * res.len(), "only {ok} points ok");
+}

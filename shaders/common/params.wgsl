@@ -33,6 +33,8 @@ struct SweepParams {
     s_thermal: u32,
     max_newton: u32,
     max_cycles: u32,
+    // 0: Eq. 9 rates; 1: KMS rates per Bohr frequency (thermal baths).
+    rates: u32,
     // Multi-index of the chunk's first point: grids may exceed 2^32 points,
     // a chunk may not.
     chunk_start: array<u32, 8>,
@@ -51,15 +53,57 @@ struct SweepParams {
 // (cycles, status | flags) of chunk point i at 2i, 2i + 1.
 @group(0) @binding(3) var<storage, read_write> out_u32: array<u32>;
 
+// One bath's rates per Bohr frequency: `lo` = ω0 − r (gg ↔ S', A' ↔ ee),
+// `hi` = ω0 + r (gg ↔ A', S' ↔ ee). Equal under Eq. 9 and explicit rates.
+struct Rates4 {
+    up_lo: real,
+    down_lo: real,
+    up_hi: real,
+    down_hi: real,
+}
+
+// Γ0 n̄(ω) and Γ0 (n̄(ω) + 1) at ω = ω0 ∓ r for inverse temperature beta.
+fn kms_rates(gamma0: real, beta: real, omega0: real, r: real) -> Rates4 {
+    let n_lo = bose_factor(beta * (omega0 - r));
+    let n_hi = bose_factor(beta * (omega0 + r));
+    return Rates4(gamma0 * n_lo, gamma0 * (n_lo + 1.0), gamma0 * n_hi, gamma0 * (n_hi + 1.0));
+}
+
+// 1/(e^y − 1) for y > 0. WGSL has no exp() for f64, so both precisions use
+// this: y = k ln2 + f with |f| ≤ ln2/2 (ln2 split so that k·LN2_HI is
+// exact), e^f − 1 by a Taylor series in Horner form (no cancellation at
+// small y, where n̄ ~ 1/y), and e^y − 1 = 2^k (e^f − 1) + (2^k − 1) with
+// 2^k by exact squarings.
+fn bose_factor(y: real) -> real {
+    if y > EXP_MAX {
+        return 0.0;
+    }
+    let k = floor(y * LOG2E + 0.5);
+    let f = (y - k * LN2_HI) - k * LN2_LO;
+    var t: real = 1.0;
+    for (var j = EXPM1_DEGREE; j >= 2u; j--) {
+        t = fma(f / real(j), t, 1.0);
+    }
+    let em = f * t;
+    var p2: real = 1.0;
+    var b: real = 2.0;
+    var kk = u32(k);
+    for (; kk > 0u; kk = kk >> 1u) {
+        if (kk & 1u) == 1u {
+            p2 *= b;
+        }
+        b *= b;
+    }
+    return 1.0 / fma(p2, em, p2 - 1.0);
+}
+
 // The kernel inputs of one grid point.
 struct Point {
     omega0: real,
     lambda: real,
     tau: real,
-    a_up: real,
-    a_down: real,
-    s_up: real,
-    s_down: real,
+    a: Rates4,
+    s: Rates4,
     detuning: real,
     dephasing: real,
     // The hot bath is S only when both baths are thermal and T_S > T_A,
@@ -99,19 +143,25 @@ fn load_point(i: u32) -> Point {
     p.omega0 = v[IN_OMEGA0];
     p.lambda = v[IN_LAMBDA];
     p.tau = v[IN_TAU];
-    if params.a_thermal != 0u {
-        p.a_up = v[IN_A_Y] * v[IN_A_X];
-        p.a_down = v[IN_A_Y] * (v[IN_A_X] + 1.0);
+    let r = sqrt(fma(v[IN_LAMBDA], v[IN_LAMBDA], v[IN_DETUNING] * v[IN_DETUNING]));
+    let kms = params.rates != 0u;
+    if params.a_thermal == 0u {
+        p.a = Rates4(v[IN_A_X], v[IN_A_Y], v[IN_A_X], v[IN_A_Y]);
+    } else if kms {
+        p.a = kms_rates(v[IN_A_Y], v[IN_BETA_A], v[IN_OMEGA0], r);
     } else {
-        p.a_up = v[IN_A_X];
-        p.a_down = v[IN_A_Y];
+        let up = v[IN_A_Y] * v[IN_A_X];
+        let down = v[IN_A_Y] * (v[IN_A_X] + 1.0);
+        p.a = Rates4(up, down, up, down);
     }
-    if params.s_thermal != 0u {
-        p.s_up = v[IN_S_Y] * v[IN_S_X];
-        p.s_down = v[IN_S_Y] * (v[IN_S_X] + 1.0);
+    if params.s_thermal == 0u {
+        p.s = Rates4(v[IN_S_X], v[IN_S_Y], v[IN_S_X], v[IN_S_Y]);
+    } else if kms {
+        p.s = kms_rates(v[IN_S_Y], v[IN_BETA_S], v[IN_OMEGA0], r);
     } else {
-        p.s_up = v[IN_S_X];
-        p.s_down = v[IN_S_Y];
+        let up = v[IN_S_Y] * v[IN_S_X];
+        let down = v[IN_S_Y] * (v[IN_S_X] + 1.0);
+        p.s = Rates4(up, down, up, down);
     }
     // `&`, not `&&`: see the note in common/extract.wgsl.
     let both_thermal = (params.a_thermal != 0u) & (params.s_thermal != 0u);

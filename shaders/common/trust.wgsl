@@ -1,8 +1,8 @@
 // The trust contract for one point: exact zeros, the heat ledger and the
 // point's error estimate, from the raw cycle figures.
 //
-// CPU twin: src/model/trust.rs (`settle`, `work_noise`, `heat_noise`,
-// `passive_margin`), which the oracle behind `nessbat point` uses too. The
+// CPU twin: src/model/trust.rs (`settle`, `work_noise`, `heat_noise`),
+// which the oracle behind `nessbat point` uses too. The
 // rules and their reasons are documented there.
 
 // Kept in sync with NOISE_FACTOR and HEAT_NOISE_FACTOR in src/model/trust.rs.
@@ -10,8 +10,9 @@ const NOISE_FACTOR: real = 256.0;
 const HEAT_NOISE_FACTOR: real = 16.0;
 
 // Set in the status word where a figure is undefined or unresolved: the
-// host writes NaN (efficiency, entropy production) or +inf (error
-// estimate) there. Kept in sync with src/twin/oss.rs.
+// host writes NaN (efficiency, entropy production) or +inf (the error
+// estimate of an unresolved ergotropy) there. Kept in sync with
+// src/twin/oss.rs.
 const FLAG_NO_EFFICIENCY: u32 = 0x100u;
 const FLAG_NO_ENTROPY: u32 = 0x200u;
 const FLAG_UNRESOLVED: u32 = 0x400u;
@@ -32,34 +33,39 @@ fn snap(q: real, noise: real) -> real {
     return select(q, real(0.0), abs(q) <= noise);
 }
 
-fn work_noise(omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, keeps_n: bool) -> real {
+fn work_noise(omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, keeps_n: bool,
+              residual: real) -> real {
     var n_part: real = 0.0;
     if !keeps_n {
         n_part = omega0 * (abs((*delta)[1]) + abs((*delta)[2]) + 2.0 * abs((*delta)[3]));
     }
-    return NOISE_FACTOR * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part);
+    return NOISE_FACTOR * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part)
+        + 2.0 * omega0 * min(rate_tau, real(2.0)) * residual;
 }
 
-fn heat_noise(omega0: real, rate_tau: real) -> real {
-    return HEAT_NOISE_FACTOR * EPS * omega0 * rate_tau;
+fn heat_noise(omega0: real, rate_tau: real, residual: real) -> real {
+    return (HEAT_NOISE_FACTOR * EPS + 2.0 * residual) * omega0 * rate_tau;
 }
 
-fn passive_margin(pops: ptr<function, Vec>, e: array<real, 4>) -> real {
-    var m = (*pops)[0] - (*pops)[1];
-    m = m * (e[1] - e[0]);
-    m = min(m, ((*pops)[1] - (*pops)[2]) * (e[2] - e[1]));
-    m = min(m, ((*pops)[2] - (*pops)[3]) * (e[3] - e[2]));
-    return m;
+// Adjacent populations of the passive state on levels of different energy
+// differ by more than their rounding: the passive verdict is certain.
+fn passive_certain(after: ptr<function, Vec>, e: array<real, 4>) -> bool {
+    let floor = NOISE_FACTOR * EPS * (*after)[0];
+    var ok = true;
+    for (var k = 0u; k < 3u; k++) {
+        ok = ok & ((e[k + 1u] == e[k]) | ((*after)[k] - (*after)[k + 1u] > floor));
+    }
+    return ok;
 }
 
 fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real, h_noise: real,
-          passive: bool, margin: real, thermal: bool, beta_a: real, beta_s: real) -> Ledger {
+          passive: bool, optimal: bool, thermal: bool, beta_a: real, beta_s: real) -> Ledger {
     var l: Ledger;
     l.heat_a = snap(heat_a, h_noise);
     l.heat_s = snap(heat_s, h_noise);
     l.heat_dephasing = snap(heat_d, h_noise);
     let nothing_runs = (l.heat_a == 0.0) & (l.heat_s == 0.0) & (l.heat_dephasing == 0.0);
-    if passive & (margin > w_noise) {
+    if passive {
         l.work = 0.0;
         l.error_estimate = 0.0;
     } else if abs(work) <= w_noise {
@@ -68,6 +74,10 @@ fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real, h
         if !nothing_runs {
             l.flags |= FLAG_UNRESOLVED;
         }
+    } else if optimal & (work < 0.0) {
+        // A negative ergotropy beyond its noise: the state is off.
+        l.work = 0.0;
+        l.flags |= FLAG_UNRESOLVED;
     } else {
         l.work = work;
         l.error_estimate = w_noise / abs(work);

@@ -54,6 +54,10 @@ pub struct Oss {
     /// Cycles iterated; 0 when solved directly.
     pub cycles: u64,
     pub converged: bool,
+    /// How far the state is from self-consistency (max-norm): Newton's
+    /// last residual, or iteration's estimated distance left. It enters the
+    /// point's noise, so that a stalled solve is flagged, not trusted.
+    pub residual: f64,
 }
 
 fn max_abs_diff(a: &CVec, b: &CVec) -> f64 {
@@ -93,6 +97,7 @@ pub fn solve(
                     charged: next,
                     cycles: 0,
                     converged: true,
+                    residual,
                 });
             }
             prev_residual = residual;
@@ -137,6 +142,7 @@ pub fn iterate(
                 charged: next,
                 cycles: n,
                 converged: true,
+                residual: remaining.min(delta),
             });
         }
         prev_delta = delta;
@@ -148,5 +154,6 @@ pub fn iterate(
         charged,
         cycles: opts.max_cycles,
         converged: false,
+        residual: f64::INFINITY,
     })
 }

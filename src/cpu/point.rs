@@ -11,7 +11,7 @@ use super::{CVec, C64};
 use crate::error::Result;
 use crate::model::closed_form;
 use crate::model::rates::{bath_temperatures, HotBath};
-use crate::model::trust::{self, passive_margin, settle, PointStatus, RawCycle};
+use crate::model::trust::{self, settle, PointStatus, RawCycle};
 use crate::model::{EngineParams, ModelKind, Protocol, RateKind, Rates};
 
 /// Figures of the NESS (τ → ∞).
@@ -111,13 +111,16 @@ pub fn compute_point(
     let prop = Propagator::with_limit(&engine.generator, params.tau, &rho_ness, &engine.trace);
     let mut oss = solve(&engine, &prop, protocol, opts)?;
     let last = extract(&engine, &oss.charged, protocol);
-    let passive_pops = engine.populations(&last.after);
     // Passive: sorted populations and nothing for the unitary to rotate
     // (no coherence, which the population model has none of).
     let passive = protocol == Protocol::Optimal
         && descending_order(&engine.populations(&oss.charged)) == [0, 1, 2, 3]
-        && off_diagonal_zero(&engine, &oss.charged);
-    let margin = passive_margin(&passive_pops, &engine.energies);
+        && off_diagonal_zero(&engine, &oss.charged)
+        && trust::passive_certain(
+            &engine.populations(&last.after),
+            &engine.energies,
+            f64::EPSILON,
+        );
     let ratetau = (engine.transitions.total() + params.dephasing) * params.tau;
     let half_split = 0.5 * (engine.energies[2] - engine.energies[1]);
 
@@ -145,13 +148,14 @@ pub fn compute_point(
             ratetau,
             &delta,
             last.keeps_n,
+            oss.residual,
         ),
-        heat_noise: trust::heat_noise(f64::EPSILON, params.omega0, ratetau),
+        heat_noise: trust::heat_noise(f64::EPSILON, params.omega0, ratetau, oss.residual),
         passive,
-        passive_margin: margin,
+        optimal: protocol == Protocol::Optimal,
         betas: bath_temperatures(params).map(|(ta, ts)| (1.0 / ta, 1.0 / ts)),
     };
-    if passive && margin > raw.work_noise {
+    if passive {
         // A passive charged state is its own OSS: the cycle is the NESS
         // standing still, and its heats are τ times the NESS fluxes.
         oss.start = rho_ness.clone();

@@ -66,6 +66,17 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
         KernelModel::Populations => 4,
         KernelModel::DensityMatrix => 6,
     };
+    // The exp constants of `bose_factor` (src/twin/linalg.rs has the f64
+    // ones): in f32 k < 2^8, so LN2_HI keeps 15 bits.
+    let (exp_max, ln2_hi, ln2_lo, expm1_degree) = match precision {
+        Precision::F64 => (
+            "709.0",
+            "6.93147180369123816490e-1",
+            "1.90821492927058770002e-10",
+            13,
+        ),
+        Precision::F32 => ("88.0", "6.93145751953125e-1", "1.428606765330187e-6", 7),
+    };
     // TOLERANCE: what status 0 guarantees (TOLERANCE_F64/F32 in
     // src/model/trust.rs).
     let (real, eps, degree, newton, stall, iteration, tolerance) = match precision {
@@ -90,7 +101,12 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
          const NEWTON_STALL: real = {stall};\n\
          const ITERATION_TOLERANCE: real = {iteration};\n\
          const REFINEMENT_STEPS: u32 = 2u;\n\
-         const TOLERANCE: real = {tolerance};\n"
+         const TOLERANCE: real = {tolerance};\n\
+         const EXP_MAX: real = {exp_max};\n\
+         const LOG2E: real = 1.4426950408889634;\n\
+         const LN2_HI: real = {ln2_hi};\n\
+         const LN2_LO: real = {ln2_lo};\n\
+         const EXPM1_DEGREE: u32 = {expm1_degree}u;\n"
     )
 }
 

@@ -8,10 +8,14 @@
 //!
 //! - A heat within its rounding noise of zero is zero. Where every heat is
 //!   zero, nothing runs: the ergotropy is zero and the efficiency undefined.
-//! - A passive charged state (the optimal permutation is the identity, with
-//!   a margin above the noise) has ergotropy exactly 0.
+//! - A passive charged state (the optimal permutation is the identity and
+//!   there is no coherence to rotate away) has ergotropy exactly 0, and its
+//!   OSS is the NESS. Where rounding decides the order of two populations
+//!   within the noise of each other, either verdict moves the ergotropy by
+//!   less than its noise.
 //! - An ergotropy within its noise of zero while heat flows cannot be told
-//!   from zero: it is reported as 0, never negative, and flagged imprecise.
+//!   from zero: it is reported as 0, never negative, with an infinite error
+//!   estimate (status imprecise).
 //! - efficiency = ergotropy / heat_in, heat_in the sum of the positive
 //!   heats over all channels (≤ 1 by the first law); NaN where heat_in = 0.
 //! - entropy_production = −Σ_k Q_k/T_k over the thermal baths (dephasing is
@@ -68,11 +72,11 @@ pub struct RawCycle {
     pub work_noise: f64,
     pub heat_noise: f64,
     /// The extraction left the charged state as it was (optimal protocol:
-    /// the identity permutation, no coherence to rotate away).
+    /// the identity permutation, no coherence to rotate away), certainly.
     pub passive: bool,
-    /// Smallest energy that a swap of two adjacent passive populations
-    /// would change: the passive verdict holds where this exceeds the noise.
-    pub passive_margin: f64,
+    /// The optimal protocol, whose work is an ergotropy and so never
+    /// negative (a fixed gate may cost work).
+    pub optimal: bool,
     /// (1/T_A, 1/T_S) when both baths are thermal.
     pub betas: Option<(f64, f64)>,
 }
@@ -88,7 +92,7 @@ pub struct Ledger {
     pub efficiency: f64,
     pub entropy_production: f64,
     /// Estimated relative error of the ergotropy and of heat_in (the larger);
-    /// 0 for an exact zero, infinite where the ergotropy is unresolved.
+    /// 0 for exact zeros, infinite where the ergotropy is unresolved.
     pub error_estimate: f64,
 }
 
@@ -106,10 +110,13 @@ pub fn settle(raw: &RawCycle) -> Ledger {
     let heat_s = snap(raw.heat_s, raw.heat_noise);
     let heat_dephasing = snap(raw.heat_dephasing, raw.heat_noise);
     let nothing_runs = heat_a == 0.0 && heat_s == 0.0 && heat_dephasing == 0.0;
-    let (work, work_error) = if raw.passive && raw.passive_margin > raw.work_noise {
+    let (work, work_error) = if raw.passive {
         (0.0, 0.0)
     } else if raw.work.abs() <= raw.work_noise {
         (0.0, if nothing_runs { 0.0 } else { f64::INFINITY })
+    } else if raw.optimal && raw.work < 0.0 {
+        // A negative ergotropy beyond its noise: the state is off.
+        (0.0, f64::INFINITY)
     } else {
         (raw.work, raw.work_noise / raw.work.abs())
     };
@@ -148,7 +155,8 @@ pub fn status(ledger: &Ledger, converged: bool, tol: f64) -> PointStatus {
 
 /// Noise of the work: NOISE_FACTOR·ε times r(|Δ_A| + |Δ_S|) + r·min(1, ΣΓτ),
 /// plus ω0(|Δ_S| + |Δ_A| + 2|Δ_ee|) where the unitary changes n; Δ is the
-/// population change over the stroke in level order.
+/// population change over the stroke in level order. A state that is
+/// `residual` (max-norm) from self-consistency adds 2ω0·min(2, ΣΓτ)·residual.
 pub fn work_noise(
     eps: f64,
     omega0: f64,
@@ -156,6 +164,7 @@ pub fn work_noise(
     total_rate_tau: f64,
     delta: &[f64; 4],
     keeps_n: bool,
+    residual: f64,
 ) -> f64 {
     let n_part = if keeps_n {
         0.0
@@ -165,19 +174,22 @@ pub fn work_noise(
     NOISE_FACTOR
         * eps
         * (r * (delta[1].abs() + delta[2].abs()) + r * total_rate_tau.min(1.0) + n_part)
+        + 2.0 * omega0 * total_rate_tau.min(2.0) * residual
 }
 
-/// Noise of a heat: HEAT_NOISE_FACTOR·ε·ω0·ΣΓτ.
-pub fn heat_noise(eps: f64, omega0: f64, total_rate_tau: f64) -> f64 {
-    HEAT_NOISE_FACTOR * eps * omega0 * total_rate_tau
+/// Noise of a heat: HEAT_NOISE_FACTOR·ε·ω0·ΣΓτ, plus 2ω0·ΣΓτ·residual for
+/// a state `residual` from self-consistency.
+pub fn heat_noise(eps: f64, omega0: f64, total_rate_tau: f64, residual: f64) -> f64 {
+    (HEAT_NOISE_FACTOR * eps + 2.0 * residual) * omega0 * total_rate_tau
 }
 
-/// Smallest energy change of swapping two adjacent populations of a
-/// passive state (descending `pops` on ascending `energies`).
-pub fn passive_margin(pops: &[f64; 4], energies: &[f64; 4]) -> f64 {
-    (0..3)
-        .map(|k| (pops[k] - pops[k + 1]) * (energies[k + 1] - energies[k]))
-        .fold(f64::INFINITY, f64::min)
+/// Whether a passive verdict is certain: every two adjacent populations of
+/// the passive state on levels of different energy differ by more than
+/// their rounding, NOISE_FACTOR·ε·(the largest). Where rounding decides
+/// the order, the true state may be active by a hair.
+pub fn passive_certain(after: &[f64; 4], energies: &[f64; 4], eps: f64) -> bool {
+    let floor = NOISE_FACTOR * eps * after[0];
+    (0..3).all(|k| energies[k + 1] == energies[k] || after[k] - after[k + 1] > floor)
 }
 
 #[cfg(test)]
@@ -193,7 +205,7 @@ mod tests {
             work_noise: 1e-14,
             heat_noise: 1e-14,
             passive: false,
-            passive_margin: 0.0,
+            optimal: true,
             betas: Some((0.5, 10.0)),
         }
     }
@@ -230,15 +242,15 @@ mod tests {
             ..raw()
         });
         assert_eq!(l.work, 0.0);
+        assert_eq!(l.error_estimate, f64::INFINITY);
         assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Imprecise);
     }
 
     #[test]
-    fn passive_with_margin_is_exactly_zero() {
+    fn passive_is_exactly_zero() {
         let l = settle(&RawCycle {
             work: -6e-21,
             passive: true,
-            passive_margin: 1e-5,
             ..raw()
         });
         assert_eq!(l.work, 0.0);

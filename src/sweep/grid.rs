@@ -51,11 +51,6 @@ impl Grid {
         let model = config.model()?;
         let protocol = config.protocol()?;
         let rate_kind = config.rate_kind()?;
-        if rate_kind == RateKind::Kms {
-            return Err(ConfigError(
-                "rates = \"kms\" is computed by `nessbat point` only so far (the sweep kernels have Eq. 9 rates); accepted in sweeps: rates = \"eq9\"".into(),
-            ));
-        }
         let omega0 = config.fixed.get("omega0").copied().unwrap_or(1.0);
         let find = |k: &str| -> Option<Source> {
             if let Some(v) = config.fixed.get(k) {
@@ -127,6 +122,7 @@ impl Grid {
             s_thermal: u32::from(thermal[1]),
             max_newton: MAX_NEWTON,
             max_cycles: MAX_CYCLES,
+            rates: u32::from(rate_kind == RateKind::Kms),
             ..bytemuck::Zeroable::zeroed()
         };
         // Each axis feeds one map: t_a/beta_a become n̄_A, gamma may feed

@@ -76,7 +76,7 @@ fn describe(name: &str) -> &'static str {
             "-(Q_A/T_A + Q_S/T_S) per cycle; NaN unless both baths are thermal"
         }
         "error_estimate" => {
-            "estimated relative error of ergotropy and heat_in; 0 for exact zeros, inf where unresolved"
+            "estimated relative error of ergotropy and heat_in; 0 for exact zeros, inf where the ergotropy is unresolved"
         }
         "cycles" => "cycles iterated to reach the OSS; 0 when solved directly",
         "status" => {

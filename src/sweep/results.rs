@@ -83,6 +83,7 @@ pub fn store<R: Real>(
     if word & FLAG_UNRESOLVED != 0 {
         out[Q_ERROR][at] = R::INFINITY;
     }
+
     cycles[at] = cyc;
     status[at] = code as u8;
 }

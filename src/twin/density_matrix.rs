@@ -5,38 +5,38 @@ use super::extract::{
     complement_pair, energy, heat_functional, level_n, sort_desc, Extraction, KernelModel, Model,
 };
 use super::linalg::{Mat, Vec};
-use super::params::Point;
+use super::params::{Point, Rates4};
 
 /// The density-matrix model, N = 6.
 pub struct DensityMatrix;
 
 /// Twin of `bath`.
 #[inline(always)]
-pub fn bath(up: f64, down: f64, q1: f64, q2: f64, k: f64) -> Mat<6> {
+pub fn bath(b: &Rates4, q1: f64, q2: f64, k: f64) -> Mat<6> {
     let mut w = [[0.0; 6]; 6];
-    let ud = up + down;
-    w[0][0] = -2.0 * up;
-    w[0][1] = 2.0 * down * q1;
-    w[0][2] = 2.0 * down * q2;
-    w[0][4] = 4.0 * down * k;
-    w[1][0] = 2.0 * up * q1;
-    w[1][1] = -2.0 * ud * q1;
-    w[1][3] = 2.0 * down * q1;
+    let ud = b.up_lo + b.down_lo;
+    w[0][0] = -2.0 * (q1 * b.up_lo + q2 * b.up_hi);
+    w[0][1] = 2.0 * b.down_lo * q1;
+    w[0][2] = 2.0 * b.down_hi * q2;
+    w[0][4] = 4.0 * b.down_lo * k;
+    w[1][0] = 2.0 * b.up_lo * q1;
+    w[1][1] = -2.0 * (b.down_lo + b.up_hi) * q1;
+    w[1][3] = 2.0 * b.down_hi * q1;
     w[1][4] = -2.0 * ud * k;
-    w[2][0] = 2.0 * up * q2;
-    w[2][2] = -2.0 * ud * q2;
-    w[2][3] = 2.0 * down * q2;
+    w[2][0] = 2.0 * b.up_hi * q2;
+    w[2][2] = -2.0 * (b.down_hi + b.up_lo) * q2;
+    w[2][3] = 2.0 * b.down_lo * q2;
     w[2][4] = -2.0 * ud * k;
-    w[3][1] = 2.0 * up * q1;
-    w[3][2] = 2.0 * up * q2;
-    w[3][3] = -2.0 * down;
-    w[3][4] = 4.0 * up * k;
-    w[4][0] = 2.0 * up * k;
+    w[3][1] = 2.0 * b.up_hi * q1;
+    w[3][2] = 2.0 * b.up_lo * q2;
+    w[3][3] = -2.0 * (q1 * b.down_hi + q2 * b.down_lo);
+    w[3][4] = 4.0 * b.up_lo * k;
+    w[4][0] = 2.0 * b.up_lo * k;
     w[4][1] = -ud * k;
     w[4][2] = -ud * k;
-    w[4][3] = 2.0 * down * k;
-    w[4][4] = -ud;
-    w[5][5] = -ud;
+    w[4][3] = 2.0 * b.down_lo * k;
+    w[4][4] = -(q1 * (b.down_lo + b.up_hi) + q2 * (b.down_hi + b.up_lo));
+    w[5][5] = w[4][4];
     w
 }
 
@@ -52,8 +52,9 @@ impl KernelModel<6> for DensityMatrix {
         let e = [0.0, p.omega0 - r, p.omega0 + r, 2.0 * p.omega0];
         let c2 = 0.5 * (1.0 + cc);
         let s2 = 0.5 * (1.0 - cc);
-        let wa = bath(p.a_up, p.a_down, s2, c2, 0.5 * sn);
-        let ws = bath(p.s_up, p.s_down, c2, s2, -0.5 * sn);
+        let kk = if p.kms { 0.0 } else { 0.5 * sn };
+        let wa = bath(&p.a, s2, c2, kk);
+        let ws = bath(&p.s, c2, s2, -kk);
         let g = p.dephasing;
         let mut wd = [[0.0; 6]; 6];
         wd[1][1] = -g * cc * cc;

@@ -10,6 +10,14 @@ pub const NEWTON_TOLERANCE: f64 = 1e-13;
 pub const NEWTON_STALL: f64 = 1e-8;
 pub const REFINEMENT_STEPS: u32 = 2;
 pub const ITERATION_TOLERANCE: f64 = 1e-11;
+/// `bose_factor`: e^y overflows past EXP_MAX; ln 2 split so that k·LN2_HI
+/// is exact for |k| < 2^11; Taylor degree of e^f − 1 at |f| ≤ ln2/2
+/// (first omitted term 0.35^14/14! < 5e-18 relative).
+pub const EXP_MAX: f64 = 709.0;
+pub const LOG2E: f64 = std::f64::consts::LOG2_E;
+pub const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+pub const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+pub const EXPM1_DEGREE: u32 = 13;
 /// What status 0 guarantees in f64 (TOLERANCE of the f64 prelude).
 pub const TOLERANCE: f64 = crate::model::trust::TOLERANCE_F64;
 

@@ -6,7 +6,7 @@ use super::linalg::{
     Vec, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS, TOLERANCE,
 };
 use super::params::{load_point, SweepParams, N_OUTPUTS};
-use crate::model::trust::{heat_noise, passive_margin, settle, work_noise, RawCycle};
+use crate::model::trust::{heat_noise, passive_certain, settle, work_noise, RawCycle};
 
 pub const STATUS_CONVERGED: u32 = 0;
 pub const STATUS_NOT_CONVERGED: u32 = 1;
@@ -86,14 +86,14 @@ fn charge<const N: usize>(x: &Vec<N>, d: &Mat<N>) -> Vec<N> {
     std::array::from_fn(|i| x[i] + dx[i])
 }
 
-/// Twin of `find_oss`: (start state, cycles, status).
+/// Twin of `find_oss`: (start state, cycles, status, residual).
 #[inline(always)]
 fn find_oss<M: KernelModel<N>, const N: usize>(
     params: &SweepParams,
     m: &Model<N>,
     prop: &Propagator<N>,
     ness: &Vec<N>,
-) -> (Vec<N>, u32, u32) {
+) -> (Vec<N>, u32, u32, f64) {
     let mut ex = extract::<M, N>(params, m, ness);
     let mut prev_residual = 1e30;
     for _ in 0..params.max_newton {
@@ -106,7 +106,7 @@ fn find_oss<M: KernelModel<N>, const N: usize>(
         let residual = max_abs_diff(&ex.after, &x);
         let stalled = residual >= 0.5 * prev_residual && residual <= NEWTON_STALL;
         if old_map == ex.map || residual <= NEWTON_TOLERANCE || stalled {
-            return (x, 0, STATUS_CONVERGED);
+            return (x, 0, STATUS_CONVERGED, residual);
         }
         prev_residual = residual;
         if params.protocol != 0 {
@@ -125,13 +125,13 @@ fn find_oss<M: KernelModel<N>, const N: usize>(
         let delta = max_abs_diff(&ex.after, &x);
         let q = delta / prev;
         x = ex.after;
-        if delta <= 4.0 * EPS || (n >= 3 && q < 1.0 && delta * q / (1.0 - q) <= ITERATION_TOLERANCE)
-        {
-            return (x, n, STATUS_CONVERGED);
+        let tail = if q < 1.0 { delta * q / (1.0 - q) } else { 1e30 };
+        if delta <= 4.0 * EPS || (n >= 3 && tail <= ITERATION_TOLERANCE) {
+            return (x, n, STATUS_CONVERGED, tail.min(delta));
         }
         prev = delta;
     }
-    (x, params.max_cycles, STATUS_NOT_CONVERGED)
+    (x, params.max_cycles, STATUS_NOT_CONVERGED, 1e30)
 }
 
 const INVALID: PointOutput = PointOutput {
@@ -157,7 +157,7 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         return INVALID;
     };
     let ness_ex = M::extract_optimal(&m, &ness);
-    let (start, cycles, status) = find_oss::<M, N>(params, &m, &prop, &ness);
+    let (start, cycles, status, residual) = find_oss::<M, N>(params, &m, &prop, &ness);
     // Twin of the split e = ω0 n + r (0, −1, 1, 0) and of the ledger in
     // oss.wgsl.
     let final_ex = extract::<M, N>(params, &m, &charge(&start, &prop.d));
@@ -167,15 +167,13 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
             passive &= final_ex.map[k][j] == if k == j { 1.0 } else { 0.0 };
         }
     }
-    let margin = passive_margin(
-        &[
-            final_ex.after[0],
-            final_ex.after[1],
-            final_ex.after[2],
-            final_ex.after[3],
-        ],
-        &m.e,
-    );
+    let after = [
+        final_ex.after[0],
+        final_ex.after[1],
+        final_ex.after[2],
+        final_ex.after[3],
+    ];
+    passive &= passive_certain(&after, &m.e, EPS);
     let dx = matvec(&prop.d, &start);
     let (omega0, r) = (0.5 * m.e[3], 0.5 * (m.e[2] - m.e[1]));
     let n_delta = if final_ex.keeps_n {
@@ -184,7 +182,7 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         dx[1] + dx[2] + 2.0 * dx[3]
     };
     let work = omega0.mul_add(n_delta, r * (dx[2] - dx[1]));
-    let rate_tau = 2.0f64.mul_add(p.a_up + p.a_down + p.s_up + p.s_down, p.dephasing) * p.tau;
+    let rate_tau = (p.a.total() + p.s.total() + p.dephasing) * p.tau;
     let w_noise = work_noise(
         EPS,
         omega0,
@@ -192,12 +190,9 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         rate_tau,
         &[dx[0], dx[1], dx[2], dx[3]],
         final_ex.keeps_n,
+        residual,
     );
-    let start = if passive && margin > w_noise {
-        ness
-    } else {
-        start
-    };
+    let start = if passive { ness } else { start };
     let ix = matvec(&prop.integral, &start);
     let l = settle(&RawCycle {
         work,
@@ -205,9 +200,9 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         heat_s: dot_vec(&m.hs, &ix),
         heat_dephasing: dot_vec(&m.hd, &ix),
         work_noise: w_noise,
-        heat_noise: heat_noise(EPS, omega0, rate_tau),
+        heat_noise: heat_noise(EPS, omega0, rate_tau, residual),
         passive,
-        passive_margin: margin,
+        optimal: params.protocol == 0,
         betas: p.thermal.then_some((p.beta_a, p.beta_s)),
     });
     let heat_hot = if p.hot_is_s { l.heat_s } else { l.heat_a };

@@ -3,6 +3,8 @@
 
 use bytemuck::{Pod, Zeroable};
 
+use super::linalg::{EXPM1_DEGREE, EXP_MAX, LN2_HI, LN2_LO, LOG2E};
+
 /// Most axes a sweep may have.
 pub const MAX_AXES: usize = 8;
 /// A source with this bit reads axis `source & 0xff`; otherwise it indexes
@@ -66,6 +68,8 @@ pub struct SweepParams {
     pub s_thermal: u32,
     pub max_newton: u32,
     pub max_cycles: u32,
+    /// 0: Eq. 9 rates; 1: KMS rates per Bohr frequency.
+    pub rates: u32,
     pub chunk_start: [u32; MAX_AXES],
     pub axis_len: [u32; MAX_AXES],
     pub axis_offset: [u32; MAX_AXES],
@@ -75,22 +79,79 @@ pub struct SweepParams {
     pub source: [u32; N_INPUTS],
 }
 
+/// Twin of `Rates4`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Rates4 {
+    pub up_lo: f64,
+    pub down_lo: f64,
+    pub up_hi: f64,
+    pub down_hi: f64,
+}
+
+impl Rates4 {
+    /// Sum of the four rates.
+    #[inline(always)]
+    pub fn total(&self) -> f64 {
+        self.up_lo + self.down_lo + self.up_hi + self.down_hi
+    }
+}
+
+/// Twin of `kms_rates`.
+#[inline(always)]
+pub fn kms_rates(gamma0: f64, beta: f64, omega0: f64, r: f64) -> Rates4 {
+    let n_lo = bose_factor(beta * (omega0 - r));
+    let n_hi = bose_factor(beta * (omega0 + r));
+    Rates4 {
+        up_lo: gamma0 * n_lo,
+        down_lo: gamma0 * (n_lo + 1.0),
+        up_hi: gamma0 * n_hi,
+        down_hi: gamma0 * (n_hi + 1.0),
+    }
+}
+
+/// Twin of `bose_factor`: 1/(e^y − 1) for y > 0.
+#[inline(always)]
+pub fn bose_factor(y: f64) -> f64 {
+    if y > EXP_MAX {
+        return 0.0;
+    }
+    let k = y.mul_add(LOG2E, 0.5).floor();
+    let f = (y - k * LN2_HI) - k * LN2_LO;
+    let mut t: f64 = 1.0;
+    for j in (2..=EXPM1_DEGREE).rev() {
+        t = (f / f64::from(j)).mul_add(t, 1.0);
+    }
+    let em = f * t;
+    let mut p2: f64 = 1.0;
+    let mut b: f64 = 2.0;
+    let mut kk = k as u32;
+    while kk > 0 {
+        if kk & 1 == 1 {
+            p2 *= b;
+        }
+        b *= b;
+        kk >>= 1;
+    }
+    1.0 / p2.mul_add(em, p2 - 1.0)
+}
+
 /// Kernel inputs of one point (twin of `Point`).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Point {
     pub omega0: f64,
     pub lambda: f64,
     pub tau: f64,
-    pub a_up: f64,
-    pub a_down: f64,
-    pub s_up: f64,
-    pub s_down: f64,
+    pub a: Rates4,
+    pub s: Rates4,
     pub detuning: f64,
     pub dephasing: f64,
     /// S only when both baths are thermal and n̄_S > n̄_A (T_S > T_A).
     pub hot_is_s: bool,
     /// Both baths thermal.
     pub thermal: bool,
+    /// KMS rates (the shader reads `params.rates` where the twin's models,
+    /// which see only the point, read this).
+    pub kms: bool,
     pub beta_a: f64,
     pub beta_s: f64,
 }
@@ -127,27 +188,38 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
             values[s as usize]
         };
     }
-    let bath = |thermal: u32, x: f64, y: f64| {
-        if thermal != 0 {
-            (y * x, y * (x + 1.0))
+    let r = v[1].mul_add(v[1], v[7] * v[7]).sqrt();
+    let bath = |thermal: u32, x: f64, y: f64, beta: f64| {
+        if thermal == 0 {
+            Rates4 {
+                up_lo: x,
+                down_lo: y,
+                up_hi: x,
+                down_hi: y,
+            }
+        } else if params.rates != 0 {
+            kms_rates(y, beta, v[0], r)
         } else {
-            (x, y)
+            let (up, down) = (y * x, y * (x + 1.0));
+            Rates4 {
+                up_lo: up,
+                down_lo: down,
+                up_hi: up,
+                down_hi: down,
+            }
         }
     };
-    let (a_up, a_down) = bath(params.a_thermal, v[3], v[4]);
-    let (s_up, s_down) = bath(params.s_thermal, v[5], v[6]);
     Point {
         omega0: v[0],
         lambda: v[1],
         tau: v[2],
-        a_up,
-        a_down,
-        s_up,
-        s_down,
+        a: bath(params.a_thermal, v[3], v[4], v[9]),
+        s: bath(params.s_thermal, v[5], v[6], v[10]),
         detuning: v[7],
         dephasing: v[8],
         hot_is_s: params.a_thermal != 0 && params.s_thermal != 0 && v[5] > v[3],
         thermal: params.a_thermal != 0 && params.s_thermal != 0,
+        kms: params.rates != 0,
         beta_a: v[9],
         beta_s: v[10],
     }
@@ -191,6 +263,7 @@ mod tests {
             offset_of!(SweepParams, s_thermal),
             offset_of!(SweepParams, max_newton),
             offset_of!(SweepParams, max_cycles),
+            offset_of!(SweepParams, rates),
             offset_of!(SweepParams, chunk_start),
             offset_of!(SweepParams, axis_len),
             offset_of!(SweepParams, axis_offset),

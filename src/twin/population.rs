@@ -2,7 +2,7 @@
 
 use super::extract::{energy, heat_functional, level_n, sort_desc, Extraction, KernelModel, Model};
 use super::linalg::{Mat, Vec};
-use super::params::Point;
+use super::params::{Point, Rates4};
 
 /// The population model, N = 4.
 pub struct Population;
@@ -13,12 +13,13 @@ pub struct Population;
     reason = "kept in the shape of population.wgsl"
 )]
 #[inline(always)]
-pub fn channel_rates(up: f64, down: f64, mid: usize) -> Mat<4> {
+pub fn channel_rates(b: &Rates4, mid: usize) -> Mat<4> {
     let mut w = [[0.0; 4]; 4];
-    w[mid][0] = 2.0 * up;
-    w[3][mid] = 2.0 * up;
-    w[0][mid] = 2.0 * down;
-    w[mid][3] = 2.0 * down;
+    let is_a = mid == 2;
+    w[mid][0] = 2.0 * if is_a { b.up_hi } else { b.up_lo };
+    w[0][mid] = 2.0 * if is_a { b.down_hi } else { b.down_lo };
+    w[3][mid] = 2.0 * if is_a { b.up_lo } else { b.up_hi };
+    w[mid][3] = 2.0 * if is_a { b.down_lo } else { b.down_hi };
     for j in 0..4 {
         let out: f64 = (0..4).map(|i| w[i][j]).sum();
         w[j][j] = -out;
@@ -35,8 +36,8 @@ impl KernelModel<4> for Population {
             p.omega0 + p.lambda,
             2.0 * p.omega0,
         ];
-        let wa = channel_rates(p.a_up, p.a_down, 2);
-        let ws = channel_rates(p.s_up, p.s_down, 1);
+        let wa = channel_rates(&p.a, 2);
+        let ws = channel_rates(&p.s, 1);
         let mut gate = [[0.0; 4]; 4];
         gate[0][0] = 1.0;
         gate[1][2] = 1.0;

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod dd;
+
 use nessbat::model::params::Baths;
 use nessbat::model::{Bath, EngineParams};
 
