@@ -104,8 +104,11 @@ struct Oss {
     cycles: u32,
     status: u32,
     // Distance from self-consistency (max-norm): Newton's last residual or
-    // iteration's estimated tail. It enters the point's noise.
+    // iteration's estimated tail. With `same_map` it gives the point's
+    // consistency (shaders/common/trust.wgsl).
     residual: real,
+    // The last solve's map is the one its solution calls for.
+    same_map: bool,
 }
 
 // Newton's method on the passive state (a frozen unitary makes the cycle
@@ -147,6 +150,7 @@ fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<
             out.start = x;
             out.status = STATUS_CONVERGED;
             out.residual = residual;
+            out.same_map = same;
             return out;
         }
         prev_residual = residual;
@@ -256,7 +260,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let work = fma(omega0, n_delta, r * (dx[2] - dx[1]));
     let rate_tau = ((p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi)
         + (p.s.up_lo + p.s.down_lo + p.s.up_hi + p.s.down_hi) + p.dephasing) * p.tau;
-    let w_noise = work_noise(omega0, r, rate_tau, &dx, final_ex.keeps_n, oss.residual);
+    let w_noise = work_noise(omega0, r, rate_tau, &dx, final_ex.keeps_n);
     if passive {
         start = ness;
     }
@@ -265,8 +269,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var hs = m.hs;
     var hd = m.hd;
     let l = settle(work, dot_vec(&ha, &ix), dot_vec(&hs, &ix), dot_vec(&hd, &ix), w_noise,
-                   heat_noise(omega0, rate_tau, oss.residual), passive, params.protocol == 0u, p.thermal,
-                   p.beta_a, p.beta_s);
+                   heat_noise(omega0, rate_tau), passive, params.protocol == 0u,
+                   consistency(oss.same_map, oss.residual, &dx), p.thermal, p.beta_a, p.beta_s);
     let heat_hot = select(l.heat_a, l.heat_s, p.hot_is_s);
     var status = oss.status;
     if (status == STATUS_CONVERGED) & (((l.flags & FLAG_UNRESOLVED) != 0u) | (l.error_estimate > TOLERANCE)) {

@@ -12,6 +12,7 @@ use common::gpu::gpu_or_skip;
 use common::sweeps::{compare, grid, rows, Tolerance, GRIDS};
 use nessbat::gpu::shader_source::Precision;
 use nessbat::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::model::trust::TOLERANCE_F64;
 use nessbat::sweep::cpu_backend;
 
 fn run(
@@ -37,7 +38,19 @@ fn f64_kernels_match_the_cpu_backend() {
     for path in GRIDS {
         let (g, got, status) = run(&ctx, path, Precision::F64, None);
         let cpu = cpu_backend::run(&g, &|_| {});
-        assert_eq!(status, cpu.status, "{path}: status codes differ");
+        // Status 3 (imprecise) is a threshold on an estimate: where the
+        // estimate sits within 4× of the tolerance, the two roundings may
+        // fall on either side of it. Anything else must agree.
+        let estimate = cpu.quantity_f64("error_estimate").unwrap();
+        for (i, (a, b)) in status.iter().zip(&cpu.status).enumerate() {
+            let boundary = matches!((a, b), (0, 3) | (3, 0))
+                && (TOLERANCE_F64 / 4.0..=4.0 * TOLERANCE_F64).contains(&estimate[i]);
+            assert!(
+                a == b || boundary,
+                "{path}: status {a} on the GPU, {b} on the CPU at point {i} (estimate {:e})",
+                estimate[i]
+            );
+        }
         // Same algorithm, but the OSS solve is conditioned ~1/(τΣΓ), so
         // different rounding (LLVM's, rustc's) moves energies by ~ε·ω0.
         let tol = Tolerance {

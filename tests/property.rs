@@ -3,7 +3,8 @@
 //! τ ∈ [1e-6, 1e12]), both rate kinds, the optimal protocol and the fixed
 //! gate, the population model and the density-matrix model (at δ = γφ = 0,
 //! where both describe the same dynamics). Every point that `point`'s
-//! reference or the CPU twin reports with status ok must agree with an
+//! reference or the CPU twin (on a one-point sweep) reports with status ok
+//! must agree with an
 //! independent double-double reference (written here, sharing no code with
 //! the crate) within the contract: 1e-6 relative, or, for a figure reported
 //! as an exact zero, within that figure's rounding noise. Every point must
@@ -17,6 +18,7 @@ use nessbat::cpu::oss::OssOptions;
 use nessbat::cpu::{compute_point, PointFigures};
 use nessbat::model::trust::PointStatus;
 use nessbat::model::{EngineParams, ModelKind, Protocol, RateKind, TransitionRates};
+use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
 
 type M4 = [[Dd; 4]; 4];
 
@@ -274,6 +276,23 @@ impl Sample {
         }
     }
 
+    /// A one-point sweep of this sample, for the CPU twin.
+    fn grid(&self) -> Grid {
+        let text = format!(
+            "model = \"{}\"\nprotocol = \"{}\"\nrates = \"{}\"\n[fixed]\nt_a = {:e}\nt_s = {:e}\ngamma_a = {:e}\ngamma_s = {:e}\nlambda = {:e}\n[[axes]]\nname = \"tau\"\nvalues = [{:e}]\n",
+            self.model.name(),
+            self.protocol.name(),
+            self.rates.name(),
+            self.t_a,
+            self.t_s,
+            self.gamma_a,
+            self.gamma_s,
+            self.lambda,
+            self.tau
+        );
+        Grid::new(SweepConfig::parse(&text, "sample").unwrap()).unwrap()
+    }
+
     fn params(&self) -> EngineParams {
         EngineParams {
             rate_kind: self.rates,
@@ -327,7 +346,7 @@ fn check_laws(s: &Sample, f: &PointFigures) -> Result<(), String> {
 #[test]
 fn random_points_hold_the_contract() {
     let mut rng = Rng(0x5EED_2026_1128);
-    let (mut ok, mut flagged, mut failures) = (0, 0, Vec::new());
+    let (mut ok, mut flagged, mut twin_ok, mut failures) = (0, 0, 0, Vec::new());
     for n in 0..3000 {
         let s = Sample::draw(&mut rng);
         let Ok(f) = compute_point(&s.params(), s.model, s.protocol, &OssOptions::default()) else {
@@ -357,9 +376,26 @@ fn random_points_hold_the_contract() {
                 ));
             }
         }
+        // The CPU twin (the sweep kernels' f64 shape) at the same point.
+        let res = cpu_backend::run(&s.grid(), &|_| {});
+        if res.status[0] == 0 {
+            twin_ok += 1;
+            for (what, want) in [
+                ("ergotropy", r.work),
+                ("heat_a", r.heat_a),
+                ("heat_s", r.heat_s),
+            ] {
+                let got = res.quantity_f64(what).unwrap()[0];
+                if !within(got, want, noise) {
+                    failures.push(format!(
+                        "#{n} {s:?}: twin {what} {got:e}, reference {want:e}"
+                    ));
+                }
+            }
+        }
     }
     eprintln!(
-        "{ok} points ok, {flagged} flagged, {} failures",
+        "{ok} points ok, {flagged} flagged ({twin_ok} ok on the twin), {} failures",
         failures.len()
     );
     assert!(
@@ -368,7 +404,10 @@ fn random_points_hold_the_contract() {
         failures.len(),
         failures[..failures.len().min(20)].join("\n")
     );
-    assert!(ok >= 1500, "only {ok} points ok");
+    assert!(
+        ok >= 1500 && twin_ok >= 1500,
+        "only {ok} points ok ({twin_ok} on the twin)"
+    );
 }
 
 #[test]

@@ -33,18 +33,29 @@ fn snap(q: real, noise: real) -> real {
     return select(q, real(0.0), abs(q) <= noise);
 }
 
-fn work_noise(omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, keeps_n: bool,
-              residual: real) -> real {
+fn work_noise(omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, keeps_n: bool) -> real {
     var n_part: real = 0.0;
     if !keeps_n {
         n_part = omega0 * (abs((*delta)[1]) + abs((*delta)[2]) + 2.0 * abs((*delta)[3]));
     }
-    return NOISE_FACTOR * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part)
-        + 2.0 * omega0 * min(rate_tau, real(2.0)) * residual;
+    return NOISE_FACTOR * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part);
 }
 
-fn heat_noise(omega0: real, rate_tau: real, residual: real) -> real {
-    return (HEAT_NOISE_FACTOR * EPS + 2.0 * residual) * omega0 * rate_tau;
+fn heat_noise(omega0: real, rate_tau: real) -> real {
+    return HEAT_NOISE_FACTOR * EPS * omega0 * rate_tau;
+}
+
+// Relative distance from self-consistency: 0 where the last solve's map is
+// the one its solution calls for, else the residual over max|Δ|.
+fn consistency(same_map: bool, residual: real, delta: ptr<function, Vec>) -> real {
+    if same_map {
+        return 0.0;
+    }
+    let scale = max(max(abs((*delta)[0]), abs((*delta)[1])), max(abs((*delta)[2]), abs((*delta)[3])));
+    if scale > 0.0 {
+        return residual / scale;
+    }
+    return select(real(1e30), real(0.0), residual == 0.0);
 }
 
 // Adjacent populations of the passive state on levels of different energy
@@ -59,7 +70,8 @@ fn passive_certain(after: ptr<function, Vec>, e: array<real, 4>) -> bool {
 }
 
 fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real, h_noise: real,
-          passive: bool, optimal: bool, thermal: bool, beta_a: real, beta_s: real) -> Ledger {
+          passive: bool, optimal: bool, consistency: real, thermal: bool, beta_a: real,
+          beta_s: real) -> Ledger {
     var l: Ledger;
     l.heat_a = snap(heat_a, h_noise);
     l.heat_s = snap(heat_s, h_noise);
@@ -88,6 +100,9 @@ fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real, h
         l.error_estimate = max(l.error_estimate, h_noise / l.heat_in);
     } else {
         l.flags |= FLAG_NO_EFFICIENCY;
+    }
+    if !nothing_runs {
+        l.error_estimate = max(l.error_estimate, consistency);
     }
     if thermal {
         l.entropy_production = -(beta_a * l.heat_a + beta_s * l.heat_s);

@@ -56,8 +56,12 @@ pub struct Oss {
     pub converged: bool,
     /// How far the state is from self-consistency (max-norm): Newton's
     /// last residual, or iteration's estimated distance left. It enters the
-    /// point's noise, so that a stalled solve is flagged, not trusted.
+    /// point's error estimate, so that a stalled solve is flagged, not
+    /// trusted.
     pub residual: f64,
+    /// The last solve's extraction map is the one its solution calls for:
+    /// the state is the exact fixed point of a linear map.
+    pub same_map: bool,
 }
 
 fn max_abs_diff(a: &CVec, b: &CVec) -> f64 {
@@ -83,7 +87,9 @@ pub fn solve(
             let trial = extract(engine, &charged, protocol);
             let start = fixed_point(engine, &trial.map, prop)?;
             let next = prop.apply(&start);
-            let consistent = extract(engine, &next, protocol).after;
+            let refreshed = extract(engine, &next, protocol);
+            let same_map = refreshed.map == trial.map;
+            let consistent = refreshed.after;
             // The solve is backward stable, so a self-consistent unitary
             // leaves a residual of rounding size; a wrong one leaves the
             // population inversion it misses, and Newton's residual shrinks
@@ -98,6 +104,7 @@ pub fn solve(
                     cycles: 0,
                     converged: true,
                     residual,
+                    same_map,
                 });
             }
             prev_residual = residual;
@@ -143,6 +150,7 @@ pub fn iterate(
                 cycles: n,
                 converged: true,
                 residual: remaining.min(delta),
+                same_map: false,
             });
         }
         prev_delta = delta;
@@ -155,5 +163,6 @@ pub fn iterate(
         cycles: opts.max_cycles,
         converged: false,
         residual: f64::INFINITY,
+        same_map: false,
     })
 }

@@ -148,11 +148,11 @@ pub fn compute_point(
             ratetau,
             &delta,
             last.keeps_n,
-            oss.residual,
         ),
-        heat_noise: trust::heat_noise(f64::EPSILON, params.omega0, ratetau, oss.residual),
+        heat_noise: trust::heat_noise(f64::EPSILON, params.omega0, ratetau),
         passive,
         optimal: protocol == Protocol::Optimal,
+        consistency: trust::consistency(oss.same_map, oss.residual, &delta),
         betas: bath_temperatures(params).map(|(ta, ts)| (1.0 / ta, 1.0 / ts)),
     };
     if passive {

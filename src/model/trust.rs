@@ -77,6 +77,9 @@ pub struct RawCycle {
     /// The optimal protocol, whose work is an ergotropy and so never
     /// negative (a fixed gate may cost work).
     pub optimal: bool,
+    /// Relative distance of the state from self-consistency
+    /// ([`consistency`]).
+    pub consistency: f64,
     /// (1/T_A, 1/T_S) when both baths are thermal.
     pub betas: Option<(f64, f64)>,
 }
@@ -138,7 +141,11 @@ pub fn settle(raw: &RawCycle) -> Ledger {
         heat_in,
         efficiency,
         entropy_production,
-        error_estimate: work_error.max(heat_error),
+        error_estimate: if nothing_runs {
+            work_error.max(heat_error)
+        } else {
+            work_error.max(heat_error).max(raw.consistency)
+        },
     }
 }
 
@@ -155,8 +162,7 @@ pub fn status(ledger: &Ledger, converged: bool, tol: f64) -> PointStatus {
 
 /// Noise of the work: NOISE_FACTOR·ε times r(|Δ_A| + |Δ_S|) + r·min(1, ΣΓτ),
 /// plus ω0(|Δ_S| + |Δ_A| + 2|Δ_ee|) where the unitary changes n; Δ is the
-/// population change over the stroke in level order. A state that is
-/// `residual` (max-norm) from self-consistency adds 2ω0·min(2, ΣΓτ)·residual.
+/// population change over the stroke in level order.
 pub fn work_noise(
     eps: f64,
     omega0: f64,
@@ -164,7 +170,6 @@ pub fn work_noise(
     total_rate_tau: f64,
     delta: &[f64; 4],
     keeps_n: bool,
-    residual: f64,
 ) -> f64 {
     let n_part = if keeps_n {
         0.0
@@ -174,13 +179,31 @@ pub fn work_noise(
     NOISE_FACTOR
         * eps
         * (r * (delta[1].abs() + delta[2].abs()) + r * total_rate_tau.min(1.0) + n_part)
-        + 2.0 * omega0 * total_rate_tau.min(2.0) * residual
 }
 
-/// Noise of a heat: HEAT_NOISE_FACTOR·ε·ω0·ΣΓτ, plus 2ω0·ΣΓτ·residual for
-/// a state `residual` from self-consistency.
-pub fn heat_noise(eps: f64, omega0: f64, total_rate_tau: f64, residual: f64) -> f64 {
-    (HEAT_NOISE_FACTOR * eps + 2.0 * residual) * omega0 * total_rate_tau
+/// Noise of a heat: HEAT_NOISE_FACTOR·ε·ω0·ΣΓτ.
+pub fn heat_noise(eps: f64, omega0: f64, total_rate_tau: f64) -> f64 {
+    HEAT_NOISE_FACTOR * eps * omega0 * total_rate_tau
+}
+
+/// How far an OSS is from self-consistency, relative to what one stroke
+/// changes: 0 where the last solve's extraction map is the one its
+/// solution calls for (the fixed point of a linear map, refined to
+/// rounding); otherwise the residual (or iteration's estimated tail) over
+/// max|Δ|. A Newton solve that stalls between two maps at tiny ΣΓτ can
+/// leave a residual of 1e-13 that is as large as the stroke itself.
+pub fn consistency(same_map: bool, residual: f64, delta: &[f64]) -> f64 {
+    if same_map {
+        return 0.0;
+    }
+    let scale = delta.iter().fold(0.0f64, |m, d| m.max(d.abs()));
+    if scale > 0.0 {
+        residual / scale
+    } else if residual == 0.0 {
+        0.0
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// Whether a passive verdict is certain: every two adjacent populations of
@@ -206,6 +229,7 @@ mod tests {
             heat_noise: 1e-14,
             passive: false,
             optimal: true,
+            consistency: 0.0,
             betas: Some((0.5, 10.0)),
         }
     }

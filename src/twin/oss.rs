@@ -6,7 +6,7 @@ use super::linalg::{
     Vec, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS, TOLERANCE,
 };
 use super::params::{load_point, SweepParams, N_OUTPUTS};
-use crate::model::trust::{heat_noise, passive_certain, settle, work_noise, RawCycle};
+use crate::model::trust::{consistency, heat_noise, passive_certain, settle, work_noise, RawCycle};
 
 pub const STATUS_CONVERGED: u32 = 0;
 pub const STATUS_NOT_CONVERGED: u32 = 1;
@@ -86,14 +86,15 @@ fn charge<const N: usize>(x: &Vec<N>, d: &Mat<N>) -> Vec<N> {
     std::array::from_fn(|i| x[i] + dx[i])
 }
 
-/// Twin of `find_oss`: (start state, cycles, status, residual).
+/// Twin of `find_oss`: (start state, cycles, status, residual, whether the
+/// last solve's map is the one its solution calls for).
 #[inline(always)]
 fn find_oss<M: KernelModel<N>, const N: usize>(
     params: &SweepParams,
     m: &Model<N>,
     prop: &Propagator<N>,
     ness: &Vec<N>,
-) -> (Vec<N>, u32, u32, f64) {
+) -> (Vec<N>, u32, u32, f64, bool) {
     let mut ex = extract::<M, N>(params, m, ness);
     let mut prev_residual = 1e30;
     for _ in 0..params.max_newton {
@@ -106,7 +107,7 @@ fn find_oss<M: KernelModel<N>, const N: usize>(
         let residual = max_abs_diff(&ex.after, &x);
         let stalled = residual >= 0.5 * prev_residual && residual <= NEWTON_STALL;
         if old_map == ex.map || residual <= NEWTON_TOLERANCE || stalled {
-            return (x, 0, STATUS_CONVERGED, residual);
+            return (x, 0, STATUS_CONVERGED, residual, old_map == ex.map);
         }
         prev_residual = residual;
         if params.protocol != 0 {
@@ -127,11 +128,11 @@ fn find_oss<M: KernelModel<N>, const N: usize>(
         x = ex.after;
         let tail = if q < 1.0 { delta * q / (1.0 - q) } else { 1e30 };
         if delta <= 4.0 * EPS || (n >= 3 && tail <= ITERATION_TOLERANCE) {
-            return (x, n, STATUS_CONVERGED, tail.min(delta));
+            return (x, n, STATUS_CONVERGED, tail.min(delta), false);
         }
         prev = delta;
     }
-    (x, params.max_cycles, STATUS_NOT_CONVERGED, 1e30)
+    (x, params.max_cycles, STATUS_NOT_CONVERGED, 1e30, false)
 }
 
 const INVALID: PointOutput = PointOutput {
@@ -157,7 +158,7 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         return INVALID;
     };
     let ness_ex = M::extract_optimal(&m, &ness);
-    let (start, cycles, status, residual) = find_oss::<M, N>(params, &m, &prop, &ness);
+    let (start, cycles, status, residual, same_map) = find_oss::<M, N>(params, &m, &prop, &ness);
     // Twin of the split e = ω0 n + r (0, −1, 1, 0) and of the ledger in
     // oss.wgsl.
     let final_ex = extract::<M, N>(params, &m, &charge(&start, &prop.d));
@@ -190,7 +191,6 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         rate_tau,
         &[dx[0], dx[1], dx[2], dx[3]],
         final_ex.keeps_n,
-        residual,
     );
     let start = if passive { ness } else { start };
     let ix = matvec(&prop.integral, &start);
@@ -200,9 +200,10 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         heat_s: dot_vec(&m.hs, &ix),
         heat_dephasing: dot_vec(&m.hd, &ix),
         work_noise: w_noise,
-        heat_noise: heat_noise(EPS, omega0, rate_tau, residual),
+        heat_noise: heat_noise(EPS, omega0, rate_tau),
         passive,
         optimal: params.protocol == 0,
+        consistency: consistency(same_map, residual, &dx[..4]),
         betas: p.thermal.then_some((p.beta_a, p.beta_s)),
     });
     let heat_hot = if p.hot_is_s { l.heat_s } else { l.heat_a };
