@@ -160,3 +160,43 @@ fn a_shard_on_the_gpu_equals_its_slice_of_the_whole_run() {
         }
     }
 }
+
+#[test]
+fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
+    // Through the backend a sweep uses: every point the f32 kernel flags is
+    // recomputed in f64, so status 0 holds the f32 contract (1e-3) and
+    // status 3 remains only where f64 flags the point too.
+    let Some(ctx) = gpu_or_skip("f32_sweeps_recompute_what_they_cannot_resolve_in_f64") else {
+        return;
+    };
+    let backend = nessbat::sweep::run::Backend::Gpu {
+        ctx: Box::new(ctx),
+        precision: Precision::F32,
+        kernels: Default::default(),
+        reducer: Default::default(),
+    };
+    for path in ["tests/configs/pumped.toml", "tests/configs/kms.toml"] {
+        let g = grid(path);
+        let (res, info, _) = backend.run(&g, &|_| {}).unwrap();
+        let cpu = cpu_backend::run(&g, &|_| {});
+        assert!(info.recomputed_f64 > 0, "{path}: nothing recomputed");
+        for i in 0..res.len() {
+            if res.status[i] == 3 {
+                assert_eq!(cpu.status[i], 3, "{path}: point {i} flagged in f32 only");
+            }
+        }
+        let tol = Tolerance {
+            rel: 1e-3,
+            conditioned: false,
+            only_where_ergotropy_above: -1.0,
+            quantities: &[0, 1, 2, 3, 4, 5, 6],
+        };
+        compare(
+            &format!("gpu-f32-recomputed-{}", name(path)),
+            &g,
+            &rows(&res),
+            &rows(&cpu),
+            &tol,
+        );
+    }
+}

@@ -283,7 +283,7 @@ fn run_full(
     } else {
         SweepResults::new_f32(grid.result_shape(range))
     };
-    let mut info = None;
+    let mut info: Option<RunInfo> = None;
     let mut wall = 0.0;
     // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
     for (c, a) in (range.start..range.end)
@@ -304,7 +304,10 @@ fn run_full(
             .with_context(|| format!("writing a checkpoint to {}", cmd.out.display()))?;
         res.copy_from(&chunk_res, at);
         wall += chunk_info.wall_seconds;
-        info.get_or_insert(chunk_info);
+        match &mut info {
+            Some(i) => i.recomputed_f64 += chunk_info.recomputed_f64,
+            None => info = Some(chunk_info),
+        }
     }
     for d in &ckpt.damaged {
         eprintln!("notice: checkpoint {d} was damaged or truncated; recomputed");

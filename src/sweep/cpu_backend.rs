@@ -208,6 +208,40 @@ pub fn run(grid: &Grid, progress: &(dyn Fn(u64) + Sync)) -> SweepResults {
 }
 
 /// Runs the flat (C-order) index range `range` of the grid: a shard.
+/// Recomputes in f64, with the CPU twin, every point of `res` (flat
+/// indices from `first` on) that an f32 kernel flagged imprecise (status
+/// 3), and stores the f64 figures, rounded to f32, with their own status:
+/// f32 keeps its speed where it resolves the point, and status 0 keeps
+/// meaning the contract holds. Returns how many points it recomputed.
+pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u64 {
+    let flagged: Vec<usize> = (0..res.len()).filter(|&i| res.status[i] == 3).collect();
+    let outputs: Vec<PointOutput> = flagged
+        .par_iter()
+        .map(|&i| {
+            let params = grid.chunk_params(first + i as u64, 1);
+            match grid.model {
+                ModelKind::Populations => run_point::<Population, 4>(&params, &grid.values, 0),
+                ModelKind::DensityMatrix => run_point::<DensityMatrix, 6>(&params, &grid.values, 0),
+            }
+        })
+        .collect();
+    let FloatsFlat::F32(real) = &mut res.real else {
+        return 0;
+    };
+    for (&i, o) in flagged.iter().zip(&outputs) {
+        store(
+            real,
+            &mut res.cycles,
+            &mut res.status,
+            i,
+            o.real.map(|v| v as f32),
+            o.cycles,
+            o.status,
+        );
+    }
+    flagged.len() as u64
+}
+
 pub fn run_range(grid: &Grid, range: Range<u64>, progress: &(dyn Fn(u64) + Sync)) -> SweepResults {
     match grid.model {
         ModelKind::Populations => run_model::<Population, 4>(grid, range, progress),

@@ -36,6 +36,9 @@ pub struct RunInfo {
     pub shard: Option<Value>,
     /// The sweep's identity (src/sweep/checkpoint.rs), checked by --resume.
     pub identity: Option<String>,
+    /// Points an f32 kernel flagged imprecise and the CPU twin recomputed
+    /// in f64 (0 in f64; chunks restored from checkpoints count 0).
+    pub recomputed_f64: u64,
 }
 
 /// SHA-256 of a file, hex: recorded per array in metadata.json and checked
@@ -137,6 +140,7 @@ pub fn metadata(
         "precision": info.precision,
         "wall_seconds": info.wall_seconds,
         "setup_seconds": info.setup_seconds,
+        "recomputed_in_f64": info.recomputed_f64,
         "points_per_second": if info.wall_seconds > 0.0 { points as f64 / info.wall_seconds } else { 0.0 },
         "arrays": arrays,
         "shard": info.shard,

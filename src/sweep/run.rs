@@ -118,6 +118,7 @@ impl Backend {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(SweepResults, RunInfo, Timing), RunError> {
         let mut timing = Timing::default();
+        let mut recomputed = 0;
         let res = match self {
             Backend::Cpu => {
                 let t = Instant::now();
@@ -125,12 +126,21 @@ impl Backend {
                 timing.compute = t.elapsed();
                 res
             }
-            Backend::Gpu { ctx, .. } => {
+            Backend::Gpu { ctx, precision, .. } => {
                 let kernel = self.kernel(grid, &mut timing)?;
-                kernel.run_range(ctx, grid, range, progress, &mut timing)?
+                let first = range.start;
+                let mut res = kernel.run_range(ctx, grid, range, progress, &mut timing)?;
+                if *precision == Precision::F32 {
+                    let t = Instant::now();
+                    recomputed = cpu_backend::recompute_imprecise(grid, first, &mut res);
+                    timing.compute += t.elapsed();
+                }
+                res
             }
         };
-        Ok((res, self.info(&timing), timing))
+        let mut info = self.info(&timing);
+        info.recomputed_f64 = recomputed;
+        Ok((res, info, timing))
     }
 
     /// Runs every `[[reduce]]` entry of `grid`, pass by pass, without
@@ -227,6 +237,7 @@ impl Backend {
                 setup_seconds: 0.0,
                 shard: None,
                 identity: None,
+                recomputed_f64: 0,
             },
             Backend::Gpu { ctx, precision, .. } => RunInfo {
                 backend: "gpu".into(),
@@ -245,6 +256,7 @@ impl Backend {
                 setup_seconds: timing.setup.as_secs_f64(),
                 shard: None,
                 identity: None,
+                recomputed_f64: 0,
             },
         }
     }

@@ -192,6 +192,10 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, ShardError> {
         wall_seconds: wall,
         setup_seconds: 0.0,
         shard: None,
+        recomputed_f64: metas
+            .iter()
+            .map(|m| m["recomputed_in_f64"].as_u64().unwrap_or(0))
+            .sum(),
         identity: Some(super::checkpoint::identity(
             &grid,
             first["precision"].as_str().unwrap_or("f64"),
