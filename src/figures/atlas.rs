@@ -36,20 +36,9 @@ fn map(
 ) -> Result<MapData, FigureError> {
     let (grid, res) = ctx.sweep(toml)?;
     let shape = grid.shape();
-    // η = E/heat_hot is undefined where no heat flows: on the T_A = T_S
-    // line heat_hot is rounding noise (~1e-19) and E/heat_hot meaningless.
-    // Those points (heat_hot below 1e-9 of the map's largest) are NaN, grey.
-    let heat = res.quantity_f64("heat_hot").expect("known");
-    let floor = 1e-9 * heat.iter().fold(0.0f64, |m, h| m.max(h.abs()));
+    // η is NaN (grey) where no heat is absorbed, as the engine reports it.
     for q in ["power", "efficiency"] {
-        let mut data = res.quantity_f64(q).expect("known");
-        if q == "efficiency" {
-            for (d, h) in data.iter_mut().zip(&heat) {
-                if h.abs() <= floor {
-                    *d = f64::NAN;
-                }
-            }
-        }
+        let data = res.quantity_f64(q).expect("known");
         let name = format!("{prefix}_{q}");
         files.push(ctx.npy(&name, &shape, &data)?);
         let (x, y) = axes(&grid);
@@ -247,10 +236,12 @@ fn tradeoff(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), FigureError> {
     Ok(())
 }
 
-/// Writes the atlas; returns its files and the thermal maps for the claims.
+/// Writes the atlas; returns its files and the thermal maps for the claims
+/// (the Eq. 9 and KMS entropy maps of src/figures/entropy.rs last).
 pub fn all(ctx: &Ctx) -> Result<(Vec<PathBuf>, Vec<MapData>), FigureError> {
     let mut files = Vec::new();
-    let thermal = maps(ctx, &mut files)?;
+    let mut thermal = maps(ctx, &mut files)?;
+    thermal.extend(super::entropy::maps(ctx, &mut files)?);
     gates(ctx, &mut files)?;
     coherent(ctx, &mut files)?;
     tradeoff(ctx, &mut files)?;

@@ -7,6 +7,7 @@
 
 pub mod atlas;
 pub mod claims;
+pub mod entropy;
 pub mod paper;
 
 use std::path::{Path, PathBuf};
