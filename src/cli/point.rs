@@ -8,7 +8,7 @@ use clap::Args;
 use super::args::PointArgs;
 use nessbat::cpu::oss::OssOptions;
 use nessbat::cpu::{compute_point, PointFigures};
-use nessbat::model::{Rates, LEVEL_NAMES};
+use nessbat::model::{EngineParams, Rates, TransitionRates, LEVEL_NAMES};
 
 #[derive(Debug, Args)]
 pub struct PointCmd {
@@ -36,7 +36,7 @@ pub fn run(cmd: &PointCmd) -> Result<()> {
     let text = if cmd.json {
         serde_json::to_string_pretty(&figures)? + "\n"
     } else {
-        table(cmd, &Rates::from_params(&params), &figures)
+        table(cmd, &params, &Rates::from_params(&params), &figures)
     };
     super::output::write_atomic(None, text.as_bytes())
 }
@@ -48,7 +48,7 @@ fn fmt_pops(p: &[f64; 4]) -> String {
         .join(" ")
 }
 
-fn table(cmd: &PointCmd, r: &Rates, f: &PointFigures) -> String {
+fn table(cmd: &PointCmd, params: &EngineParams, r: &Rates, f: &PointFigures) -> String {
     let a = &cmd.point;
     let mut s = String::new();
     let _ = writeln!(
@@ -62,11 +62,26 @@ fn table(cmd: &PointCmd, r: &Rates, f: &PointFigures) -> String {
         "  omega0 = {}  lambda = {}  tau = {}",
         a.omega0, a.lambda, a.tau
     );
-    let _ = writeln!(
-        s,
-        "  rates: Γ_A+ = {:.6e}  Γ_A− = {:.6e}  Γ_S+ = {:.6e}  Γ_S− = {:.6e}",
-        r.a_up, r.a_down, r.s_up, r.s_down
-    );
+    if f.rates == "kms" {
+        // Each transition at its own Bohr frequency (lo = ω0 − r, hi = ω0 + r).
+        let t = TransitionRates::from_params(params);
+        let _ = writeln!(
+            s,
+            "  rates (kms): A: gg↔A Γ± = {:.6e}, {:.6e}  A↔ee Γ± = {:.6e}, {:.6e}",
+            t.a.up_hi, t.a.down_hi, t.a.up_lo, t.a.down_lo
+        );
+        let _ = writeln!(
+            s,
+            "               S: gg↔S Γ± = {:.6e}, {:.6e}  S↔ee Γ± = {:.6e}, {:.6e}",
+            t.s.up_lo, t.s.down_lo, t.s.up_hi, t.s.down_hi
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "  rates (eq9): Γ_A+ = {:.6e}  Γ_A− = {:.6e}  Γ_S+ = {:.6e}  Γ_S− = {:.6e}",
+            r.a_up, r.a_down, r.s_up, r.s_down
+        );
+    }
     let how = if f.cycles == 0 {
         "solved directly".to_string()
     } else {
@@ -76,7 +91,7 @@ fn table(cmd: &PointCmd, r: &Rates, f: &PointFigures) -> String {
         if v.is_finite() {
             format!("{v:.6e}")
         } else {
-            "n/a (no heat in from the hot bath)".into()
+            "n/a (no heat absorbed)".into()
         }
     };
     let _ = writeln!(s, "\nOperational steady state ({how})");
@@ -85,7 +100,21 @@ fn table(cmd: &PointCmd, r: &Rates, f: &PointFigures) -> String {
     let _ = writeln!(s, "  efficiency           {:>13}", eff(f.efficiency));
     let _ = writeln!(s, "  heat from A          {:>13.6e}", f.heat_a);
     let _ = writeln!(s, "  heat from S          {:>13.6e}", f.heat_s);
+    let _ = writeln!(s, "  heat from dephasing  {:>13.6e}", f.heat_dephasing);
+    let _ = writeln!(s, "  heat absorbed        {:>13.6e}", f.heat_in);
     let _ = writeln!(s, "  heat from hot bath   {:>13.6e}", f.heat_hot);
+    let sigma = if f.entropy_production.is_finite() {
+        format!("{:.6e}", f.entropy_production)
+    } else {
+        "n/a (needs two thermal baths)".into()
+    };
+    let _ = writeln!(s, "  entropy production   {sigma:>13}");
+    let _ = writeln!(
+        s,
+        "  status               {:>13}  (estimated relative error {:.1e})",
+        f.status.name(),
+        f.error_estimate
+    );
     let names = LEVEL_NAMES
         .iter()
         .map(|n| format!("{n:>13}"))
