@@ -222,17 +222,7 @@ fn kms_sweeps_obey_the_second_law_and_carnot_at_every_point() {
     let mut ok = 0;
     for i in 0..res.len() {
         let p = g.point_params(i as u64);
-        let nessbat::model::params::Baths::Separate {
-            a: nessbat::model::Bath::Thermal {
-                temperature: ta, ..
-            },
-            s: nessbat::model::Bath::Thermal {
-                temperature: ts, ..
-            },
-        } = p.baths
-        else {
-            unreachable!()
-        };
+        let (ta, ts) = nessbat::model::rates::bath_temperatures(&p).expect("thermal baths");
         assert!(e[i] >= 0.0);
         if res.status[i] != 0 {
             continue;

@@ -11,8 +11,8 @@ use super::atlas::MapData;
 use super::claims::Claim;
 use super::paper::heatmap_named;
 use super::{Ctx, FigureError};
-use crate::model::params::Baths;
-use crate::model::{Bath, RateKind};
+use crate::model::rates::bath_temperatures;
+use crate::model::RateKind;
 
 /// The coupling of the maps: large enough that the band is wide.
 pub const LAMBDA: f64 = 0.3;
@@ -41,17 +41,7 @@ pub fn maps(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<Vec<MapData>, FigureE
         let relative: Vec<f64> = (0..sigma.len())
             .map(|i| {
                 let p = grid.point_params(i as u64);
-                let Baths::Separate {
-                    a:
-                        Bath::Thermal {
-                            temperature: ta, ..
-                        },
-                    s:
-                        Bath::Thermal {
-                            temperature: ts, ..
-                        },
-                } = p.baths
-                else {
+                let Some((ta, ts)) = bath_temperatures(&p) else {
                     return f64::NAN;
                 };
                 let scale = (qa[i] / ta).abs() + (qs[i] / ts).abs();
@@ -98,15 +88,7 @@ fn second_law(maps: &[&MapData]) -> (f64, String, usize, f64, usize) {
         );
         for i in 0..eff.len() {
             let p = m.grid.point_params(i as u64);
-            let Baths::Separate {
-                a: Bath::Thermal {
-                    temperature: ta, ..
-                },
-                s: Bath::Thermal {
-                    temperature: ts, ..
-                },
-            } = p.baths
-            else {
+            let Some((ta, ts)) = bath_temperatures(&p) else {
                 continue;
             };
             if m.res.status[i] != 0 || ta == ts {

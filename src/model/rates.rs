@@ -177,15 +177,8 @@ pub fn bath_temperatures(p: &EngineParams) -> Option<(f64, f64)> {
 /// The hotter bath: S only when both baths are thermal and T_S > T_A;
 /// A on ties, for explicit rates and for the physical implementation.
 pub fn hot_bath(p: &EngineParams) -> HotBath {
-    match &p.baths {
-        Baths::Separate {
-            a: Bath::Thermal {
-                temperature: ta, ..
-            },
-            s: Bath::Thermal {
-                temperature: ts, ..
-            },
-        } if ts > ta => HotBath::S,
+    match bath_temperatures(p) {
+        Some((ta, ts)) if ts > ta => HotBath::S,
         _ => HotBath::A,
     }
 }
