@@ -164,8 +164,9 @@ fn a_shard_on_the_gpu_equals_its_slice_of_the_whole_run() {
 #[test]
 fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
     // Through the backend a sweep uses: every point the f32 kernel flags is
-    // recomputed in f64, so status 0 holds the f32 contract (1e-3) and
-    // status 3 remains only where f64 flags the point too.
+    // recomputed in f64 (here by the f64 kernel, lavapipe having
+    // SHADER_F64), so status 0 holds the f32 contract (1e-3) and status 3
+    // remains only where f64 flags the point too.
     let Some(ctx) = gpu_or_skip("f32_sweeps_recompute_what_they_cannot_resolve_in_f64") else {
         return;
     };
@@ -180,10 +181,15 @@ fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
         let (res, info, _) = backend.run(&g, &|_| {}).unwrap();
         let cpu = cpu_backend::run(&g, &|_| {});
         assert!(info.recomputed_f64 > 0, "{path}: nothing recomputed");
+        // What stays flagged is what f64 flags (up to the threshold's
+        // rounding, as in f64_kernels_match_the_cpu_backend).
+        let estimate = cpu.quantity_f64("error_estimate").unwrap();
         for i in 0..res.len() {
-            if res.status[i] == 3 {
-                assert_eq!(cpu.status[i], 3, "{path}: point {i} flagged in f32 only");
-            }
+            let boundary = (TOLERANCE_F64 / 4.0..=4.0 * TOLERANCE_F64).contains(&estimate[i]);
+            assert!(
+                res.status[i] != 3 || cpu.status[i] == 3 || boundary,
+                "{path}: point {i} flagged in f32 only"
+            );
         }
         let tol = Tolerance {
             rel: 1e-3,

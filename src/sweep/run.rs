@@ -9,7 +9,7 @@ use super::grid::Grid;
 use super::output::RunInfo;
 use super::reduce;
 use super::reduced::{finish, PassResults, Reduced};
-use super::results::SweepResults;
+use super::results::{FloatsFlat, SweepResults};
 use crate::gpu::reduce::ReduceKernel;
 use crate::gpu::shader_source::Precision;
 use crate::gpu::{GpuContext, GpuError, SweepKernel, Timing};
@@ -37,9 +37,11 @@ pub enum Backend {
     Gpu {
         ctx: Box<GpuContext>,
         precision: Precision,
-        /// One kernel per model, compiled on first use and kept, so that a
-        /// sweep run in checkpoint chunks compiles its kernel once.
-        kernels: [std::cell::OnceCell<SweepKernel>; 2],
+        /// One kernel per model and precision (index 2·[f64] + model),
+        /// compiled on first use and kept, so that a sweep run in checkpoint
+        /// chunks compiles its kernel once; an f32 sweep's f64 kernels
+        /// recompute what it flags.
+        kernels: [std::cell::OnceCell<SweepKernel>; 4],
         /// The reduction kernels, compiled on first use.
         reducer: std::cell::OnceCell<ReduceKernel>,
     },
@@ -127,13 +129,10 @@ impl Backend {
                 res
             }
             Backend::Gpu { ctx, precision, .. } => {
-                let kernel = self.kernel(grid, &mut timing)?;
-                let first = range.start;
-                let mut res = kernel.run_range(ctx, grid, range, progress, &mut timing)?;
-                if *precision == Precision::F32 {
-                    let t = Instant::now();
-                    recomputed = cpu_backend::recompute_imprecise(grid, first, &mut res);
-                    timing.compute += t.elapsed();
+                let kernel = self.kernel(grid, *precision, &mut timing)?;
+                let mut res = kernel.run_range(ctx, grid, range.clone(), progress, &mut timing)?;
+                if *precision == Precision::F32 && res.status.contains(&3) {
+                    recomputed = self.recompute_f64(grid, range, &mut res, &mut timing)?;
                 }
                 res
             }
@@ -181,7 +180,7 @@ impl Backend {
                     reducer,
                     ..
                 } => {
-                    let kernel = self.kernel(&pass.traversal, &mut timing)?;
+                    let kernel = self.kernel(&pass.traversal, *precision, &mut timing)?;
                     let t = Instant::now();
                     if reducer.get().is_none() {
                         let _ = reducer.set(ReduceKernel::new(ctx, *precision)?);
@@ -204,23 +203,62 @@ impl Backend {
         Ok((out, self.info(&timing), timing))
     }
 
-    /// The compiled sweep kernel for `grid`'s model, built on first use.
-    /// Kernel compilation counts as set-up (lavapipe's LLVM takes seconds
-    /// on the first run, then Mesa's disk cache serves it).
-    fn kernel(&self, grid: &Grid, timing: &mut Timing) -> Result<&SweepKernel, RunError> {
-        let Backend::Gpu {
-            ctx,
-            precision,
-            kernels,
-            ..
-        } = self
-        else {
+    /// Recomputes in f64 every point of `res` (the range `range` of
+    /// `grid`) that an f32 kernel flagged imprecise: with the f64 kernel
+    /// where the adapter has SHADER_F64 (one f64 pass over the range, from
+    /// which the flagged points are taken), else with the CPU twin. Returns
+    /// how many points it recomputed.
+    fn recompute_f64(
+        &self,
+        grid: &Grid,
+        range: std::ops::Range<u64>,
+        res: &mut SweepResults,
+        timing: &mut Timing,
+    ) -> Result<u64, RunError> {
+        let Backend::Gpu { ctx, .. } = self else {
+            unreachable!("only the GPU backend computes in f32")
+        };
+        if !ctx.f64 {
+            let t = Instant::now();
+            let n = cpu_backend::recompute_imprecise(grid, range.start, res);
+            timing.compute += t.elapsed();
+            return Ok(n);
+        }
+        let kernel = self.kernel(grid, Precision::F64, timing)?;
+        let exact = kernel.run_range(ctx, grid, range, &|_| {}, timing)?;
+        let (FloatsFlat::F32(low), FloatsFlat::F64(high)) = (&mut res.real, &exact.real) else {
+            unreachable!("an f32 and an f64 run")
+        };
+        let mut n = 0;
+        for i in 0..res.status.len() {
+            if res.status[i] == 3 {
+                for (l, h) in low.iter_mut().zip(high) {
+                    l[i] = h[i] as f32;
+                }
+                res.status[i] = exact.status[i];
+                res.cycles[i] = exact.cycles[i];
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// The compiled sweep kernel for `grid`'s model in `precision`, built
+    /// on first use. Kernel compilation counts as set-up (lavapipe's LLVM
+    /// takes seconds on the first run, then Mesa's disk cache serves it).
+    fn kernel(
+        &self,
+        grid: &Grid,
+        precision: Precision,
+        timing: &mut Timing,
+    ) -> Result<&SweepKernel, RunError> {
+        let Backend::Gpu { ctx, kernels, .. } = self else {
             unreachable!("only the GPU backend has kernels")
         };
         let t = Instant::now();
-        let cell = &kernels[grid.model as usize];
+        let cell = &kernels[2 * usize::from(precision == Precision::F64) + grid.model as usize];
         if cell.get().is_none() {
-            let _ = cell.set(SweepKernel::new(ctx, grid.model, *precision)?);
+            let _ = cell.set(SweepKernel::new(ctx, grid.model, precision)?);
         }
         timing.setup += t.elapsed();
         Ok(cell.get().expect("set above"))
