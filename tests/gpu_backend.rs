@@ -184,8 +184,8 @@ fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
         // What stays flagged is what f64 flags (up to the threshold's
         // rounding, as in f64_kernels_match_the_cpu_backend).
         let estimate = cpu.quantity_f64("error_estimate").unwrap();
-        for i in 0..res.len() {
-            let boundary = (TOLERANCE_F64 / 4.0..=4.0 * TOLERANCE_F64).contains(&estimate[i]);
+        for (i, e) in estimate.iter().enumerate() {
+            let boundary = (TOLERANCE_F64 / 4.0..=4.0 * TOLERANCE_F64).contains(e);
             assert!(
                 res.status[i] != 3 || cpu.status[i] == 3 || boundary,
                 "{path}: point {i} flagged in f32 only"

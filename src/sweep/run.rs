@@ -41,7 +41,7 @@ pub enum Backend {
         /// compiled on first use and kept, so that a sweep run in checkpoint
         /// chunks compiles its kernel once; an f32 sweep's f64 kernels
         /// recompute what it flags.
-        kernels: [std::cell::OnceCell<SweepKernel>; 4],
+        kernels: Box<[std::cell::OnceCell<SweepKernel>; 4]>,
         /// The reduction kernels, compiled on first use.
         reducer: std::cell::OnceCell<ReduceKernel>,
     },
