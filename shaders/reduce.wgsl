@@ -21,11 +21,13 @@ const NO_CONSTRAINT: u32 = 0xffffffffu;
 const CMP_GE: u32 = 0u;
 const CMP_GT: u32 = 1u;
 const CMP_LE: u32 = 2u;
-// Kept in sync with OUT_EFFICIENCY, STATUS_CONVERGED and
-// FLAG_NO_EFFICIENCY in oss.wgsl.
+// Kept in sync with OUT_EFFICIENCY, OUT_ENTROPY_PRODUCTION and
+// STATUS_CONVERGED in oss.wgsl, and the flags of common/trust.wgsl.
 const OUT_EFFICIENCY: u32 = 2u;
+const OUT_ENTROPY_PRODUCTION: u32 = 9u;
 const STATUS_CONVERGED: u32 = 0u;
 const FLAG_NO_EFFICIENCY: u32 = 0x100u;
+const FLAG_NO_ENTROPY: u32 = 0x200u;
 
 // Kept in sync with src/twin/reduce.rs (`ReduceParams`); the layout test
 // there compares both through naga.
@@ -66,14 +68,18 @@ struct Candidate {
     v: real,
 }
 
-// Quantity q of chunk point i: only a converged OSS with a finite figure
-// competes (efficiency is undefined where no heat enters).
+// Quantity q of chunk point i: only a status-0 point with a defined,
+// finite figure competes (efficiency is undefined where no heat is
+// absorbed, entropy production unless both baths are thermal).
 fn figure(q: u32, i: u32) -> Candidate {
     let word = out_u32[2u * i + 1u];
     let v = out_real[q * rp.chunk_len + i];
     var ok = (word & 0xffu) == STATUS_CONVERGED;
     if q == OUT_EFFICIENCY {
         ok = ok & ((word & FLAG_NO_EFFICIENCY) == 0u);
+    }
+    if q == OUT_ENTROPY_PRODUCTION {
+        ok = ok & ((word & FLAG_NO_ENTROPY) == 0u);
     }
     // Finite: NaN fails v == v, ±inf fails v − v == 0.
     ok = ok & (v == v) & ((v - v) == 0.0);

@@ -8,7 +8,7 @@
 mod common;
 
 use common::gpu::gpu_or_skip;
-use common::sweeps::{grid, rows};
+use common::sweeps::{all_rows, grid};
 use nessbat::gpu::reduce::ReduceKernel;
 use nessbat::gpu::shader_source::Precision;
 use nessbat::gpu::{GpuContext, SweepKernel, Timing};
@@ -23,7 +23,7 @@ const CONFIG: &str = "tests/configs/reduce.toml";
 /// passing the constraint; strictly better replaces, so ties keep the
 /// first.
 fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
-    let rows = rows(full);
+    let rows = all_rows(full);
     let shape = g.shape();
     let kept: Vec<usize> = (0..shape.len()).filter(|i| !red.over.contains(i)).collect();
     let cells: usize = kept.iter().map(|i| shape[*i]).product();

@@ -156,7 +156,12 @@ impl ReduceKernel {
         );
         ctx.queue
             .write_buffer(&values_buf, 0, bytemuck::cast_slice(values));
-        let out_real = buffer(ctx, "out_real", cap * 7 * size, U::STORAGE);
+        let out_real = buffer(
+            ctx,
+            "out_real",
+            cap * crate::twin::N_OUTPUTS as u64 * size,
+            U::STORAGE,
+        );
         let out_u32 = buffer(ctx, "out_u32", cap * 8, U::STORAGE);
         let rp_buf = buffer(
             ctx,

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::grid::Grid;
 use super::results::{FloatsFlat, SweepResults};
+use crate::twin::N_OUTPUTS;
 
 /// Points per checkpoint chunk unless the user sets another.
 pub const DEFAULT_CHUNK: u64 = 1 << 20;
@@ -208,7 +209,10 @@ pub fn free_bytes(path: &Path) -> Option<u64> {
 /// float: the checkpoint chunks and the final arrays, which coexist until
 /// the end.
 pub fn check_space(out: &Path, points: u64, real_bytes: u64) -> Result<(), CheckpointError> {
-    let need = points.saturating_mul(7 * real_bytes + 5).saturating_mul(2) + (16 << 20);
+    let need = points
+        .saturating_mul(N_OUTPUTS as u64 * real_bytes + 5)
+        .saturating_mul(2)
+        + (16 << 20);
     match free_bytes(out) {
         Some(free) if free < need => Err(CheckpointError(format!(
             "--out {}: the sweep needs about {:.2} GB (arrays and checkpoints) but the disk has {:.2} GB free",
@@ -249,7 +253,7 @@ fn encode(range: &Range<u64>, res: &SweepResults) -> Vec<u8> {
 fn decode(b: &[u8], range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
     let n = (range.end - range.start) as usize;
     let real = if f64s { 8 } else { 4 };
-    let body = 8 + 16 + n * (7 * real + 5);
+    let body = 8 + 16 + n * (N_OUTPUTS * real + 5);
     if b.len() != body + 32
         || &b[..8] != MAGIC
         || Sha256::digest(&b[..body]).as_slice() != &b[body..]
@@ -286,4 +290,43 @@ fn decode(b: &[u8], range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
     }
     res.status.copy_from_slice(&b[at..at + n]);
     Some(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_decode_to_what_was_encoded() {
+        for f64s in [true, false] {
+            let mut res = if f64s {
+                SweepResults::new_f64(vec![3])
+            } else {
+                SweepResults::new_f32(vec![3])
+            };
+            match &mut res.real {
+                FloatsFlat::F64(a) => a
+                    .iter_mut()
+                    .flatten()
+                    .enumerate()
+                    .for_each(|(k, v)| *v = k as f64 + 0.5),
+                FloatsFlat::F32(a) => a
+                    .iter_mut()
+                    .flatten()
+                    .enumerate()
+                    .for_each(|(k, v)| *v = k as f32 + 0.5),
+            }
+            res.cycles = vec![1, 2, 3];
+            res.status = vec![0, 3, 1];
+            let range = 10..13;
+            let back = decode(&encode(&range, &res), &range, f64s).expect("decodes");
+            assert_eq!(back.cycles, res.cycles);
+            assert_eq!(back.status, res.status);
+            match (&back.real, &res.real) {
+                (FloatsFlat::F64(a), FloatsFlat::F64(b)) => assert_eq!(a, b),
+                (FloatsFlat::F32(a), FloatsFlat::F32(b)) => assert_eq!(a, b),
+                _ => panic!("precision changed"),
+            }
+        }
+    }
 }

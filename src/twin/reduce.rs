@@ -3,7 +3,7 @@
 
 use bytemuck::{Pod, Zeroable};
 
-use super::oss::{FLAG_NO_EFFICIENCY, STATUS_CONVERGED};
+use super::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, STATUS_CONVERGED};
 
 /// Most reductions folded in one pass over the grid.
 pub const MAX_REDUCTIONS: usize = 8;
@@ -14,6 +14,8 @@ pub const OP_MAX: u32 = 0;
 pub const OP_MIN: u32 = 1;
 /// Index of efficiency among OUTPUT_NAMES (NaN where FLAG_NO_EFFICIENCY).
 const OUT_EFFICIENCY: u32 = 2;
+/// Index of entropy_production (NaN where FLAG_NO_ENTROPY).
+const OUT_ENTROPY_PRODUCTION: u32 = 9;
 
 /// Kept in sync with shaders/reduce.wgsl (`ReduceParams`); the layout test
 /// below compares both through naga.
@@ -56,14 +58,18 @@ pub struct Candidate {
     pub v: f64,
 }
 
-/// Quantity `q` of chunk point `i`: only a converged OSS with a finite
-/// figure competes (efficiency is undefined where no heat enters).
+/// Quantity `q` of chunk point `i`: only a status-0 point with a defined,
+/// finite figure competes (efficiency is undefined where no heat is
+/// absorbed, entropy production unless both baths are thermal).
 pub fn figure(rp: &ReduceParams, out_real: &[f64], out_u32: &[u32], q: u32, i: u32) -> Candidate {
     let word = out_u32[(2 * i + 1) as usize];
     let v = out_real[(q * rp.chunk_len + i) as usize];
     let mut ok = word & 0xff == STATUS_CONVERGED;
     if q == OUT_EFFICIENCY {
         ok &= word & FLAG_NO_EFFICIENCY == 0;
+    }
+    if q == OUT_ENTROPY_PRODUCTION {
+        ok &= word & FLAG_NO_ENTROPY == 0;
     }
     ok &= v.is_finite();
     Candidate { ok, v }

@@ -10,7 +10,7 @@ use nessbat::model::trust::NOISE_FACTOR;
 use nessbat::model::TransitionRates;
 use nessbat::sweep::results::FloatsFlat;
 use nessbat::sweep::{Grid, SweepConfig, SweepResults};
-use nessbat::twin::OUTPUT_NAMES;
+use nessbat::twin::{N_OUTPUTS, OUTPUT_NAMES};
 use rayon::prelude::*;
 
 /// The test grids of the backend comparisons: thermal and pumped
@@ -52,6 +52,19 @@ pub fn oracle(grid: &Grid) -> Vec<[f64; 7]> {
                 f.heat_s,
                 f.ness.ergotropy,
             ]
+        })
+        .collect()
+}
+
+/// Every output quantity of a sweep result at every point, as f64, as
+/// stored (status 3 included).
+pub fn all_rows(res: &SweepResults) -> Vec<[f64; N_OUTPUTS]> {
+    (0..res.len())
+        .map(|i| {
+            std::array::from_fn(|q| match &res.real {
+                FloatsFlat::F64(a) => a[q][i],
+                FloatsFlat::F32(a) => f64::from(a[q][i]),
+            })
         })
         .collect()
 }
