@@ -1,6 +1,9 @@
 //! Validates every shader variant with naga, so that a broken shader fails
 //! `cargo build` with an error that names the file and line.
 
+#[path = "src/twin/layout.rs"]
+#[allow(dead_code)]
+mod layout;
 #[path = "src/gpu/shader_source.rs"]
 #[allow(dead_code)]
 mod shader_source;
@@ -10,6 +13,7 @@ use shader_source::{parts, reduce_parts, KernelModel, Precision};
 fn main() {
     println!("cargo:rerun-if-changed=shaders");
     println!("cargo:rerun-if-changed=src/gpu/shader_source.rs");
+    println!("cargo:rerun-if-changed=src/twin/layout.rs");
     let mut variants = Vec::new();
     for precision in [Precision::F32, Precision::F64] {
         for model in [KernelModel::Populations, KernelModel::DensityMatrix] {

@@ -9,7 +9,7 @@
 // symbolically from Eq. 8 plus dephasing; the f64 oracle (full 16×16
 // Lindbladian in src/cpu) checks them.
 //
-// CPU twin: src/sweep/twin/density_matrix.rs.
+// CPU twin: src/twin/density_matrix.rs.
 
 // Dissipator of one bath whose lowering operator J has
 // J|ee⟩ ∝ (w1, w2)·√2 on (S', A') and J|S'⟩, J|A'⟩ ∝ √2 w1, √2 w2 on |gg⟩,

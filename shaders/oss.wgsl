@@ -1,26 +1,12 @@
 // One invocation per grid point: the operational steady state of the cycle
 // map (Eq. 4) and all its figures.
 //
-// CPU twin: src/sweep/twin/oss.rs (same names, same steps).
+// CPU twin: src/twin/oss.rs (same names, same steps).
 
-// Output quantities, in the order of `OUTPUT_NAMES` in src/sweep/kernel_params.rs.
-const OUT_ERGOTROPY: u32 = 0u;
-const OUT_POWER: u32 = 1u;
-const OUT_EFFICIENCY: u32 = 2u;
-const OUT_HEAT_HOT: u32 = 3u;
-const OUT_HEAT_A: u32 = 4u;
-const OUT_HEAT_S: u32 = 5u;
-const OUT_NESS_ERGOTROPY: u32 = 6u;
-const OUT_HEAT_DEPHASING: u32 = 7u;
-const OUT_HEAT_IN: u32 = 8u;
-const OUT_ENTROPY_PRODUCTION: u32 = 9u;
-const OUT_ERROR_ESTIMATE: u32 = 10u;
-const N_OUT: u32 = 11u;
-const STATUS_CONVERGED: u32 = 0u;
-const STATUS_NOT_CONVERGED: u32 = 1u;
-const STATUS_INVALID: u32 = 2u;
-// Converged, but a figure is not resolved to TOLERANCE at this precision.
-const STATUS_IMPRECISE: u32 = 3u;
+// OUT_* (output quantities), STATUS_*, FLAG_* and WORKGROUP come from the
+// prelude, generated from src/twin/layout.rs. Status 3 (imprecise): the
+// OSS converged, but a figure is not resolved to TOLERANCE at this
+// precision.
 
 fn extract(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction {
     if params.protocol == 0u {
@@ -207,10 +193,10 @@ fn write_invalid(i: u32) {
     out_u32[2u * i + 1u] = STATUS_INVALID;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     // 2-D dispatch: grids beyond 65 535 workgroups wrap into y.
-    let i = gid.x + gid.y * nwg.x * 64u;
+    let i = gid.x + gid.y * nwg.x * WORKGROUP;
     if i >= params.chunk_len {
         return;
     }

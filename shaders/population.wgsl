@@ -1,7 +1,7 @@
 // The population model (N = 4): rate equations for (gg, S, A, ee) from
 // Eq. 8. S† and A† move gg → S/A → ee at rate 2Γ+; S and A move back at 2Γ−.
 //
-// CPU twin: src/sweep/twin/population.rs.
+// CPU twin: src/twin/population.rs.
 
 // One bath's rate matrix through the middle level `mid` (1: S, 2: A), each
 // leg at the rate of its Bohr frequency: gg ↔ A and S ↔ ee at ω0 + λ

@@ -21,13 +21,8 @@ const NO_CONSTRAINT: u32 = 0xffffffffu;
 const CMP_GE: u32 = 0u;
 const CMP_GT: u32 = 1u;
 const CMP_LE: u32 = 2u;
-// Kept in sync with OUT_EFFICIENCY, OUT_ENTROPY_PRODUCTION and
-// STATUS_CONVERGED in oss.wgsl, and the flags of common/trust.wgsl.
-const OUT_EFFICIENCY: u32 = 2u;
-const OUT_ENTROPY_PRODUCTION: u32 = 9u;
-const STATUS_CONVERGED: u32 = 0u;
-const FLAG_NO_EFFICIENCY: u32 = 0x100u;
-const FLAG_NO_ENTROPY: u32 = 0x200u;
+// OUT_*, STATUS_*, FLAG_* and WORKGROUP come from the prelude, generated
+// from src/twin/layout.rs.
 
 // Kept in sync with src/twin/reduce.rs (`ReduceParams`); the layout test
 // there compares both through naga.
@@ -137,10 +132,10 @@ fn block_of(j: u32) -> Block {
 
 // 2-D dispatch as in oss.wgsl: more than 65 535 workgroups wrap into y.
 fn invocation(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-    return gid.x + gid.y * nwg.x * 64u;
+    return gid.x + gid.y * nwg.x * WORKGROUP;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP)
 fn fold_blocks(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let j = invocation(gid, nwg);
     if j >= rp.n_blocks {
@@ -168,7 +163,7 @@ fn fold_blocks(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP)
 fn fold_cells(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let c = invocation(gid, nwg);
     if c >= rp.n_cells {

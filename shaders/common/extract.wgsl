@@ -1,6 +1,6 @@
 // Pieces of the extraction stroke shared by both models.
 //
-// CPU twin: src/sweep/twin/extract.rs.
+// CPU twin: src/twin/extract.rs.
 
 // The stroke's effect for a frozen extraction unitary: the linear map on
 // the state (for the optimal U, followed by the projection on the

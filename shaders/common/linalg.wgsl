@@ -1,7 +1,7 @@
 // Small dense linear algebra on N×N real matrices, N from the prelude
 // (4: populations; 6: populations plus the S–A coherence).
 //
-// CPU twin: src/sweep/twin/linalg.rs (same names, same loops).
+// CPU twin: src/twin/linalg.rs (same names, same loops).
 
 // Pointer arguments always point to whole local variables, never to a
 // struct member (`&s.field`): WGSL without unrestricted_pointer_parameters

@@ -1,21 +1,10 @@
 // Sweep parameters and the decoding of a grid point.
 //
-// Kept in sync with src/sweep/kernel_params.rs (`SweepParams`); the layout
+// Kept in sync with src/twin/params.rs (`SweepParams`); the layout
 // test in that file compares the two through naga.
 
-// Input slots, in the order of `KernelInput` in src/sweep/kernel_params.rs.
-const IN_OMEGA0: u32 = 0u;
-const IN_LAMBDA: u32 = 1u;
-const IN_TAU: u32 = 2u;
-const IN_A_X: u32 = 3u;      // n̄_A (thermal) or Γ_A+ (explicit)
-const IN_A_Y: u32 = 4u;      // Γ0_A (thermal) or Γ_A− (explicit)
-const IN_S_X: u32 = 5u;
-const IN_S_Y: u32 = 6u;
-const IN_DETUNING: u32 = 7u;
-const IN_DEPHASING: u32 = 8u;
-const IN_BETA_A: u32 = 9u;   // 1/T_A (thermal; 0 otherwise), for the entropy production
-const IN_BETA_S: u32 = 10u;
-const N_INPUTS: u32 = 11u;
+// IN_* (input slots) and N_INPUTS come from the prelude, generated from
+// src/twin/layout.rs.
 const MAX_AXES: u32 = 8u;
 // A source with this bit set reads axis (source & 0xff) at the point's
 // index on that axis; otherwise it is an index into `values`.

@@ -9,13 +9,10 @@
 const NOISE_FACTOR: real = 256.0;
 const HEAT_NOISE_FACTOR: real = 16.0;
 
-// Set in the status word where a figure is undefined or unresolved: the
-// host writes NaN (efficiency, entropy production) or +inf (the error
-// estimate of an unresolved ergotropy) there. Kept in sync with
-// src/twin/oss.rs.
-const FLAG_NO_EFFICIENCY: u32 = 0x100u;
-const FLAG_NO_ENTROPY: u32 = 0x200u;
-const FLAG_UNRESOLVED: u32 = 0x400u;
+// FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY and FLAG_UNRESOLVED come from the
+// prelude (src/twin/layout.rs): the host writes NaN (efficiency, entropy
+// production) or +inf (the error estimate of an unresolved ergotropy)
+// where they are set.
 
 struct Ledger {
     work: real,

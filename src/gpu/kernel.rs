@@ -19,9 +19,9 @@ use crate::sweep::results::{store, FloatsFlat, Real, SweepResults};
 use crate::sweep::Grid;
 use crate::twin::SweepParams;
 
-/// Invocations per workgroup (kept in sync with @workgroup_size in
-/// shaders/oss.wgsl). 64 fills lavapipe's 8-wide SIMD and NVIDIA warps.
-pub const WORKGROUP: u32 = 64;
+/// Invocations per workgroup: the WGSL prelude's WORKGROUP, which every
+/// `@workgroup_size` names, is generated from the same constant.
+pub use crate::twin::layout::WORKGROUP;
 /// Float outputs per point (OUTPUT_NAMES).
 const N_REAL: u64 = crate::twin::N_OUTPUTS as u64;
 /// Upper bound on points per chunk, whatever the device allows: keeps the

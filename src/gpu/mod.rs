@@ -8,5 +8,8 @@ pub mod resources;
 pub mod shader_source;
 pub mod timestamps;
 
+/// The shared layout, where `shader_source` (also compiled by build.rs)
+/// finds it.
+use crate::twin::layout;
 pub use context::{GpuContext, GpuError};
 pub use kernel::{SweepKernel, Timing};

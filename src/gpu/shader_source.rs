@@ -6,6 +6,11 @@
 //! the real type and the state dimension, followed by the shared modules
 //! and the model's own file.
 
+// `super::layout` is src/twin/layout.rs in both places that compile this
+// file: the crate (src/gpu/mod.rs re-exports it) and build.rs (which
+// declares it beside this module).
+use super::layout;
+
 /// Floating-point type of a kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Precision {
@@ -106,7 +111,8 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
          const LOG2E: real = 1.4426950408889634;\n\
          const LN2_HI: real = {ln2_hi};\n\
          const LN2_LO: real = {ln2_lo};\n\
-         const EXPM1_DEGREE: u32 = {expm1_degree}u;\n"
+         const EXPM1_DEGREE: u32 = {expm1_degree}u;\n{}",
+        layout::wgsl_constants()
     )
 }
 
@@ -142,7 +148,10 @@ pub fn reduce_parts(precision: Precision) -> Vec<(String, String)> {
     vec![
         (
             "prelude".to_string(),
-            format!("// Generated prelude (src/gpu/shader_source.rs).\nalias real = {real};\n"),
+            format!(
+                "// Generated prelude (src/gpu/shader_source.rs).\nalias real = {real};\n{}",
+                layout::wgsl_constants()
+            ),
         ),
         (REDUCE.0.to_string(), REDUCE.1.to_string()),
     ]

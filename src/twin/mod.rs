@@ -8,6 +8,7 @@
 
 pub mod density_matrix;
 pub mod extract;
+pub mod layout;
 pub mod linalg;
 pub mod oss;
 pub mod params;

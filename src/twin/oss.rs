@@ -8,15 +8,37 @@ use super::linalg::{
 use super::params::{load_point, SweepParams, N_OUTPUTS};
 use crate::model::trust::{consistency, heat_noise, passive_certain, settle, work_noise, RawCycle};
 
+/// Status codes and flags of `layout::STATUS` and `layout::FLAGS` (the
+/// WGSL STATUS_* and FLAG_* are generated from the same lists; a test
+/// checks these names against them).
 pub const STATUS_CONVERGED: u32 = 0;
 pub const STATUS_NOT_CONVERGED: u32 = 1;
 pub const STATUS_INVALID: u32 = 2;
 pub const STATUS_IMPRECISE: u32 = 3;
-/// Flags of shaders/common/trust.wgsl: the host writes NaN (efficiency,
-/// entropy production) or +inf (error estimate) where they are set.
+/// The host writes NaN (efficiency, entropy production) or +inf (error
+/// estimate) where these are set.
 pub const FLAG_NO_EFFICIENCY: u32 = 0x100;
 pub const FLAG_NO_ENTROPY: u32 = 0x200;
 pub const FLAG_UNRESOLVED: u32 = 0x400;
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+    use crate::twin::layout::{FLAGS, STATUS};
+
+    #[test]
+    fn status_and_flags_match_the_layout() {
+        let code = |n: &str| STATUS.iter().find(|(k, _)| *k == n).map(|(_, c)| *c);
+        let flag = |n: &str| FLAGS.iter().find(|(k, _)| *k == n).map(|(_, c)| *c);
+        assert_eq!(code("converged"), Some(STATUS_CONVERGED));
+        assert_eq!(code("not_converged"), Some(STATUS_NOT_CONVERGED));
+        assert_eq!(code("invalid"), Some(STATUS_INVALID));
+        assert_eq!(code("imprecise"), Some(STATUS_IMPRECISE));
+        assert_eq!(flag("no_efficiency"), Some(FLAG_NO_EFFICIENCY));
+        assert_eq!(flag("no_entropy"), Some(FLAG_NO_ENTROPY));
+        assert_eq!(flag("unresolved"), Some(FLAG_UNRESOLVED));
+    }
+}
 
 /// What one invocation writes: the OUTPUT_NAMES, cycles, status|flags.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,8 +13,9 @@ pub const FROM_AXIS: u32 = 0x8000_0000;
 /// With FROM_AXIS: read the axis's second block (`axis_offset_beta`).
 pub const SECOND_MAP: u32 = 0x4000_0000;
 
-/// The nine inputs of a point, in slot order (kept in sync with the IN_*
-/// constants of shaders/common/params.wgsl).
+/// The inputs of a point, in slot order: the names of
+/// `layout::INPUT_NAMES` (from which the WGSL IN_* constants are
+/// generated); a test checks that the two agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KernelInput {
     Omega0 = 0,
@@ -33,27 +34,7 @@ pub enum KernelInput {
     BetaS = 10,
 }
 
-/// Number of kernel inputs.
-pub const N_INPUTS: usize = 11;
-
-/// Output quantities in the order of the OUT_* constants of
-/// shaders/oss.wgsl.
-pub const OUTPUT_NAMES: [&str; N_OUTPUTS] = [
-    "ergotropy",
-    "power",
-    "efficiency",
-    "heat_hot",
-    "heat_a",
-    "heat_s",
-    "ness_ergotropy",
-    "heat_dephasing",
-    "heat_in",
-    "entropy_production",
-    "error_estimate",
-];
-
-/// Number of float outputs per point.
-pub const N_OUTPUTS: usize = 11;
+pub use super::layout::{N_INPUTS, N_OUTPUTS, OUTPUT_NAMES};
 
 /// Kept in sync with shaders/common/params.wgsl (`SweepParams`); the layout
 /// test below compares both through naga.
@@ -276,6 +257,28 @@ mod tests {
             std::mem::size_of::<SweepParams>(),
             &offsets,
         );
+    }
+
+    #[test]
+    fn kernel_inputs_name_the_layout_slots() {
+        use crate::twin::layout::INPUT_NAMES;
+        let slots = [
+            (KernelInput::Omega0, "omega0"),
+            (KernelInput::Lambda, "lambda"),
+            (KernelInput::Tau, "tau"),
+            (KernelInput::AX, "a_x"),
+            (KernelInput::AY, "a_y"),
+            (KernelInput::SX, "s_x"),
+            (KernelInput::SY, "s_y"),
+            (KernelInput::Detuning, "detuning"),
+            (KernelInput::Dephasing, "dephasing"),
+            (KernelInput::BetaA, "beta_a"),
+            (KernelInput::BetaS, "beta_s"),
+        ];
+        assert_eq!(slots.len(), INPUT_NAMES.len());
+        for (k, name) in slots {
+            assert_eq!(INPUT_NAMES[k as usize], name);
+        }
     }
 
     #[test]

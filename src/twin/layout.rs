@@ -1,0 +1,89 @@
+//! The layout that the kernels and the host share: output quantities,
+//! kernel inputs, status codes, flags and the workgroup size. One list,
+//! compiled into the crate and into the WGSL preludes that
+//! src/gpu/shader_source.rs generates (`OUT_*`, `IN_*`, `STATUS_*`,
+//! `FLAG_*`, `WORKGROUP`), so that Rust and WGSL cannot drift. Plain
+//! constants only: build.rs compiles this file on its own.
+
+/// Output quantities per point, in the order the kernels write them
+/// (quantity q of chunk point i at q · chunk_len + i).
+pub const OUTPUT_NAMES: [&str; N_OUTPUTS] = [
+    "ergotropy",
+    "power",
+    "efficiency",
+    "heat_hot",
+    "heat_a",
+    "heat_s",
+    "ness_ergotropy",
+    "heat_dephasing",
+    "heat_in",
+    "entropy_production",
+    "error_estimate",
+];
+
+/// Number of float outputs per point.
+pub const N_OUTPUTS: usize = 11;
+
+/// Kernel inputs of a point, in slot order (`KernelInput` in
+/// src/twin/params.rs names the same slots).
+pub const INPUT_NAMES: [&str; N_INPUTS] = [
+    "omega0",
+    "lambda",
+    "tau",
+    // n̄_A (thermal, Eq. 9) or Γ_A+ (explicit rates).
+    "a_x",
+    // Γ0_A (thermal) or Γ_A− (explicit rates).
+    "a_y",
+    "s_x",
+    "s_y",
+    "detuning",
+    "dephasing",
+    // 1/T_A for a thermal bath (0 otherwise): KMS rates and the entropy
+    // production.
+    "beta_a",
+    "beta_s",
+];
+
+/// Number of kernel inputs.
+pub const N_INPUTS: usize = 11;
+
+/// Status codes in the low byte of each point's status word.
+pub const STATUS: [(&str, u32); 4] = [
+    ("converged", 0),
+    ("not_converged", 1),
+    ("invalid", 2),
+    ("imprecise", 3),
+];
+
+/// Flags above the status byte: the host writes NaN (efficiency, entropy
+/// production) or +inf (error estimate) where they are set.
+pub const FLAGS: [(&str, u32); 3] = [
+    ("no_efficiency", 0x100),
+    ("no_entropy", 0x200),
+    ("unresolved", 0x400),
+];
+
+/// Invocations per workgroup of every kernel: 64 fills lavapipe's 8-wide
+/// SIMD and NVIDIA warps.
+pub const WORKGROUP: u32 = 64;
+
+/// The WGSL declarations of all of the above.
+pub fn wgsl_constants() -> String {
+    let mut s = String::from("// Generated from src/twin/layout.rs.\n");
+    for (q, name) in OUTPUT_NAMES.iter().enumerate() {
+        s += &format!("const OUT_{}: u32 = {q}u;\n", name.to_uppercase());
+    }
+    s += &format!("const N_OUT: u32 = {N_OUTPUTS}u;\n");
+    for (q, name) in INPUT_NAMES.iter().enumerate() {
+        s += &format!("const IN_{}: u32 = {q}u;\n", name.to_uppercase());
+    }
+    s += &format!("const N_INPUTS: u32 = {N_INPUTS}u;\n");
+    for (name, code) in STATUS {
+        s += &format!("const STATUS_{}: u32 = {code}u;\n", name.to_uppercase());
+    }
+    for (name, bit) in FLAGS {
+        s += &format!("const FLAG_{}: u32 = {bit:#x}u;\n", name.to_uppercase());
+    }
+    s += &format!("const WORKGROUP: u32 = {WORKGROUP}u;\n");
+    s
+}
