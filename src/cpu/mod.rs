@@ -1,6 +1,8 @@
-//! The f64 reference ("oracle"): exact propagation with matrix exponentials,
-//! built on nalgebra so that it is independent of the hand-written kernels
-//! it validates.
+//! The f64 reference ("oracle"): exact propagation (scaling and squaring on
+//! (Φ − I, ∫) with the trace restored, and the exact NESS limit), the full
+//! 16 × 16 Lindbladian in complex arithmetic on nalgebra, so that it is
+//! independent of the hand-written 4- and 6-state kernels it validates.
+//! tests/property.rs checks it against a double-double reference.
 //!
 //! Both models share one representation: a state is a complex vector `x`
 //! that evolves as ẋ = G x. For the population model `x` is the four
