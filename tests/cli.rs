@@ -70,6 +70,7 @@ fn bad_input_is_rejected() {
         "detuning",
     );
     rejects(&["point", "--model", "qubits"], "--model");
+    rejects(&["point", "--rates", "bose"], "--rates");
     rejects(&["trace", "populations", "--cycles", "0"], "--cycles");
 }
 

@@ -228,6 +228,7 @@ fn bad_configs_are_rejected() {
     );
     rejects(&format!("{fixed}t_a = 2.0\ndetuning = 0.1\n"), "detuning");
     rejects(&format!("model = \"qubits\"\n{fixed}t_a = 2.0\n"), "model");
+    rejects(&format!("rates = \"bose\"\n{fixed}t_a = 2.0\n"), "rates");
     rejects(&format!("{fixed}t_a = 2.0\nlambda2 = 1\n"), "lambda2");
     rejects("this is [not toml", "c.toml");
     // 1024^4 ≈ 1.1e12 points need about 134 TB: refused before anything is
