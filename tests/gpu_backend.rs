@@ -14,6 +14,7 @@ use nessbat::gpu::shader_source::Precision;
 use nessbat::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::model::trust::TOLERANCE_F64;
 use nessbat::sweep::cpu_backend;
+use nessbat::twin::Quantity;
 
 fn run(
     ctx: &GpuContext,
@@ -41,7 +42,7 @@ fn f64_kernels_match_the_cpu_backend() {
         // Status 3 (imprecise) is a threshold on an estimate: where the
         // estimate sits within 4× of the tolerance, the two roundings may
         // fall on either side of it. Anything else must agree.
-        let estimate = cpu.quantity_f64("error_estimate").unwrap();
+        let estimate = cpu.values(Quantity::ErrorEstimate);
         for (i, (a, b)) in status.iter().zip(&cpu.status).enumerate() {
             let boundary = matches!((a, b), (0, 3) | (3, 0))
                 && (TOLERANCE_F64 / 4.0..=4.0 * TOLERANCE_F64).contains(&estimate[i]);
@@ -183,7 +184,7 @@ fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
         assert!(info.recomputed_f64 > 0, "{path}: nothing recomputed");
         // What stays flagged is what f64 flags (up to the threshold's
         // rounding, as in f64_kernels_match_the_cpu_backend).
-        let estimate = cpu.quantity_f64("error_estimate").unwrap();
+        let estimate = cpu.values(Quantity::ErrorEstimate);
         for (i, e) in estimate.iter().enumerate() {
             let boundary = (TOLERANCE_F64 / 4.0..=4.0 * TOLERANCE_F64).contains(e);
             assert!(

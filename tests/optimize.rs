@@ -18,6 +18,7 @@ use nessbat::optimize::{optimize, Objective, OptimizeOptions, Optimum};
 use nessbat::sweep::constraint::Constraint;
 use nessbat::sweep::run::{Backend, BackendChoice};
 use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+use nessbat::twin::Quantity;
 
 /// A 1-D search over T_A in [0.15, 5] (12 grid points) at the paper's
 /// other parameters and the given τ.
@@ -30,7 +31,7 @@ fn t_a_grid(tau: f64, points: u64) -> Grid {
 }
 
 const POWER: Objective = Objective {
-    quantity: 1,
+    quantity: Quantity::Power,
     maximize: true,
 };
 
@@ -48,8 +49,8 @@ fn run(backend: &Backend, tau: f64, constraint: Option<&str>) -> (Grid, Optimum)
 fn brute_force(tau: f64, constraint: Option<&str>) -> (f64, f64) {
     let g = t_a_grid(tau, 48_501);
     let res = cpu_backend::run(&g, &|_| {});
-    let power = res.quantity_f64("power").unwrap();
-    let eff = res.quantity_f64("efficiency").unwrap();
+    let power = res.values(Quantity::Power);
+    let eff = res.values(Quantity::Efficiency);
     let c = constraint.map(|c| Constraint::parse(c).unwrap());
     let mut best = (f64::NAN, f64::NEG_INFINITY);
     for (i, t) in g.axes[0].values.iter().enumerate() {
@@ -303,8 +304,8 @@ fn pareto_front_is_the_set_of_non_dominated_points() {
     let cfg = write_config(&dir, TWO_AXES);
     let g = Grid::new(SweepConfig::parse(TWO_AXES, "test").unwrap()).unwrap();
     let res = cpu_backend::run(&g, &|_| {});
-    let p = res.quantity_f64("power").unwrap();
-    let e = res.quantity_f64("efficiency").unwrap();
+    let p = res.values(Quantity::Power);
+    let e = res.values(Quantity::Efficiency);
     for constraint in [None, Some("heat_hot <= 0.05")] {
         let out = dir.join(format!("out{}", constraint.is_some()));
         let mut args = vec![
@@ -325,7 +326,7 @@ fn pareto_front_is_the_set_of_non_dominated_points() {
         let o = nessbat(&args);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         // The definition, pair by pair, over the admitted points.
-        let heat = res.quantity_f64("heat_hot").unwrap();
+        let heat = res.values(Quantity::HeatHot);
         let admitted: Vec<usize> = (0..p.len())
             .filter(|i| res.status[*i] == 0 && p[*i].is_finite() && e[*i].is_finite())
             .filter(|i| constraint.is_none() || heat[*i] <= 0.05)
@@ -362,7 +363,7 @@ fn pareto_front_is_the_set_of_non_dominated_points() {
 }
 
 const EFFICIENCY: Objective = Objective {
-    quantity: 2,
+    quantity: Quantity::Efficiency,
     maximize: true,
 };
 
@@ -396,7 +397,7 @@ fn the_most_efficient_engine_on_explicit_rates_is_the_true_maximum() {
     assert!(f.ergotropy > 0.0 && f.efficiency <= 1.0, "{f:?}");
     let fine = grid_of(&axes(256));
     let res = cpu_backend::run(&fine, &|_| {});
-    let eff = res.quantity_f64("efficiency").unwrap();
+    let eff = res.values(Quantity::Efficiency);
     let brute = (0..res.len())
         .filter(|&i| res.status[i] == 0 && eff[i].is_finite())
         .map(|i| eff[i])

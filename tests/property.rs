@@ -19,6 +19,7 @@ use nessbat::cpu::{compute_point, PointFigures};
 use nessbat::model::trust::PointStatus;
 use nessbat::model::{EngineParams, ModelKind, Protocol, RateKind, TransitionRates};
 use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+use nessbat::twin::Quantity;
 
 type M4 = [[Dd; 4]; 4];
 
@@ -381,11 +382,12 @@ fn random_points_hold_the_contract() {
         if res.status[0] == 0 {
             twin_ok += 1;
             for (what, want) in [
-                ("ergotropy", r.work),
-                ("heat_a", r.heat_a),
-                ("heat_s", r.heat_s),
+                (Quantity::Ergotropy, r.work),
+                (Quantity::HeatA, r.heat_a),
+                (Quantity::HeatS, r.heat_s),
             ] {
-                let got = res.quantity_f64(what).unwrap()[0];
+                let got = res.values(what)[0];
+                let what = what.name();
                 if !within(got, want, noise) {
                     failures.push(format!(
                         "#{n} {s:?}: twin {what} {got:e}, reference {want:e}"

@@ -41,14 +41,14 @@ fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
         }
         let cell = kept.iter().fold(0, |c, i| c * shape[*i] + idx[*i]);
         let finite = |q: usize| row[q].is_finite();
-        let mut ok = full.status[flat] == 0 && finite(red.quantity);
+        let mut ok = full.status[flat] == 0 && finite(red.quantity.index());
         if let Some(c) = red.constraint {
-            ok &= finite(c.quantity) && c.holds(row);
+            ok &= finite(c.quantity.index()) && c.holds(row);
         }
         if !ok {
             continue;
         }
-        let v = row[red.quantity];
+        let v = row[red.quantity.index()];
         let better = match red.op {
             Op::Max | Op::Argmax => v > value[cell],
             Op::Min | Op::Argmin => v < value[cell],

@@ -211,13 +211,13 @@ fn kms_sweeps_obey_the_second_law_and_carnot_at_every_point() {
     let g = Grid::new(SweepConfig::parse(&std::fs::read_to_string(path).unwrap(), path).unwrap())
         .unwrap();
     let res = cpu_backend::run(&g, &|_| {});
-    let q = |name: &str| res.quantity_f64(name).unwrap();
+    use nessbat::twin::Quantity;
     let (e, eta, qa, qs, sigma) = (
-        q("ergotropy"),
-        q("efficiency"),
-        q("heat_a"),
-        q("heat_s"),
-        q("entropy_production"),
+        res.values(Quantity::Ergotropy),
+        res.values(Quantity::Efficiency),
+        res.values(Quantity::HeatA),
+        res.values(Quantity::HeatS),
+        res.values(Quantity::EntropyProduction),
     );
     let mut ok = 0;
     for i in 0..res.len() {

@@ -138,7 +138,7 @@ fn run_optimum(
         .with_context(|| format!("cannot create {}", cmd.out.display()))?;
     let history = cmd.out.join("history.csv");
     super::output::write_atomic(Some(&history), best.history_csv().as_bytes())?;
-    let name = OUTPUT_NAMES[objective.quantity];
+    let name = objective.quantity.name();
     let mut v = serde_json::to_value(&figures)?;
     let figure_row = [
         figures.ergotropy,
@@ -160,7 +160,7 @@ fn run_optimum(
     v["objective"] = json!({
         "quantity": name,
         "sense": if objective.maximize { "maximize" } else { "minimize" },
-        "value": figure_row[objective.quantity],
+        "value": figure_row[objective.quantity.index()],
         "value_on_backend": best.value,
     });
     v["subject_to"] = json!(constraint.map(|c| c.to_string()));

@@ -18,9 +18,9 @@ use nessbat::sweep::lines::{line_chart_over, LineChart, Series};
 use nessbat::sweep::plot::quantity_label;
 use nessbat::sweep::run::Backend;
 use nessbat::sweep::Grid;
-use nessbat::twin::OUTPUT_NAMES;
+use nessbat::twin::{Quantity, OUTPUT_NAMES};
 
-pub fn pareto_pair(text: &str) -> Result<[usize; 2], BadInput> {
+pub fn pareto_pair(text: &str) -> Result<[Quantity; 2], BadInput> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     let bad = || {
         BadInput(format!(
@@ -42,17 +42,14 @@ pub fn run_pareto(
     cmd: &OptimizeCmd,
     grid: &Grid,
     backend: &Backend,
-    pair: [usize; 2],
+    pair: [Quantity; 2],
     constraint: Option<Constraint>,
 ) -> Result<()> {
     let (res, info, _) = backend.run(grid, &|_| {}).map_err(usage)?;
-    let q: Vec<Vec<f64>> = OUTPUT_NAMES
-        .iter()
-        .map(|n| res.quantity_f64(n).expect("known quantity"))
-        .collect();
+    let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|n| res.values(*n)).collect();
     let row = |i: usize| -> Vec<f64> { q.iter().map(|a| a[i]).collect() };
     let admit = |i: usize| res.status[i] == 0 && constraint.is_none_or(|c| c.holds(&row(i)));
-    let front = pareto_front(&q[pair[0]], &q[pair[1]], &admit);
+    let front = pareto_front(&q[pair[0].index()], &q[pair[1].index()], &admit);
     // Columns: the axes in config order, then every figure.
     let shape = grid.shape();
     let mut columns: Vec<String> = grid.axes.iter().map(|a| a.name.clone()).collect();
@@ -75,7 +72,7 @@ pub fn run_pareto(
     }
     let mut npy = Vec::new();
     table.write_npy(&mut npy)?;
-    let names = [OUTPUT_NAMES[pair[0]], OUTPUT_NAMES[pair[1]]];
+    let names = [pair[0].name(), pair[1].name()];
     let admitted = (0..res.len()).filter(|i| admit(*i)).count();
     let meta = json!({
         "nessbat_version": env!("CARGO_PKG_VERSION"),
@@ -152,11 +149,11 @@ pub fn run_pareto(
 fn plot(
     out: &Path,
     q: &[Vec<f64>],
-    pair: [usize; 2],
+    pair: [Quantity; 2],
     front: &[usize],
     admit: &dyn Fn(usize) -> bool,
 ) -> Result<Vec<u8>> {
-    let (x, y) = (&q[pair[0]], &q[pair[1]]);
+    let (x, y) = (&q[pair[0].index()], &q[pair[1].index()]);
     let admitted: Vec<usize> = (0..x.len()).filter(|i| admit(*i)).collect();
     let stride = admitted.len().div_ceil(50_000).max(1);
     let cloud: Vec<(f64, f64)> = admitted
@@ -165,8 +162,8 @@ fn plot(
         .map(|i| (x[*i], y[*i]))
         .collect();
     let (xl, yl) = (
-        quantity_label(OUTPUT_NAMES[pair[0]]),
-        quantity_label(OUTPUT_NAMES[pair[1]]),
+        quantity_label(pair[0].name()),
+        quantity_label(pair[1].name()),
     );
     let chart = LineChart {
         title: "Pareto front",

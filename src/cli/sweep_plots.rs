@@ -11,7 +11,7 @@ use nessbat::sweep::lines::{line_chart, LineChart, Series};
 use nessbat::sweep::plot::{axis_label, heatmap};
 use nessbat::sweep::reduced::Reduced;
 use nessbat::sweep::{Grid, SweepResults};
-use nessbat::twin::OUTPUT_NAMES;
+use nessbat::twin::Quantity;
 
 /// PNGs: a heatmap per quantity for 2-D full arrays; per reduction that
 /// keeps two axes a heatmap of its value (and of the axis values at an
@@ -29,9 +29,8 @@ pub fn plots(
     }
     if let Some(res) = full {
         let (x, y) = (&grid.axes[0], &grid.axes[1]);
-        for name in OUTPUT_NAMES {
-            let data = res.quantity_f64(name).expect("known quantity");
-            files.push(heatmap(dir, name, x, y, &data)?);
+        for q in Quantity::ALL {
+            files.push(heatmap(dir, q.name(), x, y, &res.values(q))?);
         }
         let cycles: Vec<f64> = res.cycles.iter().map(|c| f64::from(*c)).collect();
         files.push(heatmap(dir, "cycles", x, y, &cycles)?);

@@ -14,6 +14,7 @@ use crate::model::{Bath, EngineParams, ModelKind, Protocol};
 use crate::sweep::config::{geomspace, Axis};
 use crate::sweep::lines::{line_chart, LineChart, Series};
 use crate::sweep::{Grid, SweepResults};
+use crate::twin::Quantity;
 use plotters::prelude::SeriesLabelPosition;
 
 /// Data of one map, for the claims.
@@ -37,8 +38,9 @@ fn map(
     let (grid, res) = ctx.sweep(toml)?;
     let shape = grid.shape();
     // η is NaN (grey) where no heat is absorbed, as the engine reports it.
-    for q in ["power", "efficiency"] {
-        let data = res.quantity_f64(q).expect("known");
+    for q in [Quantity::Power, Quantity::Efficiency] {
+        let data = res.values(q);
+        let q = q.name();
         let name = format!("{prefix}_{q}");
         files.push(ctx.npy(&name, &shape, &data)?);
         let (x, y) = axes(&grid);
@@ -103,10 +105,7 @@ fn gates(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), FigureError> {
     };
     let (grid, opt) = ctx.sweep(&toml("optimal"))?;
     let (_, gate) = ctx.sweep(&toml("gate-global"))?;
-    let (po, pg) = (
-        opt.quantity_f64("power").expect("known"),
-        gate.quantity_f64("power").expect("known"),
-    );
+    let (po, pg) = (opt.values(Quantity::Power), gate.values(Quantity::Power));
     // Ratio where the optimal protocol delivers power at all.
     let ratio: Vec<f64> = po
         .iter()

@@ -34,10 +34,6 @@ fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs()
 }
 
-fn value(m: &MapData, q: &str) -> Vec<f64> {
-    m.res.quantity_f64(q).expect("known")
-}
-
 /// Computes every claim.
 pub fn claims(ctx: &Ctx, thermal: &[MapData]) -> Result<Vec<Claim>, FigureError> {
     let mut out = Vec::new();
@@ -114,7 +110,7 @@ pub fn claims(ctx: &Ctx, thermal: &[MapData]) -> Result<Vec<Claim>, FigureError>
 
     // Zero ergotropy at T_A = T_S and for T_S > T_A (thermal baths).
     let ta_ts = &thermal[0];
-    let erg = value(ta_ts, "ergotropy");
+    let erg = ta_ts.res.values(crate::twin::Quantity::Ergotropy);
     let n = ta_ts.grid.axes[1].values.len();
     let (mut diag, mut reversed) = (0.0f64, 0.0f64);
     for (i, e) in erg.iter().enumerate() {

@@ -13,6 +13,7 @@ use super::paper::heatmap_named;
 use super::{Ctx, FigureError};
 use crate::model::rates::bath_temperatures;
 use crate::model::RateKind;
+use crate::twin::Quantity;
 
 /// The coupling of the maps: large enough that the band is wide.
 pub const LAMBDA: f64 = 0.3;
@@ -33,11 +34,8 @@ pub fn maps(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<Vec<MapData>, FigureE
         let shape = grid.shape();
         // σ spans decades between the corners; σ over the size of its own
         // terms, |Q_A|/T_A + |Q_S|/T_S, lies in [−1, 1] and shows the band.
-        let sigma = res.quantity_f64("entropy_production").expect("known");
-        let (qa, qs) = (
-            res.quantity_f64("heat_a").expect("known"),
-            res.quantity_f64("heat_s").expect("known"),
-        );
+        let sigma = res.values(Quantity::EntropyProduction);
+        let (qa, qs) = (res.values(Quantity::HeatA), res.values(Quantity::HeatS));
         let relative: Vec<f64> = (0..sigma.len())
             .map(|i| {
                 let p = grid.point_params(i as u64);
@@ -55,7 +53,7 @@ pub fn maps(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<Vec<MapData>, FigureE
         files.push(ctx.npy(&format!("{name}_entropy_production"), &shape, &sigma)?);
         for (q, data) in [
             ("relative_entropy_production", relative),
-            ("efficiency", res.quantity_f64("efficiency").expect("known")),
+            ("efficiency", res.values(Quantity::Efficiency)),
         ] {
             let file = format!("{name}_{q}");
             files.push(ctx.npy(&file, &shape, &data)?);
@@ -80,12 +78,9 @@ fn second_law(maps: &[&MapData]) -> (f64, String, usize, f64, usize) {
     let (mut worst, mut at, mut negative, mut least, mut checked) =
         (0.0f64, String::new(), 0, 0.0f64, 0);
     for m in maps {
-        let eff = m.res.quantity_f64("efficiency").expect("known");
-        let sigma = m.res.quantity_f64("entropy_production").expect("known");
-        let (qa, qs) = (
-            m.res.quantity_f64("heat_a").expect("known"),
-            m.res.quantity_f64("heat_s").expect("known"),
-        );
+        let eff = m.res.values(Quantity::Efficiency);
+        let sigma = m.res.values(Quantity::EntropyProduction);
+        let (qa, qs) = (m.res.values(Quantity::HeatA), m.res.values(Quantity::HeatS));
         for i in 0..eff.len() {
             let p = m.grid.point_params(i as u64);
             let Some((ta, ts)) = bath_temperatures(&p) else {

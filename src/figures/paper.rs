@@ -13,6 +13,7 @@ use crate::model::{EngineParams, ModelKind, Protocol, Rates, LEVEL_NAMES};
 use crate::sweep::config::{linspace, Axis};
 use crate::sweep::lines::{line_chart, LineChart, Series};
 use crate::sweep::plot::heatmap;
+use crate::twin::Quantity;
 use plotters::prelude::SeriesLabelPosition;
 
 /// A 1-D sweep: x and two quantities along it.
@@ -49,7 +50,7 @@ pub fn fig2(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
         d = downs.join(", ")
     );
     let (_, res) = ctx.sweep(&toml)?;
-    let e = res.quantity_f64("ness_ergotropy").expect("known");
+    let e = res.values(Quantity::NessErgotropy);
     let ax = |name: &str| Axis {
         name: name.into(),
         values: betas.clone(),
@@ -148,8 +149,8 @@ pub fn fig4a_data(ctx: &Ctx) -> Result<Curves, FigureError> {
     let (grid, res) = ctx.sweep(&toml)?;
     Ok((
         grid.axes[0].values.clone(),
-        res.quantity_f64("efficiency").expect("known"),
-        res.quantity_f64("power").expect("known"),
+        res.values(Quantity::Efficiency),
+        res.values(Quantity::Power),
     ))
 }
 

@@ -23,12 +23,12 @@ use crate::sweep::constraint::Constraint;
 use crate::sweep::reduced::FOUND;
 use crate::sweep::run::Backend;
 use crate::sweep::Grid;
+use crate::twin::Quantity;
 
 /// The figure to optimise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Objective {
-    /// Index into OUTPUT_NAMES.
-    pub quantity: usize,
+    pub quantity: Quantity,
     pub maximize: bool,
 }
 

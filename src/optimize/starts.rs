@@ -13,7 +13,7 @@ use crate::sweep::reduce::ReduceSpec;
 use crate::sweep::reduced::FOUND;
 use crate::sweep::run::Backend;
 use crate::sweep::Grid;
-use crate::twin::OUTPUT_NAMES;
+use crate::twin::Quantity;
 
 /// A point of the search: the objective's key there (larger is better:
 /// the figure, or minus it when minimising) and the axis values, in config
@@ -33,7 +33,7 @@ pub fn best_of(
 ) -> ReduceSpec {
     ReduceSpec {
         over,
-        quantity: OUTPUT_NAMES[objective.quantity].to_string(),
+        quantity: objective.quantity.name().to_string(),
         op: if objective.maximize {
             "argmax"
         } else {
@@ -67,13 +67,10 @@ pub fn starts(
     if n == 1 {
         // A 1-D grid is its own profile: run it whole.
         let (res, _, _) = backend.run(grid, &|_| {})?;
-        let q: Vec<Vec<f64>> = OUTPUT_NAMES
-            .iter()
-            .map(|name| res.quantity_f64(name).expect("known quantity"))
-            .collect();
+        let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|q| res.values(*q)).collect();
         for (k, v) in values.iter().enumerate() {
             let row: Vec<f64> = q.iter().map(|a| a[k]).collect();
-            let figure = row[objective.quantity];
+            let figure = row[objective.quantity.index()];
             let passes = constraint.is_none_or(|c| c.holds(&row));
             if res.status[k] == 0 && figure.is_finite() && passes {
                 best[k] = Some(Start {
@@ -134,7 +131,7 @@ pub fn starts(
             ),
             None => format!(
                 "no point of the config's grid has a finite {} at a converged OSS",
-                OUTPUT_NAMES[objective.quantity]
+                objective.quantity.name()
             ),
         }));
     }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::twin::OUTPUT_NAMES;
+use crate::twin::{Quantity, OUTPUT_NAMES};
 
 /// How a figure is compared with the threshold (kept in sync with the
 /// CMP_* constants of shaders/reduce.wgsl).
@@ -40,8 +40,7 @@ impl Cmp {
 /// `quantity cmp value`, checked.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Constraint {
-    /// Index into OUTPUT_NAMES.
-    pub quantity: usize,
+    pub quantity: Quantity,
     pub cmp: Cmp,
     pub value: f64,
 }
@@ -51,9 +50,9 @@ pub fn quantity_names() -> String {
     OUTPUT_NAMES.join(", ")
 }
 
-/// Index of an output quantity; the error names the accepted ones.
-pub fn quantity_index(name: &str) -> Result<usize, String> {
-    OUTPUT_NAMES.iter().position(|n| *n == name).ok_or_else(|| {
+/// An output quantity by name; the error names the accepted ones.
+pub fn quantity_index(name: &str) -> Result<Quantity, String> {
+    Quantity::from_name(name).ok_or_else(|| {
         format!(
             "unknown quantity \"{name}\"; accepted: {}",
             quantity_names()
@@ -103,7 +102,7 @@ impl Constraint {
 
     /// Whether the figures `real` (OUTPUT_NAMES order) pass.
     pub fn holds(&self, real: &[f64]) -> bool {
-        self.cmp.holds(real[self.quantity], self.value)
+        self.cmp.holds(real[self.quantity.index()], self.value)
     }
 }
 
@@ -112,7 +111,7 @@ impl std::fmt::Display for Constraint {
         write!(
             f,
             "{} {} {}",
-            OUTPUT_NAMES[self.quantity],
+            self.quantity.name(),
             self.cmp.symbol(),
             self.value
         )
@@ -134,7 +133,10 @@ mod tests {
             let c = Constraint::parse(text).unwrap();
             assert_eq!((c.cmp, c.value), (cmp, v), "{text}");
         }
-        assert_eq!(Constraint::parse("power > 0").unwrap().quantity, 1);
+        assert_eq!(
+            Constraint::parse("power > 0").unwrap().quantity,
+            Quantity::Power
+        );
     }
 
     #[test]

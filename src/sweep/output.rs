@@ -208,7 +208,7 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
             json!({
                 "name": r.name,
                 "op": red.op.name(),
-                "quantity": OUTPUT_NAMES[red.quantity],
+                "quantity": red.quantity.name(),
                 "over": red.over.iter().map(|i| grid.axes[*i].name.clone()).collect::<Vec<_>>(),
                 "where": red.constraint.map(|c| c.to_string()),
                 "kept_axes": r.kept,
@@ -218,7 +218,7 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
                 "meaning": format!(
                     "{} of {} over {}{}; value NaN and status 1 where no point passes; only converged OSS points with a finite figure compete; ties go to the first point in C order",
                     red.op.name(),
-                    OUTPUT_NAMES[red.quantity],
+                    red.quantity.name(),
                     red.over.iter().map(|i| grid.axes[*i].name.as_str()).collect::<Vec<_>>().join(", "),
                     red.constraint.map(|c| format!(" where {c}")).unwrap_or_default()
                 ),

@@ -14,7 +14,7 @@ use super::config::{Axis, ConfigError, SweepConfig};
 use super::constraint::{quantity_index, Constraint};
 use super::grid::Grid;
 use crate::twin::reduce::{ReduceParams, MAX_REDUCTIONS, NO_CONSTRAINT, OP_MAX, OP_MIN};
-use crate::twin::OUTPUT_NAMES;
+use crate::twin::Quantity;
 
 /// One `[[reduce]]` entry as written.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -77,8 +77,7 @@ pub struct Reduction {
     pub name: String,
     /// Reduced axes, indices into the config's axes, ascending.
     pub over: Vec<usize>,
-    /// Index into OUTPUT_NAMES.
-    pub quantity: usize,
+    pub quantity: Quantity,
     pub op: Op,
     pub constraint: Option<Constraint>,
 }
@@ -130,12 +129,7 @@ pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Conf
             .map_err(|m| e(format!("where: {m}")))?;
         let name = spec.name.clone().unwrap_or_else(|| {
             let over: Vec<&str> = over.iter().map(|i| axes[*i].name.as_str()).collect();
-            format!(
-                "{}_{}_over_{}",
-                op.name(),
-                OUTPUT_NAMES[quantity],
-                over.join("_")
-            )
+            format!("{}_{}_over_{}", op.name(), quantity.name(), over.join("_"))
         });
         let safe = !name.is_empty()
             && name
@@ -280,10 +274,10 @@ impl Pass {
         let mut thresholds = vec![0.0; MAX_REDUCTIONS];
         for (m, r) in self.members.iter().enumerate() {
             let red = &reds[*r];
-            rp.quantity[m] = red.quantity as u32;
+            rp.quantity[m] = red.quantity.index() as u32;
             rp.op[m] = if red.op.minimises() { OP_MIN } else { OP_MAX };
             if let Some(c) = red.constraint {
-                rp.where_quantity[m] = c.quantity as u32;
+                rp.where_quantity[m] = c.quantity.index() as u32;
                 rp.where_cmp[m] = c.cmp as u32;
                 thresholds[m] = c.value;
             }

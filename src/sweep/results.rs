@@ -1,7 +1,7 @@
 //! The arrays a sweep produces, shaped by the axis lengths in config order.
 
 use crate::twin::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, FLAG_UNRESOLVED, STATUS_INVALID};
-use crate::twin::{N_OUTPUTS, OUTPUT_NAMES};
+use crate::twin::{Quantity, N_OUTPUTS};
 
 /// Status codes of the `status` array.
 pub const STATUS_NAMES: [&str; 4] = [
@@ -11,10 +11,9 @@ pub const STATUS_NAMES: [&str; 4] = [
     "imprecise",
 ];
 
-/// Index of a quantity among OUTPUT_NAMES.
-const Q_EFFICIENCY: usize = 2;
-const Q_ENTROPY: usize = 9;
-const Q_ERROR: usize = 10;
+const Q_EFFICIENCY: usize = Quantity::Efficiency as usize;
+const Q_ENTROPY: usize = Quantity::EntropyProduction as usize;
+const Q_ERROR: usize = Quantity::ErrorEstimate as usize;
 
 /// All arrays of one sweep, in flat C order until written.
 #[derive(Debug, Clone)]
@@ -117,13 +116,12 @@ impl SweepResults {
         self.status.is_empty()
     }
 
-    /// Quantity `name` as f64 (for plots and comparisons).
-    pub fn quantity_f64(&self, name: &str) -> Option<Vec<f64>> {
-        let q = OUTPUT_NAMES.iter().position(|n| *n == name)?;
-        Some(match &self.real {
-            FloatsFlat::F64(a) => a[q].clone(),
-            FloatsFlat::F32(a) => a[q].iter().map(|v| f64::from(*v)).collect(),
-        })
+    /// Quantity `q` as f64 (for plots and comparisons).
+    pub fn values(&self, q: Quantity) -> Vec<f64> {
+        match &self.real {
+            FloatsFlat::F64(a) => a[q.index()].clone(),
+            FloatsFlat::F32(a) => a[q.index()].iter().map(|v| f64::from(*v)).collect(),
+        }
     }
 
     /// Copies `part` (flat) into these results from flat index `at` on.

@@ -24,6 +24,55 @@ pub const OUTPUT_NAMES: [&str; N_OUTPUTS] = [
 /// Number of float outputs per point.
 pub const N_OUTPUTS: usize = 11;
 
+/// One output quantity: a name in OUTPUT_NAMES, an index into the kernels'
+/// outputs, and no string lookups in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Quantity {
+    Ergotropy = 0,
+    Power = 1,
+    Efficiency = 2,
+    HeatHot = 3,
+    HeatA = 4,
+    HeatS = 5,
+    NessErgotropy = 6,
+    HeatDephasing = 7,
+    HeatIn = 8,
+    EntropyProduction = 9,
+    ErrorEstimate = 10,
+}
+
+impl Quantity {
+    /// Every quantity, in output order.
+    pub const ALL: [Quantity; N_OUTPUTS] = [
+        Quantity::Ergotropy,
+        Quantity::Power,
+        Quantity::Efficiency,
+        Quantity::HeatHot,
+        Quantity::HeatA,
+        Quantity::HeatS,
+        Quantity::NessErgotropy,
+        Quantity::HeatDephasing,
+        Quantity::HeatIn,
+        Quantity::EntropyProduction,
+        Quantity::ErrorEstimate,
+    ];
+
+    /// The name in configs, files and JSON.
+    pub fn name(self) -> &'static str {
+        OUTPUT_NAMES[self as usize]
+    }
+
+    /// The index among the kernels' outputs.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The quantity of a name; `None` for anything else.
+    pub fn from_name(name: &str) -> Option<Quantity> {
+        Quantity::ALL.iter().copied().find(|q| q.name() == name)
+    }
+}
+
 /// Kernel inputs of a point, in slot order (`KernelInput` in
 /// src/twin/params.rs names the same slots).
 pub const INPUT_NAMES: [&str; N_INPUTS] = [
@@ -86,4 +135,18 @@ pub fn wgsl_constants() -> String {
     }
     s += &format!("const WORKGROUP: u32 = {WORKGROUP}u;\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_are_in_output_order() {
+        for (i, q) in Quantity::ALL.iter().enumerate() {
+            assert_eq!(q.index(), i);
+            assert_eq!(Quantity::from_name(OUTPUT_NAMES[i]), Some(*q));
+        }
+        assert_eq!(Quantity::from_name("work"), None);
+    }
 }

@@ -15,5 +15,6 @@ pub mod params;
 pub mod population;
 pub mod reduce;
 
+pub use layout::Quantity;
 pub use oss::{run_point, PointOutput};
 pub use params::{KernelInput, SweepParams, N_OUTPUTS, OUTPUT_NAMES};

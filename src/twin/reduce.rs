@@ -12,10 +12,10 @@ pub const NO_CONSTRAINT: u32 = u32::MAX;
 /// `op` values (kept in sync with OP_* in shaders/reduce.wgsl).
 pub const OP_MAX: u32 = 0;
 pub const OP_MIN: u32 = 1;
-/// Index of efficiency among OUTPUT_NAMES (NaN where FLAG_NO_EFFICIENCY).
-const OUT_EFFICIENCY: u32 = 2;
-/// Index of entropy_production (NaN where FLAG_NO_ENTROPY).
-const OUT_ENTROPY_PRODUCTION: u32 = 9;
+/// Efficiency (NaN where FLAG_NO_EFFICIENCY) and entropy production (NaN
+/// where FLAG_NO_ENTROPY) among the outputs.
+const OUT_EFFICIENCY: u32 = super::Quantity::Efficiency as u32;
+const OUT_ENTROPY_PRODUCTION: u32 = super::Quantity::EntropyProduction as u32;
 
 /// Kept in sync with shaders/reduce.wgsl (`ReduceParams`); the layout test
 /// below compares both through naga.
