@@ -75,13 +75,25 @@ impl Grid {
                 Source::Axis(i, _) | Source::AxisBeta(i, _) => Some(Source::Axis(i, Box::new(n))),
             }
         };
-        let mut sources: Vec<Source> = Vec::with_capacity(N_INPUTS);
-        sources.push(find("omega0").unwrap_or(Source::Fixed(1.0)));
-        sources.push(find("lambda").expect("checked by axes()"));
-        sources.push(find("tau").expect("checked by axes()"));
+        // Each kernel input by its slot (`KernelInput`), whatever the order
+        // in which they are worked out.
+        let mut slots: Vec<Option<Source>> = (0..N_INPUTS).map(|_| None).collect();
+        let mut set = |k: KernelInput, s: Source| slots[k as usize] = Some(s);
+        set(
+            KernelInput::Omega0,
+            find("omega0").unwrap_or(Source::Fixed(1.0)),
+        );
+        set(
+            KernelInput::Lambda,
+            find("lambda").expect("checked by axes()"),
+        );
+        set(KernelInput::Tau, find("tau").expect("checked by axes()"));
         let mut thermal = [false; 2];
-        let mut betas: Vec<Source> = Vec::with_capacity(2);
-        for (slot, b) in ["a", "s"].iter().enumerate() {
+        let baths = [
+            ("a", KernelInput::AX, KernelInput::AY, KernelInput::BetaA),
+            ("s", KernelInput::SX, KernelInput::SY, KernelInput::BetaS),
+        ];
+        for (slot, (b, x, y, beta_slot)) in baths.into_iter().enumerate() {
             let beta = match find(&format!("t_{b}")).or_else(|| find(&format!("beta_{b}"))) {
                 Some(Source::Fixed(v)) if config.fixed.contains_key(&format!("t_{b}")) => {
                     Some(Source::Fixed(1.0 / v))
@@ -93,27 +105,38 @@ impl Grid {
                 Some(Source::Axis(i, _)) => Some(Source::AxisBeta(i, Box::new(|b: f64| b))),
                 _ => None,
             };
-            betas.push(beta.unwrap_or(Source::Fixed(0.0)));
+            set(beta_slot, beta.unwrap_or(Source::Fixed(0.0)));
             let n = occupation(&format!("t_{b}"), false)
                 .or_else(|| occupation(&format!("beta_{b}"), true));
             if let Some(n) = n {
                 thermal[slot] = true;
-                sources.push(n);
-                sources.push(
+                set(x, n);
+                set(
+                    y,
                     find(&format!("gamma_{b}"))
                         .or_else(|| find("gamma"))
                         .expect("checked by axes()"),
                 );
             } else {
-                sources.push(find(&format!("rate_{b}_up")).expect("checked by axes()"));
-                sources.push(find(&format!("rate_{b}_down")).expect("checked by axes()"));
+                set(x, find(&format!("rate_{b}_up")).expect("checked by axes()"));
+                set(
+                    y,
+                    find(&format!("rate_{b}_down")).expect("checked by axes()"),
+                );
             }
         }
-        sources.push(find("detuning").unwrap_or(Source::Fixed(0.0)));
-        sources.push(find("dephasing").unwrap_or(Source::Fixed(0.0)));
-        sources.extend(betas);
-        debug_assert_eq!(sources.len(), N_INPUTS);
-        debug_assert_eq!(KernelInput::BetaS as usize, N_INPUTS - 1);
+        set(
+            KernelInput::Detuning,
+            find("detuning").unwrap_or(Source::Fixed(0.0)),
+        );
+        set(
+            KernelInput::Dephasing,
+            find("dephasing").unwrap_or(Source::Fixed(0.0)),
+        );
+        let sources: Vec<Source> = slots
+            .into_iter()
+            .map(|s| s.expect("every kernel input has a source"))
+            .collect();
 
         let mut params = SweepParams {
             n_axes: axes.len() as u32,

@@ -169,7 +169,10 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
             values[s as usize]
         };
     }
-    let r = v[1].mul_add(v[1], v[7] * v[7]).sqrt();
+    // v[IN_*] in params.wgsl.
+    let at = |k: KernelInput| v[k as usize];
+    let (lambda, detuning) = (at(KernelInput::Lambda), at(KernelInput::Detuning));
+    let r = lambda.mul_add(lambda, detuning * detuning).sqrt();
     let bath = |thermal: u32, x: f64, y: f64, beta: f64| {
         if thermal == 0 {
             Rates4 {
@@ -179,7 +182,7 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
                 down_hi: y,
             }
         } else if params.rates != 0 {
-            kms_rates(y, beta, v[0], r)
+            kms_rates(y, beta, at(KernelInput::Omega0), r)
         } else {
             let (up, down) = (y * x, y * (x + 1.0));
             Rates4 {
@@ -190,19 +193,30 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
             }
         }
     };
+    let (ax, sx) = (at(KernelInput::AX), at(KernelInput::SX));
     Point {
-        omega0: v[0],
-        lambda: v[1],
-        tau: v[2],
-        a: bath(params.a_thermal, v[3], v[4], v[9]),
-        s: bath(params.s_thermal, v[5], v[6], v[10]),
-        detuning: v[7],
-        dephasing: v[8],
-        hot_is_s: params.a_thermal != 0 && params.s_thermal != 0 && v[5] > v[3],
+        omega0: at(KernelInput::Omega0),
+        lambda,
+        tau: at(KernelInput::Tau),
+        a: bath(
+            params.a_thermal,
+            ax,
+            at(KernelInput::AY),
+            at(KernelInput::BetaA),
+        ),
+        s: bath(
+            params.s_thermal,
+            sx,
+            at(KernelInput::SY),
+            at(KernelInput::BetaS),
+        ),
+        detuning,
+        dephasing: at(KernelInput::Dephasing),
+        hot_is_s: params.a_thermal != 0 && params.s_thermal != 0 && sx > ax,
         thermal: params.a_thermal != 0 && params.s_thermal != 0,
         kms: params.rates != 0,
-        beta_a: v[9],
-        beta_s: v[10],
+        beta_a: at(KernelInput::BetaA),
+        beta_s: at(KernelInput::BetaS),
     }
 }
 
