@@ -42,28 +42,7 @@ fn solve_cycle(xm: ptr<function, Mat>, d: ptr<function, Mat>) -> Solved {
             break;
         }
         var x = sol.x;
-        var dx = matvec(d, &x);
-        var xdx = matvec(xm, &dx);
-        var r: Vec;
-        for (var k = 0u; k < N; k++) {
-            var acc = xdx[k];
-            for (var j = 0u; j < N; j++) {
-                if k < 4u {
-                    if j < 4u {
-                        acc = fma((*xm)[k][j], x[j] - x[k], acc);
-                    } else {
-                        acc = fma((*xm)[k][j], x[j], acc);
-                    }
-                } else {
-                    acc = fma((*xm)[k][j], x[j], acc);
-                }
-            }
-            if k >= 4u {
-                acc -= x[k];
-            }
-            r[k] = -acc;
-        }
-        r[0] = 1.0 - (x[0] + x[1] + x[2] + x[3]);
+        var r = cycle_residual(xm, d, &x);
         let corr = solve_trace(&m, &r);
         if !corr.ok {
             break;
@@ -73,6 +52,48 @@ fn solve_cycle(xm: ptr<function, Mat>, d: ptr<function, Mat>) -> Solved {
         }
     }
     return sol;
+}
+
+// −((X − I)x + X D x) with (X − I)x written as Σ_j X_kj (x_j − x_k) on the
+// populations (rows of X sum to one there), so that differences of close
+// populations are exact; row 0 is the trace defect 1 − Σ x. After the
+// refinement its max-norm, against what one stroke changes, says whether
+// the solve resolved the O(Γτ) structure at all: at τΣΓ below ε the
+// refinement cannot converge, and the point is flagged.
+fn cycle_residual(xm: ptr<function, Mat>, d: ptr<function, Mat>, x: ptr<function, Vec>) -> Vec {
+    var dx = matvec(d, x);
+    var xdx = matvec(xm, &dx);
+    var r: Vec;
+    for (var k = 0u; k < N; k++) {
+        var acc = xdx[k];
+        for (var j = 0u; j < N; j++) {
+            if k < 4u {
+                if j < 4u {
+                    acc = fma((*xm)[k][j], (*x)[j] - (*x)[k], acc);
+                } else {
+                    acc = fma((*xm)[k][j], (*x)[j], acc);
+                }
+            } else {
+                acc = fma((*xm)[k][j], (*x)[j], acc);
+            }
+        }
+        if k >= 4u {
+            acc -= (*x)[k];
+        }
+        r[k] = -acc;
+    }
+    r[0] = 1.0 - ((*x)[0] + (*x)[1] + (*x)[2] + (*x)[3]);
+    return r;
+}
+
+// Max-norm of the residual's equations, the trace row (rounding of an O(1)
+// sum, not the O(Γτ) structure) left out.
+fn max_abs(v: ptr<function, Vec>) -> real {
+    var m: real = 0.0;
+    for (var k = 1u; k < N; k++) {
+        m = max(m, abs((*v)[k]));
+    }
+    return m;
 }
 
 // x + (Φ − I)x, the state at the end of the stroke.
@@ -95,6 +116,8 @@ struct Oss {
     residual: real,
     // The last solve's map is the one its solution calls for.
     same_map: bool,
+    // Max-norm of the last solve's refined residual (0 after iteration).
+    solve_residual: real,
 }
 
 // Newton's method on the passive state (a frozen unitary makes the cycle
@@ -137,6 +160,8 @@ fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<
             out.status = STATUS_CONVERGED;
             out.residual = residual;
             out.same_map = same;
+            var r = cycle_residual(&map, &d, &x);
+            out.solve_residual = max_abs(&r);
             return out;
         }
         prev_residual = residual;
@@ -256,7 +281,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var hd = m.hd;
     let l = settle(work, dot_vec(&ha, &ix), dot_vec(&hs, &ix), dot_vec(&hd, &ix), w_noise,
                    heat_noise(omega0, rate_tau), passive, params.protocol == 0u,
-                   consistency(oss.same_map, oss.residual, &dx), p.thermal, p.beta_a, p.beta_s);
+                   max(consistency(oss.same_map, oss.residual, &dx),
+                       select(real(0.0), consistency(false, oss.solve_residual, &dx), CHECK_SOLVE)),
+                   p.thermal, p.beta_a, p.beta_s);
     let heat_hot = select(l.heat_a, l.heat_s, p.hot_is_s);
     var status = oss.status;
     if (status == STATUS_CONVERGED) & (((l.flags & FLAG_UNRESOLVED) != 0u) | (l.error_estimate > TOLERANCE)) {

@@ -16,8 +16,10 @@ mod common;
 use common::dd::Dd;
 use nessbat::cpu::oss::OssOptions;
 use nessbat::cpu::{compute_point, PointFigures};
+use nessbat::gpu::shader_source::Precision;
 use nessbat::model::trust::PointStatus;
 use nessbat::model::{EngineParams, ModelKind, Protocol, RateKind, TransitionRates};
+use nessbat::sweep::run::Backend;
 use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
 use nessbat::twin::Quantity;
 
@@ -344,6 +346,30 @@ fn check_laws(s: &Sample, f: &PointFigures) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks the figures a backend reports with status ok against the
+/// reference; pushes what breaks the contract.
+fn check_ok(tag: &str, got: [f64; 3], r: &Reference, noise: f64, failures: &mut Vec<String>) {
+    for (what, got, want) in [
+        ("ergotropy", got[0], r.work),
+        ("heat_a", got[1], r.heat_a),
+        ("heat_s", got[2], r.heat_s),
+    ] {
+        if !within(got, want, noise) {
+            failures.push(format!("{tag}: {what} {got:e}, reference {want:e}"));
+        }
+    }
+}
+
+/// The rounding noise of an exact zero: 256 ε ω0 ΣΓτ (trust.rs).
+fn zero_noise(s: &Sample) -> f64 {
+    256.0 * f64::EPSILON * s.tau * TransitionRates::from_params(&s.params()).total()
+}
+
+/// The twin's or a kernel's figures at a one-point sweep's point.
+fn sweep_figures(res: &nessbat::sweep::SweepResults) -> [f64; 3] {
+    [Quantity::Ergotropy, Quantity::HeatA, Quantity::HeatS].map(|q| res.values(q)[0])
+}
+
 #[test]
 fn random_points_hold_the_contract() {
     let mut rng = Rng(0x5EED_2026_1128);
@@ -356,44 +382,32 @@ fn random_points_hold_the_contract() {
         if let Err(e) = check_laws(&s, &f) {
             failures.push(format!("#{n} {s:?}: {e}"));
         }
-        if f.status != PointStatus::Ok {
+        // The CPU twin (the sweep kernels' f64 shape) at the same point.
+        let twin = cpu_backend::run(&s.grid(), &|_| {});
+        let (point_ok, twin_is_ok) = (f.status == PointStatus::Ok, twin.status[0] == 0);
+        if !point_ok {
             flagged += 1;
+        }
+        if !point_ok && !twin_is_ok {
             continue;
         }
-        ok += 1;
         let r = reference(&s);
-        // The rounding noise of an exact zero: 256 ε ω0 ΣΓτ (trust.rs).
-        let ratetau = s.tau * TransitionRates::from_params(&s.params()).total();
-        let noise = 256.0 * f64::EPSILON * ratetau;
-        for (what, got, want) in [
-            ("ergotropy", f.ergotropy, r.work),
-            ("heat_a", f.heat_a, r.heat_a),
-            ("heat_s", f.heat_s, r.heat_s),
-        ] {
-            if !within(got, want, noise) {
-                failures.push(format!(
-                    "#{n} {s:?}: {what} {got:e}, reference {want:e} (error estimate {:e})",
-                    f.error_estimate
-                ));
-            }
+        let noise = zero_noise(&s);
+        if point_ok {
+            ok += 1;
+            let tag = format!("#{n} {s:?} (error estimate {:e})", f.error_estimate);
+            check_ok(
+                &tag,
+                [f.ergotropy, f.heat_a, f.heat_s],
+                &r,
+                noise,
+                &mut failures,
+            );
         }
-        // The CPU twin (the sweep kernels' f64 shape) at the same point.
-        let res = cpu_backend::run(&s.grid(), &|_| {});
-        if res.status[0] == 0 {
+        if twin_is_ok {
             twin_ok += 1;
-            for (what, want) in [
-                (Quantity::Ergotropy, r.work),
-                (Quantity::HeatA, r.heat_a),
-                (Quantity::HeatS, r.heat_s),
-            ] {
-                let got = res.values(what)[0];
-                let what = what.name();
-                if !within(got, want, noise) {
-                    failures.push(format!(
-                        "#{n} {s:?}: twin {what} {got:e}, reference {want:e}"
-                    ));
-                }
-            }
+            let tag = format!("#{n} {s:?} twin");
+            check_ok(&tag, sweep_figures(&twin), &r, noise, &mut failures);
         }
     }
     eprintln!(
@@ -409,6 +423,69 @@ fn random_points_hold_the_contract() {
     assert!(
         ok >= 1500 && twin_ok >= 1500,
         "only {ok} points ok ({twin_ok} on the twin)"
+    );
+}
+
+/// One-point sweeps of 300 random points through the GPU backend in
+/// `precision` (f32 sweeps recompute what they flag in f64): every status-0
+/// point within `tol` of the reference, or an exact zero within the noise.
+fn gpu_contract(precision: Precision, tol: f64, eps: f64, seed: u64) {
+    let test = format!("random_points_hold_the_contract_on_the_gpu_{precision:?}");
+    let Some(ctx) = common::gpu::gpu_or_skip(&test) else {
+        return;
+    };
+    if !ctx.f64 {
+        eprintln!("SKIPPED {test}: no SHADER_F64");
+        return;
+    }
+    let backend = Backend::Gpu {
+        ctx: Box::new(ctx),
+        precision,
+        kernels: Default::default(),
+        reducer: Default::default(),
+    };
+    let mut rng = Rng(seed);
+    let (mut ok, mut failures) = (0, Vec::new());
+    for n in 0..300 {
+        let s = Sample::draw(&mut rng);
+        let Ok((res, _, _)) = backend.run(&s.grid(), &|_| {}) else {
+            continue;
+        };
+        if res.status[0] != 0 {
+            continue;
+        }
+        ok += 1;
+        let r = reference(&s);
+        let noise = zero_noise(&s) * eps / f64::EPSILON;
+        for (what, got, want) in [
+            ("ergotropy", res.values(Quantity::Ergotropy)[0], r.work),
+            ("heat_a", res.values(Quantity::HeatA)[0], r.heat_a),
+            ("heat_s", res.values(Quantity::HeatS)[0], r.heat_s),
+        ] {
+            let fine =
+                (got - want).abs() <= tol * want.abs() || (got == 0.0 && want.abs() <= noise);
+            if !fine {
+                failures.push(format!("#{n} {s:?}: {what} {got:e}, reference {want:e}"));
+            }
+        }
+    }
+    eprintln!("{test}: {ok} of 300 points ok, {} failures", failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(ok >= 150, "only {ok} points ok");
+}
+
+#[test]
+fn random_points_hold_the_contract_on_the_gpu_f64() {
+    gpu_contract(Precision::F64, 1e-6, f64::EPSILON, 0x5EED_0000_0300);
+}
+
+#[test]
+fn random_points_hold_the_contract_on_the_gpu_f32() {
+    gpu_contract(
+        Precision::F32,
+        1e-3,
+        f64::from(f32::EPSILON),
+        0x5EED_0000_0320,
     );
 }
 

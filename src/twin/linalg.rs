@@ -18,6 +18,8 @@ pub const LOG2E: f64 = std::f64::consts::LOG2_E;
 pub const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 pub const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 pub const EXPM1_DEGREE: u32 = 13;
+/// CHECK_SOLVE of the f64 prelude: off (see src/gpu/shader_source.rs).
+pub const CHECK_SOLVE: bool = false;
 /// What status 0 guarantees in f64 (TOLERANCE of the f64 prelude).
 pub const TOLERANCE: f64 = crate::model::trust::TOLERANCE_F64;
 

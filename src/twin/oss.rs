@@ -3,7 +3,8 @@
 use super::extract::{energy, Extraction, KernelModel, Model};
 use super::linalg::{
     dot_vec, matmul, matvec, max_abs_diff, propagate, solve_steady, solve_trace, Mat, Propagator,
-    Vec, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS, TOLERANCE,
+    Vec, CHECK_SOLVE, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS,
+    TOLERANCE,
 };
 use super::params::{load_point, SweepParams, N_OUTPUTS};
 use crate::model::trust::{consistency, heat_noise, passive_certain, settle, work_noise, RawCycle};
@@ -78,27 +79,40 @@ fn solve_cycle<const N: usize>(xm: &Mat<N>, d: &Mat<N>) -> Option<Vec<N>> {
     }
     let mut x = solve_steady(&m)?;
     for _ in 0..REFINEMENT_STEPS {
-        let dx = matvec(d, &x);
-        let xdx = matvec(xm, &dx);
-        let mut r = [0.0; N];
-        for k in 0..N {
-            let mut acc = xdx[k];
-            for j in 0..N {
-                let v = if k < 4 && j < 4 { x[j] - x[k] } else { x[j] };
-                acc = xm[k][j].mul_add(v, acc);
-            }
-            if k >= 4 {
-                acc -= x[k];
-            }
-            r[k] = -acc;
-        }
-        r[0] = 1.0 - (x[0] + x[1] + x[2] + x[3]);
+        let r = cycle_residual(xm, d, &x);
         let corr = solve_trace(&m, &r)?;
         for k in 0..N {
             x[k] += corr[k];
         }
     }
     Some(x)
+}
+
+/// Twin of `cycle_residual`.
+#[inline(always)]
+fn cycle_residual<const N: usize>(xm: &Mat<N>, d: &Mat<N>, x: &Vec<N>) -> Vec<N> {
+    let dx = matvec(d, x);
+    let xdx = matvec(xm, &dx);
+    let mut r = [0.0; N];
+    for k in 0..N {
+        let mut acc = xdx[k];
+        for j in 0..N {
+            let v = if k < 4 && j < 4 { x[j] - x[k] } else { x[j] };
+            acc = xm[k][j].mul_add(v, acc);
+        }
+        if k >= 4 {
+            acc -= x[k];
+        }
+        r[k] = -acc;
+    }
+    r[0] = 1.0 - (x[0] + x[1] + x[2] + x[3]);
+    r
+}
+
+/// Twin of `max_abs`: the trace row left out.
+#[inline(always)]
+fn max_abs<const N: usize>(v: &Vec<N>) -> f64 {
+    v[1..].iter().fold(0.0, |m: f64, x| m.max(x.abs()))
 }
 
 /// Twin of `charge`.
@@ -109,14 +123,15 @@ fn charge<const N: usize>(x: &Vec<N>, d: &Mat<N>) -> Vec<N> {
 }
 
 /// Twin of `find_oss`: (start state, cycles, status, residual, whether the
-/// last solve's map is the one its solution calls for).
+/// last solve's map is the one its solution calls for, the max-norm of the
+/// last solve's refined residual).
 #[inline(always)]
 fn find_oss<M: KernelModel<N>, const N: usize>(
     params: &SweepParams,
     m: &Model<N>,
     prop: &Propagator<N>,
     ness: &Vec<N>,
-) -> (Vec<N>, u32, u32, f64, bool) {
+) -> (Vec<N>, u32, u32, f64, bool, f64) {
     let mut ex = extract::<M, N>(params, m, ness);
     let mut prev_residual = 1e30;
     for _ in 0..params.max_newton {
@@ -129,7 +144,15 @@ fn find_oss<M: KernelModel<N>, const N: usize>(
         let residual = max_abs_diff(&ex.after, &x);
         let stalled = residual >= 0.5 * prev_residual && residual <= NEWTON_STALL;
         if old_map == ex.map || residual <= NEWTON_TOLERANCE || stalled {
-            return (x, 0, STATUS_CONVERGED, residual, old_map == ex.map);
+            let solve_residual = max_abs(&cycle_residual(&old_map, &prop.d, &x));
+            return (
+                x,
+                0,
+                STATUS_CONVERGED,
+                residual,
+                old_map == ex.map,
+                solve_residual,
+            );
         }
         prev_residual = residual;
         if params.protocol != 0 {
@@ -150,11 +173,11 @@ fn find_oss<M: KernelModel<N>, const N: usize>(
         x = ex.after;
         let tail = if q < 1.0 { delta * q / (1.0 - q) } else { 1e30 };
         if delta <= 4.0 * EPS || (n >= 3 && tail <= ITERATION_TOLERANCE) {
-            return (x, n, STATUS_CONVERGED, tail.min(delta), false);
+            return (x, n, STATUS_CONVERGED, tail.min(delta), false, 0.0);
         }
         prev = delta;
     }
-    (x, params.max_cycles, STATUS_NOT_CONVERGED, 1e30, false)
+    (x, params.max_cycles, STATUS_NOT_CONVERGED, 1e30, false, 0.0)
 }
 
 const INVALID: PointOutput = PointOutput {
@@ -180,7 +203,8 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         return INVALID;
     };
     let ness_ex = M::extract_optimal(&m, &ness);
-    let (start, cycles, status, residual, same_map) = find_oss::<M, N>(params, &m, &prop, &ness);
+    let (start, cycles, status, residual, same_map, solve_residual) =
+        find_oss::<M, N>(params, &m, &prop, &ness);
     // Twin of the split e = ω0 n + r (0, −1, 1, 0) and of the ledger in
     // oss.wgsl.
     let final_ex = extract::<M, N>(params, &m, &charge(&start, &prop.d));
@@ -225,7 +249,11 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         heat_noise: heat_noise(EPS, omega0, rate_tau),
         passive,
         optimal: params.protocol == 0,
-        consistency: consistency(same_map, residual, &dx[..4]),
+        consistency: consistency(same_map, residual, &dx[..4]).max(if CHECK_SOLVE {
+            consistency(false, solve_residual, &dx[..4])
+        } else {
+            0.0
+        }),
         betas: p.thermal.then_some((p.beta_a, p.beta_s)),
     });
     let heat_hot = if p.hot_is_s { l.heat_s } else { l.heat_a };
