@@ -10,12 +10,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::BadInput;
 use nessbat::gpu::shader_source::Precision;
-use nessbat::sweep::checkpoint::{check_space, identity, Checkpoint, Mode, DEFAULT_CHUNK};
-use nessbat::sweep::output;
+use nessbat::sweep::checkpoint::DEFAULT_CHUNK;
 use nessbat::sweep::output::RunInfo;
-use nessbat::sweep::reduce;
-use nessbat::sweep::reduced::{finish, Partial, Reduced};
+use nessbat::sweep::reduced::Reduced;
 use nessbat::sweep::run::{Backend, BackendChoice, RunError};
+use nessbat::sweep::runner::{Mode, Sweep, SweepError};
 use nessbat::sweep::shard::Shard;
 use nessbat::sweep::SweepResults;
 use nessbat::sweep::{Grid, SweepConfig, DEFAULT_CONFIG};
@@ -127,49 +126,21 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         .map(Shard::parse)
         .transpose()
         .map_err(|e| BadInput(e.to_string()))?;
-    let range = match shard {
-        Some(s) => s.range(grid.len()).map_err(|e| BadInput(e.to_string()))?,
-        None => 0..grid.len(),
-    };
-    let reduces = !grid.reductions.is_empty();
     check_plot(cmd, &grid, shard.is_some())?;
-    let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|msg| {
-        eprintln!("{msg}")
-    })
-    .map_err(usage)?;
-    let info0 = backend.info(&Default::default());
-    let id = identity(&grid, &info0.precision, &range, &info0.backend);
-    let full_points = if grid.full_arrays() {
-        range.end - range.start
-    } else {
-        0
-    };
-    check_space(
-        &cmd.out,
-        full_points,
-        if info0.precision == "f64" { 8 } else { 4 },
-    )
-    .map_err(|e| BadInput(e.to_string()))?;
     let mode = match (cmd.resume, cmd.force) {
         (true, _) => Mode::Resume,
         (_, true) => Mode::Force,
         _ => Mode::Fresh,
     };
-    let Some(mut ckpt) = Checkpoint::open(&cmd.out, &id, cmd.checkpoint_points, mode)
-        .map_err(|e| BadInput(e.to_string()))?
-    else {
-        if !cmd.quiet {
-            println!(
-                "{} already holds this sweep, finished; nothing to do",
-                cmd.out.display()
-            );
-        }
-        return Ok(());
-    };
-    let n_passes = reduce::passes(&grid, &grid.reductions)
-        .map_err(|e| BadInput(e.to_string()))?
-        .len() as u64;
-    let total = full_points + n_passes * (range.end - range.start);
+    let sweep = Sweep::new(&grid)
+        .shard(shard)
+        .checkpoints(&cmd.out, cmd.checkpoint_points, mode);
+    // Bad shards are refused before a device is acquired.
+    let total = sweep.total_points().map_err(sweep_error)?;
+    let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|msg| {
+        eprintln!("{msg}")
+    })
+    .map_err(usage)?;
     let (bar, started) = progress_bar(total);
     let shown = std::sync::atomic::AtomicBool::new(false);
     let progress = |n: u64| {
@@ -182,62 +153,51 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     };
-    let mut info = info0;
-    let mut wall = 0.0;
-    let full = if grid.full_arrays() {
-        let (res, run_info, w) = run_full(cmd, &grid, &backend, &mut ckpt, &range, &progress)?;
-        wall += w;
-        if let Some(i) = run_info {
-            info = i;
+    // Damaged checkpoints are always worth a line; the rest only unquiet.
+    let notice = |msg: &str| {
+        if !cmd.quiet || msg.contains("damaged") {
+            eprintln!("{msg}");
         }
-        Some(res)
-    } else {
-        None
     };
-    // Reductions: finished arrays, or in a shard each pass's accumulators
-    // over the shard's range of the pass's traversal, for `merge`.
-    let (mut reduced, mut partial) = (Vec::new(), Vec::new());
-    if reduces {
-        if cmd.resume && !cmd.quiet {
-            eprintln!("notice: reductions keep no checkpoints; --resume recomputes them");
+    let Some(out) = sweep
+        .run(&backend, &progress, &notice)
+        .map_err(sweep_error)?
+    else {
+        if !cmd.quiet {
+            println!(
+                "{} already holds this sweep, finished; nothing to do",
+                cmd.out.display()
+            );
         }
-        let (done, run_info, _) = backend
-            .reduce_range(&grid, range.clone(), &progress)
-            .map_err(usage)?;
-        wall += run_info.wall_seconds;
-        info.setup_seconds += run_info.setup_seconds;
-        if full.is_none() {
-            info.adapter = run_info.adapter;
-        }
-        if shard.is_some() {
-            partial = done
-                .iter()
-                .enumerate()
-                .map(|(p, (pass, acc))| Partial::of(p, pass, acc, &range))
-                .collect();
-        } else {
-            reduced = finish(&grid, &done);
-        }
-    }
-    info.wall_seconds = wall;
-    info.identity = Some(id);
-    info.shard = shard
-        .map(|s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}));
+        return Ok(());
+    };
     bar.finish_and_clear();
-    let plots =
-        |dir: &std::path::Path| super::sweep_plots::plots(cmd, &grid, full.as_ref(), &reduced, dir);
-    let out = output::Outputs {
-        full: full.as_ref(),
-        reduced: &reduced,
-        partial: &partial,
+    let plots = |dir: &std::path::Path| {
+        super::sweep_plots::plots(cmd, &grid, out.full.as_ref(), &out.reduced, dir)
     };
-    output::write(&cmd.out, &grid, &out, &info, &plots)
+    out.write(&cmd.out, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
-    ckpt.finish();
     if !cmd.quiet {
-        summary(cmd, &grid, full.as_ref(), &reduced, &info, total);
+        summary(
+            cmd,
+            &grid,
+            out.full.as_ref(),
+            &out.reduced,
+            &out.info,
+            out.points,
+        );
     }
+    out.finish();
     Ok(())
+}
+
+/// The runner's errors: the user's are one line and exit 2.
+fn sweep_error(e: SweepError) -> anyhow::Error {
+    match e {
+        SweepError::Usage(msg) => BadInput(msg).into(),
+        SweepError::Run(e) => usage(e),
+        SweepError::Checkpoint { .. } => anyhow::Error::new(e),
+    }
 }
 
 /// --plot needs something it can draw: full arrays over two axes, or a
@@ -265,57 +225,6 @@ fn check_plot(cmd: &SweepCmd, grid: &Grid, sharded: bool) -> Result<(), BadInput
         ));
     }
     Ok(())
-}
-
-/// The chunked full-array run with checkpoints: (results, the first
-/// chunk's run info, seconds computing).
-fn run_full(
-    cmd: &SweepCmd,
-    grid: &Grid,
-    backend: &Backend,
-    ckpt: &mut Checkpoint,
-    range: &std::ops::Range<u64>,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<(SweepResults, Option<RunInfo>, f64)> {
-    let f64s = backend.info(&Default::default()).precision == "f64";
-    let mut res = if f64s {
-        SweepResults::new_f64(grid.result_shape(range))
-    } else {
-        SweepResults::new_f32(grid.result_shape(range))
-    };
-    let mut info: Option<RunInfo> = None;
-    let mut wall = 0.0;
-    // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
-    for (c, a) in (range.start..range.end)
-        .step_by(ckpt.chunk as usize)
-        .enumerate()
-    {
-        let part = a..range.end.min(a + ckpt.chunk);
-        let at = (a - range.start) as usize;
-        if let Some(done) = ckpt.load(c as u64, &part, f64s) {
-            progress(part.end - part.start);
-            res.copy_from(&done, at);
-            continue;
-        }
-        let (chunk_res, chunk_info, _) = backend
-            .run_range(grid, part.clone(), progress)
-            .map_err(usage)?;
-        ckpt.save(c as u64, &part, &chunk_res)
-            .with_context(|| format!("writing a checkpoint to {}", cmd.out.display()))?;
-        res.copy_from(&chunk_res, at);
-        wall += chunk_info.wall_seconds;
-        match &mut info {
-            Some(i) => i.recomputed_f64 += chunk_info.recomputed_f64,
-            None => info = Some(chunk_info),
-        }
-    }
-    for d in &ckpt.damaged {
-        eprintln!("notice: checkpoint {d} was damaged or truncated; recomputed");
-    }
-    if ckpt.reused > 0 && !cmd.quiet {
-        eprintln!("notice: resumed: {} checkpoint chunks reused", ckpt.reused);
-    }
-    Ok((res, info, wall))
 }
 
 fn summary(

@@ -12,6 +12,7 @@ pub mod reduce;
 pub mod reduced;
 pub mod results;
 pub mod run;
+pub mod runner;
 pub mod shard;
 
 pub use config::{ConfigError, SweepConfig, DEFAULT_CONFIG};

@@ -1,0 +1,292 @@
+//! The sweep pipeline as one library call: the grid's full arrays chunk by
+//! chunk with checkpoints, its reductions (or, in a shard, their partial
+//! accumulators), and the run's info, ready to write.
+//!
+//! ```no_run
+//! # use nessbat::prelude::*;
+//! # use nessbat::sweep::runner::{Sweep, Mode};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let grid = Grid::new(SweepConfig::parse(nessbat::sweep::DEFAULT_CONFIG, "default")?)?;
+//! let backend = Backend::choose(BackendChoice::Auto, None, &|n| eprintln!("{n}"))?;
+//! let dir = std::path::Path::new("out/default");
+//! if let Some(out) = Sweep::new(&grid)
+//!     .checkpoints(dir, 1 << 20, Mode::Fresh)
+//!     .run(&backend, &|_| {}, &|n| eprintln!("{n}"))?
+//! {
+//!     out.write(dir, &|_| Ok(Vec::new()))?;
+//!     out.finish();
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+pub use super::checkpoint::Mode;
+use super::checkpoint::{check_space, identity, Checkpoint};
+use super::grid::Grid;
+use super::output::{self, RunInfo};
+use super::reduce;
+use super::reduced::{finish, Partial, Reduced};
+use super::results::SweepResults;
+use super::run::{Backend, RunError};
+use super::shard::Shard;
+
+/// Why a sweep did not run.
+#[derive(Debug, Error)]
+pub enum SweepError {
+    /// The user's input (shard, folder, disk space, config): one line.
+    #[error("{0}")]
+    Usage(String),
+    /// The backend failed while running.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// A checkpoint could not be written.
+    #[error("writing a checkpoint to {dir}: {source}")]
+    Checkpoint {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A sweep to run: the grid, optionally a shard of it, optionally with
+/// checkpoints in the output folder.
+pub struct Sweep<'g> {
+    grid: &'g Grid,
+    shard: Option<Shard>,
+    checkpoints: Option<(PathBuf, u64, Mode)>,
+}
+
+/// What a sweep produced: the full arrays (when the grid keeps them), the
+/// finished reductions or, in a shard, their partial accumulators, and the
+/// run's info; `points` counts the grid points computed or restored, once
+/// per pass.
+pub struct SweepOutput<'g> {
+    pub grid: &'g Grid,
+    pub full: Option<SweepResults>,
+    pub reduced: Vec<Reduced>,
+    pub partial: Vec<Partial>,
+    pub info: RunInfo,
+    pub points: u64,
+    checkpoint: Option<Checkpoint>,
+}
+
+impl<'g> Sweep<'g> {
+    pub fn new(grid: &'g Grid) -> Sweep<'g> {
+        Sweep {
+            grid,
+            shard: None,
+            checkpoints: None,
+        }
+    }
+
+    /// Runs only this part of the grid (for job arrays; `merge` joins them).
+    pub fn shard(mut self, shard: Option<Shard>) -> Sweep<'g> {
+        self.shard = shard;
+        self
+    }
+
+    /// Checkpoints chunks of `points` points into `dir`, the folder the
+    /// results will be written to; `mode` says what an existing sweep
+    /// there may become.
+    pub fn checkpoints(mut self, dir: &Path, points: u64, mode: Mode) -> Sweep<'g> {
+        self.checkpoints = Some((dir.to_path_buf(), points, mode));
+        self
+    }
+
+    /// The flat index range this sweep covers.
+    pub fn range(&self) -> Result<Range<u64>, SweepError> {
+        match &self.shard {
+            Some(s) => s
+                .range(self.grid.len())
+                .map_err(|e| SweepError::Usage(e.to_string())),
+            None => Ok(0..self.grid.len()),
+        }
+    }
+
+    /// Points the progress callback will count: the full arrays once,
+    /// plus the range once per reduction pass.
+    pub fn total_points(&self) -> Result<u64, SweepError> {
+        let range = self.range()?;
+        let n = range.end - range.start;
+        let passes = reduce::passes(self.grid, &self.grid.reductions)
+            .map_err(|e| SweepError::Usage(e.to_string()))?
+            .len() as u64;
+        Ok(if self.grid.full_arrays() { n } else { 0 } + passes * n)
+    }
+
+    /// Runs the sweep. `progress` gets points as they finish; `notice`
+    /// one-line messages (reused or damaged checkpoints). None when the
+    /// checkpoint folder already holds this sweep, finished.
+    pub fn run(
+        &self,
+        backend: &Backend,
+        progress: &(dyn Fn(u64) + Sync),
+        notice: &dyn Fn(&str),
+    ) -> Result<Option<SweepOutput<'g>>, SweepError> {
+        let grid = self.grid;
+        let range = self.range()?;
+        let info0 = backend.info(&Default::default());
+        let id = identity(grid, &info0.precision, &range, &info0.backend);
+        let full_points = if grid.full_arrays() {
+            range.end - range.start
+        } else {
+            0
+        };
+        let mut ckpt = match &self.checkpoints {
+            Some((dir, points, mode)) => {
+                let real_bytes = if info0.precision == "f64" { 8 } else { 4 };
+                check_space(dir, full_points, real_bytes)
+                    .map_err(|e| SweepError::Usage(e.to_string()))?;
+                match Checkpoint::open(dir, &id, *points, *mode)
+                    .map_err(|e| SweepError::Usage(e.to_string()))?
+                {
+                    Some(c) => Some(c),
+                    None => return Ok(None),
+                }
+            }
+            None => None,
+        };
+        let points = self.total_points()?;
+        let mut info = info0;
+        let mut wall = 0.0;
+        let full = if grid.full_arrays() {
+            let out_dir = self.checkpoints.as_ref().map(|(d, _, _)| d.as_path());
+            let (res, run_info, w) =
+                run_full(grid, backend, ckpt.as_mut(), out_dir, &range, progress)?;
+            wall += w;
+            if let Some(i) = run_info {
+                info = i;
+            }
+            if let Some(c) = &ckpt {
+                for d in &c.damaged {
+                    notice(&format!(
+                        "notice: checkpoint {d} was damaged or truncated; recomputed"
+                    ));
+                }
+                if c.reused > 0 {
+                    notice(&format!(
+                        "notice: resumed: {} checkpoint chunks reused",
+                        c.reused
+                    ));
+                }
+            }
+            Some(res)
+        } else {
+            None
+        };
+        // Reductions: finished arrays, or in a shard each pass's
+        // accumulators over the shard's range of the pass's traversal.
+        let (mut reduced, mut partial) = (Vec::new(), Vec::new());
+        if !grid.reductions.is_empty() {
+            if matches!(&self.checkpoints, Some((_, _, Mode::Resume))) {
+                notice("notice: reductions keep no checkpoints; --resume recomputes them");
+            }
+            let (done, run_info, _) = backend.reduce_range(grid, range.clone(), progress)?;
+            wall += run_info.wall_seconds;
+            info.setup_seconds += run_info.setup_seconds;
+            if full.is_none() {
+                info.adapter = run_info.adapter;
+            }
+            if self.shard.is_some() {
+                partial = done
+                    .iter()
+                    .enumerate()
+                    .map(|(p, (pass, acc))| Partial::of(p, pass, acc, &range))
+                    .collect();
+            } else {
+                reduced = finish(grid, &done);
+            }
+        }
+        info.wall_seconds = wall;
+        info.identity = Some(id);
+        info.shard = self.shard.map(
+            |s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}),
+        );
+        Ok(Some(SweepOutput {
+            grid,
+            full,
+            reduced,
+            partial,
+            info,
+            points,
+            checkpoint: ckpt,
+        }))
+    }
+}
+
+impl SweepOutput<'_> {
+    /// Writes the arrays, metadata.json and `extra`'s files (plots) into
+    /// `dir`, staged so that nothing is half-written. [`Self::finish`]
+    /// then removes the checkpoints.
+    pub fn write(&self, dir: &Path, extra: output::Extra) -> std::io::Result<()> {
+        let out = output::Outputs {
+            full: self.full.as_ref(),
+            reduced: &self.reduced,
+            partial: &self.partial,
+        };
+        output::write(dir, self.grid, &out, &self.info, extra)
+    }
+
+    /// Removes the checkpoints of a sweep that has been written.
+    pub fn finish(self) {
+        if let Some(c) = self.checkpoint {
+            c.finish();
+        }
+    }
+}
+
+/// The chunked full-array run: (results, the first chunk's run info with
+/// every chunk's recomputed points, seconds computing).
+fn run_full(
+    grid: &Grid,
+    backend: &Backend,
+    mut ckpt: Option<&mut Checkpoint>,
+    out_dir: Option<&Path>,
+    range: &Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(SweepResults, Option<RunInfo>, f64), SweepError> {
+    let f64s = backend.info(&Default::default()).precision == "f64";
+    let mut res = if f64s {
+        SweepResults::new_f64(grid.result_shape(range))
+    } else {
+        SweepResults::new_f32(grid.result_shape(range))
+    };
+    let chunk = ckpt
+        .as_ref()
+        .map_or(range.end - range.start, |c| c.chunk)
+        .max(1);
+    let mut info: Option<RunInfo> = None;
+    let mut wall = 0.0;
+    // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
+    for (c, a) in (range.start..range.end).step_by(chunk as usize).enumerate() {
+        let part = a..range.end.min(a + chunk);
+        let at = (a - range.start) as usize;
+        if let Some(done) = ckpt
+            .as_deref_mut()
+            .and_then(|k| k.load(c as u64, &part, f64s))
+        {
+            progress(part.end - part.start);
+            res.copy_from(&done, at);
+            continue;
+        }
+        let (chunk_res, chunk_info, _) = backend.run_range(grid, part.clone(), progress)?;
+        if let Some(k) = ckpt.as_deref() {
+            k.save(c as u64, &part, &chunk_res)
+                .map_err(|source| SweepError::Checkpoint {
+                    dir: out_dir.map(Path::to_path_buf).unwrap_or_default(),
+                    source,
+                })?;
+        }
+        res.copy_from(&chunk_res, at);
+        wall += chunk_info.wall_seconds;
+        match &mut info {
+            Some(i) => i.recomputed_f64 += chunk_info.recomputed_f64,
+            None => info = Some(chunk_info),
+        }
+    }
+    Ok((res, info, wall))
+}
