@@ -1,0 +1,81 @@
+//! The library runner without the binary: a checkpointed sweep equals the
+//! CPU backend's arrays, a resumed one reuses its checkpoints, and a
+//! shard's arrays are its slice of the whole (the CLI tests in
+//! tests/resume.rs and tests/shards.rs cover SIGKILL, damage and merge).
+
+mod common;
+
+use common::files::scratch;
+use common::sweeps::{all_rows, grid};
+use nessbat::sweep::cpu_backend;
+use nessbat::sweep::run::Backend;
+use nessbat::sweep::runner::{Mode, Sweep};
+use nessbat::sweep::shard::Shard;
+
+const CONFIG: &str = "tests/configs/thermal.toml";
+
+/// Every float of every point, bit for bit (NaN included).
+fn bits(res: &nessbat::sweep::SweepResults) -> Vec<Vec<u64>> {
+    all_rows(res)
+        .iter()
+        .map(|r| r.iter().map(|v| v.to_bits()).collect())
+        .collect()
+}
+
+#[test]
+fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
+    let g = grid(CONFIG);
+    let want = bits(&cpu_backend::run(&g, &|_| {}));
+    let dir = scratch("runner", "checkpoints");
+    let out = Sweep::new(&g)
+        .checkpoints(&dir, 1000, Mode::Fresh)
+        .run(&Backend::Cpu, &|_| {}, &|_| {})
+        .unwrap()
+        .expect("a fresh folder runs");
+    assert_eq!(out.points, g.len());
+    assert_eq!(bits(out.full.as_ref().unwrap()), want);
+    // Not written or finished: the checkpoints stay, and a resume reads
+    // every chunk back instead of computing it.
+    let notices = std::sync::Mutex::new(Vec::new());
+    let again = Sweep::new(&g)
+        .checkpoints(&dir, 1000, Mode::Resume)
+        .run(&Backend::Cpu, &|_| {}, &|n| {
+            notices.lock().unwrap().push(n.to_string())
+        })
+        .unwrap()
+        .expect("an interrupted sweep resumes");
+    assert_eq!(bits(again.full.as_ref().unwrap()), want);
+    let notices = notices.into_inner().unwrap();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("5 checkpoint chunks reused")),
+        "{notices:?}"
+    );
+    again.write(&dir, &|_| Ok(Vec::new())).unwrap();
+    again.finish();
+    assert!(dir.join("metadata.json").exists());
+    assert!(!dir.join(".nessbat-partial").exists());
+    // A finished folder resumes to nothing.
+    let done = Sweep::new(&g)
+        .checkpoints(&dir, 1000, Mode::Resume)
+        .run(&Backend::Cpu, &|_| {}, &|_| {})
+        .unwrap();
+    assert!(done.is_none());
+}
+
+#[test]
+fn a_shard_is_its_slice_of_the_whole() {
+    let g = grid(CONFIG);
+    let whole = bits(&cpu_backend::run(&g, &|_| {}));
+    let shard = Shard::parse("2/3").unwrap();
+    let range = shard.range(g.len()).unwrap();
+    let out = Sweep::new(&g)
+        .shard(Some(shard))
+        .run(&Backend::Cpu, &|_| {}, &|_| {})
+        .unwrap()
+        .unwrap();
+    let part = bits(out.full.as_ref().unwrap());
+    assert_eq!(part, whole[range.start as usize..range.end as usize]);
+    assert_eq!(out.info.shard.as_ref().unwrap()["k"], 2);
+}
