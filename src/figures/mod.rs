@@ -47,6 +47,8 @@ pub enum FigureError {
     #[error(transparent)]
     Run(#[from] RunError),
     #[error(transparent)]
+    Sweep(#[from] crate::sweep::runner::SweepError),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Model(#[from] crate::NessError),
@@ -59,7 +61,11 @@ impl Ctx<'_> {
             SweepConfig::parse(toml, "figure config").expect("figure configs are valid TOML"),
         )
         .expect("figure configs are valid");
-        let (res, _, _) = self.backend.run(&grid, &|_| {})?;
+        // The library runner, as every sweep: no checkpoints, no shard.
+        let out = crate::sweep::runner::Sweep::new(&grid)
+            .run(self.backend, &|_| {}, &|_| {})?
+            .expect("without checkpoints a sweep always runs");
+        let res = out.full.expect("figure configs keep their full arrays");
         Ok((grid, res))
     }
 
