@@ -21,6 +21,36 @@ pub enum OptimizeError {
     Run(#[from] RunError),
 }
 
+impl From<crate::sweep::runner::SweepError> for OptimizeError {
+    fn from(e: crate::sweep::runner::SweepError) -> Self {
+        use crate::sweep::runner::SweepError;
+        match e {
+            SweepError::Run(e) => OptimizeError::Run(e),
+            // Without shards or checkpoints only the user's input can fail.
+            other => OptimizeError::Usage(other.to_string()),
+        }
+    }
+}
+
+/// Runs `grid` (a search grid the optimizer built) through the library
+/// runner, with no shard and no checkpoints: its full arrays, if it keeps
+/// them, and its reductions.
+pub(crate) fn sweep(
+    backend: &crate::sweep::run::Backend,
+    grid: &crate::sweep::Grid,
+) -> Result<
+    (
+        Option<crate::sweep::SweepResults>,
+        Vec<crate::sweep::reduced::Reduced>,
+    ),
+    OptimizeError,
+> {
+    let out = crate::sweep::runner::Sweep::new(grid)
+        .run(backend, &|_| {}, &|_| {})?
+        .expect("without checkpoints a sweep always runs");
+    Ok((out.full, out.reduced))
+}
+
 impl From<ConfigError> for OptimizeError {
     fn from(e: ConfigError) -> Self {
         OptimizeError::Usage(e.to_string())

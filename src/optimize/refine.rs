@@ -255,7 +255,7 @@ impl Search<'_> {
             config.reduce = vec![best_of(&self.objective, self.constraint.as_ref(), names)];
             config.full_arrays = Some(false);
             let local = Grid::new(config)?;
-            let (reduced, _, _) = self.backend.run_reductions(&local, &|_| {})?;
+            let (_, reduced) = super::sweep(self.backend, &local)?;
             self.evaluations += local.len();
             let r = &reduced[0];
             if r.status[0] != FOUND {

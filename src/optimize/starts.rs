@@ -66,6 +66,8 @@ pub fn starts(
     let mut best: Vec<Option<Start>> = vec![None; values.len()];
     if n == 1 {
         // A 1-D grid is its own profile: run it whole.
+        // The config's grid as given (its own [[reduce]] entries are
+        // ignored here), so the backend directly, not the runner.
         let (res, _, _) = backend.run(grid, &|_| {})?;
         let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|q| res.values(*q)).collect();
         for (k, v) in values.iter().enumerate() {
@@ -88,7 +90,7 @@ pub fn starts(
         config.reduce = vec![best_of(objective, constraint, over)];
         config.full_arrays = Some(false);
         let g = Grid::new(config)?;
-        let (reduced, _, _) = backend.run_reductions(&g, &|_| {})?;
+        let (_, reduced) = super::sweep(backend, &g)?;
         let r = &reduced[0];
         for (k, v) in values.iter().enumerate() {
             if r.status[k] != FOUND {
