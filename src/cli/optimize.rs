@@ -168,7 +168,7 @@ fn run_optimum(
     v["converged"] = json!(best.converged);
     v["evaluations"] = json!(best.evaluations);
     v["backend"] = json!(info.backend);
-    v["precision"] = json!(info.precision);
+    v["precision"] = json!(info.precision.name());
     v["history"] = json!(history.display().to_string());
     if !best.converged {
         eprintln!(

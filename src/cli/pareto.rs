@@ -87,7 +87,7 @@ pub fn run_pareto(
         "config": grid.config,
         "backend": info.backend,
         "adapter": info.adapter,
-        "precision": info.precision,
+        "precision": info.precision.name(),
         "files": {"csv": "pareto.csv", "npy": "pareto.npy"},
     });
     let mut files: Vec<(&str, Vec<u8>)> = vec![

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use super::grid::Grid;
 use super::reduced::{Partial, Reduced, REDUCED_STATUS_NAMES};
 use super::results::{FloatsFlat, SweepResults, STATUS_NAMES};
+use crate::gpu::shader_source::Precision;
 use crate::twin::OUTPUT_NAMES;
 
 /// What the run was, for metadata.json.
@@ -24,8 +25,7 @@ pub struct RunInfo {
     pub backend: String,
     /// Adapter name, driver and API; null on the CPU.
     pub adapter: Option<Value>,
-    /// "f64" or "f32".
-    pub precision: String,
+    pub precision: Precision,
     /// Seconds spent computing: dispatches and read-back on the GPU, the
     /// rayon loop on the CPU; not process start-up.
     pub wall_seconds: f64,
@@ -116,7 +116,7 @@ pub fn metadata(
         None => (grid.shape(), grid.len() as usize),
     };
     let mut arrays = serde_json::Map::new();
-    let float = if info.precision == "f64" {
+    let float = if info.precision == Precision::F64 {
         "float64"
     } else {
         "float32"
@@ -137,7 +137,7 @@ pub fn metadata(
         "protocol": grid.protocol.name(),
         "backend": info.backend,
         "adapter": info.adapter,
-        "precision": info.precision,
+        "precision": info.precision.name(),
         "wall_seconds": info.wall_seconds,
         "setup_seconds": info.setup_seconds,
         "recomputed_in_f64": info.recomputed_f64,

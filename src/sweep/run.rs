@@ -270,7 +270,7 @@ impl Backend {
             Backend::Cpu => RunInfo {
                 backend: "cpu".into(),
                 adapter: None,
-                precision: "f64".into(),
+                precision: Precision::F64,
                 wall_seconds: timing.compute.as_secs_f64(),
                 setup_seconds: 0.0,
                 shard: None,
@@ -286,10 +286,7 @@ impl Backend {
                     "api": format!("{:?}", ctx.info.backend),
                     "device_type": format!("{:?}", ctx.info.device_type),
                 })),
-                precision: match precision {
-                    Precision::F64 => "f64".into(),
-                    Precision::F32 => "f32".into(),
-                },
+                precision: *precision,
                 wall_seconds: (timing.compute + timing.readback).as_secs_f64(),
                 setup_seconds: timing.setup.as_secs_f64(),
                 shard: None,

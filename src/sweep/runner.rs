@@ -34,6 +34,7 @@ use super::reduced::{finish, Partial, Reduced};
 use super::results::SweepResults;
 use super::run::{Backend, RunError};
 use super::shard::Shard;
+use crate::gpu::shader_source::Precision;
 
 /// Why a sweep did not run.
 #[derive(Debug, Error)]
@@ -130,7 +131,7 @@ impl<'g> Sweep<'g> {
         let grid = self.grid;
         let range = self.range()?;
         let info0 = backend.info(&Default::default());
-        let id = identity(grid, &info0.precision, &range, &info0.backend);
+        let id = identity(grid, info0.precision.name(), &range, &info0.backend);
         let full_points = if grid.full_arrays() {
             range.end - range.start
         } else {
@@ -138,8 +139,7 @@ impl<'g> Sweep<'g> {
         };
         let mut ckpt = match &self.checkpoints {
             Some((dir, points, mode)) => {
-                let real_bytes = if info0.precision == "f64" { 8 } else { 4 };
-                check_space(dir, full_points, real_bytes)
+                check_space(dir, full_points, info0.precision.bytes())
                     .map_err(|e| SweepError::Usage(e.to_string()))?;
                 match Checkpoint::open(dir, &id, *points, *mode)
                     .map_err(|e| SweepError::Usage(e.to_string()))?
@@ -249,7 +249,7 @@ fn run_full(
     range: &Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(SweepResults, Option<RunInfo>, f64), SweepError> {
-    let f64s = backend.info(&Default::default()).precision == "f64";
+    let f64s = backend.info(&Default::default()).precision == Precision::F64;
     let mut res = if f64s {
         SweepResults::new_f64(grid.result_shape(range))
     } else {

@@ -14,6 +14,7 @@ use super::grid::Grid;
 use super::output::{checksum, RunInfo};
 use super::reduced::{finish, Accumulators, Partial, PassResults, Reduced};
 use super::results::{FloatsFlat, SweepResults};
+use crate::gpu::shader_source::Precision;
 use crate::twin::OUTPUT_NAMES;
 
 /// Part `k` of `n` (0 ≤ k < n).
@@ -188,7 +189,10 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, ShardError> {
     let info = RunInfo {
         backend: backend.clone(),
         adapter: first.get("adapter").cloned().filter(|a| !a.is_null()),
-        precision: first["precision"].as_str().unwrap_or("f64").to_string(),
+        precision: first["precision"]
+            .as_str()
+            .and_then(Precision::parse)
+            .unwrap_or(Precision::F64),
         wall_seconds: wall,
         setup_seconds: 0.0,
         shard: None,
