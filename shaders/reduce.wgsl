@@ -45,18 +45,13 @@ struct ReduceParams {
     where_cmp: array<u32, 8>,
 }
 
-@group(0) @binding(0) var<storage, read> rp: ReduceParams;
-// The constraint thresholds, per reduction, in the kernel's precision.
-@group(0) @binding(1) var<storage, read> thresholds: array<real>;
-// The sweep kernel's outputs for this chunk (layout as in params.wgsl).
-@group(0) @binding(2) var<storage, read> out_real: array<real>;
-@group(0) @binding(3) var<storage, read> out_u32: array<u32>;
-// Per block and reduction: key; (chunk index, count).
-@group(0) @binding(4) var<storage, read_write> part_real: array<real>;
-@group(0) @binding(5) var<storage, read_write> part_u32: array<u32>;
-// Per cell and reduction: key; (index lo, index hi, count lo, count hi).
-@group(0) @binding(6) var<storage, read_write> acc_real: array<real>;
-@group(0) @binding(7) var<storage, read_write> acc_u32: array<u32>;
+// The bindings come from the prelude, generated from REDUCE_BINDINGS in
+// src/twin/layout.rs (the host builds its layout from the same list): rp
+// (ReduceParams); thresholds (the constraint thresholds, per reduction, in
+// the kernel's precision); out_real, out_u32 (the sweep kernel's outputs
+// for this chunk, read-only here); part_real, part_u32 (per block and
+// reduction: key; (chunk index, count)); acc_real, acc_u32 (per cell and
+// reduction: key; (index lo, index hi, count lo, count hi)).
 
 struct Candidate {
     ok: bool,

@@ -33,14 +33,12 @@ struct SweepParams {
     source: array<u32, 11>,
 }
 
-@group(0) @binding(0) var<storage, read> params: SweepParams;
-// Axis values then fixed values, already in kernel form (n̄ for thermal
-// baths, computed in f64 on the host).
-@group(0) @binding(1) var<storage, read> values: array<real>;
-// Quantity q of chunk point i at q * chunk_len + i (see OUT_* in oss.wgsl).
-@group(0) @binding(2) var<storage, read_write> out_real: array<real>;
-// (cycles, status | flags) of chunk point i at 2i, 2i + 1.
-@group(0) @binding(3) var<storage, read_write> out_u32: array<u32>;
+// The bindings come from the prelude, generated from SWEEP_BINDINGS in
+// src/twin/layout.rs (the host builds its layout from the same list):
+// params (SweepParams); values (axis values then fixed values, already in
+// kernel form: n̄ for thermal baths, computed in f64 on the host); out_real
+// (quantity q of chunk point i at q * chunk_len + i, see OUT_*); out_u32
+// ((cycles, status | flags) of chunk point i at 2i, 2i + 1).
 
 // One bath's rates per Bohr frequency: `lo` = ω0 − r (gg ↔ S', A' ↔ ee),
 // `hi` = ω0 + r (gg ↔ A', S' ↔ ee). Equal under Eq. 9 and explicit rates.

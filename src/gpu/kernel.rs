@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use super::context::{GpuContext, GpuError};
-use super::resources::{bind, buffer, dispatch, map_read, storage_entry};
+use super::resources::{bind, binding_entries, buffer, dispatch, map_read};
 use super::shader_source::{source, KernelModel, Precision};
 use super::timestamps::PassTimer;
 use crate::model::ModelKind;
@@ -78,12 +78,7 @@ impl SweepKernel {
         });
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("sweep"),
-            entries: &[
-                storage_entry(0, true),
-                storage_entry(1, true),
-                storage_entry(2, false),
-                storage_entry(3, false),
-            ],
+            entries: &binding_entries(&crate::twin::layout::SWEEP_BINDINGS),
         });
         let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("sweep"),

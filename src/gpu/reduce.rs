@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::context::{GpuContext, GpuError};
 use super::kernel::{SweepKernel, Timing, WORKGROUP};
-use super::resources::{bind, buffer, dispatch, map_read, storage_entry};
+use super::resources::{bind, binding_entries, buffer, dispatch, map_read};
 use super::shader_source::{reduce_source, Precision};
 use crate::sweep::reduce::Pass;
 use crate::sweep::reduce::Reduction;
@@ -37,7 +37,7 @@ impl ReduceKernel {
             label: Some("nessbat reduce"),
             source: wgpu::ShaderSource::Wgsl(reduce_source(precision).into()),
         });
-        let entries: Vec<_> = (0..8).map(|b| storage_entry(b, b < 4)).collect();
+        let entries = binding_entries(&crate::twin::layout::REDUCE_BINDINGS);
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("reduce"),
             entries: &entries,

@@ -18,6 +18,18 @@ pub(crate) fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLay
     }
 }
 
+/// The layout entries of a kernel's bindings, from the same list that the
+/// WGSL declarations are generated from.
+pub(crate) fn binding_entries(
+    bindings: &[crate::twin::layout::Binding],
+) -> Vec<wgpu::BindGroupLayoutEntry> {
+    bindings
+        .iter()
+        .enumerate()
+        .map(|(b, (_, _, read_only))| storage_entry(b as u32, *read_only))
+        .collect()
+}
+
 /// Records one dispatch of `pipeline` with one invocation per item (64 per
 /// workgroup, wrapping into y beyond the per-dimension limit).
 pub(crate) fn dispatch(

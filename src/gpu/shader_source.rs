@@ -152,8 +152,9 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
          const LN2_HI: real = {ln2_hi};\n\
          const LN2_LO: real = {ln2_lo};\n\
          const EXPM1_DEGREE: u32 = {expm1_degree}u;\n\
-         const CHECK_SOLVE: bool = {check_solve};\n{}",
-        layout::wgsl_constants()
+         const CHECK_SOLVE: bool = {check_solve};\n{}{}",
+        layout::wgsl_constants(),
+        layout::wgsl_bindings(&layout::SWEEP_BINDINGS)
     )
 }
 
@@ -190,8 +191,9 @@ pub fn reduce_parts(precision: Precision) -> Vec<(String, String)> {
         (
             "prelude".to_string(),
             format!(
-                "// Generated prelude (src/gpu/shader_source.rs).\nalias real = {real};\n{}",
-                layout::wgsl_constants()
+                "// Generated prelude (src/gpu/shader_source.rs).\nalias real = {real};\n{}{}",
+                layout::wgsl_constants(),
+                layout::wgsl_bindings(&layout::REDUCE_BINDINGS)
             ),
         ),
         (REDUCE.0.to_string(), REDUCE.1.to_string()),

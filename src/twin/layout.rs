@@ -116,6 +116,43 @@ pub const FLAGS: [(&str, u32); 3] = [
 /// SIMD and NVIDIA warps.
 pub const WORKGROUP: u32 = 64;
 
+/// One storage binding of a kernel: its WGSL name and type, and whether it
+/// is read-only. Bindings are numbered in list order.
+pub type Binding = (&'static str, &'static str, bool);
+
+/// The sweep kernels' bindings (shaders/common/params.wgsl documents each).
+pub const SWEEP_BINDINGS: [Binding; 4] = [
+    ("params", "SweepParams", true),
+    // Axis values then fixed values, already in kernel form.
+    ("values", "array<real>", true),
+    // Quantity q of chunk point i at q · chunk_len + i.
+    ("out_real", "array<real>", false),
+    // (cycles, status | flags) of chunk point i at 2i, 2i + 1.
+    ("out_u32", "array<u32>", false),
+];
+
+/// The reduction kernels' bindings (shaders/reduce.wgsl documents each).
+pub const REDUCE_BINDINGS: [Binding; 8] = [
+    ("rp", "ReduceParams", true),
+    ("thresholds", "array<real>", true),
+    ("out_real", "array<real>", true),
+    ("out_u32", "array<u32>", true),
+    ("part_real", "array<real>", false),
+    ("part_u32", "array<u32>", false),
+    ("acc_real", "array<real>", false),
+    ("acc_u32", "array<u32>", false),
+];
+
+/// The WGSL declarations of `bindings`, in group 0, numbered in order.
+pub fn wgsl_bindings(bindings: &[Binding]) -> String {
+    let mut s = String::from("// Bindings generated from src/twin/layout.rs.\n");
+    for (b, (name, ty, read_only)) in bindings.iter().enumerate() {
+        let access = if *read_only { "read" } else { "read_write" };
+        s += &format!("@group(0) @binding({b}) var<storage, {access}> {name}: {ty};\n");
+    }
+    s
+}
+
 /// The WGSL declarations of all of the above.
 pub fn wgsl_constants() -> String {
     let mut s = String::from("// Generated from src/twin/layout.rs.\n");
