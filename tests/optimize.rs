@@ -367,6 +367,20 @@ const EFFICIENCY: Objective = Objective {
     maximize: true,
 };
 
+/// The unconstrained maximum of η on the CPU, and its reference figures.
+fn most_efficient(g: &Grid) -> (Optimum, nessbat::cpu::PointFigures) {
+    let best = optimize(
+        &Backend::Cpu,
+        g,
+        EFFICIENCY,
+        None,
+        &OptimizeOptions::default(),
+    )
+    .unwrap();
+    let f = figures(g, &best);
+    (best, f)
+}
+
 fn grid_of(text: &str) -> Grid {
     Grid::new(SweepConfig::parse(text, "test").unwrap()).unwrap()
 }
@@ -385,15 +399,7 @@ fn the_most_efficient_engine_on_explicit_rates_is_the_true_maximum() {
         )
     };
     let g = grid_of(&axes(24));
-    let best = optimize(
-        &Backend::Cpu,
-        &g,
-        EFFICIENCY,
-        None,
-        &OptimizeOptions::default(),
-    )
-    .unwrap();
-    let f = figures(&g, &best);
+    let (best, f) = most_efficient(&g);
     assert!(f.ergotropy > 0.0 && f.efficiency <= 1.0, "{f:?}");
     let fine = grid_of(&axes(256));
     let res = cpu_backend::run(&fine, &|_| {});
@@ -415,15 +421,7 @@ fn the_most_efficient_engine_over_temperatures_runs() {
          [[axes]]\nname = \"t_a\"\nrange = [0.1, 5.0]\npoints = 48\nspacing = \"log\"\n\
          [[axes]]\nname = \"t_s\"\nrange = [0.1, 5.0]\npoints = 48\nspacing = \"log\"\n",
     );
-    let best = optimize(
-        &Backend::Cpu,
-        &g,
-        EFFICIENCY,
-        None,
-        &OptimizeOptions::default(),
-    )
-    .unwrap();
-    let f = figures(&g, &best);
+    let (best, f) = most_efficient(&g);
     assert!(f.ergotropy > 0.0, "{f:?}");
     assert!(best.coords[0] != best.coords[1]);
     assert!(f.efficiency > 0.0 && f.efficiency <= 1.0);
