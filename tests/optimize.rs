@@ -399,7 +399,7 @@ fn the_most_efficient_engine_on_explicit_rates_is_the_true_maximum() {
         )
     };
     let g = grid_of(&axes(24));
-    let (best, f) = most_efficient(&g);
+    let (_, f) = most_efficient(&g);
     assert!(f.ergotropy > 0.0 && f.efficiency <= 1.0, "{f:?}");
     let fine = grid_of(&axes(256));
     let res = cpu_backend::run(&fine, &|_| {});
