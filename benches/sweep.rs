@@ -10,6 +10,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nessbat::gpu::shader_source::Precision;
 use nessbat::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::sweep::Progress;
 use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
 
 fn grid(points: u64, model: &str) -> Grid {
@@ -50,7 +51,7 @@ fn bench(c: &mut Criterion) {
             let g = grid(n, model);
             group.throughput(Throughput::Elements(g.len()));
             group.bench_with_input(BenchmarkId::new("cpu-f64", n), &g, |b, g| {
-                b.iter(|| cpu_backend::run(g, &|_| {}))
+                b.iter(|| cpu_backend::run(g, &Progress::NONE))
             });
             if let Some(ctx) = &gpu {
                 for precision in [Precision::F64, Precision::F32] {
@@ -66,7 +67,11 @@ fn bench(c: &mut Criterion) {
                     // pays upload, dispatch and read-back.
                     let kernel = SweepKernel::new(ctx, g.model, precision).unwrap();
                     group.bench_with_input(BenchmarkId::new(name, n), &g, |b, g| {
-                        b.iter(|| kernel.run(ctx, g, &|_| {}, &mut Timing::default()).unwrap())
+                        b.iter(|| {
+                            kernel
+                                .run(ctx, g, &Progress::NONE, &mut Timing::default())
+                                .unwrap()
+                        })
                     });
                 }
             }

@@ -25,7 +25,7 @@ spacing = "log"
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let grid = Grid::new(SweepConfig::parse(CONFIG, "example")?)?;
     let backend = Backend::choose(BackendChoice::Auto, None, &|n| eprintln!("{n}"))?;
-    let (res, info, _) = backend.run(&grid, &|_| {})?;
+    let (res, info, _) = backend.run(&grid, &Progress::NONE)?;
     let power = res.values(Quantity::Power);
     // Only status-0 points carry the contract.
     let best = (0..res.len())

@@ -45,6 +45,6 @@ pub mod prelude {
     pub use crate::optimize::{optimize, Objective, OptimizeOptions, Optimum};
     pub use crate::sweep::constraint::Constraint;
     pub use crate::sweep::run::{Backend, BackendChoice};
-    pub use crate::sweep::{Grid, SweepConfig, SweepResults};
+    pub use crate::sweep::{Grid, Progress, SweepConfig, SweepResults};
     pub use crate::twin::Quantity;
 }

@@ -171,3 +171,50 @@ fn traces_are_csv_and_end_at_the_oss() {
     assert!((first[1] / point["ness"]["ergotropy"].as_f64().unwrap() - 1.0).abs() < 1e-12);
     assert!((last[1] / point["ergotropy"].as_f64().unwrap() - 1.0).abs() < 1e-7);
 }
+
+/// Every quantity can be optimised: the report's objective is the f64
+/// reference's figure of that quantity (a regression: quantities after the
+/// first seven indexed past the report's row and panicked).
+#[test]
+fn optimize_reports_every_quantity() {
+    let dir = std::env::temp_dir().join(format!("nessbat-opt-q-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\n[[axes]]\nname = \"t_a\"\nrange = [0.5, 4.0]\npoints = 6\n[[axes]]\nname = \"tau\"\nvalues = [1.0, 10.0, 100.0]\n",
+    )
+    .unwrap();
+    for q in nessbat::twin::OUTPUT_NAMES {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
+            .args([
+                "optimize",
+                "--config",
+                cfg.to_str().unwrap(),
+                "--minimize",
+                q,
+            ])
+            .args([
+                "--json",
+                "--backend",
+                "cpu",
+                "--out",
+                dir.join("o").to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{q}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["objective"]["quantity"], q);
+        let field = if q == "ness_ergotropy" {
+            &v["ness"]["ergotropy"]
+        } else {
+            &v[q]
+        };
+        assert_eq!(&v["objective"]["value"], field, "{q}");
+    }
+}

@@ -14,6 +14,7 @@ use nessbat::gpu::shader_source::Precision;
 use nessbat::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::model::trust::TOLERANCE_F64;
 use nessbat::sweep::cpu_backend;
+use nessbat::sweep::Progress;
 use nessbat::twin::Quantity;
 
 fn run(
@@ -25,7 +26,9 @@ fn run(
     let g = grid(path);
     let mut k = SweepKernel::new(ctx, g.model, precision).unwrap();
     k.chunk_limit = chunk;
-    let res = k.run(ctx, &g, &|_| {}, &mut Timing::default()).unwrap();
+    let res = k
+        .run(ctx, &g, &Progress::NONE, &mut Timing::default())
+        .unwrap();
     let status = res.status.clone();
     (g, rows(&res), status)
 }
@@ -38,7 +41,7 @@ fn f64_kernels_match_the_cpu_backend() {
     assert!(ctx.f64, "adapter {} lacks SHADER_F64", ctx.info.name);
     for path in GRIDS {
         let (g, got, status) = run(&ctx, path, Precision::F64, None);
-        let cpu = cpu_backend::run(&g, &|_| {});
+        let cpu = cpu_backend::run(&g, &Progress::NONE);
         // Status 3 (imprecise) is a threshold on an estimate: where the
         // estimate sits within 4× of the tolerance, the two roundings may
         // fall on either side of it. Anything else must agree.
@@ -72,7 +75,7 @@ fn f64_kernels_match_the_cpu_backend() {
 
 fn check_f32(ctx: &GpuContext, path: &str, rel: f64) {
     let (g, got, _) = run(ctx, path, Precision::F32, None);
-    let cpu = cpu_backend::run(&g, &|_| {});
+    let cpu = cpu_backend::run(&g, &Progress::NONE);
     let tol = Tolerance {
         rel,
         conditioned: false,
@@ -144,10 +147,19 @@ fn a_shard_on_the_gpu_equals_its_slice_of_the_whole_run() {
     };
     let g = grid(GRIDS[1]);
     let k = SweepKernel::new(&ctx, g.model, ctx.default_precision()).unwrap();
-    let whole = rows(&k.run(&ctx, &g, &|_| {}, &mut Timing::default()).unwrap());
-    let part = rows(
-        &k.run_range(&ctx, &g, 1234..3001, &|_| {}, &mut Timing::default())
+    let whole = rows(
+        &k.run(&ctx, &g, &Progress::NONE, &mut Timing::default())
             .unwrap(),
+    );
+    let part = rows(
+        &k.run_range(
+            &ctx,
+            &g,
+            1234..3001,
+            &Progress::NONE,
+            &mut Timing::default(),
+        )
+        .unwrap(),
     );
     assert_eq!(part.len(), 3001 - 1234);
     for (i, p) in part.iter().enumerate() {
@@ -179,8 +191,8 @@ fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
     };
     for path in ["tests/configs/pumped.toml", "tests/configs/kms.toml"] {
         let g = grid(path);
-        let (res, info, _) = backend.run(&g, &|_| {}).unwrap();
-        let cpu = cpu_backend::run(&g, &|_| {});
+        let (res, info, _) = backend.run(&g, &Progress::NONE).unwrap();
+        let cpu = cpu_backend::run(&g, &Progress::NONE);
         assert!(info.recomputed_f64 > 0, "{path}: nothing recomputed");
         // What stays flagged is what f64 flags (up to the threshold's
         // rounding, as in f64_kernels_match_the_cpu_backend).

@@ -17,6 +17,7 @@ use nessbat::model::Rates;
 use nessbat::optimize::{optimize, Objective, OptimizeOptions, Optimum};
 use nessbat::sweep::constraint::Constraint;
 use nessbat::sweep::run::{Backend, BackendChoice};
+use nessbat::sweep::Progress;
 use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
 use nessbat::twin::Quantity;
 
@@ -48,7 +49,7 @@ fn run(backend: &Backend, tau: f64, constraint: Option<&str>) -> (Grid, Optimum)
 /// best power among the points that pass `constraint`.
 fn brute_force(tau: f64, constraint: Option<&str>) -> (f64, f64) {
     let g = t_a_grid(tau, 48_501);
-    let res = cpu_backend::run(&g, &|_| {});
+    let res = cpu_backend::run(&g, &Progress::NONE);
     let power = res.values(Quantity::Power);
     let eff = res.values(Quantity::Efficiency);
     let c = constraint.map(|c| Constraint::parse(c).unwrap());
@@ -303,7 +304,7 @@ fn pareto_front_is_the_set_of_non_dominated_points() {
     let dir = scratch("optimize", "pareto");
     let cfg = write_config(&dir, TWO_AXES);
     let g = Grid::new(SweepConfig::parse(TWO_AXES, "test").unwrap()).unwrap();
-    let res = cpu_backend::run(&g, &|_| {});
+    let res = cpu_backend::run(&g, &Progress::NONE);
     let p = res.values(Quantity::Power);
     let e = res.values(Quantity::Efficiency);
     for constraint in [None, Some("heat_hot <= 0.05")] {
@@ -402,7 +403,7 @@ fn the_most_efficient_engine_on_explicit_rates_is_the_true_maximum() {
     let (_, f) = most_efficient(&g);
     assert!(f.ergotropy > 0.0 && f.efficiency <= 1.0, "{f:?}");
     let fine = grid_of(&axes(256));
-    let res = cpu_backend::run(&fine, &|_| {});
+    let res = cpu_backend::run(&fine, &Progress::NONE);
     let eff = res.values(Quantity::Efficiency);
     let brute = (0..res.len())
         .filter(|&i| res.status[i] == 0 && eff[i].is_finite())

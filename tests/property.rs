@@ -20,6 +20,7 @@ use nessbat::gpu::shader_source::Precision;
 use nessbat::model::trust::PointStatus;
 use nessbat::model::{EngineParams, ModelKind, Protocol, RateKind, TransitionRates};
 use nessbat::sweep::run::Backend;
+use nessbat::sweep::Progress;
 use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
 use nessbat::twin::Quantity;
 
@@ -383,7 +384,7 @@ fn random_points_hold_the_contract() {
             failures.push(format!("#{n} {s:?}: {e}"));
         }
         // The CPU twin (the sweep kernels' f64 shape) at the same point.
-        let twin = cpu_backend::run(&s.grid(), &|_| {});
+        let twin = cpu_backend::run(&s.grid(), &Progress::NONE);
         let (point_ok, twin_is_ok) = (f.status == PointStatus::Ok, twin.status[0] == 0);
         if !point_ok {
             flagged += 1;
@@ -448,7 +449,7 @@ fn gpu_contract(precision: Precision, tol: f64, eps: f64, seed: u64) {
     let (mut ok, mut failures) = (0, Vec::new());
     for n in 0..300 {
         let s = Sample::draw(&mut rng);
-        let Ok((res, _, _)) = backend.run(&s.grid(), &|_| {}) else {
+        let Ok((res, _, _)) = backend.run(&s.grid(), &Progress::NONE) else {
             continue;
         };
         if res.status[0] != 0 {

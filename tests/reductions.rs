@@ -14,6 +14,7 @@ use nessbat::gpu::shader_source::Precision;
 use nessbat::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::sweep::reduce::{passes, Op, Reduction};
 use nessbat::sweep::reduced::{Reduced, FOUND, NONE_PASSES};
+use nessbat::sweep::Progress;
 use nessbat::sweep::{cpu_backend, Grid, SweepResults};
 
 const CONFIG: &str = "tests/configs/reduce.toml";
@@ -160,7 +161,7 @@ fn check_all(
 #[test]
 fn the_test_grid_exercises_what_it_claims() {
     let g = grid(CONFIG);
-    let full = cpu_backend::run(&g, &|_| {});
+    let full = cpu_backend::run(&g, &Progress::NONE);
     let reds: Vec<Reduced> = g
         .reductions
         .iter()
@@ -185,13 +186,18 @@ fn the_test_grid_exercises_what_it_claims() {
 #[test]
 fn cpu_reductions_equal_reductions_of_the_full_array() {
     let g = grid(CONFIG);
-    let full = cpu_backend::run(&g, &|_| {});
+    let full = cpu_backend::run(&g, &Progress::NONE);
     // Chunks of 1 point, of 7 (cells of 11 τ points straddle them) and of
     // the whole grid.
     for chunk in [1, 7, 1 << 20] {
         check_all(&format!("cpu, chunks of {chunk}"), &g, &full, &|pass| {
-            let acc =
-                cpu_backend::run_reduce_in_chunks(pass, &g.reductions, 0..g.len(), chunk, &|_| {});
+            let acc = cpu_backend::run_reduce_in_chunks(
+                pass,
+                &g.reductions,
+                0..g.len(),
+                chunk,
+                &Progress::NONE,
+            );
             pass.finish(&g, &g.reductions, &acc)
         });
     }
@@ -205,7 +211,7 @@ fn gpu_check(ctx: &GpuContext, precision: Precision) {
     // default size.
     let kernel = SweepKernel::new(ctx, g.model, precision).unwrap();
     let full = kernel
-        .run(ctx, &g, &|_| {}, &mut Timing::default())
+        .run(ctx, &g, &Progress::NONE, &mut Timing::default())
         .unwrap();
     for limit in [Some(64), None] {
         let mut k = SweepKernel::new(ctx, g.model, precision).unwrap();
@@ -222,7 +228,7 @@ fn gpu_check(ctx: &GpuContext, precision: Precision) {
                         pass,
                         &g.reductions,
                         0..g.len(),
-                        &|_| {},
+                        &Progress::NONE,
                         &mut Timing::default(),
                     )
                     .unwrap();

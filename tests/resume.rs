@@ -224,3 +224,41 @@ fn resume_on_the_gpu_equals_an_uninterrupted_gpu_run() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     same_arrays(&whole, &out);
 }
+
+/// Ctrl-C (SIGINT): the sweep stops, keeps its finished chunks, writes no
+/// arrays or metadata, exits 130 and says how to resume; resuming gives
+/// the uninterrupted run's arrays.
+#[test]
+fn ctrl_c_keeps_the_checkpoints_and_says_how_to_resume() {
+    let d = scratch("resume", "sigint");
+    let cfg = config(&d, 0.02);
+    let whole = d.join("whole");
+    assert!(sweep(&cfg, &whole, &[]).status.success());
+    let out = d.join("interrupted");
+    let child = bin()
+        .args(args("cpu", &cfg, &out))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let partial = out.join(".nessbat-partial");
+    let t = Instant::now();
+    while !partial.join("manifest.json").exists() && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !out.join("metadata.json").exists(),
+        "the sweep finished before SIGINT: {err}"
+    );
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.starts_with("interrupted;"), "{err}");
+    assert!(err.contains("--resume"), "{err}");
+    assert!(partial.exists());
+    let o = sweep(&cfg, &out, &["--resume"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    same_arrays(&whole, &out);
+}

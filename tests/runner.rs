@@ -11,6 +11,7 @@ use nessbat::sweep::cpu_backend;
 use nessbat::sweep::run::Backend;
 use nessbat::sweep::runner::{Mode, Sweep};
 use nessbat::sweep::shard::Shard;
+use nessbat::sweep::Progress;
 
 const CONFIG: &str = "tests/configs/thermal.toml";
 
@@ -25,11 +26,11 @@ fn bits(res: &nessbat::sweep::SweepResults) -> Vec<Vec<u64>> {
 #[test]
 fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
     let g = grid(CONFIG);
-    let want = bits(&cpu_backend::run(&g, &|_| {}));
+    let want = bits(&cpu_backend::run(&g, &Progress::NONE));
     let dir = scratch("runner", "checkpoints");
     let out = Sweep::new(&g)
         .checkpoints(&dir, 1000, Mode::Fresh)
-        .run(&Backend::Cpu, &|_| {}, &|_| {})
+        .run(&Backend::Cpu, &Progress::NONE, &|_| {})
         .unwrap()
         .expect("a fresh folder runs");
     assert_eq!(out.points, g.len());
@@ -39,7 +40,7 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
     let notices = std::sync::Mutex::new(Vec::new());
     let again = Sweep::new(&g)
         .checkpoints(&dir, 1000, Mode::Resume)
-        .run(&Backend::Cpu, &|_| {}, &|n| {
+        .run(&Backend::Cpu, &Progress::NONE, &|n| {
             notices.lock().unwrap().push(n.to_string())
         })
         .unwrap()
@@ -59,7 +60,7 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
     // A finished folder resumes to nothing.
     let done = Sweep::new(&g)
         .checkpoints(&dir, 1000, Mode::Resume)
-        .run(&Backend::Cpu, &|_| {}, &|_| {})
+        .run(&Backend::Cpu, &Progress::NONE, &|_| {})
         .unwrap();
     assert!(done.is_none());
 }
@@ -67,12 +68,12 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
 #[test]
 fn a_shard_is_its_slice_of_the_whole() {
     let g = grid(CONFIG);
-    let whole = bits(&cpu_backend::run(&g, &|_| {}));
+    let whole = bits(&cpu_backend::run(&g, &Progress::NONE));
     let shard = Shard::parse("2/3").unwrap();
     let range = shard.range(g.len()).unwrap();
     let out = Sweep::new(&g)
         .shard(Some(shard))
-        .run(&Backend::Cpu, &|_| {}, &|_| {})
+        .run(&Backend::Cpu, &Progress::NONE, &|_| {})
         .unwrap()
         .unwrap();
     let part = bits(out.full.as_ref().unwrap());

@@ -11,6 +11,7 @@ use nessbat::cpu::{compute_point, PointFigures};
 use nessbat::model::params::Baths;
 use nessbat::model::trust::PointStatus;
 use nessbat::model::{closed_form, EngineParams, ModelKind, Protocol, RateKind, Rates};
+use nessbat::sweep::Progress;
 
 fn point(p: &EngineParams, kind: ModelKind) -> PointFigures {
     compute_point(p, kind, Protocol::Optimal, &OssOptions::default()).unwrap()
@@ -210,7 +211,7 @@ fn kms_sweeps_obey_the_second_law_and_carnot_at_every_point() {
     let path = "tests/configs/kms.toml";
     let g = Grid::new(SweepConfig::parse(&std::fs::read_to_string(path).unwrap(), path).unwrap())
         .unwrap();
-    let res = cpu_backend::run(&g, &|_| {});
+    let res = cpu_backend::run(&g, &Progress::NONE);
     use nessbat::twin::Quantity;
     let (e, eta, qa, qs, sigma) = (
         res.values(Quantity::Ergotropy),

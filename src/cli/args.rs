@@ -3,8 +3,8 @@
 use clap::{Args, ValueEnum};
 
 use super::BadInput;
-use nessbat::model::params::Baths;
-use nessbat::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
+use nessbat::model::point_spec::PointSpec;
+use nessbat::model::{EngineParams, ModelKind, Protocol, RateKind};
 
 /// Parses a finite number; NaN, inf and text are rejected with the range.
 fn number(s: &str, accepted: &str, ok: fn(f64) -> bool) -> Result<f64, String> {
@@ -135,147 +135,39 @@ impl PointArgs {
         }
     }
 
-    fn bath(
-        &self,
-        which: &str,
-        t: Option<f64>,
-        up: Option<f64>,
-        down: Option<f64>,
-        g: Option<f64>,
-    ) -> Result<Option<Bath>, BadInput> {
-        let gamma = g.or(self.gamma);
-        match (t, up, down) {
-            (None, None, None) => Ok(None),
-            (Some(temperature), None, None) => Ok(Some(Bath::Thermal {
-                temperature,
-                gamma0: gamma.unwrap_or(1e-3),
-            })),
-            (None, Some(up), Some(down)) if gamma.is_none() => Ok(Some(Bath::Rates { up, down })),
-            (None, Some(_), Some(_)) => Err(BadInput(format!(
-                "bath {which} is given by explicit rates, which take no coupling: drop --gamma/--gamma-{which}"
-            ))),
-            (None, _, _) => Err(BadInput(format!(
-                "bath {which} with explicit rates needs both --rate-{which}-up and --rate-{which}-down"
-            ))),
-            (Some(_), _, _) => Err(BadInput(format!(
-                "bath {which} is given twice: use either --t-{which} (thermal) or --rate-{which}-up/--rate-{which}-down (explicit rates)"
-            ))),
+    /// The point these flags describe, as the library's key-value spec.
+    pub fn spec(&self) -> PointSpec {
+        PointSpec {
+            omega0: Some(self.omega0),
+            lambda: Some(self.lambda),
+            tau: Some(self.tau),
+            t_a: self.t_a,
+            t_s: self.t_s,
+            gamma: self.gamma,
+            gamma_a: self.gamma_a,
+            gamma_s: self.gamma_s,
+            rate_a_up: self.rate_a_up,
+            rate_a_down: self.rate_a_down,
+            rate_s_up: self.rate_s_up,
+            rate_s_down: self.rate_s_down,
+            pump: self.pump,
+            local_decay: self.local_decay,
+            collective_decay: self.collective_decay,
+            detuning: self.detuning,
+            dephasing: self.dephasing,
         }
     }
 
     /// The engine parameters these flags describe.
     pub fn params(&self) -> Result<EngineParams, BadInput> {
-        let a = self.bath(
-            "a",
-            self.t_a,
-            self.rate_a_up,
-            self.rate_a_down,
-            self.gamma_a,
-        )?;
-        let s = self.bath(
-            "s",
-            self.t_s,
-            self.rate_s_up,
-            self.rate_s_down,
-            self.gamma_s,
-        )?;
-        let physical = [self.pump, self.local_decay, self.collective_decay];
-        let baths = if physical.iter().any(Option::is_some) {
-            if a.is_some()
-                || s.is_some()
-                || self.gamma.is_some()
-                || self.gamma_a.is_some()
-                || self.gamma_s.is_some()
-            {
-                return Err(BadInput(
-                    "the baths are given twice: --pump/--local-decay/--collective-decay set both baths, so drop --t-*, --rate-* and --gamma*".into(),
-                ));
-            }
-            match physical {
-                [Some(pump), Some(local_decay), Some(collective_decay)] => Baths::Physical {
-                    pump,
-                    local_decay,
-                    collective_decay,
-                },
-                _ => {
-                    return Err(BadInput(
-                        "the physical implementation needs all of --pump, --local-decay and --collective-decay".into(),
-                    ))
-                }
-            }
-        } else {
-            let defaults = EngineParams::default();
-            let paper = |t: f64, g: Option<f64>| Bath::Thermal {
-                temperature: t,
-                gamma0: g.or(self.gamma).unwrap_or(1e-3),
-            };
-            match (a, s) {
-                (Some(a), Some(s)) => Baths::Separate { a, s },
-                (None, None)
-                    if self.gamma_a.is_none() && self.gamma_s.is_none() && self.gamma.is_none() =>
-                {
-                    defaults.baths
-                }
-                (None, None) => Baths::Separate {
-                    a: paper(2.0, self.gamma_a),
-                    s: paper(0.1, self.gamma_s),
-                },
-                (None, Some(_)) => return Err(BadInput(missing("a"))),
-                (Some(_), None) => return Err(BadInput(missing("s"))),
-            }
-        };
-        let params = EngineParams {
-            omega0: self.omega0,
-            lambda: self.lambda,
-            tau: self.tau,
-            baths,
-            detuning: self.detuning.unwrap_or(0.0),
-            dephasing: self.dephasing.unwrap_or(0.0),
-            rate_kind: self.rate_kind(),
-        };
-        if self.model() == ModelKind::Populations
-            && (self.detuning.is_some() || self.dephasing.is_some())
-        {
-            return Err(BadInput(
-                "--detuning and --dephasing need --model density-matrix (the population model has no coherences)".into(),
-            ));
-        }
-        params
-            .validate(self.model())
-            .map_err(|e| BadInput(flag_names(&e.to_string())))?;
-        Ok(params)
+        self.spec()
+            .params(self.model(), self.rate_kind(), &flag)
+            .map_err(|e| BadInput(e.to_string()))
     }
-}
-
-fn missing(which: &str) -> String {
-    format!("bath {which} is not given: add --t-{which} (thermal) or --rate-{which}-up and --rate-{which}-down (explicit rates)")
 }
 
 /// Library messages name parameters by their config keys (`t_a`); on the
 /// command line they are flags (`--t-a`).
-fn flag_names(msg: &str) -> String {
-    let keys = [
-        "omega0",
-        "lambda",
-        "tau",
-        "t_a",
-        "t_s",
-        "gamma_a",
-        "gamma_s",
-        "rate_a_up",
-        "rate_a_down",
-        "rate_s_up",
-        "rate_s_down",
-        "pump",
-        "local_decay",
-        "collective_decay",
-        "detuning",
-        "dephasing",
-    ];
-    match msg.split_once(' ') {
-        Some((first, rest)) if keys.contains(&first) => {
-            format!("--{} {rest}", first.replace('_', "-"))
-        }
-        _ => msg.to_string(),
-    }
+pub fn flag(key: &str) -> String {
+    format!("--{}", key.replace('_', "-"))
 }

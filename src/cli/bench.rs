@@ -2,6 +2,7 @@
 //! every backend and precision available, with the time split into set-up,
 //! compute and read-back.
 
+use nessbat::sweep::Progress;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -65,7 +66,7 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
         let mut best = Timing::default();
         for r in 0..cmd.repeats {
             let t = Instant::now();
-            let _ = cpu_backend::run(&grid, &|_| {});
+            let _ = cpu_backend::run(&grid, &Progress::NONE);
             let e = t.elapsed();
             if r == 0 || e < best.compute {
                 best.compute = e;
@@ -92,7 +93,7 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
                 let mut best: Option<Timing> = None;
                 for _ in 0..cmd.repeats {
                     let mut timing = Timing::default();
-                    kernel.run(&ctx, &grid, &|_| {}, &mut timing)?;
+                    kernel.run(&ctx, &grid, &Progress::NONE, &mut timing)?;
                     let total = |t: &Timing| t.compute + t.readback;
                     if best.is_none_or(|b| total(&timing) < total(&b)) {
                         best = Some(timing);

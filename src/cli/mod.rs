@@ -3,6 +3,7 @@
 mod args;
 mod bench;
 mod figures;
+mod interrupt;
 mod merge;
 mod optimize;
 mod output;
@@ -93,6 +94,10 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
+            if let Some(i) = e.downcast_ref::<interrupt::Interrupted>() {
+                eprintln!("{i}");
+                return 130;
+            }
             eprintln!("error: {e}");
             if e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<nessbat::NessError>().is_some()

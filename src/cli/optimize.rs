@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::pareto;
 use super::sweep::{load_grid, usage, BackendArg, PrecisionArg};
@@ -57,10 +57,6 @@ pub struct OptimizeCmd {
     pub precision: Option<PrecisionArg>,
 }
 
-/// Most grid points a Pareto front is taken over (its full arrays are
-/// kept in memory: 7 floats per point).
-pub const PARETO_MAX_POINTS: u64 = 1 << 26;
-
 pub fn run(cmd: &OptimizeCmd) -> Result<()> {
     let mut grid = load_grid(cmd.config.as_deref())?;
     // optimize runs its own reductions.
@@ -96,13 +92,6 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
         Some(p) => Some(pareto::pareto_pair(p)?),
         None => None,
     };
-    if pair.is_some() && grid.len() > PARETO_MAX_POINTS {
-        return Err(BadInput(format!(
-            "--pareto keeps every point's figures in memory: the grid has {} points; accepted: at most {PARETO_MAX_POINTS}",
-            grid.len()
-        ))
-        .into());
-    }
     let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|m| {
         eprintln!("{m}")
     })
@@ -114,7 +103,7 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
     }
 }
 
-fn optimize_error(e: OptimizeError) -> anyhow::Error {
+pub fn optimize_error(e: OptimizeError) -> anyhow::Error {
     match e {
         OptimizeError::Usage(m) => BadInput(m).into(),
         OptimizeError::Run(r) => usage(r),
@@ -139,37 +128,9 @@ fn run_optimum(
     let history = cmd.out.join("history.csv");
     super::output::write_atomic(Some(&history), best.history_csv().as_bytes())?;
     let name = objective.quantity.name();
-    let mut v = serde_json::to_value(&figures)?;
-    let figure_row = [
-        figures.ergotropy,
-        figures.power,
-        figures.efficiency,
-        figures.heat_hot,
-        figures.heat_a,
-        figures.heat_s,
-        figures.ness.ergotropy,
-    ];
+    let figure_row = figures.outputs();
     let info = backend.info(&Default::default());
-    v["parameters"] = Value::Object(
-        best.axes
-            .iter()
-            .zip(&best.coords)
-            .map(|(a, x)| (a.clone(), json!(x)))
-            .collect(),
-    );
-    v["objective"] = json!({
-        "quantity": name,
-        "sense": if objective.maximize { "maximize" } else { "minimize" },
-        "value": figure_row[objective.quantity.index()],
-        "value_on_backend": best.value,
-    });
-    v["subject_to"] = json!(constraint.map(|c| c.to_string()));
-    v["constraint_satisfied"] = json!(constraint.is_none_or(|c| c.holds(&figure_row)));
-    v["converged"] = json!(best.converged);
-    v["evaluations"] = json!(best.evaluations);
-    v["backend"] = json!(info.backend);
-    v["precision"] = json!(info.precision.name());
-    v["history"] = json!(history.display().to_string());
+    let v = nessbat::optimize::report(&best, &figures, &info, json!(history.display().to_string()));
     if !best.converged {
         eprintln!(
             "warning: the search stopped at {} steps before every axis was bracketed to xtol = {}",

@@ -4,21 +4,19 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use ndarray::Array2;
 use ndarray_npy::WriteNpyExt;
 use plotters::prelude::SeriesLabelPosition;
 use serde_json::{json, Value};
 
 use super::optimize::OptimizeCmd;
-use super::sweep::usage;
 use super::BadInput;
-use nessbat::optimize::pareto_front;
+use nessbat::optimize::pareto_table;
 use nessbat::sweep::constraint::{quantity_index, Constraint};
 use nessbat::sweep::lines::{line_chart_over, LineChart, Series};
 use nessbat::sweep::plot::quantity_label;
 use nessbat::sweep::run::Backend;
 use nessbat::sweep::Grid;
-use nessbat::twin::{Quantity, OUTPUT_NAMES};
+use nessbat::twin::Quantity;
 
 pub fn pareto_pair(text: &str) -> Result<[Quantity; 2], BadInput> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
@@ -45,26 +43,13 @@ pub fn run_pareto(
     pair: [Quantity; 2],
     constraint: Option<Constraint>,
 ) -> Result<()> {
-    let (res, info, _) = backend.run(grid, &|_| {}).map_err(usage)?;
-    let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|n| res.values(*n)).collect();
-    let row = |i: usize| -> Vec<f64> { q.iter().map(|a| a[i]).collect() };
-    let admit = |i: usize| res.status[i] == 0 && constraint.is_none_or(|c| c.holds(&row(i)));
-    let front = pareto_front(&q[pair[0].index()], &q[pair[1].index()], &admit);
-    // Columns: the axes in config order, then every figure.
+    let t =
+        pareto_table(backend, grid, pair, constraint).map_err(super::optimize::optimize_error)?;
+    let (columns, table, info) = (&t.columns, &t.rows, &t.info);
+    let q = &t.figures;
+    let admit = |i: usize| t.admitted[i];
+    let front = &t.points;
     let shape = grid.shape();
-    let mut columns: Vec<String> = grid.axes.iter().map(|a| a.name.clone()).collect();
-    columns.extend(OUTPUT_NAMES.iter().map(|s| s.to_string()));
-    let mut table = Array2::<f64>::zeros((front.points.len(), columns.len()));
-    for (r, &i) in front.points.iter().enumerate() {
-        let mut rem = i;
-        for k in (0..shape.len()).rev() {
-            table[[r, k]] = grid.axes[k].values[rem % shape[k]];
-            rem /= shape[k];
-        }
-        for (j, v) in row(i).into_iter().enumerate() {
-            table[[r, shape.len() + j]] = v;
-        }
-    }
     let mut csv = columns.join(",") + "\n";
     for r in table.rows() {
         let cells: Vec<String> = r.iter().map(|v| format!("{v:e}")).collect();
@@ -73,16 +58,16 @@ pub fn run_pareto(
     let mut npy = Vec::new();
     table.write_npy(&mut npy)?;
     let names = [pair[0].name(), pair[1].name()];
-    let admitted = (0..res.len()).filter(|i| admit(*i)).count();
+    let admitted = t.admitted.iter().filter(|a| **a).count();
     let meta = json!({
         "nessbat_version": env!("CARGO_PKG_VERSION"),
         "pareto": names,
         "sense": "both maximised",
         "subject_to": constraint.map(|c| c.to_string()),
         "columns": columns,
-        "rows": front.points.len(),
+        "rows": front.len(),
         "order": format!("descending {}", names[0]),
-        "grid_points": res.len(),
+        "grid_points": t.admitted.len(),
         "admitted_points": admitted,
         "config": grid.config,
         "backend": info.backend,
@@ -98,10 +83,7 @@ pub fn run_pareto(
     std::fs::create_dir_all(&cmd.out)
         .with_context(|| format!("cannot create {}", cmd.out.display()))?;
     if cmd.plot {
-        files.push((
-            "pareto.png",
-            plot(&cmd.out, &q, pair, &front.points, &admit)?,
-        ));
+        files.push(("pareto.png", plot(&cmd.out, q, pair, front, &admit)?));
     }
     for (name, bytes) in &files {
         super::output::write_atomic(Some(&cmd.out.join(name)), bytes)?;
@@ -135,9 +117,9 @@ pub fn run_pareto(
             "Pareto front of {} and {}: {} of {} admitted points (grid of {}); written to {}\n",
             names[0],
             names[1],
-            front.points.len(),
+            front.len(),
             admitted,
-            res.len(),
+            t.admitted.len(),
             cmd.out.display()
         )
     };

@@ -16,8 +16,8 @@ use nessbat::sweep::reduced::Reduced;
 use nessbat::sweep::run::{Backend, BackendChoice, RunError};
 use nessbat::sweep::runner::{Mode, Sweep, SweepError};
 use nessbat::sweep::shard::Shard;
-use nessbat::sweep::SweepResults;
 use nessbat::sweep::{Grid, SweepConfig, DEFAULT_CONFIG};
+use nessbat::sweep::{Progress, SweepResults};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum BackendArg {
@@ -159,10 +159,14 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
             eprintln!("{msg}");
         }
     };
-    let Some(out) = sweep
-        .run(&backend, &progress, &notice)
-        .map_err(sweep_error)?
-    else {
+    super::interrupt::install();
+    let progress = Progress::new(&progress).stop_on(&super::interrupt::STOP);
+    let run = sweep.run(&backend, &progress, &notice);
+    if let Err(SweepError::Run(RunError::Interrupted)) = run {
+        bar.abandon();
+        return Err(super::interrupt::Interrupted(interrupted(cmd)).into());
+    }
+    let Some(out) = run.map_err(sweep_error)? else {
         if !cmd.quiet {
             println!(
                 "{} already holds this sweep, finished; nothing to do",
@@ -189,6 +193,20 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     }
     out.finish();
     Ok(())
+}
+
+/// What Ctrl-C leaves: the finished checkpoint chunks, and how to go on.
+fn interrupted(cmd: &SweepCmd) -> String {
+    let mut again: Vec<String> = std::env::args().collect();
+    if !again.iter().any(|a| a == "--resume") {
+        again.retain(|a| a != "--force");
+        again.push("--resume".into());
+    }
+    format!(
+        "interrupted; the finished chunks are kept in {}: continue with `{}`",
+        cmd.out.display(),
+        again.join(" ")
+    )
 }
 
 /// The runner's errors: the user's are one line and exit 2.
@@ -274,5 +292,7 @@ pub fn usage(e: RunError) -> anyhow::Error {
     match e {
         RunError::Usage(m) => BadInput(m).into(),
         RunError::Gpu(g) => anyhow::Error::new(g),
+        RunError::NoDevice(reason) => BadInput(format!("--backend gpu: {reason}")).into(),
+        RunError::Interrupted => BadInput("interrupted".into()).into(),
     }
 }

@@ -72,6 +72,27 @@ pub struct PointFigures {
     pub converged: bool,
 }
 
+impl PointFigures {
+    /// The figures in the kernels' output order ([`crate::twin::OUTPUT_NAMES`]),
+    /// so that a reference point reads like one of a sweep.
+    pub fn outputs(&self) -> [f64; crate::twin::N_OUTPUTS] {
+        use crate::twin::Quantity as Q;
+        Q::ALL.map(|q| match q {
+            Q::Ergotropy => self.ergotropy,
+            Q::Power => self.power,
+            Q::Efficiency => self.efficiency,
+            Q::HeatHot => self.heat_hot,
+            Q::HeatA => self.heat_a,
+            Q::HeatS => self.heat_s,
+            Q::NessErgotropy => self.ness.ergotropy,
+            Q::HeatDephasing => self.heat_dephasing,
+            Q::HeatIn => self.heat_in,
+            Q::EntropyProduction => self.entropy_production,
+            Q::ErrorEstimate => self.error_estimate,
+        })
+    }
+}
+
 /// Serialises NaN and infinities as JSON null.
 pub fn nan_as_null<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
     if v.is_finite() {

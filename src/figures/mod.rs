@@ -63,7 +63,7 @@ impl Ctx<'_> {
         .expect("figure configs are valid");
         // The library runner, as every sweep: no checkpoints, no shard.
         let out = crate::sweep::runner::Sweep::new(&grid)
-            .run(self.backend, &|_| {}, &|_| {})?
+            .run(self.backend, &crate::sweep::Progress::NONE, &|_| {})?
             .expect("without checkpoints a sweep always runs");
         let res = out.full.expect("figure configs keep their full arrays");
         Ok((grid, res))

@@ -16,7 +16,7 @@ use super::shader_source::{source, KernelModel, Precision};
 use super::timestamps::PassTimer;
 use crate::model::ModelKind;
 use crate::sweep::results::{store, FloatsFlat, Real, SweepResults};
-use crate::sweep::Grid;
+use crate::sweep::{Grid, Progress};
 use crate::twin::SweepParams;
 
 /// Invocations per workgroup: the WGSL prelude's WORKGROUP, which every
@@ -133,7 +133,7 @@ impl SweepKernel {
         &self,
         ctx: &GpuContext,
         grid: &Grid,
-        progress: &dyn Fn(u64),
+        progress: &Progress,
         timing: &mut Timing,
     ) -> Result<SweepResults, GpuError> {
         self.run_range(ctx, grid, 0..grid.len(), progress, timing)
@@ -145,7 +145,7 @@ impl SweepKernel {
         ctx: &GpuContext,
         grid: &Grid,
         range: std::ops::Range<u64>,
-        progress: &dyn Fn(u64),
+        progress: &Progress,
         timing: &mut Timing,
     ) -> Result<SweepResults, GpuError> {
         if grid.model != self.model {
@@ -172,7 +172,7 @@ impl SweepKernel {
         grid: &Grid,
         values: &[R],
         range: std::ops::Range<u64>,
-        progress: &dyn Fn(u64),
+        progress: &Progress,
         timing: &mut Timing,
     ) -> Result<SweepResults, GpuError>
     where
@@ -228,7 +228,9 @@ impl SweepKernel {
         let mut start = 0u64;
         let mut slot = 0usize;
         loop {
-            let next = if start < total {
+            // A stopped run submits no more chunks; the backend answers
+            // Interrupted once the one in flight is drained.
+            let next = if start < total && !progress.stopped() {
                 let len = cap.min(total - start);
                 let params = grid.chunk_params(first + start, len as u32);
                 ctx.queue
@@ -263,7 +265,7 @@ impl SweepKernel {
                 if let Some(d) = timer.as_ref().and_then(|t| t.read(ctx, sl)) {
                     *timing.kernel.get_or_insert(Duration::ZERO) += d;
                 }
-                progress(len);
+                progress.add(len);
             }
             match next {
                 Some(n) => pending = Some(n),

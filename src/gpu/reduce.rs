@@ -13,6 +13,7 @@ use crate::sweep::reduce::Pass;
 use crate::sweep::reduce::Reduction;
 use crate::sweep::reduced::Accumulators;
 use crate::sweep::results::Real;
+use crate::sweep::Progress;
 use crate::twin::reduce::ReduceParams;
 
 /// Points per chunk of a reduction pass: bounds the partials buffer (up to
@@ -84,7 +85,7 @@ impl ReduceKernel {
         pass: &Pass,
         reds: &[Reduction],
         range: std::ops::Range<u64>,
-        progress: &dyn Fn(u64),
+        progress: &Progress,
         timing: &mut Timing,
     ) -> Result<Accumulators, GpuError> {
         let run = Run {
@@ -110,7 +111,7 @@ impl ReduceKernel {
         &self,
         run: &Run,
         values: &[R],
-        progress: &dyn Fn(u64),
+        progress: &Progress,
         timing: &mut Timing,
     ) -> Result<Accumulators, GpuError> {
         let Run {
@@ -250,7 +251,10 @@ impl ReduceKernel {
                 ctx.device
                     .poll(wgpu::PollType::wait_indefinitely())
                     .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
-                progress(in_flight);
+                progress.add(in_flight);
+                if progress.stopped() {
+                    break;
+                }
                 in_flight = 0;
             }
         }

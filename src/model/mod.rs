@@ -6,6 +6,7 @@ pub mod closed_form;
 pub mod levels;
 pub mod operators;
 pub mod params;
+pub mod point_spec;
 pub mod rates;
 pub mod trust;
 

@@ -92,6 +92,13 @@ impl ModelKind {
             ModelKind::DensityMatrix => "density-matrix",
         }
     }
+
+    /// Parses a name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<ModelKind> {
+        [ModelKind::Populations, ModelKind::DensityMatrix]
+            .into_iter()
+            .find(|m| m.name() == s)
+    }
 }
 
 impl Protocol {
@@ -102,6 +109,13 @@ impl Protocol {
             Protocol::GateGlobal => "gate-global",
             Protocol::GateLocal => "gate-local",
         }
+    }
+
+    /// Parses a name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Protocol> {
+        [Protocol::Optimal, Protocol::GateGlobal, Protocol::GateLocal]
+            .into_iter()
+            .find(|p| p.name() == s)
     }
 }
 

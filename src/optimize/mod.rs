@@ -2,14 +2,18 @@
 //! of one figure ([`refine`]) and the Pareto front of two ([`pareto`]).
 
 pub mod pareto;
+pub mod pareto_table;
 pub mod refine;
+pub mod report;
 pub mod starts;
 
 use crate::sweep::config::ConfigError;
 use crate::sweep::run::RunError;
 
 pub use pareto::{pareto_front, ParetoFront};
+pub use pareto_table::{pareto_table, ParetoTable};
 pub use refine::{optimize, HistoryRow, Objective, OptimizeOptions, Optimum};
+pub use report::report;
 
 /// Why an optimisation stopped without a result.
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +50,7 @@ pub(crate) fn sweep(
     OptimizeError,
 > {
     let out = crate::sweep::runner::Sweep::new(grid)
-        .run(backend, &|_| {}, &|_| {})?
+        .run(backend, &crate::sweep::Progress::NONE, &|_| {})?
         .expect("without checkpoints a sweep always runs");
     Ok((out.full, out.reduced))
 }

@@ -68,7 +68,7 @@ pub fn starts(
         // A 1-D grid is its own profile: run it whole.
         // The config's grid as given (its own [[reduce]] entries are
         // ignored here), so the backend directly, not the runner.
-        let (res, _, _) = backend.run(grid, &|_| {})?;
+        let (res, _, _) = backend.run(grid, &crate::sweep::Progress::NONE)?;
         let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|q| res.values(*q)).collect();
         for (k, v) in values.iter().enumerate() {
             let row: Vec<f64> = q.iter().map(|a| a[k]).collect();

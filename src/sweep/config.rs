@@ -37,6 +37,15 @@ pub const PARAMETERS: [(&str, Range); 16] = [
     ("dephasing", Range::NonNegative),
 ];
 
+/// Units of a parameter, with ħ = k_B = 1 (energies and temperatures in
+/// ω0, times in 1/ω0), for plots and xarray coordinates.
+pub fn parameter_units(name: &str) -> &'static str {
+    match name {
+        "tau" | "beta_a" | "beta_s" => "1/omega0",
+        _ => "omega0",
+    }
+}
+
 /// Accepted values of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Range {
@@ -429,4 +438,10 @@ pub fn geomspace(a: f64, b: f64, n: u64) -> Vec<f64> {
             }
         })
         .collect()
+}
+
+/// The config as TOML text (what a config file given as a Python dict
+/// would hold).
+pub fn to_toml(cfg: &SweepConfig) -> Result<String, ConfigError> {
+    toml::to_string(cfg).map_err(|e| ConfigError(format!("config: {e}")))
 }

@@ -5,6 +5,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::grid::Grid;
+use super::progress::Progress;
 use super::reduce::{Pass, Reduction};
 use super::reduced::Accumulators;
 use super::results::{store, FloatsFlat, SweepResults};
@@ -80,7 +81,7 @@ fn compute_chunk<M: KernelModel<N>, const N: usize>(
     grid: &Grid,
     first: u64,
     len: usize,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &Progress,
 ) -> Vec<PointOutput> {
     (0..len)
         .step_by(BLOCK)
@@ -88,9 +89,14 @@ fn compute_chunk<M: KernelModel<N>, const N: usize>(
         .into_par_iter()
         .map(|start| {
             let n = BLOCK.min(len - start);
+            // Once stopped, the remaining blocks are left as placeholders:
+            // the backend answers Interrupted and nobody reads them.
+            if progress.stopped() {
+                return vec![PointOutput::default(); n];
+            }
             let params: SweepParams = grid.chunk_params(first + start as u64, n as u32);
             let out = run_block::<M, N>(&params, &grid.values, n as u32);
-            progress(n as u64);
+            progress.add(n as u64);
             out
         })
         .flatten_iter()
@@ -100,7 +106,7 @@ fn compute_chunk<M: KernelModel<N>, const N: usize>(
 fn run_model<M: KernelModel<N>, const N: usize>(
     grid: &Grid,
     range: Range<u64>,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &Progress,
 ) -> SweepResults {
     let mut res = SweepResults::new_f64(grid.result_shape(&range));
     let (n, first) = (res.len(), range.start);
@@ -108,6 +114,9 @@ fn run_model<M: KernelModel<N>, const N: usize>(
         unreachable!()
     };
     for chunk in (0..n).step_by(CHUNK) {
+        if progress.stopped() {
+            break;
+        }
         let end = n.min(chunk + CHUNK);
         let outputs = compute_chunk::<M, N>(grid, first + chunk as u64, end - chunk, progress);
         for (k, o) in outputs.into_iter().enumerate() {
@@ -132,7 +141,7 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
     reds: &[Reduction],
     range: Range<u64>,
     chunk: usize,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &Progress,
 ) -> Accumulators {
     let grid = &pass.traversal;
     let total = range.end;
@@ -140,6 +149,9 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
     let mut acc_real = vec![0.0; pass.cells as usize * nr];
     let mut acc_u32 = vec![0u32; 4 * acc_real.len()];
     for start in (range.start..total).step_by(chunk) {
+        if progress.stopped() {
+            break;
+        }
         let len = (total - start).min(chunk as u64) as usize;
         let outputs = compute_chunk::<M, N>(grid, start, len, progress);
         let mut out_real = vec![0.0; crate::twin::N_OUTPUTS * len];
@@ -178,7 +190,7 @@ pub fn run_reduce(
     pass: &Pass,
     reds: &[Reduction],
     range: Range<u64>,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &Progress,
 ) -> Accumulators {
     run_reduce_in_chunks(pass, reds, range, CHUNK, progress)
 }
@@ -190,7 +202,7 @@ pub fn run_reduce_in_chunks(
     reds: &[Reduction],
     range: Range<u64>,
     chunk: usize,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &Progress,
 ) -> Accumulators {
     let chunk = chunk.max(1);
     match pass.traversal.model {
@@ -203,7 +215,7 @@ pub fn run_reduce_in_chunks(
 
 /// Runs the whole grid on the CPU; `progress` is told how many points are
 /// done as blocks finish.
-pub fn run(grid: &Grid, progress: &(dyn Fn(u64) + Sync)) -> SweepResults {
+pub fn run(grid: &Grid, progress: &Progress) -> SweepResults {
     run_range(grid, 0..grid.len(), progress)
 }
 
@@ -242,7 +254,7 @@ pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u
     flagged.len() as u64
 }
 
-pub fn run_range(grid: &Grid, range: Range<u64>, progress: &(dyn Fn(u64) + Sync)) -> SweepResults {
+pub fn run_range(grid: &Grid, range: Range<u64>, progress: &Progress) -> SweepResults {
     match grid.model {
         ModelKind::Populations => run_model::<Population, 4>(grid, range, progress),
         ModelKind::DensityMatrix => run_model::<DensityMatrix, 6>(grid, range, progress),

@@ -1,5 +1,6 @@
 //! The sweep engine: config → grid → backend → arrays → files and plots.
 
+pub mod arrays;
 pub mod checkpoint;
 pub mod config;
 pub mod constraint;
@@ -8,6 +9,7 @@ pub mod grid;
 pub mod lines;
 pub mod output;
 pub mod plot;
+pub mod progress;
 pub mod reduce;
 pub mod reduced;
 pub mod results;
@@ -17,4 +19,5 @@ pub mod shard;
 
 pub use config::{ConfigError, SweepConfig, DEFAULT_CONFIG};
 pub use grid::Grid;
+pub use progress::Progress;
 pub use results::SweepResults;

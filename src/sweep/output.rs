@@ -12,11 +12,12 @@ use ndarray::{ArrayViewD, IxDyn};
 use ndarray_npy::WritableElement;
 use serde_json::{json, Value};
 
+use super::arrays::{self, ArrayRef};
 use super::grid::Grid;
 use super::reduced::{Partial, Reduced, REDUCED_STATUS_NAMES};
-use super::results::{FloatsFlat, SweepResults, STATUS_NAMES};
+use super::results::{SweepResults, STATUS_NAMES};
 use crate::gpu::shader_source::Precision;
-use crate::twin::OUTPUT_NAMES;
+use crate::twin::Quantity;
 
 /// What the run was, for metadata.json.
 #[derive(Debug, Clone)]
@@ -121,10 +122,12 @@ pub fn metadata(
     } else {
         "float32"
     };
-    for name in OUTPUT_NAMES.iter().filter(|_| full.is_some()) {
+    for q in Quantity::ALL.iter().filter(|_| full.is_some()) {
+        let name = q.name();
         arrays.insert(
-            (*name).into(),
-            json!({"file": format!("{name}.npy"), "dtype": float, "meaning": describe(name)}),
+            name.into(),
+            json!({"file": format!("{name}.npy"), "dtype": float, "meaning": describe(name),
+                   "long_name": q.long_name(), "units": q.units()}),
         );
     }
     let mut meta = json!({
@@ -209,6 +212,8 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
                 "name": r.name,
                 "op": red.op.name(),
                 "quantity": red.quantity.name(),
+                "long_name": format!("{} of {}", red.op.name(), red.quantity.long_name()),
+                "units": red.quantity.units(),
                 "over": red.over.iter().map(|i| grid.axes[*i].name.clone()).collect::<Vec<_>>(),
                 "where": red.constraint.map(|c| c.to_string()),
                 "kept_axes": r.kept,
@@ -265,42 +270,17 @@ fn write_staged(
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {
-    let (full, reduced) = (out.full, out.reduced);
     std::fs::create_dir_all(staging)?;
     let mut files = Vec::new();
-    if let Some(res) = full {
-        let shape = &res.shape;
-        for (q, name) in OUTPUT_NAMES.iter().enumerate() {
-            files.push(match &res.real {
-                FloatsFlat::F64(a) => write_npy(staging, name, shape, &a[q])?,
-                FloatsFlat::F32(a) => write_npy(staging, name, shape, &a[q])?,
-            });
-        }
-        files.push(write_npy(staging, "cycles", shape, &res.cycles)?);
-        files.push(write_npy(staging, "status", shape, &res.status)?);
-    }
-    for r in reduced {
-        files.push(write_npy(staging, &r.name, &r.shape, &r.value)?);
-        for (axis, v) in &r.at {
-            files.push(write_npy(
-                staging,
-                &format!("{}.{axis}", r.name),
-                &r.shape,
-                v,
-            )?);
-        }
-        files.push(write_npy(
-            staging,
-            &format!("{}.count", r.name),
-            &r.shape,
-            &r.count,
-        )?);
-        files.push(write_npy(
-            staging,
-            &format!("{}.status", r.name),
-            &r.shape,
-            &r.status,
-        )?);
+    for a in arrays::borrowed(out.full, out.reduced) {
+        let (dir, name, shape) = (staging, a.name.as_str(), &a.shape);
+        files.push(match a.data {
+            ArrayRef::F64(d) => write_npy(dir, name, shape, d)?,
+            ArrayRef::F32(d) => write_npy(dir, name, shape, d)?,
+            ArrayRef::U64(d) => write_npy(dir, name, shape, d)?,
+            ArrayRef::U32(d) => write_npy(dir, name, shape, d)?,
+            ArrayRef::U8(d) => write_npy(dir, name, shape, d)?,
+        });
     }
     for p in out.partial {
         let n = [p.acc.key.len()];

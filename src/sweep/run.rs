@@ -7,6 +7,7 @@ use serde_json::json;
 use super::cpu_backend;
 use super::grid::Grid;
 use super::output::RunInfo;
+use super::progress::Progress;
 use super::reduce;
 use super::reduced::{finish, PassResults, Reduced};
 use super::results::{FloatsFlat, SweepResults};
@@ -29,6 +30,12 @@ pub enum RunError {
     Usage(String),
     #[error(transparent)]
     Gpu(#[from] GpuError),
+    /// A GPU was asked for and none could be acquired: the reason.
+    #[error("backend gpu: {0}")]
+    NoDevice(String),
+    /// The run's stop flag was set; nothing it computed is returned.
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// A backend ready to run grids: the device and kernels are built once.
@@ -57,10 +64,9 @@ impl Backend {
     ) -> Result<Backend, RunError> {
         let gpu = match choice {
             BackendChoice::Cpu => None,
-            BackendChoice::Gpu => Some(
-                GpuContext::acquire()
-                    .map_err(|e| RunError::Usage(format!("--backend gpu: {e}")))?,
-            ),
+            BackendChoice::Gpu => {
+                Some(GpuContext::acquire().map_err(|e| RunError::NoDevice(e.to_string()))?)
+            }
             BackendChoice::Auto => match GpuContext::acquire() {
                 Ok(ctx) => Some(ctx),
                 Err(e) => {
@@ -107,7 +113,7 @@ impl Backend {
     pub fn run(
         &self,
         grid: &Grid,
-        progress: &(dyn Fn(u64) + Sync),
+        progress: &Progress,
     ) -> Result<(SweepResults, RunInfo, Timing), RunError> {
         self.run_range(grid, 0..grid.len(), progress)
     }
@@ -117,7 +123,7 @@ impl Backend {
         &self,
         grid: &Grid,
         range: std::ops::Range<u64>,
-        progress: &(dyn Fn(u64) + Sync),
+        progress: &Progress,
     ) -> Result<(SweepResults, RunInfo, Timing), RunError> {
         let mut timing = Timing::default();
         let mut recomputed = 0;
@@ -131,12 +137,15 @@ impl Backend {
             Backend::Gpu { ctx, precision, .. } => {
                 let kernel = self.kernel(grid, *precision, &mut timing)?;
                 let mut res = kernel.run_range(ctx, grid, range.clone(), progress, &mut timing)?;
-                if *precision == Precision::F32 && res.status.contains(&3) {
+                if *precision == Precision::F32 && res.status.contains(&3) && !progress.stopped() {
                     recomputed = self.recompute_f64(grid, range, &mut res, &mut timing)?;
                 }
                 res
             }
         };
+        if progress.stopped() {
+            return Err(RunError::Interrupted);
+        }
         let mut info = self.info(&timing);
         info.recomputed_f64 = recomputed;
         Ok((res, info, timing))
@@ -147,7 +156,7 @@ impl Backend {
     pub fn run_reductions(
         &self,
         grid: &Grid,
-        progress: &(dyn Fn(u64) + Sync),
+        progress: &Progress,
     ) -> Result<(Vec<Reduced>, RunInfo, Timing), RunError> {
         let (done, info, timing) = self.reduce_range(grid, 0..grid.len(), progress)?;
         Ok((finish(grid, &done), info, timing))
@@ -160,7 +169,7 @@ impl Backend {
         &self,
         grid: &Grid,
         range: std::ops::Range<u64>,
-        progress: &(dyn Fn(u64) + Sync),
+        progress: &Progress,
     ) -> Result<(PassResults, RunInfo, Timing), RunError> {
         let reds = &grid.reductions;
         let passes = reduce::passes(grid, reds).map_err(|e| RunError::Usage(e.to_string()))?;
@@ -198,6 +207,9 @@ impl Backend {
                     )?
                 }
             };
+            if progress.stopped() {
+                return Err(RunError::Interrupted);
+            }
             out.push((pass, acc));
         }
         Ok((out, self.info(&timing), timing))
@@ -225,7 +237,7 @@ impl Backend {
             return Ok(n);
         }
         let kernel = self.kernel(grid, Precision::F64, timing)?;
-        let exact = kernel.run_range(ctx, grid, range, &|_| {}, timing)?;
+        let exact = kernel.run_range(ctx, grid, range, &Progress::NONE, timing)?;
         let (FloatsFlat::F32(low), FloatsFlat::F64(high)) = (&mut res.real, &exact.real) else {
             unreachable!("an f32 and an f64 run")
         };

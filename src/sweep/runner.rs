@@ -5,13 +5,14 @@
 //! ```no_run
 //! # use nessbat::prelude::*;
 //! # use nessbat::sweep::runner::{Sweep, Mode};
+//! # use nessbat::sweep::Progress;
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let grid = Grid::new(SweepConfig::parse(nessbat::sweep::DEFAULT_CONFIG, "default")?)?;
 //! let backend = Backend::choose(BackendChoice::Auto, None, &|n| eprintln!("{n}"))?;
 //! let dir = std::path::Path::new("out/default");
 //! if let Some(out) = Sweep::new(&grid)
 //!     .checkpoints(dir, 1 << 20, Mode::Fresh)
-//!     .run(&backend, &|_| {}, &|n| eprintln!("{n}"))?
+//!     .run(&backend, &Progress::NONE, &|n| eprintln!("{n}"))?
 //! {
 //!     out.write(dir, &|_| Ok(Vec::new()))?;
 //!     out.finish();
@@ -29,6 +30,7 @@ pub use super::checkpoint::Mode;
 use super::checkpoint::{check_space, identity, Checkpoint};
 use super::grid::Grid;
 use super::output::{self, RunInfo};
+use super::progress::Progress;
 use super::reduce;
 use super::reduced::{finish, Partial, Reduced};
 use super::results::SweepResults;
@@ -125,7 +127,7 @@ impl<'g> Sweep<'g> {
     pub fn run(
         &self,
         backend: &Backend,
-        progress: &(dyn Fn(u64) + Sync),
+        progress: &Progress,
         notice: &dyn Fn(&str),
     ) -> Result<Option<SweepOutput<'g>>, SweepError> {
         let grid = self.grid;
@@ -247,7 +249,7 @@ fn run_full(
     mut ckpt: Option<&mut Checkpoint>,
     out_dir: Option<&Path>,
     range: &Range<u64>,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &Progress,
 ) -> Result<(SweepResults, Option<RunInfo>, f64), SweepError> {
     let f64s = backend.info(&Default::default()).precision == Precision::F64;
     let mut res = if f64s {
@@ -269,7 +271,7 @@ fn run_full(
             .as_deref_mut()
             .and_then(|k| k.load(c as u64, &part, f64s))
         {
-            progress(part.end - part.start);
+            progress.add(part.end - part.start);
             res.copy_from(&done, at);
             continue;
         }

@@ -57,6 +57,33 @@ impl Quantity {
         Quantity::ErrorEstimate,
     ];
 
+    /// A name in words, for plots and xarray's `long_name`.
+    pub fn long_name(self) -> &'static str {
+        match self {
+            Quantity::Ergotropy => "ergotropy per cycle",
+            Quantity::Power => "power",
+            Quantity::Efficiency => "efficiency",
+            Quantity::HeatHot => "heat from the hotter bath per cycle",
+            Quantity::HeatA => "heat from bath A per cycle",
+            Quantity::HeatS => "heat from bath S per cycle",
+            Quantity::NessErgotropy => "ergotropy of the NESS",
+            Quantity::HeatDephasing => "heat from dephasing per cycle",
+            Quantity::HeatIn => "heat absorbed per cycle",
+            Quantity::EntropyProduction => "entropy production per cycle",
+            Quantity::ErrorEstimate => "estimated relative error",
+        }
+    }
+
+    /// Units with ħ = k_B = 1: energies in ω0, times in 1/ω0.
+    pub fn units(self) -> &'static str {
+        match self {
+            Quantity::Power => "omega0^2",
+            Quantity::Efficiency | Quantity::ErrorEstimate => "1",
+            Quantity::EntropyProduction => "k_B",
+            _ => "omega0",
+        }
+    }
+
     /// The name in configs, files and JSON.
     pub fn name(self) -> &'static str {
         OUTPUT_NAMES[self as usize]

@@ -42,7 +42,7 @@ mod layout_tests {
 }
 
 /// What one invocation writes: the OUTPUT_NAMES, cycles, status|flags.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PointOutput {
     pub real: [f64; N_OUTPUTS],
     pub cycles: u32,

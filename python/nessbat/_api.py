@@ -1,0 +1,163 @@
+"""The package's calls: thin shells over the Rust library (nessbat._nessbat)."""
+
+from __future__ import annotations
+
+import io
+import json
+import numbers
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from . import _nessbat
+from ._config import Config, config_text, constraint_text
+from ._dataset import dataset, load
+from ._progress import Bar, notice
+
+__all__ = ["point", "sweep", "optimize", "pareto", "load", "default_config", "quantities"]
+
+
+def _number(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{key}: got {value!r}; accepted: a finite number")
+    return float(value)
+
+
+def point(
+    *,
+    model: str = "populations",
+    protocol: str = "optimal",
+    rates: str = "eq9",
+    **params: float,
+) -> Dict[str, Any]:
+    """One engine at its operational steady state: the dict that
+    `nessbat point --json` prints, with the same keys and defaults.
+
+    Parameters (keyword only, units of omega0; hbar = k_B = 1): omega0 (1),
+    lambda (0.01; also `lambda_=` since `lambda` is a Python keyword), tau
+    (150, in 1/omega0), t_a and t_s (2 and 0.1) or explicit rates
+    rate_a_up/rate_a_down/rate_s_up/rate_s_down, gamma or gamma_a/gamma_s
+    (1e-3), pump/local_decay/collective_decay, detuning and dephasing
+    (density-matrix model). model: "populations" or "density-matrix";
+    protocol: "optimal", "gate-global" or "gate-local"; rates: "eq9" or
+    "kms".
+
+    Figures: ergotropy and heats per cycle (omega0), power (omega0^2),
+    efficiency (ergotropy / heat_in; None where no heat is absorbed),
+    entropy_production (k_B), status ("ok", "imprecise", "not_converged")
+    with error_estimate, populations in the order (gg, S, A, ee).
+    """
+    pairs = []
+    for key, value in params.items():
+        if key == "lambda_":
+            key = "lambda"
+        pairs.append((key, _number(key, value)))
+    return json.loads(_nessbat.point(pairs, model, protocol, rates))
+
+
+def sweep(
+    config: Config = None,
+    backend: str = "auto",
+    precision: Optional[str] = None,
+    progress: bool = True,
+) -> xr.Dataset:
+    """Runs a sweep config and returns it as an xarray.Dataset.
+
+    config: None (the embedded default: the paper's parameters over
+    beta_a x beta_s at tau = 150), a dict in the TOML schema
+    (`{"model": ..., "fixed": {...}, "axes": [{"name", "range", "points",
+    "spacing"}], "reduce": [...]}`) or the path of a TOML file.
+    backend: "auto", "gpu" or "cpu"; precision: "f64", "f32" or None (f64
+    where the adapter has it).
+
+    The Dataset has one dimension per axis, named after it, with its
+    values as coordinates (units in attrs); one variable per quantity
+    (ergotropy, power, efficiency, heat_* ..., with long_name and units),
+    `cycles` and `status` (0 ok, 1 not converged, 2 invalid, 3 imprecise);
+    each [[reduce]] entry as variables NAME, NAME.AXIS (arg-ops), NAME.count
+    and NAME.status over the kept dimensions; the run's metadata in attrs
+    (`metadata_json` holds all of it). The arrays are the ones
+    `nessbat sweep` writes, bit for bit, handed over without copying.
+    The GIL is released while computing; Ctrl-C raises KeyboardInterrupt
+    within a second and nothing is kept.
+    """
+    text, origin = config_text(config)
+    bar = Bar() if progress else None
+    try:
+        arrays, meta = _nessbat.sweep(text, origin, backend, precision, bar, notice if progress else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    return dataset(arrays, json.loads(meta))
+
+
+def optimize(
+    config: Config = None,
+    maximize: Optional[str] = None,
+    minimize: Optional[str] = None,
+    subject_to: Union[None, str, Sequence[str]] = None,
+    backend: str = "auto",
+    precision: Optional[str] = None,
+    xtol: float = 1e-7,
+) -> Dict[str, Any]:
+    """The best engine over a config's axes: maximise or minimise one
+    quantity, optionally subject to a constraint such as
+    "efficiency >= 0.015", refined until every axis is bracketed to xtol.
+
+    Returns the dict of `nessbat optimize --json`: the f64 reference
+    figures at the optimum (as `point`), `parameters` (the optimum's axis
+    values), `objective` (its value on the reference and on the backend),
+    `constraint_satisfied`, `converged`, `evaluations`, and `history` (a
+    pandas.DataFrame of the search).
+    """
+    if (maximize is None) == (minimize is None):
+        raise ValueError("give exactly one of maximize= or minimize=, a quantity name such as \"power\"")
+    text, origin = config_text(config)
+    quantity = maximize if maximize is not None else minimize
+    report, history = _nessbat.optimize(
+        text,
+        origin,
+        quantity,
+        maximize is not None,
+        constraint_text(subject_to),
+        backend,
+        precision,
+        _number("xtol", xtol),
+    )
+    out = json.loads(report)
+    out["history"] = pd.read_csv(io.StringIO(history))
+    return out
+
+
+def pareto(
+    config: Config = None,
+    quantities: Tuple[str, str] = ("power", "efficiency"),
+    subject_to: Union[None, str, Sequence[str]] = None,
+    backend: str = "auto",
+    precision: Optional[str] = None,
+) -> pd.DataFrame:
+    """The Pareto front of two quantities (both maximised) over a config's
+    grid, among converged points that meet `subject_to`: a DataFrame with
+    one row per front point, best first in the first quantity, with the
+    axes' values and every quantity as columns; run facts in `df.attrs`."""
+    if isinstance(quantities, str) or len(quantities) != 2:
+        raise ValueError(f"quantities: got {quantities!r}; accepted: two quantity names, e.g. (\"power\", \"efficiency\")")
+    text, origin = config_text(config)
+    columns, flat, n, info = _nessbat.pareto(
+        text, origin, quantities[0], quantities[1], constraint_text(subject_to), backend, precision
+    )
+    df = pd.DataFrame(np.asarray(flat).reshape(n, len(columns)), columns=columns)
+    df.attrs.update(json.loads(info))
+    return df
+
+
+def default_config() -> str:
+    """The embedded default sweep config, as TOML text to start from."""
+    return _nessbat.default_config()
+
+
+def quantities() -> pd.DataFrame:
+    """Every output quantity with its long name and units."""
+    return pd.DataFrame(_nessbat.quantities(), columns=["name", "long_name", "units"]).set_index("name")

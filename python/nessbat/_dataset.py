@@ -1,0 +1,116 @@
+"""A sweep's arrays and metadata as one xarray.Dataset: the same for a
+sweep run from Python and for any folder the command line wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
+
+import numpy as np
+import xarray as xr
+
+from . import _nessbat
+
+Arrays = Sequence[Tuple[str, Sequence[int], np.ndarray]]
+
+
+def _attr(value: Any) -> Any:
+    """A metadata value as a netCDF attribute: numbers and strings as they
+    are, booleans as 0/1, anything nested as JSON text."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float, str)):
+        return value
+    return json.dumps(value)
+
+
+def _roles(meta: Mapping[str, Any]) -> Dict[str, Tuple[Dict[str, Any], List[str]]]:
+    """Array name (file stem) -> (attrs, dims)."""
+    dims_all = [a["name"] for a in meta["axes"]]
+    roles: Dict[str, Tuple[Dict[str, Any], List[str]]] = {}
+    for name, a in meta.get("arrays", {}).items():
+        attrs = {"description": a.get("meaning", "")}
+        if "long_name" in a:
+            attrs["long_name"] = a["long_name"]
+            attrs["units"] = a["units"]
+        roles[name] = (attrs, dims_all)
+    for r in meta.get("reductions", []):
+        kept = list(r["kept_axes"])
+        for part, file in r["files"].items():
+            stem = file[: -len(".npy")]
+            if part == "value":
+                attrs = {"long_name": r.get("long_name", r["name"]), "units": r.get("units", ""), "description": r["meaning"]}
+            elif part == "count":
+                attrs = {"long_name": f"points that passed, {r['name']}", "units": "1"}
+            elif part == "status":
+                attrs = {"long_name": f"status of {r['name']}", "description": json.dumps(r.get("status_meaning"))}
+            else:
+                attrs = {
+                    "long_name": f"{part} at the {r['op'][3:]} of {r['quantity']}",
+                    "units": _nessbat.parameter_units(part),
+                }
+            attrs.update({"reduction": r["name"], "op": r["op"], "quantity": r["quantity"], "over": json.dumps(r["over"])})
+            if r.get("where"):
+                attrs["where"] = r["where"]
+            roles[stem] = (attrs, kept)
+    return roles
+
+
+def dataset(arrays: Arrays, meta: Mapping[str, Any]) -> xr.Dataset:
+    """The Dataset of a sweep: one dimension per axis with its values as
+    coordinates, one variable per array (quantities, cycles, status and the
+    reductions' arrays over their kept axes), metadata in attrs."""
+    if meta.get("shard") is not None:
+        s = meta["shard"]
+        raise ValueError(
+            f"this folder holds shard {s.get('k')}/{s.get('n')} of a sweep, a flat range of its grid; join the shards with `nessbat merge` and load the merged folder"
+        )
+    coords = {}
+    for a in meta["axes"]:
+        coords[a["name"]] = xr.Variable(
+            a["name"],
+            np.asarray(a["values"], dtype=np.float64),
+            {"units": _nessbat.parameter_units(a["name"]), "spacing": a.get("spacing", "")},
+        )
+    roles = _roles(meta)
+    data_vars = {}
+    for name, shape, flat in arrays:
+        if name not in roles:
+            raise ValueError(f"array {name!r} is not described by the metadata")
+        attrs, dims = roles[name]
+        # reshape of a contiguous 1-D array is a view: no copy.
+        data_vars[name] = xr.Variable(dims, flat.reshape(tuple(shape)), attrs)
+    attrs = {k: _attr(v) for k, v in meta.items() if v is not None and k not in ("checksums",)}
+    attrs["metadata_json"] = json.dumps(meta)
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def load(folder: "str | os.PathLike[str]") -> xr.Dataset:
+    """Opens a folder written by `nessbat sweep` or `nessbat merge` (full
+    arrays, reductions or both) as the Dataset `nessbat.sweep` returns."""
+    folder = os.fspath(folder)
+    path = os.path.join(folder, "metadata.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            meta = json.load(f)
+    except FileNotFoundError:
+        raise ValueError(f"{folder}: no metadata.json; accepted: a folder written by `nessbat sweep` or `nessbat merge`") from None
+    except (OSError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path}: {e}") from None
+    if "axes" not in meta or "shape" not in meta:
+        raise ValueError(f"{path}: not a sweep's metadata (no axes); `nessbat.load` opens sweep and merge folders")
+    files: List[Tuple[str, str]] = []
+    for name, a in meta.get("arrays", {}).items():
+        files.append((name, a["file"]))
+    for r in meta.get("reductions", []):
+        for file in r["files"].values():
+            files.append((file[: -len(".npy")], file))
+    arrays = []
+    for name, file in files:
+        try:
+            data = np.load(os.path.join(folder, file), allow_pickle=False)
+        except OSError as e:
+            raise ValueError(f"{folder}: {file}: {e}") from None
+        arrays.append((name, data.shape, data.reshape(-1)))
+    return dataset(arrays, meta)

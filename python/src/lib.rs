@@ -1,0 +1,267 @@
+//! `nessbat._nessbat`: the library's calls for the Python package, which
+//! wraps them (python/nessbat/) into dicts, xarray Datasets and pandas
+//! DataFrames. Everything runs in the Rust library; this file only maps
+//! Python values in and out, and library errors to exceptions: the user's
+//! input to `ValueError` with the library's one line, a missing GPU to
+//! `RuntimeError`, Ctrl-C to `KeyboardInterrupt`.
+
+mod running;
+
+use numpy::PyArray1;
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+
+use nessbat::cpu::compute_point;
+use nessbat::cpu::oss::OssOptions;
+use nessbat::gpu::shader_source::Precision;
+use nessbat::model::point_spec::PointSpec;
+use nessbat::model::{ModelKind, Protocol, RateKind};
+use nessbat::optimize::{Objective, OptimizeError, OptimizeOptions};
+use nessbat::sweep::constraint::{quantity_index, Constraint};
+use nessbat::sweep::run::{Backend, BackendChoice, RunError};
+use nessbat::sweep::runner::SweepError;
+use nessbat::sweep::{Grid, SweepConfig, DEFAULT_CONFIG};
+use nessbat::twin::Quantity;
+
+pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
+    PyValueError::new_err(e.to_string())
+}
+
+pub(crate) fn run_error(e: RunError) -> PyErr {
+    match e {
+        RunError::Usage(m) => PyValueError::new_err(m),
+        RunError::NoDevice(_) | RunError::Gpu(_) => PyRuntimeError::new_err(e.to_string()),
+        RunError::Interrupted => PyKeyboardInterrupt::new_err("sweep interrupted"),
+    }
+}
+
+pub(crate) fn sweep_error(e: SweepError) -> PyErr {
+    match e {
+        SweepError::Run(r) => run_error(r),
+        other => value_error(other),
+    }
+}
+
+fn optimize_error(e: OptimizeError) -> PyErr {
+    match e {
+        OptimizeError::Usage(m) => PyValueError::new_err(m),
+        OptimizeError::Run(r) => run_error(r),
+    }
+}
+
+fn parse<T>(what: &str, accepted: &str, value: &str, f: fn(&str) -> Option<T>) -> PyResult<T> {
+    f(value).ok_or_else(|| value_error(format!("{what} {value:?}: accepted: {accepted}")))
+}
+
+/// The grid of a config given as TOML text; `origin` names it in messages.
+pub(crate) fn grid(config: &str, origin: &str) -> PyResult<Grid> {
+    let cfg = SweepConfig::parse(config, origin).map_err(value_error)?;
+    Grid::new(cfg).map_err(|e| value_error(format!("{origin}: {e}")))
+}
+
+pub(crate) fn backend_choice(
+    backend: &str,
+    precision: Option<&str>,
+) -> PyResult<(BackendChoice, Option<Precision>)> {
+    let choice = parse(
+        "backend",
+        "\"auto\", \"gpu\" or \"cpu\"",
+        backend,
+        |b| match b {
+            "auto" => Some(BackendChoice::Auto),
+            "gpu" => Some(BackendChoice::Gpu),
+            "cpu" => Some(BackendChoice::Cpu),
+            _ => None,
+        },
+    )?;
+    let precision = precision
+        .map(|p| parse("precision", "\"f32\", \"f64\" or None", p, Precision::parse))
+        .transpose()?;
+    Ok((choice, precision))
+}
+
+/// One point at its operational steady state, as `nessbat point --json`
+/// prints it (JSON text).
+#[pyfunction]
+#[pyo3(signature = (params, model, protocol, rates))]
+fn point(
+    py: Python<'_>,
+    params: Vec<(String, f64)>,
+    model: &str,
+    protocol: &str,
+    rates: &str,
+) -> PyResult<String> {
+    let model = parse(
+        "model",
+        "\"populations\" or \"density-matrix\"",
+        model,
+        ModelKind::parse,
+    )?;
+    let protocol = parse(
+        "protocol",
+        "\"optimal\", \"gate-global\" or \"gate-local\"",
+        protocol,
+        Protocol::parse,
+    )?;
+    let rates = parse("rates", "\"eq9\" or \"kms\"", rates, RateKind::parse)?;
+    let mut spec = PointSpec::default();
+    for (k, v) in &params {
+        spec.set(k, *v).map_err(value_error)?;
+    }
+    let p = spec
+        .params(model, rates, &|k| k.to_string())
+        .map_err(value_error)?;
+    let figures = py
+        .detach(|| compute_point(&p, model, protocol, &OssOptions::default()))
+        .map_err(value_error)?;
+    Ok(serde_json::to_string_pretty(&figures).expect("point figures serialise") + "\n")
+}
+
+/// The optimum of one quantity over a config's axes: (the report as JSON
+/// text, the search history as CSV text).
+#[pyfunction]
+#[pyo3(signature = (config, origin, quantity, maximize, subject_to, backend, precision, xtol))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per keyword of nessbat.optimize"
+)]
+fn optimize(
+    py: Python<'_>,
+    config: &str,
+    origin: &str,
+    quantity: &str,
+    maximize: bool,
+    subject_to: Option<&str>,
+    backend: &str,
+    precision: Option<&str>,
+    xtol: f64,
+) -> PyResult<(String, String)> {
+    let mut g = grid(config, origin)?;
+    // As on the command line: optimize runs its own reductions.
+    g.config.reduce.clear();
+    g.config.full_arrays = None;
+    let g = Grid::new(g.config).map_err(value_error)?;
+    let quantity = quantity_index(quantity).map_err(value_error)?;
+    let constraint = subject_to
+        .map(Constraint::parse)
+        .transpose()
+        .map_err(|e| value_error(format!("subject_to: {e}")))?;
+    let (choice, precision) = backend_choice(backend, precision)?;
+    let opts = OptimizeOptions {
+        xtol,
+        ..OptimizeOptions::default()
+    };
+    let objective = Objective { quantity, maximize };
+    py.detach(|| -> PyResult<(String, String)> {
+        let backend =
+            Backend::choose(choice, precision, &|m| eprintln!("{m}")).map_err(run_error)?;
+        let best = nessbat::optimize::optimize(&backend, &g, objective, constraint, &opts)
+            .map_err(optimize_error)?;
+        let figures = best.figures(&g).map_err(value_error)?;
+        let report = nessbat::optimize::report(
+            &best,
+            &figures,
+            &backend.info(&Default::default()),
+            serde_json::Value::Null,
+        );
+        Ok((report.to_string(), best.history_csv()))
+    })
+}
+
+/// The front as Python unpacks it: (columns, rows as a flat float64
+/// array, number of rows, run info as JSON text).
+type Front<'py> = (Vec<String>, Bound<'py, PyArray1<f64>>, usize, String);
+
+/// The Pareto front of two quantities over a config's grid.
+#[pyfunction]
+#[pyo3(signature = (config, origin, first, second, subject_to, backend, precision))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per keyword of nessbat.pareto"
+)]
+fn pareto<'py>(
+    py: Python<'py>,
+    config: &str,
+    origin: &str,
+    first: &str,
+    second: &str,
+    subject_to: Option<&str>,
+    backend: &str,
+    precision: Option<&str>,
+) -> PyResult<Front<'py>> {
+    let mut g = grid(config, origin)?;
+    g.config.reduce.clear();
+    g.config.full_arrays = None;
+    let g = Grid::new(g.config).map_err(value_error)?;
+    let pair = [
+        quantity_index(first).map_err(value_error)?,
+        quantity_index(second).map_err(value_error)?,
+    ];
+    let constraint = subject_to
+        .map(Constraint::parse)
+        .transpose()
+        .map_err(|e| value_error(format!("subject_to: {e}")))?;
+    let (choice, precision) = backend_choice(backend, precision)?;
+    let t = py.detach(|| -> PyResult<_> {
+        let backend =
+            Backend::choose(choice, precision, &|m| eprintln!("{m}")).map_err(run_error)?;
+        nessbat::optimize::pareto_table(&backend, &g, pair, constraint).map_err(optimize_error)
+    })?;
+    let n = t.rows.nrows();
+    let info = serde_json::json!({
+        "backend": t.info.backend,
+        "adapter": t.info.adapter,
+        "precision": t.info.precision.name(),
+        "grid_points": t.admitted.len(),
+        "admitted_points": t.admitted.iter().filter(|a| **a).count(),
+        "subject_to": constraint.map(|c| c.to_string()),
+        "pareto": [pair[0].name(), pair[1].name()],
+    });
+    let (flat, _) = t.rows.into_raw_vec_and_offset();
+    Ok((t.columns, PyArray1::from_vec(py, flat), n, info.to_string()))
+}
+
+/// The embedded default sweep config (TOML text).
+#[pyfunction]
+fn default_config() -> &'static str {
+    DEFAULT_CONFIG
+}
+
+/// Units of a sweep axis (a parameter name).
+#[pyfunction]
+fn parameter_units(name: &str) -> &'static str {
+    nessbat::sweep::config::parameter_units(name)
+}
+
+/// Parses a sweep config given as JSON text (a Python dict), checked as a
+/// TOML config is; returns it as TOML text, the form the runner and
+/// metadata.json record.
+#[pyfunction]
+fn config_from_json(json: &str) -> PyResult<String> {
+    let cfg: SweepConfig =
+        serde_json::from_str(json).map_err(|e| value_error(format!("config: {e}")))?;
+    nessbat::sweep::config::to_toml(&cfg).map_err(value_error)
+}
+
+/// (name, long name, units) of every quantity, in output order.
+#[pyfunction]
+fn quantities() -> Vec<(&'static str, &'static str, &'static str)> {
+    Quantity::ALL
+        .iter()
+        .map(|q| (q.name(), q.long_name(), q.units()))
+        .collect()
+}
+
+#[pymodule]
+fn _nessbat(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(point, m)?)?;
+    m.add_function(wrap_pyfunction!(running::sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(optimize, m)?)?;
+    m.add_function(wrap_pyfunction!(pareto, m)?)?;
+    m.add_function(wrap_pyfunction!(default_config, m)?)?;
+    m.add_function(wrap_pyfunction!(quantities, m)?)?;
+    m.add_function(wrap_pyfunction!(parameter_units, m)?)?;
+    m.add_function(wrap_pyfunction!(config_from_json, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

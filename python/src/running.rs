@@ -1,0 +1,133 @@
+//! A sweep from Python: the library runner on a worker thread while the
+//! calling thread, with the GIL released between looks, reports progress
+//! and watches for Ctrl-C.
+//!
+//! Python delivers SIGINT to its main thread only, as a flag that
+//! `check_signals` turns into KeyboardInterrupt; so the caller wakes every
+//! 100 ms, asks, and on KeyboardInterrupt sets the runner's stop flag. The
+//! backends check it between blocks of points, the runner then writes
+//! nothing, and the exception reaches the user well within a second.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{channel, RecvTimeoutError};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use numpy::PyArray1;
+use pyo3::prelude::*;
+use pyo3::types::PyAny;
+
+use nessbat::sweep::arrays::{owned, ArrayData};
+use nessbat::sweep::output::{metadata, Outputs};
+use nessbat::sweep::run::Backend;
+use nessbat::sweep::runner::{Sweep, SweepError};
+use nessbat::sweep::Progress;
+
+use crate::{backend_choice, grid, sweep_error};
+
+/// How often the calling thread looks for Ctrl-C and draws progress.
+const LOOK: Duration = Duration::from_millis(100);
+
+/// Runs a sweep config; returns its arrays as (name, shape, flat array)
+/// in file order, handed over without copying, and its metadata.json as
+/// JSON text. `progress(done, total)` and `notice(line)` are called on
+/// the calling thread.
+#[pyfunction]
+#[pyo3(signature = (config, origin, backend, precision, progress, notice))]
+#[expect(clippy::type_complexity, reason = "a tuple is what Python unpacks")]
+pub fn sweep<'py>(
+    py: Python<'py>,
+    config: &str,
+    origin: &str,
+    backend: &str,
+    precision: Option<&str>,
+    progress: Option<Bound<'py, PyAny>>,
+    notice: Option<Bound<'py, PyAny>>,
+) -> PyResult<(Vec<(String, Vec<usize>, Bound<'py, PyAny>)>, String)> {
+    let g = grid(config, origin)?;
+    let (choice, precision) = backend_choice(backend, precision)?;
+    let sweep = Sweep::new(&g);
+    let total = sweep.total_points().map_err(sweep_error)?;
+    let (stop, done) = (AtomicBool::new(false), AtomicU64::new(0));
+    let notices: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let (tx, rx) = channel();
+    // A Receiver is Send but not Sync; the lock lets the detached waits
+    // borrow it.
+    let rx = Mutex::new(rx);
+    let tell = || -> PyResult<()> {
+        let lines: Vec<String> = std::mem::take(&mut *notices.lock().expect("not poisoned"));
+        if let Some(n) = &notice {
+            for l in lines {
+                n.call1((l,))?;
+            }
+        }
+        if let Some(p) = &progress {
+            p.call1((done.load(Ordering::Relaxed), total))?;
+        }
+        Ok(())
+    };
+    let outcome = std::thread::scope(|s| -> PyResult<_> {
+        s.spawn(|| {
+            let note = |m: &str| notices.lock().expect("not poisoned").push(m.to_string());
+            let tick = |n: u64| {
+                done.fetch_add(n, Ordering::Relaxed);
+            };
+            let result = Backend::choose(choice, precision, &note)
+                .map_err(SweepError::Run)
+                .and_then(|backend| {
+                    let progress = Progress::new(&tick).stop_on(&stop);
+                    sweep.run(&backend, &progress, &note)
+                });
+            let _ = tx.send(result);
+        });
+        loop {
+            let got = py.detach(
+                || match rx.lock().expect("not poisoned").recv_timeout(LOOK) {
+                    Ok(r) => Some(r),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        panic!("the sweep thread ended without a result")
+                    }
+                },
+            );
+            if let Some(r) = got {
+                tell()?;
+                return Ok(r);
+            }
+            // Ctrl-C or an exception in a callback: stop the worker, wait
+            // for it (within a block of points), and raise.
+            if let Err(e) = py.check_signals().and_then(|_| tell()) {
+                stop.store(true, Ordering::Relaxed);
+                let _ = py.detach(|| rx.lock().expect("not poisoned").recv());
+                return Err(e);
+            }
+        }
+    })?;
+    let mut out = outcome
+        .map_err(sweep_error)?
+        .expect("without checkpoints a sweep always runs");
+    let meta = metadata(
+        &g,
+        &Outputs {
+            full: out.full.as_ref(),
+            reduced: &out.reduced,
+            partial: &out.partial,
+        },
+        &out.info,
+        &serde_json::Map::new(),
+    );
+    let arrays = owned(out.full.take(), std::mem::take(&mut out.reduced))
+        .into_iter()
+        .map(|a| {
+            let data = match a.data {
+                ArrayData::F64(v) => PyArray1::from_vec(py, v).into_any(),
+                ArrayData::F32(v) => PyArray1::from_vec(py, v).into_any(),
+                ArrayData::U64(v) => PyArray1::from_vec(py, v).into_any(),
+                ArrayData::U32(v) => PyArray1::from_vec(py, v).into_any(),
+                ArrayData::U8(v) => PyArray1::from_vec(py, v).into_any(),
+            };
+            (a.name, a.shape, data)
+        })
+        .collect();
+    Ok((arrays, meta.to_string()))
+}

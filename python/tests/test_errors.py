@@ -1,0 +1,80 @@
+"""Bad input raises ValueError with the library's one line; a GPU that is
+not there raises RuntimeError; nothing is written or half-run."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import nessbat
+
+GRID = {"fixed": {"t_a": 1.0, "t_s": 0.1, "gamma": 1e-3, "lambda": 0.01}, "axes": [{"name": "tau", "values": [1.0, 10.0]}]}
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(config={"axes": 5}), "config"),
+        (dict(config={"fixed": {"t_a": 1.0, "t_s": 0.1}, "axes": [{"name": "tau", "range": [1, 10], "points": 0}]}), "points"),
+        (dict(config={"fixed": {"t_a": -1.0, "t_s": 0.1}, "axes": [{"name": "tau", "values": [1.0]}]}), "t_a"),
+        (dict(config={"nonsense": 1}), "nonsense"),
+        (dict(config="/no/such/config.toml"), "/no/such/config.toml"),
+        (dict(config=42), "accepted"),
+        (dict(config=GRID, backend="tpu"), "backend"),
+        (dict(config=GRID, precision="f16"), "precision"),
+        (dict(config=GRID, backend="cpu", precision="f32"), "precision f32"),
+    ],
+)
+def test_sweep_errors_are_value_errors(kwargs, words):
+    with pytest.raises(ValueError) as e:
+        nessbat.sweep(progress=False, **kwargs)
+    msg = str(e.value)
+    assert words in msg and "\n" not in msg
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(t_a=-1.0, t_s=0.1), "t_a"),
+        (dict(t_a=1.0), "bath s"),
+        (dict(foo=1.0), "unknown parameter 'foo'"),
+        (dict(t_a="hot", t_s=0.1), "t_a"),
+        (dict(t_a=1.0, t_s=0.1, lambda_=2.0), "lambda"),
+        (dict(model="dm"), "model"),
+        (dict(detuning=0.1), "density-matrix"),
+        (dict(t_a=float("nan"), t_s=0.1), "t_a"),
+    ],
+)
+def test_point_errors_are_value_errors(kwargs, words):
+    with pytest.raises(ValueError) as e:
+        nessbat.point(**kwargs)
+    assert words in str(e.value)
+
+
+def test_optimize_and_pareto_errors():
+    with pytest.raises(ValueError, match="maximize"):
+        nessbat.optimize(GRID)
+    with pytest.raises(ValueError, match="accepted"):
+        nessbat.optimize(GRID, maximize="speed", backend="cpu")
+    with pytest.raises(ValueError, match="subject_to"):
+        nessbat.optimize(GRID, maximize="power", subject_to="power => 1", backend="cpu")
+    with pytest.raises(ValueError, match="two"):
+        nessbat.pareto(GRID, ("power",), backend="cpu")
+    with pytest.raises(ValueError, match="different"):
+        nessbat.pareto(GRID, ("power", "power"), backend="cpu")
+
+
+def test_missing_gpu_is_a_runtime_error():
+    # No adapter has this name, so the library finds no GPU.
+    code = (
+        "import nessbat\n"
+        "try:\n"
+        "    nessbat.sweep(progress=False, backend='gpu')\n"
+        "except RuntimeError as e:\n"
+        "    print('RuntimeError', e)\n"
+    )
+    env = dict(os.environ, WGPU_ADAPTER_NAME="no-such-adapter-anywhere")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("RuntimeError backend gpu:"), p.stdout + p.stderr

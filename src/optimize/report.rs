@@ -1,0 +1,48 @@
+//! What an optimum reports, as `nessbat optimize --json` prints it and
+//! `nessbat.optimize` returns it: the f64 reference figures at the optimum,
+//! its coordinates, the objective on the reference and on the backend, and
+//! whether the constraint holds there.
+
+use serde_json::{json, Value};
+
+use super::refine::Optimum;
+use crate::cpu::PointFigures;
+use crate::sweep::output::RunInfo;
+
+/// The report object; `history` is where the search history went (a path
+/// on the command line), recorded as given.
+pub fn report(best: &Optimum, figures: &PointFigures, info: &RunInfo, history: Value) -> Value {
+    let objective = best.objective;
+    let row = figures.outputs();
+    let mut v = serde_json::to_value(figures).expect("point figures serialise");
+    v["parameters"] = Value::Object(
+        best.axes
+            .iter()
+            .zip(&best.coords)
+            .map(|(a, x)| (a.clone(), json!(x)))
+            .collect(),
+    );
+    v["objective"] = json!({
+        "quantity": objective.quantity.name(),
+        "sense": if objective.maximize { "maximize" } else { "minimize" },
+        "value": finite_or_null(row[objective.quantity.index()]),
+        "value_on_backend": finite_or_null(best.value),
+    });
+    v["subject_to"] = json!(best.constraint.map(|c| c.to_string()));
+    v["constraint_satisfied"] = json!(best.constraint.is_none_or(|c| c.holds(&row)));
+    v["converged"] = json!(best.converged);
+    v["evaluations"] = json!(best.evaluations);
+    v["backend"] = json!(info.backend);
+    v["precision"] = json!(info.precision.name());
+    v["history"] = history;
+    v
+}
+
+/// JSON has no NaN: an undefined figure is null, as in `point --json`.
+fn finite_or_null(x: f64) -> Value {
+    if x.is_finite() {
+        json!(x)
+    } else {
+        Value::Null
+    }
+}
