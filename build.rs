@@ -4,7 +4,7 @@
 #[path = "src/twin/layout.rs"]
 #[allow(dead_code)]
 mod layout;
-#[path = "src/gpu/shader_source.rs"]
+#[path = "src/backend/gpu/shader_source.rs"]
 #[allow(dead_code)]
 mod shader_source;
 
@@ -12,7 +12,7 @@ use shader_source::{parts, reduce_parts, KernelModel, Precision};
 
 fn main() {
     println!("cargo:rerun-if-changed=shaders");
-    println!("cargo:rerun-if-changed=src/gpu/shader_source.rs");
+    println!("cargo:rerun-if-changed=src/backend/gpu/shader_source.rs");
     println!("cargo:rerun-if-changed=src/twin/layout.rs");
     let mut variants = Vec::new();
     for precision in [Precision::F32, Precision::F64] {

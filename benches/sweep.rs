@@ -8,10 +8,12 @@
 //! the default stops at 10^5 to keep a run short).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use nessbat::gpu::shader_source::Precision;
-use nessbat::gpu::{GpuContext, SweepKernel, Timing};
-use nessbat::sweep::Progress;
-use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+use nessbat::backend::cpu;
+use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::backend::Progress;
+use nessbat::config::SweepConfig;
+use nessbat::grid::Grid;
 
 fn grid(points: u64, model: &str) -> Grid {
     let side = (points as f64).sqrt().round() as u64;
@@ -51,7 +53,7 @@ fn bench(c: &mut Criterion) {
             let g = grid(n, model);
             group.throughput(Throughput::Elements(g.len()));
             group.bench_with_input(BenchmarkId::new("cpu-f64", n), &g, |b, g| {
-                b.iter(|| cpu_backend::run(g, &Progress::NONE))
+                b.iter(|| cpu::run(g, &Progress::NONE))
             });
             if let Some(ctx) = &gpu {
                 for precision in [Precision::F64, Precision::F32] {

@@ -14,7 +14,7 @@
 // dispatches (main, pass 1, pass 2) and the chunks.
 
 // Kept in sync with src/twin/reduce.rs (MAX_REDUCTIONS, OP_*, NO_CONSTRAINT)
-// and src/sweep/constraint.rs (Cmp).
+// and src/config/constraint.rs (Cmp).
 const MAX_REDUCTIONS: u32 = 8u;
 const OP_MIN: u32 = 1u;
 const NO_CONSTRAINT: u32 = 0xffffffffu;

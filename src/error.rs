@@ -1,34 +1,80 @@
-//! Library errors. Every variant renders as one line that names what is
-//! wrong and what is accepted, so the binary can print it verbatim.
+//! The library's one error type. Every variant renders as one line that
+//! names what is wrong and, where the user can fix it, what is accepted;
+//! messages name parameters by their config keys (`t_a`), and only the
+//! command line words them as flags (`--t-a`). [`Error::is_users`] tells
+//! the user's mistakes (the CLI's exit status 2, Python's ValueError) from
+//! failures of the machine.
 
-use thiserror::Error;
+use std::path::PathBuf;
 
-/// Errors from building or evaluating an engine.
-#[derive(Debug, Error, Clone, PartialEq)]
-pub enum NessError {
-    /// A parameter is outside its accepted range.
-    #[error("{name} must be {accepted}, got {value}")]
+use crate::backend::gpu::GpuError;
+
+/// Why a library call did not produce its result.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A parameter outside its accepted range.
+    #[error("{key} must be {accepted}, got {value}")]
     OutOfRange {
-        name: String,
+        key: String,
         accepted: String,
         value: String,
     },
     /// Parameters that cannot be combined, or one that is missing.
     #[error("{0}")]
     Conflict(String),
+    /// A config that cannot be read or cannot run: where, and which key.
+    #[error("{0}")]
+    Config(String),
+    /// A shard spec out of range, or shards that do not merge.
+    #[error("{0}")]
+    Shard(String),
+    /// An output folder whose checkpoints cannot be used as asked.
+    #[error("{message}")]
+    Checkpoint { dir: PathBuf, message: String },
+    /// Other input of the user's: backend, precision, objective, folder.
+    #[error("{0}")]
+    Usage(String),
+    /// A GPU was asked for and none could be acquired: the reason.
+    #[error("backend gpu: {0}")]
+    NoDevice(String),
+    /// The device failed while running.
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
     /// A numerical step failed (a singular solve, a non-finite result).
     #[error("numerical failure: {0}")]
     Numerical(String),
+    /// Writing results or checkpoints failed.
+    #[error("writing {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The run's stop flag was set (Ctrl-C); nothing it computed is kept.
+    #[error("interrupted")]
+    Interrupted,
 }
 
-impl NessError {
-    pub(crate) fn range(name: &str, accepted: &str, value: f64) -> Self {
-        NessError::OutOfRange {
-            name: name.to_string(),
+impl Error {
+    pub(crate) fn range(key: &str, accepted: &str, value: f64) -> Self {
+        Error::OutOfRange {
+            key: key.to_string(),
             accepted: accepted.to_string(),
             value: format!("{value}"),
         }
     }
+
+    /// Whether the user can fix it by changing the input (exit status 2 on
+    /// the command line, ValueError in Python).
+    pub fn is_users(&self) -> bool {
+        !matches!(
+            self,
+            Error::Gpu(_)
+                | Error::Numerical(_)
+                | Error::Io { .. }
+                | Error::NoDevice(_)
+                | Error::Interrupted
+        )
+    }
 }
 
-pub type Result<T> = std::result::Result<T, NessError>;
+pub type Result<T> = std::result::Result<T, Error>;

@@ -7,14 +7,22 @@
 //! - [`model`]: the physics — parameters and rate kinds, Eq. 9 and KMS
 //!   rates, the operators of Eqs. 6–8, the paper's closed forms, and the
 //!   trust contract (exact zeros, heat ledger, error estimates).
-//! - [`cpu`]: the exact f64 reference ("oracle") on nalgebra: one point
-//!   ([`cpu::compute_point`], what `nessbat point` prints) and traces.
-//! - [`twin`]: the CPU twins of the WGSL kernels (the CPU backend), and
-//!   [`twin::layout`], the outputs, inputs and codes shared with WGSL.
-//! - [`gpu`]: wgpu device acquisition, kernel sources and the chunked
-//!   runners.
-//! - [`sweep`]: config → grid → backend → arrays → `.npy`, metadata and
-//!   plots; reductions, checkpoints, shards and merge.
+//! - [`config`]: what the user asks for — the sweep config (TOML),
+//!   constraints and `[[reduce]]` specs.
+//! - [`grid`]: a checked config as the kernels index it.
+//! - [`backend`]: where it runs — the CPU backend ([`backend::cpu`], the
+//!   twins on every core) and the GPU backend ([`backend::gpu`], wgpu),
+//!   chosen through [`backend::Backend`].
+//! - [`store`]: results in memory and on disk — arrays, `.npy` and
+//!   metadata.json, checkpoints, shards and merge.
+//! - [`plot`]: heatmaps and line charts.
+//! - [`sweep`]: the pipeline as one call, [`sweep::Sweep`], which the CLI,
+//!   Python, the optimizer and the figures run.
+//! - [`oracle`]: the exact f64 reference on nalgebra: one point
+//!   ([`oracle::compute_point`], what `nessbat point` prints) and traces.
+//!   It validates every backend.
+//! - [`twin`]: the CPU twins of the WGSL kernels, and [`twin::layout`], the
+//!   outputs, inputs and codes shared with WGSL.
 //! - [`optimize`]: constrained optima and Pareto fronts over a grid.
 //! - [`figures`]: the paper's figures, the atlas and the claims table.
 //! - [`error`]: the library's errors.
@@ -23,28 +31,37 @@
 //! runnable file for a point, a sweep and an optimum
 //! (`cargo run --release --example point`).
 
-pub mod cpu;
+pub mod backend;
+pub mod config;
 pub mod error;
 pub mod figures;
-pub mod gpu;
+pub mod grid;
 pub mod model;
 pub mod optimize;
+pub mod oracle;
+pub mod plot;
+pub mod store;
 pub mod sweep;
 pub mod twin;
 
-pub use error::{NessError, Result};
+pub use error::{Error, Result};
 
 /// The names a user of the library starts from.
 pub mod prelude {
-    pub use crate::cpu::oss::OssOptions;
-    pub use crate::cpu::{compute_point, PointFigures};
-    pub use crate::gpu::shader_source::Precision;
+    pub use crate::backend::gpu::shader_source::Precision;
+    pub use crate::backend::run::{Backend, BackendChoice};
+    pub use crate::backend::Progress;
+    pub use crate::config::constraint::Constraint;
+    pub use crate::config::SweepConfig;
+    pub use crate::grid::Grid;
     pub use crate::model::params::Baths;
     pub use crate::model::trust::PointStatus;
     pub use crate::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
     pub use crate::optimize::{optimize, Objective, OptimizeOptions, Optimum};
-    pub use crate::sweep::constraint::Constraint;
-    pub use crate::sweep::run::{Backend, BackendChoice};
-    pub use crate::sweep::{Grid, Progress, SweepConfig, SweepResults};
+    pub use crate::oracle::oss::OssOptions;
+    pub use crate::oracle::{compute_point, PointFigures};
+    pub use crate::store::SweepResults;
+    pub use crate::sweep::{Mode, Sweep, SweepOutput};
     pub use crate::twin::Quantity;
+    pub use crate::Error;
 }

@@ -7,8 +7,8 @@
 mod common;
 
 use common::sweeps::{grid, GRIDS};
+use nessbat::backend::cpu::{run_block, run_block_baseline};
 use nessbat::model::ModelKind;
-use nessbat::sweep::cpu_backend::{run_block, run_block_baseline};
 use nessbat::twin::density_matrix::DensityMatrix;
 use nessbat::twin::population::Population;
 use nessbat::twin::PointOutput;

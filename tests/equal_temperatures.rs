@@ -3,9 +3,9 @@
 
 mod common;
 
-use nessbat::cpu::compute_point;
-use nessbat::cpu::oss::OssOptions;
 use nessbat::model::{ModelKind, Protocol};
+use nessbat::oracle::compute_point;
+use nessbat::oracle::oss::OssOptions;
 
 #[test]
 fn equal_temperatures_give_zero_ergotropy() {

@@ -4,11 +4,11 @@
 
 mod common;
 
-use nessbat::cpu::compute_point;
-use nessbat::cpu::extract::gate_in_energy_basis;
-use nessbat::cpu::oss::OssOptions;
 use nessbat::model::operators::{eigenbasis, gate_local};
 use nessbat::model::{ModelKind, Protocol};
+use nessbat::oracle::compute_point;
+use nessbat::oracle::extract::gate_in_energy_basis;
+use nessbat::oracle::oss::OssOptions;
 
 #[test]
 fn gates_are_optimal_with_eq12_ordering() {

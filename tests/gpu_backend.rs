@@ -10,11 +10,11 @@ mod common;
 
 use common::gpu::gpu_or_skip;
 use common::sweeps::{compare, grid, rows, Tolerance, GRIDS};
-use nessbat::gpu::shader_source::Precision;
-use nessbat::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::backend::cpu;
+use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::backend::Progress;
 use nessbat::model::trust::TOLERANCE_F64;
-use nessbat::sweep::cpu_backend;
-use nessbat::sweep::Progress;
 use nessbat::twin::Quantity;
 
 fn run(
@@ -22,7 +22,7 @@ fn run(
     path: &str,
     precision: Precision,
     chunk: Option<u64>,
-) -> (nessbat::sweep::Grid, Vec<[f64; 7]>, Vec<u8>) {
+) -> (nessbat::grid::Grid, Vec<[f64; 7]>, Vec<u8>) {
     let g = grid(path);
     let mut k = SweepKernel::new(ctx, g.model, precision).unwrap();
     k.chunk_limit = chunk;
@@ -41,7 +41,7 @@ fn f64_kernels_match_the_cpu_backend() {
     assert!(ctx.f64, "adapter {} lacks SHADER_F64", ctx.info.name);
     for path in GRIDS {
         let (g, got, status) = run(&ctx, path, Precision::F64, None);
-        let cpu = cpu_backend::run(&g, &Progress::NONE);
+        let cpu = cpu::run(&g, &Progress::NONE);
         // Status 3 (imprecise) is a threshold on an estimate: where the
         // estimate sits within 4× of the tolerance, the two roundings may
         // fall on either side of it. Anything else must agree.
@@ -75,7 +75,7 @@ fn f64_kernels_match_the_cpu_backend() {
 
 fn check_f32(ctx: &GpuContext, path: &str, rel: f64) {
     let (g, got, _) = run(ctx, path, Precision::F32, None);
-    let cpu = cpu_backend::run(&g, &Progress::NONE);
+    let cpu = cpu::run(&g, &Progress::NONE);
     let tol = Tolerance {
         rel,
         conditioned: false,
@@ -183,7 +183,7 @@ fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
     let Some(ctx) = gpu_or_skip("f32_sweeps_recompute_what_they_cannot_resolve_in_f64") else {
         return;
     };
-    let backend = nessbat::sweep::run::Backend::Gpu {
+    let backend = nessbat::backend::run::Backend::Gpu {
         ctx: Box::new(ctx),
         precision: Precision::F32,
         kernels: Default::default(),
@@ -192,7 +192,7 @@ fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
     for path in ["tests/configs/pumped.toml", "tests/configs/kms.toml"] {
         let g = grid(path);
         let (res, info, _) = backend.run(&g, &Progress::NONE).unwrap();
-        let cpu = cpu_backend::run(&g, &Progress::NONE);
+        let cpu = cpu::run(&g, &Progress::NONE);
         assert!(info.recomputed_f64 > 0, "{path}: nothing recomputed");
         // What stays flagged is what f64 flags (up to the threshold's
         // rounding, as in f64_kernels_match_the_cpu_backend).

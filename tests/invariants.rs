@@ -6,14 +6,14 @@
 mod common;
 
 use nalgebra::SymmetricEigen;
-use nessbat::cpu::engine::{Channel, Engine};
-use nessbat::cpu::extract::{ergotropy, extract, optimal_unitary};
-use nessbat::cpu::oss::{solve, OssOptions};
-use nessbat::cpu::propagate::Propagator;
-use nessbat::cpu::superop::{unvec, vec};
-use nessbat::cpu::{compute_point, CVec, C64};
 use nessbat::model::operators::Op;
 use nessbat::model::{EngineParams, ModelKind, Protocol};
+use nessbat::oracle::engine::{Channel, Engine};
+use nessbat::oracle::extract::{ergotropy, extract, optimal_unitary};
+use nessbat::oracle::oss::{solve, OssOptions};
+use nessbat::oracle::propagate::Propagator;
+use nessbat::oracle::superop::{unvec, vec};
+use nessbat::oracle::{compute_point, CVec, C64};
 
 fn detuned() -> EngineParams {
     EngineParams {

@@ -9,12 +9,12 @@
 
 mod common;
 
-use nessbat::cpu::compute_point;
-use nessbat::cpu::oss::OssOptions;
 use nessbat::model::closed_form::{
     eq11_heat_flux, eq11_relative_error, eq13_ergotropy, ness_heat_flux_exact,
 };
 use nessbat::model::{EngineParams, ModelKind, Protocol, Rates};
+use nessbat::oracle::compute_point;
+use nessbat::oracle::oss::OssOptions;
 
 fn ness_flux(p: &EngineParams) -> (f64, [f64; 4], f64) {
     let f = compute_point(

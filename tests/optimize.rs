@@ -11,14 +11,16 @@ use common::files::{bad_input, nessbat, scratch};
 use common::gpu::gpu_or_skip;
 use ndarray::Array2;
 use ndarray_npy::read_npy;
-use nessbat::gpu::shader_source::Precision;
+use nessbat::backend::cpu;
+use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::run::{Backend, BackendChoice};
+use nessbat::backend::Progress;
+use nessbat::config::constraint::Constraint;
+use nessbat::config::SweepConfig;
+use nessbat::grid::Grid;
 use nessbat::model::closed_form::{eq14_power, eq16_efficiency};
 use nessbat::model::Rates;
 use nessbat::optimize::{optimize, Objective, OptimizeOptions, Optimum};
-use nessbat::sweep::constraint::Constraint;
-use nessbat::sweep::run::{Backend, BackendChoice};
-use nessbat::sweep::Progress;
-use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
 use nessbat::twin::Quantity;
 
 /// A 1-D search over T_A in [0.15, 5] (12 grid points) at the paper's
@@ -49,7 +51,7 @@ fn run(backend: &Backend, tau: f64, constraint: Option<&str>) -> (Grid, Optimum)
 /// best power among the points that pass `constraint`.
 fn brute_force(tau: f64, constraint: Option<&str>) -> (f64, f64) {
     let g = t_a_grid(tau, 48_501);
-    let res = cpu_backend::run(&g, &Progress::NONE);
+    let res = cpu::run(&g, &Progress::NONE);
     let power = res.values(Quantity::Power);
     let eff = res.values(Quantity::Efficiency);
     let c = constraint.map(|c| Constraint::parse(c).unwrap());
@@ -77,7 +79,7 @@ fn found(what: &str, t: f64, p: f64, t_want: f64, p_want: f64) {
     );
 }
 
-fn figures(g: &Grid, best: &Optimum) -> nessbat::cpu::PointFigures {
+fn figures(g: &Grid, best: &Optimum) -> nessbat::oracle::PointFigures {
     best.figures(g).unwrap()
 }
 
@@ -304,7 +306,7 @@ fn pareto_front_is_the_set_of_non_dominated_points() {
     let dir = scratch("optimize", "pareto");
     let cfg = write_config(&dir, TWO_AXES);
     let g = Grid::new(SweepConfig::parse(TWO_AXES, "test").unwrap()).unwrap();
-    let res = cpu_backend::run(&g, &Progress::NONE);
+    let res = cpu::run(&g, &Progress::NONE);
     let p = res.values(Quantity::Power);
     let e = res.values(Quantity::Efficiency);
     for constraint in [None, Some("heat_hot <= 0.05")] {
@@ -369,7 +371,7 @@ const EFFICIENCY: Objective = Objective {
 };
 
 /// The unconstrained maximum of η on the CPU, and its reference figures.
-fn most_efficient(g: &Grid) -> (Optimum, nessbat::cpu::PointFigures) {
+fn most_efficient(g: &Grid) -> (Optimum, nessbat::oracle::PointFigures) {
     let best = optimize(
         &Backend::Cpu,
         g,
@@ -403,7 +405,7 @@ fn the_most_efficient_engine_on_explicit_rates_is_the_true_maximum() {
     let (_, f) = most_efficient(&g);
     assert!(f.ergotropy > 0.0 && f.efficiency <= 1.0, "{f:?}");
     let fine = grid_of(&axes(256));
-    let res = cpu_backend::run(&fine, &Progress::NONE);
+    let res = cpu::run(&fine, &Progress::NONE);
     let eff = res.values(Quantity::Efficiency);
     let brute = (0..res.len())
         .filter(|&i| res.status[i] == 0 && eff[i].is_finite())

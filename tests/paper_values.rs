@@ -4,9 +4,9 @@
 
 mod common;
 
-use nessbat::cpu::compute_point;
-use nessbat::cpu::oss::OssOptions;
 use nessbat::model::{ModelKind, Protocol};
+use nessbat::oracle::compute_point;
+use nessbat::oracle::oss::OssOptions;
 
 #[test]
 fn paper_point_tau_150_both_models() {

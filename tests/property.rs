@@ -14,14 +14,16 @@
 mod common;
 
 use common::dd::Dd;
-use nessbat::cpu::oss::OssOptions;
-use nessbat::cpu::{compute_point, PointFigures};
-use nessbat::gpu::shader_source::Precision;
+use nessbat::backend::cpu;
+use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::run::Backend;
+use nessbat::backend::Progress;
+use nessbat::config::SweepConfig;
+use nessbat::grid::Grid;
 use nessbat::model::trust::PointStatus;
 use nessbat::model::{EngineParams, ModelKind, Protocol, RateKind, TransitionRates};
-use nessbat::sweep::run::Backend;
-use nessbat::sweep::Progress;
-use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+use nessbat::oracle::oss::OssOptions;
+use nessbat::oracle::{compute_point, PointFigures};
 use nessbat::twin::Quantity;
 
 type M4 = [[Dd; 4]; 4];
@@ -367,7 +369,7 @@ fn zero_noise(s: &Sample) -> f64 {
 }
 
 /// The twin's or a kernel's figures at a one-point sweep's point.
-fn sweep_figures(res: &nessbat::sweep::SweepResults) -> [f64; 3] {
+fn sweep_figures(res: &nessbat::store::SweepResults) -> [f64; 3] {
     [Quantity::Ergotropy, Quantity::HeatA, Quantity::HeatS].map(|q| res.values(q)[0])
 }
 
@@ -384,7 +386,7 @@ fn random_points_hold_the_contract() {
             failures.push(format!("#{n} {s:?}: {e}"));
         }
         // The CPU twin (the sweep kernels' f64 shape) at the same point.
-        let twin = cpu_backend::run(&s.grid(), &Progress::NONE);
+        let twin = cpu::run(&s.grid(), &Progress::NONE);
         let (point_ok, twin_is_ok) = (f.status == PointStatus::Ok, twin.status[0] == 0);
         if !point_ok {
             flagged += 1;

@@ -9,13 +9,15 @@ mod common;
 
 use common::gpu::gpu_or_skip;
 use common::sweeps::{all_rows, grid};
-use nessbat::gpu::reduce::ReduceKernel;
-use nessbat::gpu::shader_source::Precision;
-use nessbat::gpu::{GpuContext, SweepKernel, Timing};
-use nessbat::sweep::reduce::{passes, Op, Reduction};
-use nessbat::sweep::reduced::{Reduced, FOUND, NONE_PASSES};
-use nessbat::sweep::Progress;
-use nessbat::sweep::{cpu_backend, Grid, SweepResults};
+use nessbat::backend::cpu;
+use nessbat::backend::gpu::reduce::ReduceKernel;
+use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::backend::Progress;
+use nessbat::config::reduce::{passes, Op, Reduction};
+use nessbat::grid::Grid;
+use nessbat::store::reduced::{Reduced, FOUND, NONE_PASSES};
+use nessbat::store::SweepResults;
 
 const CONFIG: &str = "tests/configs/reduce.toml";
 
@@ -141,7 +143,7 @@ fn check_all(
     what: &str,
     g: &Grid,
     full: &SweepResults,
-    run: &dyn Fn(&nessbat::sweep::reduce::Pass) -> Vec<Reduced>,
+    run: &dyn Fn(&nessbat::config::reduce::Pass) -> Vec<Reduced>,
 ) {
     let mut seen = 0;
     for pass in passes(g, &g.reductions).unwrap() {
@@ -161,7 +163,7 @@ fn check_all(
 #[test]
 fn the_test_grid_exercises_what_it_claims() {
     let g = grid(CONFIG);
-    let full = cpu_backend::run(&g, &Progress::NONE);
+    let full = cpu::run(&g, &Progress::NONE);
     let reds: Vec<Reduced> = g
         .reductions
         .iter()
@@ -186,18 +188,13 @@ fn the_test_grid_exercises_what_it_claims() {
 #[test]
 fn cpu_reductions_equal_reductions_of_the_full_array() {
     let g = grid(CONFIG);
-    let full = cpu_backend::run(&g, &Progress::NONE);
+    let full = cpu::run(&g, &Progress::NONE);
     // Chunks of 1 point, of 7 (cells of 11 τ points straddle them) and of
     // the whole grid.
     for chunk in [1, 7, 1 << 20] {
         check_all(&format!("cpu, chunks of {chunk}"), &g, &full, &|pass| {
-            let acc = cpu_backend::run_reduce_in_chunks(
-                pass,
-                &g.reductions,
-                0..g.len(),
-                chunk,
-                &Progress::NONE,
-            );
+            let acc =
+                cpu::run_reduce_in_chunks(pass, &g.reductions, 0..g.len(), chunk, &Progress::NONE);
             pass.finish(&g, &g.reductions, &acc)
         });
     }

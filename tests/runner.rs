@@ -7,16 +7,16 @@ mod common;
 
 use common::files::scratch;
 use common::sweeps::{all_rows, grid};
-use nessbat::sweep::cpu_backend;
-use nessbat::sweep::run::Backend;
+use nessbat::backend::cpu;
+use nessbat::backend::run::Backend;
+use nessbat::backend::Progress;
+use nessbat::store::shard::Shard;
 use nessbat::sweep::runner::{Mode, Sweep};
-use nessbat::sweep::shard::Shard;
-use nessbat::sweep::Progress;
 
 const CONFIG: &str = "tests/configs/thermal.toml";
 
 /// Every float of every point, bit for bit (NaN included).
-fn bits(res: &nessbat::sweep::SweepResults) -> Vec<Vec<u64>> {
+fn bits(res: &nessbat::store::SweepResults) -> Vec<Vec<u64>> {
     all_rows(res)
         .iter()
         .map(|r| r.iter().map(|v| v.to_bits()).collect())
@@ -26,7 +26,7 @@ fn bits(res: &nessbat::sweep::SweepResults) -> Vec<Vec<u64>> {
 #[test]
 fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
     let g = grid(CONFIG);
-    let want = bits(&cpu_backend::run(&g, &Progress::NONE));
+    let want = bits(&cpu::run(&g, &Progress::NONE));
     let dir = scratch("runner", "checkpoints");
     let out = Sweep::new(&g)
         .checkpoints(&dir, 1000, Mode::Fresh)
@@ -68,7 +68,7 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
 #[test]
 fn a_shard_is_its_slice_of_the_whole() {
     let g = grid(CONFIG);
-    let whole = bits(&cpu_backend::run(&g, &Progress::NONE));
+    let whole = bits(&cpu::run(&g, &Progress::NONE));
     let shard = Shard::parse("2/3").unwrap();
     let range = shard.range(g.len()).unwrap();
     let out = Sweep::new(&g)

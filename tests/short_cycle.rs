@@ -3,12 +3,12 @@
 
 mod common;
 
-use nessbat::cpu::compute_point;
-use nessbat::cpu::oss::OssOptions;
 use nessbat::model::closed_form::{
     eq14_ergotropy, eq15_heat_a, eq16_efficiency, eq17_efficiency, short_cycle_power_strong_cold,
 };
 use nessbat::model::{EngineParams, ModelKind, Protocol, Rates};
+use nessbat::oracle::compute_point;
+use nessbat::oracle::oss::OssOptions;
 
 fn check(p: &EngineParams, kind: ModelKind) {
     let r = Rates::from_params(p);

@@ -260,7 +260,7 @@ fn bench_prints_a_row_per_backend() {
 }
 
 fn common_gpu_present() -> bool {
-    nessbat::gpu::GpuContext::acquire().is_ok()
+    nessbat::backend::gpu::GpuContext::acquire().is_ok()
 }
 
 const REDUCE: &str = r#"

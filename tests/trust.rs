@@ -6,12 +6,12 @@
 
 mod common;
 
-use nessbat::cpu::oss::OssOptions;
-use nessbat::cpu::{compute_point, PointFigures};
+use nessbat::backend::Progress;
 use nessbat::model::params::Baths;
 use nessbat::model::trust::PointStatus;
 use nessbat::model::{closed_form, EngineParams, ModelKind, Protocol, RateKind, Rates};
-use nessbat::sweep::Progress;
+use nessbat::oracle::oss::OssOptions;
+use nessbat::oracle::{compute_point, PointFigures};
 
 fn point(p: &EngineParams, kind: ModelKind) -> PointFigures {
     compute_point(p, kind, Protocol::Optimal, &OssOptions::default()).unwrap()
@@ -207,11 +207,13 @@ fn kms_reduces_to_eq9_as_lambda_vanishes() {
 fn kms_sweeps_obey_the_second_law_and_carnot_at_every_point() {
     // The CPU backend over T_A × T_S (the diagonal band included) at four
     // couplings up to λ = 0.9; tests/gpu_backend.rs holds the GPU to it.
-    use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+    use nessbat::backend::cpu;
+    use nessbat::config::SweepConfig;
+    use nessbat::grid::Grid;
     let path = "tests/configs/kms.toml";
     let g = Grid::new(SweepConfig::parse(&std::fs::read_to_string(path).unwrap(), path).unwrap())
         .unwrap();
-    let res = cpu_backend::run(&g, &Progress::NONE);
+    let res = cpu::run(&g, &Progress::NONE);
     use nessbat::twin::Quantity;
     let (e, eta, qa, qs, sigma) = (
         res.values(Quantity::Ergotropy),

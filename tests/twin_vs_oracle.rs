@@ -6,14 +6,14 @@
 mod common;
 
 use common::sweeps::{compare, grid, oracle, rows, Tolerance};
-use nessbat::sweep::cpu_backend;
-use nessbat::sweep::Progress;
+use nessbat::backend::cpu;
+use nessbat::backend::Progress;
 
 const ALL: &[usize] = &[0, 1, 2, 3, 4, 5, 6];
 
 fn check(path: &str, name: &str) {
     let g = grid(path);
-    let res = cpu_backend::run(&g, &Progress::NONE);
+    let res = cpu::run(&g, &Progress::NONE);
     assert!(
         res.status.iter().all(|s| *s == 0 || *s == 3),
         "{name}: every point converges (3: converged, imprecise)"

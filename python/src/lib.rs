@@ -7,45 +7,36 @@
 
 mod running;
 
+use nessbat::Error;
 use numpy::PyArray1;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
-use nessbat::cpu::compute_point;
-use nessbat::cpu::oss::OssOptions;
-use nessbat::gpu::shader_source::Precision;
+use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::run::{Backend, BackendChoice};
+use nessbat::config::constraint::{quantity_index, Constraint};
+use nessbat::config::SweepConfig;
+use nessbat::config::DEFAULT_CONFIG;
+use nessbat::grid::Grid;
 use nessbat::model::point_spec::PointSpec;
 use nessbat::model::{ModelKind, Protocol, RateKind};
-use nessbat::optimize::{Objective, OptimizeError, OptimizeOptions};
-use nessbat::sweep::constraint::{quantity_index, Constraint};
-use nessbat::sweep::run::{Backend, BackendChoice, RunError};
-use nessbat::sweep::runner::SweepError;
-use nessbat::sweep::{Grid, SweepConfig, DEFAULT_CONFIG};
+use nessbat::optimize::{Objective, OptimizeOptions};
+use nessbat::oracle::compute_point;
+use nessbat::oracle::oss::OssOptions;
 use nessbat::twin::Quantity;
 
 pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
 
-pub(crate) fn run_error(e: RunError) -> PyErr {
+/// The library's error as Python's exception: the user's mistakes are
+/// ValueError, a missing or failing GPU RuntimeError, a stop
+/// KeyboardInterrupt.
+pub(crate) fn lib_error(e: Error) -> PyErr {
     match e {
-        RunError::Usage(m) => PyValueError::new_err(m),
-        RunError::NoDevice(_) | RunError::Gpu(_) => PyRuntimeError::new_err(e.to_string()),
-        RunError::Interrupted => PyKeyboardInterrupt::new_err("sweep interrupted"),
-    }
-}
-
-pub(crate) fn sweep_error(e: SweepError) -> PyErr {
-    match e {
-        SweepError::Run(r) => run_error(r),
-        other => value_error(other),
-    }
-}
-
-fn optimize_error(e: OptimizeError) -> PyErr {
-    match e {
-        OptimizeError::Usage(m) => PyValueError::new_err(m),
-        OptimizeError::Run(r) => run_error(r),
+        Error::Interrupted => PyKeyboardInterrupt::new_err("sweep interrupted"),
+        e if e.is_users() => PyValueError::new_err(e.to_string()),
+        e => PyRuntimeError::new_err(e.to_string()),
     }
 }
 
@@ -154,9 +145,9 @@ fn optimize(
     let objective = Objective { quantity, maximize };
     py.detach(|| -> PyResult<(String, String)> {
         let backend =
-            Backend::choose(choice, precision, &|m| eprintln!("{m}")).map_err(run_error)?;
+            Backend::choose(choice, precision, &|m| eprintln!("{m}")).map_err(lib_error)?;
         let best = nessbat::optimize::optimize(&backend, &g, objective, constraint, &opts)
-            .map_err(optimize_error)?;
+            .map_err(lib_error)?;
         let figures = best.figures(&g).map_err(value_error)?;
         let report = nessbat::optimize::report(
             &best,
@@ -204,8 +195,8 @@ fn pareto<'py>(
     let (choice, precision) = backend_choice(backend, precision)?;
     let t = py.detach(|| -> PyResult<_> {
         let backend =
-            Backend::choose(choice, precision, &|m| eprintln!("{m}")).map_err(run_error)?;
-        nessbat::optimize::pareto_table(&backend, &g, pair, constraint).map_err(optimize_error)
+            Backend::choose(choice, precision, &|m| eprintln!("{m}")).map_err(lib_error)?;
+        nessbat::optimize::pareto_table(&backend, &g, pair, constraint).map_err(lib_error)
     })?;
     let n = t.rows.nrows();
     let info = serde_json::json!({
@@ -230,7 +221,7 @@ fn default_config() -> &'static str {
 /// Units of a sweep axis (a parameter name).
 #[pyfunction]
 fn parameter_units(name: &str) -> &'static str {
-    nessbat::sweep::config::parameter_units(name)
+    nessbat::config::parameter_units(name)
 }
 
 /// Parses a sweep config given as JSON text (a Python dict), checked as a
@@ -240,7 +231,7 @@ fn parameter_units(name: &str) -> &'static str {
 fn config_from_json(json: &str) -> PyResult<String> {
     let cfg: SweepConfig =
         serde_json::from_str(json).map_err(|e| value_error(format!("config: {e}")))?;
-    nessbat::sweep::config::to_toml(&cfg).map_err(value_error)
+    nessbat::config::to_toml(&cfg).map_err(value_error)
 }
 
 /// (name, long name, units) of every quantity, in output order.

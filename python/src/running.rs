@@ -17,13 +17,13 @@ use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyAny;
 
-use nessbat::sweep::arrays::{owned, ArrayData};
-use nessbat::sweep::output::{metadata, Outputs};
-use nessbat::sweep::run::Backend;
-use nessbat::sweep::runner::{Sweep, SweepError};
-use nessbat::sweep::Progress;
+use nessbat::backend::run::Backend;
+use nessbat::backend::Progress;
+use nessbat::store::arrays::{owned, ArrayData};
+use nessbat::store::output::{metadata, Outputs};
+use nessbat::sweep::runner::Sweep;
 
-use crate::{backend_choice, grid, sweep_error};
+use crate::{backend_choice, grid, lib_error};
 
 /// How often the calling thread looks for Ctrl-C and draws progress.
 const LOOK: Duration = Duration::from_millis(100);
@@ -47,7 +47,7 @@ pub fn sweep<'py>(
     let g = grid(config, origin)?;
     let (choice, precision) = backend_choice(backend, precision)?;
     let sweep = Sweep::new(&g);
-    let total = sweep.total_points().map_err(sweep_error)?;
+    let total = sweep.total_points().map_err(lib_error)?;
     let (stop, done) = (AtomicBool::new(false), AtomicU64::new(0));
     let notices: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let (tx, rx) = channel();
@@ -72,12 +72,10 @@ pub fn sweep<'py>(
             let tick = |n: u64| {
                 done.fetch_add(n, Ordering::Relaxed);
             };
-            let result = Backend::choose(choice, precision, &note)
-                .map_err(SweepError::Run)
-                .and_then(|backend| {
-                    let progress = Progress::new(&tick).stop_on(&stop);
-                    sweep.run(&backend, &progress, &note)
-                });
+            let result = Backend::choose(choice, precision, &note).and_then(|backend| {
+                let progress = Progress::new(&tick).stop_on(&stop);
+                sweep.run(&backend, &progress, &note)
+            });
             let _ = tx.send(result);
         });
         loop {
@@ -104,7 +102,7 @@ pub fn sweep<'py>(
         }
     })?;
     let mut out = outcome
-        .map_err(sweep_error)?
+        .map_err(lib_error)?
         .expect("without checkpoints a sweep always runs");
     let meta = metadata(
         &g,

@@ -2,7 +2,7 @@
 //! every backend and precision available, with the time split into set-up,
 //! compute and read-back.
 
-use nessbat::sweep::Progress;
+use nessbat::backend::Progress;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -10,9 +10,11 @@ use clap::Args;
 
 use super::args::ModelArg;
 use super::BadInput;
-use nessbat::gpu::shader_source::Precision;
-use nessbat::gpu::{GpuContext, SweepKernel, Timing};
-use nessbat::sweep::{cpu_backend, Grid, SweepConfig};
+use nessbat::backend::cpu;
+use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::config::SweepConfig;
+use nessbat::grid::Grid;
 
 #[derive(Debug, Args)]
 pub struct BenchCmd {
@@ -66,7 +68,7 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
         let mut best = Timing::default();
         for r in 0..cmd.repeats {
             let t = Instant::now();
-            let _ = cpu_backend::run(&grid, &Progress::NONE);
+            let _ = cpu::run(&grid, &Progress::NONE);
             let e = t.elapsed();
             if r == 0 || e < best.compute {
                 best.compute = e;

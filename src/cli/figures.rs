@@ -1,17 +1,18 @@
 //! `nessbat figures`: every figure of the paper, the atlas, and the claims
 //! table, regenerated from the engine.
 
+use nessbat::Error;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Result;
 use clap::Args;
 
-use super::sweep::BackendArg;
+use super::run_args::BackendArg;
 use super::BadInput;
+use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::figures::{run_all, Size};
-use nessbat::gpu::shader_source::Precision;
-use nessbat::sweep::run::{Backend, BackendChoice, RunError};
 
 #[derive(Debug, Args)]
 pub struct FiguresCmd {
@@ -31,11 +32,11 @@ pub fn run(cmd: &FiguresCmd) -> Result<()> {
     // The claims compare against 1e-12 zeros and 1e-3 plateaus: f64 only.
     let backend = match Backend::choose(choice, Some(Precision::F64), &|m| eprintln!("{m}")) {
         Ok(b) => b,
-        Err(RunError::Usage(m)) if choice == BackendChoice::Auto => {
+        Err(Error::Usage(m)) if choice == BackendChoice::Auto => {
             eprintln!("notice: {m}; figures run on the CPU backend");
             Backend::Cpu
         }
-        Err(RunError::Usage(m)) => return Err(BadInput(m).into()),
+        Err(Error::Usage(m)) => return Err(BadInput(m).into()),
         Err(e) => return Err(e.into()),
     };
     let t = Instant::now();

@@ -7,8 +7,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::BadInput;
-use nessbat::sweep::output;
-use nessbat::sweep::shard::merge;
+use nessbat::store::output;
+use nessbat::store::shard::merge;
 
 #[derive(Debug, Args)]
 pub struct MergeCmd {

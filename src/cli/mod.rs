@@ -9,8 +9,10 @@ mod optimize;
 mod output;
 mod pareto;
 mod point;
+mod run_args;
 mod sweep;
 mod sweep_plots;
+mod sweep_summary;
 mod trace;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +28,17 @@ impl std::fmt::Display for BadInput {
 }
 
 impl std::error::Error for BadInput {}
+
+/// A library error as the command line reports it: the user's mistakes
+/// are one line and exit status 2 ([`BadInput`]); a missing GPU is named
+/// by its flag; the machine's failures exit 1.
+pub fn lib_error(e: nessbat::Error) -> anyhow::Error {
+    match e {
+        nessbat::Error::NoDevice(reason) => BadInput(format!("--backend gpu: {reason}")).into(),
+        e if e.is_users() => BadInput(e.to_string()).into(),
+        e => anyhow::Error::new(e),
+    }
+}
 
 /// Maps the operational steady state of a NESS-charged two-qubit quantum
 /// battery (Tacchino et al.) over its parameters. Units: ħ = k_B = 1.
@@ -100,7 +113,8 @@ pub fn main() -> i32 {
             }
             eprintln!("error: {e}");
             if e.downcast_ref::<BadInput>().is_some()
-                || e.downcast_ref::<nessbat::NessError>().is_some()
+                || e.downcast_ref::<nessbat::Error>()
+                    .is_some_and(nessbat::Error::is_users)
             {
                 2
             } else {

@@ -9,12 +9,12 @@ use clap::Args;
 use serde_json::json;
 
 use super::pareto;
-use super::sweep::{load_grid, usage, BackendArg, PrecisionArg};
+use super::run_args::{load_grid, BackendArg, PrecisionArg};
 use super::BadInput;
-use nessbat::optimize::{optimize, Objective, OptimizeError, OptimizeOptions};
-use nessbat::sweep::constraint::{quantity_index, Constraint};
-use nessbat::sweep::run::Backend;
-use nessbat::sweep::Grid;
+use nessbat::backend::run::Backend;
+use nessbat::config::constraint::{quantity_index, Constraint};
+use nessbat::grid::Grid;
+use nessbat::optimize::{optimize, Objective, OptimizeOptions};
 use nessbat::twin::OUTPUT_NAMES;
 
 #[derive(Debug, Args)]
@@ -95,18 +95,11 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
     let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|m| {
         eprintln!("{m}")
     })
-    .map_err(usage)?;
+    .map_err(super::lib_error)?;
     match (objective, pair) {
         (Some(o), _) => run_optimum(cmd, &grid, &backend, o, constraint),
         (None, Some(pair)) => pareto::run_pareto(cmd, &grid, &backend, pair, constraint),
         (None, None) => unreachable!("checked above"),
-    }
-}
-
-pub fn optimize_error(e: OptimizeError) -> anyhow::Error {
-    match e {
-        OptimizeError::Usage(m) => BadInput(m).into(),
-        OptimizeError::Run(r) => usage(r),
     }
 }
 
@@ -121,7 +114,7 @@ fn run_optimum(
         xtol: cmd.xtol,
         ..OptimizeOptions::default()
     };
-    let best = optimize(backend, grid, objective, constraint, &opts).map_err(optimize_error)?;
+    let best = optimize(backend, grid, objective, constraint, &opts).map_err(super::lib_error)?;
     let figures = best.figures(grid)?;
     std::fs::create_dir_all(&cmd.out)
         .with_context(|| format!("cannot create {}", cmd.out.display()))?;

@@ -10,12 +10,12 @@ use serde_json::{json, Value};
 
 use super::optimize::OptimizeCmd;
 use super::BadInput;
+use nessbat::backend::run::Backend;
+use nessbat::config::constraint::{quantity_index, Constraint};
+use nessbat::grid::Grid;
 use nessbat::optimize::pareto_table;
-use nessbat::sweep::constraint::{quantity_index, Constraint};
-use nessbat::sweep::lines::{line_chart_over, LineChart, Series};
-use nessbat::sweep::plot::quantity_label;
-use nessbat::sweep::run::Backend;
-use nessbat::sweep::Grid;
+use nessbat::plot::heatmap::quantity_label;
+use nessbat::plot::lines::{line_chart_over, LineChart, Series};
 use nessbat::twin::Quantity;
 
 pub fn pareto_pair(text: &str) -> Result<[Quantity; 2], BadInput> {
@@ -43,8 +43,7 @@ pub fn run_pareto(
     pair: [Quantity; 2],
     constraint: Option<Constraint>,
 ) -> Result<()> {
-    let t =
-        pareto_table(backend, grid, pair, constraint).map_err(super::optimize::optimize_error)?;
+    let t = pareto_table(backend, grid, pair, constraint).map_err(super::lib_error)?;
     let (columns, table, info) = (&t.columns, &t.rows, &t.info);
     let q = &t.figures;
     let admit = |i: usize| t.admitted[i];

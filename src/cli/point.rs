@@ -6,9 +6,9 @@ use anyhow::Result;
 use clap::Args;
 
 use super::args::PointArgs;
-use nessbat::cpu::oss::OssOptions;
-use nessbat::cpu::{compute_point, PointFigures};
 use nessbat::model::{EngineParams, Rates, TransitionRates, LEVEL_NAMES};
+use nessbat::oracle::oss::OssOptions;
+use nessbat::oracle::{compute_point, PointFigures};
 
 #[derive(Debug, Args)]
 pub struct PointCmd {

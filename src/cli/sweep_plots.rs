@@ -6,11 +6,13 @@ use std::path::PathBuf;
 use plotters::prelude::SeriesLabelPosition;
 
 use super::sweep::SweepCmd;
-use nessbat::sweep::config::Axis;
-use nessbat::sweep::lines::{line_chart, LineChart, Series};
-use nessbat::sweep::plot::{axis_label, heatmap};
-use nessbat::sweep::reduced::Reduced;
-use nessbat::sweep::{Grid, SweepResults};
+use super::BadInput;
+use nessbat::config::Axis;
+use nessbat::grid::Grid;
+use nessbat::plot::heatmap::{axis_label, heatmap};
+use nessbat::plot::lines::{line_chart, LineChart, Series};
+use nessbat::store::reduced::Reduced;
+use nessbat::store::SweepResults;
 use nessbat::twin::Quantity;
 
 /// PNGs: a heatmap per quantity for 2-D full arrays; per reduction that
@@ -75,4 +77,32 @@ fn reduction_line(
         legend: SeriesLabelPosition::UpperRight,
     };
     line_chart(dir, name, &chart)
+}
+
+/// --plot needs something it can draw: full arrays over two axes, or a
+/// reduction that keeps one or two axes.
+pub fn check_plot(cmd: &SweepCmd, grid: &Grid, sharded: bool) -> Result<(), BadInput> {
+    if !cmd.plot {
+        return Ok(());
+    }
+    if sharded {
+        return Err(BadInput(
+            "--plot draws whole grids; plot after `nessbat merge` instead of per --shard".into(),
+        ));
+    }
+    if grid.full_arrays() && grid.axes.len() != 2 {
+        return Err(BadInput(format!(
+            "--plot draws 2-D sweeps; this config has {} axes",
+            grid.axes.len()
+        )));
+    }
+    let drawable = |r: &nessbat::config::reduce::Reduction| {
+        (1..=2).contains(&(grid.axes.len() - r.over.len()))
+    };
+    if !grid.full_arrays() && !grid.reductions.iter().any(drawable) {
+        return Err(BadInput(
+            "--plot draws reductions that keep one or two axes; every [[reduce]] entry here keeps none or more than two".into(),
+        ));
+    }
+    Ok(())
 }

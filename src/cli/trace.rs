@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::args::PointArgs;
 use super::BadInput;
-use nessbat::cpu::trace::{ergotropy_per_cycle, population_trace, samples_csv};
+use nessbat::oracle::trace::{ergotropy_per_cycle, population_trace, samples_csv};
 
 #[derive(Debug, Subcommand)]
 pub enum TraceCmd {

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 
 use super::paper::{heatmap_named, Curves};
 use super::{Ctx, FigureError};
-use crate::cpu::compute_point;
-use crate::cpu::oss::OssOptions;
+use crate::config::{geomspace, Axis};
+use crate::grid::Grid;
 use crate::model::params::Baths;
 use crate::model::{Bath, EngineParams, ModelKind, Protocol};
-use crate::sweep::config::{geomspace, Axis};
-use crate::sweep::lines::{line_chart, LineChart, Series};
-use crate::sweep::{Grid, SweepResults};
+use crate::oracle::compute_point;
+use crate::oracle::oss::OssOptions;
+use crate::plot::lines::{line_chart, LineChart, Series};
+use crate::store::SweepResults;
 use crate::twin::Quantity;
 use plotters::prelude::SeriesLabelPosition;
 

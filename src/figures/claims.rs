@@ -10,13 +10,13 @@ use serde::Serialize;
 use super::atlas::{tradeoff_data, MapData};
 use super::paper::{fig4a_data, fig4b};
 use super::{Ctx, FigureError};
-use crate::cpu::compute_point;
-use crate::cpu::oss::OssOptions;
 use crate::model::closed_form::{
     eq14_power, eq16_efficiency, eq17_efficiency, short_cycle_power_strong_cold,
 };
 use crate::model::params::Baths;
 use crate::model::{Bath, EngineParams, ModelKind, Protocol, Rates};
+use crate::oracle::compute_point;
+use crate::oracle::oss::OssOptions;
 
 /// One row of the table.
 #[derive(Debug, Clone, Serialize)]

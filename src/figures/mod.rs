@@ -10,10 +10,13 @@ pub mod claims;
 pub mod entropy;
 pub mod paper;
 
+use crate::Error;
 use std::path::{Path, PathBuf};
 
-use crate::sweep::run::{Backend, RunError};
-use crate::sweep::{Grid, SweepConfig, SweepResults};
+use crate::backend::run::Backend;
+use crate::config::SweepConfig;
+use crate::grid::Grid;
+use crate::store::SweepResults;
 
 /// How large the figures' grids are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +48,9 @@ pub struct Ctx<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum FigureError {
     #[error(transparent)]
-    Run(#[from] RunError),
-    #[error(transparent)]
-    Sweep(#[from] crate::sweep::runner::SweepError),
+    Run(#[from] Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    #[error(transparent)]
-    Model(#[from] crate::NessError),
 }
 
 impl Ctx<'_> {
@@ -63,7 +62,7 @@ impl Ctx<'_> {
         .expect("figure configs are valid");
         // The library runner, as every sweep: no checkpoints, no shard.
         let out = crate::sweep::runner::Sweep::new(&grid)
-            .run(self.backend, &crate::sweep::Progress::NONE, &|_| {})?
+            .run(self.backend, &crate::backend::Progress::NONE, &|_| {})?
             .expect("without checkpoints a sweep always runs");
         let res = out.full.expect("figure configs keep their full arrays");
         Ok((grid, res))

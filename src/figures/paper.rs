@@ -7,12 +7,12 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{Ctx, FigureError, Size};
-use crate::cpu::trace::{ergotropy_per_cycle, population_trace, samples_csv, Sample};
+use crate::config::{linspace, Axis};
 use crate::model::closed_form::{eq14_power, eq16_efficiency};
 use crate::model::{EngineParams, ModelKind, Protocol, Rates, LEVEL_NAMES};
-use crate::sweep::config::{linspace, Axis};
-use crate::sweep::lines::{line_chart, LineChart, Series};
-use crate::sweep::plot::heatmap;
+use crate::oracle::trace::{ergotropy_per_cycle, population_trace, samples_csv, Sample};
+use crate::plot::heatmap::heatmap;
+use crate::plot::lines::{line_chart, LineChart, Series};
 use crate::twin::Quantity;
 use plotters::prelude::SeriesLabelPosition;
 

@@ -1,6 +1,6 @@
 //! Parameter structs for one engine point, with the paper's defaults.
 
-use crate::error::{NessError, Result};
+use crate::error::{Error, Result};
 
 /// How one bath is specified.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -167,7 +167,7 @@ fn check(name: &str, accepted: &str, value: f64, ok: bool) -> Result<()> {
     if value.is_finite() && ok {
         Ok(())
     } else {
-        Err(NessError::range(name, accepted, value))
+        Err(Error::range(name, accepted, value))
     }
 }
 
@@ -257,13 +257,13 @@ impl EngineParams {
             self.dephasing >= 0.0,
         )?;
         if model == ModelKind::Populations && (self.detuning != 0.0 || self.dephasing != 0.0) {
-            return Err(NessError::Conflict(
+            return Err(Error::Conflict(
                 "detuning and dephasing need the density-matrix model (accepted with --model density-matrix)"
                     .into(),
             ));
         }
         if self.lambda.hypot(self.detuning) >= self.omega0 {
-            return Err(NessError::Conflict(format!(
+            return Err(Error::Conflict(format!(
                 "sqrt(lambda^2 + detuning^2) must be < omega0 so the level order (gg, S, A, ee) holds, got {}",
                 self.lambda.hypot(self.detuning)
             )));

@@ -6,7 +6,7 @@
 
 use super::params::Baths;
 use super::{Bath, EngineParams, ModelKind, RateKind};
-use crate::error::NessError;
+use crate::error::Error;
 
 /// The parameter keys, in the order messages list them.
 pub const POINT_KEYS: [&str; 17] = [
@@ -56,7 +56,7 @@ pub struct PointSpec {
 
 impl PointSpec {
     /// Sets `key`, one of [`POINT_KEYS`] (or `lambda_`, Python's spelling).
-    pub fn set(&mut self, key: &str, value: f64) -> Result<(), NessError> {
+    pub fn set(&mut self, key: &str, value: f64) -> Result<(), Error> {
         let slot = match key {
             "omega0" => &mut self.omega0,
             "lambda" | "lambda_" => &mut self.lambda,
@@ -76,14 +76,14 @@ impl PointSpec {
             "detuning" => &mut self.detuning,
             "dephasing" => &mut self.dephasing,
             _ => {
-                return Err(NessError::Conflict(format!(
+                return Err(Error::Conflict(format!(
                     "unknown parameter '{key}'; accepted: {}",
                     POINT_KEYS.join(", ")
                 )))
             }
         };
         if slot.is_some() {
-            return Err(NessError::Conflict(format!("{key} is given twice")));
+            return Err(Error::Conflict(format!("{key} is given twice")));
         }
         *slot = Some(value);
         Ok(())
@@ -96,9 +96,9 @@ impl PointSpec {
         model: ModelKind,
         rate_kind: RateKind,
         key: &dyn Fn(&str) -> String,
-    ) -> Result<EngineParams, NessError> {
+    ) -> Result<EngineParams, Error> {
         let d = EngineParams::default();
-        let conflict = |m: String| NessError::Conflict(m);
+        let conflict = |m: String| Error::Conflict(m);
         let a = self.bath(
             "a",
             self.t_a,
@@ -185,12 +185,12 @@ impl PointSpec {
             rate_kind,
         };
         params.validate(model).map_err(|e| match e {
-            NessError::OutOfRange {
-                name,
+            Error::OutOfRange {
+                key: k,
                 accepted,
                 value,
-            } => NessError::OutOfRange {
-                name: key(&name),
+            } => Error::OutOfRange {
+                key: key(&k),
                 accepted,
                 value,
             },
@@ -207,7 +207,7 @@ impl PointSpec {
         down: Option<f64>,
         g: Option<f64>,
         key: &dyn Fn(&str) -> String,
-    ) -> Result<Option<Bath>, NessError> {
+    ) -> Result<Option<Bath>, Error> {
         let gamma = g.or(self.gamma);
         let k = |s: &str| key(&format!("{s}_{which}"));
         match (t, up, down) {
@@ -217,17 +217,17 @@ impl PointSpec {
                 gamma0: gamma.unwrap_or(DEFAULT_GAMMA0),
             })),
             (None, Some(up), Some(down)) if gamma.is_none() => Ok(Some(Bath::Rates { up, down })),
-            (None, Some(_), Some(_)) => Err(NessError::Conflict(format!(
+            (None, Some(_), Some(_)) => Err(Error::Conflict(format!(
                 "bath {which} is given by explicit rates, which take no coupling: drop {}/{}",
                 key("gamma"),
                 k("gamma")
             ))),
-            (None, _, _) => Err(NessError::Conflict(format!(
+            (None, _, _) => Err(Error::Conflict(format!(
                 "bath {which} with explicit rates needs both {} and {}",
                 key(&format!("rate_{which}_up")),
                 key(&format!("rate_{which}_down"))
             ))),
-            (Some(_), _, _) => Err(NessError::Conflict(format!(
+            (Some(_), _, _) => Err(Error::Conflict(format!(
                 "bath {which} is given twice: use either {} (thermal) or {}/{} (explicit rates)",
                 k("t"),
                 key(&format!("rate_{which}_up")),

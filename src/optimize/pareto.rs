@@ -8,9 +8,9 @@ pub struct ParetoFront {
     pub points: Vec<usize>,
 }
 
-/// The front of (a[i], b[i]) over the indices `i` that `admit` accepts
+/// The front of `(a[i], b[i])` over the indices `i` that `admit` accepts
 /// (and whose figures are finite): i is on the front unless some j has
-/// a[j] ≥ a[i] and b[j] ≥ b[i] with one of them strict. Equal pairs are
+/// `a[j] ≥ a[i]` and `b[j] ≥ b[i]` with one of them strict. Equal pairs are
 /// all kept, in grid order. O(n log n): sort by a descending (b
 /// descending, then index), then keep each point whose b beats every b
 /// before it, or ties the last kept one in both figures.

@@ -6,11 +6,11 @@
 use ndarray::Array2;
 
 use super::pareto::pareto_front;
-use super::OptimizeError;
-use crate::sweep::constraint::Constraint;
-use crate::sweep::output::RunInfo;
-use crate::sweep::run::Backend;
-use crate::sweep::Grid;
+use super::Error;
+use crate::backend::run::Backend;
+use crate::config::constraint::Constraint;
+use crate::grid::Grid;
+use crate::store::output::RunInfo;
 use crate::twin::{Quantity, OUTPUT_NAMES};
 
 /// Most grid points a Pareto front is taken over (its full arrays are
@@ -39,21 +39,21 @@ pub fn pareto_table(
     grid: &Grid,
     pair: [Quantity; 2],
     constraint: Option<Constraint>,
-) -> Result<ParetoTable, OptimizeError> {
+) -> Result<ParetoTable, Error> {
     if pair[0] == pair[1] {
-        return Err(OptimizeError::Usage(format!(
+        return Err(Error::Usage(format!(
             "pareto needs two different quantities, got {} twice",
             pair[0].name()
         )));
     }
     if grid.len() > PARETO_MAX_POINTS {
-        return Err(OptimizeError::Usage(format!(
+        return Err(Error::Usage(format!(
             "a Pareto front keeps every point's figures in memory: the grid has {} points; accepted: at most {PARETO_MAX_POINTS}",
             grid.len()
         )));
     }
     let out = crate::sweep::runner::Sweep::new(grid)
-        .run(backend, &crate::sweep::Progress::NONE, &|_| {})?
+        .run(backend, &crate::backend::Progress::NONE, &|_| {})?
         .expect("without checkpoints a sweep always runs");
     let res = out
         .full

@@ -15,14 +15,14 @@
 use std::fmt::Write;
 
 use super::starts::{best_of, starts, Start};
-use super::OptimizeError;
-use crate::cpu::oss::OssOptions;
-use crate::cpu::{compute_point, PointFigures};
-use crate::sweep::config::AxisSpec;
-use crate::sweep::constraint::Constraint;
-use crate::sweep::reduced::FOUND;
-use crate::sweep::run::Backend;
-use crate::sweep::Grid;
+use super::Error;
+use crate::backend::run::Backend;
+use crate::config::constraint::Constraint;
+use crate::config::AxisSpec;
+use crate::grid::Grid;
+use crate::oracle::oss::OssOptions;
+use crate::oracle::{compute_point, PointFigures};
+use crate::store::reduced::FOUND;
 use crate::twin::Quantity;
 
 /// The figure to optimise.
@@ -97,9 +97,9 @@ pub fn optimize(
     objective: Objective,
     constraint: Option<Constraint>,
     opts: &OptimizeOptions,
-) -> Result<Optimum, OptimizeError> {
+) -> Result<Optimum, Error> {
     if !(opts.xtol > 0.0 && opts.xtol < 1.0) {
-        return Err(OptimizeError::Usage(format!(
+        return Err(Error::Usage(format!(
             "xtol = {}; accepted: 0 < xtol < 1",
             opts.xtol
         )));
@@ -190,7 +190,7 @@ impl Search<'_> {
     }
 
     /// Refines start number `k`: (its end point, whether it reached xtol).
-    fn refine(&mut self, k: usize, start: &Start) -> Result<(Start, bool), OptimizeError> {
+    fn refine(&mut self, k: usize, start: &Start) -> Result<(Start, bool), Error> {
         let grid = self.grid;
         let sign = if self.objective.maximize { 1.0 } else { -1.0 };
         let points = match self.refined.len() {

@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use super::refine::Optimum;
-use crate::cpu::PointFigures;
-use crate::sweep::output::RunInfo;
+use crate::oracle::PointFigures;
+use crate::store::output::RunInfo;
 
 /// The report object; `history` is where the search history went (a path
 /// on the command line), recorded as given.

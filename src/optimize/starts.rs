@@ -7,12 +7,12 @@
 //! whenever they lie at different values of the profile axis.
 
 use super::refine::Objective;
-use super::OptimizeError;
-use crate::sweep::constraint::Constraint;
-use crate::sweep::reduce::ReduceSpec;
-use crate::sweep::reduced::FOUND;
-use crate::sweep::run::Backend;
-use crate::sweep::Grid;
+use super::Error;
+use crate::backend::run::Backend;
+use crate::config::constraint::Constraint;
+use crate::config::reduce::ReduceSpec;
+use crate::grid::Grid;
+use crate::store::reduced::FOUND;
 use crate::twin::Quantity;
 
 /// A point of the search: the objective's key there (larger is better:
@@ -52,12 +52,12 @@ pub fn starts(
     objective: &Objective,
     constraint: Option<&Constraint>,
     most: usize,
-) -> Result<Vec<Start>, OptimizeError> {
+) -> Result<Vec<Start>, Error> {
     let n = grid.axes.len();
     let profile = (0..n)
         .max_by_key(|i| (grid.axes[*i].values.len(), std::cmp::Reverse(*i)))
         .ok_or_else(|| {
-            OptimizeError::Usage(
+            Error::Usage(
                 "the config has no axes; accepted: a config with at least one [[axes]] entry to search over".into(),
             )
         })?;
@@ -68,7 +68,7 @@ pub fn starts(
         // A 1-D grid is its own profile: run it whole.
         // The config's grid as given (its own [[reduce]] entries are
         // ignored here), so the backend directly, not the runner.
-        let (res, _, _) = backend.run(grid, &crate::sweep::Progress::NONE)?;
+        let (res, _, _) = backend.run(grid, &crate::backend::Progress::NONE)?;
         let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|q| res.values(*q)).collect();
         for (k, v) in values.iter().enumerate() {
             let row: Vec<f64> = q.iter().map(|a| a[k]).collect();
@@ -127,7 +127,7 @@ pub fn starts(
     out.sort_by(|a, b| b.key.total_cmp(&a.key));
     out.truncate(most.max(1));
     if out.is_empty() {
-        return Err(OptimizeError::Usage(match constraint {
+        return Err(Error::Usage(match constraint {
             Some(c) => format!(
                 "no point of the config's grid satisfies {c}; accepted: a constraint that some grid point meets (widen the axes or relax it)"
             ),

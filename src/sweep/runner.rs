@@ -5,9 +5,9 @@
 //! ```no_run
 //! # use nessbat::prelude::*;
 //! # use nessbat::sweep::runner::{Sweep, Mode};
-//! # use nessbat::sweep::Progress;
+//! # use nessbat::backend::Progress;
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let grid = Grid::new(SweepConfig::parse(nessbat::sweep::DEFAULT_CONFIG, "default")?)?;
+//! let grid = Grid::new(SweepConfig::parse(nessbat::config::DEFAULT_CONFIG, "default")?)?;
 //! let backend = Backend::choose(BackendChoice::Auto, None, &|n| eprintln!("{n}"))?;
 //! let dir = std::path::Path::new("out/default");
 //! if let Some(out) = Sweep::new(&grid)
@@ -24,36 +24,19 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use thiserror::Error;
+use crate::error::Error;
 
-pub use super::checkpoint::Mode;
-use super::checkpoint::{check_space, identity, Checkpoint};
-use super::grid::Grid;
-use super::output::{self, RunInfo};
-use super::progress::Progress;
-use super::reduce;
-use super::reduced::{finish, Partial, Reduced};
-use super::results::SweepResults;
-use super::run::{Backend, RunError};
-use super::shard::Shard;
-use crate::gpu::shader_source::Precision;
-
-/// Why a sweep did not run.
-#[derive(Debug, Error)]
-pub enum SweepError {
-    /// The user's input (shard, folder, disk space, config): one line.
-    #[error("{0}")]
-    Usage(String),
-    /// The backend failed while running.
-    #[error(transparent)]
-    Run(#[from] RunError),
-    /// A checkpoint could not be written.
-    #[error("writing a checkpoint to {dir}: {source}")]
-    Checkpoint {
-        dir: PathBuf,
-        source: std::io::Error,
-    },
-}
+use crate::backend::gpu::shader_source::Precision;
+use crate::backend::progress::Progress;
+use crate::backend::run::Backend;
+use crate::config::reduce;
+use crate::grid::Grid;
+pub use crate::store::checkpoint::Mode;
+use crate::store::checkpoint::{check_space, identity, Checkpoint};
+use crate::store::output::{self, RunInfo};
+use crate::store::reduced::{finish, Partial, Reduced};
+use crate::store::results::SweepResults;
+use crate::store::shard::Shard;
 
 /// A sweep to run: the grid, optionally a shard of it, optionally with
 /// checkpoints in the output folder.
@@ -101,23 +84,19 @@ impl<'g> Sweep<'g> {
     }
 
     /// The flat index range this sweep covers.
-    pub fn range(&self) -> Result<Range<u64>, SweepError> {
+    pub fn range(&self) -> Result<Range<u64>, Error> {
         match &self.shard {
-            Some(s) => s
-                .range(self.grid.len())
-                .map_err(|e| SweepError::Usage(e.to_string())),
+            Some(s) => s.range(self.grid.len()),
             None => Ok(0..self.grid.len()),
         }
     }
 
     /// Points the progress callback will count: the full arrays once,
     /// plus the range once per reduction pass.
-    pub fn total_points(&self) -> Result<u64, SweepError> {
+    pub fn total_points(&self) -> Result<u64, Error> {
         let range = self.range()?;
         let n = range.end - range.start;
-        let passes = reduce::passes(self.grid, &self.grid.reductions)
-            .map_err(|e| SweepError::Usage(e.to_string()))?
-            .len() as u64;
+        let passes = reduce::passes(self.grid, &self.grid.reductions)?.len() as u64;
         Ok(if self.grid.full_arrays() { n } else { 0 } + passes * n)
     }
 
@@ -129,11 +108,11 @@ impl<'g> Sweep<'g> {
         backend: &Backend,
         progress: &Progress,
         notice: &dyn Fn(&str),
-    ) -> Result<Option<SweepOutput<'g>>, SweepError> {
+    ) -> Result<Option<SweepOutput<'g>>, Error> {
         let grid = self.grid;
         let range = self.range()?;
         let info0 = backend.info(&Default::default());
-        let id = identity(grid, info0.precision.name(), &range, &info0.backend);
+        let id = identity(grid, info0.precision.name(), &range, info0.backend.name());
         let full_points = if grid.full_arrays() {
             range.end - range.start
         } else {
@@ -141,11 +120,8 @@ impl<'g> Sweep<'g> {
         };
         let mut ckpt = match &self.checkpoints {
             Some((dir, points, mode)) => {
-                check_space(dir, full_points, info0.precision.bytes())
-                    .map_err(|e| SweepError::Usage(e.to_string()))?;
-                match Checkpoint::open(dir, &id, *points, *mode)
-                    .map_err(|e| SweepError::Usage(e.to_string()))?
-                {
+                check_space(dir, full_points, info0.precision.bytes())?;
+                match Checkpoint::open(dir, &id, *points, *mode)? {
                     Some(c) => Some(c),
                     None => return Ok(None),
                 }
@@ -250,7 +226,7 @@ fn run_full(
     out_dir: Option<&Path>,
     range: &Range<u64>,
     progress: &Progress,
-) -> Result<(SweepResults, Option<RunInfo>, f64), SweepError> {
+) -> Result<(SweepResults, Option<RunInfo>, f64), Error> {
     let f64s = backend.info(&Default::default()).precision == Precision::F64;
     let mut res = if f64s {
         SweepResults::new_f64(grid.result_shape(range))
@@ -278,8 +254,8 @@ fn run_full(
         let (chunk_res, chunk_info, _) = backend.run_range(grid, part.clone(), progress)?;
         if let Some(k) = ckpt.as_deref() {
             k.save(c as u64, &part, &chunk_res)
-                .map_err(|source| SweepError::Checkpoint {
-                    dir: out_dir.map(Path::to_path_buf).unwrap_or_default(),
+                .map_err(|source| Error::Io {
+                    path: out_dir.map(Path::to_path_buf).unwrap_or_default(),
                     source,
                 })?;
         }

@@ -1,7 +1,7 @@
 //! The layout that the kernels and the host share: output quantities,
 //! kernel inputs, status codes, flags and the workgroup size. One list,
 //! compiled into the crate and into the WGSL preludes that
-//! src/gpu/shader_source.rs generates (`OUT_*`, `IN_*`, `STATUS_*`,
+//! src/backend/gpu/shader_source.rs generates (`OUT_*`, `IN_*`, `STATUS_*`,
 //! `FLAG_*`, `WORKGROUP`), so that Rust and WGSL cannot drift. Plain
 //! constants only: build.rs compiles this file on its own.
 

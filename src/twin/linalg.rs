@@ -3,7 +3,7 @@
 pub type Vec<const N: usize> = [f64; N];
 pub type Mat<const N: usize> = [[f64; N]; N];
 
-/// The f64 constants of the kernel prelude (src/gpu/shader_source.rs).
+/// The f64 constants of the kernel prelude (src/backend/gpu/shader_source.rs).
 pub const EPS: f64 = f64::EPSILON;
 pub const TAYLOR_DEGREE: u32 = 12;
 pub const NEWTON_TOLERANCE: f64 = 1e-13;
@@ -18,7 +18,7 @@ pub const LOG2E: f64 = std::f64::consts::LOG2_E;
 pub const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 pub const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 pub const EXPM1_DEGREE: u32 = 13;
-/// CHECK_SOLVE of the f64 prelude: off (see src/gpu/shader_source.rs).
+/// CHECK_SOLVE of the f64 prelude: off (see src/backend/gpu/shader_source.rs).
 pub const CHECK_SOLVE: bool = false;
 /// What status 0 guarantees in f64 (TOLERANCE of the f64 prelude).
 pub const TOLERANCE: f64 = crate::model::trust::TOLERANCE_F64;

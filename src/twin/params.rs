@@ -242,10 +242,31 @@ pub(crate) fn check_layout(src: &str, name: &str, size: usize, offsets: &[usize]
     }
 }
 
+/// What a kernel needs of a grid, and all it sees of it: the model, the
+/// kernel values, the number of points, and the parameter block of any
+/// chunk. The GPU kernels take this interface, not `crate::grid::Grid`, so
+/// the backends depend on the kernels' layout and not on configs.
+pub trait KernelGrid: Sync {
+    fn model(&self) -> crate::model::ModelKind;
+    /// Per-axis values and precomputed Bose factors, as `values` in WGSL.
+    fn values(&self) -> &[f64];
+    /// Number of points.
+    fn len(&self) -> u64;
+    /// Whether there are no points.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Shape of the results of `range`: the grid's own shape for the
+    /// whole grid, a flat length for part of it.
+    fn result_shape(&self, range: &std::ops::Range<u64>) -> Vec<usize>;
+    /// The parameter block of the `len` points from flat index `start`.
+    fn chunk_params(&self, start: u64, len: u32) -> SweepParams;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gpu::shader_source::{source, KernelModel, Precision};
+    use crate::backend::gpu::shader_source::{source, KernelModel, Precision};
 
     #[test]
     fn layout_matches_wgsl() {

@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn layout_matches_wgsl() {
-        use crate::gpu::shader_source::{reduce_source, Precision};
+        use crate::backend::gpu::shader_source::{reduce_source, Precision};
         use std::mem::offset_of;
         let offsets = [
             offset_of!(ReduceParams, chunk_len),

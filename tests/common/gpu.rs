@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use nessbat::gpu::GpuContext;
+use nessbat::backend::gpu::GpuContext;
 
 /// The GPU, or None after printing why the test is skipped. Under
 /// NESSBAT_REQUIRE_GPU=1 (as in .ci/run, with lavapipe) a missing adapter

@@ -4,12 +4,14 @@
 
 use std::fmt::Write;
 
-use nessbat::cpu::compute_point;
-use nessbat::cpu::oss::OssOptions;
+use nessbat::config::SweepConfig;
+use nessbat::grid::Grid;
 use nessbat::model::trust::NOISE_FACTOR;
 use nessbat::model::TransitionRates;
-use nessbat::sweep::results::FloatsFlat;
-use nessbat::sweep::{Grid, SweepConfig, SweepResults};
+use nessbat::oracle::compute_point;
+use nessbat::oracle::oss::OssOptions;
+use nessbat::store::results::FloatsFlat;
+use nessbat::store::SweepResults;
 use nessbat::twin::{N_OUTPUTS, OUTPUT_NAMES};
 use rayon::prelude::*;
 

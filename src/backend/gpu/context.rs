@@ -1,0 +1,111 @@
+//! Acquiring a device, kept apart from running on it (as in wgpu's
+//! examples) so that tests and benches can pass in their own.
+//!
+//! The adapter follows wgpu's environment variables: `WGPU_BACKEND`
+//! (vulkan, metal, dx12, gl), `WGPU_ADAPTER_NAME` (a substring of the
+//! adapter's name) and `WGPU_POWER_PREF`.
+
+use crate::backend::gpu::shader_source::Precision;
+
+/// Why no GPU could be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GpuError {
+    #[error("no GPU adapter found{0}")]
+    NoAdapter(String),
+    #[error("the GPU device could not be opened: {0}")]
+    Device(String),
+    #[error("f64 shaders need SHADER_F64, which adapter '{0}' lacks; use --precision f32")]
+    NoF64(String),
+    #[error("GPU error: {0}")]
+    Runtime(String),
+}
+
+/// An open device with what the sweep needs to know about it.
+pub struct GpuContext {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+    pub limits: wgpu::Limits,
+    /// SHADER_F64 is enabled on the device.
+    pub f64: bool,
+    /// TIMESTAMP_QUERY is enabled (used by `nessbat bench`).
+    pub timestamps: bool,
+}
+
+impl GpuContext {
+    /// Opens the adapter chosen by the environment.
+    pub fn acquire() -> Result<GpuContext, GpuError> {
+        pollster::block_on(Self::acquire_async())
+    }
+
+    async fn acquire_async() -> Result<GpuContext, GpuError> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = match std::env::var("WGPU_ADAPTER_NAME") {
+            Ok(name) => {
+                let want = name.to_lowercase();
+                let adapters = instance.enumerate_adapters(wgpu::Backends::all()).await;
+                let names: Vec<String> = adapters.iter().map(|a| a.get_info().name).collect();
+                adapters
+                    .into_iter()
+                    .find(|a| a.get_info().name.to_lowercase().contains(&want))
+                    .ok_or_else(|| {
+                        GpuError::NoAdapter(format!(
+                            " matching WGPU_ADAPTER_NAME='{name}'; adapters present: [{}]",
+                            names.join(", ")
+                        ))
+                    })?
+            }
+            Err(_) => instance
+                .request_adapter(&wgpu::RequestAdapterOptions {
+                    power_preference: wgpu::PowerPreference::from_env()
+                        .unwrap_or(wgpu::PowerPreference::HighPerformance),
+                    ..Default::default()
+                })
+                .await
+                .map_err(|e| GpuError::NoAdapter(format!(" ({e})")))?,
+        };
+        let info = adapter.get_info();
+        let available = adapter.features();
+        let wanted = wgpu::Features::SHADER_F64 | wgpu::Features::TIMESTAMP_QUERY;
+        let features = available & wanted;
+        // Ask for the adapter's own limits: large storage bindings mean
+        // fewer chunks.
+        let limits = adapter.limits();
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("nessbat"),
+                required_features: features,
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::Device(e.to_string()))?;
+        Ok(GpuContext {
+            device,
+            queue,
+            info,
+            limits,
+            f64: features.contains(wgpu::Features::SHADER_F64),
+            timestamps: features.contains(wgpu::Features::TIMESTAMP_QUERY),
+        })
+    }
+
+    /// The precision to use when the user did not choose: f64 where the
+    /// device has it.
+    pub fn default_precision(&self) -> Precision {
+        if self.f64 {
+            Precision::F64
+        } else {
+            Precision::F32
+        }
+    }
+
+    /// "name (driver driver_info, backend)" for metadata and tables.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({} {}, {:?})",
+            self.info.name, self.info.driver, self.info.driver_info, self.info.backend
+        )
+    }
+}

@@ -1,0 +1,372 @@
+//! The sweep kernel on the GPU: one pipeline and one set of buffers, built
+//! once and reused for every chunk of the grid.
+//!
+//! Per chunk: write the parameter block, dispatch one invocation per point
+//! (64 per workgroup, wrapping into a second dimension beyond 65 535
+//! workgroups), copy the outputs into a staging buffer and map it. Two
+//! staging buffers alternate, so that the host reads chunk k while the GPU
+//! computes chunk k + 1; the queue orders the parameter write of k + 1
+//! after the dispatch of k, so one parameter buffer suffices.
+
+use std::time::{Duration, Instant};
+
+use crate::backend::gpu::context::{GpuContext, GpuError};
+use crate::backend::gpu::resources::{bind, binding_entries, buffer, dispatch, map_read};
+use crate::backend::gpu::shader_source::{source, KernelModel, Precision};
+use crate::backend::gpu::timestamps::PassTimer;
+use crate::backend::Progress;
+use crate::model::ModelKind;
+use crate::store::results::{store, FloatsFlat, Real, SweepResults};
+use crate::twin::params::KernelGrid;
+use crate::twin::SweepParams;
+
+/// Invocations per workgroup: the WGSL prelude's WORKGROUP, which every
+/// `@workgroup_size` names, is generated from the same constant.
+pub use crate::twin::layout::WORKGROUP;
+/// Float outputs per point (OUTPUT_NAMES).
+const N_REAL: u64 = crate::twin::N_OUTPUTS as u64;
+/// Upper bound on points per chunk, whatever the device allows: keeps the
+/// host's extra memory to one chunk.
+pub const MAX_CHUNK: u64 = 1 << 22;
+
+/// Where the time of a GPU run went.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timing {
+    /// Buffers and upload.
+    pub setup: Duration,
+    /// Waiting for the device to finish dispatches and copies.
+    pub compute: Duration,
+    /// Copying mapped results into the host arrays.
+    pub readback: Duration,
+    /// The sweep kernel's time on the device's own clock (timestamp
+    /// queries), where the adapter has them.
+    pub kernel: Option<Duration>,
+}
+
+/// A compiled sweep kernel.
+pub struct SweepKernel {
+    pub model: ModelKind,
+    pub precision: Precision,
+    /// Caps the points per chunk below the device's limit (tests use it to
+    /// cross chunk boundaries on small grids).
+    pub chunk_limit: Option<u64>,
+    pub(crate) pipeline: wgpu::ComputePipeline,
+    pub(crate) layout: wgpu::BindGroupLayout,
+}
+
+fn kernel_model(m: ModelKind) -> KernelModel {
+    match m {
+        ModelKind::Populations => KernelModel::Populations,
+        ModelKind::DensityMatrix => KernelModel::DensityMatrix,
+    }
+}
+
+impl SweepKernel {
+    /// Compiles the kernel for `model` at `precision`.
+    pub fn new(
+        ctx: &GpuContext,
+        model: ModelKind,
+        precision: Precision,
+    ) -> Result<SweepKernel, GpuError> {
+        if precision == Precision::F64 && !ctx.f64 {
+            return Err(GpuError::NoF64(ctx.info.name.clone()));
+        }
+        let device = &ctx.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("nessbat sweep"),
+            source: wgpu::ShaderSource::Wgsl(source(kernel_model(model), precision).into()),
+        });
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("sweep"),
+            entries: &binding_entries(&crate::twin::layout::SWEEP_BINDINGS),
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("sweep"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("sweep"),
+            layout: Some(&pipeline_layout),
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(GpuError::Runtime(format!("kernel compilation failed: {e}")));
+        }
+        Ok(SweepKernel {
+            model,
+            precision,
+            chunk_limit: None,
+            pipeline,
+            layout,
+        })
+    }
+
+    pub(crate) fn real_size(&self) -> u64 {
+        match self.precision {
+            Precision::F32 => 4,
+            Precision::F64 => 8,
+        }
+    }
+
+    /// Points per chunk on this device.
+    pub fn chunk_capacity(&self, ctx: &GpuContext) -> u64 {
+        let per_binding = ctx
+            .limits
+            .max_storage_buffer_binding_size
+            .min(ctx.limits.max_buffer_size);
+        let by_memory = per_binding / (N_REAL * self.real_size());
+        let by_dispatch = u64::from(ctx.limits.max_compute_workgroups_per_dimension).pow(2)
+            * u64::from(WORKGROUP);
+        let cap = by_memory
+            .min(by_dispatch)
+            .min(MAX_CHUNK)
+            .min(self.chunk_limit.unwrap_or(u64::MAX));
+        (cap / u64::from(WORKGROUP)).max(1) * u64::from(WORKGROUP)
+    }
+
+    /// Runs the whole grid; `progress` is told how many points are done.
+    pub fn run(
+        &self,
+        ctx: &GpuContext,
+        grid: &dyn KernelGrid,
+        progress: &Progress,
+        timing: &mut Timing,
+    ) -> Result<SweepResults, GpuError> {
+        self.run_range(ctx, grid, 0..grid.len(), progress, timing)
+    }
+
+    /// Runs the flat (C-order) index range `range` of the grid: a shard.
+    pub fn run_range(
+        &self,
+        ctx: &GpuContext,
+        grid: &dyn KernelGrid,
+        range: std::ops::Range<u64>,
+        progress: &Progress,
+        timing: &mut Timing,
+    ) -> Result<SweepResults, GpuError> {
+        if grid.model() != self.model {
+            return Err(GpuError::Runtime(
+                "kernel and grid are for different models".into(),
+            ));
+        }
+        match self.precision {
+            Precision::F64 => {
+                self.run_typed::<f64>(ctx, grid, grid.values(), range, progress, timing)
+            }
+            Precision::F32 => {
+                // Kernel values were computed in f64 (n̄ included); round once.
+                let values: Vec<f32> = grid.values().iter().map(|v| *v as f32).collect();
+                self.run_typed::<f32>(ctx, grid, &values, range, progress, timing)
+            }
+        }
+    }
+
+    fn run_typed<R: Real + bytemuck::Pod>(
+        &self,
+        ctx: &GpuContext,
+        grid: &dyn KernelGrid,
+        values: &[R],
+        range: std::ops::Range<u64>,
+        progress: &Progress,
+        timing: &mut Timing,
+    ) -> Result<SweepResults, GpuError>
+    where
+        SweepResults: HasFloats<R>,
+    {
+        let t0 = Instant::now();
+        let mut res = <SweepResults as HasFloats<R>>::empty(grid.result_shape(&range));
+        let first = range.start;
+        let device = &ctx.device;
+        // Chunk positions are relative to the range; the parameter block
+        // gets absolute grid indices.
+        let total = res.len() as u64;
+        let cap = self
+            .chunk_capacity(ctx)
+            .min(total.max(1).next_multiple_of(u64::from(WORKGROUP)));
+        let real_bytes = cap * N_REAL * self.real_size();
+        let u32_bytes = cap * 2 * 4;
+        let buffer = |label: &str, size: u64, usage| buffer(ctx, label, size, usage);
+        use wgpu::BufferUsages as U;
+        let params_buf = buffer(
+            "params",
+            std::mem::size_of::<SweepParams>() as u64,
+            U::STORAGE | U::COPY_DST,
+        );
+        let values_buf = buffer(
+            "values",
+            (std::mem::size_of_val(values) as u64).max(16),
+            U::STORAGE | U::COPY_DST,
+        );
+        ctx.queue
+            .write_buffer(&values_buf, 0, bytemuck::cast_slice(values));
+        let out_real = buffer("out_real", real_bytes, U::STORAGE | U::COPY_SRC);
+        let out_u32 = buffer("out_u32", u32_bytes, U::STORAGE | U::COPY_SRC);
+        // Staging buffers: MAP_READ buffers cannot be storage, so results
+        // are copied into these for the host to map.
+        let staging: Vec<(wgpu::Buffer, wgpu::Buffer)> = (0..2)
+            .map(|_| {
+                (
+                    buffer("staging_real", real_bytes, U::MAP_READ | U::COPY_DST),
+                    buffer("staging_u32", u32_bytes, U::MAP_READ | U::COPY_DST),
+                )
+            })
+            .collect();
+        let bind_group = bind(
+            ctx,
+            &self.layout,
+            &[&params_buf, &values_buf, &out_real, &out_u32],
+        );
+        let timer = PassTimer::new(ctx);
+        timing.setup += t0.elapsed();
+
+        let mut pending: Option<(u64, u64, usize)> = None;
+        let mut start = 0u64;
+        let mut slot = 0usize;
+        loop {
+            // A stopped run submits no more chunks; the backend answers
+            // Interrupted once the one in flight is drained.
+            let next = if start < total && !progress.stopped() {
+                let len = cap.min(total - start);
+                let params = grid.chunk_params(first + start, len as u32);
+                ctx.queue
+                    .write_buffer(&params_buf, 0, bytemuck::bytes_of(&params));
+                let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("chunk"),
+                });
+                dispatch(
+                    ctx,
+                    &mut enc,
+                    &self.pipeline,
+                    &bind_group,
+                    len,
+                    timer.as_ref().map(|t| t.writes(slot)),
+                );
+                if let Some(t) = &timer {
+                    t.resolve(&mut enc, slot);
+                }
+                let (sr, su) = &staging[slot];
+                enc.copy_buffer_to_buffer(&out_real, 0, sr, 0, real_bytes);
+                enc.copy_buffer_to_buffer(&out_u32, 0, su, 0, u32_bytes);
+                ctx.queue.submit([enc.finish()]);
+                let this = (start, len, slot);
+                start += len;
+                slot = 1 - slot;
+                Some(this)
+            } else {
+                None
+            };
+            if let Some((s, len, sl)) = pending.take() {
+                self.read_chunk::<R>(ctx, &staging[sl], s, len, &mut res, timing)?;
+                if let Some(d) = timer.as_ref().and_then(|t| t.read(ctx, sl)) {
+                    *timing.kernel.get_or_insert(Duration::ZERO) += d;
+                }
+                progress.add(len);
+            }
+            match next {
+                Some(n) => pending = Some(n),
+                None => break,
+            }
+        }
+        Ok(res)
+    }
+
+    /// Waits for one chunk's copies, maps them and stores the chunk.
+    fn read_chunk<R: Real + bytemuck::Pod>(
+        &self,
+        ctx: &GpuContext,
+        bufs: &(wgpu::Buffer, wgpu::Buffer),
+        start: u64,
+        len: u64,
+        res: &mut SweepResults,
+        timing: &mut Timing,
+    ) -> Result<(), GpuError>
+    where
+        SweepResults: HasFloats<R>,
+    {
+        let t = Instant::now();
+        map_read(ctx, &[&bufs.0, &bufs.1])?;
+        timing.compute += t.elapsed();
+        let t = Instant::now();
+        {
+            let rv = bufs
+                .0
+                .get_mapped_range(..)
+                .map_err(|e| GpuError::Runtime(e.to_string()))?;
+            let uv = bufs
+                .1
+                .get_mapped_range(..)
+                .map_err(|e| GpuError::Runtime(e.to_string()))?;
+            let real: &[R] = bytemuck::cast_slice(&rv);
+            let words: &[u32] = bytemuck::cast_slice(&uv);
+            let (arrays, cycles, status) = res.parts();
+            // The kernel wrote chunk_len-strided quantities: q * len + i.
+            for i in 0..len as usize {
+                let vals: [R; crate::twin::N_OUTPUTS] =
+                    std::array::from_fn(|q| real[q * len as usize + i]);
+                store(
+                    arrays,
+                    cycles,
+                    status,
+                    start as usize + i,
+                    vals,
+                    words[2 * i],
+                    words[2 * i + 1],
+                );
+            }
+        }
+        bufs.0.unmap();
+        bufs.1.unmap();
+        timing.readback += t.elapsed();
+        Ok(())
+    }
+}
+
+/// Access to the float arrays of a result in the kernel's precision.
+pub trait HasFloats<R> {
+    fn parts(&mut self) -> (&mut [Vec<R>; crate::twin::N_OUTPUTS], &mut [u32], &mut [u8]);
+    /// Zeroed results of this precision.
+    fn empty(shape: Vec<usize>) -> SweepResults;
+}
+
+impl HasFloats<f64> for SweepResults {
+    fn empty(shape: Vec<usize>) -> SweepResults {
+        SweepResults::new_f64(shape)
+    }
+
+    fn parts(
+        &mut self,
+    ) -> (
+        &mut [Vec<f64>; crate::twin::N_OUTPUTS],
+        &mut [u32],
+        &mut [u8],
+    ) {
+        match &mut self.real {
+            FloatsFlat::F64(a) => (a, &mut self.cycles, &mut self.status),
+            FloatsFlat::F32(_) => panic!("f64 kernel with f32 results"),
+        }
+    }
+}
+
+impl HasFloats<f32> for SweepResults {
+    fn empty(shape: Vec<usize>) -> SweepResults {
+        SweepResults::new_f32(shape)
+    }
+
+    fn parts(
+        &mut self,
+    ) -> (
+        &mut [Vec<f32>; crate::twin::N_OUTPUTS],
+        &mut [u32],
+        &mut [u8],
+    ) {
+        match &mut self.real {
+            FloatsFlat::F32(a) => (a, &mut self.cycles, &mut self.status),
+            FloatsFlat::F64(_) => panic!("f32 kernel with f64 results"),
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! Sweep configuration (TOML): which model and protocol, the fixed
+//! parameters and the axes. Every check names the key it rejects and what
+//! is accepted.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ModelKind, Protocol, RateKind};
+
+use crate::error::Error;
+
+/// A configuration error ([`Error::Config`]): one line, naming the key.
+fn err<T>(msg: impl Into<String>) -> Result<T, Error> {
+    Err(Error::Config(msg.into()))
+}
+
+/// Every parameter name, with the range its values must lie in.
+pub const PARAMETERS: [(&str, Range); 16] = [
+    ("omega0", Range::Positive),
+    ("lambda", Range::NonNegative),
+    ("tau", Range::Positive),
+    ("t_a", Range::Positive),
+    ("t_s", Range::Positive),
+    ("beta_a", Range::Positive),
+    ("beta_s", Range::Positive),
+    ("gamma", Range::NonNegative),
+    ("gamma_a", Range::NonNegative),
+    ("gamma_s", Range::NonNegative),
+    ("rate_a_up", Range::NonNegative),
+    ("rate_a_down", Range::NonNegative),
+    ("rate_s_up", Range::NonNegative),
+    ("rate_s_down", Range::NonNegative),
+    ("detuning", Range::Finite),
+    ("dephasing", Range::NonNegative),
+];
+
+/// Units of a parameter, with ħ = k_B = 1 (energies and temperatures in
+/// ω0, times in 1/ω0), for plots and xarray coordinates.
+pub fn parameter_units(name: &str) -> &'static str {
+    match name {
+        "tau" | "beta_a" | "beta_s" => "1/omega0",
+        _ => "omega0",
+    }
+}
+
+/// Accepted values of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Range {
+    Positive,
+    NonNegative,
+    Finite,
+}
+
+impl Range {
+    fn accepts(self, v: f64) -> bool {
+        v.is_finite()
+            && match self {
+                Range::Positive => v > 0.0,
+                Range::NonNegative => v >= 0.0,
+                Range::Finite => true,
+            }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Range::Positive => "finite numbers > 0",
+            Range::NonNegative => "finite numbers >= 0",
+            Range::Finite => "finite numbers",
+        }
+    }
+}
+
+fn range_of(name: &str) -> Option<Range> {
+    PARAMETERS.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
+}
+
+fn names() -> String {
+    PARAMETERS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One axis as written in the config.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AxisSpec {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<[f64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spacing: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<f64>>,
+}
+
+/// The config as read.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SweepConfig {
+    #[serde(default = "default_model")]
+    pub model: String,
+    #[serde(default = "default_protocol")]
+    pub protocol: String,
+    /// How thermal baths set their rates: "eq9" (the paper's) or "kms".
+    #[serde(default = "default_rates")]
+    pub rates: String,
+    #[serde(default)]
+    pub fixed: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub axes: Vec<AxisSpec>,
+    /// Reductions over axes, computed on the device as the grid runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reduce: Vec<crate::config::reduce::ReduceSpec>,
+    /// Whether to write the full arrays as well; by default only when
+    /// there are no reductions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_arrays: Option<bool>,
+}
+
+fn default_model() -> String {
+    "populations".into()
+}
+
+fn default_protocol() -> String {
+    "optimal".into()
+}
+
+fn default_rates() -> String {
+    "eq9".into()
+}
+
+/// The paper's parameters over β_A × β_S at τ = 150, in the spirit of
+/// Fig. 2 (β_S = 10 is T_S = 0.1; β_A from 0.1 to 10 crosses T_A = T_S).
+pub const DEFAULT_CONFIG: &str = r#"# nessbat's embedded default: NESS-battery OSS over beta_A x beta_S (Fig. 2)
+model = "populations"
+protocol = "optimal"
+
+[fixed]
+omega0 = 1.0
+lambda = 0.01
+gamma = 1e-3
+tau = 150.0
+
+[[axes]]
+name = "beta_a"
+range = [0.1, 10.0]
+points = 256
+spacing = "log"
+
+[[axes]]
+name = "beta_s"
+range = [0.1, 10.0]
+points = 256
+spacing = "log"
+"#;
+
+/// A checked axis: its name and values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Axis {
+    pub name: String,
+    pub values: Vec<f64>,
+    /// "linear", "log" or "values".
+    pub spacing: String,
+}
+
+/// Most points on one axis (the kernel indexes axes in 32 bits).
+pub const MAX_AXIS_POINTS: u64 = 1 << 30;
+
+impl SweepConfig {
+    /// Parses TOML; `origin` names the file in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<SweepConfig, Error> {
+        toml::from_str::<SweepConfig>(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start].lines().count().max(1));
+            let msg = e.message().replace('\n', " ");
+            match line {
+                Some(l) => Error::Config(format!("{origin}:{l}: {msg}")),
+                None => Error::Config(format!("{origin}: {msg}")),
+            }
+        })
+    }
+
+    pub fn model(&self) -> Result<ModelKind, Error> {
+        match self.model.as_str() {
+            "populations" => Ok(ModelKind::Populations),
+            "density-matrix" => Ok(ModelKind::DensityMatrix),
+            other => err(format!(
+                "model = \"{other}\" is not a model; accepted: \"populations\", \"density-matrix\""
+            )),
+        }
+    }
+
+    pub fn protocol(&self) -> Result<Protocol, Error> {
+        match self.protocol.as_str() {
+            "optimal" => Ok(Protocol::Optimal),
+            "gate-global" => Ok(Protocol::GateGlobal),
+            "gate-local" => Ok(Protocol::GateLocal),
+            other => err(format!(
+                "protocol = \"{other}\" is not a protocol; accepted: \"optimal\", \"gate-global\", \"gate-local\""
+            )),
+        }
+    }
+
+    pub fn rate_kind(&self) -> Result<RateKind, Error> {
+        RateKind::parse(&self.rates).map_or_else(
+            || {
+                err(format!(
+                    "rates = \"{}\" is not a rate kind; accepted: \"eq9\", \"kms\"",
+                    self.rates
+                ))
+            },
+            Ok,
+        )
+    }
+
+    /// Checks every key and builds the axes.
+    pub fn axes(&self) -> Result<Vec<Axis>, Error> {
+        let model = self.model()?;
+        self.protocol()?;
+        self.rate_kind()?;
+        for (k, v) in &self.fixed {
+            let Some(r) = range_of(k) else {
+                return err(format!("unknown key fixed.{k}; accepted: {}", names()));
+            };
+            if !r.accepts(*v) {
+                return err(format!(
+                    "fixed.{k} = {v} is out of range; accepted: {}",
+                    r.describe()
+                ));
+            }
+        }
+        if self.axes.len() > crate::twin::params::MAX_AXES {
+            return err(format!(
+                "{} axes given; at most {} are accepted",
+                self.axes.len(),
+                crate::twin::params::MAX_AXES
+            ));
+        }
+        let mut axes: Vec<Axis> = Vec::new();
+        for spec in &self.axes {
+            let axis = build_axis(spec)?;
+            if self.fixed.contains_key(&axis.name) {
+                return err(format!(
+                    "axis {} is also in [fixed]; give each parameter in one place",
+                    axis.name
+                ));
+            }
+            if axes.iter().any(|a| a.name == axis.name) {
+                return err(format!("axis {} is given twice", axis.name));
+            }
+            axes.push(axis);
+        }
+        let total = axes
+            .iter()
+            .try_fold(1u64, |n, a| n.checked_mul(a.values.len() as u64));
+        if total.is_none_or(|t| t > 1 << 40) {
+            return err("the grid has more than 2^40 points; accepted: at most 2^40");
+        }
+        let has = |k: &str| self.fixed.contains_key(k) || axes.iter().any(|a| a.name == k);
+        if model == ModelKind::Populations {
+            for k in ["detuning", "dephasing"] {
+                if has(k) {
+                    return err(format!("{k} needs model = \"density-matrix\" (the population model has no coherences)"));
+                }
+            }
+        }
+        for k in ["lambda", "tau"] {
+            if !has(k) {
+                return err(format!(
+                    "missing parameter {k}: give it in [fixed] or as an axis"
+                ));
+            }
+        }
+        for bath in ["a", "s"] {
+            check_bath(bath, &has)?;
+        }
+        if has("gamma") && has("gamma_a") && has("gamma_s") {
+            return err("gamma is given together with gamma_a and gamma_s; give either gamma or gamma_a/gamma_s");
+        }
+        // λ < ω0 and sqrt(λ² + δ²) < ω0 everywhere on the grid (ω0 is fixed).
+        let omega0 = self.fixed.get("omega0").copied().unwrap_or(1.0);
+        let largest = |k: &str| -> f64 {
+            self.fixed
+                .get(k)
+                .copied()
+                .or_else(|| {
+                    axes.iter()
+                        .find(|a| a.name == k)
+                        .map(|a| a.values.iter().fold(0.0, |m: f64, v| m.max(v.abs())))
+                })
+                .unwrap_or(0.0)
+        };
+        if largest("lambda").hypot(largest("detuning")) >= omega0 {
+            return err(format!(
+                "lambda must stay below omega0 = {omega0} (with detuning: sqrt(lambda^2 + detuning^2) < omega0) on the whole grid"
+            ));
+        }
+        Ok(axes)
+    }
+}
+
+fn check_bath(b: &str, has: &dyn Fn(&str) -> bool) -> Result<(), Error> {
+    let t = has(&format!("t_{b}"));
+    let beta = has(&format!("beta_{b}"));
+    let up = has(&format!("rate_{b}_up"));
+    let down = has(&format!("rate_{b}_down"));
+    let gamma = has("gamma") || has(&format!("gamma_{b}"));
+    if t && beta {
+        return err(format!("t_{b} and beta_{b} both given; give one of them"));
+    }
+    let thermal = t || beta;
+    let explicit = up || down;
+    match (thermal, explicit) {
+        (true, true) => err(format!(
+            "bath {b} is given twice: use t_{b} or beta_{b} (thermal) or rate_{b}_up and rate_{b}_down (explicit)"
+        )),
+        (false, false) => err(format!(
+            "missing parameter for bath {b}: give t_{b} or beta_{b} (thermal) or rate_{b}_up and rate_{b}_down (explicit)"
+        )),
+        (true, false) if !gamma => err(format!("missing parameter gamma_{b} (or gamma) for the thermal bath {b}")),
+        (false, true) if !(up && down) => err(format!("bath {b} with explicit rates needs both rate_{b}_up and rate_{b}_down")),
+        (false, true) if has(&format!("gamma_{b}")) => err(format!("gamma_{b} applies to a thermal bath, but bath {b} is given by explicit rates")),
+        _ => Ok(()),
+    }
+}
+
+fn build_axis(spec: &AxisSpec) -> Result<Axis, Error> {
+    let name = &spec.name;
+    let Some(range) = range_of(name) else {
+        return err(format!("unknown axis name {name}; accepted: {}", names()));
+    };
+    let (values, spacing) = match (&spec.values, &spec.range) {
+        (Some(_), Some(_)) => {
+            return err(format!(
+                "axis {name}: give either values or range/points/spacing, not both"
+            ))
+        }
+        (Some(v), None) => {
+            if spec.points.is_some() || spec.spacing.is_some() {
+                return err(format!(
+                    "axis {name}: points and spacing go with range, not with values"
+                ));
+            }
+            if v.is_empty() {
+                return err(format!(
+                    "axis {name}: values is empty; accepted: a non-empty list"
+                ));
+            }
+            (v.clone(), "values".to_string())
+        }
+        (None, Some([a, b])) => {
+            let n = spec
+                .points
+                .ok_or_else(|| Error::Config(format!("axis {name}: range needs points")))?;
+            if n == 0 || n > MAX_AXIS_POINTS {
+                return err(format!(
+                    "axis {name}: points = {n}; accepted: 1 to {MAX_AXIS_POINTS}"
+                ));
+            }
+            if !a.is_finite() || !b.is_finite() {
+                return err(format!("axis {name}: range [{a}, {b}] is not finite"));
+            }
+            if n > 1 && a == b {
+                return err(format!(
+                    "axis {name}: range [{a}, {b}] is empty; accepted: two different ends"
+                ));
+            }
+            let spacing = spec.spacing.clone().unwrap_or_else(|| "linear".into());
+            let v = match spacing.as_str() {
+                "linear" => linspace(*a, *b, n),
+                "log" => {
+                    if *a <= 0.0 || *b <= 0.0 {
+                        return err(format!(
+                            "axis {name}: log spacing over [{a}, {b}]; accepted: both ends > 0"
+                        ));
+                    }
+                    geomspace(*a, *b, n)
+                }
+                other => {
+                    return err(format!(
+                        "axis {name}: spacing = \"{other}\"; accepted: \"linear\", \"log\""
+                    ))
+                }
+            };
+            (v, spacing)
+        }
+        (None, None) => return err(format!("axis {name}: give range and points, or values")),
+    };
+    if let Some(bad) = values.iter().find(|v| !range.accepts(**v)) {
+        return err(format!(
+            "axis {name}: value {bad} is out of range; accepted: {}",
+            range.describe()
+        ));
+    }
+    Ok(Axis {
+        name: name.clone(),
+        values,
+        spacing,
+    })
+}
+
+/// n points from a to b, both ends included exactly.
+pub fn linspace(a: f64, b: f64, n: u64) -> Vec<f64> {
+    if n == 1 {
+        return vec![a];
+    }
+    (0..n)
+        .map(|i| {
+            if i == n - 1 {
+                b
+            } else {
+                a + (b - a) * (i as f64 / (n - 1) as f64)
+            }
+        })
+        .collect()
+}
+
+/// n points from a to b in geometric progression, both ends exact.
+pub fn geomspace(a: f64, b: f64, n: u64) -> Vec<f64> {
+    if n == 1 {
+        return vec![a];
+    }
+    let (la, lb) = (a.ln(), b.ln());
+    (0..n)
+        .map(|i| {
+            if i == 0 {
+                a
+            } else if i == n - 1 {
+                b
+            } else {
+                (la + (lb - la) * (i as f64 / (n - 1) as f64)).exp()
+            }
+        })
+        .collect()
+}
+
+/// The config as TOML text (what a config file given as a Python dict
+/// would hold).
+pub fn to_toml(cfg: &SweepConfig) -> Result<String, Error> {
+    toml::to_string(cfg).map_err(|e| Error::Config(format!("config: {e}")))
+}

@@ -1,0 +1,163 @@
+//! PNG line plots (the paper's Figs. 3 and 4): several series over one x
+//! axis, log axes where the data span decades, a legend, the embedded font.
+
+use std::path::{Path, PathBuf};
+
+use plotters::prelude::*;
+
+use crate::plot::heatmap::{fmt_tick, register_font};
+
+/// One curve.
+pub struct Series {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+    /// Drawn dashed (reference lines such as closed forms).
+    pub dashed: bool,
+}
+
+/// A line chart.
+pub struct LineChart<'a> {
+    pub title: &'a str,
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    pub log_x: bool,
+    pub log_y: bool,
+    pub series: Vec<Series>,
+    /// Where the legend goes, clear of the curves.
+    pub legend: SeriesLabelPosition,
+}
+
+/// Colour-blind-safe palette (Okabe–Ito).
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+fn err<E: std::fmt::Display>(e: E) -> std::io::Error {
+    std::io::Error::other(format!("plot: {e}"))
+}
+
+fn bounds(v: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for x in v.filter(|x| x.is_finite() && (!log || *x > 0.0)) {
+        lo = lo.min(x);
+        hi = hi.max(x);
+    }
+    if !lo.is_finite() {
+        return (if log { 1e-3 } else { 0.0 }, 1.0);
+    }
+    if log {
+        (lo / 1.3, hi * 1.3)
+    } else {
+        let pad = 0.05 * (hi - lo).max(hi.abs() * 1e-3).max(1e-300);
+        (lo - pad, hi + pad)
+    }
+}
+
+/// Draws the chart to `dir/name.png`.
+pub fn line_chart(dir: &Path, name: &str, chart: &LineChart) -> std::io::Result<PathBuf> {
+    line_chart_over(dir, name, chart, &[])
+}
+
+/// Draws the chart over a grey point cloud `cloud` (e.g. every grid point
+/// behind a Pareto front) to `dir/name.png`.
+pub fn line_chart_over(
+    dir: &Path,
+    name: &str,
+    chart: &LineChart,
+    cloud: &[(f64, f64)],
+) -> std::io::Result<PathBuf> {
+    register_font();
+    let file = dir.join(format!("{name}.png"));
+    let root = BitMapBackend::new(file.as_path(), (900, 600)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let all = || {
+        chart
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter())
+            .chain(cloud.iter())
+    };
+    let (x0, x1) = bounds(all().map(|p| p.0), chart.log_x);
+    let (y0, y1) = bounds(all().map(|p| p.1), chart.log_y);
+    macro_rules! draw {
+        ($xr:expr, $yr:expr) => {{
+            let mut c = ChartBuilder::on(&root)
+                .caption(chart.title, ("sans-serif", 24))
+                .margin(16)
+                .x_label_area_size(56)
+                .y_label_area_size(96)
+                .build_cartesian_2d($xr, $yr)
+                .map_err(err)?;
+            c.configure_mesh()
+                .light_line_style(RGBColor(235, 235, 235))
+                .x_desc(chart.x_label)
+                .y_desc(chart.y_label)
+                .label_style(("sans-serif", 16))
+                .axis_desc_style(("sans-serif", 20))
+                .x_label_formatter(&|v| fmt_tick(*v))
+                .y_label_formatter(&|v| fmt_tick(*v))
+                .draw()
+                .map_err(err)?;
+            let shown = |(x, y): &(f64, f64)| {
+                x.is_finite()
+                    && y.is_finite()
+                    && (!chart.log_x || *x > 0.0)
+                    && (!chart.log_y || *y > 0.0)
+            };
+            c.draw_series(
+                cloud
+                    .iter()
+                    .filter(|p| shown(p))
+                    .map(|p| Circle::new(*p, 2, RGBColor(170, 170, 170).filled())),
+            )
+            .map_err(err)?;
+            for (i, s) in chart.series.iter().enumerate() {
+                let colour = PALETTE[i % PALETTE.len()];
+                let pts: Vec<(f64, f64)> = s.points.iter().copied().filter(shown).collect();
+                if !cloud.is_empty() {
+                    // Over a cloud, mark the series' own points too.
+                    c.draw_series(
+                        s.points
+                            .iter()
+                            .filter(|p| shown(p))
+                            .map(|p| Circle::new(*p, 4, colour.filled())),
+                    )
+                    .map_err(err)?;
+                }
+                let style = ShapeStyle::from(&colour).stroke_width(2);
+                let drawn = if s.dashed {
+                    c.draw_series(DashedLineSeries::new(pts, 8, 6, style))
+                        .map_err(err)?
+                } else {
+                    c.draw_series(LineSeries::new(pts, style)).map_err(err)?
+                };
+                drawn.label(s.label.clone()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
+                });
+            }
+            if chart.series.len() > 1 {
+                c.configure_series_labels()
+                    .background_style(WHITE.mix(0.85))
+                    .border_style(RGBColor(180, 180, 180))
+                    .label_font(("sans-serif", 16))
+                    .position(chart.legend.clone())
+                    .draw()
+                    .map_err(err)?;
+            }
+        }};
+    }
+    match (chart.log_x, chart.log_y) {
+        (true, true) => draw!((x0..x1).log_scale(), (y0..y1).log_scale()),
+        (true, false) => draw!((x0..x1).log_scale(), y0..y1),
+        (false, true) => draw!(x0..x1, (y0..y1).log_scale()),
+        (false, false) => draw!(x0..x1, y0..y1),
+    }
+    root.present().map_err(err)?;
+    Ok(file.clone())
+}

@@ -1,0 +1,333 @@
+//! Checkpoints: a sweep writes every finished chunk to
+//! `OUT/.nessbat-partial/` as it runs, so that after a crash, `kill -9` or
+//! a power cut `nessbat sweep --resume` recomputes only what is missing.
+//! Every point is computed independently of how the grid is chunked, so
+//! the final arrays equal an uninterrupted run's bit for bit.
+//!
+//! A chunk file holds its flat range, the seven float arrays, cycles and
+//! status, and a SHA-256 of all that: a truncated or damaged chunk is
+//! reported and recomputed, never used.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::grid::Grid;
+use crate::store::results::{FloatsFlat, SweepResults};
+use crate::twin::N_OUTPUTS;
+
+/// Points per checkpoint chunk unless the user sets another.
+pub const DEFAULT_CHUNK: u64 = 1 << 20;
+
+use crate::Error;
+
+/// Why a sweep may not start in its output folder `out`: one line.
+fn refused(out: &Path, message: String) -> Error {
+    Error::Checkpoint {
+        dir: out.to_path_buf(),
+        message,
+    }
+}
+
+/// What to do with an output folder that already holds a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Refuse a folder with a finished or interrupted sweep.
+    Fresh,
+    /// Continue an interrupted sweep of the same config.
+    Resume,
+    /// Start over, whatever is there.
+    Force,
+}
+
+/// The checkpoint folder of one sweep.
+pub struct Checkpoint {
+    dir: PathBuf,
+    pub chunk: u64,
+    /// Chunks found valid on resume.
+    pub reused: u64,
+    /// Chunks found damaged on resume (recomputed).
+    pub damaged: Vec<String>,
+}
+
+/// Identity of a sweep: config, version, model, protocol, precision, the
+/// shard's range and the backend ("cpu", "gpu"; a merge records the set).
+/// A checkpoint or finished folder of another identity is never mixed in:
+/// CPU and GPU round differently, and a resumed sweep must equal an
+/// uninterrupted one bit for bit.
+pub fn identity(grid: &Grid, precision: &str, range: &Range<u64>, backend: &str) -> String {
+    let v = json!({
+        "backend": backend,
+        "config": grid.config,
+        "nessbat_version": env!("CARGO_PKG_VERSION"),
+        "model": grid.model.name(),
+        "protocol": grid.protocol.name(),
+        "precision": precision,
+        "range": [range.start, range.end],
+    });
+    hex(&Sha256::digest(v.to_string().as_bytes()))
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl Checkpoint {
+    /// Opens (or refuses) `out` for the sweep of identity `id`. Returns
+    /// None when `--resume` finds the sweep already finished.
+    pub fn open(out: &Path, id: &str, chunk: u64, mode: Mode) -> Result<Option<Checkpoint>, Error> {
+        let dir = out.join(".nessbat-partial");
+        let finished = out.join("metadata.json");
+        let manifest = dir.join("manifest.json");
+        let read_id = |p: &Path| -> Option<String> {
+            let v: Value = serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
+            v["identity"].as_str().map(str::to_string)
+        };
+        let shown = out.display();
+        match mode {
+            Mode::Force => {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            Mode::Fresh => {
+                if finished.exists() {
+                    return Err(refused(out, format!(
+                        "--out {shown} holds a finished sweep; accepted: a new folder, --force to overwrite it, or --resume"
+                    )));
+                }
+                if dir.exists() {
+                    return Err(refused(out, format!(
+                        "--out {shown} holds an interrupted sweep; accepted: --resume to continue it or --force to start over"
+                    )));
+                }
+            }
+            Mode::Resume => {
+                if let Some(have) = read_id(&manifest) {
+                    if have != id {
+                        return Err(refused(out, format!(
+                            "--resume: --out {shown} holds another config's sweep (or another version, model, precision or shard)"
+                        )));
+                    }
+                } else if finished.exists() {
+                    if read_id(&finished) == Some(id.to_string()) {
+                        return Ok(None);
+                    }
+                    return Err(refused(
+                        out,
+                        format!("--resume: --out {shown} holds another config's finished sweep"),
+                    ));
+                }
+            }
+        }
+        let io = |e: std::io::Error| refused(out, format!("{}: {e}", dir.display()));
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        // The chunk size of an existing checkpoint wins: chunk files are
+        // named by chunk index.
+        let chunk = match std::fs::read(&manifest)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        {
+            Some(v) if mode == Mode::Resume => v["chunk"].as_u64().unwrap_or(chunk),
+            _ => chunk,
+        };
+        // Keep the chunk checksums of a resumed checkpoint.
+        let sums = std::fs::read(&manifest)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .filter(|_| mode == Mode::Resume)
+            .map_or_else(|| json!({}), |v| v["checksums"].clone());
+        let m = json!({"identity": id, "chunk": chunk, "checksums": sums});
+        std::fs::write(&manifest, m.to_string()).map_err(io)?;
+        Ok(Some(Checkpoint {
+            dir,
+            chunk,
+            reused: 0,
+            damaged: Vec::new(),
+        }))
+    }
+
+    fn path(&self, c: u64) -> PathBuf {
+        self.dir.join(format!("chunk-{c:08}.bin"))
+    }
+
+    /// The stored chunk `c` covering `range` (absolute), if present and
+    /// intact.
+    pub fn load(&mut self, c: u64, range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
+        let bytes = std::fs::read(self.path(c)).ok()?;
+        let parsed = decode(&bytes, range, f64s);
+        if parsed.is_none() {
+            self.damaged.push(self.path(c).display().to_string());
+        } else {
+            self.reused += 1;
+        }
+        parsed
+    }
+
+    /// Stores chunk `c` (write, then rename: never half-written).
+    /// The chunk's SHA-256 also goes into manifest.json, next to the copy
+    /// inside the chunk file.
+    pub fn save(&self, c: u64, range: &Range<u64>, res: &SweepResults) -> std::io::Result<()> {
+        let tmp = self.dir.join(format!(".chunk-{c:08}.tmp"));
+        let bytes = encode(range, res);
+        let sum = hex(&bytes[bytes.len() - 32..]);
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, self.path(c))?;
+        let manifest = self.dir.join("manifest.json");
+        let mut m: Value =
+            serde_json::from_slice(&std::fs::read(&manifest)?).map_err(std::io::Error::other)?;
+        m["checksums"][format!("chunk-{c:08}.bin")] = Value::String(sum);
+        let tmp = self.dir.join(".manifest.tmp");
+        std::fs::write(&tmp, m.to_string())?;
+        std::fs::rename(&tmp, manifest)
+    }
+
+    /// Removes the checkpoint once the final arrays are written.
+    pub fn finish(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Bytes free for an unprivileged user on the file system holding `path`
+/// (or its nearest existing ancestor), from statvfs(3).
+#[expect(
+    clippy::useless_conversion,
+    reason = "statvfs field widths differ between platforms"
+)]
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    let mut p = path;
+    while !p.exists() {
+        p = p.parent()?;
+    }
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).ok()?;
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a NUL-terminated path and `s` a valid out-pointer.
+    let rc = unsafe { libc::statvfs(c.as_ptr(), &mut s) };
+    (rc == 0).then(|| u64::from(s.f_bavail) * u64::from(s.f_frsize))
+}
+
+/// Checks that `out` has room for `points` points at `real_bytes` per
+/// float: the checkpoint chunks and the final arrays, which coexist until
+/// the end.
+pub fn check_space(out: &Path, points: u64, real_bytes: u64) -> Result<(), Error> {
+    let need = points
+        .saturating_mul(N_OUTPUTS as u64 * real_bytes + 5)
+        .saturating_mul(2)
+        + (16 << 20);
+    match free_bytes(out) {
+        Some(free) if free < need => Err(refused(out, format!(
+            "--out {}: the sweep needs about {:.2} GB (arrays and checkpoints) but the disk has {:.2} GB free",
+            out.display(),
+            need as f64 / 1e9,
+            free as f64 / 1e9
+        ))),
+        _ => Ok(()),
+    }
+}
+
+const MAGIC: &[u8; 8] = b"NESSBATC";
+
+fn encode(range: &Range<u64>, res: &SweepResults) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(MAGIC);
+    b.extend_from_slice(&range.start.to_le_bytes());
+    b.extend_from_slice(&range.end.to_le_bytes());
+    match &res.real {
+        FloatsFlat::F64(a) => a
+            .iter()
+            .flatten()
+            .for_each(|v| b.extend_from_slice(&v.to_le_bytes())),
+        FloatsFlat::F32(a) => a
+            .iter()
+            .flatten()
+            .for_each(|v| b.extend_from_slice(&v.to_le_bytes())),
+    }
+    res.cycles
+        .iter()
+        .for_each(|v| b.extend_from_slice(&v.to_le_bytes()));
+    b.extend_from_slice(&res.status);
+    let sum = Sha256::digest(&b);
+    b.extend_from_slice(&sum);
+    b
+}
+
+fn decode(b: &[u8], range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
+    let n = (range.end - range.start) as usize;
+    let real = if f64s { 8 } else { 4 };
+    let body = 8 + 16 + n * (N_OUTPUTS * real + 5);
+    if b.len() != body + 32
+        || &b[..8] != MAGIC
+        || Sha256::digest(&b[..body]).as_slice() != &b[body..]
+    {
+        return None;
+    }
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    if word(8) != range.start || word(16) != range.end {
+        return None;
+    }
+    let mut res = if f64s {
+        SweepResults::new_f64(vec![n])
+    } else {
+        SweepResults::new_f32(vec![n])
+    };
+    let mut at = 24;
+    match &mut res.real {
+        FloatsFlat::F64(a) => {
+            for v in a.iter_mut().flatten() {
+                *v = f64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+                at += 8;
+            }
+        }
+        FloatsFlat::F32(a) => {
+            for v in a.iter_mut().flatten() {
+                *v = f32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
+                at += 4;
+            }
+        }
+    }
+    for v in res.cycles.iter_mut() {
+        *v = u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
+        at += 4;
+    }
+    res.status.copy_from_slice(&b[at..at + n]);
+    Some(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_decode_to_what_was_encoded() {
+        for f64s in [true, false] {
+            let mut res = if f64s {
+                SweepResults::new_f64(vec![3])
+            } else {
+                SweepResults::new_f32(vec![3])
+            };
+            match &mut res.real {
+                FloatsFlat::F64(a) => a
+                    .iter_mut()
+                    .flatten()
+                    .enumerate()
+                    .for_each(|(k, v)| *v = k as f64 + 0.5),
+                FloatsFlat::F32(a) => a
+                    .iter_mut()
+                    .flatten()
+                    .enumerate()
+                    .for_each(|(k, v)| *v = k as f32 + 0.5),
+            }
+            res.cycles = vec![1, 2, 3];
+            res.status = vec![0, 3, 1];
+            let range = 10..13;
+            let back = decode(&encode(&range, &res), &range, f64s).expect("decodes");
+            assert_eq!(back.cycles, res.cycles);
+            assert_eq!(back.status, res.status);
+            match (&back.real, &res.real) {
+                (FloatsFlat::F64(a), FloatsFlat::F64(b)) => assert_eq!(a, b),
+                (FloatsFlat::F32(a), FloatsFlat::F32(b)) => assert_eq!(a, b),
+                _ => panic!("precision changed"),
+            }
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! Writing a sweep: one `.npy` per quantity plus `metadata.json`, so that
+//! `numpy.load` and matplotlib open them directly.
+//!
+//! Nothing is ever half-written under a final name: every file is written
+//! into a hidden staging folder inside the output folder and renamed into
+//! place when all are complete, `metadata.json` last, so a folder with
+//! metadata.json holds a whole sweep.
+
+use std::path::{Path, PathBuf};
+
+use ndarray::{ArrayViewD, IxDyn};
+use ndarray_npy::WritableElement;
+use serde_json::{json, Value};
+
+use crate::backend::gpu::shader_source::Precision;
+use crate::grid::Grid;
+use crate::store::arrays::{self, ArrayRef};
+use crate::store::reduced::{Partial, Reduced, REDUCED_STATUS_NAMES};
+use crate::store::results::{SweepResults, STATUS_NAMES};
+use crate::twin::Quantity;
+
+/// Which backends computed a result: one, or both for shards merged from
+/// runs on different machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Cpu,
+    Gpu,
+    /// Shards from the CPU and the GPU backend, merged.
+    Mixed,
+}
+
+impl BackendKind {
+    /// The name in metadata.json: "cpu", "gpu" or "cpu+gpu".
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::Cpu => "cpu",
+            BackendKind::Gpu => "gpu",
+            BackendKind::Mixed => "cpu+gpu",
+        }
+    }
+
+    /// Parses a name written by [`Self::name`].
+    pub fn parse(s: &str) -> Option<BackendKind> {
+        [BackendKind::Cpu, BackendKind::Gpu, BackendKind::Mixed]
+            .into_iter()
+            .find(|b| b.name() == s)
+    }
+
+    /// The kind of a result joined from results of kinds `self` and `other`.
+    pub fn join(self, other: BackendKind) -> BackendKind {
+        if self == other {
+            self
+        } else {
+            BackendKind::Mixed
+        }
+    }
+}
+
+impl std::fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for BackendKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// What the run was, for metadata.json.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub backend: BackendKind,
+    /// Adapter name, driver and API; null on the CPU.
+    pub adapter: Option<Value>,
+    pub precision: Precision,
+    /// Seconds spent computing: dispatches and read-back on the GPU, the
+    /// rayon loop on the CPU; not process start-up.
+    pub wall_seconds: f64,
+    /// Seconds of one-off set-up before that: device, shader compilation
+    /// and upload (0 on the CPU).
+    pub setup_seconds: f64,
+    /// {"k", "n", "start", "end"} for a shard; None for a whole grid.
+    pub shard: Option<Value>,
+    /// The sweep's identity (src/store/checkpoint.rs), checked by --resume.
+    pub identity: Option<String>,
+    /// Points an f32 kernel flagged imprecise and the CPU twin recomputed
+    /// in f64 (0 in f64; chunks restored from checkpoints count 0).
+    pub recomputed_f64: u64,
+}
+
+/// SHA-256 of a file, hex: recorded per array in metadata.json and checked
+/// by `merge`.
+pub fn checksum(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Units and meaning of each array, for metadata.json.
+fn describe(name: &str) -> &'static str {
+    match name {
+        "ergotropy" => "work extracted per cycle at the OSS (units of omega0)",
+        "power" => "ergotropy / tau (omega0^2 / hbar)",
+        "efficiency" => {
+            "ergotropy / heat_in (<= 1 by the first law); NaN where no heat is absorbed"
+        }
+        "heat_hot" => {
+            "heat per cycle from the hotter bath (S only for thermal baths with T_S > T_A)"
+        }
+        "heat_a" => "heat per cycle from bath A (units of omega0)",
+        "heat_s" => "heat per cycle from bath S (units of omega0)",
+        "ness_ergotropy" => "ergotropy of the NESS (Eq. 3)",
+        "heat_dephasing" => "heat per cycle from pure dephasing (0 without dephasing)",
+        "heat_in" => "sum of the positive heats per cycle over all channels (A, S, dephasing)",
+        "entropy_production" => {
+            "-(Q_A/T_A + Q_S/T_S) per cycle; NaN unless both baths are thermal"
+        }
+        "error_estimate" => {
+            "estimated relative error of ergotropy and heat_in; 0 for exact zeros, inf where the ergotropy is unresolved"
+        }
+        "cycles" => "cycles iterated to reach the OSS; 0 when solved directly",
+        "status" => {
+            "0 converged OSS within tolerance (1e-6 f64, 1e-3 f32), 1 not converged, 2 invalid point, 3 imprecise"
+        }
+        _ => "",
+    }
+}
+
+fn write_npy<T: WritableElement>(
+    dir: &Path,
+    name: &str,
+    shape: &[usize],
+    data: &[T],
+) -> std::io::Result<PathBuf> {
+    let path = dir.join(format!("{name}.npy"));
+    // A view, not a copy: host memory stays at the output arrays.
+    let array = ArrayViewD::from_shape(IxDyn(shape), data).map_err(std::io::Error::other)?;
+    ndarray_npy::write_npy(&path, &array).map_err(std::io::Error::other)?;
+    Ok(path)
+}
+
+/// The metadata object; `checksums` maps file names to their SHA-256.
+pub fn metadata(
+    grid: &Grid,
+    out: &Outputs,
+    info: &RunInfo,
+    checksums: &serde_json::Map<String, Value>,
+) -> Value {
+    let (full, reduced) = (out.full, out.reduced);
+    // A shard's arrays cover its range only.
+    let (shape, points) = match full {
+        Some(res) => (res.shape.clone(), res.len()),
+        None => (grid.shape(), grid.len() as usize),
+    };
+    let mut arrays = serde_json::Map::new();
+    let float = if info.precision == Precision::F64 {
+        "float64"
+    } else {
+        "float32"
+    };
+    for q in Quantity::ALL.iter().filter(|_| full.is_some()) {
+        let name = q.name();
+        arrays.insert(
+            name.into(),
+            json!({"file": format!("{name}.npy"), "dtype": float, "meaning": describe(name),
+                   "long_name": q.long_name(), "units": q.units()}),
+        );
+    }
+    let mut meta = json!({
+        "nessbat_version": env!("CARGO_PKG_VERSION"),
+        "config": grid.config,
+        "axes": grid.axes,
+        "shape": shape,
+        "points": points,
+        "model": grid.model.name(),
+        "protocol": grid.protocol.name(),
+        "backend": info.backend,
+        "adapter": info.adapter,
+        "precision": info.precision.name(),
+        "wall_seconds": info.wall_seconds,
+        "setup_seconds": info.setup_seconds,
+        "recomputed_in_f64": info.recomputed_f64,
+        "points_per_second": if info.wall_seconds > 0.0 { points as f64 / info.wall_seconds } else { 0.0 },
+        "arrays": arrays,
+        "shard": info.shard,
+        "identity": info.identity,
+        "checksums": checksums,
+        "units": "hbar = k_B = 1; energies and rates in units of omega0",
+        "order": "C order; axis k of every array is axes[k]",
+    });
+    if let Some(res) = full {
+        let counts = res.status_counts();
+        meta["arrays"]["cycles"] =
+            json!({"file": "cycles.npy", "dtype": "uint32", "meaning": describe("cycles")});
+        meta["arrays"]["status"] =
+            json!({"file": "status.npy", "dtype": "uint8", "meaning": describe("status")});
+        meta["status_counts"] = json!({
+            STATUS_NAMES[0]: counts[0],
+            STATUS_NAMES[1]: counts[1],
+            STATUS_NAMES[2]: counts[2],
+            STATUS_NAMES[3]: counts[3],
+        });
+    }
+    if !out.partial.is_empty() {
+        meta["partial_reductions"] = out
+            .partial
+            .iter()
+            .map(|p| {
+                let files: Vec<String> = ["key", "index", "count"]
+                    .iter()
+                    .map(|f| format!("partial-{}.{f}.npy", p.pass))
+                    .collect();
+                json!({
+                    "pass": p.pass,
+                    "cell_start": p.cell_start,
+                    "entries": p.acc.key.len(),
+                    "files": files,
+                    "meaning": "this shard's accumulators of one reduction pass (key, traversal index, count per cell and entry), folded by `nessbat merge`",
+                })
+            })
+            .collect();
+    }
+    if !reduced.is_empty() {
+        meta["reductions"] = reductions_metadata(grid, reduced);
+        if full.is_none() {
+            meta["order"] = json!(
+                "C order; axis k of a reduced array is its kept_axes[k] (the axes not reduced, in config order)"
+            );
+        }
+    }
+    meta
+}
+
+/// One entry per reduction: what it is and which files hold it.
+fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
+    reduced
+        .iter()
+        .zip(&grid.reductions)
+        .map(|(r, red)| {
+            let mut files = serde_json::Map::new();
+            files.insert("value".into(), json!(format!("{}.npy", r.name)));
+            for (axis, _) in &r.at {
+                files.insert(axis.clone(), json!(format!("{}.{axis}.npy", r.name)));
+            }
+            files.insert("count".into(), json!(format!("{}.count.npy", r.name)));
+            files.insert("status".into(), json!(format!("{}.status.npy", r.name)));
+            json!({
+                "name": r.name,
+                "op": red.op.name(),
+                "quantity": red.quantity.name(),
+                "long_name": format!("{} of {}", red.op.name(), red.quantity.long_name()),
+                "units": red.quantity.units(),
+                "over": red.over.iter().map(|i| grid.axes[*i].name.clone()).collect::<Vec<_>>(),
+                "where": red.constraint.map(|c| c.to_string()),
+                "kept_axes": r.kept,
+                "shape": r.shape,
+                "files": files,
+                "dtype": {"value": "float64", "axis values": "float64", "count": "uint64", "status": "uint8"},
+                "meaning": format!(
+                    "{} of {} over {}{}; value NaN and status 1 where no point passes; only converged OSS points with a finite figure compete; ties go to the first point in C order",
+                    red.op.name(),
+                    red.quantity.name(),
+                    red.over.iter().map(|i| grid.axes[*i].name.as_str()).collect::<Vec<_>>().join(", "),
+                    red.constraint.map(|c| format!(" where {c}")).unwrap_or_default()
+                ),
+                "status_meaning": REDUCED_STATUS_NAMES,
+                "cells_none_passing": r.none_passes(),
+            })
+        })
+        .collect()
+}
+
+/// Files written next to the arrays (plots): given the staging folder, they
+/// write there and return their paths.
+pub type Extra<'a> = &'a dyn Fn(&Path) -> std::io::Result<Vec<PathBuf>>;
+
+/// What a sweep writes: the full arrays, the reduced arrays, and in a
+/// shard with reductions each pass's partial accumulators.
+#[derive(Clone, Copy, Default)]
+pub struct Outputs<'a> {
+    pub full: Option<&'a SweepResults>,
+    pub reduced: &'a [Reduced],
+    pub partial: &'a [Partial],
+}
+
+/// Writes the arrays, metadata.json and the `extra` files into `dir`.
+pub fn write(
+    dir: &Path,
+    grid: &Grid,
+    out: &Outputs,
+    info: &RunInfo,
+    extra: Extra,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let staging = dir.join(format!(".nessbat-staging-{}", std::process::id()));
+    let result = write_staged(&staging, dir, grid, out, info, extra);
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
+
+fn write_staged(
+    staging: &Path,
+    dir: &Path,
+    grid: &Grid,
+    out: &Outputs,
+    info: &RunInfo,
+    extra: Extra,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(staging)?;
+    let mut files = Vec::new();
+    for a in arrays::borrowed(out.full, out.reduced) {
+        let (dir, name, shape) = (staging, a.name.as_str(), &a.shape);
+        files.push(match a.data {
+            ArrayRef::F64(d) => write_npy(dir, name, shape, d)?,
+            ArrayRef::F32(d) => write_npy(dir, name, shape, d)?,
+            ArrayRef::U64(d) => write_npy(dir, name, shape, d)?,
+            ArrayRef::U32(d) => write_npy(dir, name, shape, d)?,
+            ArrayRef::U8(d) => write_npy(dir, name, shape, d)?,
+        });
+    }
+    for p in out.partial {
+        let n = [p.acc.key.len()];
+        let name = |f: &str| format!("partial-{}.{f}", p.pass);
+        files.push(write_npy(staging, &name("key"), &n, &p.acc.key)?);
+        files.push(write_npy(staging, &name("index"), &n, &p.acc.index)?);
+        files.push(write_npy(staging, &name("count"), &n, &p.acc.count)?);
+    }
+    files.extend(extra(staging)?);
+    let mut sums = serde_json::Map::new();
+    for f in &files {
+        let name = f
+            .file_name()
+            .expect("staged files have names")
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".npy") {
+            sums.insert(name, Value::String(checksum(f)?));
+        }
+    }
+    let meta = serde_json::to_vec_pretty(&metadata(grid, out, info, &sums))
+        .map_err(std::io::Error::other)?;
+    let meta_path = staging.join("metadata.json");
+    std::fs::write(&meta_path, meta)?;
+    // A stale metadata.json must not vouch for the new arrays mid-rename.
+    let _ = std::fs::remove_file(dir.join("metadata.json"));
+    for f in files.iter().chain(std::iter::once(&meta_path)) {
+        std::fs::rename(f, dir.join(f.file_name().expect("staged files have names")))?;
+    }
+    Ok(())
+}
