@@ -162,6 +162,8 @@ fn a_shard_on_the_gpu_equals_its_slice_of_the_whole_run() {
         .unwrap(),
     );
     assert_eq!(part.len(), 3001 - 1234);
+    // The second run (a smaller range) reused the first run's buffers.
+    assert_eq!(k.buffer_allocations(), 1);
     for (i, p) in part.iter().enumerate() {
         let w = &whole[1234 + i];
         for q in 0..7 {

@@ -52,6 +52,28 @@ pub struct SweepKernel {
     pub chunk_limit: Option<u64>,
     pub(crate) pipeline: wgpu::ComputePipeline,
     pub(crate) layout: wgpu::BindGroupLayout,
+    /// The device buffers of the last run, kept so that a sweep run chunk
+    /// by chunk (checkpoints, Python's stop checks) allocates them once;
+    /// a later run reuses them when they are large enough.
+    buffers: std::sync::Mutex<Option<Buffers>>,
+    /// How many buffer sets this kernel has made.
+    allocations: std::sync::atomic::AtomicU64,
+}
+
+/// A run's device buffers and their bind group.
+struct Buffers {
+    /// Points per chunk they hold.
+    cap: u64,
+    /// Bytes of the values buffer.
+    values_bytes: u64,
+    params: wgpu::Buffer,
+    values: wgpu::Buffer,
+    out_real: wgpu::Buffer,
+    out_u32: wgpu::Buffer,
+    /// Two pairs of MAP_READ buffers, so that one chunk's read-back overlaps
+    /// the next chunk's dispatch.
+    staging: [(wgpu::Buffer, wgpu::Buffer); 2],
+    bind_group: wgpu::BindGroup,
 }
 
 fn kernel_model(m: ModelKind) -> KernelModel {
@@ -103,6 +125,8 @@ impl SweepKernel {
             chunk_limit: None,
             pipeline,
             layout,
+            buffers: Default::default(),
+            allocations: Default::default(),
         })
     }
 
@@ -188,38 +212,23 @@ impl SweepKernel {
         let cap = self
             .chunk_capacity(ctx)
             .min(total.max(1).next_multiple_of(u64::from(WORKGROUP)));
-        let real_bytes = cap * N_REAL * self.real_size();
-        let u32_bytes = cap * 2 * 4;
-        let buffer = |label: &str, size: u64, usage| buffer(ctx, label, size, usage);
-        use wgpu::BufferUsages as U;
-        let params_buf = buffer(
-            "params",
-            std::mem::size_of::<SweepParams>() as u64,
-            U::STORAGE | U::COPY_DST,
-        );
-        let values_buf = buffer(
-            "values",
-            (std::mem::size_of_val(values) as u64).max(16),
-            U::STORAGE | U::COPY_DST,
-        );
+        let values_bytes = (std::mem::size_of_val(values) as u64).max(16);
+        let mut cached = self.buffers.lock().expect("not poisoned");
+        if !cached
+            .as_ref()
+            .is_some_and(|b| b.cap >= cap && b.values_bytes >= values_bytes)
+        {
+            *cached = Some(self.buffers(ctx, cap, values_bytes));
+        }
+        let bufs = cached.as_ref().expect("just made");
         ctx.queue
-            .write_buffer(&values_buf, 0, bytemuck::cast_slice(values));
-        let out_real = buffer("out_real", real_bytes, U::STORAGE | U::COPY_SRC);
-        let out_u32 = buffer("out_u32", u32_bytes, U::STORAGE | U::COPY_SRC);
-        // Staging buffers: MAP_READ buffers cannot be storage, so results
-        // are copied into these for the host to map.
-        let staging: Vec<(wgpu::Buffer, wgpu::Buffer)> = (0..2)
-            .map(|_| {
-                (
-                    buffer("staging_real", real_bytes, U::MAP_READ | U::COPY_DST),
-                    buffer("staging_u32", u32_bytes, U::MAP_READ | U::COPY_DST),
-                )
-            })
-            .collect();
-        let bind_group = bind(
-            ctx,
-            &self.layout,
-            &[&params_buf, &values_buf, &out_real, &out_u32],
+            .write_buffer(&bufs.values, 0, bytemuck::cast_slice(values));
+        let (params_buf, out_real, out_u32, staging, bind_group) = (
+            &bufs.params,
+            &bufs.out_real,
+            &bufs.out_u32,
+            &bufs.staging,
+            &bufs.bind_group,
         );
         let timer = PassTimer::new(ctx);
         timing.setup += t0.elapsed();
@@ -234,7 +243,7 @@ impl SweepKernel {
                 let len = cap.min(total - start);
                 let params = grid.chunk_params(first + start, len as u32);
                 ctx.queue
-                    .write_buffer(&params_buf, 0, bytemuck::bytes_of(&params));
+                    .write_buffer(params_buf, 0, bytemuck::bytes_of(&params));
                 let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
                     label: Some("chunk"),
                 });
@@ -242,7 +251,7 @@ impl SweepKernel {
                     ctx,
                     &mut enc,
                     &self.pipeline,
-                    &bind_group,
+                    bind_group,
                     len,
                     timer.as_ref().map(|t| t.writes(slot)),
                 );
@@ -250,8 +259,10 @@ impl SweepKernel {
                     t.resolve(&mut enc, slot);
                 }
                 let (sr, su) = &staging[slot];
-                enc.copy_buffer_to_buffer(&out_real, 0, sr, 0, real_bytes);
-                enc.copy_buffer_to_buffer(&out_u32, 0, su, 0, u32_bytes);
+                // Only this chunk's outputs: a short last chunk copies less.
+                let real_bytes = len * N_REAL * self.real_size();
+                enc.copy_buffer_to_buffer(out_real, 0, sr, 0, real_bytes);
+                enc.copy_buffer_to_buffer(out_u32, 0, su, 0, len * 2 * 4);
                 ctx.queue.submit([enc.finish()]);
                 let this = (start, len, slot);
                 start += len;
@@ -273,6 +284,50 @@ impl SweepKernel {
             }
         }
         Ok(res)
+    }
+
+    /// How many sets of device buffers this kernel has made: one for a
+    /// sweep run in any number of chunks (tests check it).
+    pub fn buffer_allocations(&self) -> u64 {
+        self.allocations.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Device buffers for chunks of `cap` points and a values block of
+    /// `values_bytes`.
+    fn buffers(&self, ctx: &GpuContext, cap: u64, values_bytes: u64) -> Buffers {
+        use wgpu::BufferUsages as U;
+        self.allocations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let real_bytes = cap * N_REAL * self.real_size();
+        let u32_bytes = cap * 2 * 4;
+        let params = buffer(
+            ctx,
+            "params",
+            std::mem::size_of::<SweepParams>() as u64,
+            U::STORAGE | U::COPY_DST,
+        );
+        let values = buffer(ctx, "values", values_bytes, U::STORAGE | U::COPY_DST);
+        let out_real = buffer(ctx, "out_real", real_bytes, U::STORAGE | U::COPY_SRC);
+        let out_u32 = buffer(ctx, "out_u32", u32_bytes, U::STORAGE | U::COPY_SRC);
+        // MAP_READ buffers cannot be storage, so results are copied into
+        // these for the host to map.
+        let staging = std::array::from_fn(|_| {
+            (
+                buffer(ctx, "staging_real", real_bytes, U::MAP_READ | U::COPY_DST),
+                buffer(ctx, "staging_u32", u32_bytes, U::MAP_READ | U::COPY_DST),
+            )
+        });
+        let bind_group = bind(ctx, &self.layout, &[&params, &values, &out_real, &out_u32]);
+        Buffers {
+            cap,
+            values_bytes,
+            params,
+            values,
+            out_real,
+            out_u32,
+            staging,
+            bind_group,
+        }
     }
 
     /// Waits for one chunk's copies, maps them and stores the chunk.
