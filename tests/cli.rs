@@ -5,18 +5,27 @@ mod common;
 
 use common::files::nessbat;
 
+/// Bad input: exit 2, nothing on stdout, and a first line that starts with
+/// "error:" and names what is wrong. The library's messages are that one
+/// line; clap's (flag syntax and values) go on with the accepted values,
+/// the usage and a tip, which the first line must not depend on.
 #[track_caller]
 fn rejects(args: &[&str], names: &str) {
     let out = nessbat(args);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
     assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
-    assert_eq!(
-        err.trim_end().lines().count(),
-        1,
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with("error:"), "{args:?}: {err}");
+    let clap = err.contains("For more information, try");
+    assert!(
+        clap || err.trim_end().lines().count() == 1,
         "{args:?}: not one line: {err}"
     );
-    assert!(err.contains(names), "{args:?}: {err} does not name {names}");
+    assert!(
+        first.contains(names),
+        "{args:?}: {first} does not name {names}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -198,6 +207,7 @@ fn optimize_reports_every_quantity() {
                 "--json",
                 "--backend",
                 "cpu",
+                "--force",
                 "--out",
                 dir.join("o").to_str().unwrap(),
             ])
@@ -217,4 +227,43 @@ fn optimize_reports_every_quantity() {
         };
         assert_eq!(&v["objective"]["value"], field, "{q}");
     }
+}
+
+/// clap's whole message reaches the user: a missing required flag is named
+/// (it is only in the lines after the first), accepted values are listed,
+/// and the config's snake_case spellings work as flags.
+#[test]
+fn argument_errors_keep_clap_whole_message_and_snake_case_works() {
+    let out = nessbat(&["sweep"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--out"),
+        "the missing flag is not named: {err}"
+    );
+    let out = nessbat(&["point", "--model", "dm"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("density-matrix"),
+        "accepted values not listed: {err}"
+    );
+    let snake = nessbat(&[
+        "point",
+        "--json",
+        "--t_a",
+        "1.5",
+        "--t_s=0.2",
+        "--rate_kind_is_not_a_flag",
+    ]);
+    assert_eq!(snake.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&snake.stderr).contains("--rate-kind-is-not-a-flag"));
+    let snake = nessbat(&["point", "--json", "--t_a", "1.5", "--t_s=0.2"]);
+    let kebab = nessbat(&["point", "--json", "--t-a", "1.5", "--t-s=0.2"]);
+    assert!(
+        snake.status.success(),
+        "{}",
+        String::from_utf8_lossy(&snake.stderr)
+    );
+    assert_eq!(snake.stdout, kebab.stdout);
 }

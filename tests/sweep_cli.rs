@@ -134,6 +134,62 @@ fn gpu_backend_without_an_adapter_is_a_clear_error() {
     assert_eq!(meta["backend"], "cpu");
 }
 
+/// `--backend auto` runs on a real GPU, and otherwise on the CPU backend:
+/// a software rasteriser (lavapipe, llvmpipe: device type Cpu) is slower
+/// than the CPU backend's twins, so auto says so in one line and skips it.
+#[test]
+fn auto_prefers_the_cpu_backend_to_a_software_adapter() {
+    let dir = scratch("sweep-cli", "auto");
+    let out = dir.join("out");
+    let o = nessbat(&["sweep", "--out", out.to_str().unwrap(), "--quiet"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    match nessbat::backend::gpu::GpuContext::acquire() {
+        Ok(ctx) if ctx.info.device_type != wgpu::DeviceType::Cpu => {
+            assert_eq!(meta["backend"], "gpu", "a real GPU: {err}")
+        }
+        Ok(ctx) => {
+            assert_eq!(
+                meta["backend"], "cpu",
+                "{} is software: {err}",
+                ctx.info.name
+            );
+            assert!(err.contains("software rasteriser"), "{err}");
+        }
+        Err(_) => assert_eq!(meta["backend"], "cpu"),
+    }
+}
+
+/// wgpu's OpenGL backend cannot time kernels (its mapping completes inside
+/// submit) and has no f64: it is refused, never silently mis-timed.
+#[test]
+fn the_opengl_backend_is_refused() {
+    let dir = scratch("sweep-cli", "gl");
+    let out = dir.join("out");
+    let o = nessbat(
+        &["sweep", "--out", out.to_str().unwrap(), "--backend", "gpu"],
+        &[("WGPU_BACKEND", "gl")],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("OpenGL") || err.contains("no GPU adapter"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let o = nessbat(
+        &["bench", "--gpu-only", "--points", "4096", "--repeats", "1"],
+        &[("WGPU_BACKEND", "gl")],
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        !text.lines().any(|l| l.starts_with("gpu")),
+        "a GL row was timed: {text}"
+    );
+}
+
 /// Writes `config` into a scratch folder `name` and sweeps it on the CPU
 /// into `name/out`, with `extra` flags.
 fn cpu_sweep(
@@ -245,6 +301,10 @@ fn bench_prints_a_row_per_backend() {
     let o = nessbat(&["bench", "--points", "4096", "--repeats", "1"], &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("backend ")),
+        "the header names the backend column: {text}"
+    );
     let cpu = text
         .lines()
         .find(|l| l.starts_with("cpu"))

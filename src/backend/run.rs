@@ -55,6 +55,20 @@ impl Backend {
                 Some(GpuContext::acquire().map_err(|e| Error::NoDevice(e.to_string()))?)
             }
             BackendChoice::Auto => match GpuContext::acquire() {
+                // A software rasteriser (llvmpipe, lavapipe, WARP) runs the
+                // kernels on the CPU, several times slower than the CPU
+                // backend's twins; it is used only when asked for, or for
+                // f32, which only GPU kernels compute.
+                Ok(ctx)
+                    if ctx.info.device_type == wgpu::DeviceType::Cpu
+                        && precision != Some(Precision::F32) =>
+                {
+                    notice(&format!(
+                        "notice: adapter '{}' is a software rasteriser on the CPU; running on the CPU backend (f64), which is faster here (--backend gpu to use the adapter)",
+                        ctx.info.name
+                    ));
+                    None
+                }
                 Ok(ctx) => Some(ctx),
                 Err(e) => {
                     notice(&format!("notice: {e}; running on the CPU backend (f64)"));

@@ -122,8 +122,8 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
         cmd.repeats
     );
     println!(
-        "{:<5} {:<9} {:>14} {:>10} {:>10} {:>10} {:>10}  adapter",
-        "back", "precision", "points/s", "set-up s", "compute s", "readback s", "kernel s"
+        "{:<7} {:<9} {:>14} {:>10} {:>10} {:>10} {:>10}  adapter",
+        "backend", "precision", "points/s", "set-up s", "compute s", "readback s", "kernel s"
     );
     for r in rows {
         let run = (r.timing.compute + r.timing.readback).as_secs_f64();
@@ -134,7 +134,7 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
             .kernel
             .map_or("-".to_string(), |k| format!("{:.3}", k.as_secs_f64()));
         println!(
-            "{:<5} {:<9} {:>14.0} {:>10.3} {:>10.3} {:>10.3} {:>10}  {}",
+            "{:<7} {:<9} {:>14.0} {:>10.3} {:>10.3} {:>10.3} {:>10}  {}",
             r.backend,
             r.precision,
             r.points as f64 / run,

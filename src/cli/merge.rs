@@ -18,9 +18,13 @@ pub struct MergeCmd {
     /// Output folder for the merged arrays and metadata.json
     #[arg(long)]
     pub out: PathBuf,
+    /// Overwrite results already in --out
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(cmd: &MergeCmd) -> Result<()> {
+    output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
     let dirs: Vec<&std::path::Path> = cmd.shards.iter().map(PathBuf::as_path).collect();
     let m = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
     let out = output::Outputs {

@@ -69,9 +69,45 @@ enum Command {
     Trace(trace::TraceCmd),
 }
 
+/// Flags as configs spell them (`--t_a`, `--checkpoint_points`) become the
+/// command line's (`--t-a`): every snake_case flag is an alias. Only the
+/// flag name changes; values, and anything after `--`, are left alone.
+fn snake_case_flags(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut rest = false;
+    args.map(|a| {
+        let Some(s) = a.to_str() else { return a };
+        if rest || s == "--" {
+            rest = true;
+            return a;
+        }
+        match s.strip_prefix("--") {
+            Some(body) => {
+                let (name, value) = body
+                    .split_once('=')
+                    .map_or((body, None), |(n, v)| (n, Some(v)));
+                if name.contains('_')
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
+                    let name = name.replace('_', "-");
+                    match value {
+                        Some(v) => format!("--{name}={v}").into(),
+                        None => format!("--{name}").into(),
+                    }
+                } else {
+                    a
+                }
+            }
+            None => a,
+        }
+    })
+    .collect()
+}
+
 /// Runs the CLI and returns the process exit status.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(snake_case_flags(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -88,10 +124,10 @@ pub fn main() -> i32 {
                     0
                 };
             }
-            // clap's first line names the flag and the problem; the usage
-            // block after it would break the one-line rule.
-            let text = e.render().to_string();
-            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            // clap's whole message: its first line names the flag and the
+            // problem, the rest gives the accepted values, the usage and a
+            // tip (a missing required flag is named only there).
+            let _ = e.print();
             return 2;
         }
     };

@@ -46,6 +46,9 @@ pub struct OptimizeCmd {
     /// metadata.json and pareto.png (front)
     #[arg(long, default_value = "out/optimize")]
     pub out: PathBuf,
+    /// Overwrite results already in --out (a sweep, a front or a history)
+    #[arg(long)]
+    pub force: bool,
     /// Refine until every axis is bracketed to this relative width
     #[arg(long, default_value = "1e-7", value_parser = super::args::positive)]
     pub xtol: f64,
@@ -92,6 +95,8 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
         Some(p) => Some(pareto::pareto_pair(p)?),
         None => None,
     };
+    // Refused before any work: a folder with other results stays intact.
+    nessbat::store::output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
     let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|m| {
         eprintln!("{m}")
     })

@@ -90,6 +90,32 @@ pub struct RunInfo {
     pub recomputed_f64: u64,
 }
 
+/// Files whose presence marks a folder as holding nessbat results: a sweep
+/// or merge (metadata.json), an interrupted sweep (its checkpoints), an
+/// optimum (history.csv) or a Pareto front (pareto.csv).
+const RESULT_MARKERS: [&str; 4] = [
+    "metadata.json",
+    ".nessbat-partial",
+    "history.csv",
+    "pareto.csv",
+];
+
+/// The one rule for output folders, for every command that writes one: a
+/// folder that already holds results is refused unless the user says
+/// `force` (a sweep's own folder is handled by its checkpoints' modes).
+pub fn check_out_folder(dir: &Path, force: bool) -> Result<(), crate::Error> {
+    if force {
+        return Ok(());
+    }
+    match RESULT_MARKERS.iter().find(|m| dir.join(m).exists()) {
+        Some(m) => Err(crate::Error::Usage(format!(
+            "--out {} already holds results ({m}); accepted: a new folder, or --force to overwrite them",
+            dir.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// SHA-256 of a file, hex: recorded per array in metadata.json and checked
 /// by `merge`.
 pub fn checksum(path: &Path) -> std::io::Result<String> {

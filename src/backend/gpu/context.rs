@@ -66,6 +66,15 @@ impl GpuContext {
                 .map_err(|e| GpuError::NoAdapter(format!(" ({e})")))?,
         };
         let info = adapter.get_info();
+        // wgpu's OpenGL backend has neither SHADER_F64 nor timestamp
+        // queries, and its buffer mapping completes inside submit, so
+        // compute times read as zero: refused rather than mis-timed.
+        if info.backend == wgpu::Backend::Gl {
+            return Err(GpuError::NoAdapter(format!(
+                ": adapter '{}' runs on OpenGL, where kernels cannot be timed and have no f64; accepted: a Vulkan, Metal or DX12 adapter (WGPU_BACKEND=vulkan, or unset WGPU_BACKEND)",
+                info.name
+            )));
+        }
         let available = adapter.features();
         let wanted = wgpu::Features::SHADER_F64 | wgpu::Features::TIMESTAMP_QUERY;
         let features = available & wanted;

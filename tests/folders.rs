@@ -1,0 +1,116 @@
+//! One rule for output folders: `optimize --out` and `merge --out` refuse a
+//! folder that already holds results (a sweep, a merge, a front, an
+//! optimum) unless --force, as `sweep` does, and leave it untouched.
+
+mod common;
+
+use common::files::{bad_input, nessbat, scratch};
+
+const CONFIG: &str = "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\n\
+    [[axes]]\nname = \"t_a\"\nrange = [0.5, 4.0]\npoints = 5\n\
+    [[axes]]\nname = \"tau\"\nvalues = [1.0, 10.0, 100.0]\n";
+
+fn ok(o: &std::process::Output) {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn optimize_and_merge_refuse_a_folder_with_results() {
+    let d = scratch("folders", "refuse");
+    let cfg = d.join("c.toml");
+    std::fs::write(&cfg, CONFIG).unwrap();
+    let (cfg, done) = (cfg.to_str().unwrap(), d.join("done"));
+    let done_s = done.to_str().unwrap();
+    ok(&nessbat(&[
+        "sweep",
+        "--config",
+        cfg,
+        "--out",
+        done_s,
+        "--backend",
+        "cpu",
+        "--quiet",
+    ]));
+    let meta = std::fs::read(done.join("metadata.json")).unwrap();
+
+    let opt = [
+        "optimize",
+        "--config",
+        cfg,
+        "--maximize",
+        "power",
+        "--backend",
+        "cpu",
+        "--out",
+        done_s,
+    ];
+    bad_input(&nessbat(&opt), "--force");
+    assert_eq!(
+        std::fs::read(done.join("metadata.json")).unwrap(),
+        meta,
+        "metadata.json was replaced"
+    );
+    assert!(!done.join("history.csv").exists());
+    let pareto = [
+        "optimize",
+        "--config",
+        cfg,
+        "--pareto",
+        "power,efficiency",
+        "--backend",
+        "cpu",
+        "--out",
+        done_s,
+    ];
+    bad_input(&nessbat(&pareto), "--force");
+    assert_eq!(std::fs::read(done.join("metadata.json")).unwrap(), meta);
+
+    // Shards, merged into the finished sweep's folder: refused.
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let p = d.join(format!("part{k}"));
+        let shard = format!("{k}/2");
+        ok(&nessbat(&[
+            "sweep",
+            "--config",
+            cfg,
+            "--out",
+            p.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--quiet",
+            "--shard",
+            &shard,
+        ]));
+        parts.push(p.to_str().unwrap().to_string());
+    }
+    let merge = ["merge", &parts[0], &parts[1], "--out", done_s];
+    bad_input(&nessbat(&merge), "--force");
+    assert_eq!(std::fs::read(done.join("metadata.json")).unwrap(), meta);
+
+    // A second optimum into the first one's folder: refused too.
+    let first = d.join("opt");
+    let first_s = first.to_str().unwrap();
+    let opt2 = [
+        "optimize",
+        "--config",
+        cfg,
+        "--maximize",
+        "power",
+        "--backend",
+        "cpu",
+        "--out",
+        first_s,
+    ];
+    ok(&nessbat(&opt2));
+    bad_input(&nessbat(&opt2), "history.csv");
+
+    // With --force each goes ahead.
+    let mut forced = merge.to_vec();
+    forced.push("--force");
+    ok(&nessbat(&forced));
+    let mut forced = opt.to_vec();
+    forced.push("--force");
+    ok(&nessbat(&forced));
+    assert!(done.join("history.csv").exists());
+}
