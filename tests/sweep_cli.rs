@@ -162,6 +162,33 @@ fn auto_prefers_the_cpu_backend_to_a_software_adapter() {
     }
 }
 
+/// On a node without a session (SLURM, CI: no XDG_RUNTIME_DIR), opening
+/// the GPU prints nothing of libwayland's.
+#[test]
+fn no_wayland_noise_without_a_session() {
+    if !common_gpu_present() {
+        eprintln!("SKIP no_wayland_noise_without_a_session: no GPU adapter");
+        return;
+    }
+    let dir = scratch("sweep-cli", "xdg");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
+        .args([
+            "sweep",
+            "--out",
+            dir.join("out").to_str().unwrap(),
+            "--backend",
+            "gpu",
+            "--quiet",
+        ])
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("XDG_RUNTIME_DIR"), "{err}");
+}
+
 /// wgpu's OpenGL backend cannot time kernels (its mapping completes inside
 /// submit) and has no f64: it is refused, never silently mis-timed.
 #[test]

@@ -39,6 +39,7 @@ impl GpuContext {
     }
 
     async fn acquire_async() -> Result<GpuContext, GpuError> {
+        headless_wayland();
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
         let adapter = match std::env::var("WGPU_ADAPTER_NAME") {
@@ -117,4 +118,22 @@ impl GpuContext {
             self.info.name, self.info.driver, self.info.driver_info, self.info.backend
         )
     }
+}
+
+/// Keeps libwayland quiet on machines without a session (SLURM batch nodes,
+/// CI, ssh): creating a Vulkan instance makes the WSI layer try to reach a
+/// Wayland compositor, and libwayland prints "error: XDG_RUNTIME_DIR is
+/// invalid or not set in the environment." for each attempt, though
+/// compute needs no display. Where neither `XDG_RUNTIME_DIR` nor
+/// `WAYLAND_DISPLAY` is set, `WAYLAND_DISPLAY` is pointed at an absolute
+/// path that does not exist, which libwayland tries quietly and gives up.
+/// Done once, before wgpu starts threads of its own.
+fn headless_wayland() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+        if !set("XDG_RUNTIME_DIR") && !set("WAYLAND_DISPLAY") {
+            std::env::set_var("WAYLAND_DISPLAY", "/nonexistent/nessbat-headless");
+        }
+    });
 }
