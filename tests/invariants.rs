@@ -197,7 +197,7 @@ fn heap(a: &mut [usize; 4], k: usize, f: &mut impl FnMut(&[usize; 4])) {
     }
     for i in 0..k {
         heap(a, k - 1, f);
-        let j = if k % 2 == 0 { i } else { 0 };
+        let j = if k.is_multiple_of(2) { i } else { 0 };
         a.swap(j, k - 1);
     }
 }

@@ -286,7 +286,7 @@ fn read_partial(
     let n = key.len() as u64;
     if index.len() as u64 != n
         || count.len() as u64 != n
-        || n % nm != 0
+        || !n.is_multiple_of(nm)
         || cell_start.saturating_add(n / nm) > pass.cells
     {
         return Err(Error::Shard(format!(
