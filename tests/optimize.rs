@@ -430,3 +430,58 @@ fn the_most_efficient_engine_over_temperatures_runs() {
     assert!(f.efficiency > 0.0 && f.efficiency <= 1.0);
     assert_eq!(f.status, nessbat::model::trust::PointStatus::Ok);
 }
+
+/// An optimum at the end of a searched range is flagged, in the JSON
+/// (`on_boundary`) and the table, with the advice to widen the range; an
+/// axis whose optimum is inside its range is not.
+#[test]
+fn an_optimum_on_the_edge_of_the_box_is_flagged() {
+    let dir = std::env::temp_dir().join(format!("nessbat-edge-{}", std::process::id()));
+    let out = dir.join("o");
+    let run = |json: bool| {
+        let mut args = vec![
+            "optimize",
+            "--config",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/docs/configs/engine_search.toml"
+            ),
+            "--maximize",
+            "power",
+            "--subject-to",
+            "efficiency >= 0.015",
+            "--backend",
+            "cpu",
+            "--force",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if json {
+            args.push("--json");
+        }
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    let o = run(true);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Power grows with λ and as τ shrinks: both sit at an end of their range.
+    assert_eq!(v["on_boundary"], serde_json::json!(["lambda", "tau"]));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("widen"));
+    let t_a = v["parameters"]["t_a"].as_f64().unwrap();
+    assert!(t_a > 0.2 && t_a < 4.9, "t_a = {t_a} is inside its range");
+    let table = String::from_utf8_lossy(&run(false).stdout).into_owned();
+    let line = |axis: &str| {
+        table
+            .lines()
+            .find(|l| l.trim_start().starts_with(axis))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line("tau").contains("widen"), "{table}");
+    assert!(!line("t_a").contains("widen"), "{table}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -129,6 +129,12 @@ fn run_optimum(
     let figure_row = figures.outputs();
     let info = backend.info(&Default::default());
     let v = nessbat::optimize::report(&best, &figures, &info, json!(history.display().to_string()));
+    if !best.on_boundary.is_empty() {
+        eprintln!(
+            "warning: the optimum lies on the edge of the searched range of {}; the best engine may lie beyond it: widen that range",
+            best.on_boundary.join(", ")
+        );
+    }
     if !best.converged {
         eprintln!(
             "warning: the search stopped at {} steps before every axis was bracketed to xtol = {}",
@@ -156,11 +162,16 @@ fn run_optimum(
         );
         let _ = writeln!(s, "  optimum");
         for (a, x) in best.axes.iter().zip(&best.coords) {
-            let _ = writeln!(s, "    {a:<12} {x:.9e}");
+            let edge = if best.on_boundary.contains(a) {
+                "  on the edge of its range: widen it"
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "    {a:<12} {x:.9e}{edge}");
         }
         let _ = writeln!(s, "  figures (f64 reference at the optimum)");
         for (q, f) in OUTPUT_NAMES.iter().zip(figure_row) {
-            let _ = writeln!(s, "    {q:<14} {f:>16.9e}");
+            let _ = writeln!(s, "    {q:<18} {f:>16.9e}");
         }
         let _ = writeln!(
             s,

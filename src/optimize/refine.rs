@@ -86,6 +86,9 @@ pub struct Optimum {
     pub refined: Vec<usize>,
     /// Whether every start reached `xtol` within `max_iterations`.
     pub converged: bool,
+    /// Axes on which the optimum sits at an end of the searched range:
+    /// the best point may lie beyond it, so the range should be widened.
+    pub on_boundary: Vec<String>,
     pub evaluations: u64,
     pub history: Vec<HistoryRow>,
 }
@@ -129,6 +132,7 @@ pub fn optimize(
         }
     }
     let best = best.expect("starts() returns at least one start");
+    let on_boundary = boundary_axes(grid, &best.coords, opts.xtol);
     Ok(Optimum {
         objective,
         constraint,
@@ -137,9 +141,34 @@ pub fn optimize(
         value: sign * best.key,
         refined,
         converged,
+        on_boundary,
         evaluations: search.evaluations,
         history: search.history,
     })
+}
+
+/// The axes (with more than one value) on which `coords` lies at the
+/// smallest or largest value, within the refinement's tolerance of the
+/// axis's span (in log space on log axes, as they are searched).
+fn boundary_axes(grid: &Grid, coords: &[f64], xtol: f64) -> Vec<String> {
+    grid.axes
+        .iter()
+        .zip(coords)
+        .filter(|(a, _)| a.values.len() > 1)
+        .filter(|(a, &x)| {
+            let f = |v: f64| if a.spacing == "log" { v.ln() } else { v };
+            let x = f(x);
+            let lo = a.values.iter().map(|v| f(*v)).fold(f64::INFINITY, f64::min);
+            let hi = a
+                .values
+                .iter()
+                .map(|v| f(*v))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let tol = 10.0 * xtol * (hi - lo).abs().max(hi.abs().max(lo.abs()) * f64::EPSILON);
+            (x - lo).abs() <= tol || (hi - x).abs() <= tol
+        })
+        .map(|(a, _)| a.name.clone())
+        .collect()
 }
 
 struct Search<'a> {

@@ -31,6 +31,7 @@ pub fn report(best: &Optimum, figures: &PointFigures, info: &RunInfo, history: V
     v["subject_to"] = json!(best.constraint.map(|c| c.to_string()));
     v["constraint_satisfied"] = json!(best.constraint.is_none_or(|c| c.holds(&row)));
     v["converged"] = json!(best.converged);
+    v["on_boundary"] = json!(best.on_boundary);
     v["evaluations"] = json!(best.evaluations);
     v["backend"] = json!(info.backend);
     v["precision"] = json!(info.precision.name());
