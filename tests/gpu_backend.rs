@@ -221,3 +221,31 @@ fn f32_sweeps_recompute_what_they_cannot_resolve_in_f64() {
         );
     }
 }
+
+/// Progress moves early: the first chunk is small (16 384 points), so the
+/// bar and the stop flag are served within a fraction of a second however
+/// large the grid; later chunks grow with the measured rate, and the
+/// increments add up to the grid.
+#[test]
+fn gpu_progress_starts_with_a_small_chunk() {
+    let Some(ctx) = gpu_or_skip("gpu_progress_starts_with_a_small_chunk") else {
+        return;
+    };
+    let g = nessbat::grid::Grid::new(
+        nessbat::config::SweepConfig::parse(
+            "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\n[[axes]]\nname = \"t_a\"\nrange = [0.3, 4.0]\npoints = 300\n[[axes]]\nname = \"tau\"\nrange = [0.1, 1000.0]\npoints = 300\nspacing = \"log\"\n",
+            "test",
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let k = SweepKernel::new(&ctx, g.model, ctx.default_precision()).unwrap();
+    let steps = std::sync::Mutex::new(Vec::new());
+    let tick = |n: u64| steps.lock().unwrap().push(n);
+    k.run(&ctx, &g, &Progress::new(&tick), &mut Timing::default())
+        .unwrap();
+    let steps = steps.into_inner().unwrap();
+    assert_eq!(steps[0], 1 << 14, "{steps:?}");
+    assert!(steps.len() > 1, "{steps:?}");
+    assert_eq!(steps.iter().sum::<u64>(), g.len());
+}

@@ -243,7 +243,16 @@ fn ctrl_c_keeps_the_checkpoints_and_says_how_to_resume() {
         .unwrap();
     let partial = out.join(".nessbat-partial");
     let t = Instant::now();
-    while !partial.join("manifest.json").exists() && t.elapsed() < Duration::from_secs(60) {
+    let chunks = |p: &Path| {
+        std::fs::read_dir(p).map_or(0, |r| {
+            r.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("chunk-"))
+            })
+            .count()
+        })
+    };
+    while chunks(&partial) < 2 && t.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(2));
     }
     // SAFETY: kill(2) on our own child's pid.
@@ -258,7 +267,17 @@ fn ctrl_c_keeps_the_checkpoints_and_says_how_to_resume() {
     assert!(err.starts_with("interrupted;"), "{err}");
     assert!(err.contains("--resume"), "{err}");
     assert!(partial.exists());
-    let o = sweep(&cfg, &out, &["--resume"]);
+    let mut a = args("cpu", &cfg, &out);
+    a.retain(|x| *x != "--quiet");
+    a.push("--resume");
+    let o = bin().args(&a).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     same_arrays(&whole, &out);
+    // The rate counts only the points this run computed.
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("restored from checkpoints"), "{text}");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    let computed = meta["points_computed"].as_u64().unwrap();
+    assert!(computed > 0 && computed < 160_000, "{computed}");
 }

@@ -33,7 +33,8 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
         .run(&Backend::Cpu, &Progress::NONE, &|_| {})
         .unwrap()
         .expect("a fresh folder runs");
-    assert_eq!(out.points, g.len());
+    assert_eq!(out.grid_points, g.len());
+    assert_eq!(out.info.computed, g.len());
     assert_eq!(bits(out.full.as_ref().unwrap()), want);
     // Not written or finished: the checkpoints stay, and a resume reads
     // every chunk back instead of computing it.

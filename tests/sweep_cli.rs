@@ -372,6 +372,20 @@ op = "argmax"
 where = "efficiency >= 0.0125"
 "#;
 
+/// The summary counts grid points, whatever the reduction passes: a grid
+/// kept in full and reduced is evaluated twice, but it has 36 points.
+#[test]
+fn the_summary_counts_grid_points() {
+    let config = format!("full_arrays = true\n{REDUCE}");
+    let (o, _) = cpu_sweep("summary", &config, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.starts_with("36 grid points (72 point evaluations"),
+        "{text}"
+    );
+}
+
 #[test]
 fn reduction_sweep_writes_only_the_reduced_arrays() {
     let (o, out) = cpu_sweep("reduce", REDUCE, &["--quiet", "--plot"]);

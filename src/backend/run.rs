@@ -289,6 +289,7 @@ impl Backend {
                 shard: None,
                 identity: None,
                 recomputed_f64: 0,
+                computed: 0,
             },
             Backend::Gpu { ctx, precision, .. } => RunInfo {
                 backend: BackendKind::Gpu,
@@ -305,6 +306,7 @@ impl Backend {
                 shard: None,
                 identity: None,
                 recomputed_f64: 0,
+                computed: 0,
             },
         }
     }

@@ -131,14 +131,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     out.write(&cmd.out, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     if !cmd.quiet {
-        super::sweep_summary::summary(
-            cmd,
-            &grid,
-            out.full.as_ref(),
-            &out.reduced,
-            &out.info,
-            out.points,
-        );
+        super::sweep_summary::summary(cmd, &out);
     }
     out.finish();
     Ok(())

@@ -1,22 +1,16 @@
 //! The line `nessbat sweep` prints when it is done: points, backend,
 //! rate and status counts, and reductions where no point passed.
 
-use nessbat::grid::Grid;
-use nessbat::store::output::RunInfo;
-use nessbat::store::reduced::Reduced;
-use nessbat::store::SweepResults;
+use nessbat::sweep::SweepOutput;
 
 use super::sweep::SweepCmd;
 
-pub fn summary(
-    cmd: &SweepCmd,
-    grid: &Grid,
-    full: Option<&SweepResults>,
-    reduced: &[Reduced],
-    info: &RunInfo,
-    total: u64,
-) {
-    let counts = match full {
+/// Counts grid points (not points times reduction passes); the rate is
+/// the point evaluations this run made (restored checkpoint chunks not
+/// counted) over the seconds it computed.
+pub fn summary(cmd: &SweepCmd, out: &SweepOutput) {
+    let (grid, info) = (out.grid, &out.info);
+    let counts = match &out.full {
         Some(res) => {
             let c = res.status_counts();
             format!(
@@ -26,20 +20,36 @@ pub fn summary(
         }
         None => String::new(),
     };
+    let mut how = Vec::new();
+    if out.restored > 0 {
+        how.push(format!("{} restored from checkpoints", out.restored));
+    }
+    if info.computed != out.grid_points - out.restored {
+        how.push(format!(
+            "{} point evaluations over the reduction passes",
+            info.computed
+        ));
+    }
+    let how = if how.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", how.join("; "))
+    };
     println!(
-        "{} points ({} model, {} protocol) on {} {} in {:.3} s (+{:.3} s set-up): {:.0} points/s{}; written to {}",
-        total,
+        "{} grid points{} ({} model, {} protocol) on {} {} in {:.3} s (+{:.3} s set-up): {:.0} points/s{}; written to {}",
+        out.grid_points,
+        how,
         grid.model.name(),
         grid.protocol.name(),
         info.backend,
         info.precision,
         info.wall_seconds,
         info.setup_seconds,
-        total as f64 / info.wall_seconds.max(1e-12),
+        info.computed as f64 / info.wall_seconds.max(1e-12),
         counts,
         cmd.out.display()
     );
-    for r in reduced {
+    for r in &out.reduced {
         let none = r.none_passes();
         if none > 0 {
             println!(

@@ -88,6 +88,9 @@ pub struct RunInfo {
     /// Points an f32 kernel flagged imprecise and the CPU twin recomputed
     /// in f64 (0 in f64; chunks restored from checkpoints count 0).
     pub recomputed_f64: u64,
+    /// Point evaluations in `wall_seconds`: the points computed (not those
+    /// restored from checkpoints), once per reduction pass.
+    pub computed: u64,
 }
 
 /// Files whose presence marks a folder as holding nessbat results: a sweep
@@ -218,7 +221,8 @@ pub fn metadata(
         "wall_seconds": info.wall_seconds,
         "setup_seconds": info.setup_seconds,
         "recomputed_in_f64": info.recomputed_f64,
-        "points_per_second": if info.wall_seconds > 0.0 { points as f64 / info.wall_seconds } else { 0.0 },
+        "points_computed": info.computed,
+        "points_per_second": if info.wall_seconds > 0.0 { info.computed as f64 / info.wall_seconds } else { 0.0 },
         "arrays": arrays,
         "shard": info.shard,
         "identity": info.identity,

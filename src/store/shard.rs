@@ -202,6 +202,10 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
         wall_seconds: wall,
         setup_seconds: 0.0,
         shard: None,
+        computed: metas
+            .iter()
+            .map(|m| m["points_computed"].as_u64().unwrap_or(0))
+            .sum(),
         recomputed_f64: metas
             .iter()
             .map(|m| m["recomputed_in_f64"].as_u64().unwrap_or(0))

@@ -48,15 +48,18 @@ pub struct Sweep<'g> {
 
 /// What a sweep produced: the full arrays (when the grid keeps them), the
 /// finished reductions or, in a shard, their partial accumulators, and the
-/// run's info; `points` counts the grid points computed or restored, once
-/// per pass.
+/// run's info (whose `computed` counts the point evaluations this run
+/// made, once per reduction pass, for its rate).
 pub struct SweepOutput<'g> {
     pub grid: &'g Grid,
     pub full: Option<SweepResults>,
     pub reduced: Vec<Reduced>,
     pub partial: Vec<Partial>,
     pub info: RunInfo,
-    pub points: u64,
+    /// Grid points covered (the shard's, or the whole grid's).
+    pub grid_points: u64,
+    /// Full-array points restored from checkpoints instead of computed.
+    pub restored: u64,
     checkpoint: Option<Checkpoint>,
 }
 
@@ -128,13 +131,15 @@ impl<'g> Sweep<'g> {
             }
             None => None,
         };
-        let points = self.total_points()?;
+        let evaluations = self.total_points()?;
+        let mut restored = 0;
         let mut info = info0;
         let mut wall = 0.0;
         let full = if grid.full_arrays() {
             let out_dir = self.checkpoints.as_ref().map(|(d, _, _)| d.as_path());
-            let (res, run_info, w) =
+            let (res, run_info, w, r) =
                 run_full(grid, backend, ckpt.as_mut(), out_dir, &range, progress)?;
+            restored = r;
             wall += w;
             if let Some(i) = run_info {
                 info = i;
@@ -180,6 +185,7 @@ impl<'g> Sweep<'g> {
             }
         }
         info.wall_seconds = wall;
+        info.computed = evaluations - restored;
         info.identity = Some(id);
         info.shard = self.shard.map(
             |s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}),
@@ -190,7 +196,8 @@ impl<'g> Sweep<'g> {
             reduced,
             partial,
             info,
-            points,
+            grid_points: range.end - range.start,
+            restored,
             checkpoint: ckpt,
         }))
     }
@@ -218,7 +225,8 @@ impl SweepOutput<'_> {
 }
 
 /// The chunked full-array run: (results, the first chunk's run info with
-/// every chunk's recomputed points, seconds computing).
+/// every chunk's recomputed points, seconds computing, points restored
+/// from checkpoints).
 fn run_full(
     grid: &Grid,
     backend: &Backend,
@@ -226,7 +234,7 @@ fn run_full(
     out_dir: Option<&Path>,
     range: &Range<u64>,
     progress: &Progress,
-) -> Result<(SweepResults, Option<RunInfo>, f64), Error> {
+) -> Result<(SweepResults, Option<RunInfo>, f64, u64), Error> {
     let f64s = backend.info(&Default::default()).precision == Precision::F64;
     let mut res = if f64s {
         SweepResults::new_f64(grid.result_shape(range))
@@ -238,7 +246,7 @@ fn run_full(
         .map_or(range.end - range.start, |c| c.chunk)
         .max(1);
     let mut info: Option<RunInfo> = None;
-    let mut wall = 0.0;
+    let (mut wall, mut restored) = (0.0, 0);
     // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
     for (c, a) in (range.start..range.end).step_by(chunk as usize).enumerate() {
         let part = a..range.end.min(a + chunk);
@@ -248,6 +256,7 @@ fn run_full(
             .and_then(|k| k.load(c as u64, &part, f64s))
         {
             progress.add(part.end - part.start);
+            restored += part.end - part.start;
             res.copy_from(&done, at);
             continue;
         }
@@ -266,5 +275,5 @@ fn run_full(
             None => info = Some(chunk_info),
         }
     }
-    Ok((res, info, wall))
+    Ok((res, info, wall, restored))
 }

@@ -28,6 +28,11 @@ const N_REAL: u64 = crate::twin::N_OUTPUTS as u64;
 /// Upper bound on points per chunk, whatever the device allows: keeps the
 /// host's extra memory to one chunk.
 pub const MAX_CHUNK: u64 = 1 << 22;
+/// Points in a run's first chunk, before its rate is known.
+const FIRST_CHUNK: u64 = 1 << 14;
+/// Work per chunk once the rate is known: progress and Ctrl-C need less
+/// than a second.
+const PROGRESS_STEP: Duration = Duration::from_millis(250);
 
 /// Where the time of a GPU run went.
 #[derive(Debug, Clone, Copy, Default)]
@@ -235,12 +240,19 @@ impl SweepKernel {
 
         let mut pending: Option<(u64, u64, usize)> = None;
         let mut start = 0u64;
+        // Chunks start small and grow to about PROGRESS_STEP of work each
+        // (up to the buffers' capacity), so that progress moves and a stop
+        // is seen within a second even where a full chunk takes seconds
+        // (the density matrix on a software adapter). Results do not
+        // depend on the chunking: every point is computed alone.
+        let mut next_len = cap.min(FIRST_CHUNK);
+        let (looping, mut finished) = (Instant::now(), 0u64);
         let mut slot = 0usize;
         loop {
             // A stopped run submits no more chunks; the backend answers
             // Interrupted once the one in flight is drained.
             let next = if start < total && !progress.stopped() {
-                let len = cap.min(total - start);
+                let len = next_len.min(total - start);
                 let params = grid.chunk_params(first + start, len as u32);
                 ctx.queue
                     .write_buffer(params_buf, 0, bytemuck::bytes_of(&params));
@@ -277,6 +289,11 @@ impl SweepKernel {
                     *timing.kernel.get_or_insert(Duration::ZERO) += d;
                 }
                 progress.add(len);
+                finished += len;
+                let rate = finished as f64 / looping.elapsed().as_secs_f64().max(1e-9);
+                let want = (rate * PROGRESS_STEP.as_secs_f64()) as u64;
+                next_len = want.clamp(u64::from(WORKGROUP), cap) / u64::from(WORKGROUP)
+                    * u64::from(WORKGROUP);
             }
             match next {
                 Some(n) => pending = Some(n),
