@@ -267,3 +267,39 @@ fn argument_errors_keep_clap_whole_message_and_snake_case_works() {
     );
     assert_eq!(snake.stdout, kebab.stdout);
 }
+
+/// `nessbat trace … | head`: a reader that stops early ends the program
+/// quietly (exit 0, nothing on stderr), not with a broken-pipe error.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nessbat"))
+        .args([
+            "trace",
+            "populations",
+            "--cycles",
+            "50",
+            "--samples",
+            "2000",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("error"),
+        "{err}"
+    );
+}

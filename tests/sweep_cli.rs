@@ -498,3 +498,62 @@ fn bad_reductions_are_rejected() {
         "full_arrays",
     );
 }
+
+/// metadata.json says how a result was made (command, version and commit,
+/// UTC time, the config as TOML), and `--config` takes it back: a rerun
+/// from a result folder or its metadata.json gives the same arrays.
+#[test]
+fn runs_are_recorded_and_rerun_from_their_metadata() {
+    let (o, out) = cpu_sweep("provenance", SMALL, &["--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    let command = meta["command"].as_str().unwrap();
+    assert!(
+        command.contains(" sweep --config ") && command.contains("--quiet"),
+        "{command}"
+    );
+    let when = meta["written_utc"].as_str().unwrap();
+    assert!(
+        when.len() == 20 && when.starts_with("20") && when.ends_with('Z'),
+        "{when}"
+    );
+    assert_eq!(meta["nessbat_version"], env!("CARGO_PKG_VERSION"));
+    assert!(meta["git_commit"].is_null() || meta["git_commit"].as_str().unwrap().len() >= 40);
+    let toml = meta["config_toml"].as_str().unwrap();
+    assert_eq!(
+        nessbat::config::SweepConfig::parse(toml, "recorded").unwrap(),
+        nessbat::config::SweepConfig::parse(SMALL, "given").unwrap()
+    );
+    for from in [out.join("metadata.json"), out.clone()] {
+        let again = out.with_file_name(format!("again-{}", from.ends_with("metadata.json")));
+        let o = nessbat(
+            &[
+                "sweep",
+                "--config",
+                from.to_str().unwrap(),
+                "--out",
+                again.to_str().unwrap(),
+                "--backend",
+                "cpu",
+                "--quiet",
+            ],
+            &[],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        common::files::same_arrays(&out, &again);
+    }
+    let o = nessbat(&["config", "--default"], &[]);
+    assert!(o.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        nessbat::config::DEFAULT_CONFIG
+    );
+    let o = nessbat(&["config", "--from", out.to_str().unwrap()], &[]);
+    assert!(o.status.success());
+    assert_eq!(
+        nessbat::config::SweepConfig::parse(&String::from_utf8_lossy(&o.stdout), "printed")
+            .unwrap(),
+        nessbat::config::SweepConfig::parse(SMALL, "given").unwrap()
+    );
+}

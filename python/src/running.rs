@@ -104,6 +104,7 @@ pub fn sweep<'py>(
     let mut out = outcome
         .map_err(lib_error)?
         .expect("without checkpoints a sweep always runs");
+    out.info.command = Some(format!("python: nessbat.sweep({origin})"));
     let meta = metadata(
         &g,
         &Outputs {

@@ -290,6 +290,7 @@ impl Backend {
                 identity: None,
                 recomputed_f64: 0,
                 computed: 0,
+                command: None,
             },
             Backend::Gpu { ctx, precision, .. } => RunInfo {
                 backend: BackendKind::Gpu,
@@ -307,6 +308,7 @@ impl Backend {
                 identity: None,
                 recomputed_f64: 0,
                 computed: 0,
+                command: None,
             },
         }
     }

@@ -26,7 +26,8 @@ pub struct MergeCmd {
 pub fn run(cmd: &MergeCmd) -> Result<()> {
     output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
     let dirs: Vec<&std::path::Path> = cmd.shards.iter().map(PathBuf::as_path).collect();
-    let m = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
+    let mut m = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
+    m.info.command = Some(nessbat::store::provenance::command_line(std::env::args()));
     let out = output::Outputs {
         full: m.full.as_ref(),
         reduced: &m.reduced,

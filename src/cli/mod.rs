@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod config;
 mod figures;
 mod interrupt;
 mod merge;
@@ -64,6 +65,8 @@ enum Command {
     Optimize(optimize::OptimizeCmd),
     /// Time the OSS sweep on this machine, per backend and precision
     Bench(bench::BenchCmd),
+    /// Print a config to start from: the embedded default, or a result's
+    Config(config::ConfigCmd),
     /// Write the time series behind Figs. 3 and 4(b, c) as CSV
     #[command(subcommand)]
     Trace(trace::TraceCmd),
@@ -139,6 +142,7 @@ pub fn main() -> i32 {
         Command::Figures(cmd) => figures::run(&cmd),
         Command::Merge(cmd) => merge::run(&cmd),
         Command::Optimize(cmd) => optimize::run(&cmd),
+        Command::Config(cmd) => config::run(&cmd),
     };
     match result {
         Ok(()) => 0,

@@ -10,8 +10,11 @@ use anyhow::{Context, Result};
 pub fn write_atomic(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
     let Some(path) = path else {
         let mut out = std::io::stdout().lock();
-        out.write_all(bytes)?;
-        return Ok(out.flush()?);
+        // A reader that has stopped (`| head`) is not an error: end quietly.
+        return match out.write_all(bytes).and_then(|_| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => Ok(r?),
+        };
     };
     let name = path
         .file_name()

@@ -42,13 +42,26 @@ impl From<PrecisionArg> for Precision {
 }
 
 /// Reads and checks the config: every problem is the user's (exit 2).
+/// `--config` takes a TOML file, or a result folder or its metadata.json,
+/// whose recorded config reruns that result.
 pub fn load_grid(config: Option<&std::path::Path>) -> Result<Grid, BadInput> {
     let (text, origin) = match config {
-        Some(p) => (
-            std::fs::read_to_string(p)
-                .map_err(|e| BadInput(format!("--config {}: {e}", p.display())))?,
-            p.display().to_string(),
-        ),
+        Some(p) => {
+            let p = if p.is_dir() {
+                p.join("metadata.json")
+            } else {
+                p.to_path_buf()
+            };
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| BadInput(format!("--config {}: {e}", p.display())))?;
+            let text = if p.extension().is_some_and(|e| e == "json") {
+                recorded_config(&text)
+                    .map_err(|e| BadInput(format!("--config {}: {e}", p.display())))?
+            } else {
+                text
+            };
+            (text, p.display().to_string())
+        }
         None => (
             DEFAULT_CONFIG.to_string(),
             "embedded default config".to_string(),
@@ -56,4 +69,16 @@ pub fn load_grid(config: Option<&std::path::Path>) -> Result<Grid, BadInput> {
     };
     let cfg = SweepConfig::parse(&text, &origin).map_err(|e| BadInput(e.to_string()))?;
     Grid::new(cfg).map_err(|e| BadInput(format!("{origin}: {e}")))
+}
+
+/// The config a metadata.json recorded, as TOML text.
+fn recorded_config(json: &str) -> Result<String, String> {
+    let meta: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("not JSON ({e})"))?;
+    if let Some(t) = meta["config_toml"].as_str() {
+        return Ok(t.to_string());
+    }
+    let cfg: SweepConfig = serde_json::from_value(meta["config"].clone())
+        .map_err(|_| "records no config; accepted: a TOML config, or the metadata.json of a sweep, merge or Pareto front".to_string())?;
+    nessbat::config::to_toml(&cfg).map_err(|e| e.to_string())
 }

@@ -13,6 +13,7 @@ use super::BadInput;
 use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
 use nessbat::store::checkpoint::DEFAULT_CHUNK;
+use nessbat::store::provenance::command_line;
 use nessbat::store::shard::Shard;
 use nessbat::sweep::runner::{Mode, Sweep};
 use nessbat::Error;
@@ -115,7 +116,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         bar.abandon();
         return Err(super::interrupt::Interrupted(interrupted(cmd)).into());
     }
-    let Some(out) = run.map_err(super::lib_error)? else {
+    let Some(mut out) = run.map_err(super::lib_error)? else {
         if !cmd.quiet {
             println!(
                 "{} already holds this sweep, finished; nothing to do",
@@ -125,6 +126,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         return Ok(());
     };
     bar.finish_and_clear();
+    out.info.command = Some(command_line(std::env::args()));
     let plots = |dir: &std::path::Path| {
         super::sweep_plots::plots(cmd, &grid, out.full.as_ref(), &out.reduced, dir)
     };

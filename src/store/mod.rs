@@ -6,6 +6,7 @@
 pub mod arrays;
 pub mod checkpoint;
 pub mod output;
+pub mod provenance;
 pub mod reduced;
 pub mod results;
 pub mod shard;

@@ -91,6 +91,8 @@ pub struct RunInfo {
     /// Point evaluations in `wall_seconds`: the points computed (not those
     /// restored from checkpoints), once per reduction pass.
     pub computed: u64,
+    /// The command that ran it (the CLI's argv, or Python's call), if any.
+    pub command: Option<String>,
 }
 
 /// Files whose presence marks a folder as holding nessbat results: a sweep
@@ -209,7 +211,11 @@ pub fn metadata(
     }
     let mut meta = json!({
         "nessbat_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": super::provenance::git_commit(),
+        "written_utc": super::provenance::utc_now(),
+        "command": info.command,
         "config": grid.config,
+        "config_toml": crate::config::to_toml(&grid.config).ok(),
         "axes": grid.axes,
         "shape": shape,
         "points": points,

@@ -202,6 +202,7 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
         wall_seconds: wall,
         setup_seconds: 0.0,
         shard: None,
+        command: None,
         computed: metas
             .iter()
             .map(|m| m["points_computed"].as_u64().unwrap_or(0))
