@@ -303,3 +303,83 @@ fn a_closed_pipe_ends_quietly() {
         "{err}"
     );
 }
+
+/// The small things of daily use: `point` echoes its baths; `=>` gets a
+/// "did you mean"; a folder that cannot be made is named with the OS's
+/// reason; temperatures that look like kelvin and a range swept with one
+/// point are warned about, once, and still run.
+#[test]
+fn small_things_of_daily_use() {
+    let text = String::from_utf8(nessbat(&["point", "--t-a", "1.5"]).stdout).unwrap_or_default();
+    assert!(text.is_empty(), "bath s is missing: nothing on stdout");
+    let o = nessbat(&["point", "--t-a", "1.5", "--t-s", "0.2", "--gamma-s", "2e-3"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("bath A: thermal, T = 1.5, Γ0 = 0.001; bath S: thermal, T = 0.2, Γ0 = 0.002"),
+        "{text}"
+    );
+
+    let o = nessbat(&[
+        "optimize",
+        "--maximize",
+        "power",
+        "--subject-to",
+        "efficiency => 0.01",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("did you mean >="), "{err}");
+
+    let dir = std::env::temp_dir().join(format!("nessbat-small-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = file.join("out");
+    let o = nessbat(&["sweep", "--out", out.to_str().unwrap(), "--backend", "cpu"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(out.to_str().unwrap()) && err.contains("Not a directory"),
+        "{err}"
+    );
+    assert!(!err.contains(".nessbat-partial"), "{err}");
+    let o = nessbat(&[
+        "trace",
+        "populations",
+        "--out",
+        file.join("x.csv").to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Not a directory"));
+
+    let o = nessbat(&["point", "--t-a", "300", "--t-s", "290"]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("units of omega0").count(), 1, "{err}");
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\n[[axes]]\nname = \"t_a\"\nrange = [0.5, 300.0]\npoints = 3\n[[axes]]\nname = \"tau\"\nrange = [1.0, 10.0]\npoints = 1\n",
+    )
+    .unwrap();
+    let o = nessbat(&[
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        dir.join("o").to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--quiet",
+    ]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("t_a = 300") && err.contains("not kelvin"),
+        "{err}"
+    );
+    assert!(
+        err.contains("axis tau: range [1, 10] with points = 1"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -297,10 +297,8 @@ fn bad_configs_are_rejected() {
         &axis("name = \"t_a\"\nvalues = [1.0]\nspacing = \"cubic\""),
         "spacing",
     );
-    rejects(
-        "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_a = 2.0\nt_s = 0.1\n",
-        "tau",
-    );
+    // tau missing is not an error: it defaults to 150, as in `point`
+    // (configs_and_point_share_defaults_and_refusals).
     rejects(
         "[fixed]\nlambda = 0.01\ngamma = 1e-3\ntau = 1.0\nt_s = 0.1\n",
         "bath a",
@@ -556,4 +554,41 @@ fn runs_are_recorded_and_rerun_from_their_metadata() {
             .unwrap(),
         nessbat::config::SweepConfig::parse(SMALL, "given").unwrap()
     );
+}
+
+/// A config and `point` share their defaults (λ = 0.01, τ = 150, T_A = 2,
+/// T_S = 0.1, Γ0 = 1e-3) and refuse the same ambiguous pairs.
+#[test]
+fn configs_and_point_share_defaults_and_refusals() {
+    let (o, out) = cpu_sweep(
+        "defaults",
+        "[[axes]]\nname = \"omega0\"\nvalues = [1.0]\n",
+        &["--quiet"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let power: ArrayD<f64> = read_npy(out.join("power.npy")).unwrap();
+    let point = nessbat(&["point", "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&point.stdout).unwrap();
+    let want = v["power"].as_f64().unwrap();
+    assert!(
+        (power[[0]] - want).abs() <= 1e-9 * want,
+        "{} vs {want}",
+        power[[0]]
+    );
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    assert_eq!(
+        meta["config"]["fixed"]["t_a"], 2.0,
+        "the defaults are recorded"
+    );
+    // One coupling per bath: gamma with gamma_a is ambiguous in both.
+    let (o, _) = cpu_sweep(
+        "gamma-pair",
+        "[fixed]\ngamma = 1e-3\ngamma_a = 2e-3\n[[axes]]\nname = \"tau\"\nvalues = [1.0]\n",
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("gamma_a"));
+    let o = nessbat(&["point", "--gamma", "1e-3", "--gamma-a", "2e-3"], &[]);
+    assert_eq!(o.status.code(), Some(2));
 }

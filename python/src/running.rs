@@ -45,11 +45,17 @@ pub fn sweep<'py>(
     notice: Option<Bound<'py, PyAny>>,
 ) -> PyResult<(Vec<(String, Vec<usize>, Bound<'py, PyAny>)>, String)> {
     let g = grid(config, origin)?;
+    let warnings: Vec<String> = g
+        .config
+        .warnings()
+        .into_iter()
+        .map(|w| format!("warning: {origin}: {w}"))
+        .collect();
     let (choice, precision) = backend_choice(backend, precision)?;
     let sweep = Sweep::new(&g);
     let total = sweep.total_points().map_err(lib_error)?;
     let (stop, done) = (AtomicBool::new(false), AtomicU64::new(0));
-    let notices: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let notices: Mutex<Vec<String>> = Mutex::new(warnings);
     let (tx, rx) = channel();
     // A Receiver is Send but not Sync; the lock lets the detached waits
     // borrow it.

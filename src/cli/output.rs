@@ -27,7 +27,7 @@ pub fn write_atomic(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
     let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+        return Err(anyhow::anyhow!("cannot write {}: {e}", path.display()));
     }
     Ok(())
 }

@@ -21,6 +21,13 @@ pub struct PointCmd {
 
 pub fn run(cmd: &PointCmd) -> Result<()> {
     let params = cmd.point.params()?;
+    // Once: the first temperature that looks like kelvin says it for both.
+    if let Some(w) = [("--t-a", cmd.point.t_a), ("--t-s", cmd.point.t_s)]
+        .into_iter()
+        .find_map(|(key, t)| t.and_then(|t| nessbat::model::params::units_warning(key, t)))
+    {
+        eprintln!("warning: {w}");
+    }
     let figures = compute_point(
         &params,
         cmd.point.model(),
@@ -62,6 +69,7 @@ fn table(cmd: &PointCmd, params: &EngineParams, r: &Rates, f: &PointFigures) -> 
         "  omega0 = {}  lambda = {}  tau = {}",
         a.omega0, a.lambda, a.tau
     );
+    let _ = writeln!(s, "  {}", baths(&params.baths));
     if f.rates == "kms" {
         // Each transition at its own Bohr frequency (lo = ω0 − r, hi = ω0 + r).
         let t = TransitionRates::from_params(params);
@@ -153,4 +161,27 @@ fn table(cmd: &PointCmd, params: &EngineParams, r: &Rates, f: &PointFigures) -> 
         }
     }
     s
+}
+
+/// The baths as used, defaults filled in: what `point` echoes.
+fn baths(b: &nessbat::model::params::Baths) -> String {
+    use nessbat::model::params::Baths;
+    use nessbat::model::Bath;
+    let one = |name: &str, bath: &Bath| match bath {
+        Bath::Thermal {
+            temperature,
+            gamma0,
+        } => format!("bath {name}: thermal, T = {temperature}, Γ0 = {gamma0}"),
+        Bath::Rates { up, down } => format!("bath {name}: explicit rates Γ+ = {up}, Γ− = {down}"),
+    };
+    match b {
+        Baths::Separate { a, s } => format!("{}; {}", one("A", a), one("S", s)),
+        Baths::Physical {
+            pump,
+            local_decay,
+            collective_decay,
+        } => format!(
+            "baths: physical implementation, pump p = {pump}, local decay γ = {local_decay}, collective decay Γ = {collective_decay}"
+        ),
+    }
 }

@@ -68,7 +68,13 @@ pub fn load_grid(config: Option<&std::path::Path>) -> Result<Grid, BadInput> {
         ),
     };
     let cfg = SweepConfig::parse(&text, &origin).map_err(|e| BadInput(e.to_string()))?;
-    Grid::new(cfg).map_err(|e| BadInput(format!("{origin}: {e}")))
+    // Warnings only for a config that runs: an error is the one line.
+    let warnings = cfg.warnings();
+    let grid = Grid::new(cfg).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    for w in warnings {
+        eprintln!("warning: {origin}: {w}");
+    }
+    Ok(grid)
 }
 
 /// The config a metadata.json recorded, as TOML text.

@@ -63,6 +63,14 @@ pub fn quantity_index(name: &str) -> Result<Quantity, String> {
 impl Constraint {
     /// Parses `quantity op number` with op one of >=, >, <=, <.
     pub fn parse(text: &str) -> Result<Constraint, String> {
+        // The usual slips, with what was meant.
+        for (wrong, right) in [("=>", ">="), ("=<", "<="), ("==", ">= or <=")] {
+            if text.contains(wrong) {
+                return Err(format!(
+                    "cannot parse constraint \"{text}\": \"{wrong}\" is not an operator; did you mean {right}?"
+                ));
+            }
+        }
         let syntax = || {
             format!(
                 "cannot parse constraint \"{text}\"; accepted: \"<quantity> <op> <number>\" with op one of >=, >, <=, < (e.g. \"efficiency >= 0.01\")"

@@ -217,6 +217,93 @@ impl SweepConfig {
         )
     }
 
+    /// The config with `nessbat point`'s defaults where it is silent (the
+    /// paper's λ = 0.01, τ = 150; T_A = 2 and T_S = 0.1 when neither bath
+    /// is given; Γ0 = 1e-3 for a thermal bath without a coupling), so that
+    /// a config and `point` with the same keys describe the same engine.
+    /// The filled values are recorded with the config in metadata.json.
+    pub fn with_defaults(mut self) -> SweepConfig {
+        let d = crate::model::EngineParams::default();
+        let has = |c: &SweepConfig, k: &str| {
+            c.fixed.contains_key(k) || c.axes.iter().any(|a| a.name == k)
+        };
+        for (k, v) in [("lambda", d.lambda), ("tau", d.tau)] {
+            if !has(&self, k) {
+                self.fixed.insert(k.into(), v);
+            }
+        }
+        let bath_keys = |c: &SweepConfig, b: &str| {
+            ["t", "beta", "rate_up", "rate_down"].iter().any(|k| {
+                let key = match *k {
+                    "rate_up" => format!("rate_{b}_up"),
+                    "rate_down" => format!("rate_{b}_down"),
+                    k => format!("{k}_{b}"),
+                };
+                has(c, &key)
+            })
+        };
+        if !bath_keys(&self, "a") && !bath_keys(&self, "s") {
+            if let crate::model::params::Baths::Separate {
+                a:
+                    crate::model::Bath::Thermal {
+                        temperature: ta, ..
+                    },
+                s:
+                    crate::model::Bath::Thermal {
+                        temperature: ts, ..
+                    },
+            } = d.baths
+            {
+                self.fixed.insert("t_a".into(), ta);
+                self.fixed.insert("t_s".into(), ts);
+            }
+        }
+        for b in ["a", "s"] {
+            let thermal = has(&self, &format!("t_{b}")) || has(&self, &format!("beta_{b}"));
+            if thermal && !has(&self, "gamma") && !has(&self, &format!("gamma_{b}")) {
+                self.fixed.insert(
+                    format!("gamma_{b}"),
+                    crate::model::point_spec::DEFAULT_GAMMA0,
+                );
+            }
+        }
+        self
+    }
+
+    /// What is legal but probably not meant, one line each: a range
+    /// swept with one point, temperatures that look like kelvin.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        for a in &self.axes {
+            if let (Some([lo, hi]), Some(1)) = (a.range, a.points) {
+                if lo != hi {
+                    w.push(format!(
+                        "axis {}: range [{lo}, {hi}] with points = 1 computes only {lo}; accepted: points >= 2, or values = [{lo}]",
+                        a.name
+                    ));
+                }
+            }
+        }
+        for k in ["t_a", "t_s"] {
+            let fixed = self.fixed.get(k).copied();
+            let swept = self.axes.iter().find(|a| a.name == k).and_then(|a| {
+                a.range.map(|[lo, hi]| lo.max(hi)).or_else(|| {
+                    a.values
+                        .as_ref()
+                        .map(|v| v.iter().copied().fold(f64::MIN, f64::max))
+                })
+            });
+            if let Some(t) = fixed.into_iter().chain(swept).reduce(f64::max) {
+                if let Some(msg) = crate::model::params::units_warning(k, t) {
+                    // Once per config, whichever temperature says it first.
+                    w.push(msg);
+                    break;
+                }
+            }
+        }
+        w
+    }
+
     /// Checks every key and builds the axes.
     pub fn axes(&self) -> Result<Vec<Axis>, Error> {
         let model = self.model()?;
@@ -278,8 +365,8 @@ impl SweepConfig {
         for bath in ["a", "s"] {
             check_bath(bath, &has)?;
         }
-        if has("gamma") && has("gamma_a") && has("gamma_s") {
-            return err("gamma is given together with gamma_a and gamma_s; give either gamma or gamma_a/gamma_s");
+        if has("gamma") && (has("gamma_a") || has("gamma_s")) {
+            return err("gamma is given together with gamma_a or gamma_s; give either gamma (both baths) or gamma_a/gamma_s");
         }
         // λ < ω0 and sqrt(λ² + δ²) < ω0 everywhere on the grid (ω0 is fixed).
         let omega0 = self.fixed.get("omega0").copied().unwrap_or(1.0);

@@ -44,6 +44,7 @@ enum Source {
 
 impl Grid {
     pub fn new(config: SweepConfig) -> Result<Grid, Error> {
+        let config = config.with_defaults();
         let axes = config.axes()?;
         let reductions = crate::config::reduce::check(&config, &axes)?;
         if config.full_arrays == Some(false) && reductions.is_empty() {

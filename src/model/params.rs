@@ -271,3 +271,13 @@ impl EngineParams {
         Ok(())
     }
 }
+
+/// A temperature of 100 ω0 or more: legal, but more often kelvin typed
+/// into a tool whose unit is ω0. One line for the user, or None.
+pub fn units_warning(key: &str, temperature: f64) -> Option<String> {
+    (temperature >= 100.0).then(|| {
+        format!(
+            "{key} = {temperature}: energies and temperatures are in units of omega0 (hbar = k_B = 1), so this is {temperature} omega0/k_B, not kelvin"
+        )
+    })
+}

@@ -99,6 +99,17 @@ impl PointSpec {
     ) -> Result<EngineParams, Error> {
         let d = EngineParams::default();
         let conflict = |m: String| Error::Conflict(m);
+        if self.gamma.is_some() && (self.gamma_a.is_some() || self.gamma_s.is_some()) {
+            return Err(conflict(format!(
+                "{} is given together with {} or {}; give either {} (both baths) or {}/{}",
+                key("gamma"),
+                key("gamma_a"),
+                key("gamma_s"),
+                key("gamma"),
+                key("gamma_a"),
+                key("gamma_s")
+            )));
+        }
         let a = self.bath(
             "a",
             self.t_a,

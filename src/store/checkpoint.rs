@@ -120,7 +120,7 @@ impl Checkpoint {
                 }
             }
         }
-        let io = |e: std::io::Error| refused(out, format!("{}: {e}", dir.display()));
+        let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
         std::fs::create_dir_all(&dir).map_err(io)?;
         // The chunk size of an existing checkpoint wins: chunk files are
         // named by chunk index.
