@@ -592,3 +592,53 @@ fn configs_and_point_share_defaults_and_refusals() {
     let o = nessbat(&["point", "--gamma", "1e-3", "--gamma-a", "2e-3"], &[]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// --plot draws 1-D sweeps as line charts and merged shards too.
+#[test]
+fn plots_for_one_axis_and_for_merged_shards() {
+    let one = "[[axes]]\nname = \"tau\"\nrange = [0.1, 1000.0]\npoints = 40\nspacing = \"log\"\n";
+    let (o, out) = cpu_sweep("plot-1d", one, &["--plot", "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for q in ["power", "efficiency", "heat_in", "cycles"] {
+        assert!(out.join(format!("{q}.png")).exists(), "{q}.png");
+    }
+    let dir = scratch("sweep-cli", "plot-merge");
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, SMALL).unwrap();
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let p = dir.join(format!("p{k}"));
+        let s = format!("{k}/2");
+        let o = nessbat(
+            &[
+                "sweep",
+                "--config",
+                cfg.to_str().unwrap(),
+                "--out",
+                p.to_str().unwrap(),
+                "--backend",
+                "cpu",
+                "--quiet",
+                "--shard",
+                &s,
+            ],
+            &[],
+        );
+        assert!(o.status.success());
+        parts.push(p.to_str().unwrap().to_string());
+    }
+    let merged = dir.join("merged");
+    let o = nessbat(
+        &[
+            "merge",
+            &parts[0],
+            &parts[1],
+            "--out",
+            merged.to_str().unwrap(),
+            "--plot",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(merged.join("power.png").exists());
+}

@@ -21,6 +21,9 @@ pub struct MergeCmd {
     /// Overwrite results already in --out
     #[arg(long)]
     pub force: bool,
+    /// Draw the merged sweep's plots, as `sweep --plot` does
+    #[arg(long)]
+    pub plot: bool,
 }
 
 pub fn run(cmd: &MergeCmd) -> Result<()> {
@@ -33,7 +36,12 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
         reduced: &m.reduced,
         partial: &[],
     };
-    output::write(&cmd.out, &m.grid, &out, &m.info, &|_| Ok(Vec::new()))
+    super::sweep_plots::check_plot(cmd.plot, &m.grid, false)?;
+    let plots = |dir: &std::path::Path| match cmd.plot {
+        true => nessbat::plot::sweep::sweep_plots(&m.grid, m.full.as_ref(), &m.reduced, dir),
+        false => Ok(Vec::new()),
+    };
+    output::write(&cmd.out, &m.grid, &out, &m.info, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     println!(
         "merged {} shards ({} points, {} reductions, backends {}) into {}",

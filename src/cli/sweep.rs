@@ -76,7 +76,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         .map(Shard::parse)
         .transpose()
         .map_err(|e| BadInput(e.to_string()))?;
-    super::sweep_plots::check_plot(cmd, &grid, shard.is_some())?;
+    super::sweep_plots::check_plot(cmd.plot, &grid, shard.is_some())?;
     let mode = match (cmd.resume, cmd.force) {
         (true, _) => Mode::Resume,
         (_, true) => Mode::Force,
@@ -127,8 +127,9 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     };
     bar.finish_and_clear();
     out.info.command = Some(command_line(std::env::args()));
-    let plots = |dir: &std::path::Path| {
-        super::sweep_plots::plots(cmd, &grid, out.full.as_ref(), &out.reduced, dir)
+    let plots = |dir: &std::path::Path| match cmd.plot {
+        true => nessbat::plot::sweep::sweep_plots(&grid, out.full.as_ref(), &out.reduced, dir),
+        false => Ok(Vec::new()),
     };
     out.write(&cmd.out, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;

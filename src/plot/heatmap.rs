@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::config::Axis;
 
@@ -42,19 +43,32 @@ pub fn axis_label(name: &str) -> String {
     }
 }
 
-/// Title of a quantity's colour bar, with units.
+/// A parameter's symbol without its unit (`T_A` for `t_a`).
+pub fn parameter_symbol(name: &str) -> String {
+    let l = axis_label(name);
+    l.split(" (").next().unwrap_or(&l).to_string()
+}
+
+/// Units as plots print them.
+fn units_text(units: &str) -> &str {
+    match units {
+        "omega0" => "ω0",
+        "omega0^2" => "ω0²",
+        "1/omega0" => "1/ω0",
+        other => other,
+    }
+}
+
+/// A quantity in words with its units, for titles and colour bars.
 pub fn quantity_label(name: &str) -> String {
-    match name {
-        "ergotropy" => "ergotropy per cycle (ω0)".into(),
-        "power" => "power (ω0²)".into(),
-        "efficiency" => "efficiency η".into(),
-        "heat_hot" => "heat from the hot bath per cycle (ω0)".into(),
-        "heat_a" => "heat from A per cycle (ω0)".into(),
-        "heat_s" => "heat from S per cycle (ω0)".into(),
-        "ness_ergotropy" => "NESS ergotropy (ω0)".into(),
-        "cycles" => "cycles to the OSS".into(),
-        "gate_over_optimal" => "power of U_G / optimal power".into(),
-        other => other.into(),
+    match crate::twin::Quantity::from_name(name) {
+        Some(q) if q.units() == "1" => q.long_name().to_string(),
+        Some(q) => format!("{} ({})", q.long_name(), units_text(q.units())),
+        None => match name {
+            "cycles" => "cycles to the OSS".into(),
+            "gate_over_optimal" => "power of U_G / optimal power".into(),
+            other => other.into(),
+        },
     }
 }
 
@@ -128,7 +142,90 @@ fn err<E: std::fmt::Display>(e: E) -> std::io::Error {
     std::io::Error::other(format!("plot: {e}"))
 }
 
-/// Draws `data` (C order over `x` × `y`, so y varies fastest) as a heatmap.
+/// What a heatmap says in words: its title, the colour bar's label (with
+/// units), and a subtitle (the fixed parameters).
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    pub title: String,
+    pub colour: String,
+    pub subtitle: String,
+}
+
+/// How values become colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scale {
+    /// Viridis over [lo, hi].
+    Linear(f64, f64),
+    /// Viridis over log10 of [lo, hi] (one sign, more than two decades);
+    /// `sign` is −1 for negative data, drawn by magnitude.
+    Log(f64, f64, f64),
+    /// Blue–white–red, symmetric about zero.
+    Diverging(f64),
+    /// Every finite value is the same.
+    Constant(f64),
+}
+
+/// The scale for `data`: diverging where both signs matter (values of the
+/// other sign within 1e-6 of the range are rounding), logarithmic for one
+/// sign over more than two decades, else linear.
+fn scale(data: &[f64]) -> Scale {
+    let finite: Vec<f64> = data.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return Scale::Constant(f64::NAN);
+    }
+    let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if lo == hi {
+        return Scale::Constant(lo);
+    }
+    let span = lo.abs().max(hi.abs());
+    if lo < -1e-6 * span && hi > 1e-6 * span {
+        return Scale::Diverging(span);
+    }
+    let sign = if hi > 0.0 { 1.0 } else { -1.0 };
+    let mags: Vec<f64> = finite
+        .iter()
+        .map(|v| v * sign)
+        .filter(|v| *v > 0.0)
+        .collect();
+    let (mlo, mhi) = (
+        mags.iter().copied().fold(f64::INFINITY, f64::min),
+        mags.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    if mags.len() > 1 && mhi > 100.0 * mlo {
+        Scale::Log(mlo.log10(), mhi.log10(), sign)
+    } else if sign > 0.0 {
+        Scale::Linear(lo.max(0.0), hi)
+    } else {
+        Scale::Linear(lo, hi.min(0.0))
+    }
+}
+
+/// Grey for NaN; pale for the zeros of a log scale.
+const NAN_GREY: RGBColor = RGBColor(190, 190, 190);
+const ZERO_PALE: RGBColor = RGBColor(236, 236, 236);
+
+fn colour(scale: Scale, v: f64) -> RGBColor {
+    if !v.is_finite() {
+        return NAN_GREY;
+    }
+    match scale {
+        Scale::Linear(lo, hi) => viridis((v - lo) / (hi - lo)),
+        Scale::Log(lo, hi, sign) => {
+            let m = v * sign;
+            if m > 0.0 {
+                viridis((m.log10() - lo) / (hi - lo))
+            } else {
+                ZERO_PALE
+            }
+        }
+        Scale::Diverging(m) => diverging(0.5 + 0.5 * v / m),
+        Scale::Constant(_) => viridis(0.5),
+    }
+}
+
+/// Draws `data` (C order over `x` × `y`, so y varies fastest) as a
+/// heatmap titled by the quantity's name.
 pub fn heatmap(
     path: &Path,
     name: &str,
@@ -136,124 +233,171 @@ pub fn heatmap(
     y: &Axis,
     data: &[f64],
 ) -> std::io::Result<PathBuf> {
+    let label = quantity_label(name);
+    let labels = Labels {
+        title: label.clone(),
+        colour: label,
+        subtitle: String::new(),
+    };
+    heatmap_with(path, name, x, y, data, &labels)
+}
+
+/// Draws `data` as a heatmap into `path/name.png`, with `labels`.
+///
+/// Log-spaced axes are drawn in log10 coordinates with ticks labelled by
+/// their values, so that any range, even within one decade, has labelled
+/// ticks. A map whose finite values are all equal says so on the map.
+pub fn heatmap_with(
+    path: &Path,
+    name: &str,
+    x: &Axis,
+    y: &Axis,
+    data: &[f64],
+    labels: &Labels,
+) -> std::io::Result<PathBuf> {
     register_font();
-    let finite: Vec<f64> = data.iter().copied().filter(|v| v.is_finite()).collect();
-    let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if finite.is_empty() {
-        (0.0, 1.0)
-    } else {
-        (lo, hi)
-    };
-    // Signed data: diverging map, symmetric about zero. Rounding-level
-    // values of the other sign (|v| < 1e-6 of the range) do not count.
-    let span = lo.abs().max(hi.abs());
-    let signed = lo < -1e-6 * span && hi > 1e-6 * span;
-    let (lo, hi) = if signed {
-        (lo, hi)
-    } else if hi > 0.0 {
-        (lo.max(0.0), hi)
-    } else {
-        (lo, hi.min(0.0))
-    };
-    let (cmin, cmax) = if signed {
-        let m = lo.abs().max(hi.abs());
-        (-m, m)
-    } else if hi > lo {
-        (lo, hi)
-    } else {
-        (
-            lo - 0.5 * lo.abs().max(1e-300),
-            hi + 0.5 * hi.abs().max(1e-300),
-        )
-    };
-    let colour = |v: f64| -> RGBColor {
-        if !v.is_finite() {
-            return RGBColor(190, 190, 190);
-        }
-        let t = (v - cmin) / (cmax - cmin);
-        if signed {
-            diverging(t)
-        } else {
-            viridis(t)
-        }
-    };
+    let scale = scale(data);
     let file = path.join(format!("{name}.png"));
-    let root = BitMapBackend::new(file.as_path(), (900, 720)).into_drawing_area();
+    let root = BitMapBackend::new(file.as_path(), (900, 760)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let (main, bar) = root.split_horizontally(760);
-    let xl = x.spacing == "log";
-    let yl = y.spacing == "log";
-    let xe = edges(&x.values, xl);
-    let ye = edges(&y.values, yl);
+    let (head, body) = root.split_vertically(70);
+    head.draw_text(
+        &labels.title,
+        &("sans-serif", 24).into_text_style(&head),
+        (16, 10),
+    )
+    .map_err(err)?;
+    head.draw_text(
+        &labels.subtitle,
+        &("sans-serif", 15).into_text_style(&head),
+        (16, 44),
+    )
+    .map_err(err)?;
+    let (main, bar) = body.split_horizontally(740);
+    let (xl, yl) = (x.spacing == "log", y.spacing == "log");
+    // Plot coordinates: log10 on log axes.
+    let tx = |v: f64| if xl { v.log10() } else { v };
+    let ty = |v: f64| if yl { v.log10() } else { v };
+    let xe: Vec<f64> = edges(&x.values, xl).into_iter().map(tx).collect();
+    let ye: Vec<f64> = edges(&y.values, yl).into_iter().map(ty).collect();
     let (x0, x1) = (xe[0].min(xe[xe.len() - 1]), xe[0].max(xe[xe.len() - 1]));
     let (y0, y1) = (ye[0].min(ye[ye.len() - 1]), ye[0].max(ye[ye.len() - 1]));
-    let title = quantity_label(name);
-    macro_rules! draw {
-        ($xr:expr, $yr:expr) => {{
-            let mut chart = ChartBuilder::on(&main)
-                .caption(&title, ("sans-serif", 24))
-                .margin(12)
-                .x_label_area_size(56)
-                .y_label_area_size(84)
-                .build_cartesian_2d($xr, $yr)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .x_desc(axis_label(&x.name))
-                .y_desc(axis_label(&y.name))
-                .label_style(("sans-serif", 16))
-                .axis_desc_style(("sans-serif", 20))
-                .x_label_formatter(&|v| fmt_tick(*v))
-                .y_label_formatter(&|v| fmt_tick(*v))
-                .draw()
-                .map_err(err)?;
-            let ny = y.values.len();
-            chart
-                .draw_series((0..x.values.len()).flat_map(|i| {
-                    let (xe, ye) = (&xe, &ye);
-                    (0..ny).map(move |j| {
-                        Rectangle::new(
-                            [(xe[i], ye[j]), (xe[i + 1], ye[j + 1])],
-                            colour(data[i * ny + j]).filled(),
-                        )
-                    })
-                }))
-                .map_err(err)?;
-        }};
+    let xf = move |v: &f64| fmt_tick(if xl { 10f64.powf(*v) } else { *v });
+    let yf = move |v: &f64| fmt_tick(if yl { 10f64.powf(*v) } else { *v });
+    let mut chart = ChartBuilder::on(&main)
+        .margin(12)
+        .x_label_area_size(56)
+        .y_label_area_size(84)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(7)
+        .y_labels(7)
+        .x_desc(axis_label(&x.name))
+        .y_desc(axis_label(&y.name))
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 20))
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .draw()
+        .map_err(err)?;
+    let ny = y.values.len();
+    chart
+        .draw_series((0..x.values.len()).flat_map(|i| {
+            let (xe, ye) = (&xe, &ye);
+            (0..ny).map(move |j| {
+                Rectangle::new(
+                    [(xe[i], ye[j]), (xe[i + 1], ye[j + 1])],
+                    colour(scale, data[i * ny + j]).filled(),
+                )
+            })
+        }))
+        .map_err(err)?;
+    if let Scale::Constant(v) = scale {
+        let what = if v.is_nan() {
+            "no finite value anywhere".to_string()
+        } else {
+            format!("constant: {} everywhere", fmt_tick(v))
+        };
+        chart
+            .draw_series(std::iter::once(Text::new(
+                what,
+                ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+                ("sans-serif", 26)
+                    .into_font()
+                    .color(&WHITE)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            )))
+            .map_err(err)?;
     }
-    match (xl, yl) {
-        (true, true) => draw!((x0..x1).log_scale(), (y0..y1).log_scale()),
-        (true, false) => draw!((x0..x1).log_scale(), y0..y1),
-        (false, true) => draw!(x0..x1, (y0..y1).log_scale()),
-        (false, false) => draw!(x0..x1, y0..y1),
-    }
-    // Colour bar.
-    let mut cb = ChartBuilder::on(&bar)
-        .margin_top(48)
+    colour_bar(&bar, scale, &labels.colour)?;
+    root.present().map_err(err)?;
+    Ok(file.clone())
+}
+
+/// The colour bar, labelled in words and units; in log10 coordinates with
+/// value labels for a log scale.
+fn colour_bar<DB: DrawingBackend>(
+    bar: &DrawingArea<DB, plotters::coord::Shift>,
+    scale: Scale,
+    label: &str,
+) -> std::io::Result<()> {
+    let (c0, c1) = match scale {
+        Scale::Linear(lo, hi) => (lo, hi),
+        Scale::Log(lo, hi, _) => (lo, hi),
+        Scale::Diverging(m) => (-m, m),
+        Scale::Constant(v) if v.is_finite() => {
+            (v - 0.5 * v.abs().max(1e-300), v + 0.5 * v.abs().max(1e-300))
+        }
+        Scale::Constant(_) => (0.0, 1.0),
+    };
+    let log = matches!(scale, Scale::Log(..));
+    let sign = if let Scale::Log(_, _, s) = scale {
+        s
+    } else {
+        1.0
+    };
+    let fmt = move |v: &f64| fmt_tick(if log { sign * 10f64.powf(*v) } else { *v });
+    let desc = if log {
+        format!("{label} (log scale; pale: 0)")
+    } else {
+        label.to_string()
+    };
+    let mut cb = ChartBuilder::on(bar)
+        .margin_top(12)
         .margin_bottom(68)
-        .margin_right(70)
+        .margin_right(8)
         .y_label_area_size(0)
-        .right_y_label_area_size(64)
-        .build_cartesian_2d(0.0..1.0, cmin..cmax)
+        .right_y_label_area_size(96)
+        .build_cartesian_2d(0.0..1.0, c0..c1)
         .map_err(err)?;
     cb.configure_mesh()
         .disable_mesh()
         .disable_x_axis()
+        .y_labels(8)
         .label_style(("sans-serif", 14))
-        .y_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&fmt)
+        .y_desc(desc)
+        .axis_desc_style(("sans-serif", 15))
         .draw()
         .map_err(err)?;
     let steps = 200;
+    let value = |t: f64| match scale {
+        Scale::Log(..) => sign * 10f64.powf(t),
+        _ => t,
+    };
     cb.draw_series((0..steps).map(|k| {
-        let a = cmin + (cmax - cmin) * k as f64 / steps as f64;
-        let b = cmin + (cmax - cmin) * (k + 1) as f64 / steps as f64;
-        Rectangle::new([(0.0, a), (1.0, b)], colour(0.5 * (a + b)).filled())
+        let a = c0 + (c1 - c0) * k as f64 / steps as f64;
+        let b = c0 + (c1 - c0) * (k + 1) as f64 / steps as f64;
+        Rectangle::new(
+            [(0.0, a), (1.0, b)],
+            colour(scale, value(0.5 * (a + b))).filled(),
+        )
     }))
     .map_err(err)?;
-    root.present().map_err(err)?;
-    Ok(file.clone())
+    Ok(())
 }
 
 /// Compact tick labels: plain for moderate values, scientific otherwise.
@@ -267,5 +411,34 @@ pub fn fmt_tick(v: f64) -> String {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         format!("{v:.1e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scale_follows_the_data() {
+        // One sign over more than two decades: log, zeros drawn pale.
+        assert!(matches!(scale(&[0.0, 1e-9, 1e-6, 1e-3]), Scale::Log(..)));
+        assert!(matches!(scale(&[-1e-9, -1e-3]), Scale::Log(_, _, s) if s == -1.0));
+        // Within two decades: linear.
+        assert!(matches!(scale(&[1.0, 50.0]), Scale::Linear(..)));
+        // Both signs: diverging about zero; rounding of the other sign is not a sign.
+        assert!(matches!(scale(&[-2.0, 1.0]), Scale::Diverging(m) if m == 2.0));
+        assert!(matches!(scale(&[-1e-12, 1.0, 3.0]), Scale::Linear(..)));
+        assert!(matches!(scale(&[4.0, 4.0, f64::NAN]), Scale::Constant(v) if v == 4.0));
+        assert!(matches!(scale(&[f64::NAN]), Scale::Constant(v) if v.is_nan()));
+        assert_eq!(colour(scale(&[0.0, 1e-9, 1e-3]), 0.0), ZERO_PALE);
+        assert_eq!(colour(scale(&[0.0, 1.0]), f64::NAN), NAN_GREY);
+    }
+
+    #[test]
+    fn labels_are_words_with_units() {
+        assert_eq!(quantity_label("heat_in"), "heat absorbed per cycle (ω0)");
+        assert_eq!(quantity_label("power"), "power (ω0²)");
+        assert_eq!(quantity_label("efficiency"), "efficiency");
+        assert_eq!(parameter_symbol("t_a"), "T_A");
     }
 }

@@ -1,0 +1,172 @@
+//! The plots of a sweep, from its arrays: a heatmap per quantity for 2-D
+//! full arrays and a line chart per quantity for 1-D ones; per reduction
+//! that keeps two axes a heatmap of its value (and of the axis values at an
+//! arg-op's extremum), one that keeps one axis a line chart. Titles and
+//! colour bars are in words with units; the subtitle names the model and
+//! the fixed parameters. `nessbat sweep --plot` and `nessbat merge --plot`
+//! draw these.
+
+use std::path::{Path, PathBuf};
+
+use plotters::prelude::SeriesLabelPosition;
+
+use super::heatmap::{axis_label, heatmap_with, parameter_symbol, quantity_label, Labels};
+use super::lines::{line_chart, LineChart, Series};
+use crate::config::reduce::Reduction;
+use crate::config::Axis;
+use crate::grid::Grid;
+use crate::store::reduced::Reduced;
+use crate::store::SweepResults;
+use crate::twin::Quantity;
+
+/// Why a grid has nothing --plot can draw, or None.
+pub fn undrawable(grid: &Grid) -> Option<String> {
+    let n = grid.axes.len();
+    if grid.full_arrays() && !(1..=2).contains(&n) {
+        return Some(format!(
+            "--plot draws sweeps over one or two axes; this config has {n}"
+        ));
+    }
+    let drawable = |r: &Reduction| (1..=2).contains(&(n - r.over.len()));
+    if !grid.full_arrays() && !grid.reductions.iter().any(drawable) {
+        return Some("--plot draws reductions that keep one or two axes; every [[reduce]] entry here keeps none or more than two".into());
+    }
+    None
+}
+
+/// "populations model, optimal protocol, eq9 rates; λ = 0.01, …": what
+/// every plot of the grid shares.
+pub fn subtitle(grid: &Grid) -> String {
+    let fixed: Vec<String> = grid
+        .config
+        .fixed
+        .iter()
+        .map(|(k, v)| format!("{} = {}", parameter_symbol(k), super::heatmap::fmt_tick(*v)))
+        .collect();
+    format!(
+        "{} model, {} protocol, {} rates; {} (ħ = k_B = 1, energies in ω0)",
+        grid.model.name(),
+        grid.protocol.name(),
+        grid.config.rates,
+        fixed.join(", ")
+    )
+}
+
+/// Draws every plot of the sweep into `dir`; returns the files.
+pub fn sweep_plots(
+    grid: &Grid,
+    full: Option<&SweepResults>,
+    reduced: &[Reduced],
+    dir: &Path,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let sub = subtitle(grid);
+    if let Some(res) = full {
+        let mut layers: Vec<(String, Vec<f64>)> = Quantity::ALL
+            .iter()
+            .map(|q| (q.name().to_string(), res.values(*q)))
+            .collect();
+        layers.push((
+            "cycles".into(),
+            res.cycles.iter().map(|c| f64::from(*c)).collect(),
+        ));
+        for (name, data) in &layers {
+            let label = quantity_label(name);
+            let labels = Labels {
+                title: label.clone(),
+                colour: label,
+                subtitle: sub.clone(),
+            };
+            match grid.axes.as_slice() {
+                [x, y] => files.push(heatmap_with(dir, name, x, y, data, &labels)?),
+                [x] => files.push(line(dir, name, x, data, &labels)?),
+                _ => {}
+            }
+        }
+    }
+    for (r, spec) in reduced.iter().zip(&grid.reductions) {
+        let kept: Vec<&Axis> = r
+            .kept
+            .iter()
+            .map(|n| grid.axes.iter().find(|a| &a.name == n).expect("kept axis"))
+            .collect();
+        let over: Vec<String> = spec
+            .over
+            .iter()
+            .map(|i| parameter_symbol(&grid.axes[*i].name))
+            .collect();
+        let what = format!(
+            "{} of {} over {}{}",
+            spec.op.name().trim_start_matches("arg"),
+            spec.quantity.long_name(),
+            over.join(", "),
+            spec.constraint
+                .map(|c| format!(" where {c}"))
+                .unwrap_or_default()
+        );
+        let mut layers = vec![(
+            r.name.clone(),
+            &r.value,
+            Labels {
+                title: format!("{}: {what}", r.name),
+                colour: quantity_label(spec.quantity.name()),
+                subtitle: sub.clone(),
+            },
+        )];
+        for (a, v) in &r.at {
+            layers.push((
+                format!("{}.{a}", r.name),
+                v,
+                Labels {
+                    title: format!("{} at the {what}", parameter_symbol(a)),
+                    colour: axis_label(a),
+                    subtitle: sub.clone(),
+                },
+            ));
+        }
+        for (name, data, labels) in layers {
+            match kept.as_slice() {
+                [x, y] => files.push(heatmap_with(dir, &name, x, y, data, &labels)?),
+                [x] => files.push(line(dir, &name, x, data, &labels)?),
+                _ => {}
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// A line chart of `data` over the axis `x`: log axes where the axis is
+/// log-spaced, and where the data are one-signed over more than two
+/// decades.
+fn line(
+    dir: &Path,
+    name: &str,
+    x: &Axis,
+    data: &[f64],
+    labels: &Labels,
+) -> std::io::Result<PathBuf> {
+    let x_label = axis_label(&x.name);
+    let positive: Vec<f64> = data
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let all_positive = data.iter().filter(|v| v.is_finite()).all(|v| *v > 0.0);
+    let lo = positive.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = positive.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let title = format!("{} — {}", labels.title, labels.subtitle);
+    let chart = LineChart {
+        title: &title,
+        x_label: &x_label,
+        y_label: &labels.colour,
+        log_x: x.spacing == "log",
+        log_y: all_positive && positive.len() > 1 && hi > 100.0 * lo,
+        series: vec![Series {
+            label: labels.colour.clone(),
+            points: x.values.iter().copied().zip(data.iter().copied()).collect(),
+            dashed: false,
+        }],
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    line_chart(dir, name, &chart)
+}
