@@ -602,6 +602,21 @@ fn plots_for_one_axis_and_for_merged_shards() {
     for q in ["power", "efficiency", "heat_in", "cycles"] {
         assert!(out.join(format!("{q}.png")).exists(), "{q}.png");
     }
+    // Three axes: slices of the first two, with SVG beside the PNG.
+    let three = format!("{SMALL}[[axes]]\nname = \"tau\"\nvalues = [1.0, 10.0, 100.0]\n")
+        .replace("tau = 150.0\n", "");
+    let (o, out) = cpu_sweep(
+        "plot-3d",
+        &three,
+        &["--plot", "--plot-format", "svg", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["power.png", "power.svg", "heat_in.svg"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    assert!(std::fs::read_to_string(out.join("power.svg"))
+        .unwrap()
+        .contains("<svg"));
     let dir = scratch("sweep-cli", "plot-merge");
     let cfg = dir.join("c.toml");
     std::fs::write(&cfg, SMALL).unwrap();

@@ -24,6 +24,9 @@ pub struct MergeCmd {
     /// Draw the merged sweep's plots, as `sweep --plot` does
     #[arg(long)]
     pub plot: bool,
+    /// With --plot: png, or svg for an SVG beside each PNG
+    #[arg(long, value_enum, default_value = "png", requires = "plot")]
+    pub plot_format: super::run_args::PlotFormat,
 }
 
 pub fn run(cmd: &MergeCmd) -> Result<()> {
@@ -38,7 +41,13 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
     };
     super::sweep_plots::check_plot(cmd.plot, &m.grid, false)?;
     let plots = |dir: &std::path::Path| match cmd.plot {
-        true => nessbat::plot::sweep::sweep_plots(&m.grid, m.full.as_ref(), &m.reduced, dir),
+        true => nessbat::plot::sweep::sweep_plots(
+            &m.grid,
+            m.full.as_ref(),
+            &m.reduced,
+            dir,
+            cmd.plot_format == super::run_args::PlotFormat::Svg,
+        ),
         false => Ok(Vec::new()),
     };
     output::write(&cmd.out, &m.grid, &out, &m.info, &plots)

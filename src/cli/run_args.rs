@@ -3,6 +3,13 @@
 
 use clap::ValueEnum;
 
+/// The plots' file format: PNG always, SVG beside it on request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlotFormat {
+    Png,
+    Svg,
+}
+
 use super::BadInput;
 use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::run::BackendChoice;

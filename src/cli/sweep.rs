@@ -36,6 +36,9 @@ pub struct SweepCmd {
     /// Write a PNG heatmap per quantity (2-D sweeps)
     #[arg(long)]
     pub plot: bool,
+    /// With --plot: png, or svg for an SVG beside each PNG
+    #[arg(long, value_enum, default_value = "png", requires = "plot")]
+    pub plot_format: super::run_args::PlotFormat,
     /// No progress bar and no summary
     #[arg(long)]
     pub quiet: bool,
@@ -128,7 +131,13 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     bar.finish_and_clear();
     out.info.command = Some(command_line(std::env::args()));
     let plots = |dir: &std::path::Path| match cmd.plot {
-        true => nessbat::plot::sweep::sweep_plots(&grid, out.full.as_ref(), &out.reduced, dir),
+        true => nessbat::plot::sweep::sweep_plots(
+            &grid,
+            out.full.as_ref(),
+            &out.reduced,
+            dir,
+            cmd.plot_format == super::run_args::PlotFormat::Svg,
+        ),
         false => Ok(Vec::new()),
     };
     out.write(&cmd.out, &plots)

@@ -242,7 +242,8 @@ pub fn heatmap(
     heatmap_with(path, name, x, y, data, &labels)
 }
 
-/// Draws `data` as a heatmap into `path/name.png`, with `labels`.
+/// Draws `data` as a heatmap into `path/name.png` (and `name.svg` with
+/// `svg`), with `labels`.
 ///
 /// Log-spaced axes are drawn in log10 coordinates with ticks labelled by
 /// their values, so that any range, even within one decade, has labelled
@@ -255,25 +256,152 @@ pub fn heatmap_with(
     data: &[f64],
     labels: &Labels,
 ) -> std::io::Result<PathBuf> {
+    heatmap_in(path, name, x, y, data, labels, false).map(|mut f| f.remove(0))
+}
+
+/// [`heatmap_with`], also as SVG where `svg`: the files written.
+pub fn heatmap_in(
+    path: &Path,
+    name: &str,
+    x: &Axis,
+    y: &Axis,
+    data: &[f64],
+    labels: &Labels,
+    svg: bool,
+) -> std::io::Result<Vec<PathBuf>> {
     register_font();
     let scale = scale(data);
-    let file = path.join(format!("{name}.png"));
-    let root = BitMapBackend::new(file.as_path(), (900, 760)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let (head, body) = root.split_vertically(70);
+    let size = (900, 760);
+    let png = path.join(format!("{name}.png"));
+    {
+        let root = BitMapBackend::new(png.as_path(), size).into_drawing_area();
+        titled_map(&root, x, y, data, scale, labels)?;
+        root.present().map_err(err)?;
+    }
+    let mut files = vec![png];
+    if svg {
+        let file = path.join(format!("{name}.svg"));
+        {
+            let root = SVGBackend::new(file.as_path(), size).into_drawing_area();
+            titled_map(&root, x, y, data, scale, labels)?;
+            root.present().map_err(err)?;
+        }
+        files.push(file);
+    }
+    Ok(files)
+}
+
+/// Slices of a 3-D array (C order over `x` × `y` × `z`) at up to nine
+/// values of `z`, as a grid of heatmaps on one shared colour scale, into
+/// `path/name.png` (and `.svg`).
+pub fn slice_grid(
+    path: &Path,
+    name: &str,
+    axes: [&Axis; 3],
+    data: &[f64],
+    labels: &Labels,
+    svg: bool,
+) -> std::io::Result<Vec<PathBuf>> {
+    register_font();
+    let [x, y, z] = axes;
+    let nz = z.values.len();
+    let picks: Vec<usize> = if nz <= 9 {
+        (0..nz).collect()
+    } else {
+        (0..9).map(|k| k * (nz - 1) / 8).collect()
+    };
+    let scale = scale(data);
+    let cols = if picks.len() > 4 {
+        3
+    } else {
+        picks.len().min(2)
+    };
+    let rows = picks.len().div_ceil(cols);
+    let size = (560 * cols as u32, 70 + 470 * rows as u32);
+    let slice = |k: usize| -> Vec<f64> {
+        let (ny, nzz) = (y.values.len(), nz);
+        (0..x.values.len() * ny)
+            .map(|ij| data[ij * nzz + k])
+            .collect()
+    };
+    macro_rules! grid {
+        ($root:expr) => {{
+            let root = $root;
+            root.fill(&WHITE).map_err(err)?;
+            let (head, body) = root.split_vertically(70);
+            header(&head, labels)?;
+            let panels = body.split_evenly((rows, cols));
+            for (p, &k) in panels.iter().zip(&picks) {
+                let title = format!(
+                    "{} = {}",
+                    super::heatmap::parameter_symbol(&z.name),
+                    fmt_tick(z.values[k])
+                );
+                map_panel(p, x, y, &slice(k), scale, &title, &labels.colour, 14)?;
+            }
+            root.present().map_err(err)?;
+        }};
+    }
+    let png = path.join(format!("{name}.png"));
+    grid!(BitMapBackend::new(png.as_path(), size).into_drawing_area());
+    let mut files = vec![png];
+    if svg {
+        let file = path.join(format!("{name}.svg"));
+        grid!(SVGBackend::new(file.as_path(), size).into_drawing_area());
+        files.push(file);
+    }
+    Ok(files)
+}
+
+/// The title and subtitle across the top.
+fn header<DB: DrawingBackend>(
+    head: &DrawingArea<DB, plotters::coord::Shift>,
+    labels: &Labels,
+) -> std::io::Result<()> {
     head.draw_text(
         &labels.title,
-        &("sans-serif", 24).into_text_style(&head),
+        &("sans-serif", 24).into_text_style(head),
         (16, 10),
     )
     .map_err(err)?;
     head.draw_text(
         &labels.subtitle,
-        &("sans-serif", 15).into_text_style(&head),
+        &("sans-serif", 15).into_text_style(head),
         (16, 44),
     )
     .map_err(err)?;
-    let (main, bar) = body.split_horizontally(740);
+    Ok(())
+}
+
+/// A whole heatmap figure on `root`: header, map and colour bar.
+fn titled_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    x: &Axis,
+    y: &Axis,
+    data: &[f64],
+    scale: Scale,
+    labels: &Labels,
+) -> std::io::Result<()> {
+    root.fill(&WHITE).map_err(err)?;
+    let (head, body) = root.split_vertically(70);
+    header(&head, labels)?;
+    map_panel(&body, x, y, data, scale, "", &labels.colour, 16)
+}
+
+/// One map with its colour bar on `area`, titled `title` (may be empty).
+#[expect(clippy::too_many_arguments, reason = "a panel's data, axes, scale and three labels")]
+fn map_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    x: &Axis,
+    y: &Axis,
+    data: &[f64],
+    scale: Scale,
+    title: &str,
+    colour_label: &str,
+    font: u32,
+) -> std::io::Result<()> {
+    let w = area.dim_in_pixel().0;
+    let (main, bar) = area.split_horizontally(w * 82 / 100);
     let (xl, yl) = (x.spacing == "log", y.spacing == "log");
     // Plot coordinates: log10 on log axes.
     let tx = |v: f64| if xl { v.log10() } else { v };
@@ -284,12 +412,15 @@ pub fn heatmap_with(
     let (y0, y1) = (ye[0].min(ye[ye.len() - 1]), ye[0].max(ye[ye.len() - 1]));
     let xf = move |v: &f64| fmt_tick(if xl { 10f64.powf(*v) } else { *v });
     let yf = move |v: &f64| fmt_tick(if yl { 10f64.powf(*v) } else { *v });
-    let mut chart = ChartBuilder::on(&main)
+    let mut builder = ChartBuilder::on(&main);
+    builder
         .margin(12)
-        .x_label_area_size(56)
-        .y_label_area_size(84)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(err)?;
+        .x_label_area_size(3 * font + 8)
+        .y_label_area_size(5 * font + 4);
+    if !title.is_empty() {
+        builder.caption(title, ("sans-serif", font + 4));
+    }
+    let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
     chart
         .configure_mesh()
         .disable_mesh()
@@ -297,8 +428,8 @@ pub fn heatmap_with(
         .y_labels(7)
         .x_desc(axis_label(&x.name))
         .y_desc(axis_label(&y.name))
-        .label_style(("sans-serif", 16))
-        .axis_desc_style(("sans-serif", 20))
+        .label_style(("sans-serif", font))
+        .axis_desc_style(("sans-serif", font + 4))
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
         .draw()
@@ -325,16 +456,14 @@ pub fn heatmap_with(
             .draw_series(std::iter::once(Text::new(
                 what,
                 ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
-                ("sans-serif", 26)
+                ("sans-serif", font + 10)
                     .into_font()
                     .color(&WHITE)
                     .pos(Pos::new(HPos::Center, VPos::Center)),
             )))
             .map_err(err)?;
     }
-    colour_bar(&bar, scale, &labels.colour)?;
-    root.present().map_err(err)?;
-    Ok(file.clone())
+    colour_bar(&bar, scale, colour_label, font)
 }
 
 /// The colour bar, labelled in words and units; in log10 coordinates with
@@ -343,6 +472,7 @@ fn colour_bar<DB: DrawingBackend>(
     bar: &DrawingArea<DB, plotters::coord::Shift>,
     scale: Scale,
     label: &str,
+    font: u32,
 ) -> std::io::Result<()> {
     let (c0, c1) = match scale {
         Scale::Linear(lo, hi) => (lo, hi),
@@ -370,17 +500,17 @@ fn colour_bar<DB: DrawingBackend>(
         .margin_bottom(68)
         .margin_right(8)
         .y_label_area_size(0)
-        .right_y_label_area_size(96)
+        .right_y_label_area_size(6 * font)
         .build_cartesian_2d(0.0..1.0, c0..c1)
         .map_err(err)?;
     cb.configure_mesh()
         .disable_mesh()
         .disable_x_axis()
         .y_labels(8)
-        .label_style(("sans-serif", 14))
+        .label_style(("sans-serif", font - 2))
         .y_label_formatter(&fmt)
         .y_desc(desc)
-        .axis_desc_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", font - 1))
         .draw()
         .map_err(err)?;
     let steps = 200;

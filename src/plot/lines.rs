@@ -72,9 +72,42 @@ pub fn line_chart_over(
     chart: &LineChart,
     cloud: &[(f64, f64)],
 ) -> std::io::Result<PathBuf> {
+    line_chart_in(dir, name, chart, cloud, false).map(|mut f| f.remove(0))
+}
+
+/// [`line_chart_over`], also as SVG where `svg`: the files written.
+pub fn line_chart_in(
+    dir: &Path,
+    name: &str,
+    chart: &LineChart,
+    cloud: &[(f64, f64)],
+    svg: bool,
+) -> std::io::Result<Vec<PathBuf>> {
     register_font();
-    let file = dir.join(format!("{name}.png"));
-    let root = BitMapBackend::new(file.as_path(), (900, 600)).into_drawing_area();
+    let png = dir.join(format!("{name}.png"));
+    draw_chart(
+        &BitMapBackend::new(png.as_path(), (900, 600)).into_drawing_area(),
+        chart,
+        cloud,
+    )?;
+    let mut files = vec![png];
+    if svg {
+        let file = dir.join(format!("{name}.svg"));
+        draw_chart(
+            &SVGBackend::new(file.as_path(), (900, 600)).into_drawing_area(),
+            chart,
+            cloud,
+        )?;
+        files.push(file);
+    }
+    Ok(files)
+}
+
+fn draw_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    chart: &LineChart,
+    cloud: &[(f64, f64)],
+) -> std::io::Result<()> {
     root.fill(&WHITE).map_err(err)?;
     let all = || {
         chart
@@ -87,7 +120,7 @@ pub fn line_chart_over(
     let (y0, y1) = bounds(all().map(|p| p.1), chart.log_y);
     macro_rules! draw {
         ($xr:expr, $yr:expr) => {{
-            let mut c = ChartBuilder::on(&root)
+            let mut c = ChartBuilder::on(root)
                 .caption(chart.title, ("sans-serif", 24))
                 .margin(16)
                 .x_label_area_size(56)
@@ -159,5 +192,5 @@ pub fn line_chart_over(
         (false, false) => draw!(x0..x1, y0..y1),
     }
     root.present().map_err(err)?;
-    Ok(file.clone())
+    Ok(())
 }

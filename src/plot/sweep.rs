@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::SeriesLabelPosition;
 
-use super::heatmap::{axis_label, heatmap_with, parameter_symbol, quantity_label, Labels};
-use super::lines::{line_chart, LineChart, Series};
+use super::heatmap::{
+    axis_label, heatmap_in, parameter_symbol, quantity_label, slice_grid, Labels,
+};
+use super::lines::{line_chart_in, LineChart, Series};
 use crate::config::reduce::Reduction;
 use crate::config::Axis;
 use crate::grid::Grid;
@@ -22,9 +24,9 @@ use crate::twin::Quantity;
 /// Why a grid has nothing --plot can draw, or None.
 pub fn undrawable(grid: &Grid) -> Option<String> {
     let n = grid.axes.len();
-    if grid.full_arrays() && !(1..=2).contains(&n) {
+    if grid.full_arrays() && !(1..=3).contains(&n) {
         return Some(format!(
-            "--plot draws sweeps over one or two axes; this config has {n}"
+            "--plot draws sweeps over one, two or three axes (three as slices); this config has {n}"
         ));
     }
     let drawable = |r: &Reduction| (1..=2).contains(&(n - r.over.len()));
@@ -52,12 +54,15 @@ pub fn subtitle(grid: &Grid) -> String {
     )
 }
 
-/// Draws every plot of the sweep into `dir`; returns the files.
+/// Draws every plot of the sweep into `dir` as PNG (and SVG beside it with
+/// `svg`); returns the files. Three axes are drawn as slices of the first
+/// two at up to nine values of the third.
 pub fn sweep_plots(
     grid: &Grid,
     full: Option<&SweepResults>,
     reduced: &[Reduced],
     dir: &Path,
+    svg: bool,
 ) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let sub = subtitle(grid);
@@ -78,8 +83,9 @@ pub fn sweep_plots(
                 subtitle: sub.clone(),
             };
             match grid.axes.as_slice() {
-                [x, y] => files.push(heatmap_with(dir, name, x, y, data, &labels)?),
-                [x] => files.push(line(dir, name, x, data, &labels)?),
+                [x, y, z] => files.extend(slice_grid(dir, name, [x, y, z], data, &labels, svg)?),
+                [x, y] => files.extend(heatmap_in(dir, name, x, y, data, &labels, svg)?),
+                [x] => files.extend(line(dir, name, x, data, &labels, svg)?),
                 _ => {}
             }
         }
@@ -126,8 +132,8 @@ pub fn sweep_plots(
         }
         for (name, data, labels) in layers {
             match kept.as_slice() {
-                [x, y] => files.push(heatmap_with(dir, &name, x, y, data, &labels)?),
-                [x] => files.push(line(dir, &name, x, data, &labels)?),
+                [x, y] => files.extend(heatmap_in(dir, &name, x, y, data, &labels, svg)?),
+                [x] => files.extend(line(dir, &name, x, data, &labels, svg)?),
                 _ => {}
             }
         }
@@ -144,7 +150,8 @@ fn line(
     x: &Axis,
     data: &[f64],
     labels: &Labels,
-) -> std::io::Result<PathBuf> {
+    svg: bool,
+) -> std::io::Result<Vec<PathBuf>> {
     let x_label = axis_label(&x.name);
     let positive: Vec<f64> = data
         .iter()
@@ -168,5 +175,5 @@ fn line(
         }],
         legend: SeriesLabelPosition::UpperRight,
     };
-    line_chart(dir, name, &chart)
+    line_chart_in(dir, name, &chart, &[], svg)
 }
