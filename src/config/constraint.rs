@@ -162,7 +162,7 @@ mod tests {
             let e = Constraint::parse(bad).unwrap_err();
             assert!(!e.contains('\n'), "{e}");
             assert!(
-                e.contains("accepted") || e.contains("finite number"),
+                e.contains("accepted") || e.contains("finite number") || e.contains("did you mean"),
                 "{bad}: {e}"
             );
         }

@@ -389,7 +389,10 @@ fn titled_map<DB: DrawingBackend>(
 }
 
 /// One map with its colour bar on `area`, titled `title` (may be empty).
-#[expect(clippy::too_many_arguments, reason = "a panel's data, axes, scale and three labels")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a panel's data, axes, scale and three labels"
+)]
 fn map_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     x: &Axis,
