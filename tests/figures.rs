@@ -46,6 +46,28 @@ fn figures_regenerate_and_the_claims_hold() {
             "no data for {stem}"
         );
     }
+    // figures.json describes every array as a sweep's metadata does: the
+    // maps over a sweep carry its axes, and their lengths are the shape.
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("figures.json")).unwrap()).unwrap();
+    let arrays = meta["arrays"].as_object().unwrap();
+    for n in names.iter().filter(|n| n.ends_with(".npy")) {
+        let stem = n.trim_end_matches(".npy");
+        assert!(arrays.contains_key(stem), "{stem} is not in figures.json");
+    }
+    let power = &arrays["atlas_ta_ts_power"];
+    let axes = power["sweep"]["axes"].as_array().expect("axes of the map");
+    let shape: Vec<u64> = power["shape"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(axes.len(), 2);
+    for (a, n) in axes.iter().zip(&shape) {
+        assert_eq!(a["values"].as_array().unwrap().len() as u64, *n);
+    }
+    assert_eq!(arrays["fig4a_power"]["sweep"]["axes"][0]["name"], "tau");
     let claims: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("claims.json")).unwrap()).unwrap();
     let readme = std::fs::read_to_string("results/README.md").unwrap();

@@ -42,6 +42,18 @@ pub struct Ctx<'a> {
     pub out: &'a Path,
     pub backend: &'a Backend,
     pub size: Size,
+    /// The sweeps run so far (for the arrays' axes) and the arrays
+    /// written, for figures.json.
+    pub record: std::cell::RefCell<Record>,
+}
+
+/// What figures.json says: per array its file, shape and, where it is an
+/// array over a sweep's grid, that sweep's axes (names and values), model,
+/// protocol and config.
+#[derive(Default)]
+pub struct Record {
+    sweeps: Vec<serde_json::Value>,
+    arrays: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Errors of a figure run.
@@ -65,6 +77,15 @@ impl Ctx<'_> {
             .run(self.backend, &crate::backend::Progress::NONE, &|_| {})?
             .expect("without checkpoints a sweep always runs");
         let res = out.full.expect("figure configs keep their full arrays");
+        self.record.borrow_mut().sweeps.push(serde_json::json!({
+            "shape": grid.shape(),
+            "axes": grid.axes,
+            "model": grid.model.name(),
+            "protocol": grid.protocol.name(),
+            "config": grid.config,
+            "backend": out.info.backend,
+            "precision": out.info.precision.name(),
+        }));
         Ok((grid, res))
     }
 
@@ -74,6 +95,21 @@ impl Ctx<'_> {
         let a = ndarray::ArrayViewD::from_shape(ndarray::IxDyn(shape), data)
             .map_err(std::io::Error::other)?;
         ndarray_npy::write_npy(&path, &a).map_err(std::io::Error::other)?;
+        // The array is over the latest sweep of its shape: figures derive
+        // each array from the sweep they just ran.
+        let mut rec = self.record.borrow_mut();
+        let over = rec
+            .sweeps
+            .iter()
+            .rev()
+            .find(|s| s["shape"] == serde_json::json!(shape))
+            .cloned();
+        let mut entry =
+            serde_json::json!({"file": format!("{name}.npy"), "shape": shape, "dtype": "float64"});
+        if let Some(s) = over {
+            entry["sweep"] = s;
+        }
+        rec.arrays.insert(name.to_string(), entry);
         Ok(path)
     }
 }
@@ -81,10 +117,30 @@ impl Ctx<'_> {
 /// Runs every figure, the atlas and the claims; returns the files written.
 pub fn run_all(out: &Path, backend: &Backend, size: Size) -> Result<Vec<PathBuf>, FigureError> {
     std::fs::create_dir_all(out)?;
-    let ctx = Ctx { out, backend, size };
+    let ctx = Ctx {
+        out,
+        backend,
+        size,
+        record: Default::default(),
+    };
     let mut files = paper::all(&ctx)?;
     let (atlas_files, thermal) = atlas::all(&ctx)?;
     files.extend(atlas_files);
     files.extend(claims::all(&ctx, &thermal)?);
+    let rec = ctx.record.into_inner();
+    let meta = serde_json::json!({
+        "nessbat_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": crate::store::provenance::git_commit(),
+        "written_utc": crate::store::provenance::utc_now(),
+        "units": "hbar = k_B = 1; energies and rates in units of omega0",
+        "order": "C order; axis k of an array is its sweep's axes[k]",
+        "arrays": rec.arrays,
+    });
+    let path = out.join("figures.json");
+    std::fs::write(
+        &path,
+        serde_json::to_vec_pretty(&meta).map_err(std::io::Error::other)?,
+    )?;
+    files.push(path);
     Ok(files)
 }
