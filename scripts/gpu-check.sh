@@ -120,4 +120,24 @@ for args in "--points $POP --gpu-only" "--points $DM --model density-matrix --gp
   grep -v XDG_RUNTIME_DIR /tmp/nessbat_bench.err | grep -i notice | tee -a "$REPORT"
   log '```'
 done
+
+# 5. Set-up of a first and a second sweep (the pipeline cache, kept in a
+# fresh NESSBAT_CACHE_DIR), both models, and the CPU backend on all cores
+# as the baseline.
+log ""
+log "## Set-up: first and second sweep (pipeline cache)"
+export NESSBAT_CACHE_DIR=/tmp/nessbat_cache_check; rm -rf "$NESSBAT_CACHE_DIR"
+printf 'model = "density-matrix"\n[[axes]]\nname = "t_a"\nrange = [0.5, 4]\npoints = 64\n[[axes]]\nname = "t_s"\nvalues = [0.1, 0.2]\n' > /tmp/nessbat_dm.toml
+for cfg in "" "--config /tmp/nessbat_dm.toml"; do
+  for run in first second; do
+    line=$("$BIN" sweep $cfg --out /tmp/nessbat_setup --force --backend gpu 2>/dev/null | tail -1)
+    log "- ${cfg:-populations (default config)} $run: $(echo "$line" | grep -o '+[0-9.]* s set-up')"
+  done
+done
+log "- cache files: $(ls -la "$NESSBAT_CACHE_DIR" 2>/dev/null | tail -n +2 | awk '{print $5" "$9}' | tr '\n' ';')"
+log ""
+log "## CPU backend baseline ($(nproc) cores)"
+log '```'
+"$BIN" bench --points "$POP" --repeats 3 2>/dev/null | grep -E '^(nessbat|backend|cpu)' | tee -a "$REPORT"
+log '```'
 echo "report: $REPORT"

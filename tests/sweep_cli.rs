@@ -657,3 +657,55 @@ fn plots_for_one_axis_and_for_merged_shards() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(merged.join("power.png").exists());
 }
+
+/// Compiled pipelines are kept in the user's cache folder where the
+/// adapter can (Vulkan): a file per adapter, driver and build, written on
+/// the first run, read on the next; a damaged file is ignored, not fatal.
+#[test]
+fn pipelines_are_cached_across_runs() {
+    let Ok(ctx) = nessbat::backend::gpu::GpuContext::acquire() else {
+        eprintln!("SKIP pipelines_are_cached_across_runs: no GPU adapter");
+        return;
+    };
+    if !ctx
+        .device
+        .features()
+        .contains(wgpu::Features::PIPELINE_CACHE)
+    {
+        eprintln!("SKIP pipelines_are_cached_across_runs: adapter has no PIPELINE_CACHE");
+        return;
+    }
+    let dir = scratch("sweep-cli", "pipeline-cache");
+    let cache = dir.join("cache");
+    let env = [("NESSBAT_CACHE_DIR", cache.to_str().unwrap())];
+    let run = |k: u32| {
+        let out = dir.join(format!("out{k}"));
+        let o = nessbat(
+            &[
+                "sweep",
+                "--out",
+                out.to_str().unwrap(),
+                "--backend",
+                "gpu",
+                "--quiet",
+            ],
+            &env,
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(0);
+    let files: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("wgpu_pipeline_cache_vulkan_") && name.contains(env!("CARGO_PKG_VERSION")),
+        "{name}"
+    );
+    run(1);
+    std::fs::write(&files[0], b"not a pipeline cache").unwrap();
+    run(2);
+    common::files::same_arrays(&dir.join("out0"), &dir.join("out2"));
+}

@@ -30,6 +30,9 @@ pub struct GpuContext {
     pub f64: bool,
     /// TIMESTAMP_QUERY is enabled (used by `nessbat bench`).
     pub timestamps: bool,
+    /// Compiled pipelines kept across runs, where the adapter can
+    /// (PIPELINE_CACHE, Vulkan).
+    pub pipeline_cache: Option<super::pipeline_cache::DiskCache>,
 }
 
 impl GpuContext {
@@ -77,7 +80,9 @@ impl GpuContext {
             )));
         }
         let available = adapter.features();
-        let wanted = wgpu::Features::SHADER_F64 | wgpu::Features::TIMESTAMP_QUERY;
+        let wanted = wgpu::Features::SHADER_F64
+            | wgpu::Features::TIMESTAMP_QUERY
+            | wgpu::Features::PIPELINE_CACHE;
         let features = available & wanted;
         // Ask for the adapter's own limits: large storage bindings mean
         // fewer chunks.
@@ -91,7 +96,11 @@ impl GpuContext {
             })
             .await
             .map_err(|e| GpuError::Device(e.to_string()))?;
+        let pipeline_cache = (features.contains(wgpu::Features::PIPELINE_CACHE)
+            && std::env::var_os("NESSBAT_NO_PIPELINE_CACHE").is_none())
+        .then(|| super::pipeline_cache::DiskCache::open(&device, &info));
         Ok(GpuContext {
+            pipeline_cache,
             device,
             queue,
             info,

@@ -119,10 +119,13 @@ impl SweepKernel {
             module: &module,
             entry_point: Some("main"),
             compilation_options: Default::default(),
-            cache: None,
+            cache: ctx.pipeline_cache.as_ref().map(|c| &c.cache),
         });
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Runtime(format!("kernel compilation failed: {e}")));
+        }
+        if let Some(c) = &ctx.pipeline_cache {
+            c.save();
         }
         Ok(SweepKernel {
             model,

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod kernel;
+pub mod pipeline_cache;
 pub mod reduce;
 pub mod resources;
 pub mod shader_source;

@@ -55,7 +55,7 @@ impl ReduceKernel {
                 module: &module,
                 entry_point: Some(entry),
                 compilation_options: Default::default(),
-                cache: None,
+                cache: ctx.pipeline_cache.as_ref().map(|c| &c.cache),
             })
         };
         let (blocks, cells) = (pipeline("fold_blocks"), pipeline("fold_cells"));
@@ -63,6 +63,9 @@ impl ReduceKernel {
             return Err(GpuError::Runtime(format!(
                 "reduction kernel compilation failed: {e}"
             )));
+        }
+        if let Some(c) = &ctx.pipeline_cache {
+            c.save();
         }
         Ok(ReduceKernel {
             precision,
