@@ -17,8 +17,19 @@ use crate::twin::reduce;
 use crate::twin::{run_point, PointOutput, SweepParams};
 
 /// Points per rayon task: large enough to amortise scheduling, small enough
-/// to balance two cores and to move the progress bar.
+/// to balance the cores and to move the progress bar.
 const BLOCK: usize = 4096;
+/// Fewest points per task: below this, scheduling costs more than it
+/// balances.
+const MIN_BLOCK: usize = 64;
+
+/// Points per task for a chunk of `len`: [`BLOCK`], or less for small
+/// chunks so that every core gets about four tasks (a 4,096-point sweep
+/// would otherwise be one task on one core).
+fn block(len: usize) -> usize {
+    let tasks = 4 * rayon::current_num_threads();
+    len.div_ceil(tasks).clamp(MIN_BLOCK, BLOCK)
+}
 
 /// Points computed before they are scattered into the arrays: bounds the
 /// extra memory to one chunk whatever the grid size.
@@ -84,11 +95,11 @@ fn compute_chunk<M: KernelModel<N>, const N: usize>(
     progress: &Progress,
 ) -> Vec<PointOutput> {
     (0..len)
-        .step_by(BLOCK)
+        .step_by(block(len))
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|start| {
-            let n = BLOCK.min(len - start);
+            let n = block(len).min(len - start);
             // Once stopped, the remaining blocks are left as placeholders:
             // the backend answers Interrupted and nobody reads them.
             if progress.stopped() {
