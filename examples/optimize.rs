@@ -24,12 +24,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         quantity: Quantity::Power,
         maximize: true,
     };
-    let constraint = Constraint::parse("efficiency >= 0.01")?;
+    let constraint = Constraints::parse("efficiency >= 0.01")?;
     let best = optimize(
         &backend,
         &grid,
         objective,
-        Some(constraint),
+        constraint,
         &OptimizeOptions::default(),
     )?;
     let f = best.figures(&grid)?;

@@ -13,9 +13,10 @@
 // invocation owns each block and each cell, and the queue orders the
 // dispatches (main, pass 1, pass 2) and the chunks.
 
-// Kept in sync with src/twin/reduce.rs (MAX_REDUCTIONS, OP_*, NO_CONSTRAINT)
+// Kept in sync with src/twin/reduce.rs (MAX_REDUCTIONS, MAX_WHERE, OP_*, NO_CONSTRAINT)
 // and src/config/constraint.rs (Cmp).
 const MAX_REDUCTIONS: u32 = 8u;
+const MAX_WHERE: u32 = 4u;
 const OP_MIN: u32 = 1u;
 const NO_CONSTRAINT: u32 = 0xffffffffu;
 const CMP_GE: u32 = 0u;
@@ -41,8 +42,9 @@ struct ReduceParams {
     start_hi: u32,
     quantity: array<u32, 8>,
     op: array<u32, 8>,
-    where_quantity: array<u32, 8>,
-    where_cmp: array<u32, 8>,
+    // Per reduction r and constraint k, at r * MAX_WHERE + k.
+    where_quantity: array<u32, 32>,
+    where_cmp: array<u32, 32>,
 }
 
 // The bindings come from the prelude, generated from REDUCE_BINDINGS in
@@ -76,21 +78,27 @@ fn figure(q: u32, i: u32) -> Candidate {
     return Candidate(ok, v);
 }
 
+// Whether chunk point i passes all of reduction r's constraints.
 fn passes(r: u32, i: u32) -> bool {
-    let wq = rp.where_quantity[r];
-    if wq == NO_CONSTRAINT {
-        return true;
+    var all = true;
+    for (var k = 0u; k < MAX_WHERE; k++) {
+        let w = r * MAX_WHERE + k;
+        let wq = rp.where_quantity[w];
+        if wq == NO_CONSTRAINT {
+            continue;
+        }
+        let c = figure(wq, i);
+        let t = thresholds[w];
+        var holds = c.v < t;
+        switch rp.where_cmp[w] {
+            case CMP_GE: { holds = c.v >= t; }
+            case CMP_GT: { holds = c.v > t; }
+            case CMP_LE: { holds = c.v <= t; }
+            default: {}
+        }
+        all = all & c.ok & holds;
     }
-    let c = figure(wq, i);
-    let t = thresholds[r];
-    var holds = c.v < t;
-    switch rp.where_cmp[r] {
-        case CMP_GE: { holds = c.v >= t; }
-        case CMP_GT: { holds = c.v > t; }
-        case CMP_LE: { holds = c.v <= t; }
-        default: {}
-    }
-    return c.ok & holds;
+    return all;
 }
 
 // The key reduction r maximises at chunk point i (−value for min).

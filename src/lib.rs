@@ -51,7 +51,7 @@ pub mod prelude {
     pub use crate::backend::gpu::shader_source::Precision;
     pub use crate::backend::run::{Backend, BackendChoice};
     pub use crate::backend::Progress;
-    pub use crate::config::constraint::Constraint;
+    pub use crate::config::constraint::{Constraint, Constraints};
     pub use crate::config::SweepConfig;
     pub use crate::grid::Grid;
     pub use crate::model::params::Baths;

@@ -15,7 +15,7 @@ use nessbat::backend::cpu;
 use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::backend::Progress;
-use nessbat::config::constraint::Constraint;
+use nessbat::config::constraint::{Constraint, Constraints};
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
 use nessbat::model::closed_form::{eq14_power, eq16_efficiency};
@@ -40,7 +40,7 @@ const POWER: Objective = Objective {
 
 fn run(backend: &Backend, tau: f64, constraint: Option<&str>) -> (Grid, Optimum) {
     let g = t_a_grid(tau, 12);
-    let c = constraint.map(|c| Constraint::parse(c).unwrap());
+    let c = constraint.map_or(Constraints::default(), |c| Constraints::parse(c).unwrap());
     let best = optimize(backend, &g, POWER, c, &OptimizeOptions::default()).unwrap();
     assert!(best.converged);
     (g, best)
@@ -376,7 +376,7 @@ fn most_efficient(g: &Grid) -> (Optimum, nessbat::oracle::PointFigures) {
         &Backend::Cpu,
         g,
         EFFICIENCY,
-        None,
+        Constraints::default(),
         &OptimizeOptions::default(),
     )
     .unwrap();
@@ -483,5 +483,54 @@ fn an_optimum_on_the_edge_of_the_box_is_flagged() {
     };
     assert!(line("tau").contains("widen"), "{table}");
     assert!(!line("t_a").contains("widen"), "{table}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Several `--subject-to` (or one joined with " and "): the optimum meets
+/// them all, and the binding one moves it.
+#[test]
+fn several_constraints_all_hold() {
+    let dir = std::env::temp_dir().join(format!("nessbat-several-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\ntau = 150.0\n[[axes]]\nname = \"t_a\"\nrange = [0.3, 5.0]\npoints = 24\nspacing = \"log\"\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
+            .args([
+                "optimize",
+                "--config",
+                cfg.to_str().unwrap(),
+                "--maximize",
+                "power",
+                "--json",
+                "--backend",
+                "cpu",
+                "--force",
+            ])
+            .args(["--out", dir.join("o").to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let free = run(&[]);
+    let p_max = free["power"].as_f64().unwrap();
+    let cap = format!("power <= {}", 0.9 * p_max);
+    let both = run(&["--subject-to", "efficiency >= 0.005", "--subject-to", &cap]);
+    assert_eq!(both["subject_to"], format!("efficiency >= 0.005 and {cap}"));
+    assert_eq!(both["constraint_satisfied"], true);
+    let p = both["power"].as_f64().unwrap();
+    assert!(
+        p <= 0.9 * p_max * (1.0 + 1e-6) && p >= 0.85 * p_max,
+        "{p} vs {p_max}"
+    );
+    assert!(both["efficiency"].as_f64().unwrap() >= 0.005);
+    let joined = run(&["--subject-to", &format!("efficiency >= 0.005 and {cap}")]);
+    assert_eq!(joined["parameters"], both["parameters"]);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -45,7 +45,7 @@ fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
         let cell = kept.iter().fold(0, |c, i| c * shape[*i] + idx[*i]);
         let finite = |q: usize| row[q].is_finite();
         let mut ok = full.status[flat] == 0 && finite(red.quantity.index());
-        if let Some(c) = red.constraint {
+        for c in &red.constraint.0 {
             ok &= finite(c.quantity.index()) && c.holds(row);
         }
         if !ok {

@@ -12,7 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from . import _nessbat
-from ._config import Config, config_text, constraint_text
+from ._config import Config, config_text, constraint_texts
 from ._dataset import dataset, load
 from ._progress import Bar, notice
 
@@ -121,7 +121,7 @@ def optimize(
         origin,
         quantity,
         maximize is not None,
-        constraint_text(subject_to),
+        constraint_texts(subject_to),
         backend,
         precision,
         _number("xtol", xtol),
@@ -146,7 +146,7 @@ def pareto(
         raise ValueError(f"quantities: got {quantities!r}; accepted: two quantity names, e.g. (\"power\", \"efficiency\")")
     text, origin = config_text(config)
     columns, flat, n, info = _nessbat.pareto(
-        text, origin, quantities[0], quantities[1], constraint_text(subject_to), backend, precision
+        text, origin, quantities[0], quantities[1], constraint_texts(subject_to), backend, precision
     )
     df = pd.DataFrame(np.asarray(flat).reshape(n, len(columns)), columns=columns)
     df.attrs.update(json.loads(info))

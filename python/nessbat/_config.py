@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Mapping, Optional, Tuple, Union
+from typing import Any, List, Mapping, Optional, Tuple, Union
 
 from . import _nessbat
 
@@ -34,16 +34,13 @@ def config_text(config: Config) -> Tuple[str, str]:
     )
 
 
-def constraint_text(subject_to: Optional[Union[str, list, tuple]]) -> Optional[str]:
-    """One constraint such as "efficiency >= 0.015", or None."""
+def constraint_texts(subject_to: Optional[Union[str, list, tuple]]) -> List[str]:
+    """Constraints such as "efficiency >= 0.015": one string (several may
+    be joined with " and "), a list of them, or None; at most 4 in all."""
     if subject_to is None:
-        return None
-    if isinstance(subject_to, (list, tuple)):
-        if len(subject_to) == 0:
-            return None
-        if len(subject_to) > 1:
-            raise ValueError("subject_to: one constraint is supported; accepted: a string such as \"efficiency >= 0.015\"")
-        subject_to = subject_to[0]
-    if not isinstance(subject_to, str):
-        raise ValueError(f"subject_to: got {type(subject_to).__name__}; accepted: a string such as \"efficiency >= 0.015\"")
-    return subject_to
+        return []
+    if isinstance(subject_to, str):
+        return [subject_to]
+    if isinstance(subject_to, (list, tuple)) and all(isinstance(c, str) for c in subject_to):
+        return list(subject_to)
+    raise ValueError(f"subject_to: got {subject_to!r}; accepted: a string such as \"efficiency >= 0.015\", or a list of them")

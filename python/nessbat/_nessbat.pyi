@@ -26,7 +26,7 @@ def optimize(
     origin: str,
     quantity: str,
     maximize: bool,
-    subject_to: Optional[str],
+    subject_to: List[str],
     backend: str,
     precision: Optional[str],
     xtol: float,
@@ -38,7 +38,7 @@ def pareto(
     origin: str,
     first: str,
     second: str,
-    subject_to: Optional[str],
+    subject_to: List[str],
     backend: str,
     precision: Optional[str],
 ) -> Tuple[List[str], npt.NDArray[np.float64], int, str]:

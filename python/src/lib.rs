@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 
 use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::run::{Backend, BackendChoice};
-use nessbat::config::constraint::{quantity_index, Constraint};
+use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::config::SweepConfig;
 use nessbat::config::DEFAULT_CONFIG;
 use nessbat::grid::Grid;
@@ -122,7 +122,7 @@ fn optimize(
     origin: &str,
     quantity: &str,
     maximize: bool,
-    subject_to: Option<&str>,
+    subject_to: Vec<String>,
     backend: &str,
     precision: Option<&str>,
     xtol: f64,
@@ -133,10 +133,8 @@ fn optimize(
     g.config.full_arrays = None;
     let g = Grid::new(g.config).map_err(value_error)?;
     let quantity = quantity_index(quantity).map_err(value_error)?;
-    let constraint = subject_to
-        .map(Constraint::parse)
-        .transpose()
-        .map_err(|e| value_error(format!("subject_to: {e}")))?;
+    let constraint =
+        Constraints::parse_all(&subject_to).map_err(|e| value_error(format!("subject_to: {e}")))?;
     let (choice, precision) = backend_choice(backend, precision)?;
     let opts = OptimizeOptions {
         xtol,
@@ -176,7 +174,7 @@ fn pareto<'py>(
     origin: &str,
     first: &str,
     second: &str,
-    subject_to: Option<&str>,
+    subject_to: Vec<String>,
     backend: &str,
     precision: Option<&str>,
 ) -> PyResult<Front<'py>> {
@@ -188,15 +186,13 @@ fn pareto<'py>(
         quantity_index(first).map_err(value_error)?,
         quantity_index(second).map_err(value_error)?,
     ];
-    let constraint = subject_to
-        .map(Constraint::parse)
-        .transpose()
-        .map_err(|e| value_error(format!("subject_to: {e}")))?;
+    let constraint =
+        Constraints::parse_all(&subject_to).map_err(|e| value_error(format!("subject_to: {e}")))?;
     let (choice, precision) = backend_choice(backend, precision)?;
     let t = py.detach(|| -> PyResult<_> {
         let backend =
             Backend::choose(choice, precision, &|m| eprintln!("{m}")).map_err(lib_error)?;
-        nessbat::optimize::pareto_table(&backend, &g, pair, constraint).map_err(lib_error)
+        nessbat::optimize::pareto_table(&backend, &g, pair, &constraint).map_err(lib_error)
     })?;
     let n = t.rows.nrows();
     let info = serde_json::json!({
@@ -205,7 +201,7 @@ fn pareto<'py>(
         "precision": t.info.precision.name(),
         "grid_points": t.admitted.len(),
         "admitted_points": t.admitted.iter().filter(|a| **a).count(),
-        "subject_to": constraint.map(|c| c.to_string()),
+        "subject_to": constraint.text(),
         "pareto": [pair[0].name(), pair[1].name()],
     });
     let (flat, _) = t.rows.into_raw_vec_and_offset();

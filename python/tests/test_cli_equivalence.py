@@ -159,3 +159,15 @@ def test_pareto_equals_cli(tmp_path):
     assert len(df) > 1
     # Both maximised: down the front, power falls and efficiency rises.
     assert (np.diff(df["power"]) <= 0).all() and (np.diff(df["efficiency"]) >= 0).all()
+
+
+def test_several_constraints_equal_cli(tmp_path):
+    cfg = tmp_path / "opt.toml"
+    cfg.write_text(OPT_TOML)
+    args = ["--subject-to", "efficiency >= 0.005", "--subject-to", "heat_in >= 1e-4"]
+    want = json.loads(cli("optimize", "--config", str(cfg), "--maximize", "power", *args, "--json", "--backend", "cpu", "--out", str(tmp_path / "o")).stdout)
+    got = nessbat.optimize(OPT_CONFIG, maximize="power", subject_to=["efficiency >= 0.005", "heat_in >= 1e-4"], backend="cpu")
+    got.pop("history")
+    want.pop("history")
+    assert got == want
+    assert got["subject_to"] == "efficiency >= 0.005 and heat_in >= 0.0001"

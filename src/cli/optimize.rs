@@ -12,7 +12,7 @@ use super::pareto;
 use super::run_args::{load_grid, BackendArg, PrecisionArg};
 use super::BadInput;
 use nessbat::backend::run::Backend;
-use nessbat::config::constraint::{quantity_index, Constraint};
+use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::grid::Grid;
 use nessbat::optimize::{optimize, Objective, OptimizeOptions};
 use nessbat::twin::OUTPUT_NAMES;
@@ -30,9 +30,10 @@ pub struct OptimizeCmd {
     /// Figure to minimise
     #[arg(long, value_name = "QUANTITY", conflicts_with = "pareto")]
     pub minimize: Option<String>,
-    /// Constraint every candidate must meet, e.g. "efficiency >= 0.015"
+    /// Constraint every candidate must meet, e.g. "efficiency >= 0.015";
+    /// repeat it (or join with " and ") for several, at most 4
     #[arg(long, value_name = "CONSTRAINT")]
-    pub subject_to: Option<String>,
+    pub subject_to: Vec<String>,
     /// Write the grid's Pareto front of two figures, both maximised
     #[arg(long, value_name = "Q1,Q2")]
     pub pareto: Option<String>,
@@ -66,11 +67,7 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
     grid.config.reduce.clear();
     grid.config.full_arrays = None;
     let grid = Grid::new(grid.config).map_err(|e| BadInput(e.to_string()))?;
-    let constraint = cmd
-        .subject_to
-        .as_deref()
-        .map(Constraint::parse)
-        .transpose()
+    let constraint = Constraints::parse_all(&cmd.subject_to)
         .map_err(|e| BadInput(format!("--subject-to: {e}")))?;
     let quantity =
         |flag: &str, q: &str| quantity_index(q).map_err(|e| BadInput(format!("{flag}: {e}")));
@@ -103,7 +100,7 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
     .map_err(super::lib_error)?;
     match (objective, pair) {
         (Some(o), _) => run_optimum(cmd, &grid, &backend, o, constraint),
-        (None, Some(pair)) => pareto::run_pareto(cmd, &grid, &backend, pair, constraint),
+        (None, Some(pair)) => pareto::run_pareto(cmd, &grid, &backend, pair, &constraint),
         (None, None) => unreachable!("checked above"),
     }
 }
@@ -113,7 +110,7 @@ fn run_optimum(
     grid: &Grid,
     backend: &Backend,
     objective: Objective,
-    constraint: Option<Constraint>,
+    constraint: Constraints,
 ) -> Result<()> {
     let opts = OptimizeOptions {
         xtol: cmd.xtol,
@@ -151,7 +148,7 @@ fn run_optimum(
             "minimize"
         };
         let _ = write!(s, "nessbat optimize: {sense} {name}");
-        if let Some(c) = constraint {
+        if let Some(c) = best.constraint.text() {
             let _ = write!(s, " subject to {c}");
         }
         let _ = writeln!(

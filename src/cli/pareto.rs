@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::optimize::OptimizeCmd;
 use super::BadInput;
 use nessbat::backend::run::Backend;
-use nessbat::config::constraint::{quantity_index, Constraint};
+use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::grid::Grid;
 use nessbat::optimize::pareto_table;
 use nessbat::plot::heatmap::quantity_label;
@@ -41,7 +41,7 @@ pub fn run_pareto(
     grid: &Grid,
     backend: &Backend,
     pair: [Quantity; 2],
-    constraint: Option<Constraint>,
+    constraint: &Constraints,
 ) -> Result<()> {
     let t = pareto_table(backend, grid, pair, constraint).map_err(super::lib_error)?;
     let (columns, table, info) = (&t.columns, &t.rows, &t.info);
@@ -62,7 +62,7 @@ pub fn run_pareto(
         "nessbat_version": env!("CARGO_PKG_VERSION"),
         "pareto": names,
         "sense": "both maximised",
-        "subject_to": constraint.map(|c| c.to_string()),
+        "subject_to": constraint.text(),
         "columns": columns,
         "rows": front.len(),
         "order": format!("descending {}", names[0]),

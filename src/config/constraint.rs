@@ -114,6 +114,61 @@ impl Constraint {
     }
 }
 
+/// Every constraint of several, all of which a point must meet, as
+/// written "efficiency >= 0.01 and power >= 1e-6" (or given as several
+/// `--subject-to`); empty: no constraint.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints(pub Vec<Constraint>);
+
+impl Constraints {
+    /// Most constraints on one reduction (the kernels' MAX_WHERE).
+    pub const MAX: usize = crate::twin::reduce::MAX_WHERE;
+
+    /// Parses each text, each of which may join several with " and ".
+    pub fn parse_all<S: AsRef<str>>(texts: &[S]) -> Result<Constraints, String> {
+        let mut all = Vec::new();
+        for t in texts {
+            for part in t.as_ref().split(" and ") {
+                all.push(Constraint::parse(part.trim())?);
+            }
+        }
+        if all.len() > Self::MAX {
+            return Err(format!(
+                "{} constraints given; accepted: at most {}",
+                all.len(),
+                Self::MAX
+            ));
+        }
+        Ok(Constraints(all))
+    }
+
+    /// Parses one text ("a >= 1 and b < 2").
+    pub fn parse(text: &str) -> Result<Constraints, String> {
+        Self::parse_all(&[text])
+    }
+
+    /// Whether the figures `real` (OUTPUT_NAMES order) pass them all.
+    pub fn holds(&self, real: &[f64]) -> bool {
+        self.0.iter().all(|c| c.holds(real))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// None where there is no constraint, else the text.
+    pub fn text(&self) -> Option<String> {
+        (!self.is_empty()).then(|| self.to_string())
+    }
+}
+
+impl std::fmt::Display for Constraints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|c| c.to_string()).collect();
+        f.write_str(&parts.join(" and "))
+    }
+}
+
 impl std::fmt::Display for Constraint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

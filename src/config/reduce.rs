@@ -11,10 +11,10 @@
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
-use crate::config::constraint::{quantity_index, Constraint};
+use crate::config::constraint::{quantity_index, Constraints};
 use crate::config::{Axis, SweepConfig};
 use crate::grid::Grid;
-use crate::twin::reduce::{ReduceParams, MAX_REDUCTIONS, NO_CONSTRAINT, OP_MAX, OP_MIN};
+use crate::twin::reduce::{ReduceParams, MAX_REDUCTIONS, MAX_WHERE, NO_CONSTRAINT, OP_MAX, OP_MIN};
 use crate::twin::Quantity;
 
 /// One `[[reduce]]` entry as written.
@@ -26,7 +26,8 @@ pub struct ReduceSpec {
     pub quantity: String,
     /// max | min | argmax | argmin.
     pub op: String,
-    /// Optional constraint, e.g. "efficiency >= 0.01".
+    /// Optional constraints, e.g. "efficiency >= 0.01" or
+    /// "efficiency >= 0.01 and power >= 1e-6" (at most 4).
     #[serde(rename = "where", default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<String>,
     /// Name of the output files; default `{op}_{quantity}_over_{axes}`.
@@ -80,7 +81,7 @@ pub struct Reduction {
     pub over: Vec<usize>,
     pub quantity: Quantity,
     pub op: Op,
-    pub constraint: Option<Constraint>,
+    pub constraint: Constraints,
 }
 
 /// Checks the `[[reduce]]` entries against the config's axes.
@@ -122,12 +123,10 @@ pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Erro
                 spec.op
             ))
         })?;
-        let constraint = spec
-            .constraint
-            .as_deref()
-            .map(Constraint::parse)
-            .transpose()
-            .map_err(|m| e(format!("where: {m}")))?;
+        let constraint = match spec.constraint.as_deref() {
+            Some(w) => Constraints::parse(w).map_err(|m| e(format!("where: {m}")))?,
+            None => Constraints::default(),
+        };
         let name = spec.name.clone().unwrap_or_else(|| {
             let over: Vec<&str> = over.iter().map(|i| axes[*i].name.as_str()).collect();
             format!("{}_{}_over_{}", op.name(), quantity.name(), over.join("_"))
@@ -269,18 +268,19 @@ impl Pass {
             first_cell: (start / p) as u32,
             start_lo: start as u32,
             start_hi: (start >> 32) as u32,
-            where_quantity: [NO_CONSTRAINT; MAX_REDUCTIONS],
+            where_quantity: [NO_CONSTRAINT; MAX_REDUCTIONS * MAX_WHERE],
             ..bytemuck::Zeroable::zeroed()
         };
-        let mut thresholds = vec![0.0; MAX_REDUCTIONS];
+        let mut thresholds = vec![0.0; MAX_REDUCTIONS * MAX_WHERE];
         for (m, r) in self.members.iter().enumerate() {
             let red = &reds[*r];
             rp.quantity[m] = red.quantity.index() as u32;
             rp.op[m] = if red.op.minimises() { OP_MIN } else { OP_MAX };
-            if let Some(c) = red.constraint {
-                rp.where_quantity[m] = c.quantity.index() as u32;
-                rp.where_cmp[m] = c.cmp as u32;
-                thresholds[m] = c.value;
+            for (k, c) in red.constraint.0.iter().enumerate() {
+                let w = m * MAX_WHERE + k;
+                rp.where_quantity[w] = c.quantity.index() as u32;
+                rp.where_cmp[w] = c.cmp as u32;
+                thresholds[w] = c.value;
             }
         }
         (rp, thresholds)

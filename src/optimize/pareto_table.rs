@@ -8,7 +8,7 @@ use ndarray::Array2;
 use super::pareto::pareto_front;
 use super::Error;
 use crate::backend::run::Backend;
-use crate::config::constraint::Constraint;
+use crate::config::constraint::Constraints;
 use crate::grid::Grid;
 use crate::store::output::RunInfo;
 use crate::twin::{Quantity, OUTPUT_NAMES};
@@ -38,7 +38,7 @@ pub fn pareto_table(
     backend: &Backend,
     grid: &Grid,
     pair: [Quantity; 2],
-    constraint: Option<Constraint>,
+    constraint: &Constraints,
 ) -> Result<ParetoTable, Error> {
     if pair[0] == pair[1] {
         return Err(Error::Usage(format!(
@@ -61,7 +61,7 @@ pub fn pareto_table(
     let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|n| res.values(*n)).collect();
     let row = |i: usize| -> Vec<f64> { q.iter().map(|a| a[i]).collect() };
     let admitted: Vec<bool> = (0..res.len())
-        .map(|i| res.status[i] == 0 && constraint.is_none_or(|c| c.holds(&row(i))))
+        .map(|i| res.status[i] == 0 && constraint.holds(&row(i)))
         .collect();
     let front = pareto_front(&q[pair[0].index()], &q[pair[1].index()], &|i| admitted[i]);
     let shape = grid.shape();

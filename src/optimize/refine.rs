@@ -17,7 +17,7 @@ use std::fmt::Write;
 use super::starts::{best_of, starts, Start};
 use super::Error;
 use crate::backend::run::Backend;
-use crate::config::constraint::Constraint;
+use crate::config::constraint::Constraints;
 use crate::config::AxisSpec;
 use crate::grid::Grid;
 use crate::oracle::oss::OssOptions;
@@ -76,7 +76,7 @@ pub struct HistoryRow {
 #[derive(Debug, Clone)]
 pub struct Optimum {
     pub objective: Objective,
-    pub constraint: Option<Constraint>,
+    pub constraint: Constraints,
     /// Axis names in config order, and the optimum's values on them.
     pub axes: Vec<String>,
     pub coords: Vec<f64>,
@@ -98,7 +98,7 @@ pub fn optimize(
     backend: &Backend,
     grid: &Grid,
     objective: Objective,
-    constraint: Option<Constraint>,
+    constraint: Constraints,
     opts: &OptimizeOptions,
 ) -> Result<Optimum, Error> {
     if !(opts.xtol > 0.0 && opts.xtol < 1.0) {
@@ -107,7 +107,7 @@ pub fn optimize(
             opts.xtol
         )));
     }
-    let begun = starts(backend, grid, &objective, constraint.as_ref(), opts.starts)?;
+    let begun = starts(backend, grid, &objective, &constraint, opts.starts)?;
     let refined: Vec<usize> = (0..grid.axes.len())
         .filter(|i| grid.axes[*i].values.len() > 1 && grid.axes[*i].spacing != "values")
         .collect();
@@ -116,7 +116,7 @@ pub fn optimize(
         backend,
         grid,
         objective,
-        constraint,
+        constraint: constraint.clone(),
         opts,
         refined: refined.clone(),
         history: Vec::new(),
@@ -175,7 +175,7 @@ struct Search<'a> {
     backend: &'a Backend,
     grid: &'a Grid,
     objective: Objective,
-    constraint: Option<Constraint>,
+    constraint: Constraints,
     opts: &'a OptimizeOptions,
     refined: Vec<usize>,
     history: Vec<HistoryRow>,
@@ -281,7 +281,7 @@ impl Search<'_> {
                 .iter()
                 .map(|i| grid.axes[*i].name.clone())
                 .collect();
-            config.reduce = vec![best_of(&self.objective, self.constraint.as_ref(), names)];
+            config.reduce = vec![best_of(&self.objective, &self.constraint, names)];
             config.full_arrays = Some(false);
             let local = Grid::new(config)?;
             let (_, reduced) = super::sweep(self.backend, &local)?;

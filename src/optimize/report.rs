@@ -28,8 +28,8 @@ pub fn report(best: &Optimum, figures: &PointFigures, info: &RunInfo, history: V
         "value": finite_or_null(row[objective.quantity.index()]),
         "value_on_backend": finite_or_null(best.value),
     });
-    v["subject_to"] = json!(best.constraint.map(|c| c.to_string()));
-    v["constraint_satisfied"] = json!(best.constraint.is_none_or(|c| c.holds(&row)));
+    v["subject_to"] = json!(best.constraint.text());
+    v["constraint_satisfied"] = json!(best.constraint.holds(&row));
     v["converged"] = json!(best.converged);
     v["on_boundary"] = json!(best.on_boundary);
     v["evaluations"] = json!(best.evaluations);

@@ -9,7 +9,7 @@
 use super::refine::Objective;
 use super::Error;
 use crate::backend::run::Backend;
-use crate::config::constraint::Constraint;
+use crate::config::constraint::Constraints;
 use crate::config::reduce::ReduceSpec;
 use crate::grid::Grid;
 use crate::store::reduced::FOUND;
@@ -26,11 +26,7 @@ pub struct Start {
 
 /// The `[[reduce]]` entry that finds the best `objective` over `over`,
 /// subject to `constraint`.
-pub fn best_of(
-    objective: &Objective,
-    constraint: Option<&Constraint>,
-    over: Vec<String>,
-) -> ReduceSpec {
+pub fn best_of(objective: &Objective, constraint: &Constraints, over: Vec<String>) -> ReduceSpec {
     ReduceSpec {
         over,
         quantity: objective.quantity.name().to_string(),
@@ -40,7 +36,7 @@ pub fn best_of(
             "argmin"
         }
         .to_string(),
-        constraint: constraint.map(|c| c.to_string()),
+        constraint: constraint.text(),
         name: Some("best".to_string()),
     }
 }
@@ -50,7 +46,7 @@ pub fn starts(
     backend: &Backend,
     grid: &Grid,
     objective: &Objective,
-    constraint: Option<&Constraint>,
+    constraint: &Constraints,
     most: usize,
 ) -> Result<Vec<Start>, Error> {
     let n = grid.axes.len();
@@ -73,7 +69,7 @@ pub fn starts(
         for (k, v) in values.iter().enumerate() {
             let row: Vec<f64> = q.iter().map(|a| a[k]).collect();
             let figure = row[objective.quantity.index()];
-            let passes = constraint.is_none_or(|c| c.holds(&row));
+            let passes = constraint.holds(&row);
             if res.status[k] == 0 && figure.is_finite() && passes {
                 best[k] = Some(Start {
                     key: sign * figure,
@@ -127,7 +123,7 @@ pub fn starts(
     out.sort_by(|a, b| b.key.total_cmp(&a.key));
     out.truncate(most.max(1));
     if out.is_empty() {
-        return Err(Error::Usage(match constraint {
+        return Err(Error::Usage(match constraint.text() {
             Some(c) => format!(
                 "no point of the config's grid satisfies {c}; accepted: a constraint that some grid point meets (widen the axes or relax it)"
             ),

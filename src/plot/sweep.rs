@@ -107,6 +107,7 @@ pub fn sweep_plots(
             spec.quantity.long_name(),
             over.join(", "),
             spec.constraint
+                .text()
                 .map(|c| format!(" where {c}"))
                 .unwrap_or_default()
         );

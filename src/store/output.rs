@@ -299,7 +299,7 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
                 "long_name": format!("{} of {}", red.op.name(), red.quantity.long_name()),
                 "units": red.quantity.units(),
                 "over": red.over.iter().map(|i| grid.axes[*i].name.clone()).collect::<Vec<_>>(),
-                "where": red.constraint.map(|c| c.to_string()),
+                "where": red.constraint.text(),
                 "kept_axes": r.kept,
                 "shape": r.shape,
                 "files": files,
@@ -309,7 +309,7 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
                     red.op.name(),
                     red.quantity.name(),
                     red.over.iter().map(|i| grid.axes[*i].name.as_str()).collect::<Vec<_>>().join(", "),
-                    red.constraint.map(|c| format!(" where {c}")).unwrap_or_default()
+                    red.constraint.text().map(|c| format!(" where {c}")).unwrap_or_default()
                 ),
                 "status_meaning": REDUCED_STATUS_NAMES,
                 "cells_none_passing": r.none_passes(),

@@ -7,6 +7,8 @@ use super::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, STATUS_CONVERGED};
 
 /// Most reductions folded in one pass over the grid.
 pub const MAX_REDUCTIONS: usize = 8;
+/// Most constraints per reduction (all must hold).
+pub const MAX_WHERE: usize = 4;
 /// `where_quantity` of a reduction without a constraint.
 pub const NO_CONSTRAINT: u32 = u32::MAX;
 /// `op` values (kept in sync with OP_* in shaders/reduce.wgsl).
@@ -43,12 +45,13 @@ pub struct ReduceParams {
     /// exceed 2^32 points and WGSL has no 64-bit integers).
     pub start_lo: u32,
     pub start_hi: u32,
-    /// Per reduction: output quantity, OP_MAX/OP_MIN, constrained quantity
+    /// Per reduction: output quantity and OP_MAX/OP_MIN; per reduction r
+    /// and constraint k (at r · MAX_WHERE + k) the constrained quantity
     /// (or NO_CONSTRAINT) and its comparison (Cmp as u32).
     pub quantity: [u32; MAX_REDUCTIONS],
     pub op: [u32; MAX_REDUCTIONS],
-    pub where_quantity: [u32; MAX_REDUCTIONS],
-    pub where_cmp: [u32; MAX_REDUCTIONS],
+    pub where_quantity: [u32; MAX_REDUCTIONS * MAX_WHERE],
+    pub where_cmp: [u32; MAX_REDUCTIONS * MAX_WHERE],
 }
 
 /// A figure of one chunk point, and whether it may compete.
@@ -75,7 +78,7 @@ pub fn figure(rp: &ReduceParams, out_real: &[f64], out_u32: &[u32], q: u32, i: u
     Candidate { ok, v }
 }
 
-/// Whether chunk point `i` passes reduction `r`'s constraint.
+/// Whether chunk point `i` passes all of reduction `r`'s constraints.
 pub fn passes(
     rp: &ReduceParams,
     thresholds: &[f64],
@@ -84,18 +87,24 @@ pub fn passes(
     r: usize,
     i: u32,
 ) -> bool {
-    let wq = rp.where_quantity[r];
-    if wq == NO_CONSTRAINT {
-        return true;
+    let mut all = true;
+    for k in 0..MAX_WHERE {
+        let w = r * MAX_WHERE + k;
+        let wq = rp.where_quantity[w];
+        if wq == NO_CONSTRAINT {
+            continue;
+        }
+        let c = figure(rp, out_real, out_u32, wq, i);
+        let t = thresholds[w];
+        all &= c.ok
+            && match rp.where_cmp[w] {
+                0 => c.v >= t,
+                1 => c.v > t,
+                2 => c.v <= t,
+                _ => c.v < t,
+            };
     }
-    let c = figure(rp, out_real, out_u32, wq, i);
-    let t = thresholds[r];
-    c.ok && match rp.where_cmp[r] {
-        0 => c.v >= t,
-        1 => c.v > t,
-        2 => c.v <= t,
-        _ => c.v < t,
-    }
+    all
 }
 
 /// The key reduction `r` maximises at chunk point `i` (−value for min).
@@ -322,7 +331,7 @@ mod tests {
                 n_cells: 1,
                 first_cell: 0,
                 start_lo: start,
-                where_quantity: [NO_CONSTRAINT; MAX_REDUCTIONS],
+                where_quantity: [NO_CONSTRAINT; MAX_REDUCTIONS * MAX_WHERE],
                 ..Zeroable::zeroed()
             };
             let mut part_real = vec![0.0; 3];

@@ -14,7 +14,7 @@ use crate::config::reduce::Pass;
 use crate::config::reduce::Reduction;
 use crate::store::reduced::Accumulators;
 use crate::store::results::Real;
-use crate::twin::reduce::ReduceParams;
+use crate::twin::reduce::{ReduceParams, MAX_REDUCTIONS, MAX_WHERE};
 
 /// Points per chunk of a reduction pass: bounds the partials buffer (up to
 /// two blocks per point when cells are tiny) next to the chunk's outputs.
@@ -173,7 +173,12 @@ impl ReduceKernel {
             std::mem::size_of::<ReduceParams>() as u64,
             U::STORAGE | U::COPY_DST,
         );
-        let thresholds_buf = buffer(ctx, "thresholds", 8 * size, U::STORAGE | U::COPY_DST);
+        let thresholds_buf = buffer(
+            ctx,
+            "thresholds",
+            (MAX_REDUCTIONS * MAX_WHERE) as u64 * size,
+            U::STORAGE | U::COPY_DST,
+        );
         let blocks = pass.max_blocks(cap);
         let part_real = buffer(ctx, "part_real", blocks * nr * size, U::STORAGE);
         let part_u32 = buffer(ctx, "part_u32", blocks * nr * 8, U::STORAGE);
