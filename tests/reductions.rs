@@ -250,3 +250,50 @@ fn gpu_f32_reductions_equal_reductions_of_the_full_array() {
     };
     gpu_check(&ctx, Precision::F32);
 }
+
+/// A reduction-only grid of 262,144 points, which the GPU folds in many
+/// chunks of growing size (a 16,384-point first chunk, then by rate): its
+/// arg-axes and counts equal the CPU backend's exactly, its values to
+/// rounding.
+#[test]
+fn gpu_reductions_over_many_chunks_equal_the_cpu_backend() {
+    let Some(ctx) = gpu_or_skip("gpu_reductions_over_many_chunks_equal_the_cpu_backend") else {
+        return;
+    };
+    if !ctx.f64 {
+        eprintln!("SKIP: adapter has no SHADER_F64");
+        return;
+    }
+    let g = grid("docs/configs/best_t_a.toml");
+    assert!(g.len() > 10 * (1 << 14));
+    let gpu = nessbat::backend::Backend::Gpu {
+        ctx: Box::new(ctx),
+        precision: Precision::F64,
+        kernels: Default::default(),
+        reducer: Default::default(),
+    };
+    let (on_gpu, _, _) = gpu.run_reductions(&g, &Progress::NONE).unwrap();
+    let (on_cpu, _, _) = nessbat::backend::Backend::Cpu
+        .run_reductions(&g, &Progress::NONE)
+        .unwrap();
+    for (a, b) in on_gpu.iter().zip(&on_cpu) {
+        assert_eq!(a.count, b.count, "{}", a.name);
+        assert_eq!(a.status, b.status, "{}", a.name);
+        for ((_, x), (_, y)) in a.at.iter().zip(&b.at) {
+            assert!(
+                x.iter()
+                    .zip(y)
+                    .all(|(x, y)| x == y || (x.is_nan() && y.is_nan())),
+                "{}",
+                a.name
+            );
+        }
+        for (x, y) in a.value.iter().zip(&b.value) {
+            assert!(
+                (x - y).abs() <= 1e-12 * y.abs() || (x.is_nan() && y.is_nan()),
+                "{}: {x} vs {y}",
+                a.name
+            );
+        }
+    }
+}

@@ -29,10 +29,10 @@ const N_REAL: u64 = crate::twin::N_OUTPUTS as u64;
 /// host's extra memory to one chunk.
 pub const MAX_CHUNK: u64 = 1 << 22;
 /// Points in a run's first chunk, before its rate is known.
-const FIRST_CHUNK: u64 = 1 << 14;
+pub const FIRST_CHUNK: u64 = 1 << 14;
 /// Work per chunk once the rate is known: progress and Ctrl-C need less
 /// than a second.
-const PROGRESS_STEP: Duration = Duration::from_millis(250);
+pub const PROGRESS_STEP: Duration = Duration::from_millis(250);
 
 /// Where the time of a GPU run went.
 #[derive(Debug, Clone, Copy, Default)]

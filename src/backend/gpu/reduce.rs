@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use crate::backend::gpu::context::{GpuContext, GpuError};
-use crate::backend::gpu::kernel::{SweepKernel, Timing, WORKGROUP};
+use crate::backend::gpu::kernel::{SweepKernel, Timing, FIRST_CHUNK, PROGRESS_STEP, WORKGROUP};
 use crate::backend::gpu::resources::{bind, binding_entries, buffer, dispatch, map_read};
 use crate::backend::gpu::shader_source::{reduce_source, Precision};
 use crate::backend::Progress;
@@ -213,8 +213,14 @@ impl ReduceKernel {
 
         let t = Instant::now();
         let (mut start, mut in_flight, mut chunks) = (first, 0u64, 0u64);
+        // As in the sweep kernel: a small first chunk, then chunks of about
+        // PROGRESS_STEP of work per IN_FLIGHT, so progress and Ctrl-C are
+        // served within a second. The folds do not depend on the chunking
+        // (ties go to the smaller traversal index whatever the chunk).
+        let mut next_len = cap.min(FIRST_CHUNK);
+        let looping = Instant::now();
         while start < total {
-            let len = cap.min(total - start);
+            let len = next_len.min(total - start);
             let params = grid.chunk_params(start, len as u32);
             let (rp, thresholds) = pass.chunk_params(reds, start, len as u32);
             let thresholds: Vec<R> = thresholds.iter().map(|v| R::from_f64(*v)).collect();
@@ -264,6 +270,10 @@ impl ReduceKernel {
                     break;
                 }
                 in_flight = 0;
+                let rate = (start - first) as f64 / looping.elapsed().as_secs_f64().max(1e-9);
+                let want = (rate * PROGRESS_STEP.as_secs_f64() / IN_FLIGHT as f64) as u64;
+                next_len = want.clamp(u64::from(WORKGROUP), cap) / u64::from(WORKGROUP)
+                    * u64::from(WORKGROUP);
             }
         }
         timing.compute += t.elapsed();
