@@ -45,6 +45,8 @@ fn nothing_runs_at_equal_temperatures_and_balanced_rates() {
         (0.0, 0.0, 0.0, 0.0)
     );
     assert!(f.efficiency.is_nan());
+    // An exact zero, +0 (not −0, which prints as "-0.0").
+    assert_eq!(f.entropy_production.to_bits(), 0.0f64.to_bits());
     assert_eq!(f.status, PointStatus::Ok);
     // Explicit rates with Γ+/Γ− equal in both baths: no gradient.
     let p = common::explicit([1e-4, 1e-3, 3.5e-4, 3.5e-3], 0.01, 150.0);

@@ -102,7 +102,8 @@ fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real, h
         l.error_estimate = max(l.error_estimate, consistency);
     }
     if thermal {
-        l.entropy_production = -(beta_a * l.heat_a + beta_s * l.heat_s);
+        // 0 − x, not −x: +0 where nothing runs (twin: src/model/trust.rs).
+        l.entropy_production = 0.0 - (beta_a * l.heat_a + beta_s * l.heat_s);
     } else {
         l.flags |= FLAG_NO_ENTROPY;
     }

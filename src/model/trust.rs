@@ -130,7 +130,9 @@ pub fn settle(raw: &RawCycle) -> Ledger {
         (f64::NAN, 0.0)
     };
     let entropy_production = match raw.betas {
-        Some((ba, bs)) => -(ba * heat_a + bs * heat_s),
+        // 0 − x, not −x: where nothing runs the heats are exact zeros and
+        // so is this (+0, not −0); elsewhere 0 − x equals −x exactly.
+        Some((ba, bs)) => 0.0 - (ba * heat_a + bs * heat_s),
         None => f64::NAN,
     };
     Ledger {
