@@ -14,7 +14,7 @@ import xarray as xr
 from . import _nessbat
 from ._config import Config, config_text, constraint_texts
 from ._dataset import dataset, load
-from ._progress import Bar, notice
+from ._progress import Bar, notice, warnings_only
 
 __all__ = ["point", "sweep", "optimize", "pareto", "load", "default_config", "quantities"]
 
@@ -86,7 +86,7 @@ def sweep(
     text, origin = config_text(config)
     bar = Bar() if progress else None
     try:
-        arrays, meta = _nessbat.sweep(text, origin, backend, precision, bar, notice if progress else None)
+        arrays, meta = _nessbat.sweep(text, origin, backend, precision, bar, notice if progress else warnings_only)
     finally:
         if bar is not None:
             bar.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 
 
 class Bar:
@@ -40,5 +41,16 @@ class Bar:
 
 
 def notice(line: str) -> None:
+    """The library's one-line notices on stderr; its warnings (a config
+    that is legal but probably not meant) as Python warnings."""
+    if line.startswith("warning: "):
+        warnings.warn(line[len("warning: "):], UserWarning, stacklevel=4)
+        return
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
+
+
+def warnings_only(line: str) -> None:
+    """With progress=False: warnings still reach the user, notices do not."""
+    if line.startswith("warning: "):
+        notice(line)

@@ -78,3 +78,10 @@ def test_missing_gpu_is_a_runtime_error():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr
     assert p.stdout.startswith("RuntimeError backend gpu:"), p.stdout + p.stderr
+
+
+def test_suspicious_configs_warn_in_python():
+    cfg = {"fixed": {"lambda": 0.01, "gamma": 1e-3, "t_s": 0.1}, "axes": [{"name": "t_a", "values": [0.5, 300.0]}]}
+    with pytest.warns(UserWarning, match="not kelvin"):
+        ds = nessbat.sweep(cfg, backend="cpu", progress=False)
+    assert ds.sizes["t_a"] == 2
