@@ -127,11 +127,9 @@ fn optimize(
     precision: Option<&str>,
     xtol: f64,
 ) -> PyResult<(String, String)> {
-    let mut g = grid(config, origin)?;
-    // As on the command line: optimize runs its own reductions.
-    g.config.reduce.clear();
-    g.config.full_arrays = None;
-    let g = Grid::new(g.config).map_err(value_error)?;
+    let g = grid(config, origin)?
+        .without_reductions()
+        .map_err(value_error)?;
     let quantity = quantity_index(quantity).map_err(value_error)?;
     let constraint =
         Constraints::parse_all(&subject_to).map_err(|e| value_error(format!("subject_to: {e}")))?;
@@ -178,10 +176,9 @@ fn pareto<'py>(
     backend: &str,
     precision: Option<&str>,
 ) -> PyResult<Front<'py>> {
-    let mut g = grid(config, origin)?;
-    g.config.reduce.clear();
-    g.config.full_arrays = None;
-    let g = Grid::new(g.config).map_err(value_error)?;
+    let g = grid(config, origin)?
+        .without_reductions()
+        .map_err(value_error)?;
     let pair = [
         quantity_index(first).map_err(value_error)?,
         quantity_index(second).map_err(value_error)?,

@@ -62,11 +62,9 @@ pub struct OptimizeCmd {
 }
 
 pub fn run(cmd: &OptimizeCmd) -> Result<()> {
-    let mut grid = load_grid(cmd.config.as_deref())?;
-    // optimize runs its own reductions.
-    grid.config.reduce.clear();
-    grid.config.full_arrays = None;
-    let grid = Grid::new(grid.config).map_err(|e| BadInput(e.to_string()))?;
+    let grid = load_grid(cmd.config.as_deref())?
+        .without_reductions()
+        .map_err(|e| BadInput(e.to_string()))?;
     let constraint = Constraints::parse_all(&cmd.subject_to)
         .map_err(|e| BadInput(format!("--subject-to: {e}")))?;
     let quantity =

@@ -43,6 +43,16 @@ enum Source {
 }
 
 impl Grid {
+    /// The same grid without its `[[reduce]]` entries, keeping full
+    /// arrays as a plain grid does: what the optimizer and Pareto fronts
+    /// search (they run reductions of their own).
+    pub fn without_reductions(self) -> Result<Grid, Error> {
+        let mut config = self.config;
+        config.reduce.clear();
+        config.full_arrays = None;
+        Grid::new(config)
+    }
+
     pub fn new(config: SweepConfig) -> Result<Grid, Error> {
         let config = config.with_defaults();
         let axes = config.axes()?;

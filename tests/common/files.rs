@@ -48,8 +48,10 @@ pub fn nessbat(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// The command failed as bad input: exit 2, one line on stderr (besides
-/// the Vulkan loader's XDG_RUNTIME_DIR lines) naming `names`, no stdout.
+/// The command failed as bad input: exit 2, no stdout, and a first line on
+/// stderr (besides the Vulkan loader's XDG_RUNTIME_DIR lines) naming
+/// `names`: the whole message for the library's errors, followed by the
+/// accepted values, usage and tip for clap's.
 #[track_caller]
 pub fn bad_input(o: &std::process::Output, names: &str) {
     let err = String::from_utf8_lossy(&o.stderr);
