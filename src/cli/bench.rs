@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::args::ModelArg;
 use super::BadInput;
-use nessbat::backend::cpu;
+use nessbat::backend::cpu::{self, CpuLanes};
 use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::config::SweepConfig;
@@ -64,11 +64,13 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
     let grid = bench_grid(cmd.points, model);
     let n = grid.len();
     let mut rows = Vec::new();
-    if !cmd.gpu_only {
+    // Every SIMD width this CPU has, narrowest first; the backend uses the
+    // widest (the last row).
+    for lanes in CpuLanes::available().into_iter().filter(|_| !cmd.gpu_only) {
         let mut best = Timing::default();
         for r in 0..cmd.repeats {
             let t = Instant::now();
-            let _ = cpu::run(&grid, &Progress::NONE);
+            let _ = cpu::run_range_on(&grid, lanes, 0..n, &Progress::NONE);
             let e = t.elapsed();
             if r == 0 || e < best.compute {
                 best.compute = e;
@@ -76,7 +78,11 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
         }
         rows.push(Row {
             backend: "cpu".into(),
-            adapter: format!("{} threads (rayon)", rayon::current_num_threads()),
+            adapter: format!(
+                "{} threads (rayon), {}",
+                rayon::current_num_threads(),
+                lanes.name()
+            ),
             precision: "f64",
             timing: best,
             points: n,

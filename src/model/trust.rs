@@ -38,6 +38,8 @@ pub const TOLERANCE_F64: f64 = 1e-6;
 /// Relative tolerance that status "ok" guarantees in f32.
 pub const TOLERANCE_F32: f64 = 1e-3;
 
+use crate::twin::real::{c, Mask, Real};
+
 /// What a point's numbers can be trusted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,80 +63,82 @@ impl PointStatus {
     }
 }
 
-/// The raw figures of one cycle at the OSS, as a backend computed them.
+/// The raw figures of one cycle at the OSS, as a backend computed them
+/// (for one point, or for a lane of points of one sweep).
 #[derive(Debug, Clone, Copy)]
-pub struct RawCycle {
-    pub work: f64,
-    pub heat_a: f64,
-    pub heat_s: f64,
-    pub heat_dephasing: f64,
+pub struct RawCycle<T: Real = f64> {
+    pub work: T,
+    pub heat_a: T,
+    pub heat_s: T,
+    pub heat_dephasing: T,
     /// Absolute rounding noise of `work` and of each heat.
-    pub work_noise: f64,
-    pub heat_noise: f64,
+    pub work_noise: T,
+    pub heat_noise: T,
     /// The extraction left the charged state as it was (optimal protocol:
     /// the identity permutation, no coherence to rotate away), certainly.
-    pub passive: bool,
+    pub passive: T::Mask,
     /// The optimal protocol, whose work is an ergotropy and so never
     /// negative (a fixed gate may cost work).
     pub optimal: bool,
     /// Relative distance of the state from self-consistency
     /// ([`consistency`]).
-    pub consistency: f64,
+    pub consistency: T,
     /// (1/T_A, 1/T_S) when both baths are thermal.
-    pub betas: Option<(f64, f64)>,
+    pub betas: Option<(T, T)>,
 }
 
 /// The reported figures.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Ledger {
-    pub work: f64,
-    pub heat_a: f64,
-    pub heat_s: f64,
-    pub heat_dephasing: f64,
-    pub heat_in: f64,
-    pub efficiency: f64,
-    pub entropy_production: f64,
+pub struct Ledger<T = f64> {
+    pub work: T,
+    pub heat_a: T,
+    pub heat_s: T,
+    pub heat_dephasing: T,
+    pub heat_in: T,
+    pub efficiency: T,
+    pub entropy_production: T,
     /// Estimated relative error of the ergotropy and of heat_in (the larger);
     /// 0 for exact zeros, infinite where the ergotropy is unresolved.
-    pub error_estimate: f64,
+    pub error_estimate: T,
 }
 
-fn snap(q: f64, noise: f64) -> f64 {
-    if q.abs() <= noise {
-        0.0
-    } else {
-        q
-    }
+#[inline(always)]
+fn snap<T: Real>(q: T, noise: T) -> T {
+    T::select(q.abs().le(noise), c(0.0), q)
 }
 
-/// Applies the rules of this module.
-pub fn settle(raw: &RawCycle) -> Ledger {
+/// Applies the rules of this module. The cases are selects, not branches,
+/// so that SIMD lanes settle each point by the same rules; later selects
+/// take precedence, as earlier `if`s would.
+#[inline(always)]
+pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
+    let (zero, inf) = (c::<T>(0.0), c::<T>(f64::INFINITY));
     let heat_a = snap(raw.heat_a, raw.heat_noise);
     let heat_s = snap(raw.heat_s, raw.heat_noise);
     let heat_dephasing = snap(raw.heat_dephasing, raw.heat_noise);
-    let nothing_runs = heat_a == 0.0 && heat_s == 0.0 && heat_dephasing == 0.0;
-    let (work, work_error) = if raw.passive {
-        (0.0, 0.0)
-    } else if raw.work.abs() <= raw.work_noise {
-        (0.0, if nothing_runs { 0.0 } else { f64::INFINITY })
-    } else if raw.optimal && raw.work < 0.0 {
-        // A negative ergotropy beyond its noise: the state is off.
-        (0.0, f64::INFINITY)
-    } else {
-        (raw.work, raw.work_noise / raw.work.abs())
-    };
-    let heat_in = heat_a.max(0.0) + heat_s.max(0.0) + heat_dephasing.max(0.0);
-    let (efficiency, heat_error) = if heat_in > 0.0 {
-        (work / heat_in, raw.heat_noise / heat_in)
-    } else {
-        (f64::NAN, 0.0)
-    };
+    let nothing_runs = heat_a.eq(zero) & heat_s.eq(zero) & heat_dephasing.eq(zero);
+    let mut work = raw.work;
+    let mut work_error = raw.work_noise / raw.work.abs();
+    // A negative ergotropy beyond its noise: the state is off.
+    let negative = <T::Mask as Mask>::splat(raw.optimal) & raw.work.lt(zero);
+    work = T::select(negative, zero, work);
+    work_error = T::select(negative, inf, work_error);
+    let unresolved = raw.work.abs().le(raw.work_noise);
+    work = T::select(unresolved, zero, work);
+    work_error = T::select(unresolved, T::select(nothing_runs, zero, inf), work_error);
+    work = T::select(raw.passive, zero, work);
+    work_error = T::select(raw.passive, zero, work_error);
+    let heat_in = heat_a.max(zero) + heat_s.max(zero) + heat_dephasing.max(zero);
+    let runs = heat_in.gt(zero);
+    let efficiency = T::select(runs, work / heat_in, c(f64::NAN));
+    let heat_error = T::select(runs, raw.heat_noise / heat_in, zero);
     let entropy_production = match raw.betas {
         // 0 − x, not −x: where nothing runs the heats are exact zeros and
         // so is this (+0, not −0); elsewhere 0 − x equals −x exactly.
-        Some((ba, bs)) => 0.0 - (ba * heat_a + bs * heat_s),
-        None => f64::NAN,
+        Some((ba, bs)) => zero - (ba * heat_a + bs * heat_s),
+        None => c(f64::NAN),
     };
+    let error = work_error.max(heat_error);
     Ledger {
         work,
         heat_a,
@@ -143,11 +147,7 @@ pub fn settle(raw: &RawCycle) -> Ledger {
         heat_in,
         efficiency,
         entropy_production,
-        error_estimate: if nothing_runs {
-            work_error.max(heat_error)
-        } else {
-            work_error.max(heat_error).max(raw.consistency)
-        },
+        error_estimate: T::select(nothing_runs, error, error.max(raw.consistency)),
     }
 }
 
@@ -165,27 +165,29 @@ pub fn status(ledger: &Ledger, converged: bool, tol: f64) -> PointStatus {
 /// Noise of the work: NOISE_FACTOR·ε times r(|Δ_A| + |Δ_S|) + r·min(1, ΣΓτ),
 /// plus ω0(|Δ_S| + |Δ_A| + 2|Δ_ee|) where the unitary changes n; Δ is the
 /// population change over the stroke in level order.
-pub fn work_noise(
+#[inline(always)]
+pub fn work_noise<T: Real>(
     eps: f64,
-    omega0: f64,
-    r: f64,
-    total_rate_tau: f64,
-    delta: &[f64; 4],
-    keeps_n: bool,
-) -> f64 {
-    let n_part = if keeps_n {
-        0.0
-    } else {
-        omega0 * (delta[1].abs() + delta[2].abs() + 2.0 * delta[3].abs())
-    };
-    NOISE_FACTOR
-        * eps
-        * (r * (delta[1].abs() + delta[2].abs()) + r * total_rate_tau.min(1.0) + n_part)
+    omega0: T,
+    r: T,
+    total_rate_tau: T,
+    delta: &[T; 4],
+    keeps_n: T::Mask,
+) -> T {
+    let n_part = T::select(
+        keeps_n,
+        c(0.0),
+        omega0 * (delta[1].abs() + delta[2].abs() + c::<T>(2.0) * delta[3].abs()),
+    );
+    c::<T>(NOISE_FACTOR)
+        * c(eps)
+        * (r * (delta[1].abs() + delta[2].abs()) + r * total_rate_tau.min(c(1.0)) + n_part)
 }
 
 /// Noise of a heat: HEAT_NOISE_FACTOR·ε·ω0·ΣΓτ.
-pub fn heat_noise(eps: f64, omega0: f64, total_rate_tau: f64) -> f64 {
-    HEAT_NOISE_FACTOR * eps * omega0 * total_rate_tau
+#[inline(always)]
+pub fn heat_noise<T: Real>(eps: f64, omega0: T, total_rate_tau: T) -> T {
+    c::<T>(HEAT_NOISE_FACTOR) * c(eps) * omega0 * total_rate_tau
 }
 
 /// How far an OSS is from self-consistency, relative to what one stroke
@@ -194,27 +196,33 @@ pub fn heat_noise(eps: f64, omega0: f64, total_rate_tau: f64) -> f64 {
 /// rounding); otherwise the residual (or iteration's estimated tail) over
 /// max|Δ|. A Newton solve that stalls between two maps at tiny ΣΓτ can
 /// leave a residual of 1e-13 that is as large as the stroke itself.
-pub fn consistency(same_map: bool, residual: f64, delta: &[f64]) -> f64 {
-    if same_map {
-        return 0.0;
+#[inline(always)]
+pub fn consistency<T: Real>(same_map: T::Mask, residual: T, delta: &[T]) -> T {
+    let zero = c::<T>(0.0);
+    let mut scale = zero;
+    for d in delta {
+        scale = scale.max(d.abs());
     }
-    let scale = delta.iter().fold(0.0f64, |m, d| m.max(d.abs()));
-    if scale > 0.0 {
-        residual / scale
-    } else if residual == 0.0 {
-        0.0
-    } else {
-        f64::INFINITY
-    }
+    let relative = T::select(
+        scale.gt(zero),
+        residual / scale,
+        T::select(residual.eq(zero), zero, c(f64::INFINITY)),
+    );
+    T::select(same_map, zero, relative)
 }
 
 /// Whether a passive verdict is certain: every two adjacent populations of
 /// the passive state on levels of different energy differ by more than
 /// their rounding, NOISE_FACTOR·ε·(the largest). Where rounding decides
 /// the order, the true state may be active by a hair.
-pub fn passive_certain(after: &[f64; 4], energies: &[f64; 4], eps: f64) -> bool {
-    let floor = NOISE_FACTOR * eps * after[0];
-    (0..3).all(|k| energies[k + 1] == energies[k] || after[k] - after[k + 1] > floor)
+#[inline(always)]
+pub fn passive_certain<T: Real>(after: &[T; 4], energies: &[T; 4], eps: f64) -> T::Mask {
+    let floor = c::<T>(NOISE_FACTOR) * c(eps) * after[0];
+    let mut all = <T::Mask as Mask>::splat(true);
+    for k in 0..3 {
+        all = all & (energies[k + 1].eq(energies[k]) | (after[k] - after[k + 1]).gt(floor));
+    }
+    all
 }
 
 #[cfg(test)]

@@ -60,8 +60,8 @@ impl Real for f32 {
 /// flags into NaN: efficiency where no heat is absorbed, entropy production
 /// unless both baths are thermal, every float at an invalid point; and the
 /// error estimate into +inf where the ergotropy is unresolved.
-pub fn store<R: Real>(
-    out: &mut [Vec<R>; N_OUTPUTS],
+pub fn store<R: Real, S: AsMut<[R]>>(
+    out: &mut [S; N_OUTPUTS],
     cycles: &mut [u32],
     status: &mut [u8],
     at: usize,
@@ -71,16 +71,16 @@ pub fn store<R: Real>(
 ) {
     let code = word & 0xff;
     for (q, v) in real.into_iter().enumerate() {
-        out[q][at] = if code == STATUS_INVALID { R::NAN } else { v };
+        out[q].as_mut()[at] = if code == STATUS_INVALID { R::NAN } else { v };
     }
     if word & FLAG_NO_EFFICIENCY != 0 {
-        out[Q_EFFICIENCY][at] = R::NAN;
+        out[Q_EFFICIENCY].as_mut()[at] = R::NAN;
     }
     if word & FLAG_NO_ENTROPY != 0 {
-        out[Q_ENTROPY][at] = R::NAN;
+        out[Q_ENTROPY].as_mut()[at] = R::NAN;
     }
     if word & FLAG_UNRESOLVED != 0 {
-        out[Q_ERROR][at] = R::INFINITY;
+        out[Q_ERROR].as_mut()[at] = R::INFINITY;
     }
 
     cycles[at] = cyc;

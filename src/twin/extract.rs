@@ -1,40 +1,54 @@
 //! Twin of `shaders/common/extract.wgsl`.
 
 use super::linalg::{Mat, Vec};
+use super::real::{array, c, matrix, Real};
 
 /// Twin of `Extraction`.
 #[derive(Debug, Clone, Copy)]
-pub struct Extraction<const N: usize> {
-    pub map: Mat<N>,
-    pub after: Vec<N>,
-    pub work: f64,
+pub struct Extraction<T: Real, const N: usize> {
+    pub map: Mat<T, N>,
+    pub after: Vec<T, N>,
+    pub work: T,
     /// The unitary keeps the excitation number (see extract.wgsl).
-    pub keeps_n: bool,
+    pub keeps_n: T::Mask,
 }
 
-/// Twin of `Sorted`.
+impl<T: Real, const N: usize> Extraction<T, N> {
+    /// `a` where `m` is set, `b` elsewhere, field by field.
+    #[inline(always)]
+    pub fn select(m: T::Mask, a: &Self, b: &Self) -> Self {
+        Self {
+            map: matrix(|i, j| T::select(m, a.map[i][j], b.map[i][j])),
+            after: T::select_array(m, a.after, b.after),
+            work: T::select(m, a.work, b.work),
+            keeps_n: (m & a.keeps_n) | (!m & b.keeps_n),
+        }
+    }
+}
+
+/// Twin of `Sorted`; the level indices are held as values of `T` (exact
+/// small integers) so that every lane carries its own order.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sorted {
-    pub v: [f64; 4],
-    pub i: [usize; 4],
+pub struct Sorted<T> {
+    pub v: [T; 4],
+    pub i: [T; 4],
 }
 
 /// Twin of `exchange`: larger value first, lower index first on ties.
 #[inline(always)]
-fn exchange(a: (f64, usize), b: (f64, usize)) -> ((f64, usize), (f64, usize)) {
-    let swap = b.0 > a.0 || (b.0 == a.0 && b.1 < a.1);
-    if swap {
-        (b, a)
-    } else {
-        (a, b)
-    }
+fn exchange<T: Real>(a: (T, T), b: (T, T)) -> ((T, T), (T, T)) {
+    let swap = b.0.gt(a.0) | (b.0.eq(a.0) & b.1.lt(a.1));
+    (
+        (T::select(swap, b.0, a.0), T::select(swap, b.1, a.1)),
+        (T::select(swap, a.0, b.0), T::select(swap, a.1, b.1)),
+    )
 }
 
 /// Twin of `sort_desc`: the same five-comparator network.
 #[inline(always)]
-pub fn sort_desc(x: [f64; 4]) -> Sorted {
-    let (p0, p1) = exchange((x[0], 0), (x[1], 1));
-    let (q0, q1) = exchange((x[2], 2), (x[3], 3));
+pub fn sort_desc<T: Real>(x: [T; 4]) -> Sorted<T> {
+    let (p0, p1) = exchange((x[0], c(0.0)), (x[1], c(1.0)));
+    let (q0, q1) = exchange((x[2], c(2.0)), (x[3], c(3.0)));
     let (hi0, hi1) = exchange(p0, q0);
     let (lo0, lo1) = exchange(p1, q1);
     let (m0, m1) = exchange(hi1, lo0);
@@ -46,53 +60,70 @@ pub fn sort_desc(x: [f64; 4]) -> Sorted {
 
 /// Twin of `level_n`.
 #[inline(always)]
-pub fn level_n(j: usize) -> u8 {
+pub fn level_n(j: usize) -> f64 {
     match j {
-        0 => 0,
-        3 => 2,
-        _ => 1,
+        0 => 0.0,
+        3 => 2.0,
+        _ => 1.0,
     }
+}
+
+/// `level_n` of a level index held in `T`.
+#[inline(always)]
+pub fn level_n_of<T: Real>(j: T) -> T {
+    T::select(
+        j.eq(c(0.0)),
+        c(0.0),
+        T::select(j.eq(c(3.0)), c(2.0), c(1.0)),
+    )
 }
 
 /// Twin of `complement_pair`: (w, 1 − w) summing to one exactly.
 #[inline(always)]
-pub fn complement_pair(w: f64) -> (f64, f64) {
-    if w >= 0.5 {
-        (w, 1.0 - w)
-    } else {
-        let u = 1.0 - w;
-        (1.0 - u, u)
-    }
+pub fn complement_pair<T: Real>(w: T) -> (T, T) {
+    let u = c::<T>(1.0) - w;
+    (T::select(w.ge(c(0.5)), w, c::<T>(1.0) - u), u)
 }
 
 /// Twin of `heat_functional`.
 #[inline(always)]
-pub fn heat_functional<const N: usize>(wc: &Mat<N>, e: [f64; 4]) -> Vec<N> {
-    std::array::from_fn(|j| (0..4).fold(0.0, |acc, i| e[i].mul_add(wc[i][j], acc)))
+pub fn heat_functional<T: Real, const N: usize>(wc: &Mat<T, N>, e: [T; 4]) -> Vec<T, N> {
+    array(|j| {
+        let mut acc = c(0.0);
+        for i in 0..4 {
+            acc = e[i].mul_add(wc[i][j], acc);
+        }
+        acc
+    })
 }
 
 /// Twin of `energy`.
 #[inline(always)]
-pub fn energy<const N: usize>(e: [f64; 4], x: &Vec<N>) -> f64 {
-    (0..4).fold(0.0, |acc, i| e[i].mul_add(x[i], acc))
+pub fn energy<T: Real, const N: usize>(e: [T; 4], x: &Vec<T, N>) -> T {
+    let mut acc = c(0.0);
+    for i in 0..4 {
+        acc = e[i].mul_add(x[i], acc);
+    }
+    acc
 }
 
 /// Twin of `Model`.
 #[derive(Debug, Clone, Copy)]
-pub struct Model<const N: usize> {
-    pub g: Mat<N>,
-    pub ha: Vec<N>,
-    pub hs: Vec<N>,
-    pub hd: Vec<N>,
-    pub e: [f64; 4],
-    pub gate: Mat<N>,
-    pub valid: bool,
+pub struct Model<T: Real, const N: usize> {
+    pub g: Mat<T, N>,
+    pub ha: Vec<T, N>,
+    pub hs: Vec<T, N>,
+    pub hd: Vec<T, N>,
+    pub e: [T; 4],
+    pub gate: Mat<T, N>,
+    pub valid: T::Mask,
 }
 
-/// What each model file provides (`build_model`, `extract_optimal`).
+/// What each model file provides (`build_model`, `extract_optimal`), for
+/// one point or for a lane of points.
 pub trait KernelModel<const N: usize> {
-    fn build_model(p: &super::params::Point) -> Model<N>;
-    fn extract_optimal(m: &Model<N>, x: &Vec<N>) -> Extraction<N>;
+    fn build_model<T: Real>(p: &super::params::Point<T>) -> Model<T, N>;
+    fn extract_optimal<T: Real>(m: &Model<T, N>, x: &Vec<T, N>) -> Extraction<T, N>;
 }
 
 #[cfg(test)]
@@ -108,7 +139,7 @@ mod tests {
             let mut want = [0usize, 1, 2, 3];
             want.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
             let s = sort_desc(x);
-            assert_eq!(s.i, want, "{x:?}");
+            assert_eq!(s.i, want.map(|i| i as f64), "{x:?}");
             assert_eq!(s.v, want.map(|i| x[i]));
         }
     }

@@ -1,7 +1,10 @@
 //! Twin of `shaders/common/linalg.wgsl`.
 
-pub type Vec<const N: usize> = [f64; N];
-pub type Mat<const N: usize> = [[f64; N]; N];
+use super::real::{array, c, matrix, Mask, Real};
+
+/// A vector and a matrix of `T` (f64, or f64 lanes).
+pub type Vec<T, const N: usize> = [T; N];
+pub type Mat<T, const N: usize> = [[T; N]; N];
 
 /// The f64 constants of the kernel prelude (src/backend/gpu/shader_source.rs).
 pub const EPS: f64 = f64::EPSILON;
@@ -24,79 +27,94 @@ pub const CHECK_SOLVE: bool = false;
 pub const TOLERANCE: f64 = crate::model::trust::TOLERANCE_F64;
 
 #[inline(always)]
-pub fn identity<const N: usize>() -> Mat<N> {
-    let mut m = [[0.0; N]; N];
+pub fn identity<T: Real, const N: usize>() -> Mat<T, N> {
+    let mut m = [[c(0.0); N]; N];
     for (i, row) in m.iter_mut().enumerate() {
-        row[i] = 1.0;
+        row[i] = c(1.0);
     }
     m
 }
 
 #[inline(always)]
-pub fn matmul<const N: usize>(a: &Mat<N>, b: &Mat<N>) -> Mat<N> {
-    let mut c = [[0.0; N]; N];
+pub fn matmul<T: Real, const N: usize>(a: &Mat<T, N>, b: &Mat<T, N>) -> Mat<T, N> {
+    let mut m = [[c(0.0); N]; N];
     for i in 0..N {
         for k in 0..N {
             let aik = a[i][k];
             for j in 0..N {
-                c[i][j] = aik.mul_add(b[k][j], c[i][j]);
+                m[i][j] = aik.mul_add(b[k][j], m[i][j]);
             }
         }
     }
-    c
+    m
 }
 
 #[inline(always)]
-pub fn matvec<const N: usize>(a: &Mat<N>, x: &Vec<N>) -> Vec<N> {
-    std::array::from_fn(|i| (0..N).fold(0.0, |acc, j| a[i][j].mul_add(x[j], acc)))
+pub fn matvec<T: Real, const N: usize>(a: &Mat<T, N>, x: &Vec<T, N>) -> Vec<T, N> {
+    array(|i| dot_vec(&a[i], x))
 }
 
 #[inline(always)]
-pub fn dot_vec<const N: usize>(a: &Vec<N>, b: &Vec<N>) -> f64 {
-    (0..N).fold(0.0, |acc, i| a[i].mul_add(b[i], acc))
+pub fn dot_vec<T: Real, const N: usize>(a: &Vec<T, N>, b: &Vec<T, N>) -> T {
+    let mut acc = c(0.0);
+    for i in 0..N {
+        acc = a[i].mul_add(b[i], acc);
+    }
+    acc
 }
 
 #[inline(always)]
-pub fn max_abs_diff<const N: usize>(a: &Vec<N>, b: &Vec<N>) -> f64 {
-    (0..N).fold(0.0, |m: f64, i| m.max((a[i] - b[i]).abs()))
+pub fn max_abs_diff<T: Real, const N: usize>(a: &Vec<T, N>, b: &Vec<T, N>) -> T {
+    let mut m: T = c(0.0);
+    for i in 0..N {
+        m = m.max((a[i] - b[i]).abs());
+    }
+    m
 }
 
 /// Φ − I and ∫₀^τ e^{gs} ds (see `propagate` in linalg.wgsl for why the two
 /// are kept apart).
 #[derive(Debug, Clone, Copy)]
-pub struct Propagator<const N: usize> {
-    pub d: Mat<N>,
-    pub integral: Mat<N>,
+pub struct Propagator<T, const N: usize> {
+    pub d: Mat<T, N>,
+    pub integral: Mat<T, N>,
 }
 
-/// Twin of `propagate`: scaling and squaring on (Φ − I, ∫).
+/// Twin of `propagate`: scaling and squaring on (Φ − I, ∫). The number of
+/// squarings `s` differs per lane: every lane halves while its own norm
+/// asks for it, and squares while its own count lasts.
 #[expect(
     clippy::needless_range_loop,
     reason = "kept in the shape of linalg.wgsl"
 )]
 #[inline(always)]
-pub fn propagate<const N: usize>(g: &Mat<N>, tau: f64) -> Propagator<N> {
-    let mut norm: f64 = 0.0;
+pub fn propagate<T: Real, const N: usize>(g: &Mat<T, N>, tau: T) -> Propagator<T, N> {
+    let mut norm: T = c(0.0);
     for i in 0..N {
-        let row: f64 = g[i].iter().map(|v| v.abs()).sum();
+        let mut row: T = c(0.0);
+        for j in 0..N {
+            row = row + g[i][j].abs();
+        }
         norm = norm.max(row * tau);
     }
-    let mut s = 0u32;
+    let mut s: T = c(0.0);
     let mut h = tau;
-    while s < 200 {
-        if norm <= 0.5 {
+    loop {
+        // `while s < 200 { if norm <= 0.5 { break } … }`, per lane.
+        let halve = s.lt(c(200.0)) & !norm.le(c(0.5));
+        if !halve.any() {
             break;
         }
-        norm *= 0.5;
-        h *= 0.5;
-        s += 1;
+        norm = T::select(halve, norm * c(0.5), norm);
+        h = T::select(halve, h * c(0.5), h);
+        s = T::select(halve, s + c(1.0), s);
     }
-    let a: Mat<N> = std::array::from_fn(|i| std::array::from_fn(|j| g[i][j] * h));
-    let mut jm = identity::<N>();
+    let a: Mat<T, N> = matrix(|i, j| g[i][j] * h);
+    let mut jm = identity::<T, N>();
     for k in (1..=TAYLOR_DEGREE).rev() {
         let aj = matmul(&a, &jm);
-        let inv = 1.0 / f64::from(k + 1);
-        jm = identity::<N>();
+        let inv = c::<T>(1.0 / f64::from(k + 1));
+        jm = identity::<T, N>();
         for i in 0..N {
             for j in 0..N {
                 jm[i][j] = aj[i][j].mul_add(inv, jm[i][j]);
@@ -105,18 +123,29 @@ pub fn propagate<const N: usize>(g: &Mat<N>, tau: f64) -> Propagator<N> {
     }
     let mut p = Propagator {
         d: restore_trace(matmul(&a, &jm)),
-        integral: std::array::from_fn(|i| std::array::from_fn(|j| jm[i][j] * h)),
+        integral: matrix(|i, j| jm[i][j] * h),
     };
-    for _ in 0..s {
+    let mut done: T = c(0.0);
+    loop {
+        let square = done.lt(s);
+        if !square.any() {
+            break;
+        }
         let di = matmul(&p.d, &p.integral);
         let dd = matmul(&p.d, &p.d);
+        let mut next = p;
         for i in 0..N {
             for j in 0..N {
-                p.integral[i][j] = 2.0 * p.integral[i][j] + di[i][j];
-                p.d[i][j] = 2.0 * p.d[i][j] + dd[i][j];
+                next.integral[i][j] = c::<T>(2.0) * p.integral[i][j] + di[i][j];
+                next.d[i][j] = c::<T>(2.0) * p.d[i][j] + dd[i][j];
             }
         }
-        p.d = restore_trace(p.d);
+        next.d = restore_trace(next.d);
+        for i in 0..N {
+            p.integral[i] = T::select_array(square, next.integral[i], p.integral[i]);
+            p.d[i] = T::select_array(square, next.d[i], p.d[i]);
+        }
+        done = done + c(1.0);
     }
     p
 }
@@ -127,81 +156,99 @@ pub fn propagate<const N: usize>(g: &Mat<N>, tau: f64) -> Propagator<N> {
     reason = "kept in the shape of linalg.wgsl"
 )]
 #[inline(always)]
-pub fn restore_trace<const N: usize>(mut d: Mat<N>) -> Mat<N> {
+pub fn restore_trace<T: Real, const N: usize>(mut d: Mat<T, N>) -> Mat<T, N> {
     for j in 0..N {
         d[0][j] = -(d[1][j] + d[2][j] + d[3][j]);
     }
     d
 }
 
-/// Twin of `solve_steady`: M x = 0 with Σ_{i<4} x_i = 1; None if singular.
+/// Twin of `solve_steady`: M x = 0 with Σ_{i<4} x_i = 1; the mask is false
+/// where M is singular.
 #[inline(always)]
-pub fn solve_steady<const N: usize>(m_in: &Mat<N>) -> Option<Vec<N>> {
-    let mut b = [0.0; N];
-    b[0] = 1.0;
+pub fn solve_steady<T: Real, const N: usize>(m_in: &Mat<T, N>) -> (Vec<T, N>, T::Mask) {
+    let mut b = [c(0.0); N];
+    b[0] = c(1.0);
     solve_trace(m_in, &b)
 }
 
-/// Twin of `solve_trace`: M x = b with row 0 of M replaced by the trace.
+/// Twin of `solve_trace`: M x = b with row 0 of M replaced by the trace;
+/// the mask is false where M is singular (that lane's x is garbage). The
+/// pivot row differs per lane: each lane swaps its own rows in (by
+/// selects), and eliminates only where its factor is not zero, as the
+/// shader's branches do.
 #[expect(
     clippy::needless_range_loop,
     reason = "kept in the shape of linalg.wgsl"
 )]
 #[inline(always)]
-pub fn solve_trace<const N: usize>(m_in: &Mat<N>, b_in: &Vec<N>) -> Option<Vec<N>> {
+pub fn solve_trace<T: Real, const N: usize>(
+    m_in: &Mat<T, N>,
+    b_in: &Vec<T, N>,
+) -> (Vec<T, N>, T::Mask) {
     let mut m = *m_in;
     let mut b = *b_in;
     for j in 0..N {
-        m[0][j] = if j < 4 { 1.0 } else { 0.0 };
+        m[0][j] = c(if j < 4 { 1.0 } else { 0.0 });
     }
     // Row equilibration: the trace row is O(1) while the generator rows are
     // O(Γτ) at short τ; scaling every row to unit max-norm keeps partial
     // pivoting meaningful and the solve accurate to rounding.
     for r in 0..N {
-        let s = m[r].iter().fold(0.0f64, |s, v| s.max(v.abs()));
-        if s > 0.0 {
-            for v in m[r].iter_mut() {
-                *v /= s;
-            }
-            b[r] /= s;
+        let mut s: T = c(0.0);
+        for j in 0..N {
+            s = s.max(m[r][j].abs());
         }
+        let scaled = s.gt(c(0.0));
+        for j in 0..N {
+            m[r][j] = T::select(scaled, m[r][j] / s, m[r][j]);
+        }
+        b[r] = T::select(scaled, b[r] / s, b[r]);
     }
     let scale = 1.0;
-    for c in 0..N {
-        let mut piv = c;
-        for r in c + 1..N {
-            if m[r][c].abs() > m[piv][c].abs() {
-                piv = r;
+    let mut ok = <T::Mask as Mask>::splat(true);
+    for col in 0..N {
+        let mut piv: T = c(col as f64);
+        let mut pv = m[col][col].abs();
+        for r in col + 1..N {
+            let better = m[r][col].abs().gt(pv);
+            piv = T::select(better, c(r as f64), piv);
+            pv = T::select(better, m[r][col].abs(), pv);
+        }
+        // `>` rather than `<=` negated so that NaN counts as singular.
+        ok = ok & pv.gt(c(scale * 64.0 * EPS * EPS));
+        if !ok.any() {
+            return (b, ok);
+        }
+        // Columns left of `col` are never read again: swap from `col` on.
+        for r in col + 1..N {
+            let swap = piv.eq(c(r as f64));
+            for j in col..N {
+                let (top, row) = (m[col][j], m[r][j]);
+                m[col][j] = T::select(swap, row, top);
+                m[r][j] = T::select(swap, top, row);
             }
+            let (top, row) = (b[col], b[r]);
+            b[col] = T::select(swap, row, top);
+            b[r] = T::select(swap, top, row);
         }
-        // `!(a > b)` rather than `a <= b` so that NaN counts as singular.
-        if m[piv][c].abs().partial_cmp(&(scale * 64.0 * EPS * EPS))
-            != Some(std::cmp::Ordering::Greater)
-        {
-            return None;
-        }
-        if piv != c {
-            m.swap(c, piv);
-            b.swap(c, piv);
-        }
-        let inv = 1.0 / m[c][c];
-        for r in c + 1..N {
-            let f = m[r][c] * inv;
-            if f != 0.0 {
-                for j in c..N {
-                    m[r][j] = (-f).mul_add(m[c][j], m[r][j]);
-                }
-                b[r] = (-f).mul_add(b[c], b[r]);
+        let inv = c::<T>(1.0) / m[col][col];
+        for r in col + 1..N {
+            let f = m[r][col] * inv;
+            let eliminate = f.ne(c(0.0));
+            for j in col..N {
+                m[r][j] = T::select(eliminate, (-f).mul_add(m[col][j], m[r][j]), m[r][j]);
             }
+            b[r] = T::select(eliminate, (-f).mul_add(b[col], b[r]), b[r]);
         }
     }
-    let mut x = [0.0; N];
-    for c in (0..N).rev() {
-        let mut acc = b[c];
-        for j in c + 1..N {
-            acc = (-m[c][j]).mul_add(x[j], acc);
+    let mut x = [c(0.0); N];
+    for col in (0..N).rev() {
+        let mut acc = b[col];
+        for j in col + 1..N {
+            acc = (-m[col][j]).mul_add(x[j], acc);
         }
-        x[c] = acc / m[c][c];
+        x[col] = acc / m[col][col];
     }
-    Some(x)
+    (x, ok)
 }

@@ -8,11 +8,13 @@
 
 pub mod density_matrix;
 pub mod extract;
+pub mod lanes;
 pub mod layout;
 pub mod linalg;
 pub mod oss;
 pub mod params;
 pub mod population;
+pub mod real;
 pub mod reduce;
 
 pub use layout::Quantity;

@@ -6,7 +6,8 @@ use super::linalg::{
     Vec, CHECK_SOLVE, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS,
     TOLERANCE,
 };
-use super::params::{load_point, SweepParams, N_OUTPUTS};
+use super::params::{load_point, Point, SweepParams, MAX_LANES, N_OUTPUTS};
+use super::real::{array, c, Mask, Real};
 use crate::model::trust::{consistency, heat_noise, passive_certain, settle, work_noise, RawCycle};
 
 /// Status codes and flags of `layout::STATUS` and `layout::FLAGS` (the
@@ -49,12 +50,51 @@ pub struct PointOutput {
     pub status: u32,
 }
 
+/// What a lane of invocations writes; cycles and status|flags as exact
+/// small integers in `T`.
+#[derive(Debug, Clone, Copy)]
+pub struct LaneOutput<T> {
+    pub real: [T; N_OUTPUTS],
+    pub cycles: T,
+    pub status: T,
+}
+
+impl<T: Real> LaneOutput<T> {
+    /// Lane `l` as one point's output.
+    #[inline(always)]
+    pub fn point(&self, l: usize) -> PointOutput {
+        self.points()[l]
+    }
+
+    /// Every lane as one point's output (the first `T::LANES`).
+    #[inline(always)]
+    pub fn points(&self) -> [PointOutput; MAX_LANES] {
+        let mut p = [PointOutput::default(); MAX_LANES];
+        let mut v = [0.0; MAX_LANES];
+        for q in 0..N_OUTPUTS {
+            self.real[q].store(&mut v);
+            for l in 0..T::LANES {
+                p[l].real[q] = v[l];
+            }
+        }
+        self.cycles.store(&mut v);
+        for l in 0..T::LANES {
+            p[l].cycles = v[l] as u32;
+        }
+        self.status.store(&mut v);
+        for l in 0..T::LANES {
+            p[l].status = v[l] as u32;
+        }
+        p
+    }
+}
+
 #[inline(always)]
-fn extract<M: KernelModel<N>, const N: usize>(
+fn extract<M: KernelModel<N>, T: Real, const N: usize>(
     params: &SweepParams,
-    m: &Model<N>,
-    x: &Vec<N>,
-) -> Extraction<N> {
+    m: &Model<T, N>,
+    x: &Vec<T, N>,
+) -> Extraction<T, N> {
     if params.protocol == 0 {
         return M::extract_optimal(m, x);
     }
@@ -63,37 +103,46 @@ fn extract<M: KernelModel<N>, const N: usize>(
         map: m.gate,
         after,
         work: energy(m.e, x) - energy(m.e, &after),
-        keeps_n: true,
+        keeps_n: <T::Mask as Mask>::splat(true),
     }
 }
 
-/// Twin of `solve_cycle`, with the same iterative refinement.
+/// Twin of `solve_cycle`, with the same iterative refinement; the mask is
+/// false where a solve was singular.
 #[inline(always)]
-fn solve_cycle<const N: usize>(xm: &Mat<N>, d: &Mat<N>) -> Option<Vec<N>> {
+fn solve_cycle<T: Real, const N: usize>(xm: &Mat<T, N>, d: &Mat<T, N>) -> (Vec<T, N>, T::Mask) {
     let mut m = matmul(xm, d);
     for i in 0..N {
         for j in 0..N {
-            m[i][j] += xm[i][j];
+            m[i][j] = m[i][j] + xm[i][j];
         }
-        m[i][i] -= 1.0;
+        m[i][i] = m[i][i] - c(1.0);
     }
-    let mut x = solve_steady(&m)?;
+    let (mut x, mut ok) = solve_steady(&m);
     for _ in 0..REFINEMENT_STEPS {
+        if !ok.any() {
+            break;
+        }
         let r = cycle_residual(xm, d, &x);
-        let corr = solve_trace(&m, &r)?;
+        let (corr, solved) = solve_trace(&m, &r);
+        ok = ok & solved;
         for k in 0..N {
-            x[k] += corr[k];
+            x[k] = x[k] + corr[k];
         }
     }
-    Some(x)
+    (x, ok)
 }
 
 /// Twin of `cycle_residual`.
 #[inline(always)]
-fn cycle_residual<const N: usize>(xm: &Mat<N>, d: &Mat<N>, x: &Vec<N>) -> Vec<N> {
+fn cycle_residual<T: Real, const N: usize>(
+    xm: &Mat<T, N>,
+    d: &Mat<T, N>,
+    x: &Vec<T, N>,
+) -> Vec<T, N> {
     let dx = matvec(d, x);
     let xdx = matvec(xm, &dx);
-    let mut r = [0.0; N];
+    let mut r = [c(0.0); N];
     for k in 0..N {
         let mut acc = xdx[k];
         for j in 0..N {
@@ -101,117 +150,200 @@ fn cycle_residual<const N: usize>(xm: &Mat<N>, d: &Mat<N>, x: &Vec<N>) -> Vec<N>
             acc = xm[k][j].mul_add(v, acc);
         }
         if k >= 4 {
-            acc -= x[k];
+            acc = acc - x[k];
         }
         r[k] = -acc;
     }
-    r[0] = 1.0 - (x[0] + x[1] + x[2] + x[3]);
+    r[0] = c::<T>(1.0) - (x[0] + x[1] + x[2] + x[3]);
     r
 }
 
 /// Twin of `max_abs`: the trace row left out.
+#[expect(
+    clippy::needless_range_loop,
+    reason = "a plain loop, see `real::array`"
+)]
 #[inline(always)]
-fn max_abs<const N: usize>(v: &Vec<N>) -> f64 {
-    v[1..].iter().fold(0.0, |m: f64, x| m.max(x.abs()))
+fn max_abs<T: Real, const N: usize>(v: &Vec<T, N>) -> T {
+    let mut m: T = c(0.0);
+    for k in 1..N {
+        m = m.max(v[k].abs());
+    }
+    m
 }
 
 /// Twin of `charge`.
 #[inline(always)]
-fn charge<const N: usize>(x: &Vec<N>, d: &Mat<N>) -> Vec<N> {
+fn charge<T: Real, const N: usize>(x: &Vec<T, N>, d: &Mat<T, N>) -> Vec<T, N> {
     let dx = matvec(d, x);
-    std::array::from_fn(|i| x[i] + dx[i])
+    array(|i| x[i] + dx[i])
 }
 
-/// Twin of `find_oss`: (start state, cycles, status, residual, whether the
-/// last solve's map is the one its solution calls for, the max-norm of the
-/// last solve's refined residual).
+/// Every entry equal (`==` on the arrays).
 #[inline(always)]
-fn find_oss<M: KernelModel<N>, const N: usize>(
+fn same_map<T: Real, const N: usize>(a: &Mat<T, N>, b: &Mat<T, N>) -> T::Mask {
+    let mut same = <T::Mask as Mask>::splat(true);
+    for i in 0..N {
+        for j in 0..N {
+            same = same & a[i][j].eq(b[i][j]);
+        }
+    }
+    same
+}
+
+/// What `find_oss` returns: the start state, cycles, status, residual,
+/// whether the last solve's map is the one its solution calls for, and the
+/// max-norm of the last solve's refined residual.
+#[derive(Clone, Copy)]
+struct Oss<T: Real, const N: usize> {
+    x: Vec<T, N>,
+    cycles: T,
+    status: T,
+    residual: T,
+    same_map: T::Mask,
+    solve_residual: T,
+}
+
+impl<T: Real, const N: usize> Oss<T, N> {
+    /// Keeps `found` in the lanes of `m`.
+    #[inline(always)]
+    fn settle(&mut self, m: T::Mask, found: &Self) {
+        self.x = T::select_array(m, found.x, self.x);
+        self.cycles = T::select(m, found.cycles, self.cycles);
+        self.status = T::select(m, found.status, self.status);
+        self.residual = T::select(m, found.residual, self.residual);
+        self.same_map = (m & found.same_map) | (!m & self.same_map);
+        self.solve_residual = T::select(m, found.solve_residual, self.solve_residual);
+    }
+}
+
+/// Twin of `find_oss` for the lanes of `live`. Newton runs while any lane
+/// still needs it; a lane that converges keeps its answer, and a lane whose
+/// solve is singular or that runs out of Newton steps goes on to plain
+/// iteration, which runs while any such lane has not converged.
+#[inline(always)]
+fn find_oss<M: KernelModel<N>, T: Real, const N: usize>(
     params: &SweepParams,
-    m: &Model<N>,
-    prop: &Propagator<N>,
-    ness: &Vec<N>,
-) -> (Vec<N>, u32, u32, f64, bool, f64) {
-    let mut ex = extract::<M, N>(params, m, ness);
-    let mut prev_residual = 1e30;
+    m: &Model<T, N>,
+    prop: &Propagator<T, N>,
+    ness: &Vec<T, N>,
+    live: T::Mask,
+) -> Oss<T, N> {
+    let no = <T::Mask as Mask>::splat(false);
+    let mut out = Oss {
+        x: *ness,
+        cycles: c(f64::from(params.max_cycles)),
+        status: c(f64::from(STATUS_NOT_CONVERGED)),
+        residual: c(1e30),
+        same_map: no,
+        solve_residual: c(0.0),
+    };
+    let mut ex = extract::<M, T, N>(params, m, ness);
+    let mut prev_residual = c::<T>(1e30);
+    let mut newton = live;
+    let mut done = !live;
     for _ in 0..params.max_newton {
-        let Some(x) = solve_cycle(&ex.map, &prop.d) else {
+        if !newton.any() {
             break;
-        };
+        }
+        let (x, solved) = solve_cycle(&ex.map, &prop.d);
+        newton = newton & solved;
         let charged = charge(&x, &prop.d);
         let old_map = ex.map;
-        ex = extract::<M, N>(params, m, &charged);
+        ex = extract::<M, T, N>(params, m, &charged);
         let residual = max_abs_diff(&ex.after, &x);
-        let stalled = residual >= 0.5 * prev_residual && residual <= NEWTON_STALL;
-        if old_map == ex.map || residual <= NEWTON_TOLERANCE || stalled {
-            let solve_residual = max_abs(&cycle_residual(&old_map, &prop.d, &x));
-            return (
+        let stalled = residual.ge(c::<T>(0.5) * prev_residual) & residual.le(c(NEWTON_STALL));
+        let same = same_map(&old_map, &ex.map);
+        let converged = newton & (same | residual.le(c(NEWTON_TOLERANCE)) | stalled);
+        if converged.any() {
+            let found = Oss {
                 x,
-                0,
-                STATUS_CONVERGED,
+                cycles: c(0.0),
+                status: c(f64::from(STATUS_CONVERGED)),
                 residual,
-                old_map == ex.map,
-                solve_residual,
-            );
+                same_map: same,
+                solve_residual: max_abs(&cycle_residual(&old_map, &prop.d, &x)),
+            };
+            out.settle(converged, &found);
+            done = done | converged;
+            newton = newton & !converged;
         }
         prev_residual = residual;
         if params.protocol != 0 {
             break;
         }
     }
+    let mut iterate = !done;
+    if !iterate.any() {
+        return out;
+    }
     let mut x = *ness;
-    let mut prev = 1e30;
+    let mut prev = c::<T>(1e30);
     for n in 1..=params.max_cycles {
         let charged = charge(&x, &prop.d);
-        ex = extract::<M, N>(params, m, &charged);
+        ex = extract::<M, T, N>(params, m, &charged);
         let tr = ex.after[0] + ex.after[1] + ex.after[2] + ex.after[3];
-        for v in ex.after.iter_mut() {
-            *v /= tr;
-        }
-        let delta = max_abs_diff(&ex.after, &x);
+        let after: Vec<T, N> = array(|k| ex.after[k] / tr);
+        let delta = max_abs_diff(&after, &x);
         let q = delta / prev;
-        x = ex.after;
-        let tail = if q < 1.0 { delta * q / (1.0 - q) } else { 1e30 };
-        if delta <= 4.0 * EPS || (n >= 3 && tail <= ITERATION_TOLERANCE) {
-            return (x, n, STATUS_CONVERGED, tail.min(delta), false, 0.0);
+        x = after;
+        let tail = T::select(q.lt(c(1.0)), delta * q / (c::<T>(1.0) - q), c(1e30));
+        let converged = iterate
+            & (delta.le(c(4.0 * EPS))
+                | (<T::Mask as Mask>::splat(n >= 3) & tail.le(c(ITERATION_TOLERANCE))));
+        if converged.any() {
+            let found = Oss {
+                x,
+                cycles: c(f64::from(n)),
+                status: c(f64::from(STATUS_CONVERGED)),
+                residual: tail.min(delta),
+                same_map: no,
+                solve_residual: c(0.0),
+            };
+            out.settle(converged, &found);
+            iterate = iterate & !converged;
+            if !iterate.any() {
+                return out;
+            }
         }
         prev = delta;
     }
-    (x, params.max_cycles, STATUS_NOT_CONVERGED, 1e30, false, 0.0)
+    // Not converged: the last iterate, with the defaults above.
+    out.x = T::select_array(iterate, x, out.x);
+    out
 }
 
-const INVALID: PointOutput = PointOutput {
-    real: [0.0; N_OUTPUTS],
-    cycles: 0,
-    status: STATUS_INVALID,
-};
-
-/// Twin of `main` for chunk point `i`.
+/// Twin of `main` for a lane of points `p` (one point where `T` is f64).
 #[inline(always)]
-pub fn run_point<M: KernelModel<N>, const N: usize>(
+pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
     params: &SweepParams,
-    values: &[f64],
-    i: u32,
-) -> PointOutput {
-    let p = load_point(params, values, i);
-    let m = M::build_model(&p);
-    if !m.valid {
-        return INVALID;
+    p: &Point<T>,
+) -> LaneOutput<T> {
+    let zero = c::<T>(0.0);
+    let invalid = LaneOutput {
+        real: [zero; N_OUTPUTS],
+        cycles: zero,
+        status: c(f64::from(STATUS_INVALID)),
+    };
+    let m = M::build_model(p);
+    if !m.valid.any() {
+        return invalid;
     }
     let prop = propagate(&m.g, p.tau);
-    let Some(ness) = solve_steady(&m.g) else {
-        return INVALID;
-    };
+    let (ness, solved) = solve_steady(&m.g);
+    let live = m.valid & solved;
+    if !live.any() {
+        return invalid;
+    }
     let ness_ex = M::extract_optimal(&m, &ness);
-    let (start, cycles, status, residual, same_map, solve_residual) =
-        find_oss::<M, N>(params, &m, &prop, &ness);
+    let oss = find_oss::<M, T, N>(params, &m, &prop, &ness, live);
     // Twin of the split e = ω0 n + r (0, −1, 1, 0) and of the ledger in
     // oss.wgsl.
-    let final_ex = extract::<M, N>(params, &m, &charge(&start, &prop.d));
-    let mut passive = params.protocol == 0;
+    let final_ex = extract::<M, T, N>(params, &m, &charge(&oss.x, &prop.d));
+    let mut passive = <T::Mask as Mask>::splat(params.protocol == 0);
     for k in 0..4 {
         for j in 0..N {
-            passive &= final_ex.map[k][j] == if k == j { 1.0 } else { 0.0 };
+            passive = passive & final_ex.map[k][j].eq(c(if k == j { 1.0 } else { 0.0 }));
         }
     }
     let after = [
@@ -220,14 +352,11 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         final_ex.after[2],
         final_ex.after[3],
     ];
-    passive &= passive_certain(&after, &m.e, EPS);
-    let dx = matvec(&prop.d, &start);
-    let (omega0, r) = (0.5 * m.e[3], 0.5 * (m.e[2] - m.e[1]));
-    let n_delta = if final_ex.keeps_n {
-        0.0
-    } else {
-        dx[1] + dx[2] + 2.0 * dx[3]
-    };
+    passive = passive & passive_certain(&after, &m.e, EPS);
+    let dx = matvec(&prop.d, &oss.x);
+    let half = c::<T>(0.5);
+    let (omega0, r) = (half * m.e[3], half * (m.e[2] - m.e[1]));
+    let n_delta = T::select(final_ex.keeps_n, zero, dx[1] + dx[2] + c::<T>(2.0) * dx[3]);
     let work = omega0.mul_add(n_delta, r * (dx[2] - dx[1]));
     let rate_tau = (p.a.total() + p.s.total() + p.dephasing) * p.tau;
     let w_noise = work_noise(
@@ -238,7 +367,7 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         &[dx[0], dx[1], dx[2], dx[3]],
         final_ex.keeps_n,
     );
-    let start = if passive { ness } else { start };
+    let start = T::select_array(passive, ness, oss.x);
     let ix = matvec(&prop.integral, &start);
     let l = settle(&RawCycle {
         work,
@@ -249,48 +378,74 @@ pub fn run_point<M: KernelModel<N>, const N: usize>(
         heat_noise: heat_noise(EPS, omega0, rate_tau),
         passive,
         optimal: params.protocol == 0,
-        consistency: consistency(same_map, residual, &dx[..4]).max(if CHECK_SOLVE {
-            consistency(false, solve_residual, &dx[..4])
+        consistency: consistency(oss.same_map, oss.residual, &dx[..4]).max(if CHECK_SOLVE {
+            consistency(
+                <T::Mask as Mask>::splat(false),
+                oss.solve_residual,
+                &dx[..4],
+            )
         } else {
-            0.0
+            zero
         }),
         betas: p.thermal.then_some((p.beta_a, p.beta_s)),
     });
-    let heat_hot = if p.hot_is_s { l.heat_s } else { l.heat_a };
-    let mut flags = 0;
-    let undefined = |v: f64, flag: u32, flags: &mut u32| {
-        if v.is_finite() {
-            v
-        } else {
-            *flags |= flag;
-            0.0
-        }
+    let heat_hot = T::select(p.hot_is_s, l.heat_s, l.heat_a);
+    // The flags are distinct bits: adding them is or-ing them.
+    let mut flags = zero;
+    let mut defined = |v: T, flag: u32| {
+        let finite = v.is_finite();
+        flags = flags + T::select(finite, zero, c(f64::from(flag)));
+        (T::select(finite, v, zero), finite)
     };
-    let efficiency = undefined(l.efficiency, FLAG_NO_EFFICIENCY, &mut flags);
-    let entropy_production = undefined(l.entropy_production, FLAG_NO_ENTROPY, &mut flags);
-    let error_estimate = undefined(l.error_estimate, FLAG_UNRESOLVED, &mut flags);
-    let status = if status == STATUS_CONVERGED
-        && (flags & FLAG_UNRESOLVED != 0 || error_estimate > TOLERANCE)
-    {
-        STATUS_IMPRECISE
-    } else {
-        status
-    };
-    PointOutput {
-        real: [
-            l.work,
-            l.work / p.tau,
-            efficiency,
-            heat_hot,
-            l.heat_a,
-            l.heat_s,
-            ness_ex.work.max(0.0),
-            l.heat_dephasing,
-            l.heat_in,
-            entropy_production,
-            error_estimate,
-        ],
-        cycles,
-        status: status | flags,
+    let (efficiency, _) = defined(l.efficiency, FLAG_NO_EFFICIENCY);
+    let (entropy_production, _) = defined(l.entropy_production, FLAG_NO_ENTROPY);
+    let (error_estimate, resolved) = defined(l.error_estimate, FLAG_UNRESOLVED);
+    let imprecise = oss.status.eq(c(f64::from(STATUS_CONVERGED)))
+        & (!resolved | error_estimate.gt(c(TOLERANCE)));
+    let status = T::select(imprecise, c(f64::from(STATUS_IMPRECISE)), oss.status);
+    let real = [
+        l.work,
+        l.work / p.tau,
+        efficiency,
+        heat_hot,
+        l.heat_a,
+        l.heat_s,
+        ness_ex.work.max(zero),
+        l.heat_dephasing,
+        l.heat_in,
+        entropy_production,
+        error_estimate,
+    ];
+    LaneOutput {
+        real: T::select_array(live, real, invalid.real),
+        cycles: T::select(live, oss.cycles, invalid.cycles),
+        status: T::select(live, status + flags, invalid.status),
     }
+}
+
+/// Twin of `main` for chunk point `i`.
+#[inline(always)]
+pub fn run_point<M: KernelModel<N>, const N: usize>(
+    params: &SweepParams,
+    values: &[f64],
+    i: u32,
+) -> PointOutput {
+    let p = load_point(params, values, i);
+    run_lanes::<M, f64, N>(params, &p).point(0)
+}
+
+/// Twin of `main` for the chunk points `idx` (1 to `T::LANES` of them),
+/// one per lane. Lanes past `idx.len()` repeat the last point; their
+/// outputs are to be dropped.
+#[inline(always)]
+pub fn run_lane<M: KernelModel<N>, T: Real, const N: usize>(
+    params: &SweepParams,
+    values: &[f64],
+    idx: &[u32],
+) -> LaneOutput<T> {
+    let mut points = [Point::default(); MAX_LANES];
+    for (k, p) in points.iter_mut().enumerate().take(T::LANES) {
+        *p = load_point(params, values, idx[k.min(idx.len() - 1)]);
+    }
+    run_lanes::<M, T, N>(params, &Point::gather(&points[..T::LANES]))
 }

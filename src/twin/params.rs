@@ -4,6 +4,7 @@
 use bytemuck::{Pod, Zeroable};
 
 use super::linalg::{EXPM1_DEGREE, EXP_MAX, LN2_HI, LN2_LO, LOG2E};
+use super::real::Real;
 
 /// Most axes a sweep may have.
 pub const MAX_AXES: usize = 8;
@@ -62,17 +63,17 @@ pub struct SweepParams {
 
 /// Twin of `Rates4`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Rates4 {
-    pub up_lo: f64,
-    pub down_lo: f64,
-    pub up_hi: f64,
-    pub down_hi: f64,
+pub struct Rates4<T = f64> {
+    pub up_lo: T,
+    pub down_lo: T,
+    pub up_hi: T,
+    pub down_hi: T,
 }
 
-impl Rates4 {
+impl<T: Real> Rates4<T> {
     /// Sum of the four rates.
     #[inline(always)]
-    pub fn total(&self) -> f64 {
+    pub fn total(&self) -> T {
         self.up_lo + self.down_lo + self.up_hi + self.down_hi
     }
 }
@@ -116,26 +117,69 @@ pub fn bose_factor(y: f64) -> f64 {
     1.0 / p2.mul_add(em, p2 - 1.0)
 }
 
-/// Kernel inputs of one point (twin of `Point`).
+/// Kernel inputs of one point (twin of `Point`), or of a lane of points.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Point {
-    pub omega0: f64,
-    pub lambda: f64,
-    pub tau: f64,
-    pub a: Rates4,
-    pub s: Rates4,
-    pub detuning: f64,
-    pub dephasing: f64,
+pub struct Point<T: Real = f64> {
+    pub omega0: T,
+    pub lambda: T,
+    pub tau: T,
+    pub a: Rates4<T>,
+    pub s: Rates4<T>,
+    pub detuning: T,
+    pub dephasing: T,
     /// S only when both baths are thermal and n̄_S > n̄_A (T_S > T_A).
-    pub hot_is_s: bool,
-    /// Both baths thermal.
+    pub hot_is_s: T::Mask,
+    /// Both baths thermal (the same for every point of a sweep).
     pub thermal: bool,
     /// KMS rates (the shader reads `params.rates` where the twin's models,
     /// which see only the point, read this).
     pub kms: bool,
-    pub beta_a: f64,
-    pub beta_s: f64,
+    pub beta_a: T,
+    pub beta_s: T,
 }
+
+impl<T: Real> Point<T> {
+    /// The points `p` (`T::LANES` of them, from one sweep) as lanes.
+    #[inline(always)]
+    pub fn gather(p: &[Point]) -> Self {
+        #[inline(always)]
+        fn lanes<T: Real>(p: &[Point], f: impl Fn(&Point) -> f64) -> T {
+            let mut v = [0.0; MAX_LANES];
+            for (k, q) in p.iter().enumerate() {
+                v[k] = f(q);
+            }
+            T::from_lanes(&v[..T::LANES])
+        }
+        #[inline(always)]
+        fn rates<T: Real>(p: &[Point], f: impl Fn(&Point) -> Rates4) -> Rates4<T> {
+            Rates4 {
+                up_lo: lanes(p, |q| f(q).up_lo),
+                down_lo: lanes(p, |q| f(q).down_lo),
+                up_hi: lanes(p, |q| f(q).up_hi),
+                down_hi: lanes(p, |q| f(q).down_hi),
+            }
+        }
+        // hot_is_s as a mask: 1 > 0 where set.
+        let hot: T = lanes(p, |q| if q.hot_is_s { 1.0 } else { 0.0 });
+        Point {
+            omega0: lanes(p, |q| q.omega0),
+            lambda: lanes(p, |q| q.lambda),
+            tau: lanes(p, |q| q.tau),
+            a: rates(p, |q| q.a),
+            s: rates(p, |q| q.s),
+            detuning: lanes(p, |q| q.detuning),
+            dephasing: lanes(p, |q| q.dephasing),
+            hot_is_s: hot.gt(T::splat(0.0)),
+            thermal: p[0].thermal,
+            kms: p[0].kms,
+            beta_a: lanes(p, |q| q.beta_a),
+            beta_s: lanes(p, |q| q.beta_s),
+        }
+    }
+}
+
+/// The most lanes a [`Real`] has (AVX-512: 8 f64).
+pub const MAX_LANES: usize = 8;
 
 /// Twin of `load_point`: chunk point `i`, C order.
 #[expect(

@@ -1,8 +1,11 @@
 //! Twin of `shaders/population.wgsl`.
 
-use super::extract::{energy, heat_functional, level_n, sort_desc, Extraction, KernelModel, Model};
+use super::extract::{
+    energy, heat_functional, level_n, level_n_of, sort_desc, Extraction, KernelModel, Model,
+};
 use super::linalg::{Mat, Vec};
 use super::params::{Point, Rates4};
+use super::real::{c, matrix, Mask, Real};
 
 /// The population model, N = 4.
 pub struct Population;
@@ -13,15 +16,20 @@ pub struct Population;
     reason = "kept in the shape of population.wgsl"
 )]
 #[inline(always)]
-pub fn channel_rates(b: &Rates4, mid: usize) -> Mat<4> {
-    let mut w = [[0.0; 4]; 4];
+pub fn channel_rates<T: Real>(b: &Rates4<T>, mid: usize) -> Mat<T, 4> {
+    let mut w = [[c(0.0); 4]; 4];
     let is_a = mid == 2;
-    w[mid][0] = 2.0 * if is_a { b.up_hi } else { b.up_lo };
-    w[0][mid] = 2.0 * if is_a { b.down_hi } else { b.down_lo };
-    w[3][mid] = 2.0 * if is_a { b.up_lo } else { b.up_hi };
-    w[mid][3] = 2.0 * if is_a { b.down_lo } else { b.down_hi };
+    let two = c::<T>(2.0);
+    w[mid][0] = two * if is_a { b.up_hi } else { b.up_lo };
+    w[0][mid] = two * if is_a { b.down_hi } else { b.down_lo };
+    w[3][mid] = two * if is_a { b.up_lo } else { b.up_hi };
+    w[mid][3] = two * if is_a { b.down_lo } else { b.down_hi };
     for j in 0..4 {
-        let out: f64 = (0..4).map(|i| w[i][j]).sum();
+        // From −0, as `f64::sum`.
+        let mut out = c::<T>(-0.0);
+        for i in 0..4 {
+            out = out + w[i][j];
+        }
         w[j][j] = -out;
     }
     w
@@ -29,44 +37,46 @@ pub fn channel_rates(b: &Rates4, mid: usize) -> Mat<4> {
 
 impl KernelModel<4> for Population {
     #[inline(always)]
-    fn build_model(p: &Point) -> Model<4> {
+    fn build_model<T: Real>(p: &Point<T>) -> Model<T, 4> {
         let e = [
-            0.0,
+            c(0.0),
             p.omega0 - p.lambda,
             p.omega0 + p.lambda,
-            2.0 * p.omega0,
+            c::<T>(2.0) * p.omega0,
         ];
         let wa = channel_rates(&p.a, 2);
         let ws = channel_rates(&p.s, 1);
-        let mut gate = [[0.0; 4]; 4];
-        gate[0][0] = 1.0;
-        gate[1][2] = 1.0;
-        gate[2][1] = 1.0;
-        gate[3][3] = 1.0;
+        let mut gate = [[c(0.0); 4]; 4];
+        gate[0][0] = c(1.0);
+        gate[1][2] = c(1.0);
+        gate[2][1] = c(1.0);
+        gate[3][3] = c(1.0);
         Model {
-            g: std::array::from_fn(|i| std::array::from_fn(|j| wa[i][j] + ws[i][j])),
+            g: matrix(|i, j| wa[i][j] + ws[i][j]),
             ha: heat_functional(&wa, e),
             hs: heat_functional(&ws, e),
-            hd: [0.0; 4],
+            hd: [c(0.0); 4],
             e,
             gate,
-            valid: p.lambda < p.omega0,
+            valid: p.lambda.lt(p.omega0),
         }
     }
 
     #[inline(always)]
-    fn extract_optimal(m: &Model<4>, x: &Vec<4>) -> Extraction<4> {
+    fn extract_optimal<T: Real>(m: &Model<T, 4>, x: &Vec<T, 4>) -> Extraction<T, 4> {
         let s = sort_desc(*x);
         let mut ex = Extraction {
-            map: [[0.0; 4]; 4],
-            after: [0.0; 4],
-            work: 0.0,
-            keeps_n: true,
+            map: [[c(0.0); 4]; 4],
+            after: [c(0.0); 4],
+            work: c(0.0),
+            keeps_n: <T::Mask as Mask>::splat(true),
         };
         for k in 0..4 {
-            ex.map[k][s.i[k]] = 1.0;
+            for j in 0..4 {
+                ex.map[k][j] = T::select(s.i[k].eq(c(j as f64)), c(1.0), c(0.0));
+            }
             ex.after[k] = s.v[k];
-            ex.keeps_n &= level_n(s.i[k]) == level_n(k);
+            ex.keeps_n = ex.keeps_n & level_n_of(s.i[k]).eq(c(level_n(k)));
         }
         ex.work = energy(m.e, x) - energy(m.e, &ex.after);
         ex

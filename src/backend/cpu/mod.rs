@@ -1,4 +1,10 @@
-//! The CPU backend: the kernels' f64 twins on every core (rayon).
+//! The CPU backend: the kernels' f64 twins on every core (rayon), on the
+//! widest SIMD lanes the CPU has ([`lanes`]).
+
+pub mod lanes;
+pub mod sink;
+
+pub use lanes::{run_block, run_block_with, run_points, CpuLanes};
 
 use std::ops::Range;
 
@@ -14,7 +20,8 @@ use crate::twin::density_matrix::DensityMatrix;
 use crate::twin::extract::KernelModel;
 use crate::twin::population::Population;
 use crate::twin::reduce;
-use crate::twin::{run_point, PointOutput, SweepParams};
+use crate::twin::{PointOutput, N_OUTPUTS};
+use sink::{BlockOut, Status};
 
 /// Points per rayon task: large enough to amortise scheduling, small enough
 /// to balance the cores and to move the progress bar.
@@ -31,117 +38,47 @@ fn block(len: usize) -> usize {
     len.div_ceil(tasks).clamp(MIN_BLOCK, BLOCK)
 }
 
-/// Points computed before they are scattered into the arrays: bounds the
-/// extra memory to one chunk whatever the grid size.
+/// Points per reduction chunk: bounds the extra memory (the chunk's
+/// outputs, before they are folded) whatever the grid size.
 const CHUNK: usize = 1 << 20;
 
-/// The outputs of the `n` points of one parameter block.
-///
-/// Compiled twice: for the baseline x86-64 target and, chosen at run time
-/// where the CPU has them, with AVX2 and FMA. The baseline must call
-/// libm's `fma` for every `mul_add` (its software path checks the CPU
-/// on each call) and cannot use 256-bit vectors; callgrind put 39 % of the
-/// baseline's instructions in `fma` alone, and the AVX2/FMA build runs
-/// about 5x faster. The twins are `#[inline(always)]` so that the whole
-/// point computation is compiled with the caller's features. Results are
-/// the same bit for bit: `mul_add` is exactly rounded either way, and
-/// without fast-math LLVM neither contracts `a * b + c` nor reorders
-/// sums (tests check it).
-pub fn run_block<M: KernelModel<N>, const N: usize>(
-    params: &SweepParams,
-    values: &[f64],
-    n: u32,
-) -> Vec<PointOutput> {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the CPU has both features, just detected.
-        return unsafe { run_block_avx2_fma::<M, N>(params, values, n) };
-    }
-    run_block_baseline::<M, N>(params, values, n)
-}
-
-/// [`run_block`] without the run-time choice: the baseline build.
-#[inline(always)]
-pub fn run_block_baseline<M: KernelModel<N>, const N: usize>(
-    params: &SweepParams,
-    values: &[f64],
-    n: u32,
-) -> Vec<PointOutput> {
-    // A plain loop, not an iterator chain: `collect` would put the loop
-    // body in a library function compiled for the baseline target.
-    let mut out = Vec::with_capacity(n as usize);
-    for i in 0..n {
-        out.push(run_point::<M, N>(params, values, i));
-    }
-    out
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn run_block_avx2_fma<M: KernelModel<N>, const N: usize>(
-    params: &SweepParams,
-    values: &[f64],
-    n: u32,
-) -> Vec<PointOutput> {
-    run_block_baseline::<M, N>(params, values, n)
-}
-
-/// The outputs of the flat range [first, first + len) of `grid`, computed
-/// in parallel blocks.
-fn compute_chunk<M: KernelModel<N>, const N: usize>(
+/// The flat range [first, first + blocks' points) of `grid` into
+/// `blocks`, in parallel: `size` points per block.
+fn run_blocks<M: KernelModel<N>, const N: usize>(
     grid: &Grid,
+    lanes: CpuLanes,
     first: u64,
-    len: usize,
+    blocks: Vec<BlockOut>,
+    size: usize,
     progress: &Progress,
-) -> Vec<PointOutput> {
-    (0..len)
-        .step_by(block(len))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|start| {
-            let n = block(len).min(len - start);
-            // Once stopped, the remaining blocks are left as placeholders:
-            // the backend answers Interrupted and nobody reads them.
-            if progress.stopped() {
-                return vec![PointOutput::default(); n];
-            }
-            let params: SweepParams = grid.chunk_params(first + start as u64, n as u32);
-            let out = run_block::<M, N>(&params, &grid.values, n as u32);
-            progress.add(n as u64);
-            out
-        })
-        .flatten_iter()
-        .collect()
+) {
+    blocks.into_par_iter().enumerate().for_each(|(b, mut out)| {
+        // Once stopped, the remaining blocks stay zero: the backend
+        // answers Interrupted and nobody reads them.
+        if progress.stopped() {
+            return;
+        }
+        let len = out.len() as u32;
+        let params = grid.chunk_params(first + (b * size) as u64, len);
+        run_points::<M, N, _>(lanes, &params, &grid.values, len, |k| k, &mut out);
+        progress.add(u64::from(len));
+    });
 }
 
 fn run_model<M: KernelModel<N>, const N: usize>(
     grid: &Grid,
+    lanes: CpuLanes,
     range: Range<u64>,
     progress: &Progress,
 ) -> SweepResults {
     let mut res = SweepResults::new_f64(grid.result_shape(&range));
-    let (n, first) = (res.len(), range.start);
     let FloatsFlat::F64(real) = &mut res.real else {
         unreachable!()
     };
-    for chunk in (0..n).step_by(CHUNK) {
-        if progress.stopped() {
-            break;
-        }
-        let end = n.min(chunk + CHUNK);
-        let outputs = compute_chunk::<M, N>(grid, first + chunk as u64, end - chunk, progress);
-        for (k, o) in outputs.into_iter().enumerate() {
-            store(
-                real,
-                &mut res.cycles,
-                &mut res.status,
-                chunk + k,
-                o.real,
-                o.cycles,
-                o.status,
-            );
-        }
-    }
+    let size = block(res.cycles.len());
+    let real = real.each_mut().map(|v| v.as_mut_slice());
+    let blocks = sink::split(real, &mut res.cycles, Status::Codes(&mut res.status), size);
+    run_blocks::<M, N>(grid, lanes, range.start, blocks, size, progress);
     res
 }
 
@@ -164,16 +101,19 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
             break;
         }
         let len = (total - start).min(chunk as u64) as usize;
-        let outputs = compute_chunk::<M, N>(grid, start, len, progress);
-        let mut out_real = vec![0.0; crate::twin::N_OUTPUTS * len];
-        let mut out_u32 = vec![0u32; 2 * len];
-        for (i, o) in outputs.iter().enumerate() {
-            for q in 0..crate::twin::N_OUTPUTS {
-                out_real[q * len + i] = o.real[q];
-            }
-            out_u32[2 * i] = o.cycles;
-            out_u32[2 * i + 1] = o.status;
-        }
+        let mut out_real = vec![0.0; N_OUTPUTS * len];
+        let (mut cycles, mut words) = (vec![0u32; len], vec![0u32; len]);
+        let size = block(len);
+        let mut rows = out_real.chunks_mut(len);
+        let real = [(); N_OUTPUTS].map(|_| rows.next().expect("N_OUTPUTS rows"));
+        let blocks = sink::split(real, &mut cycles, Status::Words(&mut words), size);
+        run_blocks::<M, N>(grid, CpuLanes::best(), start, blocks, size, progress);
+        // The GPU's layout: (cycles, status word) per point.
+        let out_u32: Vec<u32> = cycles
+            .iter()
+            .zip(&words)
+            .flat_map(|(c, w)| [*c, *w])
+            .collect();
         let (rp, thresholds) = pass.chunk_params(reds, start, len as u32);
         let mut part_real = vec![0.0; rp.n_blocks as usize * nr];
         let mut part_u32 = vec![0u32; 2 * part_real.len()];
@@ -237,15 +177,35 @@ pub fn run(grid: &Grid, progress: &Progress) -> SweepResults {
 /// f32 keeps its speed where it resolves the point, and status 0 keeps
 /// meaning the contract holds. Returns how many points it recomputed.
 pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u64 {
-    let flagged: Vec<usize> = (0..res.len()).filter(|&i| res.status[i] == 3).collect();
+    let flagged: Vec<u32> = (0..res.len() as u32)
+        .filter(|&i| res.status[i as usize] == 3)
+        .collect();
+    let params = grid.chunk_params(first, res.len() as u32);
     let outputs: Vec<PointOutput> = flagged
-        .par_iter()
-        .map(|&i| {
-            let params = grid.chunk_params(first + i as u64, 1);
+        .par_chunks(block(flagged.len()))
+        .flat_map_iter(|part| {
+            let mut out = Vec::with_capacity(part.len());
+            let n = part.len() as u32;
+            let at = |k: u32| part[k as usize];
             match grid.model {
-                ModelKind::Populations => run_point::<Population, 4>(&params, &grid.values, 0),
-                ModelKind::DensityMatrix => run_point::<DensityMatrix, 6>(&params, &grid.values, 0),
+                ModelKind::Populations => run_points::<Population, 4, _>(
+                    CpuLanes::best(),
+                    &params,
+                    &grid.values,
+                    n,
+                    at,
+                    &mut out,
+                ),
+                ModelKind::DensityMatrix => run_points::<DensityMatrix, 6, _>(
+                    CpuLanes::best(),
+                    &params,
+                    &grid.values,
+                    n,
+                    at,
+                    &mut out,
+                ),
             }
+            out
         })
         .collect();
     let FloatsFlat::F32(real) = &mut res.real else {
@@ -256,7 +216,7 @@ pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u
             real,
             &mut res.cycles,
             &mut res.status,
-            i,
+            i as usize,
             o.real.map(|v| v as f32),
             o.cycles,
             o.status,
@@ -266,8 +226,18 @@ pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u
 }
 
 pub fn run_range(grid: &Grid, range: Range<u64>, progress: &Progress) -> SweepResults {
+    run_range_on(grid, CpuLanes::best(), range, progress)
+}
+
+/// [`run_range`] on the given lanes (`nessbat bench` times each width).
+pub fn run_range_on(
+    grid: &Grid,
+    lanes: CpuLanes,
+    range: Range<u64>,
+    progress: &Progress,
+) -> SweepResults {
     match grid.model {
-        ModelKind::Populations => run_model::<Population, 4>(grid, range, progress),
-        ModelKind::DensityMatrix => run_model::<DensityMatrix, 6>(grid, range, progress),
+        ModelKind::Populations => run_model::<Population, 4>(grid, lanes, range, progress),
+        ModelKind::DensityMatrix => run_model::<DensityMatrix, 6>(grid, lanes, range, progress),
     }
 }

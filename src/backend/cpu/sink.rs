@@ -1,0 +1,114 @@
+//! Where the CPU backend's lanes of outputs go: straight into the sweep's
+//! arrays ([`BlockOut`]), or into a list of points (`Vec<PointOutput>`)
+//! for reductions and rechecks.
+
+use crate::store::results::store;
+use crate::twin::oss::LaneOutput;
+use crate::twin::real::Real;
+use crate::twin::{PointOutput, N_OUTPUTS};
+
+/// Takes lanes of outputs.
+pub trait LaneSink {
+    /// Points `at`, …, `at + count − 1` of the block: lane l is `at + l`.
+    fn put<T: Real>(&mut self, at: usize, o: &LaneOutput<T>, count: usize);
+}
+
+impl LaneSink for Vec<PointOutput> {
+    #[inline(always)]
+    fn put<T: Real>(&mut self, _at: usize, o: &LaneOutput<T>, count: usize) {
+        let points = o.points();
+        for p in &points[..count] {
+            self.push(*p);
+        }
+    }
+}
+
+/// One block's part of a chunk's arrays (in flat C order), written in
+/// place: no per-point list is built and scattered afterwards, and blocks
+/// on different cores write disjoint slices.
+pub struct BlockOut<'a> {
+    pub real: [&'a mut [f64]; N_OUTPUTS],
+    pub cycles: &'a mut [u32],
+    pub status: Status<'a>,
+}
+
+/// How a block keeps its points' status.
+pub enum Status<'a> {
+    /// The sweep's status codes, with the kernel's flags turned into NaN
+    /// and inf in `real` (`store::results::store`).
+    Codes(&'a mut [u8]),
+    /// The kernel's whole status word and its raw outputs, as the GPU
+    /// writes them for the reduction kernels.
+    Words(&'a mut [u32]),
+}
+
+impl BlockOut<'_> {
+    /// Points in the block.
+    pub fn len(&self) -> usize {
+        self.cycles.len()
+    }
+
+    /// Whether the block has no points.
+    pub fn is_empty(&self) -> bool {
+        self.cycles.is_empty()
+    }
+}
+
+impl LaneSink for BlockOut<'_> {
+    #[inline(always)]
+    fn put<T: Real>(&mut self, at: usize, o: &LaneOutput<T>, count: usize) {
+        let points = o.points();
+        for (l, p) in points[..count].iter().enumerate() {
+            match &mut self.status {
+                Status::Codes(codes) => store(
+                    &mut self.real,
+                    self.cycles,
+                    codes,
+                    at + l,
+                    p.real,
+                    p.cycles,
+                    p.status,
+                ),
+                Status::Words(words) => {
+                    for (q, v) in p.real.iter().enumerate() {
+                        self.real[q][at + l] = *v;
+                    }
+                    self.cycles[at + l] = p.cycles;
+                    words[at + l] = p.status;
+                }
+            }
+        }
+    }
+}
+
+/// The first `k` elements of `rest`, which keeps the others.
+fn take<'a, T>(rest: &mut &'a mut [T], k: usize) -> &'a mut [T] {
+    let (head, tail) = std::mem::take(rest).split_at_mut(k);
+    *rest = tail;
+    head
+}
+
+/// The arrays cut into blocks of `block` points (the last one shorter).
+pub fn split<'a>(
+    real: [&'a mut [f64]; N_OUTPUTS],
+    cycles: &'a mut [u32],
+    status: Status<'a>,
+    block: usize,
+) -> Vec<BlockOut<'a>> {
+    let mut real = real;
+    let mut cycles = cycles;
+    let mut status = status;
+    let mut blocks = Vec::with_capacity(cycles.len().div_ceil(block.max(1)));
+    while !cycles.is_empty() {
+        let k = block.min(cycles.len());
+        blocks.push(BlockOut {
+            real: real.each_mut().map(|r| take(r, k)),
+            cycles: take(&mut cycles, k),
+            status: match &mut status {
+                Status::Codes(c) => Status::Codes(take(c, k)),
+                Status::Words(w) => Status::Words(take(w, k)),
+            },
+        });
+    }
+    blocks
+}
