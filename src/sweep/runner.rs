@@ -268,7 +268,13 @@ fn run_full(
                     source,
                 })?;
         }
-        res.copy_from(&chunk_res, at);
+        if part == *range {
+            // One chunk for the whole range: its arrays are the result (a
+            // copy would cost as much as a small grid's compute).
+            res = chunk_res;
+        } else {
+            res.copy_from(&chunk_res, at);
+        }
         wall += chunk_info.wall_seconds;
         match &mut info {
             Some(i) => i.recomputed_f64 += chunk_info.recomputed_f64,
