@@ -210,9 +210,18 @@ fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<
     return out;
 }
 
+// Quantity q of point i to its slot, if the sweep keeps it. The slot
+// table is uniform across the dispatch, so the branch does not diverge.
+fn write_out(q: u32, i: u32, v: real) {
+    let s = params.out_slot[q];
+    if s != NO_SLOT {
+        out_real[s * params.chunk_len + i] = v;
+    }
+}
+
 fn write_invalid(i: u32) {
     for (var q = 0u; q < N_OUT; q++) {
-        out_real[q * params.chunk_len + i] = 0.0;
+        write_out(q, i, 0.0);
     }
     out_u32[2u * i] = 0u;
     out_u32[2u * i + 1u] = STATUS_INVALID;
@@ -239,7 +248,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         return;
     }
     var ness = ness_sol.x;
-    let ness_ex = extract_optimal(&m, &ness);
+    // The NESS's ergotropy only where the sweep keeps it (a uniform branch).
+    var ness_work = real(0.0);
+    if params.out_slot[OUT_NESS_ERGOTROPY] != NO_SLOT {
+        ness_work = max(extract_optimal(&m, &ness).work, real(0.0));
+    }
     var oss = find_oss(&m, &prop, &ness);
 
     // Work per cycle = energy gained in the stroke, e·Δ with Δ = (Φ − I)x.
@@ -289,18 +302,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (status == STATUS_CONVERGED) & (((l.flags & FLAG_UNRESOLVED) != 0u) | (l.error_estimate > TOLERANCE)) {
         status = STATUS_IMPRECISE;
     }
-    let n = params.chunk_len;
-    out_real[OUT_ERGOTROPY * n + i] = l.work;
-    out_real[OUT_POWER * n + i] = l.work / p.tau;
-    out_real[OUT_EFFICIENCY * n + i] = l.efficiency;
-    out_real[OUT_HEAT_HOT * n + i] = heat_hot;
-    out_real[OUT_HEAT_A * n + i] = l.heat_a;
-    out_real[OUT_HEAT_S * n + i] = l.heat_s;
-    out_real[OUT_NESS_ERGOTROPY * n + i] = max(ness_ex.work, real(0.0));
-    out_real[OUT_HEAT_DEPHASING * n + i] = l.heat_dephasing;
-    out_real[OUT_HEAT_IN * n + i] = l.heat_in;
-    out_real[OUT_ENTROPY_PRODUCTION * n + i] = l.entropy_production;
-    out_real[OUT_ERROR_ESTIMATE * n + i] = l.error_estimate;
+    write_out(OUT_ERGOTROPY, i, l.work);
+    write_out(OUT_POWER, i, l.work / p.tau);
+    write_out(OUT_EFFICIENCY, i, l.efficiency);
+    write_out(OUT_HEAT_HOT, i, heat_hot);
+    write_out(OUT_HEAT_A, i, l.heat_a);
+    write_out(OUT_HEAT_S, i, l.heat_s);
+    write_out(OUT_NESS_ERGOTROPY, i, ness_work);
+    write_out(OUT_HEAT_DEPHASING, i, l.heat_dephasing);
+    write_out(OUT_HEAT_IN, i, l.heat_in);
+    write_out(OUT_ENTROPY_PRODUCTION, i, l.entropy_production);
+    write_out(OUT_ERROR_ESTIMATE, i, l.error_estimate);
     out_u32[2u * i] = oss.cycles;
     out_u32[2u * i + 1u] = status | l.flags;
 }

@@ -62,6 +62,7 @@ def sweep(
     backend: str = "auto",
     precision: Optional[str] = None,
     progress: bool = True,
+    outputs: Optional[Sequence[str]] = None,
 ) -> xr.Dataset:
     """Runs a sweep config and returns it as an xarray.Dataset.
 
@@ -70,7 +71,10 @@ def sweep(
     (`{"model": ..., "fixed": {...}, "axes": [{"name", "range", "points",
     "spacing"}], "reduce": [...]}`) or the path of a TOML file.
     backend: "auto", "gpu" or "cpu"; precision: "f64", "f32" or None (f64
-    where the adapter has it).
+    where the adapter has it). outputs: the arrays to keep (quantity
+    names and "cycles"; "status" always), replacing the config's own
+    `outputs`; None keeps the config's choice (all by default). The
+    kernels write only these, so less is read back and handed over.
 
     The Dataset has one dimension per axis, named after it, with its
     values as coordinates (units in attrs); one variable per quantity
@@ -86,7 +90,10 @@ def sweep(
     text, origin = config_text(config)
     bar = Bar() if progress else None
     try:
-        arrays, meta = _nessbat.sweep(text, origin, backend, precision, bar, notice if progress else warnings_only)
+        if isinstance(outputs, str):
+            outputs = [outputs]
+        names = None if outputs is None else [str(n) for n in outputs]
+        arrays, meta = _nessbat.sweep(text, origin, backend, precision, bar, notice if progress else warnings_only, names)
     finally:
         if bar is not None:
             bar.close()

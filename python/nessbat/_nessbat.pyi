@@ -18,8 +18,9 @@ def sweep(
     precision: Optional[str],
     progress: Optional[Callable[[int, int], Any]],
     notice: Optional[Callable[[str], Any]],
+    outputs: Optional[List[str]] = None,
 ) -> Tuple[List[Tuple[str, List[int], npt.NDArray[Any]]], str]:
-    """Runs a TOML config: (name, shape, flat array) per array in file order, and metadata.json's text."""
+    """Runs a TOML config: (name, shape, flat array) per array in file order, and metadata.json's text; `outputs` keeps only those arrays."""
 
 def optimize(
     config: str,

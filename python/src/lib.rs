@@ -46,7 +46,19 @@ fn parse<T>(what: &str, accepted: &str, value: &str, f: fn(&str) -> Option<T>) -
 
 /// The grid of a config given as TOML text; `origin` names it in messages.
 pub(crate) fn grid(config: &str, origin: &str) -> PyResult<Grid> {
-    let cfg = SweepConfig::parse(config, origin).map_err(value_error)?;
+    grid_with(config, origin, None)
+}
+
+/// [`grid`] keeping only the arrays `outputs` (`outputs=`), where given.
+pub(crate) fn grid_with(
+    config: &str,
+    origin: &str,
+    outputs: Option<Vec<String>>,
+) -> PyResult<Grid> {
+    let mut cfg = SweepConfig::parse(config, origin).map_err(value_error)?;
+    if let Some(names) = outputs {
+        cfg = cfg.with_outputs(&names, "outputs").map_err(value_error)?;
+    }
     Grid::new(cfg).map_err(|e| value_error(format!("{origin}: {e}")))
 }
 

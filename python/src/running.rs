@@ -23,7 +23,7 @@ use nessbat::store::arrays::{owned, ArrayData};
 use nessbat::store::output::{metadata, Outputs};
 use nessbat::sweep::runner::Sweep;
 
-use crate::{backend_choice, grid, lib_error};
+use crate::{backend_choice, grid_with, lib_error};
 
 /// How often the calling thread looks for Ctrl-C and draws progress.
 const LOOK: Duration = Duration::from_millis(100);
@@ -31,10 +31,14 @@ const LOOK: Duration = Duration::from_millis(100);
 /// Runs a sweep config; returns its arrays as (name, shape, flat array)
 /// in file order, handed over without copying, and its metadata.json as
 /// JSON text. `progress(done, total)` and `notice(line)` are called on
-/// the calling thread.
+/// the calling thread; `outputs` keeps only those arrays.
 #[pyfunction]
-#[pyo3(signature = (config, origin, backend, precision, progress, notice))]
+#[pyo3(signature = (config, origin, backend, precision, progress, notice, outputs=None))]
 #[expect(clippy::type_complexity, reason = "a tuple is what Python unpacks")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the Python function's arguments, one by one"
+)]
 pub fn sweep<'py>(
     py: Python<'py>,
     config: &str,
@@ -43,8 +47,9 @@ pub fn sweep<'py>(
     precision: Option<&str>,
     progress: Option<Bound<'py, PyAny>>,
     notice: Option<Bound<'py, PyAny>>,
+    outputs: Option<Vec<String>>,
 ) -> PyResult<(Vec<(String, Vec<usize>, Bound<'py, PyAny>)>, String)> {
-    let g = grid(config, origin)?;
+    let g = grid_with(config, origin, outputs)?;
     let warnings: Vec<String> = g
         .config
         .warnings()

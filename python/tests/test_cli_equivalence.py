@@ -171,3 +171,28 @@ def test_several_constraints_equal_cli(tmp_path):
     want.pop("history")
     assert got == want
     assert got["subject_to"] == "efficiency >= 0.005 and heat_in >= 0.0001"
+
+
+def test_outputs_keep_the_chosen_arrays_bit_for_bit(tmp_path, backend):
+    """`outputs=` keeps only the chosen variables (and status), each equal
+    to `nessbat sweep --outputs`'s file and to the full run's array; the
+    config's own `outputs` does the same, and bad names are a ValueError."""
+    cfg = tmp_path / "grid.toml"
+    cfg.write_text(CONFIG)
+    out = tmp_path / "out"
+    cli("sweep", "--config", str(cfg), "--out", str(out), "--backend", backend, "--quiet", "--outputs", "power,cycles")
+    full = nessbat.sweep(cfg, backend=backend, progress=False)
+    ds = nessbat.sweep(cfg, backend=backend, progress=False, outputs=["power", "cycles"])
+    kept = {v for v in ds.data_vars if "." not in v and not v.startswith("best")}
+    assert kept == {"power", "cycles", "status"}, kept
+    for name in kept:
+        assert np.array_equal(bits(ds[name].values), bits(np.load(out / f"{name}.npy"))), name
+        assert np.array_equal(bits(ds[name].values), bits(full[name].values)), name
+    # Reductions still see every quantity.
+    assert np.array_equal(bits(ds["best_efficiency"].values), bits(full["best_efficiency"].values))
+    in_config = tmp_path / "in_config.toml"
+    in_config.write_text('outputs = ["efficiency"]\n' + CONFIG)
+    only = nessbat.sweep(in_config, backend=backend, progress=False)
+    assert "efficiency" in only and "power" not in only and "status" in only
+    with pytest.raises(ValueError, match="outputs must be names from"):
+        nessbat.sweep(cfg, backend=backend, progress=False, outputs=["powr"])

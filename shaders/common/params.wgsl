@@ -31,13 +31,19 @@ struct SweepParams {
     axis_offset: array<u32, 8>,
     axis_offset_beta: array<u32, 8>,
     source: array<u32, 11>,
+    // Slot of quantity q in out_real, or NO_SLOT: the kernel writes only
+    // the quantities a sweep keeps (src/config/outputs.rs).
+    out_slot: array<u32, 11>,
 }
+
+const NO_SLOT: u32 = 0xffffffffu;
 
 // The bindings come from the prelude, generated from SWEEP_BINDINGS in
 // src/twin/layout.rs (the host builds its layout from the same list):
 // params (SweepParams); values (axis values then fixed values, already in
 // kernel form: n̄ for thermal baths, computed in f64 on the host); out_real
-// (quantity q of chunk point i at q * chunk_len + i, see OUT_*); out_u32
+// (quantity q of chunk point i at out_slot[q] * chunk_len + i, see OUT_*;
+// the identity for reduction passes); out_u32
 // ((cycles, status | flags) of chunk point i at 2i, 2i + 1).
 
 // One bath's rates per Bohr frequency: `lo` = ω0 − r (gg ↔ S', A' ↔ ee),

@@ -245,11 +245,14 @@ impl Backend {
         let mut n = 0;
         for i in 0..res.status.len() {
             if res.status[i] == 3 {
-                for (l, h) in low.iter_mut().zip(high) {
+                // Quantities the sweep does not keep are empty in both.
+                for (l, h) in low.iter_mut().zip(high).filter(|(l, _)| !l.is_empty()) {
                     l[i] = h[i] as f32;
                 }
                 res.status[i] = exact.status[i];
-                res.cycles[i] = exact.cycles[i];
+                if let Some(c) = res.cycles.get_mut(i) {
+                    *c = exact.cycles[i];
+                }
                 n += 1;
             }
         }

@@ -52,6 +52,15 @@ impl From<PrecisionArg> for Precision {
 /// `--config` takes a TOML file, or a result folder or its metadata.json,
 /// whose recorded config reruns that result.
 pub fn load_grid(config: Option<&std::path::Path>) -> Result<Grid, BadInput> {
+    load_grid_with(config, None)
+}
+
+/// [`load_grid`] keeping only the arrays `outputs` (`--outputs`), where
+/// given.
+pub fn load_grid_with(
+    config: Option<&std::path::Path>,
+    outputs: Option<&[String]>,
+) -> Result<Grid, BadInput> {
     let (text, origin) = match config {
         Some(p) => {
             let p = if p.is_dir() {
@@ -74,7 +83,12 @@ pub fn load_grid(config: Option<&std::path::Path>) -> Result<Grid, BadInput> {
             "embedded default config".to_string(),
         ),
     };
-    let cfg = SweepConfig::parse(&text, &origin).map_err(|e| BadInput(e.to_string()))?;
+    let mut cfg = SweepConfig::parse(&text, &origin).map_err(|e| BadInput(e.to_string()))?;
+    if let Some(names) = outputs {
+        cfg = cfg
+            .with_outputs(names, "--outputs")
+            .map_err(|e| BadInput(e.to_string()))?;
+    }
     // Warnings only for a config that runs: an error is the one line.
     let warnings = cfg.warnings();
     let grid = Grid::new(cfg).map_err(|e| BadInput(format!("{origin}: {e}")))?;

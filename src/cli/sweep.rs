@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::run_args::{load_grid, BackendArg, PrecisionArg};
+use super::run_args::{load_grid_with, BackendArg, PrecisionArg};
 use super::BadInput;
 use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
@@ -52,6 +52,11 @@ pub struct SweepCmd {
     /// Overwrite a finished or interrupted sweep in --out
     #[arg(long)]
     pub force: bool,
+    /// Keep only these arrays, comma-separated (quantities, cycles; status
+    /// always): the kernels write, and the sweep reads back and writes,
+    /// only these [default: the config's `outputs`, or all]
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub outputs: Option<Vec<String>>,
     /// Points per checkpoint chunk written to --out as the sweep runs
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     pub checkpoint_points: u64,
@@ -72,7 +77,7 @@ pub fn progress_bar(total: u64) -> (ProgressBar, Instant) {
 }
 
 pub fn run(cmd: &SweepCmd) -> Result<()> {
-    let grid = load_grid(cmd.config.as_deref())?;
+    let grid = load_grid_with(cmd.config.as_deref(), cmd.outputs.as_deref())?;
     let shard = cmd
         .shard
         .as_deref()

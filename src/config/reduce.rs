@@ -190,6 +190,8 @@ pub fn passes(grid: &Grid, reds: &[Reduction]) -> Result<Vec<Pass>, Error> {
         let mut config = grid.config.clone();
         config.reduce.clear();
         config.full_arrays = None;
+        // The reduction kernels read every quantity in its own slot.
+        config.outputs = None;
         config.axes = kept
             .iter()
             .chain(&red.over)

@@ -109,6 +109,10 @@ pub struct SweepConfig {
     /// How thermal baths set their rates: "eq9" (the paper's) or "kms".
     #[serde(default = "default_rates")]
     pub rates: String,
+    /// The arrays to compute and write (`config::outputs`); all of them
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Vec<String>>,
     #[serde(default)]
     pub fixed: BTreeMap<String, f64>,
     #[serde(default)]
@@ -202,6 +206,23 @@ impl SweepConfig {
             other => err(format!(
                 "protocol = \"{other}\" is not a protocol; accepted: \"optimal\", \"gate-global\", \"gate-local\""
             )),
+        }
+    }
+
+    /// The config keeping only the arrays `names` (`--outputs`, Python's
+    /// `outputs=`), which replace the config's own `outputs`; `key` names
+    /// the setting in errors.
+    pub fn with_outputs(mut self, names: &[String], key: &str) -> Result<SweepConfig, Error> {
+        crate::config::outputs::Outputs::parse(names, key)?;
+        self.outputs = Some(names.iter().map(|n| n.trim().to_string()).collect());
+        Ok(self)
+    }
+
+    /// The arrays to keep: `outputs`, or all of them.
+    pub fn output_set(&self) -> Result<crate::config::outputs::Outputs, Error> {
+        match &self.outputs {
+            None => Ok(crate::config::outputs::Outputs::ALL),
+            Some(names) => crate::config::outputs::Outputs::parse(names, "outputs"),
         }
     }
 

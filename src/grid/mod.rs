@@ -1,6 +1,7 @@
 //! From a checked config to what the kernels read: the values buffer (axis
 //! values in kernel form, then fixed values) and the parameter block.
 
+use crate::config::outputs::Outputs;
 use crate::config::reduce::Reduction;
 use crate::config::{Axis, SweepConfig};
 use crate::model::params::Baths;
@@ -30,6 +31,8 @@ pub struct Grid {
     pub values: Vec<f64>,
     /// The checked `[[reduce]]` entries.
     pub reductions: Vec<Reduction>,
+    /// The arrays the full sweep keeps (`outputs`).
+    pub outputs: Outputs,
 }
 
 /// Where a kernel input comes from.
@@ -44,12 +47,14 @@ enum Source {
 
 impl Grid {
     /// The same grid without its `[[reduce]]` entries, keeping full
-    /// arrays as a plain grid does: what the optimizer and Pareto fronts
-    /// search (they run reductions of their own).
+    /// arrays (all of them) as a plain grid does: what the optimizer and
+    /// Pareto fronts search (they run reductions of their own and read
+    /// every quantity).
     pub fn without_reductions(self) -> Result<Grid, Error> {
         let mut config = self.config;
         config.reduce.clear();
         config.full_arrays = None;
+        config.outputs = None;
         Grid::new(config)
     }
 
@@ -62,6 +67,7 @@ impl Grid {
                 "full_arrays = false without [[reduce]] entries would write nothing; accepted: full_arrays = true, or reductions".into(),
             ));
         }
+        let outputs = config.output_set()?;
         let model = config.model()?;
         let protocol = config.protocol()?;
         let rate_kind = config.rate_kind()?;
@@ -160,6 +166,7 @@ impl Grid {
             max_newton: MAX_NEWTON,
             max_cycles: MAX_CYCLES,
             rates: u32::from(rate_kind == RateKind::Kms),
+            out_slot: outputs.slots(),
             ..bytemuck::Zeroable::zeroed()
         };
         // Each axis feeds one map: t_a/beta_a become n̄_A, gamma may feed
@@ -209,6 +216,7 @@ impl Grid {
             params,
             values,
             reductions,
+            outputs,
         })
     }
 
@@ -325,5 +333,8 @@ impl KernelGrid for Grid {
     }
     fn chunk_params(&self, start: u64, len: u32) -> SweepParams {
         Grid::chunk_params(self, start, len)
+    }
+    fn outputs(&self) -> Outputs {
+        self.outputs
     }
 }

@@ -19,7 +19,6 @@ use crate::config::Axis;
 use crate::grid::Grid;
 use crate::store::reduced::Reduced;
 use crate::store::SweepResults;
-use crate::twin::Quantity;
 
 /// Why a grid has nothing --plot can draw, or None.
 pub fn undrawable(grid: &Grid) -> Option<String> {
@@ -67,14 +66,18 @@ pub fn sweep_plots(
     let mut files = Vec::new();
     let sub = subtitle(grid);
     if let Some(res) = full {
-        let mut layers: Vec<(String, Vec<f64>)> = Quantity::ALL
-            .iter()
-            .map(|q| (q.name().to_string(), res.values(*q)))
+        // The kept arrays only (`outputs`).
+        let mut layers: Vec<(String, Vec<f64>)> = res
+            .outputs
+            .quantities()
+            .map(|q| (q.name().to_string(), res.values(q)))
             .collect();
-        layers.push((
-            "cycles".into(),
-            res.cycles.iter().map(|c| f64::from(*c)).collect(),
-        ));
+        if res.outputs.cycles() {
+            layers.push((
+                "cycles".into(),
+                res.cycles.iter().map(|c| f64::from(*c)).collect(),
+            ));
+        }
         for (name, data) in &layers {
             let label = quantity_label(name);
             let labels = Labels {

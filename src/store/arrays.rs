@@ -55,18 +55,20 @@ pub fn borrowed<'a>(
         data,
     };
     if let Some(res) = full {
-        for (q, name) in OUTPUT_NAMES.iter().enumerate() {
+        for q in res.outputs.quantities() {
             let data = match &res.real {
-                FloatsFlat::F64(a) => ArrayRef::F64(&a[q]),
-                FloatsFlat::F32(a) => ArrayRef::F32(&a[q]),
+                FloatsFlat::F64(a) => ArrayRef::F64(&a[q.index()]),
+                FloatsFlat::F32(a) => ArrayRef::F32(&a[q.index()]),
             };
-            v.push(named(name.to_string(), &res.shape, data));
+            v.push(named(q.name().to_string(), &res.shape, data));
         }
-        v.push(named(
-            "cycles".into(),
-            &res.shape,
-            ArrayRef::U32(&res.cycles),
-        ));
+        if res.outputs.cycles() {
+            v.push(named(
+                "cycles".into(),
+                &res.shape,
+                ArrayRef::U32(&res.cycles),
+            ));
+        }
         v.push(named(
             "status".into(),
             &res.shape,
@@ -105,32 +107,26 @@ pub fn borrowed<'a>(
 pub fn owned(full: Option<SweepResults>, reduced: Vec<Reduced>) -> Vec<Named<ArrayData>> {
     let mut v = Vec::new();
     if let Some(res) = full {
-        let shape = res.shape;
-        match res.real {
-            FloatsFlat::F64(a) => {
-                for (name, data) in OUTPUT_NAMES.iter().zip(a) {
-                    v.push(Named {
-                        name: name.to_string(),
-                        shape: shape.clone(),
-                        data: ArrayData::F64(data),
-                    });
-                }
-            }
-            FloatsFlat::F32(a) => {
-                for (name, data) in OUTPUT_NAMES.iter().zip(a) {
-                    v.push(Named {
-                        name: name.to_string(),
-                        shape: shape.clone(),
-                        data: ArrayData::F32(data),
-                    });
-                }
-            }
+        let (shape, outputs) = (res.shape, res.outputs);
+        let kept = |q: usize| outputs.has(crate::twin::Quantity::ALL[q]);
+        let floats: Vec<ArrayData> = match res.real {
+            FloatsFlat::F64(a) => a.into_iter().map(ArrayData::F64).collect(),
+            FloatsFlat::F32(a) => a.into_iter().map(ArrayData::F32).collect(),
+        };
+        for (q, data) in floats.into_iter().enumerate().filter(|(q, _)| kept(*q)) {
+            v.push(Named {
+                name: OUTPUT_NAMES[q].to_string(),
+                shape: shape.clone(),
+                data,
+            });
         }
-        v.push(Named {
-            name: "cycles".into(),
-            shape: shape.clone(),
-            data: ArrayData::U32(res.cycles),
-        });
+        if outputs.cycles() {
+            v.push(Named {
+                name: "cycles".into(),
+                shape: shape.clone(),
+                data: ArrayData::U32(res.cycles),
+            });
+        }
         v.push(Named {
             name: "status".into(),
             shape,

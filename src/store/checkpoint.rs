@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use crate::config::outputs::Outputs;
 use crate::grid::Grid;
 use crate::store::results::{FloatsFlat, SweepResults};
-use crate::twin::N_OUTPUTS;
 
 /// Points per checkpoint chunk unless the user sets another.
 pub const DEFAULT_CHUNK: u64 = 1 << 20;
@@ -153,9 +153,15 @@ impl Checkpoint {
 
     /// The stored chunk `c` covering `range` (absolute), if present and
     /// intact.
-    pub fn load(&mut self, c: u64, range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
+    pub fn load(
+        &mut self,
+        c: u64,
+        range: &Range<u64>,
+        f64s: bool,
+        outputs: Outputs,
+    ) -> Option<SweepResults> {
         let bytes = std::fs::read(self.path(c)).ok()?;
-        let parsed = decode(&bytes, range, f64s);
+        let parsed = decode(&bytes, range, f64s, outputs);
         if parsed.is_none() {
             self.damaged.push(self.path(c).display().to_string());
         } else {
@@ -206,12 +212,17 @@ pub fn free_bytes(path: &Path) -> Option<u64> {
     (rc == 0).then(|| u64::from(s.f_bavail) * u64::from(s.f_frsize))
 }
 
-/// Checks that `out` has room for `points` points at `real_bytes` per
-/// float: the checkpoint chunks and the final arrays, which coexist until
-/// the end.
-pub fn check_space(out: &Path, points: u64, real_bytes: u64) -> Result<(), Error> {
+/// Checks that `out` has room for `points` points of the arrays of
+/// `outputs` at `real_bytes` per float: the checkpoint chunks and the
+/// final arrays, which coexist until the end.
+pub fn check_space(
+    out: &Path,
+    points: u64,
+    real_bytes: u64,
+    outputs: Outputs,
+) -> Result<(), Error> {
     let need = points
-        .saturating_mul(N_OUTPUTS as u64 * real_bytes + 5)
+        .saturating_mul(point_bytes(outputs, real_bytes as usize) as u64)
         .saturating_mul(2)
         + (16 << 20);
     match free_bytes(out) {
@@ -251,10 +262,18 @@ fn encode(range: &Range<u64>, res: &SweepResults) -> Vec<u8> {
     b
 }
 
-fn decode(b: &[u8], range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
+/// Bytes per point of the kept arrays: the quantities, cycles, status.
+fn point_bytes(outputs: Outputs, real: usize) -> usize {
+    outputs.count() * real + if outputs.cycles() { 4 } else { 0 } + 1
+}
+
+/// A chunk holds the kept arrays only, in the results' order (`encode`);
+/// the sweep's identity, which covers the config and so `outputs`, keeps
+/// chunks of another choice out.
+fn decode(b: &[u8], range: &Range<u64>, f64s: bool, outputs: Outputs) -> Option<SweepResults> {
     let n = (range.end - range.start) as usize;
     let real = if f64s { 8 } else { 4 };
-    let body = 8 + 16 + n * (N_OUTPUTS * real + 5);
+    let body = 8 + 16 + n * point_bytes(outputs, real);
     if b.len() != body + 32
         || &b[..8] != MAGIC
         || Sha256::digest(&b[..body]).as_slice() != &b[body..]
@@ -265,11 +284,7 @@ fn decode(b: &[u8], range: &Range<u64>, f64s: bool) -> Option<SweepResults> {
     if word(8) != range.start || word(16) != range.end {
         return None;
     }
-    let mut res = if f64s {
-        SweepResults::new_f64(vec![n])
-    } else {
-        SweepResults::new_f32(vec![n])
-    };
+    let mut res = SweepResults::new(vec![n], f64s, outputs);
     let mut at = 24;
     match &mut res.real {
         FloatsFlat::F64(a) => {
@@ -320,7 +335,10 @@ mod tests {
             res.cycles = vec![1, 2, 3];
             res.status = vec![0, 3, 1];
             let range = 10..13;
-            let back = decode(&encode(&range, &res), &range, f64s).expect("decodes");
+            let back = decode(&encode(&range, &res), &range, f64s, Outputs::ALL).expect("decodes");
+            // A chunk of all arrays is not one of fewer.
+            let fewer = Outputs::parse(&["power"], "outputs").unwrap();
+            assert!(decode(&encode(&range, &res), &range, f64s, fewer).is_none());
             assert_eq!(back.cycles, res.cycles);
             assert_eq!(back.status, res.status);
             match (&back.real, &res.real) {
@@ -328,6 +346,33 @@ mod tests {
                 (FloatsFlat::F32(a), FloatsFlat::F32(b)) => assert_eq!(a, b),
                 _ => panic!("precision changed"),
             }
+        }
+    }
+
+    #[test]
+    fn chunks_of_kept_arrays_decode_to_what_was_encoded() {
+        let kept = Outputs::parse(&["efficiency", "power"], "outputs").unwrap();
+        let mut res = SweepResults::new(vec![2], true, kept);
+        let FloatsFlat::F64(a) = &mut res.real else {
+            unreachable!()
+        };
+        a[crate::twin::Quantity::Power.index()].copy_from_slice(&[1.5, -2.0]);
+        a[crate::twin::Quantity::Efficiency.index()].copy_from_slice(&[0.25, f64::NAN]);
+        res.status = vec![0, 3];
+        let range = 4..6;
+        let bytes = encode(&range, &res);
+        // 24 header bytes, 2 floats and a status byte per point, 32 of SHA-256.
+        assert_eq!(bytes.len(), 24 + 2 * (2 * 8 + 1) + 32);
+        let back = decode(&bytes, &range, true, kept).expect("decodes");
+        assert_eq!(back.outputs, kept);
+        assert!(back.cycles.is_empty());
+        assert_eq!(back.status, res.status);
+        let (FloatsFlat::F64(x), FloatsFlat::F64(y)) = (&back.real, &res.real) else {
+            unreachable!()
+        };
+        for (p, q) in x.iter().zip(y) {
+            let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(p), bits(q));
         }
     }
 }

@@ -201,7 +201,11 @@ pub fn metadata(
     } else {
         "float32"
     };
-    for q in Quantity::ALL.iter().filter(|_| full.is_some()) {
+    let kept = full.map(|r| r.outputs);
+    for q in Quantity::ALL
+        .iter()
+        .filter(|q| kept.is_some_and(|o| o.has(**q)))
+    {
         let name = q.name();
         arrays.insert(
             name.into(),
@@ -238,8 +242,10 @@ pub fn metadata(
     });
     if let Some(res) = full {
         let counts = res.status_counts();
-        meta["arrays"]["cycles"] =
-            json!({"file": "cycles.npy", "dtype": "uint32", "meaning": describe("cycles")});
+        if res.outputs.cycles() {
+            meta["arrays"]["cycles"] =
+                json!({"file": "cycles.npy", "dtype": "uint32", "meaning": describe("cycles")});
+        }
         meta["arrays"]["status"] =
             json!({"file": "status.npy", "dtype": "uint8", "meaning": describe("status")});
         meta["status_counts"] = json!({

@@ -1,5 +1,6 @@
 //! The arrays a sweep produces, shaped by the axis lengths in config order.
 
+use crate::config::outputs::Outputs;
 use crate::twin::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, FLAG_UNRESOLVED, STATUS_INVALID};
 use crate::twin::{Quantity, N_OUTPUTS};
 
@@ -19,10 +20,14 @@ const Q_ERROR: usize = Quantity::ErrorEstimate as usize;
 #[derive(Debug, Clone)]
 pub struct SweepResults {
     pub shape: Vec<usize>,
-    /// One flat array per OUTPUT_NAMES entry.
+    /// One flat array per OUTPUT_NAMES entry; empty for a quantity the
+    /// sweep does not keep (`outputs`).
     pub real: FloatsFlat,
+    /// Empty where the sweep does not keep cycles.
     pub cycles: Vec<u32>,
     pub status: Vec<u8>,
+    /// Which arrays are kept.
+    pub outputs: Outputs,
 }
 
 /// Flat float outputs: f64 from the CPU and from f64 shaders, f32 from f32
@@ -70,42 +75,62 @@ pub fn store<R: Real, S: AsMut<[R]>>(
     word: u32,
 ) {
     let code = word & 0xff;
+    // Arrays the sweep does not keep are empty.
+    let mut put = |q: usize, v: R| {
+        if let Some(x) = out[q].as_mut().get_mut(at) {
+            *x = v;
+        }
+    };
     for (q, v) in real.into_iter().enumerate() {
-        out[q].as_mut()[at] = if code == STATUS_INVALID { R::NAN } else { v };
+        put(q, if code == STATUS_INVALID { R::NAN } else { v });
     }
     if word & FLAG_NO_EFFICIENCY != 0 {
-        out[Q_EFFICIENCY].as_mut()[at] = R::NAN;
+        put(Q_EFFICIENCY, R::NAN);
     }
     if word & FLAG_NO_ENTROPY != 0 {
-        out[Q_ENTROPY].as_mut()[at] = R::NAN;
+        put(Q_ENTROPY, R::NAN);
     }
     if word & FLAG_UNRESOLVED != 0 {
-        out[Q_ERROR].as_mut()[at] = R::INFINITY;
+        put(Q_ERROR, R::INFINITY);
     }
-
-    cycles[at] = cyc;
+    if let Some(c) = cycles.get_mut(at) {
+        *c = cyc;
+    }
     status[at] = code as u8;
 }
 
 impl SweepResults {
+    /// Zeroed f64 results with every array.
     pub fn new_f64(shape: Vec<usize>) -> SweepResults {
-        let n = shape.iter().product();
+        SweepResults::new(shape, true, Outputs::ALL)
+    }
+
+    /// Zeroed f32 results with every array.
+    pub fn new_f32(shape: Vec<usize>) -> SweepResults {
+        SweepResults::new(shape, false, Outputs::ALL)
+    }
+
+    /// Zeroed results in f64 or f32 with the arrays of `outputs` (the
+    /// others empty).
+    pub fn new(shape: Vec<usize>, f64s: bool, outputs: Outputs) -> SweepResults {
+        let n: usize = shape.iter().product();
+        let len = |q: usize| if outputs.has(Quantity::ALL[q]) { n } else { 0 };
         SweepResults {
-            real: FloatsFlat::F64(std::array::from_fn(|_| vec![0.0; n])),
-            cycles: vec![0; n],
+            real: if f64s {
+                FloatsFlat::F64(std::array::from_fn(|q| vec![0.0; len(q)]))
+            } else {
+                FloatsFlat::F32(std::array::from_fn(|q| vec![0.0; len(q)]))
+            },
+            cycles: vec![0; if outputs.cycles() { n } else { 0 }],
             status: vec![0; n],
             shape,
+            outputs,
         }
     }
 
-    pub fn new_f32(shape: Vec<usize>) -> SweepResults {
-        let n = shape.iter().product();
-        SweepResults {
-            real: FloatsFlat::F32(std::array::from_fn(|_| vec![0.0; n])),
-            cycles: vec![0; n],
-            status: vec![0; n],
-            shape,
-        }
+    /// Whether quantity `q` is kept.
+    pub fn has(&self, q: Quantity) -> bool {
+        self.outputs.has(q)
     }
 
     pub fn len(&self) -> usize {
@@ -116,7 +141,8 @@ impl SweepResults {
         self.status.is_empty()
     }
 
-    /// Quantity `q` as f64 (for plots and comparisons).
+    /// Quantity `q` as f64 (for plots and comparisons); empty where the
+    /// sweep does not keep it.
     pub fn values(&self, q: Quantity) -> Vec<f64> {
         match &self.real {
             FloatsFlat::F64(a) => a[q.index()].clone(),
@@ -131,14 +157,19 @@ impl SweepResults {
             (FloatsFlat::F64(a), FloatsFlat::F64(b)) => a
                 .iter_mut()
                 .zip(b)
+                .filter(|(x, _)| !x.is_empty())
                 .for_each(|(x, y)| x[at..at + n].copy_from_slice(y)),
             (FloatsFlat::F32(a), FloatsFlat::F32(b)) => a
                 .iter_mut()
                 .zip(b)
+                .filter(|(x, _)| !x.is_empty())
                 .for_each(|(x, y)| x[at..at + n].copy_from_slice(y)),
             _ => panic!("results of different precisions"),
         }
-        self.cycles[at..at + n].copy_from_slice(&part.cycles);
+        assert_eq!(self.outputs, part.outputs, "results of different outputs");
+        if !self.cycles.is_empty() {
+            self.cycles[at..at + n].copy_from_slice(&part.cycles);
+        }
         self.status[at..at + n].copy_from_slice(&part.status);
     }
 

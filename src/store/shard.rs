@@ -15,7 +15,6 @@ use crate::grid::Grid;
 use crate::store::output::{checksum, BackendKind, RunInfo};
 use crate::store::reduced::{finish, Accumulators, Partial, PassResults, Reduced};
 use crate::store::results::{FloatsFlat, SweepResults};
-use crate::twin::OUTPUT_NAMES;
 
 /// Part `k` of `n` (0 ≤ k < n).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,13 +146,9 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
         return Err(Error::Shard(format!("shard {k}/{n} is missing")));
     }
     let f64s = first["precision"] == "f64";
-    let mut full = grid.full_arrays().then(|| {
-        if f64s {
-            SweepResults::new_f64(grid.shape())
-        } else {
-            SweepResults::new_f32(grid.shape())
-        }
-    });
+    let mut full = grid
+        .full_arrays()
+        .then(|| SweepResults::new(grid.shape(), f64s, grid.outputs));
     let mut backend: Option<BackendKind> = None;
     let mut wall = 0.0;
     for (d, m) in dirs.iter().zip(&metas) {
@@ -244,7 +239,8 @@ fn read_arrays(
             )))
         }
     };
-    for (q, name) in OUTPUT_NAMES.iter().enumerate() {
+    for q in res.outputs.quantities() {
+        let (name, q) = (q.name(), q.index());
         match &mut res.real {
             FloatsFlat::F64(arr) => {
                 let v = read::<f64>(d, name, m)?;
@@ -258,9 +254,11 @@ fn read_arrays(
             }
         }
     }
-    let cycles = read::<u32>(d, "cycles", m)?;
-    check(cycles.len())?;
-    res.cycles[a..b].copy_from_slice(cycles.as_slice().unwrap_or_default());
+    if res.outputs.cycles() {
+        let cycles = read::<u32>(d, "cycles", m)?;
+        check(cycles.len())?;
+        res.cycles[a..b].copy_from_slice(cycles.as_slice().unwrap_or_default());
+    }
     let status = read::<u8>(d, "status", m)?;
     check(status.len())?;
     res.status[a..b].copy_from_slice(status.as_slice().unwrap_or_default());

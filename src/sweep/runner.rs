@@ -123,7 +123,7 @@ impl<'g> Sweep<'g> {
         };
         let mut ckpt = match &self.checkpoints {
             Some((dir, points, mode)) => {
-                check_space(dir, full_points, info0.precision.bytes())?;
+                check_space(dir, full_points, info0.precision.bytes(), grid.outputs)?;
                 match Checkpoint::open(dir, &id, *points, *mode)? {
                     Some(c) => Some(c),
                     None => return Ok(None),
@@ -236,11 +236,7 @@ fn run_full(
     progress: &Progress,
 ) -> Result<(SweepResults, Option<RunInfo>, f64, u64), Error> {
     let f64s = backend.info(&Default::default()).precision == Precision::F64;
-    let mut res = if f64s {
-        SweepResults::new_f64(grid.result_shape(range))
-    } else {
-        SweepResults::new_f32(grid.result_shape(range))
-    };
+    let mut res = SweepResults::new(grid.result_shape(range), f64s, grid.outputs);
     let chunk = ckpt
         .as_ref()
         .map_or(range.end - range.start, |c| c.chunk)
@@ -253,7 +249,7 @@ fn run_full(
         let at = (a - range.start) as usize;
         if let Some(done) = ckpt
             .as_deref_mut()
-            .and_then(|k| k.load(c as u64, &part, f64s))
+            .and_then(|k| k.load(c as u64, &part, f64s, grid.outputs))
         {
             progress.add(part.end - part.start);
             restored += part.end - part.start;

@@ -8,7 +8,9 @@ use super::linalg::{
 };
 use super::params::{load_point, Point, SweepParams, MAX_LANES, N_OUTPUTS};
 use super::real::{array, c, Mask, Real};
+use crate::config::outputs::NO_SLOT;
 use crate::model::trust::{consistency, heat_noise, passive_certain, settle, work_noise, RawCycle};
+use crate::twin::Quantity;
 
 /// Status codes and flags of `layout::STATUS` and `layout::FLAGS` (the
 /// WGSL STATUS_* and FLAG_* are generated from the same lists; a test
@@ -335,7 +337,12 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
     if !live.any() {
         return invalid;
     }
-    let ness_ex = M::extract_optimal(&m, &ness);
+    // The NESS's ergotropy only where the sweep keeps it.
+    let ness_work = if params.out_slot[Quantity::NessErgotropy as usize] != NO_SLOT {
+        M::extract_optimal(&m, &ness).work.max(zero)
+    } else {
+        zero
+    };
     let oss = find_oss::<M, T, N>(params, &m, &prop, &ness, live);
     // Twin of the split e = ω0 n + r (0, −1, 1, 0) and of the ledger in
     // oss.wgsl.
@@ -410,7 +417,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         heat_hot,
         l.heat_a,
         l.heat_s,
-        ness_ex.work.max(zero),
+        ness_work,
         l.heat_dephasing,
         l.heat_in,
         entropy_production,

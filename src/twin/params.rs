@@ -59,6 +59,11 @@ pub struct SweepParams {
     /// axis), where it has one.
     pub axis_offset_beta: [u32; MAX_AXES],
     pub source: [u32; N_INPUTS],
+    /// Where quantity q goes in out_real: slot `out_slot[q]` (at
+    /// out_slot[q] · chunk_len + i), or nowhere (u32::MAX); see
+    /// `config::outputs`. The reduction passes keep every quantity in its
+    /// own slot.
+    pub out_slot: [u32; N_OUTPUTS],
 }
 
 /// Twin of `Rates4`.
@@ -305,6 +310,8 @@ pub trait KernelGrid: Sync {
     fn result_shape(&self, range: &std::ops::Range<u64>) -> Vec<usize>;
     /// The parameter block of the `len` points from flat index `start`.
     fn chunk_params(&self, start: u64, len: u32) -> SweepParams;
+    /// The arrays kept (`out_slot` of the parameter blocks says where).
+    fn outputs(&self) -> crate::config::outputs::Outputs;
 }
 
 #[cfg(test)]
@@ -329,6 +336,7 @@ mod tests {
             offset_of!(SweepParams, axis_offset),
             offset_of!(SweepParams, axis_offset_beta),
             offset_of!(SweepParams, source),
+            offset_of!(SweepParams, out_slot),
         ];
         check_layout(
             &source(KernelModel::Populations, Precision::F32),

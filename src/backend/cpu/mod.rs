@@ -71,11 +71,11 @@ fn run_model<M: KernelModel<N>, const N: usize>(
     range: Range<u64>,
     progress: &Progress,
 ) -> SweepResults {
-    let mut res = SweepResults::new_f64(grid.result_shape(&range));
+    let mut res = SweepResults::new(grid.result_shape(&range), true, grid.outputs);
     let FloatsFlat::F64(real) = &mut res.real else {
         unreachable!()
     };
-    let size = block(res.cycles.len());
+    let size = block(res.status.len());
     let real = real.each_mut().map(|v| v.as_mut_slice());
     let blocks = sink::split(real, &mut res.cycles, Status::Codes(&mut res.status), size);
     run_blocks::<M, N>(grid, lanes, range.start, blocks, size, progress);

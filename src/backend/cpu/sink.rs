@@ -45,12 +45,15 @@ pub enum Status<'a> {
 impl BlockOut<'_> {
     /// Points in the block.
     pub fn len(&self) -> usize {
-        self.cycles.len()
+        match &self.status {
+            Status::Codes(c) => c.len(),
+            Status::Words(w) => w.len(),
+        }
     }
 
     /// Whether the block has no points.
     pub fn is_empty(&self) -> bool {
-        self.cycles.is_empty()
+        self.len() == 0
     }
 }
 
@@ -81,8 +84,10 @@ impl LaneSink for BlockOut<'_> {
     }
 }
 
-/// The first `k` elements of `rest`, which keeps the others.
+/// The first `k` elements of `rest`, which keeps the others; an empty
+/// array (one the sweep does not keep) stays empty.
 fn take<'a, T>(rest: &mut &'a mut [T], k: usize) -> &'a mut [T] {
+    let k = k.min(rest.len());
     let (head, tail) = std::mem::take(rest).split_at_mut(k);
     *rest = tail;
     head
@@ -98,9 +103,14 @@ pub fn split<'a>(
     let mut real = real;
     let mut cycles = cycles;
     let mut status = status;
-    let mut blocks = Vec::with_capacity(cycles.len().div_ceil(block.max(1)));
-    while !cycles.is_empty() {
-        let k = block.min(cycles.len());
+    let mut blocks = Vec::new();
+    let mut left = match &status {
+        Status::Codes(c) => c.len(),
+        Status::Words(w) => w.len(),
+    };
+    while left > 0 {
+        let k = block.min(left);
+        left -= k;
         blocks.push(BlockOut {
             real: real.each_mut().map(|r| take(r, k)),
             cycles: take(&mut cycles, k),

@@ -15,6 +15,7 @@ use crate::backend::gpu::resources::{bind, binding_entries, buffer, dispatch, ma
 use crate::backend::gpu::shader_source::{source, KernelModel, Precision};
 use crate::backend::gpu::timestamps::PassTimer;
 use crate::backend::Progress;
+use crate::config::outputs::{Outputs, NO_SLOT};
 use crate::model::ModelKind;
 use crate::store::results::{store, FloatsFlat, Real, SweepResults};
 use crate::twin::params::KernelGrid;
@@ -211,7 +212,11 @@ impl SweepKernel {
         SweepResults: HasFloats<R>,
     {
         let t0 = Instant::now();
-        let mut res = <SweepResults as HasFloats<R>>::empty(grid.result_shape(&range));
+        let outputs = grid.outputs();
+        let mut res = <SweepResults as HasFloats<R>>::empty(grid.result_shape(&range), outputs);
+        // The kernel packs the kept quantities into the first slots
+        // (config::outputs): only those are copied and read back.
+        let slots = outputs.count() as u64;
         let first = range.start;
         let device = &ctx.device;
         // Chunk positions are relative to the range; the parameter block
@@ -274,9 +279,12 @@ impl SweepKernel {
                     t.resolve(&mut enc, slot);
                 }
                 let (sr, su) = &staging[slot];
-                // Only this chunk's outputs: a short last chunk copies less.
-                let real_bytes = len * N_REAL * self.real_size();
-                enc.copy_buffer_to_buffer(out_real, 0, sr, 0, real_bytes);
+                // Only this chunk's kept outputs: a short last chunk, and
+                // fewer kept quantities, copy less.
+                let real_bytes = len * slots * self.real_size();
+                if real_bytes > 0 {
+                    enc.copy_buffer_to_buffer(out_real, 0, sr, 0, real_bytes);
+                }
                 enc.copy_buffer_to_buffer(out_u32, 0, su, 0, len * 2 * 4);
                 ctx.queue.submit([enc.finish()]);
                 let this = (start, len, slot);
@@ -378,11 +386,15 @@ impl SweepKernel {
                 .map_err(|e| GpuError::Runtime(e.to_string()))?;
             let real: &[R] = bytemuck::cast_slice(&rv);
             let words: &[u32] = bytemuck::cast_slice(&uv);
+            let slots = res.outputs.slots();
             let (arrays, cycles, status) = res.parts();
-            // The kernel wrote chunk_len-strided quantities: q * len + i.
+            // The kernel wrote chunk_len-strided kept quantities: quantity
+            // q of point i at slots[q] · len + i.
             for i in 0..len as usize {
-                let vals: [R; crate::twin::N_OUTPUTS] =
-                    std::array::from_fn(|q| real[q * len as usize + i]);
+                let vals: [R; crate::twin::N_OUTPUTS] = std::array::from_fn(|q| match slots[q] {
+                    NO_SLOT => R::default(),
+                    k => real[k as usize * len as usize + i],
+                });
                 store(
                     arrays,
                     cycles,
@@ -404,13 +416,13 @@ impl SweepKernel {
 /// Access to the float arrays of a result in the kernel's precision.
 pub trait HasFloats<R> {
     fn parts(&mut self) -> (&mut [Vec<R>; crate::twin::N_OUTPUTS], &mut [u32], &mut [u8]);
-    /// Zeroed results of this precision.
-    fn empty(shape: Vec<usize>) -> SweepResults;
+    /// Zeroed results of this precision with the arrays of `outputs`.
+    fn empty(shape: Vec<usize>, outputs: Outputs) -> SweepResults;
 }
 
 impl HasFloats<f64> for SweepResults {
-    fn empty(shape: Vec<usize>) -> SweepResults {
-        SweepResults::new_f64(shape)
+    fn empty(shape: Vec<usize>, outputs: Outputs) -> SweepResults {
+        SweepResults::new(shape, true, outputs)
     }
 
     fn parts(
@@ -428,8 +440,8 @@ impl HasFloats<f64> for SweepResults {
 }
 
 impl HasFloats<f32> for SweepResults {
-    fn empty(shape: Vec<usize>) -> SweepResults {
-        SweepResults::new_f32(shape)
+    fn empty(shape: Vec<usize>, outputs: Outputs) -> SweepResults {
+        SweepResults::new(shape, false, outputs)
     }
 
     fn parts(
