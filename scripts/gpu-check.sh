@@ -108,11 +108,14 @@ for t in $GPU_TESTS; do
   fi
 done
 
-# 4. Figures: both models, both precisions.
+# 4. Figures: both models, both precisions; then the populations with
+# only the power kept (`--outputs`: 16 bytes read back per point instead of
+# 96), for the read-back share.
 log ""
 log "## nessbat bench"
 POP=${NESSBAT_CHECK_POINTS:-10000000}; DM=$((POP / 10))
-for args in "--points $POP --gpu-only" "--points $DM --model density-matrix --gpu-only"; do
+for args in "--points $POP --gpu-only" "--points $DM --model density-matrix --gpu-only" \
+            "--points $POP --gpu-only --outputs power"; do
   log '```'
   if ! "$BIN" bench $args --repeats 3 2>/tmp/nessbat_bench.err | tee -a "$REPORT"; then
     log "FAILED: $(grep -v XDG_RUNTIME_DIR /tmp/nessbat_bench.err | tail -3)"
@@ -136,8 +139,9 @@ for cfg in "" "--config /tmp/nessbat_dm.toml"; do
 done
 log "- cache files: $(ls -la "$NESSBAT_CACHE_DIR" 2>/dev/null | tail -n +2 | awk '{print $5" "$9}' | tr '\n' ';')"
 log ""
-log "## CPU backend baseline ($(nproc) cores)"
+log "## CPU backend baseline ($(nproc) cores, every SIMD width the CPU has)"
 log '```'
 "$BIN" bench --points "$POP" --repeats 3 2>/dev/null | grep -E '^(nessbat|backend|cpu)' | tee -a "$REPORT"
+"$BIN" bench --points "$DM" --model density-matrix --repeats 3 2>/dev/null | grep -E '^(nessbat|backend|cpu)' | tee -a "$REPORT"
 log '```'
 echo "report: $REPORT"

@@ -30,11 +30,15 @@ pub struct BenchCmd {
     /// Skip the CPU backend
     #[arg(long)]
     pub gpu_only: bool,
+    /// Keep only these arrays, comma-separated, as `nessbat sweep
+    /// --outputs` (the read-back shrinks with them) [default: all]
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub outputs: Option<Vec<String>>,
 }
 
 /// The benchmark grid: the paper's parameters over T_A (0.2–5, log) × τ
 /// (0.01–1e4, log), the ranges where every regime of the OSS occurs.
-pub fn bench_grid(points: u64, model: &str) -> Grid {
+pub fn bench_grid(points: u64, model: &str, outputs: Option<&[String]>) -> Result<Grid> {
     let side = (points as f64).sqrt().round().max(1.0) as u64;
     let other = points.div_ceil(side).max(1);
     let text = format!(
@@ -42,7 +46,13 @@ pub fn bench_grid(points: u64, model: &str) -> Grid {
          [[axes]]\nname = \"t_a\"\nrange = [0.2, 5.0]\npoints = {side}\nspacing = \"log\"\n\
          [[axes]]\nname = \"tau\"\nrange = [0.01, 1e4]\npoints = {other}\nspacing = \"log\"\n"
     );
-    Grid::new(SweepConfig::parse(&text, "bench").expect("valid")).expect("valid")
+    let mut cfg = SweepConfig::parse(&text, "bench").expect("valid");
+    if let Some(names) = outputs {
+        cfg = cfg
+            .with_outputs(names, "--outputs")
+            .map_err(|e| BadInput(e.to_string()))?;
+    }
+    Ok(Grid::new(cfg).expect("valid"))
 }
 
 struct Row {
@@ -61,7 +71,7 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
         ModelArg::Populations => "populations",
         ModelArg::DensityMatrix => "density-matrix",
     };
-    let grid = bench_grid(cmd.points, model);
+    let grid = bench_grid(cmd.points, model, cmd.outputs.as_deref())?;
     let n = grid.len();
     let mut rows = Vec::new();
     // Every SIMD width this CPU has, narrowest first; the backend uses the
@@ -123,8 +133,13 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
             }
         }
     }
+    let kept = if grid.outputs.is_all() {
+        "all figures".to_string()
+    } else {
+        format!("outputs {}", grid.outputs.names().join(", "))
+    };
     println!(
-        "nessbat bench: {model} model, OSS with all figures, {n} points, best of {}",
+        "nessbat bench: {model} model, OSS with {kept}, {n} points, best of {}",
         cmd.repeats
     );
     println!(
