@@ -1,5 +1,6 @@
 //! Criterion benches: points per second of the OSS sweep (all figures) for
-//! both models, every backend and precision, at 10^3 to 10^6 points, so
+//! both models, every backend and precision (the CPU at each SIMD width it
+//! has), at 10^3 to 10^6 points, so
 //! that both the cost per point and the fixed costs (device start, shader
 //! compilation, upload, read-back) show. GPU rows need an adapter; without
 //! one they are skipped with a message.
@@ -8,7 +9,7 @@
 //! the default stops at 10^5 to keep a run short).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use nessbat::backend::cpu;
+use nessbat::backend::cpu::{self, CpuLanes};
 use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::backend::Progress;
@@ -52,9 +53,13 @@ fn bench(c: &mut Criterion) {
         for n in sizes(model) {
             let g = grid(n, model);
             group.throughput(Throughput::Elements(g.len()));
-            group.bench_with_input(BenchmarkId::new("cpu-f64", n), &g, |b, g| {
-                b.iter(|| cpu::run(g, &Progress::NONE))
-            });
+            // Every SIMD width this CPU has (the backend runs the widest).
+            for lanes in CpuLanes::available() {
+                let name = format!("cpu-f64x{}", lanes.lanes());
+                group.bench_with_input(BenchmarkId::new(name, n), &g, |b, g| {
+                    b.iter(|| cpu::run_range_on(g, lanes, 0..g.len(), &Progress::NONE))
+                });
+            }
             if let Some(ctx) = &gpu {
                 for precision in [Precision::F64, Precision::F32] {
                     if precision == Precision::F64 && !ctx.f64 {
