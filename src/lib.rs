@@ -8,10 +8,11 @@
 //!   rates, the operators of Eqs. 6–8, the paper's closed forms, and the
 //!   trust contract (exact zeros, heat ledger, error estimates).
 //! - [`config`]: what the user asks for — the sweep config (TOML),
-//!   constraints and `[[reduce]]` specs.
+//!   constraints, `[[reduce]]` specs and the arrays to keep (`outputs`).
 //! - [`grid`]: a checked config as the kernels index it.
 //! - [`backend`]: where it runs — the CPU backend ([`backend::cpu`], the
-//!   twins on every core) and the GPU backend ([`backend::gpu`], wgpu),
+//!   twins on every core, over SIMD lanes) and the GPU backend
+//!   ([`backend::gpu`], wgpu),
 //!   chosen through [`backend::Backend`].
 //! - [`store`]: results in memory and on disk — arrays, `.npy` and
 //!   metadata.json, checkpoints, shards and merge.
@@ -21,8 +22,9 @@
 //! - [`oracle`]: the exact f64 reference on nalgebra: one point
 //!   ([`oracle::compute_point`], what `nessbat point` prints) and traces.
 //!   It validates every backend.
-//! - [`twin`]: the CPU twins of the WGSL kernels, and [`twin::layout`], the
-//!   outputs, inputs and codes shared with WGSL.
+//! - [`twin`]: the CPU twins of the WGSL kernels, generic over
+//!   [`twin::real::Real`] (one f64, or a SIMD register of points), and
+//!   [`twin::layout`], the outputs, inputs and codes shared with WGSL.
 //! - [`optimize`]: constrained optima and Pareto fronts over a grid.
 //! - [`figures`]: the paper's figures, the atlas and the claims table.
 //! - [`error`]: the library's errors.

@@ -1,7 +1,8 @@
 //! CPU twins of the WGSL sweep kernels in `shaders/`: the same names, the
 //! same loops, in f64, so that a disagreement between the GPU and the CPU
 //! backend can be bisected function by function. The CPU backend runs
-//! these; the nalgebra oracle in [`crate::oracle`] checks them.
+//! these, on SIMD lanes ([`real`], [`lanes`]): each lane is the scalar
+//! twin bit for bit; the nalgebra oracle in [`crate::oracle`] checks them.
 //!
 //! Where clippy would push the twin away from the shader's shape (index
 //! loops over fixed-size arrays), the shape wins; see the `expect`s.

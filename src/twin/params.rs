@@ -60,7 +60,7 @@ pub struct SweepParams {
     pub axis_offset_beta: [u32; MAX_AXES],
     pub source: [u32; N_INPUTS],
     /// Where quantity q goes in out_real: slot `out_slot[q]` (at
-    /// out_slot[q] · chunk_len + i), or nowhere (u32::MAX); see
+    /// `out_slot[q] · chunk_len + i`), or nowhere (u32::MAX); see
     /// `config::outputs`. The reduction passes keep every quantity in its
     /// own slot.
     pub out_slot: [u32; N_OUTPUTS],

@@ -188,7 +188,7 @@ pub fn array<T: Real, const N: usize>(mut f: impl FnMut(usize) -> T) -> [T; N] {
     a
 }
 
-/// `[[f(0, 0), f(0, 1), …], …]`, as [`array`].
+/// `[[f(0, 0), f(0, 1), …], …]`, as [`array()`].
 #[expect(clippy::needless_range_loop, reason = "a plain loop, see `array`")]
 #[inline(always)]
 pub fn matrix<T: Real, const N: usize>(mut f: impl FnMut(usize, usize) -> T) -> [[T; N]; N] {

@@ -1,5 +1,5 @@
 //! [`Real`](super::real::Real) over SIMD registers: four f64 lanes with
-//! AVX2 + FMA ([`F64x4`]), eight with AVX-512F ([`F64x8`]), written with
+//! AVX2 + FMA (`F64x4`), eight with AVX-512F (`F64x8`), written with
 //! `std::arch`. The CPU backend runs the twins over these, one grid point
 //! per lane, and picks the widest the CPU has at run time.
 //!
