@@ -192,3 +192,53 @@ fn the_runner_writes_what_the_twin_computes() {
         }
     }
 }
+
+/// The CPU's recheck of an f32 result (where the adapter has no f64):
+/// every flagged point, and only those, gets the f64 run's figures rounded
+/// to f32 and its status; here on a shard's range (`first` > 0) with
+/// flagged points scattered over it.
+#[test]
+fn the_f32_recheck_recomputes_flagged_points_as_the_f64_run() {
+    use nessbat::backend::cpu;
+    use nessbat::backend::Progress;
+    use nessbat::config::outputs::Outputs;
+    use nessbat::store::results::{FloatsFlat, SweepResults};
+    for path in GRIDS {
+        let g = grid(path);
+        let (first, end) = (g.len() / 5, g.len());
+        let exact = cpu::run_range(&g, first..end, &Progress::NONE);
+        let n = exact.len();
+        let mut low = SweepResults::new(vec![n], false, Outputs::ALL);
+        // Flag every seventh point and the last; the others keep a marker.
+        let flagged: Vec<usize> = (0..n).filter(|i| i % 7 == 3 || *i == n - 1).collect();
+        let FloatsFlat::F32(real) = &mut low.real else {
+            unreachable!()
+        };
+        for a in real.iter_mut() {
+            a.fill(-1.0);
+        }
+        for &i in &flagged {
+            low.status[i] = 3;
+        }
+        let done = cpu::recompute_imprecise(&g, first, &mut low);
+        assert_eq!(done, flagged.len() as u64, "{path}");
+        let (FloatsFlat::F32(got), FloatsFlat::F64(want)) = (&low.real, &exact.real) else {
+            unreachable!()
+        };
+        for i in 0..n {
+            let is_flagged = flagged.binary_search(&i).is_ok();
+            for q in 0..got.len() {
+                let expect = if is_flagged { want[q][i] as f32 } else { -1.0 };
+                assert_eq!(
+                    got[q][i].to_bits(),
+                    expect.to_bits(),
+                    "{path} point {i} output {q}"
+                );
+            }
+            if is_flagged {
+                assert_eq!(low.status[i], exact.status[i], "{path} point {i}");
+                assert_eq!(low.cycles[i], exact.cycles[i], "{path} point {i}");
+            }
+        }
+    }
+}

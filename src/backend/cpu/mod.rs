@@ -170,43 +170,16 @@ pub fn run(grid: &Grid, progress: &Progress) -> SweepResults {
     run_range(grid, 0..grid.len(), progress)
 }
 
-/// Runs the flat (C-order) index range `range` of the grid: a shard.
 /// Recomputes in f64, with the CPU twin, every point of `res` (flat
 /// indices from `first` on) that an f32 kernel flagged imprecise (status
 /// 3), and stores the f64 figures, rounded to f32, with their own status:
 /// f32 keeps its speed where it resolves the point, and status 0 keeps
 /// meaning the contract holds. Returns how many points it recomputed.
 pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u64 {
-    let flagged: Vec<u32> = (0..res.len() as u32)
-        .filter(|&i| res.status[i as usize] == 3)
-        .collect();
-    let params = grid.chunk_params(first, res.len() as u32);
+    let flagged: Vec<usize> = (0..res.len()).filter(|&i| res.status[i] == 3).collect();
     let outputs: Vec<PointOutput> = flagged
         .par_chunks(block(flagged.len()))
-        .flat_map_iter(|part| {
-            let mut out = Vec::with_capacity(part.len());
-            let n = part.len() as u32;
-            let at = |k: u32| part[k as usize];
-            match grid.model {
-                ModelKind::Populations => run_points::<Population, 4, _>(
-                    CpuLanes::best(),
-                    &params,
-                    &grid.values,
-                    n,
-                    at,
-                    &mut out,
-                ),
-                ModelKind::DensityMatrix => run_points::<DensityMatrix, 6, _>(
-                    CpuLanes::best(),
-                    &params,
-                    &grid.values,
-                    n,
-                    at,
-                    &mut out,
-                ),
-            }
-            out
-        })
+        .flat_map_iter(|part| recompute_part(grid, first, part))
         .collect();
     let FloatsFlat::F32(real) = &mut res.real else {
         return 0;
@@ -216,7 +189,7 @@ pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u
             real,
             &mut res.cycles,
             &mut res.status,
-            i as usize,
+            i,
             o.real.map(|v| v as f32),
             o.cycles,
             o.status,
@@ -225,6 +198,34 @@ pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u
     flagged.len() as u64
 }
 
+/// The f64 outputs of the points `part` (ascending offsets from flat index
+/// `first`), on the SIMD lanes: one parameter block from the part's first
+/// point, whose chunk indices are 32-bit, so a part spanning more points
+/// than that goes point by point.
+fn recompute_part(grid: &Grid, first: u64, part: &[usize]) -> Vec<PointOutput> {
+    let (base, last) = (part[0], part[part.len() - 1]);
+    let Ok(span) = u32::try_from(last - base + 1) else {
+        return part
+            .iter()
+            .flat_map(|&i| recompute_part(grid, first, &[i]))
+            .collect();
+    };
+    let params = grid.chunk_params(first + base as u64, span);
+    let at = |k: u32| (part[k as usize] - base) as u32;
+    let (n, lanes) = (part.len() as u32, CpuLanes::best());
+    let mut out = Vec::with_capacity(part.len());
+    match grid.model {
+        ModelKind::Populations => {
+            run_points::<Population, 4, _>(lanes, &params, &grid.values, n, at, &mut out)
+        }
+        ModelKind::DensityMatrix => {
+            run_points::<DensityMatrix, 6, _>(lanes, &params, &grid.values, n, at, &mut out)
+        }
+    }
+    out
+}
+
+/// Runs the flat (C-order) index range `range` of the grid: a shard.
 pub fn run_range(grid: &Grid, range: Range<u64>, progress: &Progress) -> SweepResults {
     run_range_on(grid, CpuLanes::best(), range, progress)
 }
