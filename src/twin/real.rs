@@ -21,8 +21,6 @@ pub trait Mask: Copy + BitAnd<Output = Self> + BitOr<Output = Self> + Not<Output
     fn splat(b: bool) -> Self;
     /// Some lane is set.
     fn any(self) -> bool;
-    /// Lane `i`.
-    fn lane(self, i: usize) -> bool;
 }
 
 /// One f64 per lane.
@@ -41,8 +39,6 @@ pub trait Real:
     fn splat(v: f64) -> Self;
     /// `LANES` values, lane 0 first.
     fn from_lanes(v: &[f64]) -> Self;
-    /// Lane `i`.
-    fn lane(self, i: usize) -> f64;
     /// Writes the `LANES` values to `out[..LANES]`, lane 0 first.
     fn store(self, out: &mut [f64]);
     /// self · a + b, rounded once.
@@ -92,10 +88,6 @@ impl Mask for bool {
     fn any(self) -> bool {
         self
     }
-    #[inline(always)]
-    fn lane(self, _: usize) -> bool {
-        self
-    }
 }
 
 impl Real for f64 {
@@ -109,10 +101,6 @@ impl Real for f64 {
     #[inline(always)]
     fn from_lanes(v: &[f64]) -> Self {
         v[0]
-    }
-    #[inline(always)]
-    fn lane(self, _: usize) -> f64 {
-        self
     }
     #[inline(always)]
     fn store(self, out: &mut [f64]) {

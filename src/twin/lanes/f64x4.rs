@@ -58,10 +58,6 @@ impl Mask for M64x4 {
     fn any(self) -> bool {
         unsafe { _mm256_movemask_pd(self.0) != 0 }
     }
-    #[inline(always)]
-    fn lane(self, i: usize) -> bool {
-        unsafe { (_mm256_movemask_pd(self.0) >> i) & 1 != 0 }
-    }
 }
 
 arithmetic!(F64x4: Add add _mm256_add_pd, Sub sub _mm256_sub_pd, Mul mul _mm256_mul_pd, Div div _mm256_div_pd);
@@ -87,12 +83,6 @@ impl Real for F64x4 {
     fn from_lanes(v: &[f64]) -> Self {
         assert!(v.len() >= 4);
         Self(unsafe { _mm256_loadu_pd(v.as_ptr()) })
-    }
-    #[inline(always)]
-    fn lane(self, i: usize) -> f64 {
-        let mut a = [0.0; 4];
-        unsafe { _mm256_storeu_pd(a.as_mut_ptr(), self.0) };
-        a[i]
     }
     #[inline(always)]
     fn store(self, out: &mut [f64]) {

@@ -48,10 +48,6 @@ impl Mask for M64x8 {
     fn any(self) -> bool {
         self.0 != 0
     }
-    #[inline(always)]
-    fn lane(self, i: usize) -> bool {
-        (self.0 >> i) & 1 != 0
-    }
 }
 
 arithmetic!(F64x8: Add add _mm512_add_pd, Sub sub _mm512_sub_pd, Mul mul _mm512_mul_pd, Div div _mm512_div_pd);
@@ -83,12 +79,6 @@ impl Real for F64x8 {
     fn from_lanes(v: &[f64]) -> Self {
         assert!(v.len() >= 8);
         Self(unsafe { _mm512_loadu_pd(v.as_ptr()) })
-    }
-    #[inline(always)]
-    fn lane(self, i: usize) -> f64 {
-        let mut a = [0.0; 8];
-        unsafe { _mm512_storeu_pd(a.as_mut_ptr(), self.0) };
-        a[i]
     }
     #[inline(always)]
     fn store(self, out: &mut [f64]) {
