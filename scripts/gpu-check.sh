@@ -109,7 +109,7 @@ for t in $GPU_TESTS; do
 done
 
 # 4. Figures: both models, both precisions; then the populations with
-# only the power kept (`--outputs`: 16 bytes read back per point instead of
+# only the power kept (`--outputs`: 12 bytes read back per point instead of
 # 96), for the read-back share.
 log ""
 log "## nessbat bench"

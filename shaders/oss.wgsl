@@ -223,8 +223,8 @@ fn write_invalid(i: u32) {
     for (var q = 0u; q < N_OUT; q++) {
         write_out(q, i, 0.0);
     }
-    out_u32[2u * i] = 0u;
-    out_u32[2u * i + 1u] = STATUS_INVALID;
+    out_u32[i] = STATUS_INVALID;
+    out_u32[params.chunk_len + i] = 0u;
 }
 
 @compute @workgroup_size(WORKGROUP)
@@ -313,6 +313,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     write_out(OUT_HEAT_IN, i, l.heat_in);
     write_out(OUT_ENTROPY_PRODUCTION, i, l.entropy_production);
     write_out(OUT_ERROR_ESTIMATE, i, l.error_estimate);
-    out_u32[2u * i] = oss.cycles;
-    out_u32[2u * i + 1u] = status | l.flags;
+    out_u32[i] = status | l.flags;
+    out_u32[params.chunk_len + i] = oss.cycles;
 }

@@ -64,7 +64,7 @@ struct Candidate {
 // finite figure competes (efficiency is undefined where no heat is
 // absorbed, entropy production unless both baths are thermal).
 fn figure(q: u32, i: u32) -> Candidate {
-    let word = out_u32[2u * i + 1u];
+    let word = out_u32[i];
     let v = out_real[q * rp.chunk_len + i];
     var ok = (word & 0xffu) == STATUS_CONVERGED;
     if q == OUT_EFFICIENCY {

@@ -43,8 +43,9 @@ const NO_SLOT: u32 = 0xffffffffu;
 // params (SweepParams); values (axis values then fixed values, already in
 // kernel form: n̄ for thermal baths, computed in f64 on the host); out_real
 // (quantity q of chunk point i at out_slot[q] * chunk_len + i, see OUT_*;
-// the identity for reduction passes); out_u32
-// ((cycles, status | flags) of chunk point i at 2i, 2i + 1).
+// the identity for reduction passes); out_u32 (status | flags of chunk
+// point i at i, its cycles at chunk_len + i: a sweep that does not keep
+// cycles reads back only the first half).
 
 // One bath's rates per Bohr frequency: `lo` = ω0 − r (gg ↔ S', A' ↔ ee),
 // `hi` = ω0 + r (gg ↔ A', S' ↔ ee). Equal under Eq. 9 and explicit rates.

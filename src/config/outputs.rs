@@ -2,8 +2,9 @@
 //! reads back from the device and writes. The kernels write only the
 //! chosen quantities (each to its own slot of the output buffer, see
 //! `out_slot` in shaders/common/params.wgsl), so the read-back and the
-//! files shrink with the choice; `status` is always kept, since it says
-//! what every other number is worth.
+//! files shrink with the choice (the cycles too: they follow the status
+//! words in their own half of the buffer); `status` is always kept, since
+//! it says what every other number is worth.
 
 use crate::twin::{Quantity, N_OUTPUTS, OUTPUT_NAMES};
 use crate::Error;

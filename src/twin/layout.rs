@@ -154,7 +154,8 @@ pub const SWEEP_BINDINGS: [Binding; 4] = [
     ("values", "array<real>", true),
     // Quantity q of chunk point i at q · chunk_len + i.
     ("out_real", "array<real>", false),
-    // (cycles, status | flags) of chunk point i at 2i, 2i + 1.
+    // status | flags of chunk point i at i, its cycles at chunk_len + i (so
+    // that a sweep that does not keep cycles reads back the first half).
     ("out_u32", "array<u32>", false),
 ];
 

@@ -65,7 +65,7 @@ pub struct Candidate {
 /// finite figure competes (efficiency is undefined where no heat is
 /// absorbed, entropy production unless both baths are thermal).
 pub fn figure(rp: &ReduceParams, out_real: &[f64], out_u32: &[u32], q: u32, i: u32) -> Candidate {
-    let word = out_u32[(2 * i + 1) as usize];
+    let word = out_u32[i as usize];
     let v = out_real[(q * rp.chunk_len + i) as usize];
     let mut ok = word & 0xff == STATUS_CONVERGED;
     if q == OUT_EFFICIENCY {

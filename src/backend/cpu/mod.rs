@@ -108,12 +108,9 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
         let real = [(); N_OUTPUTS].map(|_| rows.next().expect("N_OUTPUTS rows"));
         let blocks = sink::split(real, &mut cycles, Status::Words(&mut words), size);
         run_blocks::<M, N>(grid, CpuLanes::best(), start, blocks, size, progress);
-        // The GPU's layout: (cycles, status word) per point.
-        let out_u32: Vec<u32> = cycles
-            .iter()
-            .zip(&words)
-            .flat_map(|(c, w)| [*c, *w])
-            .collect();
+        // The GPU's layout: the status words, then the cycles.
+        let mut out_u32 = words;
+        out_u32.extend_from_slice(&cycles);
         let (rp, thresholds) = pass.chunk_params(reds, start, len as u32);
         let mut part_real = vec![0.0; rp.n_blocks as usize * nr];
         let mut part_u32 = vec![0u32; 2 * part_real.len()];

@@ -285,7 +285,14 @@ impl SweepKernel {
                 if real_bytes > 0 {
                     enc.copy_buffer_to_buffer(out_real, 0, sr, 0, real_bytes);
                 }
-                enc.copy_buffer_to_buffer(out_u32, 0, su, 0, len * 2 * 4);
+                // The status words; the cycles (the second half) only
+                // where the sweep keeps them.
+                let u32_bytes = if outputs.cycles() {
+                    2 * len * 4
+                } else {
+                    len * 4
+                };
+                enc.copy_buffer_to_buffer(out_u32, 0, su, 0, u32_bytes);
                 ctx.queue.submit([enc.finish()]);
                 let this = (start, len, slot);
                 start += len;
@@ -401,8 +408,10 @@ impl SweepKernel {
                     status,
                     start as usize + i,
                     vals,
-                    words[2 * i],
-                    words[2 * i + 1],
+                    // The second half is there where cycles are kept
+                    // (`store` writes them only then).
+                    words.get(len as usize + i).copied().unwrap_or(0),
+                    words[i],
                 );
             }
         }
