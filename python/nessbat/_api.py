@@ -97,7 +97,7 @@ def sweep(
     finally:
         if bar is not None:
             bar.close()
-    return dataset(arrays, json.loads(meta))
+    return dataset(arrays, json.loads(meta), meta)
 
 
 def optimize(

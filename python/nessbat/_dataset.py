@@ -57,10 +57,12 @@ def _roles(meta: Mapping[str, Any]) -> Dict[str, Tuple[Dict[str, Any], List[str]
     return roles
 
 
-def dataset(arrays: Arrays, meta: Mapping[str, Any]) -> xr.Dataset:
+def dataset(arrays: Arrays, meta: Mapping[str, Any], meta_text: "str | None" = None) -> xr.Dataset:
     """The Dataset of a sweep: one dimension per axis with its values as
     coordinates, one variable per array (quantities, cycles, status and the
-    reductions' arrays over their kept axes), metadata in attrs."""
+    reductions' arrays over their kept axes), metadata in attrs
+    (`meta_text`, where given, is `meta` as JSON text already: kept as it
+    is rather than written again)."""
     if meta.get("shard") is not None:
         s = meta["shard"]
         raise ValueError(
@@ -82,7 +84,7 @@ def dataset(arrays: Arrays, meta: Mapping[str, Any]) -> xr.Dataset:
         # reshape of a contiguous 1-D array is a view: no copy.
         data_vars[name] = xr.Variable(dims, flat.reshape(tuple(shape)), attrs)
     attrs = {k: _attr(v) for k, v in meta.items() if v is not None and k not in ("checksums",)}
-    attrs["metadata_json"] = json.dumps(meta)
+    attrs["metadata_json"] = meta_text if meta_text is not None else json.dumps(meta)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
