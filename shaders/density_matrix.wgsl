@@ -65,8 +65,10 @@ fn build_model(p: Point) -> Model {
     let kk = select(0.5 * sn, real(0.0), params.rates != 0u);
     var wa = bath(p.a, s2, c2, kk);
     var ws = bath(p.s, c2, s2, -kk);
-    m.ha = heat_functional(&wa, m.e);
-    m.hs = heat_functional(&ws, m.e);
+    m.omega0 = p.omega0;
+    m.r = r;
+    m.ha = heat_functional(&wa, m.omega0, m.r);
+    m.hs = heat_functional(&ws, m.omega0, m.r);
     let g = p.dephasing;
     // Pure dephasing (jump σz(i) at rate γφ/2): moves population between S'
     // and A' at γφ C² and feeds the coherence. Kept as a channel of its own
@@ -82,7 +84,7 @@ fn build_model(p: Point) -> Model {
     wd[4][2] = -g * sn * cc;
     wd[4][4] = -2.0 * g * sn * sn;
     wd[5][5] = -2.0 * g;
-    m.hd = heat_functional(&wd, m.e);
+    m.hd = heat_functional(&wd, m.omega0, m.r);
     for (var i = 0u; i < N; i++) {
         for (var j = 0u; j < N; j++) {
             m.g[i][j] = wa[i][j] + ws[i][j] + wd[i][j];
@@ -161,6 +163,6 @@ fn extract_optimal(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction
         ex.keeps_n = ex.keeps_n & (level_n(s.i[k]) == level_n(k));
     }
     var after = ex.after;
-    ex.work = energy((*m).e, x) - energy((*m).e, &after);
+    ex.work = energy((*m).omega0, (*m).r, x) - energy((*m).omega0, (*m).r, &after);
     return ex;
 }

@@ -15,7 +15,7 @@ fn extract(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction {
     // Both gates keep the excitation number.
     var map = (*m).gate;
     var after = matvec(&map, x);
-    return Extraction(map, after, energy((*m).e, x) - energy((*m).e, &after), true);
+    return Extraction(map, after, energy((*m).omega0, (*m).r, x) - energy((*m).omega0, (*m).r, &after), true);
 }
 
 // Fixed point of x ↦ X(x + Dx): ((X − I) + X D) x = 0, trace 1. Formed
@@ -251,7 +251,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     // The NESS's ergotropy only where the sweep keeps it (a uniform branch).
     var ness_work = real(0.0);
     if params.out_slot[OUT_NESS_ERGOTROPY] != NO_SLOT {
-        ness_work = max(extract_optimal(&m, &ness).work, real(0.0));
+        // An ergotropy within the rounding noise of the populations it is a
+        // difference of is 0 (the trust contract's exact zeros).
+        let ness_ex = extract_optimal(&m, &ness);
+        let ness_noise = work_noise(m.omega0, m.r, 0.0, &ness, ness_ex.keeps_n);
+        ness_work = select(ness_ex.work, real(0.0), ness_ex.work <= ness_noise);
     }
     var oss = find_oss(&m, &prop, &ness);
 
@@ -278,8 +282,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var after = final_ex.after;
     passive = passive & passive_certain(&after, m.e);
     var dx = matvec(&d, &start);
-    let omega0 = 0.5 * m.e[3];
-    let r = 0.5 * (m.e[2] - m.e[1]);
+    let omega0 = m.omega0;
+    let r = m.r;
     let n_delta = select(dx[1] + dx[2] + 2.0 * dx[3], real(0.0), final_ex.keeps_n);
     let work = fma(omega0, n_delta, r * (dx[2] - dx[1]));
     let rate_tau = ((p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi)
@@ -293,7 +297,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var hs = m.hs;
     var hd = m.hd;
     let l = settle(work, dot_vec(&ha, &ix), dot_vec(&hs, &ix), dot_vec(&hd, &ix), w_noise,
-                   heat_noise(omega0, rate_tau), passive, params.protocol == 0u,
+                   heat_noise(omega0, (p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi) * p.tau, rate_tau),
+                   heat_noise(omega0, (p.s.up_lo + p.s.down_lo + p.s.up_hi + p.s.down_hi) * p.tau, rate_tau),
+                   heat_noise(omega0, p.dephasing * p.tau, rate_tau), passive, params.protocol == 0u,
                    max(consistency(oss.same_map, oss.residual, &dx),
                        select(real(0.0), consistency(false, oss.solve_residual, &dx), CHECK_SOLVE)),
                    p.thermal, p.beta_a, p.beta_s);

@@ -34,8 +34,10 @@ fn build_model(p: Point) -> Model {
             m.g[i][j] = wa[i][j] + ws[i][j];
         }
     }
-    m.ha = heat_functional(&wa, m.e);
-    m.hs = heat_functional(&ws, m.e);
+    m.omega0 = p.omega0;
+    m.r = p.lambda;
+    m.ha = heat_functional(&wa, m.omega0, m.r);
+    m.hs = heat_functional(&ws, m.omega0, m.r);
     // Both gates swap |S⟩ and |A⟩ (Sec. II); on populations that is the
     // permutation (gg, A, S, ee).
     m.gate[0][0] = 1.0;
@@ -59,6 +61,6 @@ fn extract_optimal(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction
         ex.keeps_n = ex.keeps_n & (level_n(s.i[k]) == level_n(k));
     }
     var after = ex.after;
-    ex.work = energy((*m).e, x) - energy((*m).e, &after);
+    ex.work = energy((*m).omega0, (*m).r, x) - energy((*m).omega0, (*m).r, &after);
     return ex;
 }

@@ -59,7 +59,7 @@ impl Error {
         Error::OutOfRange {
             key: key.to_string(),
             accepted: accepted.to_string(),
-            value: format!("{value}"),
+            value: short(value),
         }
     }
 
@@ -78,3 +78,12 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A number as a user reads it: 1e100, not a hundred digits.
+pub fn short(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-4..1e6).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}

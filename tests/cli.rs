@@ -58,7 +58,6 @@ fn bad_input_is_rejected() {
         &with(&["--t-a", "2", "--rate-a-up", "1", "--rate-a-down", "1"]),
         "bath a is given twice",
     );
-    rejects(&["point", "--t-a", "2"], "bath s is not given");
     rejects(
         &["point", "--rate-s-up", "1e-3", "--t-a", "1"],
         "--rate-s-down",
@@ -311,7 +310,10 @@ fn a_closed_pipe_ends_quietly() {
 #[test]
 fn small_things_of_daily_use() {
     let text = String::from_utf8(nessbat(&["point", "--t-a", "1.5"]).stdout).unwrap_or_default();
-    assert!(text.is_empty(), "bath s is missing: nothing on stdout");
+    assert!(
+        text.contains("bath A: thermal, T = 1.5, Γ0 = 0.001; bath S: thermal, T = 0.1, Γ0 = 0.001"),
+        "bath S keeps its default: {text}"
+    );
     let o = nessbat(&["point", "--t-a", "1.5", "--t-s", "0.2", "--gamma-s", "2e-3"]);
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
@@ -382,4 +384,27 @@ fn small_things_of_daily_use() {
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn one_bath_given_keeps_the_other_default() {
+    // The documented defaults are T_A = 2, T_S = 0.1: giving one bath does
+    // not drop the other's.
+    for (given, full) in [
+        (vec!["--t-a", "3"], vec!["--t-a", "3", "--t-s", "0.1"]),
+        (vec!["--t-s", "0.2"], vec!["--t-a", "2", "--t-s", "0.2"]),
+    ] {
+        let run = |extra: &[&str]| {
+            let mut a = vec!["point", "--json"];
+            a.extend_from_slice(extra);
+            let o = nessbat(&a);
+            assert!(
+                o.status.success(),
+                "{a:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            o.stdout
+        };
+        assert_eq!(run(&given), run(&full), "{given:?}");
+    }
 }

@@ -242,11 +242,76 @@ fn json_has_the_parameters_and_the_point_keys() {
     assert!(v["efficiency"].as_f64().unwrap() >= 0.012 * (1.0 - 1e-9));
     assert_eq!(v["constraint_satisfied"], true);
     assert_eq!(v["objective"]["quantity"], "power");
+    assert_eq!(v["outcome"], "optimum");
+    assert_eq!(v["converged"], true);
     let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
     assert!(
         history.starts_with("start,iteration,points,value,t_a,tau,t_a_lo,t_a_hi,tau_lo,tau_hi\n")
     );
     assert!(history.lines().count() > 3);
+}
+
+/// T_A below T_S everywhere under KMS rates: the heat flows the wrong way
+/// through the doublet and no point extracts work.
+const NO_ENGINE: &str = r#"
+rates = "kms"
+[fixed]
+gamma = 1e-3
+lambda = 0.9
+tau = 50.0
+[[axes]]
+name = "t_a"
+range = [0.05, 0.4]
+points = 8
+[[axes]]
+name = "t_s"
+range = [0.5, 2.0]
+points = 8
+"#;
+
+#[test]
+fn a_grid_without_an_engine_is_an_outcome_not_an_optimum() {
+    let dir = scratch("optimize", "no-engine");
+    let cfg = write_config(&dir, NO_ENGINE);
+    for q in ["power", "efficiency", "ergotropy"] {
+        let out = dir.join(format!("out-{q}"));
+        let args = |json: bool| {
+            let mut a = vec![
+                "optimize",
+                "--config",
+                &cfg,
+                "--maximize",
+                q,
+                "--backend",
+                "cpu",
+                "--force",
+                "--out",
+                out.to_str().unwrap(),
+            ];
+            if json {
+                a.push("--json");
+            }
+            a.into_iter().map(String::from).collect::<Vec<_>>()
+        };
+        let a = args(true);
+        let o = nessbat(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(
+            o.status.code(),
+            Some(3),
+            "{q}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["outcome"], "no_engine", "{q}");
+        assert_eq!(v["converged"], false, "{q}");
+        assert_eq!(v["ergotropy"], 0.0, "{q}");
+        let a = args(false);
+        let o = nessbat(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(o.status.code(), Some(3));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("no engine here"), "{text}");
+        assert!(!text.contains("optimum"), "{text}");
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The trust contract over the whole parameter space: thousands of random
-//! points (T ∈ [1e-3, 1e3], Γ ∈ [1e-9, 1], λ ∈ [0, 0.95],
-//! τ ∈ [1e-6, 1e12]), both rate kinds, the optimal protocol and the fixed
+//! points up to the accepted limits (T ∈ [1e-3, 1e3], Γ ∈ [1e-9, 1],
+//! λ ∈ {0} ∪ [1e-10, 0.999], a fifth of them below 1e-2, τ ∈ [1e-6, 1e12]),
+//! both rate kinds, the optimal protocol and the fixed
 //! gate, the population model and the density-matrix model (at δ = γφ = 0,
 //! where both describe the same dynamics). Every point that `point`'s
 //! reference or the CPU twin (on a one-point sweep) reports with status ok
@@ -251,7 +252,10 @@ struct Sample {
 
 impl Sample {
     fn draw(rng: &mut Rng) -> Sample {
+        // Up to the accepted limits (model::params::supported): what the
+        // config check accepts, the contract covers.
         let gamma_a = rng.log_uniform(1e-9, 1.0);
+        let lambda_kind = rng.next();
         Sample {
             t_a: rng.log_uniform(1e-3, 1e3),
             t_s: rng.log_uniform(1e-3, 1e3),
@@ -262,7 +266,16 @@ impl Sample {
             } else {
                 rng.log_uniform(1e-9, 1.0)
             },
-            lambda: 0.95 * rng.next(),
+            // Tiny splittings (where E_A − E_S formed from rounded energies
+            // would lose every digit), the degenerate doublet, and the rest
+            // up to ω0.
+            lambda: if lambda_kind < 0.2 {
+                rng.log_uniform(1e-10, 1e-2)
+            } else if lambda_kind < 0.25 {
+                0.0
+            } else {
+                0.999 * rng.next()
+            },
             tau: rng.log_uniform(1e-6, 1e12),
             rates: if rng.next() < 0.5 {
                 RateKind::Eq9

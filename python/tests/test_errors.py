@@ -37,7 +37,7 @@ def test_sweep_errors_are_value_errors(kwargs, words):
     "kwargs, words",
     [
         (dict(t_a=-1.0, t_s=0.1), "t_a"),
-        (dict(t_a=1.0), "bath s"),
+        (dict(t_a=1.0, t_s=5e3), "t_s"),
         (dict(foo=1.0), "unknown parameter 'foo'"),
         (dict(t_a="hot", t_s=0.1), "t_a"),
         (dict(t_a=1.0, t_s=0.1, lambda_=2.0), "lambda"),
@@ -85,3 +85,9 @@ def test_suspicious_configs_warn_in_python():
     with pytest.warns(UserWarning, match="not kelvin"):
         ds = nessbat.sweep(cfg, backend="cpu", progress=False)
     assert ds.sizes["t_a"] == 2
+
+
+def test_one_bath_given_keeps_the_other_default():
+    # The documented defaults are T_A = 2, T_S = 0.1.
+    assert nessbat.point(t_a=3.0) == nessbat.point(t_a=3.0, t_s=0.1)
+    assert nessbat.point(t_s=0.2) == nessbat.point(t_a=2.0, t_s=0.2)

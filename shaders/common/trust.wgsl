@@ -38,8 +38,21 @@ fn work_noise(omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, 
     return NOISE_FACTOR * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part);
 }
 
-fn heat_noise(omega0: real, rate_tau: real) -> real {
-    return HEAT_NOISE_FACTOR * EPS * omega0 * rate_tau;
+// Noise of one channel's heat: HEAT_NOISE_FACTOR·ε·ω0·Γ_k τ. Coarser than
+// f64 the refined OSS solve does not recover the state where the stroke is
+// below ε (conditioned ~1/ΣΓτ), and the heats carry that: times
+// max(1, ε/ΣΓτ), so that such points are recomputed in f64.
+fn heat_noise(omega0: real, channel_rate_tau: real, rate_tau: real) -> real {
+    var conditioning = real(1.0);
+    if COARSE {
+        conditioning = max(real(1.0), EPS / rate_tau);
+    }
+    return HEAT_NOISE_FACTOR * EPS * omega0 * channel_rate_tau * conditioning;
+}
+
+// Relative error of a reported figure: 0 for an exact zero.
+fn relative(q: real, noise: real) -> real {
+    return select(noise / abs(q), real(0.0), q == 0.0);
 }
 
 // Relative distance from self-consistency: 0 where the last solve's map is
@@ -66,21 +79,25 @@ fn passive_certain(after: ptr<function, Vec>, e: array<real, 4>) -> bool {
     return ok;
 }
 
-fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real, h_noise: real,
+// The error estimate is the largest relative error of any reported figure
+// (twin: src/model/trust.rs `settle`, where the rules are explained).
+fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real,
+          noise_a: real, noise_s: real, noise_d: real,
           passive: bool, optimal: bool, consistency: real, thermal: bool, beta_a: real,
           beta_s: real) -> Ledger {
     var l: Ledger;
-    l.heat_a = snap(heat_a, h_noise);
-    l.heat_s = snap(heat_s, h_noise);
-    l.heat_dephasing = snap(heat_d, h_noise);
+    l.heat_a = snap(heat_a, noise_a);
+    l.heat_s = snap(heat_s, noise_s);
+    l.heat_dephasing = snap(heat_d, noise_d);
     let nothing_runs = (l.heat_a == 0.0) & (l.heat_s == 0.0) & (l.heat_dephasing == 0.0);
-    if passive {
+    var work_error: real = 0.0;
+    // Where nothing runs the first law bounds the work by the heats' noise.
+    if passive | nothing_runs {
         l.work = 0.0;
-        l.error_estimate = 0.0;
     } else if abs(work) <= w_noise {
         l.work = 0.0;
-        l.error_estimate = 0.0;
-        if !nothing_runs {
+        // No noise at all: exact by structure (r = 0, n kept).
+        if !nothing_runs & (w_noise > 0.0) {
             l.flags |= FLAG_UNRESOLVED;
         }
     } else if optimal & (work < 0.0) {
@@ -89,23 +106,42 @@ fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real, h
         l.flags |= FLAG_UNRESOLVED;
     } else {
         l.work = work;
-        l.error_estimate = w_noise / abs(work);
+        work_error = w_noise / abs(work);
     }
     l.heat_in = max(l.heat_a, real(0.0)) + max(l.heat_s, real(0.0)) + max(l.heat_dephasing, real(0.0));
+    var heat_in_error: real = 0.0;
     if l.heat_in > 0.0 {
         l.efficiency = l.work / l.heat_in;
-        l.error_estimate = max(l.error_estimate, h_noise / l.heat_in);
+        heat_in_error = (select(real(0.0), noise_a, l.heat_a > 0.0)
+            + select(real(0.0), noise_s, l.heat_s > 0.0)
+            + select(real(0.0), noise_d, l.heat_dephasing > 0.0)) / l.heat_in;
     } else {
         l.flags |= FLAG_NO_EFFICIENCY;
     }
-    if !nothing_runs {
-        l.error_estimate = max(l.error_estimate, consistency);
-    }
+    var error = max(work_error + heat_in_error,
+                    max(relative(l.heat_a, noise_a),
+                        max(relative(l.heat_s, noise_s), relative(l.heat_dephasing, noise_d))));
     if thermal {
         // 0 − x, not −x: +0 where nothing runs (twin: src/model/trust.rs).
-        l.entropy_production = 0.0 - (beta_a * l.heat_a + beta_s * l.heat_s);
+        let qa = beta_a * l.heat_a;
+        let qs = beta_s * l.heat_s;
+        l.entropy_production = 0.0 - (qa + qs);
+        let noise = beta_a * select(noise_a, real(0.0), l.heat_a == 0.0)
+            + beta_s * select(noise_s, real(0.0), l.heat_s == 0.0)
+            + 4.0 * EPS * (abs(qa) + abs(qs));
+        error = max(error, relative(l.entropy_production, noise));
     } else {
         l.flags |= FLAG_NO_ENTROPY;
     }
+    // Coarser than f64: "nothing runs" by snapping is unresolved, so that
+    // the point is recomputed in f64.
+    let snapped = !((heat_a == 0.0) & (heat_s == 0.0) & (heat_d == 0.0));
+    if nothing_runs & snapped & COARSE {
+        l.flags |= FLAG_UNRESOLVED;
+    }
+    if !nothing_runs {
+        error = max(error, consistency);
+    }
+    l.error_estimate = error;
     return l;
 }

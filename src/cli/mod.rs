@@ -151,6 +151,10 @@ pub fn main() -> i32 {
                 eprintln!("{i}");
                 return 130;
             }
+            if let Some(n) = e.downcast_ref::<optimize::NoEngine>() {
+                eprintln!("nessbat optimize: {n}");
+                return 3;
+            }
             eprintln!("error: {e}");
             if e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<nessbat::Error>()

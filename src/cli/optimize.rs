@@ -136,8 +136,15 @@ fn run_optimum(
             opts.max_iterations, cmd.xtol
         );
     }
+    let no_engine = nessbat::optimize::report::no_engine(&best, &figures);
     let text = if cmd.json {
         serde_json::to_string_pretty(&v)? + "\n"
+    } else if no_engine {
+        format!(
+            "nessbat optimize: no engine here: no point of the searched grid extracts work (the best {name} is {} on the f64 reference); history: {}\n",
+            figure_row[objective.quantity.index()],
+            history.display()
+        )
     } else {
         let mut s = String::new();
         let sense = if objective.maximize {
@@ -178,5 +185,22 @@ fn run_optimum(
         );
         s
     };
-    super::output::write_atomic(None, text.as_bytes())
+    super::output::write_atomic(None, text.as_bytes())?;
+    if no_engine {
+        return Err(NoEngine.into());
+    }
+    Ok(())
 }
+
+/// The outcome "no engine here": not an error of the user's or the
+/// machine's, and not a converged optimum either (exit status 3).
+#[derive(Debug)]
+pub struct NoEngine;
+
+impl std::fmt::Display for NoEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no engine here: every searched point extracts no work (exit status 3)")
+    }
+}
+
+impl std::error::Error for NoEngine {}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::params::supported::{self, Range};
 use crate::model::{ModelKind, Protocol, RateKind};
 
 use crate::error::Error;
@@ -15,24 +16,25 @@ fn err<T>(msg: impl Into<String>) -> Result<T, Error> {
     Err(Error::Config(msg.into()))
 }
 
-/// Every parameter name, with the range its values must lie in.
+/// Every parameter name, with the range its values must lie in: the
+/// ranges over which the trust contract is tested (`model::params`).
 pub const PARAMETERS: [(&str, Range); 16] = [
-    ("omega0", Range::Positive),
-    ("lambda", Range::NonNegative),
-    ("tau", Range::Positive),
-    ("t_a", Range::Positive),
-    ("t_s", Range::Positive),
-    ("beta_a", Range::Positive),
-    ("beta_s", Range::Positive),
-    ("gamma", Range::NonNegative),
-    ("gamma_a", Range::NonNegative),
-    ("gamma_s", Range::NonNegative),
-    ("rate_a_up", Range::NonNegative),
-    ("rate_a_down", Range::NonNegative),
-    ("rate_s_up", Range::NonNegative),
-    ("rate_s_down", Range::NonNegative),
-    ("detuning", Range::Finite),
-    ("dephasing", Range::NonNegative),
+    ("omega0", supported::OMEGA0),
+    ("lambda", supported::LAMBDA),
+    ("tau", supported::TAU),
+    ("t_a", supported::TEMPERATURE),
+    ("t_s", supported::TEMPERATURE),
+    ("beta_a", supported::BETA),
+    ("beta_s", supported::BETA),
+    ("gamma", supported::GAMMA),
+    ("gamma_a", supported::GAMMA),
+    ("gamma_s", supported::GAMMA),
+    ("rate_a_up", supported::RATE),
+    ("rate_a_down", supported::RATE),
+    ("rate_s_up", supported::RATE),
+    ("rate_s_down", supported::RATE),
+    ("detuning", supported::DETUNING),
+    ("dephasing", supported::GAMMA),
 ];
 
 /// Units of a parameter, with ħ = k_B = 1 (energies and temperatures in
@@ -41,33 +43,6 @@ pub fn parameter_units(name: &str) -> &'static str {
     match name {
         "tau" | "beta_a" | "beta_s" => "1/omega0",
         _ => "omega0",
-    }
-}
-
-/// Accepted values of a parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Range {
-    Positive,
-    NonNegative,
-    Finite,
-}
-
-impl Range {
-    fn accepts(self, v: f64) -> bool {
-        v.is_finite()
-            && match self {
-                Range::Positive => v > 0.0,
-                Range::NonNegative => v >= 0.0,
-                Range::Finite => true,
-            }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Range::Positive => "finite numbers > 0",
-            Range::NonNegative => "finite numbers >= 0",
-            Range::Finite => "finite numbers",
-        }
     }
 }
 
@@ -336,7 +311,8 @@ impl SweepConfig {
             };
             if !r.accepts(*v) {
                 return err(format!(
-                    "fixed.{k} = {v} is out of range; accepted: {}",
+                    "fixed.{k} = {} is out of range; accepted: {}",
+                    crate::error::short(*v),
                     r.describe()
                 ));
             }
@@ -385,6 +361,13 @@ impl SweepConfig {
         }
         for bath in ["a", "s"] {
             check_bath(bath, &has)?;
+            if self.rate_kind()? == RateKind::Kms
+                && (has(&format!("rate_{bath}_up")) || has(&format!("rate_{bath}_down")))
+            {
+                return err(format!(
+                    "rates = \"kms\" applies to thermal baths only, but bath {bath} is given by explicit rates, which are taken as given: accepted with rates = \"eq9\" (the default)"
+                ));
+            }
         }
         if has("gamma") && (has("gamma_a") || has("gamma_s")) {
             return err("gamma is given together with gamma_a or gamma_s; give either gamma (both baths) or gamma_a/gamma_s");
@@ -500,7 +483,8 @@ fn build_axis(spec: &AxisSpec) -> Result<Axis, Error> {
     };
     if let Some(bad) = values.iter().find(|v| !range.accepts(**v)) {
         return err(format!(
-            "axis {name}: value {bad} is out of range; accepted: {}",
+            "axis {name}: value {} is out of range; accepted: {}",
+            crate::error::short(*bad),
             range.describe()
         ));
     }

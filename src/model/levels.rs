@@ -18,6 +18,11 @@ pub const LEVELS: [Level; 4] = [Level::Gg, Level::S, Level::A, Level::Ee];
 /// Column names used in tables, CSV headers and JSON.
 pub const LEVEL_NAMES: [&str; 4] = ["gg", "S", "A", "ee"];
 
+/// Excitation number n of each level: E = ω0 n + r s.
+pub const EXCITATIONS: [f64; 4] = [0.0, 1.0, 1.0, 2.0];
+/// Sign s of the doublet splitting in each level's energy: E = ω0 n + r s.
+pub const SPLIT_SIGN: [f64; 4] = [0.0, -1.0, 1.0, 0.0];
+
 /// Splitting of the single-excitation doublet, r = sqrt(λ² + δ²).
 ///
 /// With detuning δ the eigenstates of the doublet are rotated S/A mixtures;

@@ -163,6 +163,57 @@ impl Default for EngineParams {
     }
 }
 
+/// The supported range of every parameter: what the config check and
+/// `point` accept, and what tests/property.rs samples up to, so that the
+/// accepted range is the trusted range. Outside it (strokes or rates that
+/// overflow, temperatures far from ω0) nothing is computed.
+pub mod supported {
+    /// Accepted values of a parameter: `min <= v <= max`, or exactly 0
+    /// where `zero` (a channel switched off, no coupling).
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct Range {
+        pub min: f64,
+        pub max: f64,
+        pub zero: bool,
+    }
+
+    impl Range {
+        pub fn accepts(self, v: f64) -> bool {
+            v.is_finite() && ((self.zero && v == 0.0) || (v >= self.min && v <= self.max))
+        }
+
+        pub fn describe(self) -> String {
+            let (lo, hi) = (self.min, self.max);
+            if self.zero {
+                format!("0 or a number in [{lo:e}, {hi:e}]")
+            } else {
+                format!("a number in [{lo:e}, {hi:e}]")
+            }
+        }
+    }
+
+    const fn within(min: f64, max: f64, zero: bool) -> Range {
+        Range { min, max, zero }
+    }
+
+    pub const OMEGA0: Range = within(1e-2, 1e2, false);
+    /// λ (and the splitting) below ω0 is checked against ω0 as well.
+    pub const LAMBDA: Range = within(1e-10, 1e2, true);
+    pub const TAU: Range = within(1e-6, 1e12, false);
+    pub const TEMPERATURE: Range = within(1e-3, 1e3, false);
+    pub const BETA: Range = within(1e-3, 1e3, false);
+    pub const GAMMA: Range = within(1e-9, 1.0, true);
+    /// Explicit rates: Γ n̄ over the temperatures and couplings above.
+    pub const RATE: Range = within(1e-9, 1e3, true);
+    /// |δ| below ω0 is checked against ω0 with λ.
+    pub const DETUNING: Range = within(-1e2, 1e2, false);
+}
+
+/// The supported range of `name`, checked as `check` does.
+fn check_supported(name: &str, range: supported::Range, value: f64) -> Result<()> {
+    check(name, &range.describe(), value, range.accepts(value))
+}
+
 fn check(name: &str, accepted: &str, value: f64, ok: bool) -> Result<()> {
     if value.is_finite() && ok {
         Ok(())
@@ -177,32 +228,12 @@ fn check_bath(bath: &Bath, which: &str) -> Result<()> {
             temperature,
             gamma0,
         } => {
-            check(
-                &format!("t_{which}"),
-                "a finite number > 0",
-                temperature,
-                temperature > 0.0,
-            )?;
-            check(
-                &format!("gamma_{which}"),
-                "a finite number >= 0",
-                gamma0,
-                gamma0 >= 0.0,
-            )
+            check_supported(&format!("t_{which}"), supported::TEMPERATURE, temperature)?;
+            check_supported(&format!("gamma_{which}"), supported::GAMMA, gamma0)
         }
         Bath::Rates { up, down } => {
-            check(
-                &format!("rate_{which}_up"),
-                "a finite number >= 0",
-                up,
-                up >= 0.0,
-            )?;
-            check(
-                &format!("rate_{which}_down"),
-                "a finite number >= 0",
-                down,
-                down >= 0.0,
-            )
+            check_supported(&format!("rate_{which}_up"), supported::RATE, up)?;
+            check_supported(&format!("rate_{which}_down"), supported::RATE, down)
         }
     }
 }
@@ -211,19 +242,15 @@ impl EngineParams {
     /// Checks every range; `model` decides whether detuning and dephasing
     /// are allowed.
     pub fn validate(&self, model: ModelKind) -> Result<()> {
-        check(
-            "omega0",
-            "a finite number > 0",
-            self.omega0,
-            self.omega0 > 0.0,
-        )?;
+        check_supported("omega0", supported::OMEGA0, self.omega0)?;
+        check_supported("lambda", supported::LAMBDA, self.lambda)?;
         check(
             "lambda",
             "a finite number with 0 <= lambda < omega0",
             self.lambda,
             self.lambda >= 0.0 && self.lambda < self.omega0,
         )?;
-        check("tau", "a finite number > 0", self.tau, self.tau > 0.0)?;
+        check_supported("tau", supported::TAU, self.tau)?;
         match &self.baths {
             Baths::Separate { a, s } => {
                 check_bath(a, "a")?;
@@ -234,32 +261,33 @@ impl EngineParams {
                 local_decay,
                 collective_decay,
             } => {
-                check("pump", "a finite number >= 0", *pump, *pump >= 0.0)?;
-                check(
-                    "local_decay",
-                    "a finite number >= 0",
-                    *local_decay,
-                    *local_decay >= 0.0,
-                )?;
-                check(
-                    "collective_decay",
-                    "a finite number >= 0",
-                    *collective_decay,
-                    *collective_decay >= 0.0,
-                )?;
+                check_supported("pump", supported::RATE, *pump)?;
+                check_supported("local_decay", supported::RATE, *local_decay)?;
+                check_supported("collective_decay", supported::RATE, *collective_decay)?;
             }
         }
-        check("detuning", "a finite number", self.detuning, true)?;
-        check(
-            "dephasing",
-            "a finite number >= 0",
-            self.dephasing,
-            self.dephasing >= 0.0,
-        )?;
+        check_supported("detuning", supported::DETUNING, self.detuning)?;
+        check_supported("dephasing", supported::GAMMA, self.dephasing)?;
         if model == ModelKind::Populations && (self.detuning != 0.0 || self.dephasing != 0.0) {
             return Err(Error::Conflict(
                 "detuning and dephasing need the density-matrix model (accepted with --model density-matrix)"
                     .into(),
+            ));
+        }
+        // KMS gives each transition the Bose factor of its own Bohr
+        // frequency at a bath's temperature: it means nothing for rates
+        // given explicitly (or pumped), which are taken as given, and it
+        // would silently switch their coupling to the global (Davies) form.
+        let thermal = matches!(
+            self.baths,
+            Baths::Separate {
+                a: Bath::Thermal { .. },
+                s: Bath::Thermal { .. }
+            }
+        );
+        if self.rate_kind == RateKind::Kms && !thermal {
+            return Err(Error::Conflict(
+                "rates = kms applies to thermal baths only (t_a/t_s or beta_a/beta_s with gamma); explicit and pumped rates are taken as given: accepted with rates = eq9".into(),
             ));
         }
         if self.lambda.hypot(self.detuning) >= self.omega0 {

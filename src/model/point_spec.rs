@@ -167,14 +167,11 @@ impl PointSpec {
             let Baths::Separate { a: a0, s: s0 } = &d.baths else {
                 unreachable!("the default baths are separate")
             };
-            match (a, s) {
-                (Some(a), Some(s)) => Baths::Separate { a, s },
-                (None, None) => Baths::Separate {
-                    a: paper(a0, self.gamma_a),
-                    s: paper(s0, self.gamma_s),
-                },
-                (None, Some(_)) => return Err(conflict(missing("a", key))),
-                (Some(_), None) => return Err(conflict(missing("s", key))),
+            // A bath not given keeps its documented default (T_A = 2,
+            // T_S = 0.1), also when the other one is given.
+            Baths::Separate {
+                a: a.unwrap_or_else(|| paper(a0, self.gamma_a)),
+                s: s.unwrap_or_else(|| paper(s0, self.gamma_s)),
             }
         };
         if model == ModelKind::Populations && (self.detuning.is_some() || self.dephasing.is_some())
@@ -246,13 +243,4 @@ impl PointSpec {
             ))),
         }
     }
-}
-
-fn missing(which: &str, key: &dyn Fn(&str) -> String) -> String {
-    format!(
-        "bath {which} is not given: add {} (thermal) or {} and {} (explicit rates)",
-        key(&format!("t_{which}")),
-        key(&format!("rate_{which}_up")),
-        key(&format!("rate_{which}_down"))
-    )
 }

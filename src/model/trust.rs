@@ -23,9 +23,17 @@
 //!
 //! The noise of a figure is NOISE_FACTOR·ε times the size of the terms it
 //! is computed from: for the ergotropy r(|Δ_A| + |Δ_S|) + r·min(1, ΣΓτ)
-//! (plus ω0 Σ n|Δ| where the unitary changes the excitation number), for a
-//! heat ω0 ΣΓτ (with HEAT_NOISE_FACTOR), where Δ is the population change over the stroke and r the
-//! doublet's half splitting. The error estimate is noise over value.
+//! (plus ω0 Σ n|Δ| where the unitary changes the excitation number), for
+//! the heat of channel k ω0 Γ_k τ (with HEAT_NOISE_FACTOR, Γ_k the sum of
+//! that channel's rates), where Δ is the population change over the stroke
+//! and r the doublet's half splitting (from the parameters, never from
+//! rounded energies). The entropy production carries its heats' noise
+//! through β_A, β_S. The error estimate is the largest relative error of
+//! any reported figure (noise over value): the ergotropy and power, the
+//! efficiency (the ergotropy's plus heat_in's), every heat, heat_in and the
+//! entropy production, so that status ok vouches for each of them. A zero
+//! whose formula has no rounded term (the work where r = 0 and the unitary
+//! keeps the excitation number: a degenerate doublet) is exact.
 
 /// How many roundings a figure's noise is allowed: calibrated against the
 /// double-double reference of tests/property.rs, with room to spare.
@@ -71,9 +79,10 @@ pub struct RawCycle<T: Real = f64> {
     pub heat_a: T,
     pub heat_s: T,
     pub heat_dephasing: T,
-    /// Absolute rounding noise of `work` and of each heat.
+    /// Absolute rounding noise of `work` and of each heat (A, S,
+    /// dephasing; [`heat_noise`] of each channel's rate).
     pub work_noise: T,
-    pub heat_noise: T,
+    pub heat_noise: [T; 3],
     /// The extraction left the charged state as it was (optimal protocol:
     /// the identity permutation, no coherence to rotate away), certainly.
     pub passive: T::Mask,
@@ -85,6 +94,8 @@ pub struct RawCycle<T: Real = f64> {
     pub consistency: T,
     /// (1/T_A, 1/T_S) when both baths are thermal.
     pub betas: Option<(T, T)>,
+    /// The unit roundoff of the arithmetic the figures were computed in.
+    pub eps: f64,
 }
 
 /// The reported figures.
@@ -97,8 +108,9 @@ pub struct Ledger<T = f64> {
     pub heat_in: T,
     pub efficiency: T,
     pub entropy_production: T,
-    /// Estimated relative error of the ergotropy and of heat_in (the larger);
-    /// 0 for exact zeros, infinite where the ergotropy is unresolved.
+    /// Estimated relative error of the worst reported figure (ergotropy,
+    /// power, efficiency, each heat, heat_in, entropy production); 0 for
+    /// exact zeros, infinite where the ergotropy is unresolved.
     pub error_estimate: T,
 }
 
@@ -107,15 +119,23 @@ fn snap<T: Real>(q: T, noise: T) -> T {
     T::select(q.abs().le(noise), c(0.0), q)
 }
 
+/// Relative error of a reported figure `q` with absolute noise `noise`:
+/// 0 for an exact zero.
+#[inline(always)]
+fn relative<T: Real>(q: T, noise: T) -> T {
+    T::select(q.eq(c(0.0)), c(0.0), noise / q.abs())
+}
+
 /// Applies the rules of this module. The cases are selects, not branches,
 /// so that SIMD lanes settle each point by the same rules; later selects
 /// take precedence, as earlier `if`s would.
 #[inline(always)]
 pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
     let (zero, inf) = (c::<T>(0.0), c::<T>(f64::INFINITY));
-    let heat_a = snap(raw.heat_a, raw.heat_noise);
-    let heat_s = snap(raw.heat_s, raw.heat_noise);
-    let heat_dephasing = snap(raw.heat_dephasing, raw.heat_noise);
+    let [noise_a, noise_s, noise_d] = raw.heat_noise;
+    let heat_a = snap(raw.heat_a, noise_a);
+    let heat_s = snap(raw.heat_s, noise_s);
+    let heat_dephasing = snap(raw.heat_dephasing, noise_d);
     let nothing_runs = heat_a.eq(zero) & heat_s.eq(zero) & heat_dephasing.eq(zero);
     let mut work = raw.work;
     let mut work_error = raw.work_noise / raw.work.abs();
@@ -125,20 +145,62 @@ pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
     work_error = T::select(negative, inf, work_error);
     let unresolved = raw.work.abs().le(raw.work_noise);
     work = T::select(unresolved, zero, work);
-    work_error = T::select(unresolved, T::select(nothing_runs, zero, inf), work_error);
+    // A work of 0 with no noise at all is exact by structure (r = 0 and
+    // the unitary keeps n: nothing but degenerate levels to permute).
+    let exact = raw.work_noise.eq(zero);
+    work_error = T::select(
+        unresolved,
+        T::select(nothing_runs | exact, zero, inf),
+        work_error,
+    );
+    // Where nothing runs, the first law bounds the work by the heats'
+    // noise: it is an exact zero as they are.
+    work = T::select(nothing_runs, zero, work);
+    work_error = T::select(nothing_runs, zero, work_error);
     work = T::select(raw.passive, zero, work);
     work_error = T::select(raw.passive, zero, work_error);
     let heat_in = heat_a.max(zero) + heat_s.max(zero) + heat_dephasing.max(zero);
     let runs = heat_in.gt(zero);
     let efficiency = T::select(runs, work / heat_in, c(f64::NAN));
-    let heat_error = T::select(runs, raw.heat_noise / heat_in, zero);
-    let entropy_production = match raw.betas {
+    // Each heat's own relative error; heat_in, a sum of positive heats, is
+    // no worse than the worst of them.
+    let heat_error = relative(heat_a, noise_a)
+        .max(relative(heat_s, noise_s))
+        .max(relative(heat_dephasing, noise_d));
+    let heat_in_error = T::select(
+        runs,
+        (T::select(heat_a.gt(zero), noise_a, zero)
+            + T::select(heat_s.gt(zero), noise_s, zero)
+            + T::select(heat_dephasing.gt(zero), noise_d, zero))
+            / heat_in,
+        zero,
+    );
+    let (entropy_production, entropy_error) = match raw.betas {
         // 0 − x, not −x: where nothing runs the heats are exact zeros and
-        // so is this (+0, not −0); elsewhere 0 − x equals −x exactly.
-        Some((ba, bs)) => zero - (ba * heat_a + bs * heat_s),
-        None => c(f64::NAN),
+        // so is this (+0, not −0); elsewhere 0 − x equals −x exactly. Its
+        // noise: the heats' through β, and the rounding of the sum, which
+        // cancels near T_A = T_S.
+        Some((ba, bs)) => {
+            let (qa, qs) = (ba * heat_a, bs * heat_s);
+            let sigma = zero - (qa + qs);
+            let noise = ba * T::select(heat_a.eq(zero), zero, noise_a)
+                + bs * T::select(heat_s.eq(zero), zero, noise_s)
+                + c::<T>(4.0 * raw.eps) * (qa.abs() + qs.abs());
+            (sigma, relative(sigma, noise))
+        }
+        None => (c(f64::NAN), zero),
     };
-    let error = work_error.max(heat_error);
+    // The efficiency's relative error is the ergotropy's plus heat_in's.
+    let error = (work_error + heat_in_error)
+        .max(heat_error)
+        .max(entropy_error);
+    // In a precision coarser than f64, "nothing runs" by snapping (a heat
+    // was within its noise but not exactly 0) cannot be told from a weak
+    // engine: unresolved, so that the point is recomputed in f64, which
+    // then says whether anything runs.
+    let snapped = !(raw.heat_a.eq(zero) & raw.heat_s.eq(zero) & raw.heat_dephasing.eq(zero));
+    let coarse = <T::Mask as Mask>::splat(raw.eps > f64::EPSILON);
+    let error = T::select(nothing_runs & snapped & coarse, inf, error);
     Ledger {
         work,
         heat_a,
@@ -147,7 +209,18 @@ pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
         heat_in,
         efficiency,
         entropy_production,
-        error_estimate: T::select(nothing_runs, error, error.max(raw.consistency)),
+        error_estimate: {
+            let estimate = T::select(nothing_runs, error, error.max(raw.consistency));
+            // A figure that overflowed (strokes or temperatures far beyond
+            // the rates' scale) is never reported at status ok.
+            let finite = raw.work.is_finite()
+                & raw.heat_a.is_finite()
+                & raw.heat_s.is_finite()
+                & raw.heat_dephasing.is_finite()
+                & estimate.eq(estimate)
+                & raw.consistency.eq(raw.consistency);
+            T::select(finite, estimate, inf)
+        },
     }
 }
 
@@ -184,10 +257,12 @@ pub fn work_noise<T: Real>(
         * (r * (delta[1].abs() + delta[2].abs()) + r * total_rate_tau.min(c(1.0)) + n_part)
 }
 
-/// Noise of a heat: HEAT_NOISE_FACTOR·ε·ω0·ΣΓτ.
+/// Noise of one channel's heat: HEAT_NOISE_FACTOR·ε·ω0·Γ_k τ, Γ_k the sum
+/// of that channel's rates (a weak bath's heat is not held to the noise of
+/// a strong one).
 #[inline(always)]
-pub fn heat_noise<T: Real>(eps: f64, omega0: T, total_rate_tau: T) -> T {
-    c::<T>(HEAT_NOISE_FACTOR) * c(eps) * omega0 * total_rate_tau
+pub fn heat_noise<T: Real>(eps: f64, omega0: T, channel_rate_tau: T) -> T {
+    c::<T>(HEAT_NOISE_FACTOR) * c(eps) * omega0 * channel_rate_tau
 }
 
 /// How far an OSS is from self-consistency, relative to what one stroke
@@ -236,11 +311,12 @@ mod tests {
             heat_s: -0.099,
             heat_dephasing: 0.0,
             work_noise: 1e-14,
-            heat_noise: 1e-14,
+            heat_noise: [1e-14; 3],
             passive: false,
             optimal: true,
             consistency: 0.0,
             betas: Some((0.5, 10.0)),
+            eps: f64::EPSILON,
         }
     }
 
@@ -290,5 +366,85 @@ mod tests {
         assert_eq!(l.work, 0.0);
         assert_eq!(l.efficiency, 0.0);
         assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Ok);
+    }
+
+    #[test]
+    fn every_heat_is_in_the_estimate() {
+        // A dephasing heat of 1e-12 with a noise of 1e-14: 1 % off at most,
+        // so the point cannot be ok although the ergotropy is resolved.
+        let l = settle(&RawCycle {
+            heat_dephasing: -1e-12,
+            ..raw()
+        });
+        assert_eq!(l.error_estimate, 1e-14 / 1e-12);
+        assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Imprecise);
+    }
+
+    #[test]
+    fn entropy_production_near_zero_is_in_the_estimate() {
+        // β_A Q_A + β_S Q_S cancels to 1e-13 of its terms: unresolved.
+        let l = settle(&RawCycle {
+            heat_a: 0.1,
+            heat_s: -0.1 + 1e-14,
+            work: 1e-14,
+            work_noise: 1e-20,
+            betas: Some((1.0, 1.0)),
+            ..raw()
+        });
+        assert!(l.error_estimate > 1e-6, "{}", l.error_estimate);
+    }
+
+    #[test]
+    fn a_work_without_noise_is_an_exact_zero() {
+        // r = 0 and the unitary keeps n: nothing but degenerate levels.
+        let l = settle(&RawCycle {
+            work: 0.0,
+            work_noise: 0.0,
+            ..raw()
+        });
+        assert_eq!(l.work, 0.0);
+        // What is left is the heats' and σ's (β_S = 10 times Q_S's noise).
+        assert!(l.error_estimate.is_finite() && l.error_estimate < 1e-12);
+        assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Ok);
+    }
+
+    #[test]
+    fn non_finite_figures_are_never_ok() {
+        for bad in [f64::NAN, f64::INFINITY] {
+            let l = settle(&RawCycle { work: bad, ..raw() });
+            assert_eq!(l.error_estimate, f64::INFINITY);
+            let l = settle(&RawCycle {
+                heat_s: bad,
+                ..raw()
+            });
+            assert_eq!(l.error_estimate, f64::INFINITY);
+        }
+    }
+
+    #[test]
+    fn f32_zeros_by_snapping_are_left_to_f64() {
+        let tiny = RawCycle {
+            work: 1e-22,
+            heat_a: 1e-21,
+            heat_s: -1e-21,
+            ..raw()
+        };
+        let l = settle(&tiny);
+        assert_eq!((l.work, l.error_estimate), (0.0, 0.0));
+        let l = settle(&RawCycle {
+            eps: f32::EPSILON as f64,
+            ..tiny
+        });
+        assert_eq!(l.work, 0.0);
+        assert_eq!(l.error_estimate, f64::INFINITY);
+        // Exact zeros (nothing computed at all) stay ok in f32.
+        let l = settle(&RawCycle {
+            eps: f32::EPSILON as f64,
+            work: 0.0,
+            heat_a: 0.0,
+            heat_s: 0.0,
+            ..raw()
+        });
+        assert_eq!(l.error_estimate, 0.0);
     }
 }

@@ -30,13 +30,30 @@ pub fn report(best: &Optimum, figures: &PointFigures, info: &RunInfo, history: V
     });
     v["subject_to"] = json!(best.constraint.text());
     v["constraint_satisfied"] = json!(best.constraint.holds(&row));
-    v["converged"] = json!(best.converged);
+    let no_engine = no_engine(best, figures);
+    v["outcome"] = json!(if no_engine { "no_engine" } else { "optimum" });
+    // "No engine here" is an outcome of its own, never a converged optimum.
+    v["converged"] = json!(best.converged && !no_engine);
     v["on_boundary"] = json!(best.on_boundary);
     v["evaluations"] = json!(best.evaluations);
     v["backend"] = json!(info.backend);
     v["precision"] = json!(info.precision.name());
     v["history"] = history;
     v
+}
+
+/// Whether the search found no engine at all: it maximised an engine
+/// figure (ergotropy, power or efficiency) over the whole grid and its
+/// best point extracts no work on the f64 reference. Then the grid holds
+/// no engine (every point has T_A ≤ T_S, say) and there is no optimum to
+/// report, only that.
+pub fn no_engine(best: &Optimum, figures: &PointFigures) -> bool {
+    use crate::twin::Quantity;
+    let engine_figure = matches!(
+        best.objective.quantity,
+        Quantity::Ergotropy | Quantity::Power | Quantity::Efficiency
+    );
+    best.objective.maximize && engine_figure && !(figures.ergotropy > 0.0 && best.value > 0.0)
 }
 
 /// JSON has no NaN: an undefined figure is null, as in `point --json`.

@@ -28,6 +28,8 @@ pub struct Engine {
     pub hot: HotBath,
     /// Level energies in order (gg, S, A, ee).
     pub energies: [f64; 4],
+    /// The doublet's half splitting r = (E_A − E_S)/2, from the parameters.
+    pub half_split: f64,
     /// ẋ = G x.
     pub generator: CMat,
     /// Heat current into the qubits from each channel: q_c = Re(h_c · x).
@@ -70,14 +72,30 @@ impl Engine {
         let dim = generator.nrows();
         let mut energy = CVec::zeros(dim);
         let mut trace = CVec::zeros(dim);
+        // E = ω0 n + r s with n = (0, 1, 1, 2), s = (0, −1, 1, 0): the heat
+        // functionals are formed as ω0 (n·D) + r (s·D), so that every Bohr
+        // frequency comes from the parameters, never from a difference of
+        // rounded energies (whose error ε·ω0 swamps a splitting r ≪ ω0).
+        let r = levels::doublet_splitting(params.lambda, params.detuning);
+        let mut number = CVec::zeros(dim);
+        let mut split = CVec::zeros(dim);
         for (i, e) in energies.iter().enumerate() {
             let k = diag_index(kind, i);
             energy[k] = C64::new(*e, 0.0);
             trace[k] = C64::new(1.0, 0.0);
+            number[k] = C64::new(levels::EXCITATIONS[i], 0.0);
+            split[k] = C64::new(levels::SPLIT_SIGN[i], 0.0);
         }
         let heat = channels
             .into_iter()
-            .map(|(c, d)| (c, (energy.transpose() * d).transpose()))
+            .map(|(c, d)| {
+                let n_part = (number.transpose() * &d).transpose();
+                let s_part = (split.transpose() * &d).transpose();
+                (
+                    c,
+                    n_part * C64::new(params.omega0, 0.0) + s_part * C64::new(r, 0.0),
+                )
+            })
             .collect();
         Ok(Engine {
             kind,
@@ -86,6 +104,7 @@ impl Engine {
             transitions,
             hot: hot_bath(params),
             energies,
+            half_split: levels::doublet_splitting(params.lambda, params.detuning),
             generator,
             heat,
             energy,

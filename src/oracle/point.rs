@@ -143,7 +143,7 @@ pub fn compute_point(
             f64::EPSILON,
         );
     let ratetau = (engine.transitions.total() + params.dephasing) * params.tau;
-    let half_split = 0.5 * (engine.energies[2] - engine.energies[1]);
+    let half_split = engine.half_split;
 
     // Work per cycle = energy gained in the stroke, e·Δ, Δ = (Φ − I)ρ_OSS
     // from the cancellation-free Φ − I, with e = ω0 n + r(0, −1, 1, 0): at
@@ -170,11 +170,17 @@ pub fn compute_point(
             &delta,
             last.keeps_n,
         ),
-        heat_noise: trust::heat_noise(f64::EPSILON, params.omega0, ratetau),
+        heat_noise: [
+            engine.transitions.a.total(),
+            engine.transitions.s.total(),
+            params.dephasing,
+        ]
+        .map(|rate| trust::heat_noise(f64::EPSILON, params.omega0, rate * params.tau)),
         passive,
         optimal: protocol == Protocol::Optimal,
         consistency: trust::consistency(oss.same_map, oss.residual, &delta),
         betas: bath_temperatures(params).map(|(ta, ts)| (1.0 / ta, 1.0 / ts)),
+        eps: f64::EPSILON,
     };
     if passive {
         // A passive charged state is its own OSS: the cycle is the NESS

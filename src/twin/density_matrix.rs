@@ -88,10 +88,12 @@ impl KernelModel<6> for DensityMatrix {
         gate[5][5] = c(-1.0);
         Model {
             g: m,
-            ha: heat_functional(&wa, e),
-            hs: heat_functional(&ws, e),
-            hd: heat_functional(&wd, e),
+            ha: heat_functional(&wa, p.omega0, r),
+            hs: heat_functional(&ws, p.omega0, r),
+            hd: heat_functional(&wd, p.omega0, r),
             e,
+            omega0: p.omega0,
+            r,
             gate,
             valid: r.lt(p.omega0),
         }
@@ -137,7 +139,7 @@ impl KernelModel<6> for DensityMatrix {
             ex.after[k] = s.v[k];
             ex.keeps_n = ex.keeps_n & level_n_of(s.i[k]).eq(c(level_n(k)));
         }
-        ex.work = energy(m.e, x) - energy(m.e, &ex.after);
+        ex.work = energy(m.omega0, m.r, x) - energy(m.omega0, m.r, &ex.after);
         ex
     }
 }

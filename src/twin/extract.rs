@@ -85,26 +85,23 @@ pub fn complement_pair<T: Real>(w: T) -> (T, T) {
     (T::select(w.ge(c(0.5)), w, c::<T>(1.0) - u), u)
 }
 
-/// Twin of `heat_functional`.
+/// Twin of `heat_functional`: h_j = Σ_i (E_i − E_j) W_ij with every Bohr
+/// frequency formed from the parameters, E = ω0 n + r (0, −1, 1, 0), never
+/// as a difference of rounded energies (whose error ε·ω0 would swamp a
+/// splitting r ≪ ω0). The columns of W sum to zero over the populations,
+/// so Σ_i E_i W_ij = ω0 Σ_i n_i W_ij + r (W_Aj − W_Sj).
 #[inline(always)]
-pub fn heat_functional<T: Real, const N: usize>(wc: &Mat<T, N>, e: [T; 4]) -> Vec<T, N> {
+pub fn heat_functional<T: Real, const N: usize>(wc: &Mat<T, N>, omega0: T, r: T) -> Vec<T, N> {
     array(|j| {
-        let mut acc = c(0.0);
-        for i in 0..4 {
-            acc = e[i].mul_add(wc[i][j], acc);
-        }
-        acc
+        let n_part = wc[1][j] + wc[2][j] + c::<T>(2.0) * wc[3][j];
+        omega0.mul_add(n_part, r * (wc[2][j] - wc[1][j]))
     })
 }
 
-/// Twin of `energy`.
+/// Twin of `energy`: Tr(H x) = ω0 (n·x) + r (x_A − x_S).
 #[inline(always)]
-pub fn energy<T: Real, const N: usize>(e: [T; 4], x: &Vec<T, N>) -> T {
-    let mut acc = c(0.0);
-    for i in 0..4 {
-        acc = e[i].mul_add(x[i], acc);
-    }
-    acc
+pub fn energy<T: Real, const N: usize>(omega0: T, r: T, x: &Vec<T, N>) -> T {
+    omega0.mul_add(x[1] + x[2] + c::<T>(2.0) * x[3], r * (x[2] - x[1]))
 }
 
 /// Twin of `Model`.
@@ -115,6 +112,10 @@ pub struct Model<T: Real, const N: usize> {
     pub hs: Vec<T, N>,
     pub hd: Vec<T, N>,
     pub e: [T; 4],
+    /// ω0 and the doublet's half splitting r, from the parameters: every
+    /// Bohr frequency is formed from these (E_A − E_S = 2r exactly).
+    pub omega0: T,
+    pub r: T,
     pub gate: Mat<T, N>,
     pub valid: T::Mask,
 }

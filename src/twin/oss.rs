@@ -104,7 +104,7 @@ fn extract<M: KernelModel<N>, T: Real, const N: usize>(
     Extraction {
         map: m.gate,
         after,
-        work: energy(m.e, x) - energy(m.e, &after),
+        work: energy(m.omega0, m.r, x) - energy(m.omega0, m.r, &after),
         keeps_n: <T::Mask as Mask>::splat(true),
     }
 }
@@ -339,7 +339,18 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
     }
     // The NESS's ergotropy only where the sweep keeps it.
     let ness_work = if params.out_slot[Quantity::NessErgotropy as usize] != NO_SLOT {
-        M::extract_optimal(&m, &ness).work.max(zero)
+        // An ergotropy within the rounding noise of the populations it is
+        // a difference of is 0 (the trust contract's exact zeros).
+        let ex = M::extract_optimal(&m, &ness);
+        let noise = work_noise(
+            EPS,
+            m.omega0,
+            m.r,
+            zero,
+            &[ness[0], ness[1], ness[2], ness[3]],
+            ex.keeps_n,
+        );
+        T::select(ex.work.le(noise), zero, ex.work)
     } else {
         zero
     };
@@ -361,8 +372,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
     ];
     passive = passive & passive_certain(&after, &m.e, EPS);
     let dx = matvec(&prop.d, &oss.x);
-    let half = c::<T>(0.5);
-    let (omega0, r) = (half * m.e[3], half * (m.e[2] - m.e[1]));
+    let (omega0, r) = (m.omega0, m.r);
     let n_delta = T::select(final_ex.keeps_n, zero, dx[1] + dx[2] + c::<T>(2.0) * dx[3]);
     let work = omega0.mul_add(n_delta, r * (dx[2] - dx[1]));
     let rate_tau = (p.a.total() + p.s.total() + p.dephasing) * p.tau;
@@ -382,7 +392,11 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         heat_s: dot_vec(&m.hs, &ix),
         heat_dephasing: dot_vec(&m.hd, &ix),
         work_noise: w_noise,
-        heat_noise: heat_noise(EPS, omega0, rate_tau),
+        heat_noise: [
+            heat_noise(EPS, omega0, p.a.total() * p.tau),
+            heat_noise(EPS, omega0, p.s.total() * p.tau),
+            heat_noise(EPS, omega0, p.dephasing * p.tau),
+        ],
         passive,
         optimal: params.protocol == 0,
         consistency: consistency(oss.same_map, oss.residual, &dx[..4]).max(if CHECK_SOLVE {
@@ -395,6 +409,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
             zero
         }),
         betas: p.thermal.then_some((p.beta_a, p.beta_s)),
+        eps: EPS,
     });
     let heat_hot = T::select(p.hot_is_s, l.heat_s, l.heat_a);
     // The flags are distinct bits: adding them is or-ing them.

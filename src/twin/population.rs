@@ -53,10 +53,12 @@ impl KernelModel<4> for Population {
         gate[3][3] = c(1.0);
         Model {
             g: matrix(|i, j| wa[i][j] + ws[i][j]),
-            ha: heat_functional(&wa, e),
-            hs: heat_functional(&ws, e),
+            ha: heat_functional(&wa, p.omega0, p.lambda),
+            hs: heat_functional(&ws, p.omega0, p.lambda),
             hd: [c(0.0); 4],
             e,
+            omega0: p.omega0,
+            r: p.lambda,
             gate,
             valid: p.lambda.lt(p.omega0),
         }
@@ -78,7 +80,7 @@ impl KernelModel<4> for Population {
             ex.after[k] = s.v[k];
             ex.keeps_n = ex.keeps_n & level_n_of(s.i[k]).eq(c(level_n(k)));
         }
-        ex.work = energy(m.e, x) - energy(m.e, &ex.after);
+        ex.work = energy(m.omega0, m.r, x) - energy(m.omega0, m.r, &ex.after);
         ex
     }
 }

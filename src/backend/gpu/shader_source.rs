@@ -155,9 +155,13 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
          const LN2_HI: real = {ln2_hi};\n\
          const LN2_LO: real = {ln2_lo};\n\
          const EXPM1_DEGREE: u32 = {expm1_degree}u;\n\
-         const CHECK_SOLVE: bool = {check_solve};\n{}{}",
+         const CHECK_SOLVE: bool = {check_solve};\n\
+         const COARSE: bool = {coarse};\n{}{}",
         layout::wgsl_constants(),
-        layout::wgsl_bindings(&layout::SWEEP_BINDINGS)
+        layout::wgsl_bindings(&layout::SWEEP_BINDINGS),
+        // Coarser than f64: "nothing runs" by snapping is recomputed in f64
+        // (src/model/trust.rs `settle`).
+        coarse = precision == Precision::F32,
     )
 }
 

@@ -1,0 +1,221 @@
+//! The trust contract in its last corners (issue 19): splittings far below
+//! ω0, the degenerate doublet, small heats next to large ones, and the
+//! edges of the accepted range. Independent checks: Eq. 14's closed form,
+//! structural zeros, the noise rules by hand, and the one-line refusals.
+
+mod common;
+
+use common::files::{nessbat, scratch};
+use nessbat::backend::{cpu, Progress};
+use nessbat::config::SweepConfig;
+use nessbat::grid::Grid;
+use nessbat::model::trust::PointStatus;
+use nessbat::model::{closed_form, EngineParams, ModelKind, Protocol, RateKind, Rates};
+use nessbat::oracle::compute_point;
+use nessbat::oracle::oss::OssOptions;
+use nessbat::twin::Quantity;
+
+fn sweep_one(model: &str, p: &EngineParams, extra: &str) -> nessbat::store::SweepResults {
+    let (t_a, t_s, g) = match p.baths {
+        nessbat::model::params::Baths::Separate {
+            a:
+                nessbat::model::params::Bath::Thermal {
+                    temperature: ta,
+                    gamma0: g,
+                },
+            s:
+                nessbat::model::params::Bath::Thermal {
+                    temperature: ts, ..
+                },
+        } => (ta, ts, g),
+        _ => unreachable!("thermal baths"),
+    };
+    let text = format!(
+        "model = \"{model}\"\n{extra}[fixed]\nt_a = {t_a:e}\nt_s = {t_s:e}\ngamma = {g:e}\nlambda = {:e}\n[[axes]]\nname = \"tau\"\nvalues = [{:e}]\n",
+        p.lambda, p.tau
+    );
+    let grid = Grid::new(SweepConfig::parse(&text, "corner").unwrap()).unwrap();
+    cpu::run(&grid, &Progress::NONE)
+}
+
+#[test]
+fn splittings_far_below_omega0_keep_their_digits() {
+    // E_A − E_S formed from the rounded energies 1 ± λ loses up to
+    // ε/λ ≈ 1e-6 of the splitting at λ ≈ 1e-10 (and all of it further
+    // down); formed from λ it keeps every digit. Eq. 14 is the exact
+    // leading order at ΣΓτ ~ 1e-12.
+    for lambda in [1.0e-10, 1.2345678e-10, 3.3e-9, 7.77e-8] {
+        let p = EngineParams {
+            rate_kind: RateKind::Eq9,
+            ..common::thermal(2.0, 0.1, 1e-6, 1e-6, lambda, 1e-6)
+        };
+        let want = closed_form::eq14_ergotropy(lambda, p.tau, &Rates::from_params(&p));
+        for kind in [ModelKind::Populations, ModelKind::DensityMatrix] {
+            let f = compute_point(&p, kind, Protocol::Optimal, &OssOptions::default()).unwrap();
+            assert_eq!(f.status, PointStatus::Ok, "λ = {lambda}, {kind:?}");
+            common::close("point vs Eq. 14", f.ergotropy, want, 1e-6, 0.0);
+            let model = kind.name();
+            let twin = sweep_one(model, &p, "");
+            assert_eq!(twin.status[0], 0, "twin λ = {lambda}, {kind:?}");
+            common::close(
+                "twin vs Eq. 14",
+                twin.values(Quantity::Ergotropy)[0],
+                want,
+                1e-6,
+                0.0,
+            );
+        }
+    }
+}
+
+#[test]
+fn a_degenerate_doublet_extracts_exactly_nothing_at_status_ok() {
+    // λ = 0, no detuning: S and A are degenerate, and a permutation inside
+    // the doublet moves no energy: the ergotropy is 0 by structure.
+    for rates in [RateKind::Eq9, RateKind::Kms] {
+        for tau in [0.01, 40.0, 1e5] {
+            let p = EngineParams {
+                rate_kind: rates,
+                ..common::thermal(2.0, 0.1, 1e-3, 1e-3, 0.0, tau)
+            };
+            for kind in [ModelKind::Populations, ModelKind::DensityMatrix] {
+                let f = compute_point(&p, kind, Protocol::Optimal, &OssOptions::default()).unwrap();
+                assert_eq!(f.ergotropy, 0.0);
+                assert_eq!(f.status, PointStatus::Ok, "{rates:?} τ = {tau} {kind:?}");
+                assert!(f.heat_in > 0.0, "heat flows through the qubits");
+                let extra = if rates == RateKind::Kms {
+                    "rates = \"kms\"\n"
+                } else {
+                    ""
+                };
+                let twin = sweep_one(kind.name(), &p, extra);
+                assert_eq!(twin.values(Quantity::Ergotropy)[0], 0.0);
+                assert_eq!(twin.status[0], 0, "twin {rates:?} τ = {tau} {kind:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_small_heat_that_cannot_be_resolved_flags_the_point() {
+    // The dephasing heat here is ~1e-19 against a noise of ~1e-20: the
+    // status speaks for every figure, so the point is not ok.
+    let p = EngineParams {
+        detuning: 9.38358e-05,
+        dephasing: 0.0170081,
+        ..common::thermal(
+            1.27188,
+            0.400827,
+            0.000878048,
+            0.000878048,
+            0.121517,
+            0.000396969,
+        )
+    };
+    let f = compute_point(
+        &p,
+        ModelKind::DensityMatrix,
+        Protocol::Optimal,
+        &OssOptions::default(),
+    )
+    .unwrap();
+    assert!(f.heat_dephasing != 0.0 && f.heat_dephasing.abs() < 1e-17);
+    assert_eq!(f.status, PointStatus::Imprecise);
+    assert!(f.error_estimate > 1e-6);
+}
+
+#[test]
+fn values_outside_the_supported_range_are_refused_in_one_line() {
+    for (flag, value) in [
+        ("--tau", "1e100"),
+        ("--tau", "1e-12"),
+        ("--t-a", "1e300"),
+        ("--gamma", "5"),
+        ("--lambda", "1e-13"),
+    ] {
+        let o = nessbat(&["point", flag, value, "--t-s", "0.1"]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("a number in ["), "{err}");
+    }
+    let dir = scratch("corners", "range");
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[fixed]\nt_s = 0.1\n[[axes]]\nname = \"tau\"\nvalues = [1.0, 1e100]\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = nessbat(&[
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("1e100") && err.contains("[1e-6, 1e12]"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn kms_rates_are_for_thermal_baths_only() {
+    // Explicit and pumped rates are taken as given: KMS (a Bose factor per
+    // Bohr frequency at a temperature) has nothing to act on, and is refused
+    // rather than silently changing how they enter the model.
+    for args in [
+        &[
+            "point",
+            "--rates",
+            "kms",
+            "--rate-a-up",
+            "1e-4",
+            "--rate-a-down",
+            "1e-3",
+            "--t-s",
+            "0.1",
+        ][..],
+        &[
+            "point",
+            "--rates",
+            "kms",
+            "--pump",
+            "1e-3",
+            "--local-decay",
+            "1e-3",
+            "--collective-decay",
+            "1e-4",
+        ][..],
+    ] {
+        let o = nessbat(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("kms applies to thermal baths only"), "{err}");
+    }
+    let dir = scratch("corners", "kms");
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        "rates = \"kms\"\n[fixed]\nrate_a_up = 1e-4\nrate_a_down = 1e-3\nt_s = 0.1\ngamma = 1e-3\nlambda = 0.01\n[[axes]]\nname = \"tau\"\nvalues = [1.0]\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = nessbat(&[
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("thermal baths only"));
+    assert!(!out.exists());
+    // Thermal baths under KMS still run.
+    let o = nessbat(&["point", "--rates", "kms", "--t-a", "2", "--t-s", "0.1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
