@@ -107,6 +107,7 @@ fn point_json_has_exactly_the_documented_keys() {
         "cycles",
         "ness",
         "short_cycle_limit",
+        "rescued_in_double_double",
     ];
     want.sort();
     assert_eq!(keys, want);

@@ -188,7 +188,11 @@ fn the_test_grid_exercises_what_it_claims() {
 #[test]
 fn cpu_reductions_equal_reductions_of_the_full_array() {
     let g = grid(CONFIG);
-    let full = cpu::run(&g, &Progress::NONE);
+    // The full arrays as the backend delivers them: flagged points
+    // rescued in double-double, as the reductions fold them.
+    let (full, _, _) = nessbat::backend::Backend::Cpu
+        .run(&g, &Progress::NONE)
+        .unwrap();
     // Chunks of 1 point, of 7 (cells of 11 τ points straddle them) and of
     // the whole grid.
     for chunk in [1, 7, 1 << 20] {
@@ -200,16 +204,24 @@ fn cpu_reductions_equal_reductions_of_the_full_array() {
     }
 }
 
-fn gpu_check(ctx: &GpuContext, precision: Precision) {
+fn gpu_check(ctx: GpuContext, precision: Precision) {
     let g = grid(CONFIG);
+    // The full arrays of the same backend and precision, as a sweep
+    // delivers them (f32's flagged points recomputed in f64, f64's in
+    // double-double), then each pass in chunks of 64 points (cells
+    // straddle chunks) and of the device's default size.
+    let backend = nessbat::backend::Backend::Gpu {
+        ctx: Box::new(ctx),
+        precision,
+        kernels: Default::default(),
+        reducer: Default::default(),
+    };
+    let (full, _, _) = backend.run(&g, &Progress::NONE).unwrap();
+    let nessbat::backend::Backend::Gpu { ctx, .. } = &backend else {
+        unreachable!()
+    };
+    let ctx: &GpuContext = ctx;
     let reducer = ReduceKernel::new(ctx, precision).unwrap();
-    // The full arrays from the same kernel and precision, then each pass
-    // in chunks of 64 points (cells straddle chunks) and of the device's
-    // default size.
-    let kernel = SweepKernel::new(ctx, g.model, precision).unwrap();
-    let full = kernel
-        .run(ctx, &g, &Progress::NONE, &mut Timing::default())
-        .unwrap();
     for limit in [Some(64), None] {
         let mut k = SweepKernel::new(ctx, g.model, precision).unwrap();
         k.chunk_limit = limit;
@@ -240,7 +252,7 @@ fn gpu_f64_reductions_equal_reductions_of_the_full_array() {
     let Some(ctx) = gpu_or_skip("gpu_f64_reductions_equal_reductions_of_the_full_array") else {
         return;
     };
-    gpu_check(&ctx, Precision::F64);
+    gpu_check(ctx, Precision::F64);
 }
 
 #[test]
@@ -248,7 +260,7 @@ fn gpu_f32_reductions_equal_reductions_of_the_full_array() {
     let Some(ctx) = gpu_or_skip("gpu_f32_reductions_equal_reductions_of_the_full_array") else {
         return;
     };
-    gpu_check(&ctx, Precision::F32);
+    gpu_check(ctx, Precision::F32);
 }
 
 /// A reduction-only grid of 262,144 points, which the GPU folds in many

@@ -13,6 +13,7 @@ use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use nessbat::backend::gpu::shader_source::Precision;
+use nessbat::backend::point::point as compute_point;
 use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::config::SweepConfig;
@@ -21,7 +22,6 @@ use nessbat::grid::Grid;
 use nessbat::model::point_spec::PointSpec;
 use nessbat::model::{ModelKind, Protocol, RateKind};
 use nessbat::optimize::{Objective, OptimizeOptions};
-use nessbat::oracle::compute_point;
 use nessbat::oracle::oss::OssOptions;
 use nessbat::twin::Quantity;
 

@@ -33,7 +33,8 @@ fn snap(q: real, noise: real) -> real {
 fn work_noise(omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, keeps_n: bool) -> real {
     var n_part: real = 0.0;
     if !keeps_n {
-        n_part = omega0 * (abs((*delta)[1]) + abs((*delta)[2]) + 2.0 * abs((*delta)[3]));
+        n_part = omega0 * (abs((*delta)[1]) + abs((*delta)[2]) + 2.0 * abs((*delta)[3])
+            + min(rate_tau, real(1.0)));
     }
     return NOISE_FACTOR * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part);
 }

@@ -4,6 +4,7 @@
 
 pub mod cpu;
 pub mod gpu;
+pub mod point;
 pub mod progress;
 pub mod run;
 

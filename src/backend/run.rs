@@ -131,7 +131,7 @@ impl Backend {
         let res = match self {
             Backend::Cpu => {
                 let t = Instant::now();
-                let res = cpu::run_range(grid, range, progress);
+                let res = cpu::run_range(grid, range.clone(), progress);
                 timing.compute = t.elapsed();
                 res
             }
@@ -139,7 +139,7 @@ impl Backend {
                 let kernel = self.kernel(grid, *precision, &mut timing)?;
                 let mut res = kernel.run_range(ctx, grid, range.clone(), progress, &mut timing)?;
                 if *precision == Precision::F32 && res.status.contains(&3) && !progress.stopped() {
-                    recomputed = self.recompute_f64(grid, range, &mut res, &mut timing)?;
+                    recomputed = self.recompute_f64(grid, range.clone(), &mut res, &mut timing)?;
                 }
                 res
             }
@@ -147,8 +147,15 @@ impl Backend {
         if progress.stopped() {
             return Err(Error::Interrupted);
         }
+        // What f64 still flags, double-double on the CPU rescues where the
+        // rounding was all that stood in the way.
+        let mut res = res;
+        let t = Instant::now();
+        let rescued = cpu::rescue_imprecise(grid, range.start, &mut res);
+        timing.compute += t.elapsed();
         let mut info = self.info(&timing);
         info.recomputed_f64 = recomputed;
+        info.rescued = rescued;
         Ok((res, info, timing))
     }
 
@@ -292,6 +299,7 @@ impl Backend {
                 shard: None,
                 identity: None,
                 recomputed_f64: 0,
+                rescued: 0,
                 computed: 0,
                 command: None,
             },
@@ -310,6 +318,7 @@ impl Backend {
                 shard: None,
                 identity: None,
                 recomputed_f64: 0,
+                rescued: 0,
                 computed: 0,
                 command: None,
             },

@@ -6,9 +6,10 @@ use anyhow::Result;
 use clap::Args;
 
 use super::args::PointArgs;
+use nessbat::backend::point::point as compute_point;
 use nessbat::model::{EngineParams, Rates, TransitionRates, LEVEL_NAMES};
 use nessbat::oracle::oss::OssOptions;
-use nessbat::oracle::{compute_point, PointFigures};
+use nessbat::oracle::PointFigures;
 
 #[derive(Debug, Args)]
 pub struct PointCmd {

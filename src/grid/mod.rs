@@ -264,6 +264,20 @@ impl Grid {
         self.params_at(&at)
     }
 
+    /// The value of parameter `key` at flat index `flat`, as the config
+    /// gives it (an axis value or a fixed one), or None if it is not given.
+    pub fn value_at(&self, flat: u64, key: &str) -> Option<f64> {
+        let mut rem = flat;
+        for a in self.axes.iter().rev() {
+            let n = a.values.len() as u64;
+            if a.name == key {
+                return Some(a.values[(rem % n) as usize]);
+            }
+            rem /= n;
+        }
+        self.config.fixed.get(key).copied()
+    }
+
     /// The parameters at the axis values `at` (name, value) for the f64
     /// oracle, built from the config's own values: thermal baths stay
     /// temperatures (β → T = 1/β), so the oracle applies Eq. 9 itself.

@@ -236,7 +236,8 @@ pub fn status(ledger: &Ledger, converged: bool, tol: f64) -> PointStatus {
 }
 
 /// Noise of the work: NOISE_FACTOR·ε times r(|Δ_A| + |Δ_S|) + r·min(1, ΣΓτ),
-/// plus ω0(|Δ_S| + |Δ_A| + 2|Δ_ee|) where the unitary changes n; Δ is the
+/// plus ω0(|Δ_S| + |Δ_A| + 2|Δ_ee| + min(1, ΣΓτ)) where the unitary changes
+/// n; Δ is the
 /// population change over the stroke in level order.
 #[inline(always)]
 pub fn work_noise<T: Real>(
@@ -247,10 +248,18 @@ pub fn work_noise<T: Real>(
     delta: &[T; 4],
     keeps_n: T::Mask,
 ) -> T {
+    // Where the unitary changes n, the ω0 part carries the same floor as
+    // the r part: the state's own rounding, ε·min(1, ΣΓτ) through Φ − I,
+    // which a small Δ (two nearly tied populations swapped every cycle)
+    // does not scale down.
     let n_part = T::select(
         keeps_n,
         c(0.0),
-        omega0 * (delta[1].abs() + delta[2].abs() + c::<T>(2.0) * delta[3].abs()),
+        omega0
+            * (delta[1].abs()
+                + delta[2].abs()
+                + c::<T>(2.0) * delta[3].abs()
+                + total_rate_tau.min(c(1.0))),
     );
     c::<T>(NOISE_FACTOR)
         * c(eps)

@@ -16,12 +16,13 @@ use std::fmt::Write;
 
 use super::starts::{best_of, starts, Start};
 use super::Error;
+use crate::backend::point::point as compute_point;
 use crate::backend::run::Backend;
 use crate::config::constraint::Constraints;
 use crate::config::AxisSpec;
 use crate::grid::Grid;
 use crate::oracle::oss::OssOptions;
-use crate::oracle::{compute_point, PointFigures};
+use crate::oracle::PointFigures;
 use crate::store::reduced::FOUND;
 use crate::twin::Quantity;
 
@@ -318,7 +319,8 @@ impl Search<'_> {
 }
 
 impl Optimum {
-    /// All figures at the optimum from the f64 oracle (as `nessbat point`).
+    /// All figures at the optimum from the f64 oracle, rescued where it
+    /// flags them (as `nessbat point`).
     pub fn figures(&self, grid: &Grid) -> crate::Result<PointFigures> {
         let at: Vec<(&str, f64)> = self
             .axes

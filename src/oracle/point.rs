@@ -70,6 +70,10 @@ pub struct PointFigures {
     /// False when iteration hit its cycle limit.
     #[serde(skip)]
     pub converged: bool,
+    /// f64 flagged the point and double-double arithmetic resolved it:
+    /// the ledger figures are the rescue's (`backend::point`).
+    #[serde(rename = "rescued_in_double_double")]
+    pub rescued: bool,
 }
 
 impl PointFigures {
@@ -224,6 +228,7 @@ pub fn compute_point(
         ness: ness_figures,
         short_cycle_limit: short_cycle(params, &engine.rates),
         converged: oss.converged,
+        rescued: false,
     })
 }
 

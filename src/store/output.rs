@@ -88,6 +88,9 @@ pub struct RunInfo {
     /// Points an f32 kernel flagged imprecise and the CPU twin recomputed
     /// in f64 (0 in f64; chunks restored from checkpoints count 0).
     pub recomputed_f64: u64,
+    /// Points that f64 flagged imprecise and double-double arithmetic
+    /// resolved to the contract (`backend::cpu::rescue_imprecise`).
+    pub rescued: u64,
     /// Point evaluations in `wall_seconds`: the points computed (not those
     /// restored from checkpoints), once per reduction pass.
     pub computed: u64,
@@ -231,6 +234,7 @@ pub fn metadata(
         "wall_seconds": info.wall_seconds,
         "setup_seconds": info.setup_seconds,
         "recomputed_in_f64": info.recomputed_f64,
+        "rescued_in_double_double": info.rescued,
         "points_computed": info.computed,
         "points_per_second": if info.wall_seconds > 0.0 { info.computed as f64 / info.wall_seconds } else { 0.0 },
         "arrays": arrays,

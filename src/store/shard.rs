@@ -206,6 +206,10 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
             .iter()
             .map(|m| m["recomputed_in_f64"].as_u64().unwrap_or(0))
             .sum(),
+        rescued: metas
+            .iter()
+            .map(|m| m["rescued_in_double_double"].as_u64().unwrap_or(0))
+            .sum(),
         identity: Some(crate::store::checkpoint::identity(
             &grid,
             first["precision"].as_str().unwrap_or("f64"),

@@ -273,7 +273,10 @@ fn run_full(
         }
         wall += chunk_info.wall_seconds;
         match &mut info {
-            Some(i) => i.recomputed_f64 += chunk_info.recomputed_f64,
+            Some(i) => {
+                i.recomputed_f64 += chunk_info.recomputed_f64;
+                i.rescued += chunk_info.rescued;
+            }
             None => info = Some(chunk_info),
         }
     }

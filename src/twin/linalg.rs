@@ -111,9 +111,11 @@ pub fn propagate<T: Real, const N: usize>(g: &Mat<T, N>, tau: T) -> Propagator<T
     }
     let a: Mat<T, N> = matrix(|i, j| g[i][j] * h);
     let mut jm = identity::<T, N>();
-    for k in (1..=TAYLOR_DEGREE).rev() {
+    for k in (1..=T::TAYLOR_DEGREE).rev() {
         let aj = matmul(&a, &jm);
-        let inv = c::<T>(1.0 / f64::from(k + 1));
+        // 1/(k + 1) in T (for f64 the same bits as 1.0 / (k + 1)): a
+        // coefficient rounded to f64 would cap a wider arithmetic at ε.
+        let inv = c::<T>(1.0) / c::<T>(f64::from(k + 1));
         jm = identity::<T, N>();
         for i in 0..N {
             for j in 0..N {
@@ -216,7 +218,7 @@ pub fn solve_trace<T: Real, const N: usize>(
             pv = T::select(better, m[r][col].abs(), pv);
         }
         // `>` rather than `<=` negated so that NaN counts as singular.
-        ok = ok & pv.gt(c(scale * 64.0 * EPS * EPS));
+        ok = ok & pv.gt(c(scale * 64.0 * T::EPS * T::EPS));
         if !ok.any() {
             return (b, ok);
         }

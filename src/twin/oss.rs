@@ -3,8 +3,7 @@
 use super::extract::{energy, Extraction, KernelModel, Model};
 use super::linalg::{
     dot_vec, matmul, matvec, max_abs_diff, propagate, solve_steady, solve_trace, Mat, Propagator,
-    Vec, CHECK_SOLVE, EPS, ITERATION_TOLERANCE, NEWTON_STALL, NEWTON_TOLERANCE, REFINEMENT_STEPS,
-    TOLERANCE,
+    Vec, CHECK_SOLVE, REFINEMENT_STEPS, TOLERANCE,
 };
 use super::params::{load_point, Point, SweepParams, MAX_LANES, N_OUTPUTS};
 use super::real::{array, c, Mask, Real};
@@ -254,9 +253,9 @@ fn find_oss<M: KernelModel<N>, T: Real, const N: usize>(
         let old_map = ex.map;
         ex = extract::<M, T, N>(params, m, &charged);
         let residual = max_abs_diff(&ex.after, &x);
-        let stalled = residual.ge(c::<T>(0.5) * prev_residual) & residual.le(c(NEWTON_STALL));
+        let stalled = residual.ge(c::<T>(0.5) * prev_residual) & residual.le(c(T::NEWTON_STALL));
         let same = same_map(&old_map, &ex.map);
-        let converged = newton & (same | residual.le(c(NEWTON_TOLERANCE)) | stalled);
+        let converged = newton & (same | residual.le(c(T::NEWTON_TOLERANCE)) | stalled);
         if converged.any() {
             let found = Oss {
                 x,
@@ -291,8 +290,8 @@ fn find_oss<M: KernelModel<N>, T: Real, const N: usize>(
         x = after;
         let tail = T::select(q.lt(c(1.0)), delta * q / (c::<T>(1.0) - q), c(1e30));
         let converged = iterate
-            & (delta.le(c(4.0 * EPS))
-                | (<T::Mask as Mask>::splat(n >= 3) & tail.le(c(ITERATION_TOLERANCE))));
+            & (delta.le(c(4.0 * T::EPS))
+                | (<T::Mask as Mask>::splat(n >= 3) & tail.le(c(T::ITERATION_TOLERANCE))));
         if converged.any() {
             let found = Oss {
                 x,
@@ -343,7 +342,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         // a difference of is 0 (the trust contract's exact zeros).
         let ex = M::extract_optimal(&m, &ness);
         let noise = work_noise(
-            EPS,
+            T::EPS,
             m.omega0,
             m.r,
             zero,
@@ -370,14 +369,14 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         final_ex.after[2],
         final_ex.after[3],
     ];
-    passive = passive & passive_certain(&after, &m.e, EPS);
+    passive = passive & passive_certain(&after, &m.e, T::EPS);
     let dx = matvec(&prop.d, &oss.x);
     let (omega0, r) = (m.omega0, m.r);
     let n_delta = T::select(final_ex.keeps_n, zero, dx[1] + dx[2] + c::<T>(2.0) * dx[3]);
     let work = omega0.mul_add(n_delta, r * (dx[2] - dx[1]));
     let rate_tau = (p.a.total() + p.s.total() + p.dephasing) * p.tau;
     let w_noise = work_noise(
-        EPS,
+        T::EPS,
         omega0,
         r,
         rate_tau,
@@ -393,9 +392,9 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         heat_dephasing: dot_vec(&m.hd, &ix),
         work_noise: w_noise,
         heat_noise: [
-            heat_noise(EPS, omega0, p.a.total() * p.tau),
-            heat_noise(EPS, omega0, p.s.total() * p.tau),
-            heat_noise(EPS, omega0, p.dephasing * p.tau),
+            heat_noise(T::EPS, omega0, p.a.total() * p.tau),
+            heat_noise(T::EPS, omega0, p.s.total() * p.tau),
+            heat_noise(T::EPS, omega0, p.dephasing * p.tau),
         ],
         passive,
         optimal: params.protocol == 0,
@@ -409,7 +408,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
             zero
         }),
         betas: p.thermal.then_some((p.beta_a, p.beta_s)),
-        eps: EPS,
+        eps: T::EPS,
     });
     let heat_hot = T::select(p.hot_is_s, l.heat_s, l.heat_a);
     // The flags are distinct bits: adding them is or-ing them.

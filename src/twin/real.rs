@@ -35,6 +35,15 @@ pub trait Real:
     type Mask: Mask;
     /// Lanes per value.
     const LANES: usize;
+    /// The unit roundoff and the solver's thresholds at this arithmetic's
+    /// precision: f64's (the f64 prelude's constants in
+    /// `twin::linalg`) unless a wider arithmetic says otherwise
+    /// (`lanes::dd`).
+    const EPS: f64 = super::linalg::EPS;
+    const TAYLOR_DEGREE: u32 = super::linalg::TAYLOR_DEGREE;
+    const NEWTON_TOLERANCE: f64 = super::linalg::NEWTON_TOLERANCE;
+    const NEWTON_STALL: f64 = super::linalg::NEWTON_STALL;
+    const ITERATION_TOLERANCE: f64 = super::linalg::ITERATION_TOLERANCE;
 
     fn splat(v: f64) -> Self;
     /// `LANES` values, lane 0 first.

@@ -2,9 +2,11 @@
 //! widest SIMD lanes the CPU has ([`lanes`]).
 
 pub mod lanes;
+pub mod rescue;
 pub mod sink;
 
 pub use lanes::{run_block, run_block_with, run_points, CpuLanes};
+pub use rescue::rescue_imprecise;
 
 use std::ops::Range;
 
@@ -15,7 +17,7 @@ use crate::config::reduce::{Pass, Reduction};
 use crate::grid::Grid;
 use crate::model::ModelKind;
 use crate::store::reduced::Accumulators;
-use crate::store::results::{store, FloatsFlat, SweepResults};
+use crate::store::results::{FloatsFlat, SweepResults};
 use crate::twin::density_matrix::DensityMatrix;
 use crate::twin::extract::KernelModel;
 use crate::twin::population::Population;
@@ -108,6 +110,9 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
         let real = [(); N_OUTPUTS].map(|_| rows.next().expect("N_OUTPUTS rows"));
         let blocks = sink::split(real, &mut cycles, Status::Words(&mut words), size);
         run_blocks::<M, N>(grid, CpuLanes::best(), start, blocks, size, progress);
+        // What f64 flags, double-double rescues before the fold, as it does
+        // for the full arrays.
+        rescue::rescue_rows(grid, start, &mut out_real, &mut cycles, &mut words);
         // The GPU's layout: the status words, then the cycles.
         let mut out_u32 = words;
         out_u32.extend_from_slice(&cycles);
@@ -178,19 +183,11 @@ pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u
         .par_chunks(block(flagged.len()))
         .flat_map_iter(|part| recompute_part(grid, first, part))
         .collect();
-    let FloatsFlat::F32(real) = &mut res.real else {
+    if !matches!(res.real, FloatsFlat::F32(_)) {
         return 0;
-    };
+    }
     for (&i, o) in flagged.iter().zip(&outputs) {
-        store(
-            real,
-            &mut res.cycles,
-            &mut res.status,
-            i,
-            o.real.map(|v| v as f32),
-            o.cycles,
-            o.status,
-        );
+        rescue::store_output(res, i, o);
     }
     flagged.len() as u64
 }

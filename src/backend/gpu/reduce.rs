@@ -164,9 +164,28 @@ impl ReduceKernel {
             ctx,
             "out_real",
             cap * crate::twin::N_OUTPUTS as u64 * size,
-            U::STORAGE,
+            U::STORAGE | U::COPY_SRC | U::COPY_DST,
         );
-        let out_u32 = buffer(ctx, "out_u32", cap * 8, U::STORAGE);
+        let out_u32 = buffer(
+            ctx,
+            "out_u32",
+            cap * 8,
+            U::STORAGE | U::COPY_SRC | U::COPY_DST,
+        );
+        // The chunk's outputs come back only where the kernel flagged a
+        // point, to be rescued on the CPU before the fold.
+        let check_real = buffer(
+            ctx,
+            "check out_real",
+            out_real.size(),
+            U::MAP_READ | U::COPY_DST,
+        );
+        let check_u32 = buffer(
+            ctx,
+            "check out_u32",
+            out_u32.size(),
+            U::MAP_READ | U::COPY_DST,
+        );
         let rp_buf = buffer(
             ctx,
             "reduce params",
@@ -235,8 +254,74 @@ impl ReduceKernel {
                     label: Some("reduce chunk"),
                 });
             // Three passes in order: the queue makes each see the previous
-            // one's writes.
+            // one's writes. Between the sweep and the folds, what the kernel
+            // flagged is recomputed on the CPU (f64, then double-double), so
+            // that a reduction sees what the full arrays of the same run see.
             dispatch(ctx, &mut enc, &kernel.pipeline, &main_group, len, None);
+            enc.copy_buffer_to_buffer(&out_u32, 0, &check_u32, 0, len * 8);
+            ctx.queue.submit([enc.finish()]);
+            map_read(ctx, &[&check_u32])?;
+            let mut u32s: Vec<u32> = bytemuck::cast_slice::<u8, u32>(
+                &check_u32
+                    .get_mapped_range(..len * 8)
+                    .map_err(|e| GpuError::Runtime(e.to_string()))?,
+            )
+            .to_vec();
+            check_u32.unmap();
+            let flagged: Vec<usize> = (0..len as usize).filter(|&i| u32s[i] & 0xff == 3).collect();
+            if !flagged.is_empty() {
+                let real_bytes = len * crate::twin::N_OUTPUTS as u64 * size;
+                let mut enc = ctx
+                    .device
+                    .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                        label: Some("reduce rescue"),
+                    });
+                enc.copy_buffer_to_buffer(&out_real, 0, &check_real, 0, real_bytes);
+                ctx.queue.submit([enc.finish()]);
+                map_read(ctx, &[&check_real])?;
+                let mut reals: Vec<R> = bytemuck::cast_slice::<u8, R>(
+                    &check_real
+                        .get_mapped_range(..real_bytes)
+                        .map_err(|e| GpuError::Runtime(e.to_string()))?,
+                )
+                .to_vec();
+                check_real.unmap();
+                let coarse = self.precision == Precision::F32;
+                let better: Vec<_> = {
+                    use rayon::prelude::*;
+                    flagged
+                        .par_iter()
+                        .map(|&i| {
+                            crate::backend::cpu::rescue::resolve_point(
+                                grid,
+                                start + i as u64,
+                                coarse,
+                            )
+                        })
+                        .collect()
+                };
+                let l = len as usize;
+                for (&i, o) in flagged.iter().zip(&better) {
+                    let Some(o) = o else { continue };
+                    for (q, v) in o.real.iter().enumerate() {
+                        let slot = params.out_slot[q];
+                        if slot != crate::config::outputs::NO_SLOT {
+                            reals[slot as usize * l + i] = R::from_f64(*v);
+                        }
+                    }
+                    u32s[i] = o.status;
+                    u32s[l + i] = o.cycles;
+                }
+                ctx.queue
+                    .write_buffer(&out_real, 0, bytemuck::cast_slice(&reals));
+                ctx.queue
+                    .write_buffer(&out_u32, 0, bytemuck::cast_slice(&u32s));
+            }
+            let mut enc = ctx
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("reduce fold"),
+                });
             dispatch(
                 ctx,
                 &mut enc,

@@ -52,3 +52,7 @@ mod f64x8;
 pub(crate) use f64x4::F64x4;
 #[cfg(target_arch = "x86_64")]
 pub(crate) use f64x8::F64x8;
+
+/// Double-double: one point at ~32 digits, for the rescue of flagged points.
+pub mod dd;
+pub use dd::Dd;

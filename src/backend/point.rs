@@ -1,0 +1,93 @@
+//! One point as `nessbat point` reports it: the f64 reference
+//! ([`crate::oracle::compute_point`]), and, where its own estimate flags
+//! it, the rescue: the same point through the kernels' twin in
+//! double-double arithmetic ([`super::cpu::rescue`]). Where that resolves
+//! the point to the contract, its figures replace the reference's ledger
+//! (ergotropy, power, efficiency, heats, entropy production, estimate,
+//! status) and `rescued` says so; the populations stay the reference's.
+
+use crate::config::SweepConfig;
+use crate::error::Result;
+use crate::grid::Grid;
+use crate::model::params::{Bath, Baths};
+use crate::model::trust::PointStatus;
+use crate::model::{EngineParams, ModelKind, Protocol};
+use crate::oracle::oss::OssOptions;
+use crate::oracle::{compute_point, PointFigures};
+use crate::twin::Quantity;
+
+/// The point's figures, rescued in double-double where f64 flags them.
+pub fn point(
+    params: &EngineParams,
+    kind: ModelKind,
+    protocol: Protocol,
+    opts: &OssOptions,
+) -> Result<PointFigures> {
+    let mut f = compute_point(params, kind, protocol, opts)?;
+    if f.status != PointStatus::Imprecise {
+        return Ok(f);
+    }
+    let Some(grid) = one_point_grid(params, kind, protocol) else {
+        return Ok(f);
+    };
+    let o = super::cpu::rescue::rescue_point(&grid, 0);
+    if o.status & 0xff != 0 {
+        return Ok(f);
+    }
+    // The kernels' flags as the store writes them (NaN where undefined).
+    let mut res = crate::store::SweepResults::new(vec![1], true, grid.outputs);
+    super::cpu::rescue::store_output(&mut res, 0, &o);
+    let v = |q: Quantity| res.values(q)[0];
+    f.ergotropy = v(Quantity::Ergotropy);
+    f.power = v(Quantity::Power);
+    f.efficiency = v(Quantity::Efficiency);
+    f.heat_hot = v(Quantity::HeatHot);
+    f.heat_a = v(Quantity::HeatA);
+    f.heat_s = v(Quantity::HeatS);
+    f.heat_dephasing = v(Quantity::HeatDephasing);
+    f.heat_in = v(Quantity::HeatIn);
+    f.entropy_production = v(Quantity::EntropyProduction);
+    f.error_estimate = v(Quantity::ErrorEstimate);
+    f.status = PointStatus::Ok;
+    f.rescued = true;
+    Ok(f)
+}
+
+/// `params` as a one-point sweep, or None where a sweep config cannot say
+/// it (the physical implementation's pump and decays).
+fn one_point_grid(params: &EngineParams, kind: ModelKind, protocol: Protocol) -> Option<Grid> {
+    let bath = |b: &str, bath: &Bath| match *bath {
+        Bath::Thermal {
+            temperature,
+            gamma0,
+        } => format!("t_{b} = {temperature:e}\ngamma_{b} = {gamma0:e}\n"),
+        Bath::Rates { up, down } => format!("rate_{b}_up = {up:e}\nrate_{b}_down = {down:e}\n"),
+    };
+    let Baths::Separate { a, s } = &params.baths else {
+        return None;
+    };
+    let text = format!(
+        "model = \"{}\"\nprotocol = \"{}\"\nrates = \"{}\"\n[fixed]\nomega0 = {:e}\nlambda = {:e}\ntau = {:e}\n{}{}{}{}",
+        kind.name(),
+        protocol.name(),
+        params.rate_kind.name(),
+        params.omega0,
+        params.lambda,
+        params.tau,
+        optional("detuning", params.detuning),
+        optional("dephasing", params.dephasing),
+        bath("a", a),
+        bath("s", s),
+    );
+    Grid::new(SweepConfig::parse(&text, "point").ok()?).ok()
+}
+
+/// `key = value` where the value is not 0 (the population model refuses
+/// detuning and dephasing keys altogether).
+fn optional(key: &str, value: f64) -> String {
+    if value == 0.0 {
+        String::new()
+    } else {
+        format!("{key} = {value:e}\n")
+    }
+}
