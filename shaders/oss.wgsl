@@ -288,7 +288,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let work = fma(omega0, n_delta, r * (dx[2] - dx[1]));
     let rate_tau = ((p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi)
         + (p.s.up_lo + p.s.down_lo + p.s.up_hi + p.s.down_hi) + p.dephasing) * p.tau;
-    let w_noise = work_noise(omega0, r, rate_tau, &dx, final_ex.keeps_n);
+    let w_noise = work_noise(omega0, r, rate_tau, &dx, final_ex.keeps_n)
+        + gate_mixing_noise(params.protocol != 0u, p.detuning, r);
     if passive {
         start = ness;
     }

@@ -409,3 +409,54 @@ fn one_bath_given_keeps_the_other_default() {
         assert_eq!(run(&given), run(&full), "{given:?}");
     }
 }
+
+#[test]
+fn negative_values_follow_their_flag() {
+    // "--detuning -1e-3" is the value -1e-3, as "--detuning=-1e-3" is; a
+    // negative τ reaches the range check and its one line.
+    let spaced = nessbat(&[
+        "point",
+        "--json",
+        "--model",
+        "density-matrix",
+        "--detuning",
+        "-1e-3",
+    ]);
+    let joined = nessbat(&[
+        "point",
+        "--json",
+        "--model",
+        "density-matrix",
+        "--detuning=-1e-3",
+    ]);
+    assert!(
+        spaced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&spaced.stderr)
+    );
+    assert_eq!(spaced.stdout, joined.stdout);
+    rejects(&["point", "--tau", "-1e-3"], "--tau");
+}
+
+#[test]
+fn duplicate_axis_values_are_refused() {
+    let dir = common::files::scratch("cli", "duplicates");
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[fixed]\nt_s = 0.1\n[[axes]]\nname = \"tau\"\nvalues = [1.0, 2.0, 1.0]\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = nessbat(&[
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("value 1 is given twice"), "{err}");
+    assert!(!out.exists());
+}

@@ -16,7 +16,7 @@ use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::backend::Progress;
 use nessbat::config::reduce::{passes, Op, Reduction};
 use nessbat::grid::Grid;
-use nessbat::store::reduced::{Reduced, FOUND, NONE_PASSES};
+use nessbat::store::reduced::{Reduced, FLAGGED_INSIDE, FOUND, NONE_PASSES};
 use nessbat::store::SweepResults;
 
 const CONFIG: &str = "tests/configs/reduce.toml";
@@ -33,6 +33,7 @@ fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
     let mut value = vec![f64::NAN; cells];
     let mut at = vec![vec![f64::NAN; cells]; red.over.len()];
     let mut count = vec![0u64; cells];
+    let mut flagged = vec![0u64; cells];
     let mut status = vec![NONE_PASSES; cells];
     for (flat, row) in rows.iter().enumerate() {
         // Multi-index of `flat`, C order.
@@ -43,6 +44,11 @@ fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
             rem /= shape[k];
         }
         let cell = kept.iter().fold(0, |c, i| c * shape[*i] + idx[*i]);
+        // A point that stayed flagged (imprecise, not converged) could
+        // have won: the cell says so (status 2) and counts them.
+        if matches!(full.status[flat], 1 | 3) {
+            flagged[cell] += 1;
+        }
         let finite = |q: usize| row[q].is_finite();
         let mut ok = full.status[flat] == 0 && finite(red.quantity.index());
         for c in &red.constraint.0 {
@@ -65,6 +71,11 @@ fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
         count[cell] += 1;
         status[cell] = FOUND;
     }
+    for c in 0..cells {
+        if flagged[c] > 0 {
+            status[c] = FLAGGED_INSIDE;
+        }
+    }
     Reduced {
         name: red.name.clone(),
         shape: kept.iter().map(|i| shape[*i]).collect(),
@@ -80,6 +91,7 @@ fn reference(g: &Grid, full: &SweepResults, red: &Reduction) -> Reduced {
             Vec::new()
         },
         count,
+        flagged,
         status,
     }
 }
@@ -89,7 +101,12 @@ fn same(what: &str, got: &Reduced, want: &Reduced) {
     assert_eq!(got.kept, want.kept, "{what}: kept axes");
     assert_eq!(got.at.len(), want.at.len(), "{what}: arg arrays");
     let cell = |r: &Reduced, c: usize| {
-        let mut v = vec![r.value[c].to_bits(), r.count[c], u64::from(r.status[c])];
+        let mut v = vec![
+            r.value[c].to_bits(),
+            r.count[c],
+            r.flagged[c],
+            u64::from(r.status[c]),
+        ];
         v.extend(r.at.iter().map(|(_, a)| a[c].to_bits()));
         v
     };
@@ -163,7 +180,9 @@ fn check_all(
 #[test]
 fn the_test_grid_exercises_what_it_claims() {
     let g = grid(CONFIG);
-    let full = cpu::run(&g, &Progress::NONE);
+    let (full, _, _) = nessbat::backend::Backend::Cpu
+        .run(&g, &Progress::NONE)
+        .unwrap();
     let reds: Vec<Reduced> = g
         .reductions
         .iter()
@@ -307,5 +326,46 @@ fn gpu_reductions_over_many_chunks_equal_the_cpu_backend() {
                 a.name
             );
         }
+    }
+}
+
+/// A cell where points stayed flagged is not "found": the extremum is over
+/// the resolved points only and a flagged point could have won (status 2,
+/// with the count of such points), also where no resolved point passed.
+#[test]
+fn cells_with_flagged_points_say_so() {
+    use nessbat::store::reduced::Accumulators;
+    let g = grid(CONFIG);
+    let pass = passes(&g, &g.reductions).unwrap().remove(0);
+    let nm = pass.members.len();
+    let n = pass.cells as usize * nm;
+    // Every cell found with one competing point, then status words with
+    // two flagged points in cell 0 (imprecise, not converged), an invalid
+    // point in cell 1 (not flagged) and a flagged point in cell 2.
+    let mut acc = Accumulators::empty(n);
+    for c in 0..pass.cells as usize {
+        for m in 0..nm {
+            acc.count[c * nm + m] = u64::from(c != 2);
+            acc.index[c * nm + m] = c as u64 * pass.cell_len;
+        }
+    }
+    let len = pass.cell_len as usize;
+    let mut words = vec![0u32; 3 * len];
+    words[0] = 3 | 0x400;
+    words[len - 1] = 1;
+    words[len] = 2;
+    words[2 * len + 1] = 3;
+    acc.count_flagged(&words, 0, pass.cell_len, nm);
+    let reduced = pass.finish(&g, &g.reductions, &acc);
+    for r in &reduced {
+        assert_eq!(r.flagged[..3], [2, 0, 1], "{}", r.name);
+        assert_eq!(
+            r.status[..3],
+            [FLAGGED_INSIDE, FOUND, FLAGGED_INSIDE],
+            "{}",
+            r.name
+        );
+        assert!(r.value[0].is_finite() && r.value[2].is_nan(), "{}", r.name);
+        assert!(r.flagged[3..].iter().all(|f| *f == 0));
     }
 }

@@ -204,8 +204,9 @@ fn sharded_reductions_merge_into_the_unsharded_reductions() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".npy"))
         .collect();
-    // value, count, status for three entries, plus the two arg arrays.
-    assert_eq!(names.len(), 3 * 3 + 2, "{names:?}");
+    // value, count, flagged, status for three entries, plus the two arg
+    // arrays.
+    assert_eq!(names.len(), 3 * 4 + 2, "{names:?}");
     for n in &names {
         let a = std::fs::read(d.join("whole").join(n)).unwrap();
         let b = std::fs::read(out.join(n)).unwrap();

@@ -312,13 +312,13 @@ fn bad_configs_are_rejected() {
     rejects(&format!("rates = \"bose\"\n{fixed}t_a = 2.0\n"), "rates");
     rejects(&format!("{fixed}t_a = 2.0\nlambda2 = 1\n"), "lambda2");
     rejects("this is [not toml", "c.toml");
-    // 1024^4 ≈ 1.1e12 points need about 134 TB: refused before anything is
-    // written, whatever the disk.
+    // 1024^4 ≈ 1.1e12 points need about 100 TB: refused before anything is
+    // written, whatever the disk (memory is checked first).
     let huge: String = ["t_a", "t_s", "tau", "lambda"]
         .iter()
         .map(|n| format!("[[axes]]\nname = \"{n}\"\nrange = [0.1, 0.2]\npoints = 1024\n"))
         .collect();
-    rejects(&format!("[fixed]\ngamma = 1e-3\n{huge}"), "free");
+    rejects(&format!("[fixed]\ngamma = 1e-3\n{huge}"), "is available");
 }
 
 #[test]

@@ -11,6 +11,16 @@ from . import _nessbat
 Config = Union[None, str, "os.PathLike[str]", Mapping[str, Any]]
 
 
+def _plain(value: Any) -> Any:
+    """numpy arrays and scalars (np.linspace(...), np.int64(4)) as the
+    lists and numbers they hold; anything else is not in the schema."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def config_text(config: Config) -> Tuple[str, str]:
     """(TOML text, origin) of a config: None for the embedded default, a
     dict in the TOML schema, or the path of a TOML file."""
@@ -18,7 +28,7 @@ def config_text(config: Config) -> Tuple[str, str]:
         return _nessbat.default_config(), "embedded default config"
     if isinstance(config, Mapping):
         try:
-            text = json.dumps(config, allow_nan=False)
+            text = json.dumps(config, allow_nan=False, default=_plain)
         except (TypeError, ValueError) as e:
             raise ValueError(f"config: not in the TOML schema ({e})") from None
         return _nessbat.config_from_json(text), "config dict"

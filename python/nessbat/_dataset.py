@@ -43,6 +43,8 @@ def _roles(meta: Mapping[str, Any]) -> Dict[str, Tuple[Dict[str, Any], List[str]
                 attrs = {"long_name": r.get("long_name", r["name"]), "units": r.get("units", ""), "description": r["meaning"]}
             elif part == "count":
                 attrs = {"long_name": f"points that passed, {r['name']}", "units": "1"}
+            elif part == "flagged":
+                attrs = {"long_name": f"points that stayed flagged, {r['name']}", "units": "1"}
             elif part == "status":
                 attrs = {"long_name": f"status of {r['name']}", "description": json.dumps(r.get("status_meaning"))}
             else:
@@ -81,6 +83,15 @@ def dataset(arrays: Arrays, meta: Mapping[str, Any], meta_text: "str | None" = N
         if name not in roles:
             raise ValueError(f"array {name!r} is not described by the metadata")
         attrs, dims = roles[name]
+        if name == "status":
+            # CF flags, so that tools (and xarray's plots) name the codes.
+            attrs = dict(attrs)
+            attrs["flag_values"] = np.array([0, 1, 2, 3], dtype=np.uint8)
+            attrs["flag_meanings"] = "ok not_converged invalid imprecise"
+        elif name.endswith(".status") and "reduction" in attrs:
+            attrs = dict(attrs)
+            attrs["flag_values"] = np.array([0, 1, 2], dtype=np.uint8)
+            attrs["flag_meanings"] = "found no_point_passes points_stayed_flagged"
         # reshape of a contiguous 1-D array is a view: no copy.
         data_vars[name] = xr.Variable(dims, flat.reshape(tuple(shape)), attrs)
     attrs = {k: _attr(v) for k, v in meta.items() if v is not None and k not in ("checksums",)}

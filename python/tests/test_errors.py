@@ -24,6 +24,14 @@ GRID = {"fixed": {"t_a": 1.0, "t_s": 0.1, "gamma": 1e-3, "lambda": 0.01}, "axes"
         (dict(config=GRID, backend="tpu"), "backend"),
         (dict(config=GRID, precision="f16"), "precision"),
         (dict(config=GRID, backend="cpu", precision="f32"), "precision f32"),
+        # A grid larger than memory: refused before any work (the process
+        # and the notebook's kernel live on).
+        (
+            dict(config={"fixed": {"tau": 40.0, "gamma": 1e-3, "lambda": 0.01},
+                         "axes": [{"name": "t_a", "range": [0.1, 5.0], "points": 200000},
+                                  {"name": "t_s", "range": [0.1, 5.0], "points": 200000}]}),
+            "40000000000 points need",
+        ),
     ],
 )
 def test_sweep_errors_are_value_errors(kwargs, words):
@@ -91,3 +99,15 @@ def test_one_bath_given_keeps_the_other_default():
     # The documented defaults are T_A = 2, T_S = 0.1.
     assert nessbat.point(t_a=3.0) == nessbat.point(t_a=3.0, t_s=0.1)
     assert nessbat.point(t_s=0.2) == nessbat.point(t_a=2.0, t_s=0.2)
+
+
+def test_dict_configs_take_numpy_values():
+    import numpy as np
+
+    cfg = {"fixed": {"t_a": np.float64(2.0), "t_s": 0.1, "gamma": 1e-3, "lambda": 0.01},
+           "axes": [{"name": "tau", "values": np.linspace(1.0, 10.0, 3)},
+                    {"name": "lambda", "range": [0.005, 0.02], "points": np.int64(2)}]}
+    cfg["fixed"].pop("lambda")
+    ds = nessbat.sweep(cfg, backend="cpu", progress=False)
+    assert ds.power.shape == (3, 2)
+    assert list(ds.status.attrs["flag_meanings"].split()) == ["ok", "not_converged", "invalid", "imprecise"]

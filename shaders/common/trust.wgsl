@@ -39,6 +39,12 @@ fn work_noise(omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, 
     return NOISE_FACTOR * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part);
 }
 
+// Extra noise of the work under a fixed gate with detuning (twin:
+// `gate_mixing_noise` in src/model/trust.rs, which says why).
+fn gate_mixing_noise(gate: bool, detuning: real, r: real) -> real {
+    return select(real(0.0), NOISE_FACTOR * EPS * r, gate & (detuning != 0.0));
+}
+
 // Noise of one channel's heat: HEAT_NOISE_FACTOR·ε·ω0·Γ_k τ. Coarser than
 // f64 the refined OSS solve does not recover the state where the stroke is
 // below ε (conditioned ~1/ΣΓτ), and the heats carry that: times
@@ -140,7 +146,9 @@ fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real,
     if nothing_runs & snapped & COARSE {
         l.flags |= FLAG_UNRESOLVED;
     }
-    if !nothing_runs {
+    // A passive state is its own OSS (the NESS): no OSS solve's
+    // consistency in f64; coarser, the NESS's own solve is no better.
+    if !nothing_runs & !(passive & !COARSE) {
         error = max(error, consistency);
     }
     l.error_estimate = error;

@@ -51,49 +51,49 @@ pub enum ProtocolArg {
 #[derive(Debug, Clone, Args)]
 pub struct PointArgs {
     /// Qubit gap ω0
-    #[arg(long, default_value = "1", value_parser = positive)]
+    #[arg(long, allow_hyphen_values = true, default_value = "1", value_parser = positive)]
     pub omega0: f64,
     /// Qubit–qubit coupling λ, 0 <= λ < ω0
-    #[arg(long, default_value = "0.01", value_parser = non_negative)]
+    #[arg(long, allow_hyphen_values = true, default_value = "0.01", value_parser = non_negative)]
     pub lambda: f64,
     /// Cycle length τ > 0
-    #[arg(long, default_value = "150", value_parser = positive)]
+    #[arg(long, allow_hyphen_values = true, default_value = "150", value_parser = positive)]
     pub tau: f64,
     /// Temperature of bath A (thermal)
-    #[arg(long, value_parser = positive, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = positive, help_heading = "Baths")]
     pub t_a: Option<f64>,
     /// Temperature of bath S (thermal)
-    #[arg(long, value_parser = positive, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = positive, help_heading = "Baths")]
     pub t_s: Option<f64>,
     /// Coupling Γ0 of both thermal baths [default: 1e-3]
-    #[arg(long, value_parser = non_negative, conflicts_with_all = ["gamma_a", "gamma_s"], help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, conflicts_with_all = ["gamma_a", "gamma_s"], help_heading = "Baths")]
     pub gamma: Option<f64>,
     /// Coupling Γ0 of thermal bath A
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub gamma_a: Option<f64>,
     /// Coupling Γ0 of thermal bath S
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub gamma_s: Option<f64>,
     /// Explicit rate Γ_A+ (up)
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub rate_a_up: Option<f64>,
     /// Explicit rate Γ_A− (down)
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub rate_a_down: Option<f64>,
     /// Explicit rate Γ_S+ (up)
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub rate_s_up: Option<f64>,
     /// Explicit rate Γ_S− (down)
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub rate_s_down: Option<f64>,
     /// Physical implementation: incoherent pump p
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub pump: Option<f64>,
     /// Physical implementation: local decay γ
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub local_decay: Option<f64>,
     /// Physical implementation: collective decay Γ
-    #[arg(long, value_parser = non_negative, help_heading = "Baths")]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub collective_decay: Option<f64>,
     /// State space of the charging stroke
     #[arg(long, value_enum, default_value = "populations")]
@@ -105,10 +105,10 @@ pub struct PointArgs {
     #[arg(long, value_enum, default_value = "eq9")]
     pub rates: RatesArg,
     /// Qubit detuning δ (density-matrix model)
-    #[arg(long, value_parser = finite)]
+    #[arg(long, allow_hyphen_values = true, value_parser = finite)]
     pub detuning: Option<f64>,
     /// Pure dephasing rate γφ per qubit (density-matrix model)
-    #[arg(long, value_parser = non_negative)]
+    #[arg(long, allow_hyphen_values = true, value_parser = non_negative)]
     pub dephasing: Option<f64>,
 }
 

@@ -441,6 +441,14 @@ fn build_axis(spec: &AxisSpec) -> Result<Axis, Error> {
                     "axis {name}: values is empty; accepted: a non-empty list"
                 ));
             }
+            // Coordinates label the arrays (xarray's too): each once.
+            if let Some((i, x)) = v.iter().enumerate().find(|(i, x)| v[..*i].contains(x)) {
+                return err(format!(
+                    "axis {name}: value {} is given twice (position {}); accepted: distinct values",
+                    crate::error::short(*x),
+                    i + 1
+                ));
+            }
             (v.clone(), "values".to_string())
         }
         (None, Some([a, b])) => {

@@ -173,6 +173,11 @@ pub fn compute_point(
             ratetau,
             &delta,
             last.keeps_n,
+        ) + trust::gate_mixing_noise(
+            f64::EPSILON,
+            protocol != Protocol::Optimal && kind == ModelKind::DensityMatrix,
+            params.detuning,
+            half_split,
         ),
         heat_noise: [
             engine.transitions.a.total(),

@@ -94,6 +94,11 @@ pub fn borrowed<'a>(
             ArrayRef::U64(&r.count),
         ));
         v.push(named(
+            reduced_stem(&r.name, Some("flagged")),
+            &r.shape,
+            ArrayRef::U64(&r.flagged),
+        ));
+        v.push(named(
             reduced_stem(&r.name, Some("status")),
             &r.shape,
             ArrayRef::U8(&r.status),
@@ -151,6 +156,11 @@ pub fn owned(full: Option<SweepResults>, reduced: Vec<Reduced>) -> Vec<Named<Arr
             name: reduced_stem(&r.name, Some("count")),
             shape: shape.clone(),
             data: ArrayData::U64(r.count),
+        });
+        v.push(Named {
+            name: reduced_stem(&r.name, Some("flagged")),
+            shape: shape.clone(),
+            data: ArrayData::U64(r.flagged),
         });
         v.push(Named {
             name: reduced_stem(&r.name, Some("status")),

@@ -264,7 +264,7 @@ pub fn metadata(
             .partial
             .iter()
             .map(|p| {
-                let files: Vec<String> = ["key", "index", "count"]
+                let files: Vec<String> = ["key", "index", "count", "flagged"]
                     .iter()
                     .map(|f| format!("partial-{}.{f}.npy", p.pass))
                     .collect();
@@ -273,7 +273,7 @@ pub fn metadata(
                     "cell_start": p.cell_start,
                     "entries": p.acc.key.len(),
                     "files": files,
-                    "meaning": "this shard's accumulators of one reduction pass (key, traversal index, count per cell and entry), folded by `nessbat merge`",
+                    "meaning": "this shard's accumulators of one reduction pass (key, traversal index, count and points that stayed flagged per cell and entry), folded by `nessbat merge`",
                 })
             })
             .collect();
@@ -301,6 +301,7 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
                 files.insert(axis.clone(), json!(format!("{}.{axis}.npy", r.name)));
             }
             files.insert("count".into(), json!(format!("{}.count.npy", r.name)));
+            files.insert("flagged".into(), json!(format!("{}.flagged.npy", r.name)));
             files.insert("status".into(), json!(format!("{}.status.npy", r.name)));
             json!({
                 "name": r.name,
@@ -313,9 +314,9 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
                 "kept_axes": r.kept,
                 "shape": r.shape,
                 "files": files,
-                "dtype": {"value": "float64", "axis values": "float64", "count": "uint64", "status": "uint8"},
+                "dtype": {"value": "float64", "axis values": "float64", "count": "uint64", "flagged": "uint64", "status": "uint8"},
                 "meaning": format!(
-                    "{} of {} over {}{}; value NaN and status 1 where no point passes; only converged OSS points with a finite figure compete; ties go to the first point in C order",
+                    "{} of {} over {}{}; value NaN and status 1 where no point passes; only status-0 points (after the recompute of flagged points in f64 and double-double) with a finite figure compete; status 2 where points stayed flagged (counted in flagged): a flagged point could have won; ties go to the first point in C order",
                     red.op.name(),
                     red.quantity.name(),
                     red.over.iter().map(|i| grid.axes[*i].name.as_str()).collect::<Vec<_>>().join(", "),
@@ -382,6 +383,7 @@ fn write_staged(
         files.push(write_npy(staging, &name("key"), &n, &p.acc.key)?);
         files.push(write_npy(staging, &name("index"), &n, &p.acc.index)?);
         files.push(write_npy(staging, &name("count"), &n, &p.acc.count)?);
+        files.push(write_npy(staging, &name("flagged"), &n, &p.acc.flagged)?);
     }
     files.extend(extra(staging)?);
     let mut sums = serde_json::Map::new();

@@ -11,16 +11,27 @@ use crate::grid::Grid;
 pub const FOUND: u8 = 0;
 /// No point of the cell passed (constraint, or no converged finite figure).
 pub const NONE_PASSES: u8 = 1;
-pub const REDUCED_STATUS_NAMES: [&str; 2] = ["found", "no point passes"];
+/// Some points of the cell stayed flagged (imprecise or not converged
+/// after the recompute in f64 and double-double): the value is the
+/// extremum over the resolved points (NaN if none), and a flagged point
+/// could have won.
+pub const FLAGGED_INSIDE: u8 = 2;
+pub const REDUCED_STATUS_NAMES: [&str; 3] = [
+    "found",
+    "no point passes",
+    "points stayed flagged: extremum over the resolved points only",
+];
 
 /// What the reduction kernels leave per (cell, member), flat
 /// `cell * members + m`: the key maximised, the traversal index of the
-/// point that holds it, and how many points competed.
+/// point that holds it, how many points competed, and how many points of
+/// the cell stayed flagged (the same for every member of a cell).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Accumulators {
     pub key: Vec<f64>,
     pub index: Vec<u64>,
     pub count: Vec<u64>,
+    pub flagged: Vec<u64>,
 }
 
 impl Accumulators {
@@ -29,10 +40,38 @@ impl Accumulators {
     pub fn from_words(key: Vec<f64>, words: &[u32]) -> Accumulators {
         let pair = |lo: u32, hi: u32| u64::from(lo) | u64::from(hi) << 32;
         Accumulators {
+            flagged: vec![0; key.len()],
             key,
             index: words.chunks(4).map(|w| pair(w[0], w[1])).collect(),
             count: words.chunks(4).map(|w| pair(w[2], w[3])).collect(),
         }
+    }
+
+    /// Counts the points of a chunk that stayed flagged into their cells:
+    /// `words` are the chunk's status words from traversal index `start`,
+    /// `cell_len` points a cell, `members` entries a cell. Invalid points
+    /// (outside the model's range by their parameters) are not flagged.
+    pub fn count_flagged(&mut self, words: &[u32], start: u64, cell_len: u64, members: usize) {
+        let mut last = (u64::MAX, 0u64);
+        let flush = |cell: u64, n: u64, acc: &mut Accumulators| {
+            if n > 0 {
+                for m in 0..members {
+                    acc.flagged[cell as usize * members + m] += n;
+                }
+            }
+        };
+        for (i, w) in words.iter().enumerate() {
+            let code = w & 0xff;
+            if code == 1 || code == 3 {
+                let cell = (start + i as u64) / cell_len;
+                if cell != last.0 {
+                    flush(last.0, last.1, self);
+                    last = (cell, 0);
+                }
+                last.1 += 1;
+            }
+        }
+        flush(last.0, last.1, self);
     }
 }
 
@@ -48,6 +87,8 @@ pub struct Reduced {
     /// Arg-ops: (axis name, its value at the extremum) per reduced axis.
     pub at: Vec<(String, Vec<f64>)>,
     pub count: Vec<u64>,
+    /// Points of the cell that stayed flagged (status 1 or 3).
+    pub flagged: Vec<u64>,
     pub status: Vec<u8>,
 }
 
@@ -85,15 +126,23 @@ impl Pass {
                         Vec::new()
                     },
                     count: vec![0; cells],
+                    flagged: vec![0; cells],
                     status: vec![NONE_PASSES; cells],
                 };
                 for c in 0..cells {
                     let a = c * nm + m;
                     out.count[c] = acc.count[a];
+                    out.flagged[c] = acc.flagged.get(a).copied().unwrap_or(0);
+                    if out.flagged[c] > 0 {
+                        // Not "found": a flagged point could have won.
+                        out.status[c] = FLAGGED_INSIDE;
+                    }
                     if acc.count[a] == 0 {
                         continue;
                     }
-                    out.status[c] = FOUND;
+                    if out.flagged[c] == 0 {
+                        out.status[c] = FOUND;
+                    }
                     out.value[c] = if red.op.minimises() {
                         -acc.key[a]
                     } else {
@@ -121,6 +170,11 @@ impl Reduced {
     /// Cells where no point passes.
     pub fn none_passes(&self) -> usize {
         self.status.iter().filter(|s| **s == NONE_PASSES).count()
+    }
+
+    /// Cells where points stayed flagged.
+    pub fn flagged_cells(&self) -> usize {
+        self.status.iter().filter(|s| **s == FLAGGED_INSIDE).count()
     }
 }
 
@@ -176,6 +230,7 @@ impl Partial {
                 key: acc.key[a..b].to_vec(),
                 index: acc.index[a..b].to_vec(),
                 count: acc.count[a..b].to_vec(),
+                flagged: acc.flagged[a..b].to_vec(),
             },
         }
     }
@@ -189,6 +244,7 @@ impl Partial {
         let at = self.cell_start as usize * members;
         for (e, &count) in self.acc.count.iter().enumerate() {
             let g = at + e;
+            into.flagged[g] += self.acc.flagged[e];
             if count == 0 {
                 continue;
             }
@@ -208,6 +264,7 @@ impl Accumulators {
             key: vec![0.0; n],
             index: vec![0; n],
             count: vec![0; n],
+            flagged: vec![0; n],
         }
     }
 }

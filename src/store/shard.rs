@@ -289,10 +289,12 @@ fn read_partial(
     let key = read::<f64>(d, &format!("partial-{p}.key"), m)?;
     let index = read::<u64>(d, &format!("partial-{p}.index"), m)?;
     let count = read::<u64>(d, &format!("partial-{p}.count"), m)?;
+    let flagged = read::<u64>(d, &format!("partial-{p}.flagged"), m)?;
     let nm = pass.members.len() as u64;
     let n = key.len() as u64;
     if index.len() as u64 != n
         || count.len() as u64 != n
+        || flagged.len() as u64 != n
         || !n.is_multiple_of(nm)
         || cell_start.saturating_add(n / nm) > pass.cells
     {
@@ -308,6 +310,7 @@ fn read_partial(
             key: key.into_raw_vec_and_offset().0,
             index: index.into_raw_vec_and_offset().0,
             count: count.into_raw_vec_and_offset().0,
+            flagged: flagged.into_raw_vec_and_offset().0,
         },
     })
 }

@@ -32,7 +32,7 @@ use crate::backend::run::Backend;
 use crate::config::reduce;
 use crate::grid::Grid;
 pub use crate::store::checkpoint::Mode;
-use crate::store::checkpoint::{check_space, identity, Checkpoint};
+use crate::store::checkpoint::{check_memory, check_space, identity, Checkpoint};
 use crate::store::output::{self, RunInfo};
 use crate::store::reduced::{finish, Partial, Reduced};
 use crate::store::results::SweepResults;
@@ -121,6 +121,8 @@ impl<'g> Sweep<'g> {
         } else {
             0
         };
+        // Before anything is made: the arrays must fit in memory.
+        check_memory(full_points, info0.precision.bytes(), grid.outputs)?;
         let mut ckpt = match &self.checkpoints {
             Some((dir, points, mode)) => {
                 check_space(dir, full_points, info0.precision.bytes(), grid.outputs)?;

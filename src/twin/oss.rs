@@ -8,7 +8,9 @@ use super::linalg::{
 use super::params::{load_point, Point, SweepParams, MAX_LANES, N_OUTPUTS};
 use super::real::{array, c, Mask, Real};
 use crate::config::outputs::NO_SLOT;
-use crate::model::trust::{consistency, heat_noise, passive_certain, settle, work_noise, RawCycle};
+use crate::model::trust::{
+    consistency, gate_mixing_noise, heat_noise, passive_certain, settle, work_noise, RawCycle,
+};
 use crate::twin::Quantity;
 
 /// Status codes and flags of `layout::STATUS` and `layout::FLAGS` (the
@@ -382,7 +384,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         rate_tau,
         &[dx[0], dx[1], dx[2], dx[3]],
         final_ex.keeps_n,
-    );
+    ) + gate_mixing_noise(T::EPS, params.protocol != 0, p.detuning, r);
     let start = T::select_array(passive, ness, oss.x);
     let ix = matvec(&prop.integral, &start);
     let l = settle(&RawCycle {

@@ -98,6 +98,7 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
     let nr = pass.members.len();
     let mut acc_real = vec![0.0; pass.cells as usize * nr];
     let mut acc_u32 = vec![0u32; 4 * acc_real.len()];
+    let mut flagged = Accumulators::empty(acc_real.len());
     for start in (range.start..total).step_by(chunk) {
         if progress.stopped() {
             break;
@@ -113,6 +114,7 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
         // What f64 flags, double-double rescues before the fold, as it does
         // for the full arrays.
         rescue::rescue_rows(grid, start, &mut out_real, &mut cycles, &mut words);
+        flagged.count_flagged(&words, start, pass.cell_len, nr);
         // The GPU's layout: the status words, then the cycles.
         let mut out_u32 = words;
         out_u32.extend_from_slice(&cycles);
@@ -134,7 +136,9 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
             reduce::fold_cells(&rp, &part_real, &part_u32, &mut acc_real, &mut acc_u32, c);
         }
     }
-    Accumulators::from_words(acc_real, &acc_u32)
+    let mut acc = Accumulators::from_words(acc_real, &acc_u32);
+    acc.flagged = flagged.flagged;
+    acc
 }
 
 /// Runs one reduction pass of `reds` on the CPU over the traversal index

@@ -92,22 +92,23 @@ pub fn rescue_rows(
     done.len() as u64
 }
 
+/// One point (flat index `at`) through the f64 twin.
+pub fn twin_point(grid: &Grid, at: u64) -> PointOutput {
+    let params = grid.chunk_params(at, 1);
+    match grid.model {
+        ModelKind::Populations => crate::twin::run_point::<Population, 4>(&params, &grid.values, 0),
+        ModelKind::DensityMatrix => {
+            crate::twin::run_point::<DensityMatrix, 6>(&params, &grid.values, 0)
+        }
+    }
+}
+
 /// What the CPU makes of a point that a kernel flagged imprecise: in f64
 /// (the twin) where the kernel was coarser, and in double-double where
 /// f64 still flags it. None where nothing better than the kernel's own
 /// figures comes of it.
 pub fn resolve_point(grid: &Grid, at: u64, coarse: bool) -> Option<PointOutput> {
-    let f64_twin = coarse.then(|| {
-        let params = grid.chunk_params(at, 1);
-        match grid.model {
-            ModelKind::Populations => {
-                crate::twin::run_point::<Population, 4>(&params, &grid.values, 0)
-            }
-            ModelKind::DensityMatrix => {
-                crate::twin::run_point::<DensityMatrix, 6>(&params, &grid.values, 0)
-            }
-        }
-    });
+    let f64_twin = coarse.then(|| twin_point(grid, at));
     if let Some(o) = f64_twin {
         if o.status & 0xff != 3 {
             return Some(o);

@@ -232,6 +232,7 @@ impl ReduceKernel {
 
         let t = Instant::now();
         let (mut start, mut in_flight, mut chunks) = (first, 0u64, 0u64);
+        let mut flagged_acc = Accumulators::empty((pass.cells * nr) as usize);
         // As in the sweep kernel: a small first chunk, then chunks of about
         // PROGRESS_STEP of work per IN_FLIGHT, so progress and Ctrl-C are
         // served within a second. The folds do not depend on the chunking
@@ -317,6 +318,7 @@ impl ReduceKernel {
                 ctx.queue
                     .write_buffer(&out_u32, 0, bytemuck::cast_slice(&u32s));
             }
+            flagged_acc.count_flagged(&u32s[..len as usize], start, pass.cell_len, nr as usize);
             let mut enc = ctx
                 .device
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -389,7 +391,10 @@ impl ReduceKernel {
                 .map_err(|e| GpuError::Runtime(e.to_string()))?;
             let keys: &[R] = bytemuck::cast_slice(&rv);
             let words: &[u32] = bytemuck::cast_slice(&uv);
-            Accumulators::from_words(keys.iter().map(|v| v.to_f64()).collect(), words)
+            let mut acc =
+                Accumulators::from_words(keys.iter().map(|v| v.to_f64()).collect(), words);
+            acc.flagged = flagged_acc.flagged;
+            acc
         };
         staging_real.unmap();
         staging_u32.unmap();
