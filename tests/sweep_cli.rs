@@ -122,13 +122,26 @@ fn gpu_backend_without_an_adapter_is_a_clear_error() {
         "{err}"
     );
     assert!(!out.exists(), "nothing is written");
-    // auto falls back to the CPU with a one-line notice.
+    // auto falls back to the CPU with a one-line notice, once, and not at
+    // all with --quiet.
     let o = nessbat(
-        &["sweep", "--out", out.to_str().unwrap(), "--quiet"],
+        &["sweep", "--out", out.to_str().unwrap()],
         &[("WGPU_ADAPTER_NAME", "no-such-adapter-anywhere")],
     );
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("running on the CPU backend"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.matches("running on the CPU backend").count(),
+        1,
+        "{err}"
+    );
+    let quiet = dir.join("quiet");
+    let o = nessbat(
+        &["sweep", "--out", quiet.to_str().unwrap(), "--quiet"],
+        &[("WGPU_ADAPTER_NAME", "no-such-adapter-anywhere")],
+    );
+    assert!(o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("running on the CPU backend"));
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
     assert_eq!(meta["backend"], "cpu");
@@ -141,7 +154,7 @@ fn gpu_backend_without_an_adapter_is_a_clear_error() {
 fn auto_prefers_the_cpu_backend_to_a_software_adapter() {
     let dir = scratch("sweep-cli", "auto");
     let out = dir.join("out");
-    let o = nessbat(&["sweep", "--out", out.to_str().unwrap(), "--quiet"], &[]);
+    let o = nessbat(&["sweep", "--out", out.to_str().unwrap()], &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
@@ -156,7 +169,7 @@ fn auto_prefers_the_cpu_backend_to_a_software_adapter() {
                 "{} is software: {err}",
                 ctx.info.name
             );
-            assert!(err.contains("software rasteriser"), "{err}");
+            assert_eq!(err.matches("software rasteriser").count(), 1, "{err}");
         }
         Err(_) => assert_eq!(meta["backend"], "cpu"),
     }

@@ -73,8 +73,9 @@ def test_sweep_equals_cli_bit_for_bit(tmp_path, backend):
     files = [a["file"] for a in meta["arrays"].values()]
     for r in meta["reductions"]:
         files += list(r["files"].values())
-    # 11 quantities, cycles, status; two arg-ops (value, axis, count, status), one max
-    assert len(files) == 13 + 4 + 4 + 3, files
+    # 11 quantities, cycles, status; two arg-ops (value, axis, count,
+    # flagged, status), one max
+    assert len(files) == 13 + 5 + 5 + 4, files
     for f in files:
         name = f[: -len(".npy")]
         want = np.load(out / f)

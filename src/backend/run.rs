@@ -41,6 +41,15 @@ pub enum Backend {
     },
 }
 
+/// Says why `auto` chose the CPU once per process: every shard, every
+/// notebook cell and every query of one session would otherwise repeat it.
+fn once(notice: &dyn Fn(&str), message: &str) {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        notice(message);
+    }
+}
+
 impl Backend {
     /// Resolves the user's choice. `notice` receives one-line messages for
     /// stderr (fallback to the CPU, precision changes).
@@ -63,7 +72,7 @@ impl Backend {
                     if ctx.info.device_type == wgpu::DeviceType::Cpu
                         && precision != Some(Precision::F32) =>
                 {
-                    notice(&format!(
+                    once(notice, &format!(
                         "notice: adapter '{}' is a software rasteriser on the CPU; running on the CPU backend (f64), which is faster here (--backend gpu to use the adapter)",
                         ctx.info.name
                     ));
@@ -71,7 +80,10 @@ impl Backend {
                 }
                 Ok(ctx) => Some(ctx),
                 Err(e) => {
-                    notice(&format!("notice: {e}; running on the CPU backend (f64)"));
+                    once(
+                        notice,
+                        &format!("notice: {e}; running on the CPU backend (f64)"),
+                    );
                     None
                 }
             },

@@ -96,7 +96,9 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     // Bad shards are refused before a device is acquired.
     let total = sweep.total_points().map_err(super::lib_error)?;
     let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|msg| {
-        eprintln!("{msg}")
+        if !cmd.quiet {
+            eprintln!("{msg}")
+        }
     })
     .map_err(super::lib_error)?;
     let (bar, started) = progress_bar(total);
