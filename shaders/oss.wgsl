@@ -301,8 +301,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
                    heat_noise(omega0, (p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi) * p.tau, rate_tau),
                    heat_noise(omega0, (p.s.up_lo + p.s.down_lo + p.s.up_hi + p.s.down_hi) * p.tau, rate_tau),
                    heat_noise(omega0, p.dephasing * p.tau, rate_tau), passive, params.protocol == 0u,
-                   max(consistency(oss.same_map, oss.residual, &dx),
-                       select(real(0.0), consistency(false, oss.solve_residual, &dx), CHECK_SOLVE)),
+                   max(max(consistency(oss.same_map, oss.residual, &dx),
+                           select(real(0.0), consistency(false, oss.solve_residual, &dx), CHECK_SOLVE)),
+                       gate_conditioning(params.protocol != 0u, rate_tau)),
                    p.thermal, p.beta_a, p.beta_s);
     let heat_hot = select(l.heat_a, l.heat_s, p.hot_is_s);
     var status = oss.status;

@@ -460,3 +460,59 @@ fn duplicate_axis_values_are_refused() {
     assert!(err.contains("value 1 is given twice"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn trace_out_follows_the_sweep_rule() {
+    // An existing --out is kept unless --force, refused before any work.
+    let dir = common::files::scratch("cli", "trace-out");
+    let out = dir.join("t.csv");
+    std::fs::write(&out, "keep me").unwrap();
+    let o = nessbat(&[
+        "trace",
+        "ergotropy",
+        "--max-cycles",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+    let o = nessbat(&[
+        "trace",
+        "ergotropy",
+        "--max-cycles",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("cycle,ergotropy"));
+}
+
+#[test]
+fn resume_into_an_empty_folder_says_it_starts_fresh() {
+    let dir = common::files::scratch("cli", "resume-empty");
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, "[fixed]\nt_a = 2.0\nt_s = 0.1\ngamma = 1e-3\nlambda = 0.01\n[[axes]]\nname = \"tau\"\nvalues = [1.0, 2.0]\n").unwrap();
+    let out = dir.join("out");
+    let o = nessbat(&[
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+        "--backend",
+        "cpu",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("holds no sweep to continue; starting it fresh"),
+        "{err}"
+    );
+}

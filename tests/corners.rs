@@ -349,3 +349,39 @@ fn point_is_as_accurate_as_the_kernels_with_detuning_gates_and_short_strokes() {
     eprintln!("{both} of 120 ok on both, {flagged} flagged on either");
     assert!(flagged <= 12, "{flagged} of 120 flagged");
 }
+
+#[test]
+fn f32_does_not_call_a_weak_coherent_engine_passive() {
+    // λ = 1e-5 with strong dephasing: the ergotropy (4.8e-15, from the
+    // coherence) is below f32's resolution; f32 found the state passive and
+    // reported E = 0, η = 0 at status 0. A passive verdict while heat flows
+    // is recomputed in f64 now.
+    let Some(ctx) = common::gpu::gpu_or_skip("f32_does_not_call_a_weak_coherent_engine_passive")
+    else {
+        return;
+    };
+    let text = "model = \"density-matrix\"\nrates = \"kms\"\n[fixed]\ngamma = 1e-3\nlambda = 1e-5\ndephasing = 0.5\nt_a = 2.0\nt_s = 0.1\n[[axes]]\nname = \"tau\"\nvalues = [1e-6, 1e-3]\n";
+    let grid = Grid::new(SweepConfig::parse(text, "weak").unwrap()).unwrap();
+    let gpu = nessbat::backend::Backend::Gpu {
+        ctx: Box::new(ctx),
+        precision: nessbat::backend::gpu::shader_source::Precision::F32,
+        kernels: Default::default(),
+        reducer: Default::default(),
+    };
+    let (low, _, _) = gpu.run(&grid, &Progress::NONE).unwrap();
+    let (exact, _, _) = nessbat::backend::Backend::Cpu
+        .run(&grid, &Progress::NONE)
+        .unwrap();
+    for i in 0..grid.len() as usize {
+        if low.status[i] != 0 || exact.status[i] != 0 {
+            continue;
+        }
+        for q in [Quantity::Ergotropy, Quantity::Efficiency, Quantity::HeatA] {
+            let (got, want) = (low.values(q)[i], exact.values(q)[i]);
+            assert!(
+                (got - want).abs() <= 1e-3 * want.abs(),
+                "point {i}: {q:?} f32 {got:e}, f64 {want:e}"
+            );
+        }
+    }
+}

@@ -532,3 +532,52 @@ fn double_double_exp_and_division_are_accurate() {
     let small = Dd::from(1e-20).expm1();
     assert!((small - Dd::from(1e-20)).abs().hi < 1e-40);
 }
+
+/// Corners found by a hostile trial, against the reference: a fixed gate
+/// at ΣΓτ ~ 5e-15 (the f64 twin was 1.6e-5 off at status 0, the first law
+/// broken by as much), both rate kinds, both gates' shape in the
+/// population model.
+#[test]
+fn gate_corners_hold_the_contract() {
+    let mut failures = Vec::new();
+    for (t_a, t_s, rates) in [
+        (0.5, 0.002, RateKind::Kms),
+        (0.001, 0.1, RateKind::Kms),
+        (0.5, 0.002, RateKind::Eq9),
+    ] {
+        let s = Sample {
+            t_a,
+            t_s,
+            gamma_a: 1e-9,
+            gamma_s: 1e-9,
+            lambda: 0.6,
+            tau: 1e-6,
+            rates,
+            protocol: Protocol::GateGlobal,
+            model: ModelKind::Populations,
+        };
+        let r = reference(&s);
+        let noise = zero_noise(&s);
+        let (twin, _, _) = Backend::Cpu.run(&s.grid(), &Progress::NONE).unwrap();
+        if twin.status[0] == 0 {
+            check_ok(
+                &format!("{s:?} CPU backend"),
+                sweep_figures(&twin),
+                &r,
+                noise,
+                &mut failures,
+            );
+        }
+        let f = compute_point(&s.params(), s.model, s.protocol, &OssOptions::default()).unwrap();
+        if f.status == PointStatus::Ok {
+            check_ok(
+                &format!("{s:?} point"),
+                [f.ergotropy, f.heat_a, f.heat_s],
+                &r,
+                noise,
+                &mut failures,
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -45,6 +45,12 @@ fn gate_mixing_noise(gate: bool, detuning: real, r: real) -> real {
     return select(real(0.0), NOISE_FACTOR * EPS * r, gate & (detuning != 0.0));
 }
 
+// Relative error of a fixed gate's OSS at short strokes (twin:
+// `gate_conditioning` in src/model/trust.rs, which says why).
+fn gate_conditioning(gate: bool, rate_tau: real) -> real {
+    return select(real(0.0), EPS / rate_tau, gate);
+}
+
 // Noise of one channel's heat: HEAT_NOISE_FACTOR·ε·ω0·Γ_k τ. Coarser than
 // f64 the refined OSS solve does not recover the state where the stroke is
 // below ε (conditioned ~1/ΣΓτ), and the heats carry that: times
@@ -101,6 +107,11 @@ fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real,
     // Where nothing runs the first law bounds the work by the heats' noise.
     if passive | nothing_runs {
         l.work = 0.0;
+        // Coarser than f64 a passive verdict while heat flows is not
+        // certain (twin: src/model/trust.rs): recomputed in f64.
+        if passive & !nothing_runs & COARSE {
+            l.flags |= FLAG_UNRESOLVED;
+        }
     } else if abs(work) <= w_noise {
         l.work = 0.0;
         // No noise at all: exact by structure (r = 0, n kept).

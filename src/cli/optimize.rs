@@ -24,7 +24,8 @@ pub struct OptimizeCmd {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Figure to maximise: ergotropy, power, efficiency, heat_hot, heat_a,
-    /// heat_s or ness_ergotropy
+    /// heat_s, ness_ergotropy, heat_dephasing, heat_in, entropy_production
+    /// or error_estimate
     #[arg(long, value_name = "QUANTITY", conflicts_with_all = ["minimize", "pareto"])]
     pub maximize: Option<String>,
     /// Figure to minimise

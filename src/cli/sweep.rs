@@ -33,7 +33,8 @@ pub struct SweepCmd {
     /// Float type of the GPU kernels [default: f64 where the adapter has it]
     #[arg(long, value_enum)]
     pub precision: Option<PrecisionArg>,
-    /// Write a PNG heatmap per quantity (2-D sweeps)
+    /// Write plots: a heatmap per quantity for 2-D sweeps, a line chart for
+    /// 1-D ones, a grid of slices for 3-D ones (PNG)
     #[arg(long)]
     pub plot: bool,
     /// With --plot: png, or svg for an SVG beside each PNG
@@ -68,9 +69,17 @@ pub fn progress_bar(total: u64) -> (ProgressBar, Instant) {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     bar.set_style(
         ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} points ({per_sec}, eta {eta})",
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} points ({rate}, eta {eta})",
         )
         .expect("valid template")
+        // Whole points per second with thousands separators, not
+        // indicatif's "447,446.4731/s".
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
+            },
+        )
         .progress_chars("=> "),
     );
     (bar, Instant::now())

@@ -36,6 +36,9 @@ pub struct PopulationsCmd {
     /// Output CSV file [default: stdout]
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Overwrite --out if it exists (as `nessbat sweep --force`)
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +51,22 @@ pub struct ErgotropyCmd {
     /// Output CSV file [default: stdout]
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Overwrite --out if it exists (as `nessbat sweep --force`)
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+/// A file already at `--out` is kept unless `--force`, as sweep keeps a
+/// result folder: refused before any work.
+fn refuse_existing(out: Option<&std::path::Path>, force: bool) -> Result<()> {
+    match out {
+        Some(p) if p.exists() && !force => Err(BadInput(format!(
+            "--out {} already exists; accepted: a new path, or --force to overwrite it",
+            p.display()
+        ))
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// Traces are meant to be plotted; more rows than this is a typo.
@@ -65,6 +84,7 @@ pub fn run(cmd: &TraceCmd) -> Result<()> {
                 ))
                 .into());
             }
+            refuse_existing(c.out.as_deref(), c.force)?;
             let params = c.point.params()?;
             let rows = population_trace(
                 &params,
@@ -83,6 +103,7 @@ pub fn run(cmd: &TraceCmd) -> Result<()> {
                 ))
                 .into());
             }
+            refuse_existing(c.out.as_deref(), c.force)?;
             let params = c.point.params()?;
             let (rows, converged) =
                 ergotropy_per_cycle(&params, c.point.model(), c.point.protocol(), c.max_cycles)?;

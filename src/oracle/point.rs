@@ -187,7 +187,9 @@ pub fn compute_point(
         .map(|rate| trust::heat_noise(f64::EPSILON, params.omega0, rate * params.tau)),
         passive,
         optimal: protocol == Protocol::Optimal,
-        consistency: trust::consistency(oss.same_map, oss.residual, &delta),
+        consistency: trust::consistency(oss.same_map, oss.residual, &delta).max(
+            trust::gate_conditioning(f64::EPSILON, protocol != Protocol::Optimal, ratetau),
+        ),
         betas: bath_temperatures(params).map(|(ta, ts)| (1.0 / ta, 1.0 / ts)),
         eps: f64::EPSILON,
     };

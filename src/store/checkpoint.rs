@@ -50,6 +50,8 @@ pub struct Checkpoint {
     pub reused: u64,
     /// Chunks found damaged on resume (recomputed).
     pub damaged: Vec<String>,
+    /// `--resume` found no sweep at all there: this one starts fresh.
+    pub nothing_to_resume: bool,
 }
 
 /// Identity of a sweep: config, version, model, protocol, precision, the
@@ -120,6 +122,7 @@ impl Checkpoint {
                 }
             }
         }
+        let nothing_to_resume = mode == Mode::Resume && !manifest.exists() && !finished.exists();
         let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
         std::fs::create_dir_all(&dir).map_err(io)?;
         // The chunk size of an existing checkpoint wins: chunk files are
@@ -144,6 +147,7 @@ impl Checkpoint {
             chunk,
             reused: 0,
             damaged: Vec::new(),
+            nothing_to_resume,
         }))
     }
 
@@ -232,7 +236,9 @@ fn statvfs_free(_: &Path) -> Option<u64> {
 /// unknown.
 pub fn memory_budget() -> Option<u64> {
     if let Some(v) = std::env::var_os("NESSBAT_MEMORY_BUDGET") {
-        return v.to_str().and_then(|s| s.trim().parse().ok());
+        // Unparsable: no memory at all, so that the refusal names it
+        // rather than the budget being silently ignored.
+        return Some(v.to_str().and_then(|s| s.trim().parse().ok()).unwrap_or(0));
     }
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     info.lines()
@@ -255,9 +261,14 @@ pub fn check_memory(points: u64, real_bytes: u64, outputs: Outputs) -> Result<()
     let need = points.saturating_mul(point_bytes(outputs, real_bytes as usize) as u64);
     match memory_budget() {
         Some(budget) if need > budget => Err(Error::Usage(format!(
-            "the full arrays of {points} points need {:.2} GB of memory and {:.2} GB is available; keep fewer arrays (outputs = [...] or --outputs), reduce on the device ([[reduce]] without full_arrays), or split the grid (--shard K/N)",
+            "the full arrays of {points} points need {:.2} GB of memory and {:.2} GB is available{}; keep fewer arrays (outputs = [...] or --outputs), reduce on the device ([[reduce]] without full_arrays), or split the grid (--shard K/N)",
             need as f64 / 1e9,
-            budget as f64 / 1e9
+            budget as f64 / 1e9,
+            if std::env::var_os("NESSBAT_MEMORY_BUDGET").is_some() {
+                " (NESSBAT_MEMORY_BUDGET, in bytes)"
+            } else {
+                ""
+            }
         ))),
         _ => Ok(()),
     }

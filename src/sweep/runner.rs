@@ -127,7 +127,15 @@ impl<'g> Sweep<'g> {
             Some((dir, points, mode)) => {
                 check_space(dir, full_points, info0.precision.bytes(), grid.outputs)?;
                 match Checkpoint::open(dir, &id, *points, *mode)? {
-                    Some(c) => Some(c),
+                    Some(c) => {
+                        if c.nothing_to_resume {
+                            notice(&format!(
+                                "notice: --resume: {} holds no sweep to continue; starting it fresh",
+                                dir.display()
+                            ));
+                        }
+                        Some(c)
+                    }
                     None => return Ok(None),
                 }
             }

@@ -9,7 +9,8 @@ use super::params::{load_point, Point, SweepParams, MAX_LANES, N_OUTPUTS};
 use super::real::{array, c, Mask, Real};
 use crate::config::outputs::NO_SLOT;
 use crate::model::trust::{
-    consistency, gate_mixing_noise, heat_noise, passive_certain, settle, work_noise, RawCycle,
+    consistency, gate_conditioning, gate_mixing_noise, heat_noise, passive_certain, settle,
+    work_noise, RawCycle,
 };
 use crate::twin::Quantity;
 
@@ -400,15 +401,17 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         ],
         passive,
         optimal: params.protocol == 0,
-        consistency: consistency(oss.same_map, oss.residual, &dx[..4]).max(if CHECK_SOLVE {
-            consistency(
-                <T::Mask as Mask>::splat(false),
-                oss.solve_residual,
-                &dx[..4],
-            )
-        } else {
-            zero
-        }),
+        consistency: consistency(oss.same_map, oss.residual, &dx[..4])
+            .max(if CHECK_SOLVE {
+                consistency(
+                    <T::Mask as Mask>::splat(false),
+                    oss.solve_residual,
+                    &dx[..4],
+                )
+            } else {
+                zero
+            })
+            .max(gate_conditioning(T::EPS, params.protocol != 0, rate_tau)),
         betas: p.thermal.then_some((p.beta_a, p.beta_s)),
         eps: T::EPS,
     });
