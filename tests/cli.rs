@@ -436,6 +436,12 @@ fn negative_values_follow_their_flag() {
     );
     assert_eq!(spaced.stdout, joined.stdout);
     rejects(&["point", "--tau", "-1e-3"], "--tau");
+    // A bath switched off leaves a level disconnected: the user's to fix.
+    rejects(&["point", "--gamma", "0"], "disconnected");
+    rejects(
+        &["point", "--gamma-a", "0", "--gamma-s", "1e-3"],
+        "disconnected",
+    );
 }
 
 #[test]

@@ -31,9 +31,11 @@ fn trace_solve(engine: &Engine, m: &CMat, mut b: CVec) -> Result<CVec> {
             b[r] /= s;
         }
     }
+    // Singular only where the input leaves a level disconnected (a bath
+    // switched off): the user's to change, so a one-line refusal (exit 2).
     let x = a.lu().solve(&b).ok_or_else(|| {
-        Error::Numerical(
-            "no unique steady state: a level is disconnected (check that the bath rates do not vanish)"
+        Error::Conflict(
+            "no unique steady state: a level is disconnected because a bath's rates vanish; accepted: gamma > 0 (or nonzero explicit rates) for both baths"
                 .into(),
         )
     })?;

@@ -342,6 +342,53 @@ pub struct Outputs<'a> {
     pub partial: &'a [Partial],
 }
 
+/// Removes the files that the run recorded in `dir/metadata.json` wrote
+/// (its `files`, or for older runs the arrays its checksums list): only
+/// plain files directly inside `dir` whose names nessbat writes (`.npy`,
+/// `.png`, `.svg`), never a path, a link or anything outside it, so that
+/// a damaged or hostile metadata.json cannot delete anything else.
+pub fn remove_previous(dir: &Path) {
+    let Some(old) = std::fs::read(dir.join("metadata.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+    else {
+        return;
+    };
+    let mut names: Vec<String> = old["files"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(sums) = old["checksums"].as_object() {
+        names.extend(sums.keys().cloned());
+    }
+    for name in names {
+        if !is_own_file_name(&name) {
+            continue;
+        }
+        let path = dir.join(&name);
+        let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        if plain {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// A bare file name of the kinds nessbat writes into a result folder.
+fn is_own_file_name(name: &str) -> bool {
+    let bare = !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && Path::new(name)
+            .file_name()
+            .map(|n| n == name)
+            .unwrap_or(false);
+    bare && [".npy", ".png", ".svg"].iter().any(|e| name.ends_with(e))
+}
+
 /// Writes the arrays, metadata.json and the `extra` files into `dir`.
 pub fn write(
     dir: &Path,
@@ -397,11 +444,20 @@ fn write_staged(
             sums.insert(name, Value::String(checksum(f)?));
         }
     }
-    let meta = serde_json::to_vec_pretty(&metadata(grid, out, info, &sums))
-        .map_err(std::io::Error::other)?;
+    let mut meta = metadata(grid, out, info, &sums);
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    // Every file this run writes, so that a rerun with --force removes
+    // exactly these before writing its own.
+    meta["files"] = json!(names);
+    let meta = serde_json::to_vec_pretty(&meta).map_err(std::io::Error::other)?;
     let meta_path = staging.join("metadata.json");
     std::fs::write(&meta_path, meta)?;
-    // A stale metadata.json must not vouch for the new arrays mid-rename.
+    // The previous run's files go (a folder holds exactly one run's), and a
+    // stale metadata.json must not vouch for the new arrays mid-rename.
+    remove_previous(dir);
     let _ = std::fs::remove_file(dir.join("metadata.json"));
     for f in files.iter().chain(std::iter::once(&meta_path)) {
         std::fs::rename(f, dir.join(f.file_name().expect("staged files have names")))?;

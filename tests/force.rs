@@ -1,0 +1,105 @@
+//! `sweep --force` leaves exactly the new run's files: what the previous
+//! run wrote (metadata.json lists it) goes first, and nothing else, even
+//! where that metadata.json is damaged or hostile.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::files::{nessbat, scratch};
+
+const TWO_D: &str = "[fixed]\nlambda = 0.01\ngamma = 1e-3\ntau = 150.0\n[[axes]]\nname = \"t_a\"\nrange = [0.5, 3.0]\npoints = 4\n[[axes]]\nname = \"t_s\"\nrange = [0.1, 0.3]\npoints = 3\n";
+const ONE_D: &str = "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_a = 2.0\nt_s = 0.1\n[[axes]]\nname = \"tau\"\nvalues = [1.0, 10.0]\n";
+
+fn files(dir: &std::path::Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect()
+}
+
+fn sweep(cfg: &std::path::Path, out: &std::path::Path, extra: &[&str]) {
+    let mut args = vec![
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let o = nessbat(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn force_leaves_exactly_the_new_runs_files() {
+    let dir = scratch("force", "exact");
+    let (two, one) = (dir.join("two.toml"), dir.join("one.toml"));
+    std::fs::write(&two, TWO_D).unwrap();
+    std::fs::write(&one, ONE_D).unwrap();
+    let out = dir.join("out");
+    sweep(&two, &out, &["--plot"]);
+    assert!(files(&out).contains("power.png"));
+    sweep(&one, &out, &["--force", "--outputs", "power"]);
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    let mut want: BTreeSet<String> = meta["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    want.insert("metadata.json".into());
+    assert_eq!(files(&out), want);
+    assert!(!files(&out).contains("power.png"));
+    assert!(!files(&out).contains("ergotropy.npy"));
+}
+
+#[test]
+fn a_hostile_metadata_json_deletes_nothing_else() {
+    let dir = scratch("force", "hostile");
+    let cfg = dir.join("one.toml");
+    std::fs::write(&cfg, ONE_D).unwrap();
+    let out = dir.join("out");
+    sweep(&cfg, &out, &[]);
+    // Victims outside the folder, in a subfolder, hidden, behind a link,
+    // and a file of a kind nessbat never writes.
+    let outside = dir.join("victim.npy");
+    std::fs::write(&outside, "keep").unwrap();
+    std::fs::create_dir_all(out.join("sub")).unwrap();
+    std::fs::write(out.join("sub").join("x.npy"), "keep").unwrap();
+    std::fs::write(out.join(".hidden.npy"), "keep").unwrap();
+    std::fs::write(out.join("notes.txt"), "keep").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, out.join("link.npy")).unwrap();
+    let hostile = serde_json::json!({
+        "files": ["../victim.npy", outside.to_str().unwrap(), "sub/x.npy", ".hidden.npy",
+                  "notes.txt", "link.npy", "sub", ".."],
+        "checksums": {"../victim.npy": "x", "/etc/passwd": "x"},
+    });
+    std::fs::write(out.join("metadata.json"), hostile.to_string()).unwrap();
+    sweep(&cfg, &out, &["--force"]);
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+    assert_eq!(
+        std::fs::read_to_string(out.join("sub").join("x.npy")).unwrap(),
+        "keep"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join(".hidden.npy")).unwrap(),
+        "keep"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "keep"
+    );
+    #[cfg(unix)]
+    assert!(std::fs::symlink_metadata(out.join("link.npy"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(out.join("power.npy").exists());
+}
