@@ -103,3 +103,65 @@ fn a_hostile_metadata_json_deletes_nothing_else() {
         .is_symlink());
     assert!(out.join("power.npy").exists());
 }
+
+/// A long reduction-only sweep (no arrays on disk) to hold a folder.
+const LONG: &str = "model = \"density-matrix\"\n[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\n[[axes]]\nname = \"t_a\"\nrange = [0.5, 3.0]\npoints = 4000\n[[axes]]\nname = \"tau\"\nrange = [1.0, 100.0]\npoints = 2000\n[[reduce]]\nover = [\"tau\"]\nquantity = \"power\"\nop = \"max\"\n";
+
+#[test]
+fn a_folder_in_use_by_a_running_sweep_is_refused() {
+    let dir = scratch("force", "lock");
+    let cfg = dir.join("long.toml");
+    std::fs::write(&cfg, LONG).unwrap();
+    let out = dir.join("out");
+    let args = |extra: &[&str]| {
+        let mut a: Vec<String> = [
+            "sweep",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--quiet",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
+        .args(args(&[]))
+        .spawn()
+        .unwrap();
+    let lock = out.join(".nessbat-lock");
+    let t = std::time::Instant::now();
+    while !std::fs::read_to_string(&lock).is_ok_and(|s| s.contains("pid")) {
+        assert!(
+            t.elapsed().as_secs() < 20,
+            "the first sweep never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The requeued job's ways in: plain, --force, --resume. Each refused at
+    // once, naming the holder, and leaving the running sweep alone.
+    for extra in [&[][..], &["--force"], &["--resume"]] {
+        let a = args(extra);
+        let o = nessbat(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        let err = String::from_utf8_lossy(&o.stderr);
+        if first.try_wait().unwrap().is_some() {
+            eprintln!("SKIPPED the rest: the first sweep finished too soon");
+            return;
+        }
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains("in use by a running sweep (pid"), "{err}");
+    }
+    // kill -9 frees the lock: --resume then continues.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let a = args(&["--resume"]);
+    let o = nessbat(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("metadata.json").exists());
+    assert!(!lock.exists(), "the lock file goes with the finished run");
+}

@@ -8,6 +8,7 @@
 //! status, and a SHA-256 of all that: a truncated or damaged chunk is
 //! reported and recomputed, never used.
 
+use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -52,7 +53,61 @@ pub struct Checkpoint {
     pub damaged: Vec<String>,
     /// `--resume` found no sweep at all there: this one starts fresh.
     pub nothing_to_resume: bool,
+    /// The advisory lock on the output folder, held for the whole run (the
+    /// operating system drops it with the process, so kill -9 frees it).
+    lock: std::fs::File,
 }
+
+/// Takes the advisory lock on `out` (its `.nessbat-lock`), or refuses at
+/// once where another sweep holds it: two runs on one folder (a requeued
+/// SLURM job beside the first, two --resume) would delete or overwrite each
+/// other's state.
+fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
+    let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
+    std::fs::create_dir_all(out).map_err(io)?;
+    let path = out.join(LOCK);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            let holder = holder.trim();
+            return Err(refused(
+                out,
+                format!(
+                    "--out {} is in use by a running sweep{}; accepted: another folder, or wait for it to finish",
+                    out.display(),
+                    if holder.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({holder})")
+                    }
+                ),
+            ));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+    }
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default();
+    let holder = if host.is_empty() {
+        format!("pid {}", std::process::id())
+    } else {
+        format!("pid {} on {host}", std::process::id())
+    };
+    let _ = file.set_len(0);
+    let _ = (&file).write_all(holder.as_bytes());
+    Ok(file)
+}
+
+/// The lock file's name inside an output folder.
+const LOCK: &str = ".nessbat-lock";
 
 /// Identity of a sweep: config, version, model, protocol, precision, the
 /// shard's range and the backend ("cpu", "gpu"; a merge records the set).
@@ -87,6 +142,8 @@ impl Checkpoint {
             let v: Value = serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
             v["identity"].as_str().map(str::to_string)
         };
+        // Before anything is read or removed: one run per folder.
+        let lock = lock_folder(out)?;
         let shown = out.display();
         match mode {
             Mode::Force => {
@@ -148,6 +205,7 @@ impl Checkpoint {
             reused: 0,
             damaged: Vec::new(),
             nothing_to_resume,
+            lock,
         }))
     }
 
@@ -192,9 +250,14 @@ impl Checkpoint {
         std::fs::rename(&tmp, manifest)
     }
 
-    /// Removes the checkpoint once the final arrays are written.
+    /// Removes the checkpoint once the final arrays are written, and the
+    /// lock file with it (the lock itself goes with `self`).
     pub fn finish(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(out) = self.dir.parent() {
+            let _ = std::fs::remove_file(out.join(LOCK));
+        }
+        drop(self.lock);
     }
 }
 
