@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::rng::Rng;
+
 use common::files::{nessbat, scratch};
 use nessbat::backend::{cpu, Progress};
 use nessbat::config::SweepConfig;
@@ -274,23 +276,6 @@ fn a_coherent_map_with_detuning_and_dephasing_is_resolved() {
                 "point {i}: {q:?} {got:e} against {want:e}"
             );
         }
-    }
-}
-
-/// SplitMix64, so that a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        (lo.ln() + self.next() * (hi.ln() - lo.ln())).exp()
     }
 }
 

@@ -14,6 +14,8 @@
 
 mod common;
 
+use common::rng::Rng;
+
 use common::dd::Dd;
 use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::point::point as compute_point;
@@ -28,24 +30,6 @@ use nessbat::oracle::PointFigures;
 use nessbat::twin::Quantity;
 
 type M4 = [[Dd; 4]; 4];
-
-/// A small deterministic generator (SplitMix64), so that a failure
-/// reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        (lo.ln() + self.next() * (hi.ln() - lo.ln())).exp()
-    }
-}
 
 fn mm(a: &M4, b: &M4) -> M4 {
     let mut c = [[Dd::ZERO; 4]; 4];

@@ -63,4 +63,5 @@ pub fn close(what: &str, a: f64, b: f64, rel: f64, abs: f64) {
 }
 pub mod files;
 pub mod gpu;
+pub mod rng;
 pub mod sweeps;
