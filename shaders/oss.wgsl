@@ -250,12 +250,22 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var ness = ness_sol.x;
     // The NESS's ergotropy only where the sweep keeps it (a uniform branch).
     var ness_work = real(0.0);
-    if params.out_slot[OUT_NESS_ERGOTROPY] != NO_SLOT {
+    // Its relative error, which a coarse precision's status carries too
+    // (found: f32 1.07e-3 off at status 0 once the cycle's own estimate
+    // was calibrated); in f64 it is far below the tolerance wherever the
+    // ergotropy is not snapped to 0.
+    // Coarser than f64 it is computed whether or not the sweep keeps it,
+    // so that a point's status does not depend on the outputs chosen.
+    var ness_error = real(0.0);
+    if (params.out_slot[OUT_NESS_ERGOTROPY] != NO_SLOT) | COARSE {
         // An ergotropy within the rounding noise of the populations it is a
         // difference of is 0 (the trust contract's exact zeros).
         let ness_ex = extract_optimal(&m, &ness);
-        let ness_noise = work_noise(m.omega0, m.r, 0.0, &ness, ness_ex.keeps_n);
+        let ness_noise = work_noise(NOISE_FACTOR, m.omega0, m.r, 0.0, &ness, ness_ex.keeps_n);
         ness_work = select(ness_ex.work, real(0.0), ness_ex.work <= ness_noise);
+        if COARSE & (ness_work > 0.0) {
+            ness_error = ness_noise / ness_work;
+        }
     }
     var oss = find_oss(&m, &prop, &ness);
 
@@ -288,7 +298,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let work = fma(omega0, n_delta, r * (dx[2] - dx[1]));
     let rate_tau = ((p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi)
         + (p.s.up_lo + p.s.down_lo + p.s.up_hi + p.s.down_hi) + p.dephasing) * p.tau;
-    let w_noise = work_noise(omega0, r, rate_tau, &dx, final_ex.keeps_n)
+    let w_noise = work_noise(work_noise_factor(), omega0, r, rate_tau, &dx, final_ex.keeps_n)
         + gate_mixing_noise(params.protocol != 0u, p.detuning, r);
     if passive {
         start = ness;
@@ -304,10 +314,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
                    max(max(consistency(oss.same_map, oss.residual, &dx),
                            select(real(0.0), consistency(false, oss.solve_residual, &dx), CHECK_SOLVE)),
                        gate_conditioning(params.protocol != 0u, rate_tau)),
+                   coarse_floor(omega0, r, rate_tau,
+                                select(real(0.0), max(1.0 / p.beta_a, 1.0 / p.beta_s), p.thermal)),
                    p.thermal, p.beta_a, p.beta_s);
     let heat_hot = select(l.heat_a, l.heat_s, p.hot_is_s);
+    let error_estimate = max(l.error_estimate, ness_error);
     var status = oss.status;
-    if (status == STATUS_CONVERGED) & (((l.flags & FLAG_UNRESOLVED) != 0u) | (l.error_estimate > TOLERANCE)) {
+    if (status == STATUS_CONVERGED) & (((l.flags & FLAG_UNRESOLVED) != 0u) | (error_estimate > TOLERANCE)) {
         status = STATUS_IMPRECISE;
     }
     write_out(OUT_ERGOTROPY, i, l.work);
@@ -320,7 +333,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     write_out(OUT_HEAT_DEPHASING, i, l.heat_dephasing);
     write_out(OUT_HEAT_IN, i, l.heat_in);
     write_out(OUT_ENTROPY_PRODUCTION, i, l.entropy_production);
-    write_out(OUT_ERROR_ESTIMATE, i, l.error_estimate);
+    write_out(OUT_ERROR_ESTIMATE, i, error_estimate);
     out_u32[i] = status | l.flags;
     out_u32[params.chunk_len + i] = oss.cycles;
 }

@@ -5,9 +5,16 @@
 // which the oracle behind `nessbat point` uses too. The
 // rules and their reasons are documented there.
 
-// Kept in sync with NOISE_FACTOR and HEAT_NOISE_FACTOR in src/model/trust.rs.
+// Kept in sync with NOISE_FACTOR, NOISE_FACTOR_COARSE(_COHERENT), HEAT_NOISE_FACTOR,
+// HEAT_NOISE_FACTOR_COARSE, COARSE_CONDITIONING and COARSE_SPLITTING in
+// src/model/trust.rs.
 const NOISE_FACTOR: real = 256.0;
+const NOISE_FACTOR_COARSE: real = 4.0;
+const NOISE_FACTOR_COARSE_COHERENT: real = 64.0;
 const HEAT_NOISE_FACTOR: real = 16.0;
+const HEAT_NOISE_FACTOR_COARSE: real = 6.0;
+const COARSE_CONDITIONING: real = 256.0;
+const COARSE_SPLITTING: real = 4.0;
 
 // FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY and FLAG_UNRESOLVED come from the
 // prelude (src/twin/layout.rs): the host writes NaN (efficiency, entropy
@@ -30,13 +37,19 @@ fn snap(q: real, noise: real) -> real {
     return select(q, real(0.0), abs(q) <= noise);
 }
 
-fn work_noise(omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, keeps_n: bool) -> real {
+// The cycle work's noise factor (twin: `work_noise_factor`); the NESS's
+// ergotropy keeps NOISE_FACTOR.
+fn work_noise_factor() -> real {
+    return select(NOISE_FACTOR, select(NOISE_FACTOR_COARSE, NOISE_FACTOR_COARSE_COHERENT, N > 4u), COARSE);
+}
+
+fn work_noise(factor: real, omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, keeps_n: bool) -> real {
     var n_part: real = 0.0;
     if !keeps_n {
         n_part = omega0 * (abs((*delta)[1]) + abs((*delta)[2]) + 2.0 * abs((*delta)[3])
             + min(rate_tau, real(1.0)));
     }
-    return NOISE_FACTOR * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part);
+    return factor * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part);
 }
 
 // Extra noise of the work under a fixed gate with detuning (twin:
@@ -48,7 +61,21 @@ fn gate_mixing_noise(gate: bool, detuning: real, r: real) -> real {
 // Relative error of a fixed gate's OSS at short strokes (twin:
 // `gate_conditioning` in src/model/trust.rs, which says why).
 fn gate_conditioning(gate: bool, rate_tau: real) -> real {
+    // Coarser than f64 a fixed gate on a coherent state is out of reach.
+    if COARSE & (N > 4u) & gate {
+        return 1e30;
+    }
     return select(real(0.0), EPS / rate_tau, gate);
+}
+
+// The precision's own floor on a running point's relative error (twin:
+// `coarse_floor` in src/model/trust.rs, which says why); 0 in f64.
+fn coarse_floor(omega0: real, r: real, rate_tau: real, t_max: real) -> real {
+    if !COARSE {
+        return 0.0;
+    }
+    let splitting = select(real(0.0), COARSE_SPLITTING * EPS * (omega0 + t_max) / r, r > 0.0);
+    return COARSE_CONDITIONING * EPS / rate_tau + splitting;
 }
 
 // Noise of one channel's heat: HEAT_NOISE_FACTOR·ε·ω0·Γ_k τ. Coarser than
@@ -60,7 +87,8 @@ fn heat_noise(omega0: real, channel_rate_tau: real, rate_tau: real) -> real {
     if COARSE {
         conditioning = max(real(1.0), EPS / rate_tau);
     }
-    return HEAT_NOISE_FACTOR * EPS * omega0 * channel_rate_tau * conditioning;
+    let factor = select(HEAT_NOISE_FACTOR, HEAT_NOISE_FACTOR_COARSE, COARSE);
+    return factor * EPS * omega0 * channel_rate_tau * conditioning;
 }
 
 // Relative error of a reported figure: 0 for an exact zero.
@@ -96,8 +124,8 @@ fn passive_certain(after: ptr<function, Vec>, e: array<real, 4>) -> bool {
 // (twin: src/model/trust.rs `settle`, where the rules are explained).
 fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real,
           noise_a: real, noise_s: real, noise_d: real,
-          passive: bool, optimal: bool, consistency: real, thermal: bool, beta_a: real,
-          beta_s: real) -> Ledger {
+          passive: bool, optimal: bool, consistency: real, floor: real, thermal: bool,
+          beta_a: real, beta_s: real) -> Ledger {
     var l: Ledger;
     l.heat_a = snap(heat_a, noise_a);
     l.heat_s = snap(heat_s, noise_s);
@@ -107,9 +135,10 @@ fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real,
     // Where nothing runs the first law bounds the work by the heats' noise.
     if passive | nothing_runs {
         l.work = 0.0;
-        // Coarser than f64 a passive verdict while heat flows is not
-        // certain (twin: src/model/trust.rs): recomputed in f64.
-        if passive & !nothing_runs & COARSE {
+        // Coarser than f64 a passive verdict on a coherent state while
+        // heat flows is not certain (twin: src/model/trust.rs): recomputed
+        // in f64.
+        if passive & !nothing_runs & COARSE & (N > 4u) {
             l.flags |= FLAG_UNRESOLVED;
         }
     } else if abs(work) <= w_noise {
@@ -136,31 +165,43 @@ fn settle(work: real, heat_a: real, heat_s: real, heat_d: real, w_noise: real,
     } else {
         l.flags |= FLAG_NO_EFFICIENCY;
     }
+    // A heat of 0 from a channel that exchanges heat, while another heat
+    // flows, is below its noise, not exactly 0 (twin: src/model/trust.rs).
+    let heat_lost = ((noise_a > 0.0) & (l.heat_a == 0.0)) | ((noise_s > 0.0) & (l.heat_s == 0.0))
+        | ((noise_d > 0.0) & (l.heat_dephasing == 0.0));
+    if heat_lost & !nothing_runs {
+        l.flags |= FLAG_UNRESOLVED;
+    }
     var error = max(work_error + heat_in_error,
                     max(relative(l.heat_a, noise_a),
                         max(relative(l.heat_s, noise_s), relative(l.heat_dephasing, noise_d))));
     if thermal {
-        // 0 − x, not −x: +0 where nothing runs (twin: src/model/trust.rs).
-        let qa = beta_a * l.heat_a;
-        let qs = beta_s * l.heat_s;
-        l.entropy_production = 0.0 - (qa + qs);
-        let noise = beta_a * select(noise_a, real(0.0), l.heat_a == 0.0)
-            + beta_s * select(noise_s, real(0.0), l.heat_s == 0.0)
-            + 4.0 * EPS * (abs(qa) + abs(qs));
+        // σ = (β_S − β_A) Q_A − β_S (W − Q_d), the first law's form of
+        // −β_A Q_A − β_S Q_S (twin: src/model/trust.rs, which says why).
+        let w_abs_noise = select(w_noise, real(0.0), nothing_runs | passive);
+        l.entropy_production = real(0.0) + ((beta_s - beta_a) * l.heat_a - beta_s * (l.work - l.heat_dephasing));
+        let noise = abs(beta_s - beta_a) * select(noise_a, real(0.0), l.heat_a == 0.0)
+            + beta_s * (w_abs_noise + select(noise_d, real(0.0), l.heat_dephasing == 0.0))
+            + 4.0 * EPS * (beta_a + beta_s) * (abs(l.heat_a) + abs(l.work) + abs(l.heat_dephasing));
         error = max(error, relative(l.entropy_production, noise));
     } else {
         l.flags |= FLAG_NO_ENTROPY;
     }
-    // Coarser than f64: "nothing runs" by snapping is unresolved, so that
-    // the point is recomputed in f64.
-    let snapped = !((heat_a == 0.0) & (heat_s == 0.0) & (heat_d == 0.0));
-    if nothing_runs & snapped & COARSE {
+    // Coarser than f64: "nothing runs" where some channel exchanges heat
+    // (its noise is not 0) is unresolved, whether the heats were snapped or
+    // came out 0.0, so that the point is recomputed in f64.
+    let exchanges = (noise_a > 0.0) | (noise_s > 0.0) | (noise_d > 0.0);
+    if nothing_runs & exchanges & COARSE {
         l.flags |= FLAG_UNRESOLVED;
     }
     // A passive state is its own OSS (the NESS): no OSS solve's
-    // consistency in f64; coarser, the NESS's own solve is no better.
-    if !nothing_runs & !(passive & !COARSE) {
+    // consistency (coarser than f64 the NESS's own solve at short strokes
+    // is in the floor).
+    if !nothing_runs & !passive {
         error = max(error, consistency);
+    }
+    if !nothing_runs {
+        error = max(error, floor);
     }
     l.error_estimate = error;
     return l;

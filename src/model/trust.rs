@@ -38,9 +38,25 @@
 /// How many roundings a figure's noise is allowed: calibrated against the
 /// double-double reference of tests/property.rs, with room to spare.
 pub const NOISE_FACTOR: f64 = 256.0;
+/// The work's noise factor in a precision coarser than f64 (f32 kernels),
+/// calibrated on GPU f32 against f64 over a 233,280-point grid across the
+/// accepted ranges: there the state's own rounding is what f64's factor
+/// allows for, and the cases f64's factor also covered (short strokes,
+/// tiny splittings) have their own term, [`coarse_floor`].
+pub const NOISE_FACTOR_COARSE: f64 = 4.0;
+/// The same for the density-matrix model, whose coherences the work's
+/// noise formula does not follow (found 3× the populations' factor off).
+pub const NOISE_FACTOR_COARSE_COHERENT: f64 = 64.0;
+/// [`coarse_floor`]'s factors: the solve's conditioning ε/ΣΓτ, and the
+/// splitting's resolution ε(ω0 + T)/r.
+pub const COARSE_CONDITIONING: f64 = 256.0;
+pub const COARSE_SPLITTING: f64 = 4.0;
 /// The same for a heat: a heat is one dot product of the stroke integral
 /// with a rate functional, far fewer roundings than the ergotropy's solve.
 pub const HEAT_NOISE_FACTOR: f64 = 16.0;
+/// The heat's factor coarser than f64, calibrated as NOISE_FACTOR_COARSE
+/// (the worst heat seen was 1.4 roundings of ω0Γ_kτ off).
+pub const HEAT_NOISE_FACTOR_COARSE: f64 = 6.0;
 /// Relative tolerance that status "ok" guarantees in f64.
 pub const TOLERANCE_F64: f64 = 1e-6;
 /// Relative tolerance that status "ok" guarantees in f32.
@@ -89,9 +105,15 @@ pub struct RawCycle<T: Real = f64> {
     /// The optimal protocol, whose work is an ergotropy and so never
     /// negative (a fixed gate may cost work).
     pub optimal: bool,
+    /// The state carries coherences (the density-matrix model), so a
+    /// passive verdict also says that none are left to rotate away.
+    pub coherent: bool,
     /// Relative distance of the state from self-consistency
     /// ([`consistency`]).
     pub consistency: T,
+    /// The precision's own floor on a running point's relative error
+    /// ([`coarse_floor`]; 0 in f64).
+    pub floor: T,
     /// (1/T_A, 1/T_S) when both baths are thermal.
     pub betas: Option<(T, T)>,
     /// The unit roundoff of the arithmetic the figures were computed in.
@@ -158,10 +180,13 @@ pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
     work = T::select(nothing_runs, zero, work);
     work_error = T::select(nothing_runs, zero, work_error);
     work = T::select(raw.passive, zero, work);
-    // Coarser than f64, a passive verdict while heat flows is not certain
-    // (an ergotropy from coherences below f32's resolution was found at 16×
-    // its noise): such a point is recomputed in f64.
-    let coarse_passive = raw.passive & <T::Mask as Mask>::splat(raw.eps > f64::EPSILON);
+    // Coarser than f64, a passive verdict on a coherent state while heat
+    // flows is not certain (an ergotropy from coherences below f32's
+    // resolution was found at 16× its noise): such a point is recomputed
+    // in f64. Populations alone are ordered with a margin
+    // (`passive_certain`), so their verdict stands.
+    let coarse_passive =
+        raw.passive & <T::Mask as Mask>::splat(raw.coherent && raw.eps > f64::EPSILON);
     work_error = T::select(
         raw.passive,
         T::select(coarse_passive & !nothing_runs, inf, zero),
@@ -171,10 +196,22 @@ pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
     let runs = heat_in.gt(zero);
     let efficiency = T::select(runs, work / heat_in, c(f64::NAN));
     // Each heat's own relative error; heat_in, a sum of positive heats, is
-    // no worse than the worst of them.
-    let heat_error = relative(heat_a, noise_a)
-        .max(relative(heat_s, noise_s))
-        .max(relative(heat_dephasing, noise_d));
+    // no worse than the worst of them. A heat of 0 from a channel that
+    // exchanges heat (its noise is not 0), while another heat flows, is
+    // not an exact zero but one below its channel's noise (a weak current
+    // through a strong bath), whether snapped or cancelled to 0.0:
+    // unresolved (found: f32 gave heat_a = 0 at status ok for an exact
+    // 0.046).
+    let lost = |q: T, noise: T| q.eq(zero) & noise.gt(zero);
+    let heat_lost = (lost(heat_a, noise_a) | lost(heat_s, noise_s) | lost(heat_dephasing, noise_d))
+        & !nothing_runs;
+    let heat_error = T::select(
+        heat_lost,
+        inf,
+        relative(heat_a, noise_a)
+            .max(relative(heat_s, noise_s))
+            .max(relative(heat_dephasing, noise_d)),
+    );
     let heat_in_error = T::select(
         runs,
         (T::select(heat_a.gt(zero), noise_a, zero)
@@ -184,16 +221,21 @@ pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
         zero,
     );
     let (entropy_production, entropy_error) = match raw.betas {
-        // 0 − x, not −x: where nothing runs the heats are exact zeros and
-        // so is this (+0, not −0); elsewhere 0 − x equals −x exactly. Its
-        // noise: the heats' through β, and the rounding of the sum, which
-        // cancels near T_A = T_S.
+        // σ = −β_A Q_A − β_S Q_S with Q_S = W − Q_A − Q_d (the first law):
+        // (β_S − β_A) Q_A − β_S (W − Q_d). Near T_A = T_S the direct sum
+        // cancels two heats of size Γτω0 down to σ, each with its noise;
+        // this form carries only the small terms' noise (the heats' cancel
+        // exactly in the first law). Where nothing runs every term is an
+        // exact zero, and so is σ (0 − 0: +0).
         Some((ba, bs)) => {
-            let (qa, qs) = (ba * heat_a, bs * heat_s);
-            let sigma = zero - (qa + qs);
-            let noise = ba * T::select(heat_a.eq(zero), zero, noise_a)
-                + bs * T::select(heat_s.eq(zero), zero, noise_s)
-                + c::<T>(4.0 * raw.eps) * (qa.abs() + qs.abs());
+            let work_noise = T::select(nothing_runs | raw.passive, zero, raw.work_noise);
+            let sigma = (bs - ba) * heat_a - bs * (work - heat_dephasing);
+            let sigma = zero + sigma;
+            let noise = (bs - ba).abs() * T::select(heat_a.eq(zero), zero, noise_a)
+                + bs * (work_noise + T::select(heat_dephasing.eq(zero), zero, noise_d))
+                + c::<T>(4.0 * raw.eps)
+                    * (ba + bs)
+                    * (heat_a.abs() + work.abs() + heat_dephasing.abs());
             (sigma, relative(sigma, noise))
         }
         None => (c(f64::NAN), zero),
@@ -202,11 +244,13 @@ pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
     let error = (work_error + heat_in_error)
         .max(heat_error)
         .max(entropy_error);
-    // In a precision coarser than f64, "nothing runs" by snapping (a heat
-    // was within its noise but not exactly 0) cannot be told from a weak
-    // engine: unresolved, so that the point is recomputed in f64, which
-    // then says whether anything runs.
-    let snapped = !(raw.heat_a.eq(zero) & raw.heat_s.eq(zero) & raw.heat_dephasing.eq(zero));
+    // In a precision coarser than f64, "nothing runs" where some channel
+    // exchanges heat (its noise is not 0) cannot be told from a weak
+    // engine, whether the heats were snapped or came out 0.0 (found: f32
+    // gave exact zeros for a fixed gate's cost of 2e-8 at T_A = T_S):
+    // unresolved, so that the point is recomputed in f64, which then says
+    // whether anything runs.
+    let snapped = noise_a.gt(zero) | noise_s.gt(zero) | noise_d.gt(zero);
     let coarse = <T::Mask as Mask>::splat(raw.eps > f64::EPSILON);
     let error = T::select(nothing_runs & snapped & coarse, inf, error);
     Ledger {
@@ -219,14 +263,16 @@ pub fn settle<T: Real>(raw: &RawCycle<T>) -> Ledger<T> {
         entropy_production,
         error_estimate: {
             // A passive state is its own OSS (the NESS): the OSS solve's
-            // self-consistency does not enter in f64. Coarser than f64 it
-            // still does: there the NESS's own solve is no better than the
-            // OSS's (an f32 NESS was found 1 % off at ΣΓτ ~ 1e-6).
+            // self-consistency does not enter. Coarser than f64 the NESS's
+            // own solve is no better than the OSS's at short strokes (an
+            // f32 NESS was found 1 % off at ΣΓτ ~ 1e-6): that is in the
+            // floor, and a coherent passive verdict is recomputed anyway.
             let estimate = T::select(
-                nothing_runs | (raw.passive & !coarse),
+                nothing_runs | raw.passive,
                 error,
                 error.max(raw.consistency),
             );
+            let estimate = T::select(nothing_runs, estimate, estimate.max(raw.floor));
             // A figure that overflowed (strokes or temperatures far beyond
             // the rates' scale) is never reported at status ok.
             let finite = raw.work.is_finite()
@@ -263,6 +309,7 @@ pub fn work_noise<T: Real>(
     total_rate_tau: T,
     delta: &[T; 4],
     keeps_n: T::Mask,
+    factor: f64,
 ) -> T {
     // Where the unitary changes n, the ω0 part carries the same floor as
     // the r part: the state's own rounding, ε·min(1, ΣΓτ) through Φ − I,
@@ -277,9 +324,21 @@ pub fn work_noise<T: Real>(
                 + c::<T>(2.0) * delta[3].abs()
                 + total_rate_tau.min(c(1.0))),
     );
-    c::<T>(NOISE_FACTOR)
+    c::<T>(factor)
         * c(eps)
         * (r * (delta[1].abs() + delta[2].abs()) + r * total_rate_tau.min(c(1.0)) + n_part)
+}
+
+/// The cycle work's noise factor at unit roundoff `eps`: NOISE_FACTOR in
+/// f64, its own calibration coarser (NOISE_FACTOR_COARSE, _COHERENT for
+/// the density matrix). The NESS's ergotropy, whose zero is the NESS
+/// solve's rounding, keeps NOISE_FACTOR in every precision.
+pub fn work_noise_factor(eps: f64, coherent: bool) -> f64 {
+    match (eps > f64::EPSILON, coherent) {
+        (false, _) => NOISE_FACTOR,
+        (true, false) => NOISE_FACTOR_COARSE,
+        (true, true) => NOISE_FACTOR_COARSE_COHERENT,
+    }
 }
 
 /// Extra noise of the work under a fixed gate with detuning: NOISE_FACTOR·ε·r.
@@ -298,10 +357,37 @@ pub fn gate_mixing_noise<T: Real>(eps: f64, gate: bool, detuning: T, r: T) -> T 
 /// the stroke is tiny the solve is conditioned ~1/ΣΓτ; its refinement does
 /// not recover all of it (found: 1.6e-5 off at ΣΓτ ~ 5e-15 with an estimate
 /// of 6e-12, the populations model too). 0 for the optimal protocol.
+/// Coarser than f64, a fixed gate on a coherent state is out of reach
+/// (found: f32 1 % off at status 0 with ΣΓτ ~ 0.2, r near ω0): infinite,
+/// so that such points are recomputed in f64.
 #[inline(always)]
-pub fn gate_conditioning<T: Real>(eps: f64, gate: bool, total_rate_tau: T) -> T {
+pub fn gate_conditioning<T: Real>(eps: f64, gate: bool, coherent: bool, total_rate_tau: T) -> T {
+    if gate && coherent && eps > f64::EPSILON {
+        return c(f64::INFINITY);
+    }
     let g = <T::Mask as Mask>::splat(gate);
     T::select(g, c::<T>(eps) / total_rate_tau, c(0.0))
+}
+
+/// The relative error below which a precision coarser than f64 cannot
+/// resolve a running point, whatever its own noise says: the OSS solve's
+/// conditioning, COARSE_CONDITIONING·ε/ΣΓτ (found: f32 10× off at
+/// ΣΓτ ~ 1e-5), and the doublet's resolution, COARSE_SPLITTING·ε(ω0 +
+/// T_max)/r, T_max the hotter bath's temperature where both are thermal
+/// (found: f32's ergotropy off by ~2e-8/λ at λ ≤ 1e-5, however the
+/// populations were resolved). 0 in f64.
+#[inline(always)]
+pub fn coarse_floor<T: Real>(eps: f64, omega0: T, r: T, total_rate_tau: T, t_max: T) -> T {
+    if eps <= f64::EPSILON {
+        return c(0.0);
+    }
+    let zero = c::<T>(0.0);
+    let splitting = T::select(
+        r.gt(zero),
+        c::<T>(COARSE_SPLITTING * eps) * (omega0 + t_max) / r,
+        zero,
+    );
+    c::<T>(COARSE_CONDITIONING * eps) / total_rate_tau + splitting
 }
 
 /// Noise of one channel's heat: HEAT_NOISE_FACTOR·ε·ω0·Γ_k τ, Γ_k the sum
@@ -309,7 +395,12 @@ pub fn gate_conditioning<T: Real>(eps: f64, gate: bool, total_rate_tau: T) -> T 
 /// a strong one).
 #[inline(always)]
 pub fn heat_noise<T: Real>(eps: f64, omega0: T, channel_rate_tau: T) -> T {
-    c::<T>(HEAT_NOISE_FACTOR) * c(eps) * omega0 * channel_rate_tau
+    let factor = if eps > f64::EPSILON {
+        HEAT_NOISE_FACTOR_COARSE
+    } else {
+        HEAT_NOISE_FACTOR
+    };
+    c::<T>(factor) * c(eps) * omega0 * channel_rate_tau
 }
 
 /// How far an OSS is from self-consistency, relative to what one stroke
@@ -358,10 +449,13 @@ mod tests {
             heat_s: -0.099,
             heat_dephasing: 0.0,
             work_noise: 1e-14,
-            heat_noise: [1e-14; 3],
+            // No dephasing channel: its heat is an exact 0.
+            heat_noise: [1e-14, 1e-14, 0.0],
             passive: false,
             optimal: true,
+            coherent: false,
             consistency: 0.0,
+            floor: 0.0,
             betas: Some((0.5, 10.0)),
             eps: f64::EPSILON,
         }
@@ -372,7 +466,8 @@ mod tests {
         let l = settle(&raw());
         assert_eq!(l.heat_in, 0.1);
         assert_eq!(l.efficiency, 1e-3 / 0.1);
-        assert_eq!(l.entropy_production, -(0.05 - 0.99));
+        // −β_A Q_A − β_S Q_S, in the first law's form.
+        assert!((l.entropy_production - -(0.05 - 0.99)).abs() <= 1e-15);
         assert_eq!(status(&l, true, TOLERANCE_F64), PointStatus::Ok);
     }
 
@@ -421,6 +516,7 @@ mod tests {
         // so the point cannot be ok although the ergotropy is resolved.
         let l = settle(&RawCycle {
             heat_dephasing: -1e-12,
+            heat_noise: [1e-14; 3],
             ..raw()
         });
         assert_eq!(l.error_estimate, 1e-14 / 1e-12);
@@ -484,13 +580,21 @@ mod tests {
         });
         assert_eq!(l.work, 0.0);
         assert_eq!(l.error_estimate, f64::INFINITY);
-        // Exact zeros (nothing computed at all) stay ok in f32.
-        let l = settle(&RawCycle {
+        // Zeros that came out 0.0 while a channel exchanges heat are left to
+        // f64 as well; where no channel does (no rate at all), they are
+        // exact and stay ok in f32.
+        let zeros = RawCycle {
             eps: f32::EPSILON as f64,
             work: 0.0,
             heat_a: 0.0,
             heat_s: 0.0,
             ..raw()
+        };
+        assert_eq!(settle(&zeros).error_estimate, f64::INFINITY);
+        let l = settle(&RawCycle {
+            heat_noise: [0.0; 3],
+            work_noise: 0.0,
+            ..zeros
         });
         assert_eq!(l.error_estimate, 0.0);
     }

@@ -173,6 +173,7 @@ pub fn compute_point(
             ratetau,
             &delta,
             last.keeps_n,
+            trust::work_noise_factor(f64::EPSILON, kind == ModelKind::DensityMatrix),
         ) + trust::gate_mixing_noise(
             f64::EPSILON,
             protocol != Protocol::Optimal && kind == ModelKind::DensityMatrix,
@@ -187,9 +188,17 @@ pub fn compute_point(
         .map(|rate| trust::heat_noise(f64::EPSILON, params.omega0, rate * params.tau)),
         passive,
         optimal: protocol == Protocol::Optimal,
+        coherent: kind == ModelKind::DensityMatrix,
         consistency: trust::consistency(oss.same_map, oss.residual, &delta).max(
-            trust::gate_conditioning(f64::EPSILON, protocol != Protocol::Optimal, ratetau),
+            trust::gate_conditioning(
+                f64::EPSILON,
+                protocol != Protocol::Optimal,
+                kind == ModelKind::DensityMatrix,
+                ratetau,
+            ),
         ),
+        // f64 has no floor of its own (`coarse_floor` is 0 there).
+        floor: 0.0,
         betas: bath_temperatures(params).map(|(ta, ts)| (1.0 / ta, 1.0 / ts)),
         eps: f64::EPSILON,
     };

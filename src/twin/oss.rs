@@ -9,8 +9,8 @@ use super::params::{load_point, Point, SweepParams, MAX_LANES, N_OUTPUTS};
 use super::real::{array, c, Mask, Real};
 use crate::config::outputs::NO_SLOT;
 use crate::model::trust::{
-    consistency, gate_conditioning, gate_mixing_noise, heat_noise, passive_certain, settle,
-    work_noise, RawCycle,
+    coarse_floor, consistency, gate_conditioning, gate_mixing_noise, heat_noise, passive_certain,
+    settle, work_noise, work_noise_factor, RawCycle, NOISE_FACTOR,
 };
 use crate::twin::Quantity;
 
@@ -351,11 +351,15 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
             zero,
             &[ness[0], ness[1], ness[2], ness[3]],
             ex.keeps_n,
+            NOISE_FACTOR,
         );
         T::select(ex.work.le(noise), zero, ex.work)
     } else {
         zero
     };
+    // Twin of `ness_error` in oss.wgsl: a coarse precision's status carries
+    // the NESS ergotropy's error too (0 in f64 and double-double).
+    let ness_error = zero;
     let oss = find_oss::<M, T, N>(params, &m, &prop, &ness, live);
     // Twin of the split e = ω0 n + r (0, −1, 1, 0) and of the ledger in
     // oss.wgsl.
@@ -385,6 +389,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         rate_tau,
         &[dx[0], dx[1], dx[2], dx[3]],
         final_ex.keeps_n,
+        work_noise_factor(T::EPS, N > 4),
     ) + gate_mixing_noise(T::EPS, params.protocol != 0, p.detuning, r);
     let start = T::select_array(passive, ness, oss.x);
     let ix = matvec(&prop.integral, &start);
@@ -401,6 +406,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
         ],
         passive,
         optimal: params.protocol == 0,
+        coherent: N > 4,
         consistency: consistency(oss.same_map, oss.residual, &dx[..4])
             .max(if CHECK_SOLVE {
                 consistency(
@@ -411,7 +417,23 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
             } else {
                 zero
             })
-            .max(gate_conditioning(T::EPS, params.protocol != 0, rate_tau)),
+            .max(gate_conditioning(
+                T::EPS,
+                params.protocol != 0,
+                N > 4,
+                rate_tau,
+            )),
+        floor: coarse_floor(
+            T::EPS,
+            omega0,
+            r,
+            rate_tau,
+            if p.thermal {
+                (c::<T>(1.0) / p.beta_a).max(c::<T>(1.0) / p.beta_s)
+            } else {
+                zero
+            },
+        ),
         betas: p.thermal.then_some((p.beta_a, p.beta_s)),
         eps: T::EPS,
     });
@@ -425,7 +447,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
     };
     let (efficiency, _) = defined(l.efficiency, FLAG_NO_EFFICIENCY);
     let (entropy_production, _) = defined(l.entropy_production, FLAG_NO_ENTROPY);
-    let (error_estimate, resolved) = defined(l.error_estimate, FLAG_UNRESOLVED);
+    let (error_estimate, resolved) = defined(l.error_estimate.max(ness_error), FLAG_UNRESOLVED);
     let imprecise = oss.status.eq(c(f64::from(STATUS_CONVERGED)))
         & (!resolved | error_estimate.gt(c(TOLERANCE)));
     let status = T::select(imprecise, c(f64::from(STATUS_IMPRECISE)), oss.status);
