@@ -446,25 +446,12 @@ fn negative_values_follow_their_flag() {
 
 #[test]
 fn duplicate_axis_values_are_refused() {
-    let dir = common::files::scratch("cli", "duplicates");
-    let cfg = dir.join("c.toml");
-    std::fs::write(
-        &cfg,
+    common::files::refused_config(
+        "cli",
+        "duplicates",
         "[fixed]\nt_s = 0.1\n[[axes]]\nname = \"tau\"\nvalues = [1.0, 2.0, 1.0]\n",
-    )
-    .unwrap();
-    let out = dir.join("out");
-    let o = nessbat(&[
-        "sweep",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("value 1 is given twice"), "{err}");
-    assert!(!out.exists());
+        "value 1 is given twice",
+    );
 }
 
 #[test]

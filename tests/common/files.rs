@@ -73,3 +73,37 @@ pub fn bad_input(o: &std::process::Output, names: &str) {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// Writes `config` into the scratch folder `group/name` and runs `nessbat
+/// sweep` on it into `out` there, with `extra` flags: (the output, the
+/// out folder).
+pub fn sweep_config(
+    group: &str,
+    name: &str,
+    config: &str,
+    extra: &[&str],
+) -> (std::process::Output, PathBuf) {
+    let dir = scratch(group, name);
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let out = dir.join("out");
+    let mut args = vec![
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    (nessbat(&args), out)
+}
+
+/// `config` is refused as bad input naming `names` (see [`bad_input`]),
+/// before any output folder is made; returns the message.
+#[track_caller]
+pub fn refused_config(group: &str, name: &str, config: &str, names: &str) -> String {
+    let (o, out) = sweep_config(group, name, config, &[]);
+    bad_input(&o, names);
+    assert!(!out.exists(), "{} was made", out.display());
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
