@@ -12,6 +12,19 @@ use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
 use nessbat::store::shard::Shard;
 use nessbat::sweep::runner::{Mode, Sweep};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Chunk files in the checkpoint folder of `dir`.
+fn chunk_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir.join(".nessbat-partial")).map_or(0, |r| {
+        r.filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("chunk-"))
+        })
+        .count()
+    })
+}
 
 const CONFIG: &str = "tests/configs/thermal.toml";
 
@@ -28,8 +41,10 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
     let g = grid(CONFIG);
     let want = bits(&cpu::run(&g, &Progress::NONE));
     let dir = scratch("runner", "checkpoints");
+    // Every chunk written as it finishes (the default waits 30 s).
     let out = Sweep::new(&g)
         .checkpoints(&dir, 1000, Mode::Fresh)
+        .checkpoint_every(Duration::ZERO)
         .run(&Backend::Cpu, &Progress::NONE, &|_| {})
         .unwrap()
         .expect("a fresh folder runs");
@@ -66,6 +81,47 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
         .run(&Backend::Cpu, &Progress::NONE, &|_| {})
         .unwrap();
     assert!(done.is_none());
+}
+
+#[test]
+fn a_short_sweep_writes_no_checkpoints_and_a_stopped_one_keeps_what_finished() {
+    let g = grid(CONFIG);
+    let want = bits(&cpu::run(&g, &Progress::NONE));
+    // Under the default interval a sweep of a fraction of a second writes
+    // its arrays once: no chunk reaches the checkpoint folder.
+    let dir = scratch("runner", "interval");
+    let out = Sweep::new(&g)
+        .checkpoints(&dir, 1000, Mode::Fresh)
+        .run(&Backend::Cpu, &Progress::NONE, &|_| {})
+        .unwrap()
+        .unwrap();
+    assert_eq!(chunk_files(&dir), 0);
+    assert_eq!(bits(out.full.as_ref().unwrap()), want);
+    drop(out);
+    // Stopped (Ctrl-C) in the third chunk: the two finished are written although
+    // the interval has not passed, and a resume reuses them.
+    let dir = scratch("runner", "stopped");
+    let (done, stop) = (AtomicU64::new(0), AtomicBool::new(false));
+    let tick = |n: u64| {
+        if done.fetch_add(n, Ordering::Relaxed) + n >= 2500 {
+            stop.store(true, Ordering::Relaxed);
+        }
+    };
+    let progress = Progress::new(&tick).stop_on(&stop);
+    let stopped =
+        Sweep::new(&g)
+            .checkpoints(&dir, 1000, Mode::Fresh)
+            .run(&Backend::Cpu, &progress, &|_| {});
+    assert!(matches!(stopped, Err(nessbat::Error::Interrupted)));
+    let kept = chunk_files(&dir);
+    assert!(kept >= 2, "{kept} chunks kept");
+    let again = Sweep::new(&g)
+        .checkpoints(&dir, 1000, Mode::Resume)
+        .run(&Backend::Cpu, &Progress::NONE, &|_| {})
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.restored, 1000 * kept as u64);
+    assert_eq!(bits(again.full.as_ref().unwrap()), want);
 }
 
 #[test]

@@ -1,34 +1,48 @@
-//! Ctrl-C during a sweep: the first SIGINT sets a flag that the backends
-//! check between blocks of points, so the sweep stops within about a
-//! second, keeps its finished checkpoint chunks and writes nothing else;
-//! a second one kills the process as usual.
+//! Ctrl-C (SIGINT) or SIGTERM (a batch system's time limit or pre-emption,
+//! which sends SIGKILL only after a grace period) during a sweep: the first
+//! one sets a flag that the backends check between blocks of points, so
+//! the sweep stops within about a second, writes its finished chunks as
+//! checkpoints and nothing else; a second one ends the process as usual.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
-/// Set by the first SIGINT.
+/// Set by the first SIGINT or SIGTERM.
 pub static STOP: AtomicBool = AtomicBool::new(false);
+/// Which signal set it.
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn on_sigint(_: libc::c_int) {
-    // Only async-signal-safe work here: an atomic store and re-arming the
-    // default action, so that a second Ctrl-C ends the process.
+extern "C" fn on_signal(sig: libc::c_int) {
+    // Only async-signal-safe work here: atomic stores and re-arming the
+    // default action, so that a second signal ends the process.
+    SIGNAL.store(sig, Ordering::Relaxed);
     STOP.store(true, Ordering::Relaxed);
     // SAFETY: signal(2) is async-signal-safe; SIG_DFL is a valid action.
     unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::signal(sig, libc::SIG_DFL);
     }
 }
 
-/// Routes the next SIGINT to [`STOP`].
+/// Routes the next SIGINT and SIGTERM to [`STOP`].
 pub fn install() {
     #[cfg(unix)]
-    // SAFETY: the handler only stores to an atomic and calls signal(2).
+    // SAFETY: the handler only stores to atomics and calls signal(2).
     unsafe {
-        libc::signal(libc::SIGINT, on_sigint as *const () as libc::sighandler_t);
+        for sig in [libc::SIGINT, libc::SIGTERM] {
+            libc::signal(sig, on_signal as *const () as libc::sighandler_t);
+        }
     }
 }
 
-/// The sweep stopped at the user's Ctrl-C: exit status 130, as a shell
-/// reports a process ended by SIGINT.
+/// The exit status of a sweep stopped by a signal, as a shell reports a
+/// process ended by it: 128 + the signal (130 for Ctrl-C, 143 for SIGTERM).
+pub fn exit_status() -> i32 {
+    match SIGNAL.load(Ordering::Relaxed) {
+        0 => 128 + libc::SIGINT,
+        sig => 128 + sig,
+    }
+}
+
+/// The sweep stopped at the user's Ctrl-C or a SIGTERM.
 #[derive(Debug)]
 pub struct Interrupted(pub String);
 

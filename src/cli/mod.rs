@@ -149,7 +149,7 @@ pub fn main() -> i32 {
         Err(e) => {
             if let Some(i) = e.downcast_ref::<interrupt::Interrupted>() {
                 eprintln!("{i}");
-                return 130;
+                return interrupt::exit_status();
             }
             if let Some(n) = e.downcast_ref::<optimize::NoEngine>() {
                 eprintln!("nessbat optimize: {n}");

@@ -15,6 +15,7 @@ use nessbat::backend::Progress;
 use nessbat::store::checkpoint::DEFAULT_CHUNK;
 use nessbat::store::provenance::command_line;
 use nessbat::store::shard::Shard;
+use nessbat::sweep::runner::DEFAULT_CHECKPOINT_EVERY;
 use nessbat::sweep::runner::{Mode, Sweep};
 use nessbat::Error;
 
@@ -61,6 +62,11 @@ pub struct SweepCmd {
     /// Points per checkpoint chunk written to --out as the sweep runs
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     pub checkpoint_points: u64,
+    /// Seconds finished chunks may wait before they are written as
+    /// checkpoints (0: each as it finishes); a shorter sweep writes none,
+    /// and Ctrl-C writes what is waiting
+    #[arg(long, default_value_t = DEFAULT_CHECKPOINT_EVERY.as_secs(), value_parser = clap::value_parser!(u64).range(0..=1 << 20))]
+    pub checkpoint_seconds: u64,
 }
 
 /// A progress bar on stderr that appears only once a sweep has run for a
@@ -101,7 +107,8 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     };
     let sweep = Sweep::new(&grid)
         .shard(shard)
-        .checkpoints(&cmd.out, cmd.checkpoint_points, mode);
+        .checkpoints(&cmd.out, cmd.checkpoint_points, mode)
+        .checkpoint_every(std::time::Duration::from_secs(cmd.checkpoint_seconds));
     // Bad shards are refused before a device is acquired.
     let total = sweep.total_points().map_err(super::lib_error)?;
     let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|msg| {

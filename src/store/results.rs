@@ -173,6 +173,29 @@ impl SweepResults {
         self.status[at..at + n].copy_from_slice(&part.status);
     }
 
+    /// The flat points `at..at + n` as results of their own (shape [n]).
+    pub fn part(&self, at: usize, n: usize) -> SweepResults {
+        fn take<T: Copy>(v: &[T], at: usize, n: usize) -> Vec<T> {
+            if v.is_empty() {
+                Vec::new()
+            } else {
+                v[at..at + n].to_vec()
+            }
+        }
+        let take_f64 = |v: &[f64]| take(v, at, n);
+        let take_f32 = |v: &[f32]| take(v, at, n);
+        SweepResults {
+            real: match &self.real {
+                FloatsFlat::F64(a) => FloatsFlat::F64(std::array::from_fn(|q| take_f64(&a[q]))),
+                FloatsFlat::F32(a) => FloatsFlat::F32(std::array::from_fn(|q| take_f32(&a[q]))),
+            },
+            cycles: take(&self.cycles, at, n),
+            status: take(&self.status, at, n),
+            shape: vec![n],
+            outputs: self.outputs,
+        }
+    }
+
     /// Counts of each status code.
     pub fn status_counts(&self) -> [u64; 4] {
         let mut c = [0u64; 4];

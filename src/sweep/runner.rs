@@ -23,6 +23,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::error::Error;
 
@@ -44,7 +45,15 @@ pub struct Sweep<'g> {
     grid: &'g Grid,
     shard: Option<Shard>,
     checkpoints: Option<(PathBuf, u64, Mode)>,
+    checkpoint_every: Duration,
 }
+
+/// How long finished chunks may wait in memory before they are written as
+/// checkpoints, unless the user sets another interval: a sweep shorter
+/// than this writes none (the final arrays are its only write), and
+/// `kill -9` loses at most this much work. Ctrl-C and errors write what is
+/// waiting.
+pub const DEFAULT_CHECKPOINT_EVERY: Duration = Duration::from_secs(30);
 
 /// What a sweep produced: the full arrays (when the grid keeps them), the
 /// finished reductions or, in a shard, their partial accumulators, and the
@@ -69,6 +78,7 @@ impl<'g> Sweep<'g> {
             grid,
             shard: None,
             checkpoints: None,
+            checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
         }
     }
 
@@ -83,6 +93,13 @@ impl<'g> Sweep<'g> {
     /// there may become.
     pub fn checkpoints(mut self, dir: &Path, points: u64, mode: Mode) -> Sweep<'g> {
         self.checkpoints = Some((dir.to_path_buf(), points, mode));
+        self
+    }
+
+    /// Writes finished chunks as checkpoints once they have waited `every`
+    /// (zero: each chunk as it finishes).
+    pub fn checkpoint_every(mut self, every: Duration) -> Sweep<'g> {
+        self.checkpoint_every = every;
         self
     }
 
@@ -147,8 +164,12 @@ impl<'g> Sweep<'g> {
         let mut wall = 0.0;
         let full = if grid.full_arrays() {
             let out_dir = self.checkpoints.as_ref().map(|(d, _, _)| d.as_path());
-            let (res, run_info, w, r) =
-                run_full(grid, backend, ckpt.as_mut(), out_dir, &range, progress)?;
+            let saving = ckpt.as_mut().map(|c| Saving {
+                checkpoint: c,
+                dir: out_dir.unwrap_or(Path::new("")),
+                every: self.checkpoint_every,
+            });
+            let (res, run_info, w, r) = run_full(grid, backend, saving, &range, progress)?;
             restored = r;
             wall += w;
             if let Some(i) = run_info {
@@ -234,52 +255,93 @@ impl SweepOutput<'_> {
     }
 }
 
+/// Where and how often finished chunks are written as checkpoints.
+struct Saving<'a> {
+    checkpoint: &'a mut Checkpoint,
+    dir: &'a Path,
+    every: Duration,
+}
+
+impl Saving<'_> {
+    /// Writes the waiting chunks `pending` (chunk index, flat range) from
+    /// `res`, whose flat index 0 is `start`.
+    fn flush(
+        &self,
+        pending: &mut Vec<(u64, Range<u64>)>,
+        res: &SweepResults,
+        start: u64,
+    ) -> Result<(), Error> {
+        for (c, part) in pending.drain(..) {
+            let at = (part.start - start) as usize;
+            let n = (part.end - part.start) as usize;
+            self.checkpoint
+                .save(c, &part, &res.part(at, n))
+                .map_err(|source| Error::Io {
+                    path: self.dir.to_path_buf(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+}
+
 /// The chunked full-array run: (results, the first chunk's run info with
 /// every chunk's recomputed points, seconds computing, points restored
 /// from checkpoints).
 fn run_full(
     grid: &Grid,
     backend: &Backend,
-    mut ckpt: Option<&mut Checkpoint>,
-    out_dir: Option<&Path>,
+    mut saving: Option<Saving>,
     range: &Range<u64>,
     progress: &Progress,
 ) -> Result<(SweepResults, Option<RunInfo>, f64, u64), Error> {
     let f64s = backend.info(&Default::default()).precision == Precision::F64;
     let mut res = SweepResults::new(grid.result_shape(range), f64s, grid.outputs);
-    let chunk = ckpt
+    let chunk = saving
         .as_ref()
-        .map_or(range.end - range.start, |c| c.chunk)
+        .map_or(range.end - range.start, |s| s.checkpoint.chunk)
         .max(1);
     let mut info: Option<RunInfo> = None;
     let (mut wall, mut restored) = (0.0, 0);
+    // Finished chunks not yet written as checkpoints, and since when.
+    let mut pending: Vec<(u64, Range<u64>)> = Vec::new();
+    let mut since = Instant::now();
     // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
     for (c, a) in (range.start..range.end).step_by(chunk as usize).enumerate() {
         let part = a..range.end.min(a + chunk);
         let at = (a - range.start) as usize;
-        if let Some(done) = ckpt
-            .as_deref_mut()
-            .and_then(|k| k.load(c as u64, &part, f64s, grid.outputs))
+        if let Some(done) = saving
+            .as_mut()
+            .and_then(|s| s.checkpoint.load(c as u64, &part, f64s, grid.outputs))
         {
             progress.add(part.end - part.start);
             restored += part.end - part.start;
             res.copy_from(&done, at);
             continue;
         }
-        let (chunk_res, chunk_info, _) = backend.run_range(grid, part.clone(), progress)?;
-        if let Some(k) = ckpt.as_deref() {
-            k.save(c as u64, &part, &chunk_res)
-                .map_err(|source| Error::Io {
-                    path: out_dir.map(Path::to_path_buf).unwrap_or_default(),
-                    source,
-                })?;
-        }
+        let (chunk_res, chunk_info, _) = match backend.run_range(grid, part.clone(), progress) {
+            Ok(done) => done,
+            Err(e) => {
+                // Ctrl-C or a failure: what finished is kept for --resume.
+                if let Some(s) = &saving {
+                    s.flush(&mut pending, &res, range.start)?;
+                }
+                return Err(e);
+            }
+        };
         if part == *range {
             // One chunk for the whole range: its arrays are the result (a
             // copy would cost as much as a small grid's compute).
             res = chunk_res;
         } else {
             res.copy_from(&chunk_res, at);
+        }
+        if let Some(s) = &saving {
+            pending.push((c as u64, part));
+            if since.elapsed() >= s.every {
+                s.flush(&mut pending, &res, range.start)?;
+                since = Instant::now();
+            }
         }
         wall += chunk_info.wall_seconds;
         match &mut info {
