@@ -83,11 +83,24 @@ fn cpu_sweep_writes_arrays_metadata_and_plots() {
         "adapter",
         "precision",
         "nessbat_version",
-        "wall_seconds",
+        "elapsed_seconds",
+        "compute_seconds",
+        "setup_seconds",
         "points_per_second",
+        "compute_points_per_second",
     ] {
         assert!(meta.get(k).is_some(), "metadata lacks {k}");
     }
+    // The run's time holds its compute and set-up, and its rate is the
+    // points over that whole time.
+    let f = |k: &str| meta[k].as_f64().unwrap();
+    assert!(f("elapsed_seconds") >= f("compute_seconds") + f("setup_seconds"));
+    let points = meta["points_computed"].as_f64().unwrap();
+    assert_eq!(f("points_per_second"), points / f("elapsed_seconds"));
+    assert_eq!(
+        f("compute_points_per_second"),
+        points / f("compute_seconds")
+    );
     assert_eq!(meta["backend"], "cpu");
     assert_eq!(meta["precision"], "f64");
     assert_eq!(

@@ -5,8 +5,8 @@ same grid and backend, in one run (a benchmark, not a test).
 
 For each repeat it runs `nessbat sweep --quiet` on a 2-D grid of
 points x points and `nessbat.sweep` on the same config, and reports the
-median of: the compute rate both record (metadata's points_per_second:
-the backend's loop), and the whole call (the CLI process with its .npy
+median of: the compute rate both record (metadata's
+compute_points_per_second: the backend's loop), and the whole call (the CLI process with its .npy
 writes; the Python call with the hand-over into an xarray.Dataset).
 """
 
@@ -63,11 +63,11 @@ def main():
             subprocess.run([a.bin, "sweep", "--config", cfg, "--out", out, "--backend", a.backend, "--quiet"], check=True, stderr=subprocess.DEVNULL)
             cli_call.append(n / (time.perf_counter() - t))
             with open(os.path.join(out, "metadata.json")) as f:
-                cli_rate.append(json.load(f)["points_per_second"])
+                cli_rate.append(json.load(f)["compute_points_per_second"])
             t = time.perf_counter()
             ds = nessbat.sweep(cfg, backend=a.backend, progress=False)
             py_call.append(n / (time.perf_counter() - t))
-            py_rate.append(ds.attrs["points_per_second"])
+            py_rate.append(ds.attrs["compute_points_per_second"])
             del ds
     med = statistics.median
     print(f"grid {a.points} x {a.points} = {n} points, backend {a.backend}, median of {a.repeats}")

@@ -92,6 +92,7 @@ pub fn progress_bar(total: u64) -> (ProgressBar, Instant) {
 }
 
 pub fn run(cmd: &SweepCmd) -> Result<()> {
+    let began = Instant::now();
     let grid = load_grid_with(cmd.config.as_deref(), cmd.outputs.as_deref())?;
     let shard = cmd
         .shard
@@ -166,7 +167,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     out.write(&cmd.out, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     if !cmd.quiet {
-        super::sweep_summary::summary(cmd, &out);
+        super::sweep_summary::summary(cmd, &out, began);
     }
     out.finish();
     Ok(())

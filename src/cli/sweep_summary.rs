@@ -1,15 +1,19 @@
 //! The line `nessbat sweep` prints when it is done: points, backend,
 //! rate and status counts, and reductions where no point passed.
 
+use nessbat::store::output::rate;
 use nessbat::sweep::SweepOutput;
 
 use super::sweep::SweepCmd;
 
-/// Counts grid points (not points times reduction passes); the rate is
-/// the point evaluations this run made (restored checkpoint chunks not
-/// counted) over the seconds it computed.
-pub fn summary(cmd: &SweepCmd, out: &SweepOutput) {
+/// Counts grid points (not points times reduction passes). The time is
+/// the whole command's since `began` (device, set-up, compute, checkpoints,
+/// writing; only process start-up is left out), and the rate the point
+/// evaluations this run made (restored checkpoint chunks not counted) over
+/// it; the compute's own time and rate follow in brackets.
+pub fn summary(cmd: &SweepCmd, out: &SweepOutput, began: std::time::Instant) {
     let (grid, info) = (out.grid, &out.info);
+    let total = began.elapsed().as_secs_f64();
     let counts = match &out.full {
         Some(res) => {
             let c = res.status_counts();
@@ -36,16 +40,18 @@ pub fn summary(cmd: &SweepCmd, out: &SweepOutput) {
         format!(" ({})", how.join("; "))
     };
     println!(
-        "{} grid points{} ({} model, {} protocol) on {} {} in {:.3} s (+{:.3} s set-up): {:.0} points/s{}; written to {}",
+        "{} grid points{} ({} model, {} protocol) on {} {} in {:.3} s: {:.0} points/s (compute {:.3} s, {:.0} points/s; set-up {:.3} s){}; written to {}",
         out.grid_points,
         how,
         grid.model.name(),
         grid.protocol.name(),
         info.backend,
         info.precision,
-        info.wall_seconds,
+        total,
+        rate(info.computed, total),
+        info.compute_seconds,
+        rate(info.computed, info.compute_seconds),
         info.setup_seconds,
-        info.computed as f64 / info.wall_seconds.max(1e-12),
         counts,
         cmd.out.display()
     );

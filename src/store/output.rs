@@ -76,8 +76,12 @@ pub struct RunInfo {
     pub adapter: Option<Value>,
     pub precision: Precision,
     /// Seconds spent computing: dispatches and read-back on the GPU, the
-    /// rayon loop on the CPU; not process start-up.
-    pub wall_seconds: f64,
+    /// rayon loop on the CPU (with the f64 recompute and double-double
+    /// rescue); not set-up, checkpoints or writing.
+    pub compute_seconds: f64,
+    /// Seconds of the whole run up to writing its results: set-up, checks,
+    /// compute, checkpoints (for a merge: the shards' summed).
+    pub elapsed_seconds: f64,
     /// Seconds of one-off set-up before that: device, shader compilation
     /// and upload (0 on the CPU).
     pub setup_seconds: f64,
@@ -91,7 +95,7 @@ pub struct RunInfo {
     /// Points that f64 flagged imprecise and double-double arithmetic
     /// resolved to the contract (`backend::cpu::rescue_imprecise`).
     pub rescued: u64,
-    /// Point evaluations in `wall_seconds`: the points computed (not those
+    /// Point evaluations in `compute_seconds`: the points computed (not those
     /// restored from checkpoints), once per reduction pass.
     pub computed: u64,
     /// The command that ran it (the CLI's argv, or Python's call), if any.
@@ -121,6 +125,15 @@ pub fn check_out_folder(dir: &Path, force: bool) -> Result<(), crate::Error> {
             dir.display()
         ))),
         None => Ok(()),
+    }
+}
+
+/// Points per second, 0 where no time was measured.
+pub fn rate(points: u64, seconds: f64) -> f64 {
+    if seconds > 0.0 {
+        points as f64 / seconds
+    } else {
+        0.0
     }
 }
 
@@ -231,12 +244,14 @@ pub fn metadata(
         "backend": info.backend,
         "adapter": info.adapter,
         "precision": info.precision.name(),
-        "wall_seconds": info.wall_seconds,
+        "elapsed_seconds": info.elapsed_seconds,
+        "compute_seconds": info.compute_seconds,
         "setup_seconds": info.setup_seconds,
         "recomputed_in_f64": info.recomputed_f64,
         "rescued_in_double_double": info.rescued,
         "points_computed": info.computed,
-        "points_per_second": if info.wall_seconds > 0.0 { info.computed as f64 / info.wall_seconds } else { 0.0 },
+        "points_per_second": rate(info.computed, info.elapsed_seconds),
+        "compute_points_per_second": rate(info.computed, info.compute_seconds),
         "arrays": arrays,
         "shard": info.shard,
         "identity": info.identity,

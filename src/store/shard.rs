@@ -150,7 +150,7 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
         .full_arrays()
         .then(|| SweepResults::new(grid.shape(), f64s, grid.outputs));
     let mut backend: Option<BackendKind> = None;
-    let mut wall = 0.0;
+    let (mut wall, mut elapsed) = (0.0, 0.0);
     for (d, m) in dirs.iter().zip(&metas) {
         if let Some(res) = &mut full {
             let shard = Shard {
@@ -169,7 +169,8 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
                 ))
             })?;
         backend = Some(backend.map_or(b, |k| k.join(b)));
-        wall += m["wall_seconds"].as_f64().unwrap_or(0.0);
+        wall += m["compute_seconds"].as_f64().unwrap_or(0.0);
+        elapsed += m["elapsed_seconds"].as_f64().unwrap_or(0.0);
     }
     // Reductions: fold each pass's shares in shard order (traversal order).
     let passes = crate::config::reduce::passes(&grid, &grid.reductions)
@@ -194,7 +195,8 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
             .as_str()
             .and_then(Precision::parse)
             .unwrap_or(Precision::F64),
-        wall_seconds: wall,
+        compute_seconds: wall,
+        elapsed_seconds: elapsed,
         setup_seconds: 0.0,
         shard: None,
         command: None,

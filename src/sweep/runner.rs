@@ -129,6 +129,7 @@ impl<'g> Sweep<'g> {
         progress: &Progress,
         notice: &dyn Fn(&str),
     ) -> Result<Option<SweepOutput<'g>>, Error> {
+        let started = Instant::now();
         let grid = self.grid;
         let range = self.range()?;
         let info0 = backend.info(&Default::default());
@@ -200,7 +201,7 @@ impl<'g> Sweep<'g> {
                 notice("notice: reductions keep no checkpoints; --resume recomputes them");
             }
             let (done, run_info, _) = backend.reduce_range(grid, range.clone(), progress)?;
-            wall += run_info.wall_seconds;
+            wall += run_info.compute_seconds;
             info.setup_seconds += run_info.setup_seconds;
             if full.is_none() {
                 info.adapter = run_info.adapter;
@@ -215,7 +216,8 @@ impl<'g> Sweep<'g> {
                 reduced = finish(grid, &done);
             }
         }
-        info.wall_seconds = wall;
+        info.compute_seconds = wall;
+        info.elapsed_seconds = started.elapsed().as_secs_f64();
         info.computed = evaluations - restored;
         info.identity = Some(id);
         info.shard = self.shard.map(
@@ -343,7 +345,7 @@ fn run_full(
                 since = Instant::now();
             }
         }
-        wall += chunk_info.wall_seconds;
+        wall += chunk_info.compute_seconds;
         match &mut info {
             Some(i) => {
                 i.recomputed_f64 += chunk_info.recomputed_f64;
