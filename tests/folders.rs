@@ -103,7 +103,8 @@ fn optimize_and_merge_refuse_a_folder_with_results() {
         first_s,
     ];
     ok(&nessbat(&opt2));
-    bad_input(&nessbat(&opt2), "history.csv");
+    // An optimum's folder holds history.csv and metadata.json.
+    bad_input(&nessbat(&opt2), "already holds results (metadata.json)");
 
     // With --force each goes ahead.
     let mut forced = merge.to_vec();

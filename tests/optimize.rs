@@ -599,3 +599,45 @@ fn several_constraints_all_hold() {
     assert_eq!(joined["parameters"], both["parameters"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn queries_write_only_with_out_and_an_optimum_folder_is_a_result() {
+    // Two queries in a row in one folder both run and write nothing there;
+    // with --out the optimum leaves history.csv and metadata.json, from
+    // which `config --from` gives back the config that was searched.
+    let dir = scratch("optimize", "no-out");
+    let cfg = write_config(&dir, TWO_AXES);
+    let query = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
+            .current_dir(&dir)
+            .args(["optimize", "--config", &cfg, "--backend", "cpu"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    for _ in 0..2 {
+        let o = query(&["--maximize", "power"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("history: not written"));
+        let o = query(&["--pareto", "power,efficiency"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // The front itself on stdout: its CSV header.
+        assert!(String::from_utf8_lossy(&o.stdout).contains("not written"));
+    }
+    assert!(
+        !dir.join("out").exists(),
+        "a query without --out wrote a folder"
+    );
+    // A plot is a file: it needs --out (clap names it on the next line).
+    let o = query(&["--pareto", "power,efficiency", "--plot"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--out"));
+    let out = dir.join("best");
+    let o = query(&["--maximize", "power", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("history.csv").exists());
+    let from = |p: &std::path::Path| nessbat(&["config", "--from", p.to_str().unwrap()]);
+    let (a, b) = (from(&out), from(std::path::Path::new(&cfg)));
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(a.stdout, b.stdout);
+}

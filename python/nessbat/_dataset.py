@@ -3,6 +3,7 @@ sweep run from Python and for any folder the command line wrote."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
@@ -99,9 +100,24 @@ def dataset(arrays: Arrays, meta: Mapping[str, Any], meta_text: "str | None" = N
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
-def load(folder: "str | os.PathLike[str]") -> xr.Dataset:
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def load(folder: "str | os.PathLike[str]", verify: bool = True, mmap: bool = False) -> xr.Dataset:
     """Opens a folder written by `nessbat sweep` or `nessbat merge` (full
-    arrays, reductions or both) as the Dataset `nessbat.sweep` returns."""
+    arrays, reductions or both) as the Dataset `nessbat.sweep` returns.
+
+    verify: check every array against the SHA-256 that metadata.json
+    records (as `nessbat merge` does) and raise ValueError naming a file
+    that differs; False skips the hashing, for a large folder.
+    mmap: map the arrays from disk instead of reading them into memory
+    (lazy: a sweep larger than memory opens at once, and only what is
+    used is read)."""
     folder = os.fspath(folder)
     path = os.path.join(folder, "metadata.json")
     try:
@@ -119,10 +135,21 @@ def load(folder: "str | os.PathLike[str]") -> xr.Dataset:
     for r in meta.get("reductions", []):
         for file in r["files"].values():
             files.append((file[: -len(".npy")], file))
+    sums = meta.get("checksums") or {}
     arrays = []
     for name, file in files:
+        full = os.path.join(folder, file)
         try:
-            data = np.load(os.path.join(folder, file), allow_pickle=False)
+            if verify:
+                want = sums.get(file)
+                if want is None:
+                    raise ValueError(f"{full}: metadata.json records no checksum for it; load(..., verify=False) opens it unchecked")
+                if _sha256(full) != want:
+                    raise ValueError(
+                        f"{full}: checksum mismatch with metadata.json (damaged or changed since it was written); "
+                        "rerun the sweep, or load(..., verify=False) to open it anyway"
+                    )
+            data = np.load(full, allow_pickle=False, mmap_mode="r" if mmap else None)
         except OSError as e:
             raise ValueError(f"{folder}: {file}: {e}") from None
         arrays.append((name, data.shape, data.reshape(-1)))

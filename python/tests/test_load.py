@@ -71,3 +71,45 @@ def test_netcdf_round_trip(tmp_path):
     back = xr.load_dataset(path)
     assert_same_arrays(back, ds)
     assert back.attrs["metadata_json"] == ds.attrs["metadata_json"]
+
+
+def test_load_verifies_the_checksums(tmp_path):
+    # One flipped bit in power.npy: `nessbat merge` refuses the file, and so
+    # does `load`, naming it; verify=False opens it anyway.
+    cfg = tmp_path / "grid.toml"
+    cfg.write_text(CONFIG)
+    out = tmp_path / "out"
+    cli("sweep", "--config", str(cfg), "--out", str(out), "--backend", "cpu", "--quiet")
+    power = out / "power.npy"
+    data = bytearray(power.read_bytes())
+    data[-3] ^= 0x10
+    power.write_bytes(bytes(data))
+    try:
+        nessbat.load(out)
+    except ValueError as e:
+        assert "power.npy" in str(e) and "checksum" in str(e), e
+    else:
+        raise AssertionError("a damaged array loaded without a word")
+    damaged = nessbat.load(out, verify=False)
+    intact = nessbat.sweep(cfg, backend="cpu", progress=False)
+    assert not np.array_equal(bits(damaged.power.values), bits(intact.power.values))
+
+
+def test_load_maps_the_arrays_lazily(tmp_path):
+    cfg = tmp_path / "grid.toml"
+    cfg.write_text(CONFIG)
+    out = tmp_path / "out"
+    cli("sweep", "--config", str(cfg), "--out", str(out), "--backend", "cpu", "--quiet")
+    lazy = nessbat.load(out, mmap=True)
+
+    def on_disk(a):
+        # A view of a memory map, however many views deep.
+        while a is not None:
+            if isinstance(a, np.memmap):
+                return True
+            a = a.base
+        return False
+
+    assert on_disk(lazy.power.values)
+    assert not on_disk(nessbat.load(out).power.values)
+    assert_same_arrays(lazy, nessbat.load(out))

@@ -38,16 +38,17 @@ pub struct OptimizeCmd {
     /// Write the grid's Pareto front of two figures, both maximised
     #[arg(long, value_name = "Q1,Q2")]
     pub pareto: Option<String>,
-    /// With --pareto: a PNG of the front over every grid point
-    #[arg(long, requires = "pareto")]
+    /// With --pareto and --out: a PNG of the front over every grid point
+    #[arg(long, requires_all = ["pareto", "out"])]
     pub plot: bool,
     /// Print one JSON object
     #[arg(long)]
     pub json: bool,
-    /// Folder for history.csv (optimum) or pareto.csv, pareto.npy,
-    /// metadata.json and pareto.png (front)
-    #[arg(long, default_value = "out/optimize")]
-    pub out: PathBuf,
+    /// Folder to write history.csv and metadata.json (optimum) or
+    /// pareto.csv, pareto.npy, metadata.json and pareto.png (front) to;
+    /// without it nothing is written, so that queries can follow each other
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Overwrite results already in --out (a sweep, a front or a history)
     #[arg(long)]
     pub force: bool,
@@ -92,7 +93,9 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
         None => None,
     };
     // Refused before any work: a folder with other results stays intact.
-    nessbat::store::output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
+    if let Some(out) = &cmd.out {
+        nessbat::store::output::check_out_folder(out, cmd.force).map_err(super::lib_error)?;
+    }
     let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|m| {
         eprintln!("{m}")
     })
@@ -117,14 +120,34 @@ fn run_optimum(
     };
     let best = optimize(backend, grid, objective, constraint, &opts).map_err(super::lib_error)?;
     let figures = best.figures(grid)?;
-    std::fs::create_dir_all(&cmd.out)
-        .with_context(|| format!("cannot create {}", cmd.out.display()))?;
-    let history = cmd.out.join("history.csv");
-    super::output::write_atomic(Some(&history), best.history_csv().as_bytes())?;
     let name = objective.quantity.name();
     let figure_row = figures.outputs();
     let info = backend.info(&Default::default());
-    let v = nessbat::optimize::report(&best, &figures, &info, json!(history.display().to_string()));
+    let history = cmd.out.as_ref().map(|out| out.join("history.csv"));
+    let mut v = nessbat::optimize::report(
+        &best,
+        &figures,
+        &info,
+        json!(history.as_ref().map(|h| h.display().to_string())),
+    );
+    if let Some(out) = &cmd.out {
+        // The history, and the report with the config as metadata.json, so
+        // that the folder is a result like a sweep's (`config --from`).
+        v["config"] = serde_json::to_value(&grid.config)?;
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        super::output::write_atomic(
+            Some(&out.join("history.csv")),
+            best.history_csv().as_bytes(),
+        )?;
+        super::output::write_atomic(
+            Some(&out.join("metadata.json")),
+            &serde_json::to_vec_pretty(&v)?,
+        )?;
+    }
+    let history_line = history.as_ref().map_or_else(
+        || "not written (--out DIR keeps it)".to_string(),
+        |h| h.display().to_string(),
+    );
     if !best.on_boundary.is_empty() {
         eprintln!(
             "warning: the optimum lies on the edge of the searched range of {}; the best engine may lie beyond it: widen that range",
@@ -144,7 +167,7 @@ fn run_optimum(
         format!(
             "nessbat optimize: no engine here: no point of the searched grid extracts work (the best {name} is {} on the f64 reference); history: {}\n",
             figure_row[objective.quantity.index()],
-            history.display()
+            history_line
         )
     } else {
         let mut s = String::new();
@@ -179,10 +202,7 @@ fn run_optimum(
         let _ = writeln!(
             s,
             "  {} points on {} {}; history: {}",
-            best.evaluations,
-            info.backend,
-            info.precision,
-            history.display()
+            best.evaluations, info.backend, info.precision, history_line
         );
         s
     };

@@ -79,14 +79,16 @@ pub fn run_pareto(
         ("pareto.npy", npy),
         ("metadata.json", serde_json::to_vec_pretty(&meta)?),
     ];
-    std::fs::create_dir_all(&cmd.out)
-        .with_context(|| format!("cannot create {}", cmd.out.display()))?;
-    if cmd.plot {
-        files.push(("pareto.png", plot(&cmd.out, q, pair, front, &admit)?));
+    if let Some(out) = &cmd.out {
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        if cmd.plot {
+            files.push(("pareto.png", plot(out, q, pair, front, &admit)?));
+        }
+        for (name, bytes) in &files {
+            super::output::write_atomic(Some(&out.join(name)), bytes)?;
+        }
     }
-    for (name, bytes) in &files {
-        super::output::write_atomic(Some(&cmd.out.join(name)), bytes)?;
-    }
+    let written = cmd.out.as_ref().map(|o| o.display().to_string());
     let text = if cmd.json {
         let rows: Vec<Value> = table
             .rows()
@@ -108,18 +110,24 @@ pub fn run_pareto(
                 Value::Object(o)
             })
             .collect();
-        serde_json::to_string_pretty(
-            &json!({"pareto": names, "front": rows, "out": cmd.out.display().to_string()}),
-        )? + "\n"
+        serde_json::to_string_pretty(&json!({"pareto": names, "front": rows, "out": written}))?
+            + "\n"
     } else {
         format!(
-            "Pareto front of {} and {}: {} of {} admitted points (grid of {}); written to {}\n",
+            "Pareto front of {} and {}: {} of {} admitted points (grid of {}); {}\n",
             names[0],
             names[1],
             front.len(),
             admitted,
             t.admitted.len(),
-            cmd.out.display()
+            written.map_or_else(
+                // Not kept: the front itself, as its CSV.
+                || format!(
+                    "not written (--out DIR keeps it):\n{}",
+                    String::from_utf8_lossy(&files[0].1).trim_end()
+                ),
+                |o| format!("written to {o}")
+            )
         )
     };
     super::output::write_atomic(None, text.as_bytes())
