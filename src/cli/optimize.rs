@@ -124,7 +124,7 @@ fn run_optimum(
     let figure_row = figures.outputs();
     let info = backend.info(&Default::default());
     let history = cmd.out.as_ref().map(|out| out.join("history.csv"));
-    let mut v = nessbat::optimize::report(
+    let v = nessbat::optimize::report(
         &best,
         &figures,
         &info,
@@ -133,7 +133,9 @@ fn run_optimum(
     if let Some(out) = &cmd.out {
         // The history, and the report with the config as metadata.json, so
         // that the folder is a result like a sweep's (`config --from`).
-        v["config"] = serde_json::to_value(&grid.config)?;
+        // The printed report stays what `nessbat.optimize` returns.
+        let mut meta = v.clone();
+        meta["config"] = serde_json::to_value(&grid.config)?;
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
         super::output::write_atomic(
             Some(&out.join("history.csv")),
@@ -141,7 +143,7 @@ fn run_optimum(
         )?;
         super::output::write_atomic(
             Some(&out.join("metadata.json")),
-            &serde_json::to_vec_pretty(&v)?,
+            &serde_json::to_vec_pretty(&meta)?,
         )?;
     }
     let history_line = history.as_ref().map_or_else(
