@@ -115,3 +115,52 @@ fn optimize_and_merge_refuse_a_folder_with_results() {
     ok(&nessbat(&forced));
     assert!(done.join("history.csv").exists());
 }
+
+#[test]
+fn a_merge_into_a_folder_in_use_is_refused() {
+    // A folder another run holds (its advisory lock, taken here as a
+    // running sweep would): the merge is refused at once, exit 2, naming
+    // it, and writes nothing there; once the lock goes it merges.
+    let d = scratch("folders", "merge-lock");
+    let cfg = d.join("c.toml");
+    std::fs::write(&cfg, CONFIG).unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let p = d.join(format!("part{k}"));
+        let shard = format!("{k}/2");
+        ok(&nessbat(&[
+            "sweep",
+            "--config",
+            cfg,
+            "--out",
+            p.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--quiet",
+            "--shard",
+            &shard,
+        ]));
+        parts.push(p.to_str().unwrap().to_string());
+    }
+    let out = d.join("merged");
+    std::fs::create_dir_all(&out).unwrap();
+    let lock = std::fs::File::create(out.join(".nessbat-lock")).unwrap();
+    lock.try_lock().unwrap();
+    let merge = [
+        "merge",
+        &parts[0],
+        &parts[1],
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    bad_input(&nessbat(&merge), "in use by a running sweep or merge");
+    assert!(!out.join("metadata.json").exists());
+    drop(lock);
+    ok(&nessbat(&merge));
+    assert!(out.join("metadata.json").exists());
+    assert!(
+        !out.join(".nessbat-lock").exists(),
+        "the merge's lock file stays"
+    );
+}

@@ -154,7 +154,10 @@ fn a_folder_in_use_by_a_running_sweep_is_refused() {
             return;
         }
         assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
-        assert!(err.contains("in use by a running sweep (pid"), "{err}");
+        assert!(
+            err.contains("in use by a running sweep or merge (pid"),
+            "{err}"
+        );
     }
     // kill -9 frees the lock: --resume then continues.
     first.kill().unwrap();

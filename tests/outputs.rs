@@ -298,10 +298,16 @@ fn the_cli_writes_the_kept_arrays_and_reruns_with_them() {
         .into_iter()
         .filter(|f| f.ends_with(".png"))
         .collect();
+    // The kept quantity's maps, and the status map that every plotted
+    // sweep gets.
     assert!(
-        !pngs.is_empty() && pngs.iter().all(|f| f.starts_with("efficiency")),
+        !pngs.is_empty()
+            && pngs
+                .iter()
+                .all(|f| f.starts_with("efficiency") || f.starts_with("status")),
         "{pngs:?}"
     );
+    assert!(pngs.iter().any(|f| f.starts_with("status")), "{pngs:?}");
 }
 
 #[test]

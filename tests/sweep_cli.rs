@@ -57,6 +57,8 @@ fn cpu_sweep_writes_arrays_metadata_and_plots() {
         assert_eq!(a.shape(), &[6, 3], "{q}");
         assert!(out.join(format!("{q}.png")).exists(), "{q}.png");
     }
+    // Where the figures are flagged can be seen: a status map.
+    assert!(out.join("status.png").exists());
     // Point (t_a = 4, β_s = 10) against `nessbat point` at the same
     // parameters: the arrays are in config order, C order.
     let p = nessbat(

@@ -50,8 +50,12 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
         ),
         false => Ok(Vec::new()),
     };
+    // Held while writing: a sweep or another merge on the same folder is
+    // refused at once rather than interleaving its files with these.
+    let lock = nessbat::store::checkpoint::lock_folder(&cmd.out).map_err(super::lib_error)?;
     output::write(&cmd.out, &m.grid, &out, &m.info, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
+    nessbat::store::checkpoint::unlock_folder(&cmd.out, lock);
     println!(
         "merged {} shards ({} points, {} reductions, backends {}) into {}",
         dirs.len(),

@@ -66,6 +66,7 @@ pub fn quantity_label(name: &str) -> String {
         Some(q) => format!("{} ({})", q.long_name(), units_text(q.units())),
         None => match name {
             "cycles" => "cycles to the OSS".into(),
+            "status" => "status (0 ok, 1 not converged, 2 invalid, 3 imprecise)".into(),
             "gate_over_optimal" => "power of U_G / optimal power".into(),
             other => other.into(),
         },

@@ -78,6 +78,11 @@ pub fn sweep_plots(
                 res.cycles.iter().map(|c| f64::from(*c)).collect(),
             ));
         }
+        // Always: where the figures above are flagged can be seen.
+        layers.push((
+            "status".into(),
+            res.status.iter().map(|s| f64::from(*s)).collect(),
+        ));
         for (name, data) in &layers {
             let label = quantity_label(name);
             let labels = Labels {

@@ -59,10 +59,12 @@ pub struct Checkpoint {
 }
 
 /// Takes the advisory lock on `out` (its `.nessbat-lock`), or refuses at
-/// once where another sweep holds it: two runs on one folder (a requeued
-/// SLURM job beside the first, two --resume) would delete or overwrite each
-/// other's state.
-fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
+/// once where another sweep or merge holds it: two runs on one folder (a
+/// requeued SLURM job beside the first, two --resume, a merge into a
+/// folder a sweep is writing) would delete or overwrite each other's
+/// state. Released by [`unlock_folder`], or by the operating system with
+/// the process.
+pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
     let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
     std::fs::create_dir_all(out).map_err(io)?;
     let path = out.join(LOCK);
@@ -81,7 +83,7 @@ fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
             return Err(refused(
                 out,
                 format!(
-                    "--out {} is in use by a running sweep{}; accepted: another folder, or wait for it to finish",
+                    "--out {} is in use by a running sweep or merge{}; accepted: another folder, or wait for it to finish",
                     out.display(),
                     if holder.is_empty() {
                         String::new()
@@ -104,6 +106,12 @@ fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
     let _ = file.set_len(0);
     let _ = (&file).write_all(holder.as_bytes());
     Ok(file)
+}
+
+/// Removes `out`'s lock file and releases the lock `lock` holds on it.
+pub fn unlock_folder(out: &Path, lock: std::fs::File) {
+    let _ = std::fs::remove_file(out.join(LOCK));
+    drop(lock);
 }
 
 /// The lock file's name inside an output folder.
