@@ -2,6 +2,7 @@
 //! log-spaced), a colour bar, a perceptually uniform map for quantities of
 //! one sign and a diverging one where the sign matters.
 
+use super::ticks::Ticks;
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
@@ -414,8 +415,14 @@ fn map_panel<DB: DrawingBackend>(
     let ye: Vec<f64> = edges(&y.values, yl).into_iter().map(ty).collect();
     let (x0, x1) = (xe[0].min(xe[xe.len() - 1]), xe[0].max(xe[xe.len() - 1]));
     let (y0, y1) = (ye[0].min(ye[ye.len() - 1]), ye[0].max(ye[ye.len() - 1]));
-    let xf = move |v: &f64| fmt_tick(if xl { 10f64.powf(*v) } else { *v });
-    let yf = move |v: &f64| fmt_tick(if yl { 10f64.powf(*v) } else { *v });
+    // Labels in values; the coordinates are log10 on log axes.
+    let value = |v: f64, log: bool| if log { 10f64.powf(v) } else { v };
+    let (xt, yt) = (
+        Ticks::new(value(x0, xl), value(x1, xl), xl),
+        Ticks::new(value(y0, yl), value(y1, yl), yl),
+    );
+    let xf = move |v: &f64| xt.label(value(*v, xl));
+    let yf = move |v: &f64| yt.label(value(*v, yl));
     let mut builder = ChartBuilder::on(&main);
     builder
         .margin(12)
@@ -493,7 +500,9 @@ fn colour_bar<DB: DrawingBackend>(
     } else {
         1.0
     };
-    let fmt = move |v: &f64| fmt_tick(if log { sign * 10f64.powf(*v) } else { *v });
+    let value = move |v: f64| if log { sign * 10f64.powf(v) } else { v };
+    let ticks = Ticks::new(value(c0), value(c1), log);
+    let fmt = move |v: &f64| ticks.label(value(*v));
     let desc = if log {
         format!("{label} (log scale; pale: 0)")
     } else {

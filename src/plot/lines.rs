@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 
-use crate::plot::heatmap::{fmt_tick, register_font};
+use crate::plot::heatmap::register_font;
+use crate::plot::ticks::Ticks;
 
 /// One curve.
 pub struct Series {
@@ -17,6 +18,8 @@ pub struct Series {
 
 /// A line chart.
 pub struct LineChart<'a> {
+    /// The title; a part after " — " is drawn as a subtitle line below it
+    /// (a sweep's model and fixed parameters), so that neither is cut off.
     pub title: &'a str,
     pub x_label: &'a str,
     pub y_label: &'a str,
@@ -109,6 +112,20 @@ fn draw_chart<DB: DrawingBackend>(
     cloud: &[(f64, f64)],
 ) -> std::io::Result<()> {
     root.fill(&WHITE).map_err(err)?;
+    // Title and subtitle left-aligned in a header of their own: centred
+    // as one caption, a sweep's long title ran off both sides.
+    let (title, subtitle) = match chart.title.split_once(" — ") {
+        Some((t, s)) => (t, Some(s)),
+        None => (chart.title, None),
+    };
+    let (head, root) = root.split_vertically(if subtitle.is_some() { 70 } else { 44 });
+    let root = &root;
+    head.draw_text(title, &("sans-serif", 22).into_text_style(&head), (16, 10))
+        .map_err(err)?;
+    if let Some(s) = subtitle {
+        head.draw_text(s, &("sans-serif", 15).into_text_style(&head), (16, 42))
+            .map_err(err)?;
+    }
     let all = || {
         chart
             .series
@@ -118,10 +135,13 @@ fn draw_chart<DB: DrawingBackend>(
     };
     let (x0, x1) = bounds(all().map(|p| p.0), chart.log_x);
     let (y0, y1) = bounds(all().map(|p| p.1), chart.log_y);
+    let (xt, yt) = (
+        Ticks::new(x0, x1, chart.log_x),
+        Ticks::new(y0, y1, chart.log_y),
+    );
     macro_rules! draw {
         ($xr:expr, $yr:expr) => {{
             let mut c = ChartBuilder::on(root)
-                .caption(chart.title, ("sans-serif", 24))
                 .margin(16)
                 .x_label_area_size(56)
                 .y_label_area_size(96)
@@ -133,8 +153,8 @@ fn draw_chart<DB: DrawingBackend>(
                 .y_desc(chart.y_label)
                 .label_style(("sans-serif", 16))
                 .axis_desc_style(("sans-serif", 20))
-                .x_label_formatter(&|v| fmt_tick(*v))
-                .y_label_formatter(&|v| fmt_tick(*v))
+                .x_label_formatter(&|v| xt.label(*v))
+                .y_label_formatter(&|v| yt.label(*v))
                 .draw()
                 .map_err(err)?;
             let shown = |(x, y): &(f64, f64)| {

@@ -4,3 +4,4 @@
 pub mod heatmap;
 pub mod lines;
 pub mod sweep;
+pub mod ticks;
