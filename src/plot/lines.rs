@@ -170,9 +170,9 @@ fn draw_chart<DB: DrawingBackend>(
                     .map(|p| Circle::new(*p, 2, RGBColor(170, 170, 170).filled())),
             )
             .map_err(err)?;
+            let mut zeros_marked = false;
             for (i, s) in chart.series.iter().enumerate() {
                 let colour = PALETTE[i % PALETTE.len()];
-                let pts: Vec<(f64, f64)> = s.points.iter().copied().filter(shown).collect();
                 if !cloud.is_empty() {
                     // Over a cloud, mark the series' own points too.
                     c.draw_series(
@@ -183,18 +183,60 @@ fn draw_chart<DB: DrawingBackend>(
                     )
                     .map_err(err)?;
                 }
+                // The line breaks where a point cannot be drawn (NaN, or 0
+                // on a log axis): joining across would suggest values that
+                // are not there.
+                let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+                for p in &s.points {
+                    if shown(p) {
+                        runs.last_mut().expect("one run").push(*p);
+                    } else if !runs.last().expect("one run").is_empty() {
+                        runs.push(Vec::new());
+                    }
+                }
                 let style = ShapeStyle::from(&colour).stroke_width(2);
-                let drawn = if s.dashed {
-                    c.draw_series(DashedLineSeries::new(pts, 8, 6, style))
-                        .map_err(err)?
-                } else {
-                    c.draw_series(LineSeries::new(pts, style)).map_err(err)?
-                };
-                drawn.label(s.label.clone()).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
-                });
+                for (k, run) in runs.into_iter().filter(|r| !r.is_empty()).enumerate() {
+                    let drawn = if s.dashed {
+                        c.draw_series(DashedLineSeries::new(run, 8, 6, style))
+                            .map_err(err)?
+                    } else {
+                        c.draw_series(LineSeries::new(run, style)).map_err(err)?
+                    };
+                    if k == 0 {
+                        drawn.label(s.label.clone()).legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
+                        });
+                    }
+                }
+                // Exact zeros on a log y axis: open circles on the axis.
+                if chart.log_y {
+                    let zeros: Vec<(f64, f64)> = s
+                        .points
+                        .iter()
+                        .filter(|(x, y)| *y == 0.0 && x.is_finite() && (!chart.log_x || *x > 0.0))
+                        .map(|(x, _)| (*x, y0))
+                        .collect();
+                    if !zeros.is_empty() {
+                        let drawn = c
+                            .draw_series(
+                                zeros
+                                    .into_iter()
+                                    .map(|p| Circle::new(p, 4, colour.stroke_width(2))),
+                            )
+                            .map_err(err)?;
+                        if !zeros_marked {
+                            // One entry for every series: in black.
+                            drawn
+                                .label("exactly 0 (on the axis)")
+                                .legend(move |(x, y)| {
+                                    Circle::new((x + 12, y), 4, BLACK.stroke_width(2))
+                                });
+                            zeros_marked = true;
+                        }
+                    }
+                }
             }
-            if chart.series.len() > 1 {
+            if chart.series.len() > 1 || zeros_marked {
                 c.configure_series_labels()
                     .background_style(WHITE.mix(0.85))
                     .border_style(RGBColor(180, 180, 180))
