@@ -15,6 +15,7 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.patheffects  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -64,8 +65,10 @@ def phase_diagram(out_dir: str, points: int) -> str:
     ds.efficiency.where(ok & (ds.power > 0)).plot(ax=ax2, x="t_s", y="t_a", xscale="log", yscale="log")
     for ax in (ax1, ax2):
         t = np.geomspace(0.05, 5.0, 2)
-        ax.plot(t, t, "w--", lw=1)
-        ax.text(1.2, 0.7, "T_A = T_S", color="k")
+        # Black on a white halo: visible on light and dark regions alike.
+        halo = [matplotlib.patheffects.withStroke(linewidth=3, foreground="w")]
+        ax.plot(t, t, "k--", lw=1.2, path_effects=halo)
+        ax.text(1.2, 0.7, "T_A = T_S", color="k", path_effects=halo)
     ax1.set_title("power where the battery charges")
     ax2.set_title("efficiency")
     fig.suptitle("Phase diagram over the bath temperatures (τ = 150, λ = 0.01, Γ0 = 1e-3)")

@@ -82,7 +82,19 @@ pub fn run_pareto(
     if let Some(out) = &cmd.out {
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
         if cmd.plot {
-            files.push(("pareto.png", plot(out, q, pair, front, &admit)?));
+            // The subtitle: what was searched, and what was admitted.
+            let title = format!(
+                "Pareto front of {} and {}: {admitted} of {} grid points admitted{} — {}",
+                pair[0].long_name(),
+                pair[1].long_name(),
+                t.admitted.len(),
+                constraint
+                    .text()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default(),
+                nessbat::plot::sweep::subtitle(grid),
+            );
+            files.push(("pareto.png", plot(out, &title, q, pair, front, &admit)?));
         }
         for (name, bytes) in &files {
             super::output::write_atomic(Some(&out.join(name)), bytes)?;
@@ -137,6 +149,7 @@ pub fn run_pareto(
 /// fixed stride, so huge grids still draw quickly), as PNG bytes.
 fn plot(
     out: &Path,
+    title: &str,
     q: &[Vec<f64>],
     pair: [Quantity; 2],
     front: &[usize],
@@ -155,7 +168,7 @@ fn plot(
         quantity_label(pair[1].name()),
     );
     let chart = LineChart {
-        title: "Pareto front",
+        title,
         x_label: &xl,
         y_label: &yl,
         log_x: false,

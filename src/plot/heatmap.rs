@@ -2,7 +2,7 @@
 //! log-spaced), a colour bar, a perceptually uniform map for quantities of
 //! one sign and a diverging one where the sign matters.
 
-use super::ticks::Ticks;
+use super::ticks::{Ticks, LOG_TICKS};
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
@@ -293,6 +293,9 @@ pub fn heatmap_in(
     Ok(files)
 }
 
+/// Width of a slice grid's one colour bar, in pixels.
+const BAR_WIDTH: u32 = 170;
+
 /// Slices of a 3-D array (C order over `x` × `y` × `z`) at up to nine
 /// values of `z`, as a grid of heatmaps on one shared colour scale, into
 /// `path/name.png` (and `.svg`).
@@ -319,7 +322,7 @@ pub fn slice_grid(
         picks.len().min(2)
     };
     let rows = picks.len().div_ceil(cols);
-    let size = (560 * cols as u32, 70 + 470 * rows as u32);
+    let size = (460 * cols as u32 + BAR_WIDTH, 70 + 470 * rows as u32);
     let slice = |k: usize| -> Vec<f64> {
         let (ny, nzz) = (y.values.len(), nz);
         (0..x.values.len() * ny)
@@ -332,15 +335,19 @@ pub fn slice_grid(
             root.fill(&WHITE).map_err(err)?;
             let (head, body) = root.split_vertically(70);
             header(&head, labels)?;
-            let panels = body.split_evenly((rows, cols));
+            // One colour bar for every panel: they share the scale.
+            let w = body.dim_in_pixel().0;
+            let (maps, bar) = body.split_horizontally(w - BAR_WIDTH);
+            let panels = maps.split_evenly((rows, cols));
             for (p, &k) in panels.iter().zip(&picks) {
                 let title = format!(
                     "{} = {}",
                     super::heatmap::parameter_symbol(&z.name),
                     fmt_tick(z.values[k])
                 );
-                map_panel(p, x, y, &slice(k), scale, &title, &labels.colour, 14)?;
+                map_panel(p, x, y, &slice(k), scale, &title, None, 14)?;
             }
+            colour_bar(&bar, scale, &labels.colour, 16)?;
             root.present().map_err(err)?;
         }};
     }
@@ -387,7 +394,7 @@ fn titled_map<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(err)?;
     let (head, body) = root.split_vertically(70);
     header(&head, labels)?;
-    map_panel(&body, x, y, data, scale, "", &labels.colour, 16)
+    map_panel(&body, x, y, data, scale, "", Some(&labels.colour), 16)
 }
 
 /// One map with its colour bar on `area`, titled `title` (may be empty).
@@ -402,11 +409,15 @@ fn map_panel<DB: DrawingBackend>(
     data: &[f64],
     scale: Scale,
     title: &str,
-    colour_label: &str,
+    colour_label: Option<&str>,
     font: u32,
 ) -> std::io::Result<()> {
+    // With a label, the panel draws its own colour bar at the right.
     let w = area.dim_in_pixel().0;
-    let (main, bar) = area.split_horizontally(w * 82 / 100);
+    let (main, bar) = match colour_label {
+        Some(_) => area.split_horizontally(w * 82 / 100),
+        None => area.split_horizontally(w),
+    };
     let (xl, yl) = (x.spacing == "log", y.spacing == "log");
     // Plot coordinates: log10 on log axes.
     let tx = |v: f64| if xl { v.log10() } else { v };
@@ -435,8 +446,8 @@ fn map_panel<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_labels(7)
-        .y_labels(7)
+        .x_labels(if xl { LOG_TICKS } else { 7 })
+        .y_labels(if yl { LOG_TICKS } else { 7 })
         .x_desc(axis_label(&x.name))
         .y_desc(axis_label(&y.name))
         .label_style(("sans-serif", font))
@@ -474,7 +485,10 @@ fn map_panel<DB: DrawingBackend>(
             )))
             .map_err(err)?;
     }
-    colour_bar(&bar, scale, colour_label, font)
+    match colour_label {
+        Some(label) => colour_bar(&bar, scale, label, font),
+        None => Ok(()),
+    }
 }
 
 /// The colour bar, labelled in words and units; in log10 coordinates with
@@ -519,7 +533,7 @@ fn colour_bar<DB: DrawingBackend>(
     cb.configure_mesh()
         .disable_mesh()
         .disable_x_axis()
-        .y_labels(8)
+        .y_labels(if log { LOG_TICKS } else { 8 })
         .label_style(("sans-serif", font - 2))
         .y_label_formatter(&fmt)
         .y_desc(desc)

@@ -163,13 +163,17 @@ fn draw_chart<DB: DrawingBackend>(
                     && (!chart.log_x || *x > 0.0)
                     && (!chart.log_y || *y > 0.0)
             };
-            c.draw_series(
-                cloud
-                    .iter()
-                    .filter(|p| shown(p))
-                    .map(|p| Circle::new(*p, 2, RGBColor(170, 170, 170).filled())),
-            )
-            .map_err(err)?;
+            if !cloud.is_empty() {
+                c.draw_series(
+                    cloud
+                        .iter()
+                        .filter(|p| shown(p))
+                        .map(|p| Circle::new(*p, 2, RGBColor(170, 170, 170).filled())),
+                )
+                .map_err(err)?
+                .label("grid points")
+                .legend(|(x, y)| Circle::new((x + 12, y), 3, RGBColor(170, 170, 170).filled()));
+            }
             let mut zeros_marked = false;
             for (i, s) in chart.series.iter().enumerate() {
                 let colour = PALETTE[i % PALETTE.len()];
@@ -236,7 +240,7 @@ fn draw_chart<DB: DrawingBackend>(
                     }
                 }
             }
-            if chart.series.len() > 1 || zeros_marked {
+            if chart.series.len() > 1 || zeros_marked || !cloud.is_empty() {
                 c.configure_series_labels()
                     .background_style(WHITE.mix(0.85))
                     .border_style(RGBColor(180, 180, 180))

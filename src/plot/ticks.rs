@@ -4,11 +4,14 @@
 
 /// Labels over the data range [lo, hi] (values, not plot coordinates) of
 /// an axis that is `log`-scaled. Only decades are labelled on a log axis
-/// spanning at least two of them; elsewhere every tick is labelled in the
-/// one format the range's magnitude calls for: plain decimals within
-/// [1e-2, 1e4), scientific otherwise.
+/// spanning at least two of them, only 1, 2 and 5 times a decade on a
+/// shorter one (ask the chart for [`LOG_TICKS`] positions so that these
+/// are among them); on a linear axis every tick, in the one format the
+/// range's magnitude calls for: plain decimals within [1e-2, 1e4),
+/// scientific otherwise.
 #[derive(Debug, Clone, Copy)]
 pub struct Ticks {
+    log: bool,
     decades: bool,
     plain: bool,
     /// Below this a tick of a linear axis is rounding residue: "0".
@@ -23,6 +26,7 @@ impl Ticks {
         // a log axis over less than two decades shows its own values.
         let plain = (1e-2..1e4).contains(&b) && (!log || a >= 1e-2);
         Ticks {
+            log,
             decades,
             plain,
             zero: 1e-9 * b,
@@ -39,6 +43,20 @@ impl Ticks {
             let sign = if v < 0.0 { "−" } else { "" };
             return format!("{sign}10{}", superscript(k.round() as i32));
         }
+        let mut v = v;
+        if self.log {
+            // 1, 2 or 5 times a power of ten, to 1 %, labelled as such (the
+            // chart's position 10^0.301 reads "2", not "1.995").
+            let decade = 10f64.powf(v.abs().log10().floor());
+            let m = v.abs() / decade;
+            match [1.0, 2.0, 5.0, 10.0]
+                .iter()
+                .find(|t| (m / *t - 1.0).abs() < 0.01)
+            {
+                Some(t) => v = v.signum() * t * decade,
+                None => return String::new(),
+            }
+        }
         if v.abs() <= self.zero {
             "0".into()
         } else if self.plain {
@@ -49,6 +67,11 @@ impl Ticks {
         }
     }
 }
+
+/// Tick positions to ask a chart for on a log axis: enough that the
+/// decades (or 1, 2 and 5 times them) fall among its evenly spaced
+/// positions in log10 coordinates.
+pub const LOG_TICKS: usize = 30;
 
 /// `k` in superscript digits, with a superscript minus.
 fn superscript(k: i32) -> String {
@@ -87,8 +110,15 @@ mod tests {
         assert_eq!(t.label(1e4), "10⁴");
         assert_eq!(t.label(10f64.powf(0.5)), "");
         assert_eq!(t.label(-100.0), "−10²");
-        // Less than two decades: the values, in one format.
-        let t = Ticks::new(0.2, 5.0, true);
+        // Less than two decades: 1, 2 and 5 times a decade, in one format;
+        // nothing at 10^±0.5.
+        let t = Ticks::new(0.15, 5.0, true);
         assert_eq!((t.label(0.5), t.label(2.0)), ("0.5".into(), "2".into()));
+        assert_eq!(t.label(10f64.powf(0.3)), "2");
+        assert_eq!(t.label(10f64.powf(-0.3)), "0.5");
+        assert_eq!(
+            (t.label(0.316), t.label(3.162)),
+            (String::new(), String::new())
+        );
     }
 }
