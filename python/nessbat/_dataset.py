@@ -95,9 +95,27 @@ def dataset(arrays: Arrays, meta: Mapping[str, Any], meta_text: "str | None" = N
             attrs["flag_meanings"] = "found no_point_passes points_stayed_flagged"
         # reshape of a contiguous 1-D array is a view: no copy.
         data_vars[name] = xr.Variable(dims, flat.reshape(tuple(shape)), attrs)
+    data_vars = _attribute_names(data_vars)
     attrs = {k: _attr(v) for k, v in meta.items() if v is not None and k not in ("checksums",)}
     attrs["metadata_json"] = meta_text if meta_text is not None else json.dumps(meta)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _attribute_names(data_vars: Dict[str, xr.Variable]) -> Dict[str, xr.Variable]:
+    """Variables named so that `ds.NAME` works: a reduction's arrays
+    `best.t_a`, `best.count`, `best.status` (the files' stems) become
+    `best_t_a`, `best_count`, `best_status`, with the file's name in attrs
+    (`file`). Where two names would meet, both keep their stems."""
+    wanted = {name: name.replace(".", "_") for name in data_vars}
+    taken: Dict[str, int] = {}
+    for w in wanted.values():
+        taken[w] = taken.get(w, 0) + 1
+    out: Dict[str, xr.Variable] = {}
+    for name, var in data_vars.items():
+        if "." in name:
+            var.attrs["file"] = name + ".npy"
+        out[wanted[name] if taken[wanted[name]] == 1 else name] = var
+    return out
 
 
 def _sha256(path: str) -> str:

@@ -38,7 +38,10 @@ def test_load_reductions_only(tmp_path):
     out = tmp_path / "out"
     cli("sweep", "--config", str(cfg), "--out", str(out), "--backend", "cpu", "--quiet")
     loaded = nessbat.load(out)
-    assert "power" not in loaded and "best_t_a.t_a" in loaded
+    assert "power" not in loaded and "best_t_a_t_a" in loaded
+    # Every name works as an attribute.
+    assert all(name.isidentifier() for name in loaded.data_vars), list(loaded.data_vars)
+    assert loaded.best_t_a_t_a.attrs["file"] == "best_t_a.t_a.npy"
     assert_same_arrays(loaded, nessbat.sweep(cfg, backend="cpu", progress=False))
 
 
