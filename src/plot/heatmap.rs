@@ -272,6 +272,15 @@ pub fn heatmap_in(
     svg: bool,
 ) -> std::io::Result<Vec<PathBuf>> {
     register_font();
+    // Cells at their coordinates, whatever order a `values` axis lists.
+    let ((x, px), (y, py)) = (ascending(x), ascending(y));
+    let (x, y) = (&x, &y);
+    let ny = y.values.len();
+    let data: Vec<f64> = px
+        .iter()
+        .flat_map(|&i| py.iter().map(move |&j| data[i * ny + j]))
+        .collect();
+    let data = &data[..];
     let scale = scale(data);
     let size = (900, 760);
     let png = path.join(format!("{name}.png"));
@@ -293,6 +302,24 @@ pub fn heatmap_in(
     Ok(files)
 }
 
+/// `axis` with its values ascending, and the permutation that does it:
+/// value k of the result is value `perm[k]` of `axis` (a `values` axis
+/// keeps the user's order in the arrays; a plot puts cells and points at
+/// their coordinates).
+pub fn ascending(axis: &Axis) -> (Axis, Vec<usize>) {
+    let mut perm: Vec<usize> = (0..axis.values.len()).collect();
+    perm.sort_by(|&a, &b| axis.values[a].total_cmp(&axis.values[b]));
+    let values = perm.iter().map(|&k| axis.values[k]).collect();
+    (
+        Axis {
+            name: axis.name.clone(),
+            values,
+            spacing: axis.spacing.clone(),
+        },
+        perm,
+    )
+}
+
 /// Width of a slice grid's one colour bar, in pixels.
 const BAR_WIDTH: u32 = 170;
 
@@ -309,7 +336,9 @@ pub fn slice_grid(
 ) -> std::io::Result<Vec<PathBuf>> {
     register_font();
     let [x, y, z] = axes;
-    let nz = z.values.len();
+    let (ny0, nz) = (y.values.len(), z.values.len());
+    let ((x, px), (y, py), (z, pz)) = (ascending(x), ascending(y), ascending(z));
+    let (x, y, z) = (&x, &y, &z);
     let picks: Vec<usize> = if nz <= 9 {
         (0..nz).collect()
     } else {
@@ -323,10 +352,11 @@ pub fn slice_grid(
     };
     let rows = picks.len().div_ceil(cols);
     let size = (460 * cols as u32 + BAR_WIDTH, 70 + 470 * rows as u32);
+    // Slice k of the sorted z, over the sorted x and y.
     let slice = |k: usize| -> Vec<f64> {
-        let (ny, nzz) = (y.values.len(), nz);
-        (0..x.values.len() * ny)
-            .map(|ij| data[ij * nzz + k])
+        px.iter()
+            .flat_map(|&i| py.iter().map(move |&j| (i, j)))
+            .map(|(i, j)| data[(i * ny0 + j) * nz + pz[k]])
             .collect()
     };
     macro_rules! grid {
@@ -503,9 +533,9 @@ fn colour_bar<DB: DrawingBackend>(
         Scale::Linear(lo, hi) => (lo, hi),
         Scale::Log(lo, hi, _) => (lo, hi),
         Scale::Diverging(m) => (-m, m),
-        Scale::Constant(v) if v.is_finite() => {
-            (v - 0.5 * v.abs().max(1e-300), v + 0.5 * v.abs().max(1e-300))
-        }
+        // A constant map's bar spans its value ± half (± 0.5 about 0).
+        Scale::Constant(v) if v.is_finite() && v != 0.0 => (v - 0.5 * v.abs(), v + 0.5 * v.abs()),
+        Scale::Constant(0.0) => (-0.5, 0.5),
         Scale::Constant(_) => (0.0, 1.0),
     };
     let log = matches!(scale, Scale::Log(..));
@@ -574,6 +604,24 @@ pub fn fmt_tick(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_values_axis_is_drawn_in_ascending_order() {
+        // A `values` axis keeps the user's order in the arrays; the plot
+        // reorders cells by coordinate (found: cells drawn at the wrong
+        // temperatures, an axis running to negative T_S).
+        let axis = Axis {
+            name: "t_a".into(),
+            values: vec![3.0, 0.2, 1.0, 0.5],
+            spacing: "values".into(),
+        };
+        let (sorted, perm) = ascending(&axis);
+        assert_eq!(sorted.values, [0.2, 0.5, 1.0, 3.0]);
+        assert_eq!(perm, [1, 3, 2, 0]);
+        for (k, &p) in perm.iter().enumerate() {
+            assert_eq!(sorted.values[k], axis.values[p]);
+        }
+    }
 
     #[test]
     fn the_scale_follows_the_data() {

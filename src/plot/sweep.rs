@@ -179,7 +179,13 @@ fn line(
         log_y: all_positive && positive.len() > 1 && hi > 100.0 * lo,
         series: vec![Series {
             label: labels.colour.clone(),
-            points: x.values.iter().copied().zip(data.iter().copied()).collect(),
+            // In order of x, whatever order a `values` axis lists.
+            points: {
+                let mut p: Vec<(f64, f64)> =
+                    x.values.iter().copied().zip(data.iter().copied()).collect();
+                p.sort_by(|a, b| a.0.total_cmp(&b.0));
+                p
+            },
             dashed: false,
         }],
         legend: SeriesLabelPosition::UpperRight,
