@@ -157,18 +157,26 @@ def load(folder: "str | os.PathLike[str]", verify: bool = True, mmap: bool = Fal
     arrays = []
     for name, file in files:
         full = os.path.join(folder, file)
+        if verify:
+            want = sums.get(file)
+            if want is None:
+                raise ValueError(f"{full}: metadata.json records no checksum for it; load(..., verify=False) opens it unchecked")
+            try:
+                got = _sha256(full)
+            except OSError as e:
+                raise ValueError(f"{folder}: {file}: {e}") from None
+            if got != want:
+                raise ValueError(
+                    f"{full}: checksum mismatch with metadata.json (damaged or changed since it was written); "
+                    "rerun the sweep, or load(..., verify=False) to open it anyway"
+                )
         try:
-            if verify:
-                want = sums.get(file)
-                if want is None:
-                    raise ValueError(f"{full}: metadata.json records no checksum for it; load(..., verify=False) opens it unchecked")
-                if _sha256(full) != want:
-                    raise ValueError(
-                        f"{full}: checksum mismatch with metadata.json (damaged or changed since it was written); "
-                        "rerun the sweep, or load(..., verify=False) to open it anyway"
-                    )
             data = np.load(full, allow_pickle=False, mmap_mode="r" if mmap else None)
         except OSError as e:
             raise ValueError(f"{folder}: {file}: {e}") from None
+        except ValueError as e:
+            # A truncated or damaged file (unchecked with verify=False) is
+            # named, whatever numpy's own message says.
+            raise ValueError(f"{full}: cannot be read as a .npy array ({e})") from None
         arrays.append((name, data.shape, data.reshape(-1)))
     return dataset(arrays, meta)

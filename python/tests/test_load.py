@@ -116,3 +116,20 @@ def test_load_maps_the_arrays_lazily(tmp_path):
     assert on_disk(lazy.power.values)
     assert not on_disk(nessbat.load(out).power.values)
     assert_same_arrays(lazy, nessbat.load(out))
+
+
+def test_load_names_a_truncated_file(tmp_path):
+    # Unchecked (verify=False), a truncated array is still refused by name.
+    cfg = tmp_path / "grid.toml"
+    cfg.write_text(CONFIG)
+    out = tmp_path / "out"
+    cli("sweep", "--config", str(cfg), "--out", str(out), "--backend", "cpu", "--quiet")
+    power = out / "power.npy"
+    power.write_bytes(power.read_bytes()[:-100])
+    for mmap in (False, True):
+        try:
+            nessbat.load(out, verify=False, mmap=mmap)
+        except ValueError as e:
+            assert "power.npy" in str(e), e
+        else:
+            raise AssertionError("a truncated array loaded")

@@ -62,7 +62,7 @@ pub struct SweepCmd {
     /// Points per checkpoint chunk written to --out as the sweep runs
     #[arg(long, default_value_t = DEFAULT_CHUNK, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     pub checkpoint_points: u64,
-    /// Seconds finished chunks may wait before they are written as
+    /// Whole seconds finished chunks may wait before they are written as
     /// checkpoints (0: each as it finishes); a shorter sweep writes none,
     /// and Ctrl-C writes what is waiting
     #[arg(long, default_value_t = DEFAULT_CHECKPOINT_EVERY.as_secs(), value_parser = clap::value_parser!(u64).range(0..=1 << 20))]
