@@ -1,6 +1,9 @@
 //! Validates every shader variant with naga, so that a broken shader fails
 //! `cargo build` with an error that names the file and line.
 
+#[path = "src/twin/calibration.rs"]
+#[allow(dead_code)]
+mod calibration;
 #[path = "src/twin/layout.rs"]
 #[allow(dead_code)]
 mod layout;
@@ -14,6 +17,7 @@ fn main() {
     println!("cargo:rerun-if-changed=shaders");
     println!("cargo:rerun-if-changed=src/backend/gpu/shader_source.rs");
     println!("cargo:rerun-if-changed=src/twin/layout.rs");
+    println!("cargo:rerun-if-changed=src/twin/calibration.rs");
     git_commit();
     let mut variants = Vec::new();
     for precision in [Precision::F32, Precision::F64] {

@@ -15,7 +15,7 @@ fn extract(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction {
     // Both gates keep the excitation number.
     var map = (*m).gate;
     var after = matvec(&map, x);
-    return Extraction(map, after, energy((*m).omega0, (*m).r, x) - energy((*m).omega0, (*m).r, &after), true);
+    return Extraction(map, after, work_between((*m).omega0, (*m).r, x, &after, true), true);
 }
 
 // Fixed point of x ↦ X(x + Dx): ((X − I) + X D) x = 0, trace 1. Formed
@@ -257,14 +257,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     // Coarser than f64 it is computed whether or not the sweep keeps it,
     // so that a point's status does not depend on the outputs chosen.
     var ness_error = real(0.0);
+    var ness_lost = false;
     if (params.out_slot[OUT_NESS_ERGOTROPY] != NO_SLOT) | COARSE {
         // An ergotropy within the rounding noise of the populations it is a
-        // difference of is 0 (the trust contract's exact zeros).
+        // difference of is 0 (the trust contract's exact zeros). Its noise
+        // factor is the cycle work's, calibrated the same way.
         let ness_ex = extract_optimal(&m, &ness);
-        let ness_noise = work_noise(NOISE_FACTOR, m.omega0, m.r, 0.0, &ness, ness_ex.keeps_n);
+        let ness_noise = work_noise(work_noise_factor(), m.omega0, m.r, 0.0, &ness, ness_ex.keeps_n);
         ness_work = select(ness_ex.work, real(0.0), ness_ex.work <= ness_noise);
-        if COARSE & (ness_work > 0.0) {
-            ness_error = ness_noise / ness_work;
+        if COARSE {
+            // Coarser than f64 a snapped ergotropy is not known to be 0 (a
+            // passive NESS gives an exact 0 and stays ok): f64 says.
+            ness_lost = (ness_work == 0.0) & (ness_ex.work > 0.0);
+            ness_error = select(ness_noise / ness_work, real(0.0), ness_work == 0.0);
         }
     }
     var oss = find_oss(&m, &prop, &ness);
@@ -319,8 +324,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
                    p.thermal, p.beta_a, p.beta_s);
     let heat_hot = select(l.heat_a, l.heat_s, p.hot_is_s);
     let error_estimate = max(l.error_estimate, ness_error);
+    let flags = l.flags | select(0u, FLAG_UNRESOLVED, ness_lost);
     var status = oss.status;
-    if (status == STATUS_CONVERGED) & (((l.flags & FLAG_UNRESOLVED) != 0u) | (error_estimate > TOLERANCE)) {
+    if (status == STATUS_CONVERGED) & (((flags & FLAG_UNRESOLVED) != 0u) | (error_estimate > TOLERANCE)) {
         status = STATUS_IMPRECISE;
     }
     write_out(OUT_ERGOTROPY, i, l.work);
@@ -334,6 +340,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     write_out(OUT_HEAT_IN, i, l.heat_in);
     write_out(OUT_ENTROPY_PRODUCTION, i, l.entropy_production);
     write_out(OUT_ERROR_ESTIMATE, i, error_estimate);
-    out_u32[i] = status | l.flags;
+    out_u32[i] = status | flags;
     out_u32[params.chunk_len + i] = oss.cycles;
 }

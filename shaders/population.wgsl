@@ -61,6 +61,6 @@ fn extract_optimal(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction
         ex.keeps_n = ex.keeps_n & (level_n(s.i[k]) == level_n(k));
     }
     var after = ex.after;
-    ex.work = energy((*m).omega0, (*m).r, x) - energy((*m).omega0, (*m).r, &after);
+    ex.work = work_between((*m).omega0, (*m).r, x, &after, ex.keeps_n);
     return ex;
 }

@@ -5,16 +5,9 @@
 // which the oracle behind `nessbat point` uses too. The
 // rules and their reasons are documented there.
 
-// Kept in sync with NOISE_FACTOR, NOISE_FACTOR_COARSE(_COHERENT), HEAT_NOISE_FACTOR,
-// HEAT_NOISE_FACTOR_COARSE, COARSE_CONDITIONING and COARSE_SPLITTING in
-// src/model/trust.rs.
-const NOISE_FACTOR: real = 256.0;
-const NOISE_FACTOR_COARSE: real = 4.0;
-const NOISE_FACTOR_COARSE_COHERENT: real = 64.0;
-const HEAT_NOISE_FACTOR: real = 16.0;
-const HEAT_NOISE_FACTOR_COARSE: real = 6.0;
-const COARSE_CONDITIONING: real = 256.0;
-const COARSE_SPLITTING: real = 4.0;
+// NOISE_FACTOR, NOISE_FACTOR_COARSE(_COHERENT), HEAT_NOISE_FACTOR(_COARSE),
+// COARSE_CONDITIONING and COARSE_SPLITTING come from the prelude
+// (src/twin/calibration.rs, their one source).
 
 // FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY and FLAG_UNRESOLVED come from the
 // prelude (src/twin/layout.rs): the host writes NaN (efficiency, entropy
@@ -44,12 +37,17 @@ fn work_noise_factor() -> real {
 }
 
 fn work_noise(factor: real, omega0: real, r: real, rate_tau: real, delta: ptr<function, Vec>, keeps_n: bool) -> real {
+    // The state's own rounding through Φ − I, and coarser than f64 through
+    // the propagator's squarings (twin: `work_noise`, which says why).
+    var state = min(rate_tau, real(1.0));
+    if COARSE {
+        state *= max(0.5 * log2(max(rate_tau, real(1.0))), real(1.0));
+    }
     var n_part: real = 0.0;
     if !keeps_n {
-        n_part = omega0 * (abs((*delta)[1]) + abs((*delta)[2]) + 2.0 * abs((*delta)[3])
-            + min(rate_tau, real(1.0)));
+        n_part = omega0 * (abs((*delta)[1]) + abs((*delta)[2]) + 2.0 * abs((*delta)[3]) + state);
     }
-    return factor * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * min(rate_tau, real(1.0)) + n_part);
+    return factor * EPS * (r * (abs((*delta)[1]) + abs((*delta)[2])) + r * state + n_part);
 }
 
 // Extra noise of the work under a fixed gate with detuning (twin:

@@ -2,7 +2,7 @@
 //! (ρ_gg, ρ_S'S', ρ_A'A', ρ_ee, Re ρ_S'A', Im ρ_S'A') of the density matrix.
 
 use super::extract::{
-    complement_pair, energy, heat_functional, level_n, level_n_of, sort_desc, Extraction,
+    complement_pair, heat_functional, level_n, level_n_of, sort_desc, work_between, Extraction,
     KernelModel, Model,
 };
 use super::linalg::{Mat, Vec};
@@ -139,7 +139,7 @@ impl KernelModel<6> for DensityMatrix {
             ex.after[k] = s.v[k];
             ex.keeps_n = ex.keeps_n & level_n_of(s.i[k]).eq(c(level_n(k)));
         }
-        ex.work = energy(m.omega0, m.r, x) - energy(m.omega0, m.r, &ex.after);
+        ex.work = work_between(m.omega0, m.r, x, &ex.after, ex.keeps_n);
         ex
     }
 }

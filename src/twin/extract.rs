@@ -104,6 +104,24 @@ pub fn energy<T: Real, const N: usize>(omega0: T, r: T, x: &Vec<T, N>) -> T {
     omega0.mul_add(x[1] + x[2] + c::<T>(2.0) * x[3], r * (x[2] - x[1]))
 }
 
+/// Twin of `work_between`: Tr(H x) − Tr(H after), without the ω0 part
+/// (exactly 0) where the unitary keeps the excitation number.
+#[inline(always)]
+pub fn work_between<T: Real, const N: usize>(
+    omega0: T,
+    r: T,
+    x: &Vec<T, N>,
+    after: &Vec<T, N>,
+    keeps_n: T::Mask,
+) -> T {
+    let doublet = r * ((x[2] - x[1]) - (after[2] - after[1]));
+    T::select(
+        keeps_n,
+        doublet,
+        energy(omega0, r, x) - energy(omega0, r, after),
+    )
+}
+
 /// Twin of `Model`.
 #[derive(Debug, Clone, Copy)]
 pub struct Model<T: Real, const N: usize> {

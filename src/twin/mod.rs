@@ -7,6 +7,7 @@
 //! Where clippy would push the twin away from the shader's shape (index
 //! loops over fixed-size arrays), the shape wins; see the `expect`s.
 
+pub mod calibration;
 pub mod density_matrix;
 pub mod extract;
 pub mod lanes;

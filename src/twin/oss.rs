@@ -1,6 +1,6 @@
 //! Twin of `shaders/oss.wgsl`: one grid point's OSS and figures.
 
-use super::extract::{energy, Extraction, KernelModel, Model};
+use super::extract::{work_between, Extraction, KernelModel, Model};
 use super::linalg::{
     dot_vec, matmul, matvec, max_abs_diff, propagate, solve_steady, solve_trace, Mat, Propagator,
     Vec, CHECK_SOLVE, REFINEMENT_STEPS, TOLERANCE,
@@ -10,7 +10,7 @@ use super::real::{array, c, Mask, Real};
 use crate::config::outputs::NO_SLOT;
 use crate::model::trust::{
     coarse_floor, consistency, gate_conditioning, gate_mixing_noise, heat_noise, passive_certain,
-    settle, work_noise, work_noise_factor, RawCycle, NOISE_FACTOR,
+    settle, work_noise, work_noise_factor, RawCycle,
 };
 use crate::twin::Quantity;
 
@@ -106,7 +106,7 @@ fn extract<M: KernelModel<N>, T: Real, const N: usize>(
     Extraction {
         map: m.gate,
         after,
-        work: energy(m.omega0, m.r, x) - energy(m.omega0, m.r, &after),
+        work: work_between(m.omega0, m.r, x, &after, <T::Mask as Mask>::splat(true)),
         keeps_n: <T::Mask as Mask>::splat(true),
     }
 }
@@ -351,7 +351,7 @@ pub fn run_lanes<M: KernelModel<N>, T: Real, const N: usize>(
             zero,
             &[ness[0], ness[1], ness[2], ness[3]],
             ex.keeps_n,
-            NOISE_FACTOR,
+            work_noise_factor(T::EPS, N > 4),
         );
         T::select(ex.work.le(noise), zero, ex.work)
     } else {

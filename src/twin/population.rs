@@ -1,7 +1,7 @@
 //! Twin of `shaders/population.wgsl`.
 
 use super::extract::{
-    energy, heat_functional, level_n, level_n_of, sort_desc, Extraction, KernelModel, Model,
+    heat_functional, level_n, level_n_of, sort_desc, work_between, Extraction, KernelModel, Model,
 };
 use super::linalg::{Mat, Vec};
 use super::params::{Point, Rates4};
@@ -80,7 +80,7 @@ impl KernelModel<4> for Population {
             ex.after[k] = s.v[k];
             ex.keeps_n = ex.keeps_n & level_n_of(s.i[k]).eq(c(level_n(k)));
         }
-        ex.work = energy(m.omega0, m.r, x) - energy(m.omega0, m.r, &ex.after);
+        ex.work = work_between(m.omega0, m.r, x, &ex.after, ex.keeps_n);
         ex
     }
 }

@@ -9,7 +9,7 @@
 // `super::layout` is src/twin/layout.rs in both places that compile this
 // file: the crate (src/backend/gpu/mod.rs re-exports it) and build.rs (which
 // declares it beside this module).
-use super::layout;
+use super::{calibration, layout};
 
 /// Floating-point type of a kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,9 +135,17 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
             "1e-13",
             "1e-8",
             "1e-11",
-            "1e-6",
+            calibration::TOLERANCE_F64,
         ),
-        Precision::F32 => ("f32", "1.1920929e-7", 7, "0.0", "1e-3", "1e-5", "1e-3"),
+        Precision::F32 => (
+            "f32",
+            "1.1920929e-7",
+            7,
+            "0.0",
+            "1e-3",
+            "1e-5",
+            calibration::TOLERANCE_F32,
+        ),
     };
     format!(
         "// Generated prelude (src/backend/gpu/shader_source.rs).\n\
@@ -149,14 +157,15 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
          const NEWTON_STALL: real = {stall};\n\
          const ITERATION_TOLERANCE: real = {iteration};\n\
          const REFINEMENT_STEPS: u32 = 2u;\n\
-         const TOLERANCE: real = {tolerance};\n\
+         const TOLERANCE: real = {tolerance:?};\n\
          const EXP_MAX: real = {exp_max};\n\
          const LOG2E: real = 1.4426950408889634;\n\
          const LN2_HI: real = {ln2_hi};\n\
          const LN2_LO: real = {ln2_lo};\n\
          const EXPM1_DEGREE: u32 = {expm1_degree}u;\n\
          const CHECK_SOLVE: bool = {check_solve};\n\
-         const COARSE: bool = {coarse};\n{}{}",
+         const COARSE: bool = {coarse};\n{}{}{}",
+        calibration::wgsl_constants(),
         layout::wgsl_constants(),
         layout::wgsl_bindings(&layout::SWEEP_BINDINGS),
         // Coarser than f64: "nothing runs" by snapping is recomputed in f64
