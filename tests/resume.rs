@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::files::{same_arrays, scratch};
+use common::files::{journaled, same_arrays, scratch};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_nessbat"))
@@ -93,48 +93,33 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
     assert!(sweep(&cfg, &whole, &[]).status.success());
 
     let out = d.join("killed");
-    // Kill it once a few chunks are on disk.
-    let chunks = |p: &Path| {
-        std::fs::read_dir(p)
-            .map(|r| {
-                r.filter(|e| {
-                    e.as_ref()
-                        .unwrap()
-                        .file_name()
-                        .to_string_lossy()
-                        .starts_with("chunk-")
-                })
-                .count()
-            })
-            .unwrap_or(0)
-    };
-    start_and_kill(&cfg, &out, |p| chunks(p) >= 3);
+    // Kill it once a few chunks are journaled.
+    start_and_kill(&cfg, &out, |p| journaled(p) >= 3);
     let partial = out.join(".nessbat-partial");
     assert!(partial.exists());
-    // manifest.json records each finished chunk's SHA-256 (the last 32
-    // bytes of the chunk file); the kill may fall between a chunk's rename
-    // and its manifest entry, so at most one chunk may be unlisted.
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(partial.join("manifest.json")).unwrap()).unwrap();
-    let mut unlisted = 0;
-    for e in std::fs::read_dir(&partial).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        if name.starts_with("chunk-") {
-            let bytes = std::fs::read(partial.join(&name)).unwrap();
-            let hex: String = bytes[bytes.len() - 32..]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            match manifest["checksums"][&name].as_str() {
-                Some(sum) => assert_eq!(sum, hex, "{name}"),
-                None => unlisted += 1,
-            }
-        }
-    }
-    assert!(
-        unlisted <= 1,
-        "{unlisted} chunks missing from manifest.json"
+    // The arrays are streamed in place, one file each at full size from the
+    // start; the journal lists finished chunks, each a distinct aligned
+    // range with a SHA-256.
+    let status = std::fs::metadata(partial.join("status.npy")).unwrap().len();
+    assert_eq!(
+        status,
+        128 + 320_000,
+        "status.npy: header and one byte a point"
     );
+    let text = std::fs::read_to_string(partial.join("journal")).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split(' ').collect();
+        assert_eq!(f.len(), 4, "{line}");
+        let (c, start, end): (u64, u64, u64) = (
+            f[0].parse().unwrap(),
+            f[1].parse().unwrap(),
+            f[2].parse().unwrap(),
+        );
+        assert_eq!((start, end), (c * 4000, c * 4000 + 4000), "{line}");
+        assert_eq!(f[3].len(), 64, "{line}");
+        assert!(seen.insert(c), "chunk {c} journaled twice");
+    }
 
     // Without --resume the folder is refused, with it the sweep completes.
     assert_eq!(sweep(&cfg, &out, &[]).status.code(), Some(2));
@@ -163,18 +148,19 @@ fn damaged_checkpoints_are_recomputed_and_foreign_ones_refused() {
     let cfg = config(&d, 0.01);
     let whole = d.join("whole");
     assert!(sweep(&cfg, &whole, &[]).status.success());
-    // Fake an interrupted sweep: checkpoints of a finished run, one of them
-    // truncated, metadata.json gone.
+    // An interrupted sweep, then one journaled chunk's bytes damaged: the
+    // status of one of chunk 1's points (4000..8000) flipped in place.
     let out = d.join("out");
-    start_and_kill(&cfg, &out, |p| p.join("chunk-00000002.bin").exists());
+    start_and_kill(&cfg, &out, |p| journaled(p) >= 3);
     let partial = out.join(".nessbat-partial");
-    let victim = partial.join("chunk-00000001.bin");
-    let bytes = std::fs::read(&victim).unwrap();
-    std::fs::write(&victim, &bytes[..bytes.len() / 2]).unwrap();
+    let victim = partial.join("status.npy");
+    let mut bytes = std::fs::read(&victim).unwrap();
+    bytes[128 + 4321] ^= 0xff;
+    std::fs::write(&victim, &bytes).unwrap();
     let o = sweep(&cfg, &out, &["--resume"]);
     assert!(o.status.success());
-    // Exactly the truncated chunk is recomputed; the intact ones are read
-    // back (a format change that broke decoding would recompute them all).
+    // Exactly the damaged chunk is recomputed; the intact ones are read
+    // back (a format change that broke reading would recompute them all).
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(
         stderr.matches("was damaged or truncated").count(),
@@ -219,7 +205,7 @@ fn resume_on_the_gpu_equals_an_uninterrupted_gpu_run() {
         .status
         .success());
     let out = d.join("killed");
-    start_and_kill_on("gpu", &cfg, &out, |p| p.join("chunk-00000002.bin").exists());
+    start_and_kill_on("gpu", &cfg, &out, |p| journaled(p) >= 3);
     // A CPU resume of GPU checkpoints is refused: the two round differently.
     assert_eq!(
         sweep_on("cpu", &cfg, &out, &["--resume"]).status.code(),
@@ -248,16 +234,7 @@ fn ctrl_c_keeps_the_checkpoints_and_says_how_to_resume() {
         .unwrap();
     let partial = out.join(".nessbat-partial");
     let t = Instant::now();
-    let chunks = |p: &Path| {
-        std::fs::read_dir(p).map_or(0, |r| {
-            r.filter(|e| {
-                e.as_ref()
-                    .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("chunk-"))
-            })
-            .count()
-        })
-    };
-    while chunks(&partial) < 2 && t.elapsed() < Duration::from_secs(60) {
+    while journaled(&partial) < 2 && t.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(2));
     }
     // SAFETY: kill(2) on our own child's pid.
@@ -288,8 +265,8 @@ fn ctrl_c_keeps_the_checkpoints_and_says_how_to_resume() {
 }
 
 /// SIGTERM (a batch system's time limit or pre-emption) under the default
-/// checkpoint interval: no chunk has been written when it comes, yet the
-/// finished ones are written before the sweep stops (exit 143), and the
+/// checkpoint interval: no chunk has been journaled when it comes, yet the
+/// finished ones are journaled before the sweep stops (exit 143), and the
 /// resumed run equals an uninterrupted one.
 #[test]
 fn sigterm_writes_the_waiting_chunks_and_resumes() {
@@ -299,7 +276,7 @@ fn sigterm_writes_the_waiting_chunks_and_resumes() {
     assert!(sweep(&cfg, &whole, &[]).status.success());
     let out = d.join("terminated");
     let mut a = args("cpu", &cfg, &out);
-    // The default interval (30 s): nothing is written before the signal.
+    // The default interval (30 s): nothing is journaled before the signal.
     a.truncate(a.len() - 2);
     let child = bin()
         .args(&a)
@@ -324,14 +301,8 @@ fn sigterm_writes_the_waiting_chunks_and_resumes() {
         "the sweep finished before SIGTERM: {err}"
     );
     assert_eq!(o.status.code(), Some(143), "{err}");
-    let kept = std::fs::read_dir(&partial)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("chunk-"))
-        })
-        .count();
-    assert!(kept > 0, "no finished chunk was written: {err}");
+    let kept = journaled(&partial);
+    assert!(kept > 0, "no finished chunk was journaled: {err}");
     let o = sweep(&cfg, &out, &["--resume"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     same_arrays(&whole, &out);

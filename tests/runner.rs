@@ -15,15 +15,9 @@ use nessbat::sweep::runner::{Mode, Sweep};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Chunk files in the checkpoint folder of `dir`.
+/// Chunks journaled in the checkpoint folder of `dir`.
 fn chunk_files(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir.join(".nessbat-partial")).map_or(0, |r| {
-        r.filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("chunk-"))
-        })
-        .count()
-    })
+    common::files::journaled(&dir.join(".nessbat-partial"))
 }
 
 const CONFIG: &str = "tests/configs/thermal.toml";
@@ -88,7 +82,7 @@ fn a_short_sweep_writes_no_checkpoints_and_a_stopped_one_keeps_what_finished() {
     let g = grid(CONFIG);
     let want = bits(&cpu::run(&g, &Progress::NONE));
     // Under the default interval a sweep of a fraction of a second writes
-    // its arrays once: no chunk reaches the checkpoint folder.
+    // its arrays once, in place: no chunk is journaled.
     let dir = scratch("runner", "interval");
     let out = Sweep::new(&g)
         .checkpoints(&dir, 1000, Mode::Fresh)
@@ -98,8 +92,8 @@ fn a_short_sweep_writes_no_checkpoints_and_a_stopped_one_keeps_what_finished() {
     assert_eq!(chunk_files(&dir), 0);
     assert_eq!(bits(out.full.as_ref().unwrap()), want);
     drop(out);
-    // Stopped (Ctrl-C) in the third chunk: the two finished are written although
-    // the interval has not passed, and a resume reuses them.
+    // Stopped (Ctrl-C) in the third chunk: the two finished are journaled
+    // although the interval has not passed, and a resume reuses them.
     let dir = scratch("runner", "stopped");
     let (done, stop) = (AtomicU64::new(0), AtomicBool::new(false));
     let tick = |n: u64| {

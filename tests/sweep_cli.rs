@@ -340,13 +340,17 @@ fn bad_configs_are_rejected() {
     rejects(&format!("rates = \"bose\"\n{fixed}t_a = 2.0\n"), "rates");
     rejects(&format!("{fixed}t_a = 2.0\nlambda2 = 1\n"), "lambda2");
     rejects("this is [not toml", "c.toml");
-    // 1024^4 ≈ 1.1e12 points need about 100 TB: refused before anything is
-    // written, whatever the disk (memory is checked first).
+    // 1024^4 ≈ 1.1e12 points need about 100 TB: larger than memory they
+    // would be streamed, but no disk here holds them: refused before
+    // anything is written.
     let huge: String = ["t_a", "t_s", "tau", "lambda"]
         .iter()
         .map(|n| format!("[[axes]]\nname = \"{n}\"\nrange = [0.1, 0.2]\npoints = 1024\n"))
         .collect();
-    rejects(&format!("[fixed]\ngamma = 1e-3\n{huge}"), "is available");
+    rejects(
+        &format!("[fixed]\ngamma = 1e-3\n{huge}"),
+        "GB for its arrays but the disk has",
+    );
 }
 
 #[test]

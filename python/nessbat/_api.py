@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import json
 import numbers
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
@@ -63,6 +64,8 @@ def sweep(
     precision: Optional[str] = None,
     progress: bool = True,
     outputs: Optional[Sequence[str]] = None,
+    out: Union[None, str, "os.PathLike[str]"] = None,
+    force: bool = False,
 ) -> xr.Dataset:
     """Runs a sweep config and returns it as an xarray.Dataset.
 
@@ -86,6 +89,14 @@ def sweep(
     `nessbat sweep` writes, bit for bit, handed over without copying.
     The GIL is released while computing; Ctrl-C raises KeyboardInterrupt
     within a second and nothing is kept.
+
+    out: a folder to write the sweep to, as `nessbat sweep --out` does
+    (`force=True` overwrites one that holds results); the Dataset is then
+    opened from it lazily (`load(out, mmap=True)`). The full arrays are
+    streamed to disk chunk by chunk, so a grid larger than memory runs
+    here, where without `out` it is refused with a ValueError naming the
+    sizes. Ctrl-C keeps the finished chunks in the folder for
+    `nessbat sweep --resume`.
     """
     text, origin = config_text(config)
     bar = Bar() if progress else None
@@ -93,10 +104,15 @@ def sweep(
         if isinstance(outputs, str):
             outputs = [outputs]
         names = None if outputs is None else [str(n) for n in outputs]
-        arrays, meta = _nessbat.sweep(text, origin, backend, precision, bar, notice if progress else warnings_only, names)
+        folder = None if out is None else os.fspath(out)
+        arrays, meta = _nessbat.sweep(
+            text, origin, backend, precision, bar, notice if progress else warnings_only, names, folder, force
+        )
     finally:
         if bar is not None:
             bar.close()
+    if folder is not None:
+        return load(folder, mmap=True)
     return dataset(arrays, json.loads(meta), meta)
 
 

@@ -20,8 +20,9 @@ use pyo3::types::PyAny;
 use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
 use nessbat::store::arrays::{owned, ArrayData};
+use nessbat::store::checkpoint::DEFAULT_CHUNK;
 use nessbat::store::output::{metadata, Outputs};
-use nessbat::sweep::runner::Sweep;
+use nessbat::sweep::runner::{Mode, Sweep};
 
 use crate::{backend_choice, grid_with, lib_error};
 
@@ -31,9 +32,13 @@ const LOOK: Duration = Duration::from_millis(100);
 /// Runs a sweep config; returns its arrays as (name, shape, flat array)
 /// in file order, handed over without copying, and its metadata.json as
 /// JSON text. `progress(done, total)` and `notice(line)` are called on
-/// the calling thread; `outputs` keeps only those arrays.
+/// the calling thread; `outputs` keeps only those arrays. With `out` the
+/// sweep is written to that folder as `nessbat sweep --out` writes it (its
+/// full arrays streamed to disk, so a grid larger than memory runs; `force`
+/// overwrites a folder that holds results) and no arrays are returned: the
+/// caller opens the folder.
 #[pyfunction]
-#[pyo3(signature = (config, origin, backend, precision, progress, notice, outputs=None))]
+#[pyo3(signature = (config, origin, backend, precision, progress, notice, outputs=None, out=None, force=false))]
 #[expect(clippy::type_complexity, reason = "a tuple is what Python unpacks")]
 #[expect(
     clippy::too_many_arguments,
@@ -48,6 +53,8 @@ pub fn sweep<'py>(
     progress: Option<Bound<'py, PyAny>>,
     notice: Option<Bound<'py, PyAny>>,
     outputs: Option<Vec<String>>,
+    out: Option<std::path::PathBuf>,
+    force: bool,
 ) -> PyResult<(Vec<(String, Vec<usize>, Bound<'py, PyAny>)>, String)> {
     let g = grid_with(config, origin, outputs)?;
     let warnings: Vec<String> = g
@@ -57,7 +64,13 @@ pub fn sweep<'py>(
         .map(|w| format!("warning: {origin}: {w}"))
         .collect();
     let (choice, precision) = backend_choice(backend, precision)?;
-    let sweep = Sweep::new(&g);
+    let sweep = match &out {
+        Some(dir) => {
+            let mode = if force { Mode::Force } else { Mode::Fresh };
+            Sweep::new(&g).checkpoints(dir, DEFAULT_CHUNK, mode)
+        }
+        None => Sweep::new(&g),
+    };
     let total = sweep.total_points().map_err(lib_error)?;
     let (stop, done) = (AtomicBool::new(false), AtomicU64::new(0));
     let notices: Mutex<Vec<String>> = Mutex::new(warnings);
@@ -112,16 +125,32 @@ pub fn sweep<'py>(
             }
         }
     })?;
-    let mut out = outcome
-        .map_err(lib_error)?
-        .expect("without checkpoints a sweep always runs");
-    out.info.command = Some(format!("python: nessbat.sweep({origin})"));
+    let Some(mut done) = outcome.map_err(lib_error)? else {
+        // Only --resume finds a folder finished; Fresh refuses it.
+        return Err(lib_error(nessbat::Error::Usage(
+            "the output folder already holds this sweep".into(),
+        )));
+    };
+    done.info.command = Some(format!("python: nessbat.sweep({origin})"));
+    if let Some(dir) = &out {
+        let written = py.detach(|| done.write(dir, &|_| Ok(Vec::new())));
+        written.map_err(|e| {
+            lib_error(nessbat::Error::Io {
+                path: dir.clone(),
+                source: e,
+            })
+        })?;
+        done.finish();
+        return Ok((Vec::new(), String::new()));
+    }
+    let mut out = done;
     let meta = metadata(
         &g,
         &Outputs {
             full: out.full.as_ref(),
             reduced: &out.reduced,
             partial: &out.partial,
+            ..Default::default()
         },
         &out.info,
         &serde_json::Map::new(),

@@ -30,7 +30,7 @@ GRID = {"fixed": {"t_a": 1.0, "t_s": 0.1, "gamma": 1e-3, "lambda": 0.01}, "axes"
             dict(config={"fixed": {"tau": 40.0, "gamma": 1e-3, "lambda": 0.01},
                          "axes": [{"name": "t_a", "range": [0.1, 5.0], "points": 200000},
                                   {"name": "t_s", "range": [0.1, 5.0], "points": 200000}]}),
-            "40000000000 points need",
+            "40000000000 points need",  # and "write them to a folder instead"
         ),
     ],
 )
@@ -111,3 +111,28 @@ def test_dict_configs_take_numpy_values():
     ds = nessbat.sweep(cfg, backend="cpu", progress=False)
     assert ds.power.shape == (3, 2)
     assert list(ds.status.attrs["flag_meanings"].split()) == ["ok", "not_converged", "invalid", "imprecise"]
+
+
+def test_a_grid_larger_than_memory_runs_into_a_folder(tmp_path, monkeypatch):
+    """Refused in memory (ValueError naming the folder as a way out), the
+    same grid written to a folder is streamed there chunk by chunk and
+    opened lazily, with the arrays of an in-memory run."""
+    config = {"fixed": {"tau": 40.0, "gamma": 1e-3, "lambda": 0.01},
+              "axes": [{"name": "t_a", "range": [0.1, 5.0], "points": 48},
+                       {"name": "t_s", "range": [0.1, 5.0], "points": 40}]}
+    whole = nessbat.sweep(config, backend="cpu", progress=False)
+    # 1920 points of about 100 bytes each: 100 kB does not hold them.
+    monkeypatch.setenv("NESSBAT_MEMORY_BUDGET", "100000")
+    with pytest.raises(ValueError) as e:
+        nessbat.sweep(config, backend="cpu", progress=False)
+    assert "folder" in str(e.value) and "\n" not in str(e.value)
+    out = tmp_path / "big"
+    ds = nessbat.sweep(config, backend="cpu", progress=False, out=out)
+    assert (out / "metadata.json").exists() and not (out / ".nessbat-partial").exists()
+    for name in ["ergotropy", "heat_a", "status", "cycles"]:
+        assert ds[name].shape == (48, 40)
+        assert (ds[name].values.tobytes() == whole[name].values.tobytes()), name
+    # The folder holds results now: refused without force, rewritten with it.
+    with pytest.raises(ValueError):
+        nessbat.sweep(config, backend="cpu", progress=False, out=out)
+    nessbat.sweep(config, backend="cpu", progress=False, out=out, force=True)

@@ -37,7 +37,7 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
     let out = output::Outputs {
         full: m.full.as_ref(),
         reduced: &m.reduced,
-        partial: &[],
+        ..Default::default()
     };
     super::sweep_plots::check_plot(cmd.plot, &m.grid, false)?;
     let plots = |dir: &std::path::Path| match cmd.plot {

@@ -118,6 +118,14 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         }
     })
     .map_err(super::lib_error)?;
+    // A grid larger than memory is streamed to disk; plots need it in
+    // memory.
+    if cmd.plot && !sweep.full_in_memory(&backend).map_err(super::lib_error)? {
+        return Err(BadInput(
+            "--plot: the full arrays are larger than the memory available, so they are streamed to disk and cannot be plotted in this run; accepted: drop --plot and plot slices of the written .npy files (numpy.load(..., mmap_mode=\"r\")), or keep fewer arrays (--outputs)".into(),
+        )
+        .into());
+    }
     let (bar, started) = progress_bar(total);
     let shown = std::sync::atomic::AtomicBool::new(false);
     let progress = |n: u64| {

@@ -14,9 +14,9 @@ use super::sweep::SweepCmd;
 pub fn summary(cmd: &SweepCmd, out: &SweepOutput, began: std::time::Instant) {
     let (grid, info) = (out.grid, &out.info);
     let total = began.elapsed().as_secs_f64();
-    let counts = match &out.full {
-        Some(res) => {
-            let c = res.status_counts();
+    let counts = match &out.full_summary {
+        Some(full) => {
+            let c = full.counts;
             format!(
                 "; {} converged, {} not converged, {} invalid, {} imprecise",
                 c[0], c[1], c[2], c[3]

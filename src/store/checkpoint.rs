@@ -1,11 +1,10 @@
-//! Checkpoints: a sweep writes every finished chunk to
-//! `OUT/.nessbat-partial/` as it runs, so that after a crash, `kill -9` or
-//! a power cut `nessbat sweep --resume` recomputes only what is missing.
-//! Every point is computed independently of how the grid is chunked, so
-//! the final arrays equal an uninterrupted run's bit for bit.
-//!
-//! A chunk file holds its flat range, the seven float arrays, cycles and
-//! status, and a SHA-256 of all that: a truncated or damaged chunk is
+//! Checkpoints: a sweep streams its full arrays into `.npy` files in
+//! `OUT/.nessbat-partial/`, chunk by chunk, and journals each finished
+//! chunk with the BLAKE3 hash of its bytes (src/store/stream.rs), so that after
+//! a crash, `kill -9` or a power cut `nessbat sweep --resume` recomputes
+//! only what is missing. Every point is computed independently of how the
+//! grid is chunked, so the final arrays equal an uninterrupted run's bit
+//! for bit. A journaled chunk whose bytes no longer hash to its entry is
 //! reported and recomputed, never used.
 
 use std::io::Write;
@@ -17,7 +16,8 @@ use sha2::{Digest, Sha256};
 
 use crate::config::outputs::Outputs;
 use crate::grid::Grid;
-use crate::store::results::{FloatsFlat, SweepResults};
+use crate::store::results::SweepResults;
+use crate::store::stream::{ArrayFiles, Entry};
 
 /// Points per checkpoint chunk unless the user sets another.
 pub const DEFAULT_CHUNK: u64 = 1 << 20;
@@ -53,6 +53,11 @@ pub struct Checkpoint {
     pub damaged: Vec<String>,
     /// `--resume` found no sweep at all there: this one starts fresh.
     pub nothing_to_resume: bool,
+    resume: bool,
+    /// The streamed arrays, once [`Checkpoint::arrays`] opened them, and
+    /// their journal by chunk.
+    files: Option<ArrayFiles>,
+    journal: std::collections::HashMap<u64, Entry>,
     /// The advisory lock on the output folder, held for the whole run (the
     /// operating system drops it with the process, so kill -9 frees it).
     lock: std::fs::File,
@@ -199,13 +204,7 @@ impl Checkpoint {
             Some(v) if mode == Mode::Resume => v["chunk"].as_u64().unwrap_or(chunk),
             _ => chunk,
         };
-        // Keep the chunk checksums of a resumed checkpoint.
-        let sums = std::fs::read(&manifest)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .filter(|_| mode == Mode::Resume)
-            .map_or_else(|| json!({}), |v| v["checksums"].clone());
-        let m = json!({"identity": id, "chunk": chunk, "checksums": sums});
+        let m = json!({"identity": id, "chunk": chunk});
         std::fs::write(&manifest, m.to_string()).map_err(io)?;
         Ok(Some(Checkpoint {
             dir,
@@ -213,49 +212,89 @@ impl Checkpoint {
             reused: 0,
             damaged: Vec::new(),
             nothing_to_resume,
+            resume: mode == Mode::Resume,
+            files: None,
+            journal: Default::default(),
             lock,
         }))
     }
 
-    fn path(&self, c: u64) -> PathBuf {
-        self.dir.join(format!("chunk-{c:08}.bin"))
+    /// Opens the streamed arrays of a `shape`-shaped range: on --resume
+    /// the interrupted run's files and journal where they match, else new
+    /// ones.
+    pub fn arrays(&mut self, shape: &[usize], f64s: bool, outputs: Outputs) -> std::io::Result<()> {
+        let files = ArrayFiles::open(&self.dir, shape, f64s, outputs, self.resume)?;
+        self.journal = files.journal().into_iter().map(|e| (e.chunk, e)).collect();
+        self.files = Some(files);
+        Ok(())
     }
 
-    /// The stored chunk `c` covering `range` (absolute), if present and
-    /// intact.
+    /// Chunk `c`, the points `range` (absolute) at offset `at` of the
+    /// arrays, if the journal lists it and its bytes still hash to the
+    /// entry.
     pub fn load(
         &mut self,
         c: u64,
         range: &Range<u64>,
+        at: u64,
         f64s: bool,
         outputs: Outputs,
     ) -> Option<SweepResults> {
-        let bytes = std::fs::read(self.path(c)).ok()?;
-        let parsed = decode(&bytes, range, f64s, outputs);
-        if parsed.is_none() {
-            self.damaged.push(self.path(c).display().to_string());
-        } else {
-            self.reused += 1;
+        let entry = self.journal.get(&c).filter(|e| e.range == *range)?;
+        let files = self.files.as_ref()?;
+        let n = (range.end - range.start) as usize;
+        match files.read(at, n, f64s, outputs) {
+            Ok((res, sum)) if sum == entry.sum => {
+                files.feed_read(at, &res);
+                self.reused += 1;
+                Some(res)
+            }
+            _ => {
+                self.damaged
+                    .push(format!("chunk {c} (points {}..{})", range.start, range.end));
+                None
+            }
         }
-        parsed
     }
 
-    /// Stores chunk `c` (write, then rename: never half-written).
-    /// The chunk's SHA-256 also goes into manifest.json, next to the copy
-    /// inside the chunk file.
-    pub fn save(&self, c: u64, range: &Range<u64>, res: &SweepResults) -> std::io::Result<()> {
-        let tmp = self.dir.join(format!(".chunk-{c:08}.tmp"));
-        let bytes = encode(range, res);
-        let sum = hex(&bytes[bytes.len() - 32..]);
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, self.path(c))?;
-        let manifest = self.dir.join("manifest.json");
-        let mut m: Value =
-            serde_json::from_slice(&std::fs::read(&manifest)?).map_err(std::io::Error::other)?;
-        m["checksums"][format!("chunk-{c:08}.bin")] = Value::String(sum);
-        let tmp = self.dir.join(".manifest.tmp");
-        std::fs::write(&tmp, m.to_string())?;
-        std::fs::rename(&tmp, manifest)
+    /// Writes the finished points `res` at offset `at` of the arrays in
+    /// place: their one write. Returns the journal entry that vouches for
+    /// them once recorded.
+    pub fn write(
+        &self,
+        c: u64,
+        range: &Range<u64>,
+        at: u64,
+        res: &SweepResults,
+    ) -> std::io::Result<Entry> {
+        let files = self
+            .files
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("the streamed arrays were not opened"))?;
+        Ok(Entry {
+            chunk: c,
+            range: range.clone(),
+            sum: files.write(at, res)?,
+        })
+    }
+
+    /// Appends finished chunks to the journal.
+    pub fn record(&self, entries: &[Entry]) -> std::io::Result<()> {
+        match &self.files {
+            Some(f) => f.record(entries),
+            None => Ok(()),
+        }
+    }
+
+    /// The streamed array files, in file order (empty before
+    /// [`Checkpoint::arrays`]).
+    pub fn array_paths(&self) -> Vec<PathBuf> {
+        self.files.as_ref().map_or_else(Vec::new, ArrayFiles::paths)
+    }
+
+    /// The streamed files' SHA-256, where every chunk passed in order.
+    pub fn array_checksums(&self) -> Option<Vec<String>> {
+        self.files.as_ref().and_then(ArrayFiles::checksums)
     }
 
     /// Removes the checkpoint once the final arrays are written, and the
@@ -266,246 +305,5 @@ impl Checkpoint {
             let _ = std::fs::remove_file(out.join(LOCK));
         }
         drop(self.lock);
-    }
-}
-
-/// Bytes free for an unprivileged user on the file system holding `path`
-/// (or its nearest existing ancestor), from statvfs(3).
-pub fn free_bytes(path: &Path) -> Option<u64> {
-    // The nearest folder that exists: a relative path that does not exist
-    // yet walks up to "" (which does not exist either), meaning ".".
-    let mut p = path.to_path_buf();
-    while !p.as_os_str().is_empty() && !p.exists() {
-        p = p.parent().map(Path::to_path_buf).unwrap_or_default();
-    }
-    if p.as_os_str().is_empty() {
-        p = std::path::PathBuf::from(".");
-    }
-    statvfs_free(&p)
-}
-
-#[cfg(unix)]
-#[expect(
-    clippy::useless_conversion,
-    reason = "statvfs field widths differ between platforms"
-)]
-fn statvfs_free(p: &Path) -> Option<u64> {
-    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).ok()?;
-    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a NUL-terminated path and `s` a valid out-pointer.
-    let rc = unsafe { libc::statvfs(c.as_ptr(), &mut s) };
-    (rc == 0).then(|| u64::from(s.f_bavail) * u64::from(s.f_frsize))
-}
-
-#[cfg(not(unix))]
-fn statvfs_free(_: &Path) -> Option<u64> {
-    None
-}
-
-/// The memory a run may hold: `NESSBAT_MEMORY_BUDGET` (bytes) where set,
-/// else what the system reports as available (Linux: MemAvailable), else
-/// unknown.
-pub fn memory_budget() -> Option<u64> {
-    if let Some(v) = std::env::var_os("NESSBAT_MEMORY_BUDGET") {
-        // Unparsable: no memory at all, so that the refusal names it
-        // rather than the budget being silently ignored.
-        return Some(v.to_str().and_then(|s| s.trim().parse().ok()).unwrap_or(0));
-    }
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    info.lines()
-        .find_map(|l| l.strip_prefix("MemAvailable:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .map(|kib| kib * 1024)
-}
-
-/// Checks that the full arrays of `points` points (`outputs` at
-/// `real_bytes` per float) fit in the memory the run may hold, before any
-/// work: a grid larger than memory is refused in one line with the sizes
-/// and the ways out, instead of aborting in the allocator.
-pub fn check_memory(points: u64, real_bytes: u64, outputs: Outputs) -> Result<(), Error> {
-    let need = points.saturating_mul(point_bytes(outputs, real_bytes as usize) as u64);
-    match memory_budget() {
-        Some(budget) if need > budget => Err(Error::Usage(format!(
-            "the full arrays of {points} points need {:.2} GB of memory and {:.2} GB is available{}; keep fewer arrays (outputs = [...] or --outputs), reduce on the device ([[reduce]] without full_arrays), or split the grid (--shard K/N)",
-            need as f64 / 1e9,
-            budget as f64 / 1e9,
-            if std::env::var_os("NESSBAT_MEMORY_BUDGET").is_some() {
-                " (NESSBAT_MEMORY_BUDGET, in bytes)"
-            } else {
-                ""
-            }
-        ))),
-        _ => Ok(()),
-    }
-}
-
-/// Checks that `out` has room for `points` points of the arrays of
-/// `outputs` at `real_bytes` per float: the checkpoint chunks and the
-/// final arrays, which coexist until the end.
-pub fn check_space(
-    out: &Path,
-    points: u64,
-    real_bytes: u64,
-    outputs: Outputs,
-) -> Result<(), Error> {
-    let need = points
-        .saturating_mul(point_bytes(outputs, real_bytes as usize) as u64)
-        .saturating_mul(2)
-        + (16 << 20);
-    match free_bytes(out) {
-        Some(free) if free < need => Err(refused(out, format!(
-            "--out {}: the sweep needs about {:.2} GB (arrays and checkpoints) but the disk has {:.2} GB free",
-            out.display(),
-            need as f64 / 1e9,
-            free as f64 / 1e9
-        ))),
-        _ => Ok(()),
-    }
-}
-
-const MAGIC: &[u8; 8] = b"NESSBATC";
-
-fn encode(range: &Range<u64>, res: &SweepResults) -> Vec<u8> {
-    let mut b = Vec::new();
-    b.extend_from_slice(MAGIC);
-    b.extend_from_slice(&range.start.to_le_bytes());
-    b.extend_from_slice(&range.end.to_le_bytes());
-    match &res.real {
-        FloatsFlat::F64(a) => a
-            .iter()
-            .flatten()
-            .for_each(|v| b.extend_from_slice(&v.to_le_bytes())),
-        FloatsFlat::F32(a) => a
-            .iter()
-            .flatten()
-            .for_each(|v| b.extend_from_slice(&v.to_le_bytes())),
-    }
-    res.cycles
-        .iter()
-        .for_each(|v| b.extend_from_slice(&v.to_le_bytes()));
-    b.extend_from_slice(&res.status);
-    let sum = Sha256::digest(&b);
-    b.extend_from_slice(&sum);
-    b
-}
-
-/// Bytes per point of the kept arrays: the quantities, cycles, status.
-fn point_bytes(outputs: Outputs, real: usize) -> usize {
-    outputs.count() * real + if outputs.cycles() { 4 } else { 0 } + 1
-}
-
-/// A chunk holds the kept arrays only, in the results' order (`encode`);
-/// the sweep's identity, which covers the config and so `outputs`, keeps
-/// chunks of another choice out.
-fn decode(b: &[u8], range: &Range<u64>, f64s: bool, outputs: Outputs) -> Option<SweepResults> {
-    let n = (range.end - range.start) as usize;
-    let real = if f64s { 8 } else { 4 };
-    let body = 8 + 16 + n * point_bytes(outputs, real);
-    if b.len() != body + 32
-        || &b[..8] != MAGIC
-        || Sha256::digest(&b[..body]).as_slice() != &b[body..]
-    {
-        return None;
-    }
-    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
-    if word(8) != range.start || word(16) != range.end {
-        return None;
-    }
-    let mut res = SweepResults::new(vec![n], f64s, outputs);
-    let mut at = 24;
-    match &mut res.real {
-        FloatsFlat::F64(a) => {
-            for v in a.iter_mut().flatten() {
-                *v = f64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
-                at += 8;
-            }
-        }
-        FloatsFlat::F32(a) => {
-            for v in a.iter_mut().flatten() {
-                *v = f32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
-                at += 4;
-            }
-        }
-    }
-    for v in res.cycles.iter_mut() {
-        *v = u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
-        at += 4;
-    }
-    res.status.copy_from_slice(&b[at..at + n]);
-    Some(res)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_decode_to_what_was_encoded() {
-        for f64s in [true, false] {
-            let mut res = if f64s {
-                SweepResults::new_f64(vec![3])
-            } else {
-                SweepResults::new_f32(vec![3])
-            };
-            match &mut res.real {
-                FloatsFlat::F64(a) => a
-                    .iter_mut()
-                    .flatten()
-                    .enumerate()
-                    .for_each(|(k, v)| *v = k as f64 + 0.5),
-                FloatsFlat::F32(a) => a
-                    .iter_mut()
-                    .flatten()
-                    .enumerate()
-                    .for_each(|(k, v)| *v = k as f32 + 0.5),
-            }
-            res.cycles = vec![1, 2, 3];
-            res.status = vec![0, 3, 1];
-            let range = 10..13;
-            let back = decode(&encode(&range, &res), &range, f64s, Outputs::ALL).expect("decodes");
-            // A chunk of all arrays is not one of fewer.
-            let fewer = Outputs::parse(&["power"], "outputs").unwrap();
-            assert!(decode(&encode(&range, &res), &range, f64s, fewer).is_none());
-            assert_eq!(back.cycles, res.cycles);
-            assert_eq!(back.status, res.status);
-            match (&back.real, &res.real) {
-                (FloatsFlat::F64(a), FloatsFlat::F64(b)) => assert_eq!(a, b),
-                (FloatsFlat::F32(a), FloatsFlat::F32(b)) => assert_eq!(a, b),
-                _ => panic!("precision changed"),
-            }
-        }
-    }
-
-    #[test]
-    fn chunks_of_kept_arrays_decode_to_what_was_encoded() {
-        let kept = Outputs::parse(&["efficiency", "power"], "outputs").unwrap();
-        let mut res = SweepResults::new(vec![2], true, kept);
-        let FloatsFlat::F64(a) = &mut res.real else {
-            unreachable!()
-        };
-        a[crate::twin::Quantity::Power.index()].copy_from_slice(&[1.5, -2.0]);
-        a[crate::twin::Quantity::Efficiency.index()].copy_from_slice(&[0.25, f64::NAN]);
-        res.status = vec![0, 3];
-        let range = 4..6;
-        let bytes = encode(&range, &res);
-        // 24 header bytes, 2 floats and a status byte per point, 32 of SHA-256.
-        assert_eq!(bytes.len(), 24 + 2 * (2 * 8 + 1) + 32);
-        let back = decode(&bytes, &range, true, kept).expect("decodes");
-        assert_eq!(back.outputs, kept);
-        assert!(back.cycles.is_empty());
-        assert_eq!(back.status, res.status);
-        let (FloatsFlat::F64(x), FloatsFlat::F64(y)) = (&back.real, &res.real) else {
-            unreachable!()
-        };
-        for (p, q) in x.iter().zip(y) {
-            let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(p), bits(q));
-        }
     }
 }

@@ -13,6 +13,7 @@ use ndarray_npy::WritableElement;
 use serde_json::{json, Value};
 
 use crate::backend::gpu::shader_source::Precision;
+use crate::config::outputs::Outputs as Kept;
 use crate::grid::Grid;
 use crate::store::arrays::{self, ArrayRef};
 use crate::store::reduced::{Partial, Reduced, REDUCED_STATUS_NAMES};
@@ -205,10 +206,11 @@ pub fn metadata(
     info: &RunInfo,
     checksums: &serde_json::Map<String, Value>,
 ) -> Value {
-    let (full, reduced) = (out.full, out.reduced);
+    let reduced = out.reduced;
+    let full = out.summary();
     // A shard's arrays cover its range only.
-    let (shape, points) = match full {
-        Some(res) => (res.shape.clone(), res.len()),
+    let (shape, points) = match &full {
+        Some(f) => (f.shape.clone(), f.shape.iter().product()),
         None => (grid.shape(), grid.len() as usize),
     };
     let mut arrays = serde_json::Map::new();
@@ -217,7 +219,7 @@ pub fn metadata(
     } else {
         "float32"
     };
-    let kept = full.map(|r| r.outputs);
+    let kept = full.as_ref().map(|f| f.outputs);
     for q in Quantity::ALL
         .iter()
         .filter(|q| kept.is_some_and(|o| o.has(**q)))
@@ -259,9 +261,9 @@ pub fn metadata(
         "units": "hbar = k_B = 1; energies and rates in units of omega0",
         "order": "C order; axis k of every array is axes[k]",
     });
-    if let Some(res) = full {
-        let counts = res.status_counts();
-        if res.outputs.cycles() {
+    if let Some(f) = &full {
+        let counts = f.counts;
+        if f.outputs.cycles() {
             meta["arrays"]["cycles"] =
                 json!({"file": "cycles.npy", "dtype": "uint32", "meaning": describe("cycles")});
         }
@@ -295,7 +297,7 @@ pub fn metadata(
     }
     if !reduced.is_empty() {
         meta["reductions"] = reductions_metadata(grid, reduced);
-        if full.is_none() {
+        if out.full.is_none() && out.streamed.is_none() {
             meta["order"] = json!(
                 "C order; axis k of a reduced array is its kept_axes[k] (the axes not reduced, in config order)"
             );
@@ -352,9 +354,52 @@ pub type Extra<'a> = &'a dyn Fn(&Path) -> std::io::Result<Vec<PathBuf>>;
 /// shard with reductions each pass's partial accumulators.
 #[derive(Clone, Copy, Default)]
 pub struct Outputs<'a> {
+    /// The full arrays in memory, written from there unless `streamed`.
     pub full: Option<&'a SweepResults>,
+    /// The full arrays already on disk in their final form
+    /// (src/store/stream.rs), moved into place instead of written.
+    pub streamed: Option<&'a Streamed>,
     pub reduced: &'a [Reduced],
     pub partial: &'a [Partial],
+}
+
+impl Outputs<'_> {
+    /// The full arrays' summary, wherever they are.
+    fn summary(&self) -> Option<FullSummary> {
+        match (self.streamed, self.full) {
+            (Some(s), _) => Some(s.summary.clone()),
+            (None, Some(res)) => Some(FullSummary::of(res)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Full arrays streamed to disk (src/store/stream.rs): their summary, the
+/// files, and each file's SHA-256 where it was hashed on the way.
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    pub summary: FullSummary,
+    pub files: Vec<PathBuf>,
+    pub checksums: Option<Vec<String>>,
+}
+
+/// The full arrays as metadata.json describes them: shape, kept arrays and
+/// status counts, whether they are in memory or streamed to disk.
+#[derive(Debug, Clone)]
+pub struct FullSummary {
+    pub shape: Vec<usize>,
+    pub outputs: Kept,
+    pub counts: [u64; 4],
+}
+
+impl FullSummary {
+    pub fn of(res: &SweepResults) -> FullSummary {
+        FullSummary {
+            shape: res.shape.clone(),
+            outputs: res.outputs,
+            counts: res.status_counts(),
+        }
+    }
 }
 
 /// Removes the files that the run recorded in `dir/metadata.json` wrote
@@ -429,7 +474,20 @@ fn write_staged(
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(staging)?;
     let mut files = Vec::new();
-    for a in arrays::borrowed(out.full, out.reduced) {
+    // Streamed arrays are in their final form already: moved, not written.
+    let in_memory = if out.streamed.is_some() {
+        None
+    } else {
+        out.full
+    };
+    let mut sums = serde_json::Map::new();
+    if let Some(s) = out.streamed {
+        files.extend(s.files.iter().cloned());
+        for (f, sum) in s.files.iter().zip(s.checksums.iter().flatten()) {
+            sums.insert(file_name(f), Value::String(sum.clone()));
+        }
+    }
+    for a in arrays::borrowed(in_memory, out.reduced) {
         let (dir, name, shape) = (staging, a.name.as_str(), &a.shape);
         files.push(match a.data {
             ArrayRef::F64(d) => write_npy(dir, name, shape, d)?,
@@ -448,14 +506,9 @@ fn write_staged(
         files.push(write_npy(staging, &name("flagged"), &n, &p.acc.flagged)?);
     }
     files.extend(extra(staging)?);
-    let mut sums = serde_json::Map::new();
     for f in &files {
-        let name = f
-            .file_name()
-            .expect("staged files have names")
-            .to_string_lossy()
-            .into_owned();
-        if name.ends_with(".npy") {
+        let name = file_name(f);
+        if name.ends_with(".npy") && !sums.contains_key(&name) {
             sums.insert(name, Value::String(checksum(f)?));
         }
     }
@@ -478,4 +531,11 @@ fn write_staged(
         std::fs::rename(f, dir.join(f.file_name().expect("staged files have names")))?;
     }
     Ok(())
+}
+
+fn file_name(f: &Path) -> String {
+    f.file_name()
+        .expect("staged files have names")
+        .to_string_lossy()
+        .into_owned()
 }

@@ -2,6 +2,7 @@
 //! backend → arrays → store, which the CLI, Python, the optimizer and the
 //! figures all run.
 
+mod full;
 pub mod runner;
 
 pub use runner::{Mode, Sweep, SweepOutput};

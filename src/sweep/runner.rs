@@ -27,14 +27,16 @@ use std::time::{Duration, Instant};
 
 use crate::error::Error;
 
+use super::full::{run_full, Saving};
 use crate::backend::gpu::shader_source::Precision;
 use crate::backend::progress::Progress;
 use crate::backend::run::Backend;
 use crate::config::reduce;
 use crate::grid::Grid;
+use crate::store::budget::{check_memory, check_space, fits_memory};
 pub use crate::store::checkpoint::Mode;
-use crate::store::checkpoint::{check_memory, check_space, identity, Checkpoint};
-use crate::store::output::{self, RunInfo};
+use crate::store::checkpoint::{identity, Checkpoint};
+use crate::store::output::{self, FullSummary, RunInfo, Streamed};
 use crate::store::reduced::{finish, Partial, Reduced};
 use crate::store::results::SweepResults;
 use crate::store::shard::Shard;
@@ -48,11 +50,10 @@ pub struct Sweep<'g> {
     checkpoint_every: Duration,
 }
 
-/// How long finished chunks may wait in memory before they are written as
-/// checkpoints, unless the user sets another interval: a sweep shorter
-/// than this writes none (the final arrays are its only write), and
-/// `kill -9` loses at most this much work. Ctrl-C and errors write what is
-/// waiting.
+/// How long finished chunks may wait before the journal records them,
+/// unless the user sets another interval: their bytes are written in
+/// place at once (src/store/stream.rs), and `kill -9` loses at most this
+/// much work. Ctrl-C and errors record what is waiting.
 pub const DEFAULT_CHECKPOINT_EVERY: Duration = Duration::from_secs(30);
 
 /// What a sweep produced: the full arrays (when the grid keeps them), the
@@ -61,7 +62,15 @@ pub const DEFAULT_CHECKPOINT_EVERY: Duration = Duration::from_secs(30);
 /// made, once per reduction pass, for its rate).
 pub struct SweepOutput<'g> {
     pub grid: &'g Grid,
+    /// The full arrays in memory: None where the grid keeps none, or where
+    /// they are larger than memory and were only streamed to disk.
     pub full: Option<SweepResults>,
+    /// The full arrays' shape, kept arrays and status counts, wherever
+    /// they are.
+    pub full_summary: Option<FullSummary>,
+    /// The full arrays streamed into the output folder's checkpoint, to be
+    /// moved into place by [`Self::write`].
+    pub streamed: Option<Streamed>,
     pub reduced: Vec<Reduced>,
     pub partial: Vec<Partial>,
     pub info: RunInfo,
@@ -111,6 +120,16 @@ impl<'g> Sweep<'g> {
         }
     }
 
+    /// Whether the full arrays are kept in memory as well as streamed to
+    /// disk (they fit the memory budget): plots and Python need them. A
+    /// grid larger than memory runs only with an output folder.
+    pub fn full_in_memory(&self, backend: &Backend) -> Result<bool, Error> {
+        let range = self.range()?;
+        let bytes = backend.info(&Default::default()).precision.bytes();
+        Ok(!self.grid.full_arrays()
+            || fits_memory(range.end - range.start, bytes, self.grid.outputs))
+    }
+
     /// Points the progress callback will count: the full arrays once,
     /// plus the range once per reduction pass.
     pub fn total_points(&self) -> Result<u64, Error> {
@@ -139,8 +158,12 @@ impl<'g> Sweep<'g> {
         } else {
             0
         };
-        // Before anything is made: the arrays must fit in memory.
-        check_memory(full_points, info0.precision.bytes(), grid.outputs)?;
+        // Before anything is made: the arrays must fit in memory, or be
+        // streamed to disk only.
+        let keep = self.full_in_memory(backend)?;
+        if self.checkpoints.is_none() {
+            check_memory(full_points, info0.precision.bytes(), grid.outputs)?;
+        }
         let mut ckpt = match &self.checkpoints {
             Some((dir, points, mode)) => {
                 check_space(dir, full_points, info0.precision.bytes(), grid.outputs)?;
@@ -159,10 +182,23 @@ impl<'g> Sweep<'g> {
             }
             None => None,
         };
+        if let (Some(c), true) = (ckpt.as_mut(), grid.full_arrays()) {
+            let f64s = info0.precision == Precision::F64;
+            c.arrays(&grid.result_shape(&range), f64s, grid.outputs)
+                .map_err(|source| Error::Io {
+                    path: self
+                        .checkpoints
+                        .as_ref()
+                        .map(|d| d.0.clone())
+                        .unwrap_or_default(),
+                    source,
+                })?;
+        }
         let evaluations = self.total_points()?;
         let mut restored = 0;
         let mut info = info0;
         let mut wall = 0.0;
+        let mut full_summary = None;
         let full = if grid.full_arrays() {
             let out_dir = self.checkpoints.as_ref().map(|(d, _, _)| d.as_path());
             let saving = ckpt.as_mut().map(|c| Saving {
@@ -170,10 +206,11 @@ impl<'g> Sweep<'g> {
                 dir: out_dir.unwrap_or(Path::new("")),
                 every: self.checkpoint_every,
             });
-            let (res, run_info, w, r) = run_full(grid, backend, saving, &range, progress)?;
-            restored = r;
-            wall += w;
-            if let Some(i) = run_info {
+            let run = run_full(grid, backend, saving, &range, progress, keep)?;
+            full_summary = Some(run.summary);
+            restored = run.restored;
+            wall += run.wall;
+            if let Some(i) = run.info {
                 info = i;
             }
             if let Some(c) = &ckpt {
@@ -189,7 +226,7 @@ impl<'g> Sweep<'g> {
                     ));
                 }
             }
-            Some(res)
+            run.res
         } else {
             None
         };
@@ -223,9 +260,19 @@ impl<'g> Sweep<'g> {
         info.shard = self.shard.map(
             |s| serde_json::json!({"k": s.k, "n": s.n, "start": range.start, "end": range.end}),
         );
+        let streamed = match (&ckpt, &full_summary) {
+            (Some(c), Some(summary)) => Some(Streamed {
+                summary: summary.clone(),
+                files: c.array_paths(),
+                checksums: c.array_checksums(),
+            }),
+            _ => None,
+        };
         Ok(Some(SweepOutput {
             grid,
             full,
+            full_summary,
+            streamed,
             reduced,
             partial,
             info,
@@ -243,6 +290,7 @@ impl SweepOutput<'_> {
     pub fn write(&self, dir: &Path, extra: output::Extra) -> std::io::Result<()> {
         let out = output::Outputs {
             full: self.full.as_ref(),
+            streamed: self.streamed.as_ref(),
             reduced: &self.reduced,
             partial: &self.partial,
         };
@@ -255,104 +303,4 @@ impl SweepOutput<'_> {
             c.finish();
         }
     }
-}
-
-/// Where and how often finished chunks are written as checkpoints.
-struct Saving<'a> {
-    checkpoint: &'a mut Checkpoint,
-    dir: &'a Path,
-    every: Duration,
-}
-
-impl Saving<'_> {
-    /// Writes the waiting chunks `pending` (chunk index, flat range) from
-    /// `res`, whose flat index 0 is `start`.
-    fn flush(
-        &self,
-        pending: &mut Vec<(u64, Range<u64>)>,
-        res: &SweepResults,
-        start: u64,
-    ) -> Result<(), Error> {
-        for (c, part) in pending.drain(..) {
-            let at = (part.start - start) as usize;
-            let n = (part.end - part.start) as usize;
-            self.checkpoint
-                .save(c, &part, &res.part(at, n))
-                .map_err(|source| Error::Io {
-                    path: self.dir.to_path_buf(),
-                    source,
-                })?;
-        }
-        Ok(())
-    }
-}
-
-/// The chunked full-array run: (results, the first chunk's run info with
-/// every chunk's recomputed points, seconds computing, points restored
-/// from checkpoints).
-fn run_full(
-    grid: &Grid,
-    backend: &Backend,
-    mut saving: Option<Saving>,
-    range: &Range<u64>,
-    progress: &Progress,
-) -> Result<(SweepResults, Option<RunInfo>, f64, u64), Error> {
-    let f64s = backend.info(&Default::default()).precision == Precision::F64;
-    let mut res = SweepResults::new(grid.result_shape(range), f64s, grid.outputs);
-    let chunk = saving
-        .as_ref()
-        .map_or(range.end - range.start, |s| s.checkpoint.chunk)
-        .max(1);
-    let mut info: Option<RunInfo> = None;
-    let (mut wall, mut restored) = (0.0, 0);
-    // Finished chunks not yet written as checkpoints, and since when.
-    let mut pending: Vec<(u64, Range<u64>)> = Vec::new();
-    let mut since = Instant::now();
-    // Chunk by chunk: reuse intact checkpoints, compute and store the rest.
-    for (c, a) in (range.start..range.end).step_by(chunk as usize).enumerate() {
-        let part = a..range.end.min(a + chunk);
-        let at = (a - range.start) as usize;
-        if let Some(done) = saving
-            .as_mut()
-            .and_then(|s| s.checkpoint.load(c as u64, &part, f64s, grid.outputs))
-        {
-            progress.add(part.end - part.start);
-            restored += part.end - part.start;
-            res.copy_from(&done, at);
-            continue;
-        }
-        let (chunk_res, chunk_info, _) = match backend.run_range(grid, part.clone(), progress) {
-            Ok(done) => done,
-            Err(e) => {
-                // Ctrl-C or a failure: what finished is kept for --resume.
-                if let Some(s) = &saving {
-                    s.flush(&mut pending, &res, range.start)?;
-                }
-                return Err(e);
-            }
-        };
-        if part == *range {
-            // One chunk for the whole range: its arrays are the result (a
-            // copy would cost as much as a small grid's compute).
-            res = chunk_res;
-        } else {
-            res.copy_from(&chunk_res, at);
-        }
-        if let Some(s) = &saving {
-            pending.push((c as u64, part));
-            if since.elapsed() >= s.every {
-                s.flush(&mut pending, &res, range.start)?;
-                since = Instant::now();
-            }
-        }
-        wall += chunk_info.compute_seconds;
-        match &mut info {
-            Some(i) => {
-                i.recomputed_f64 += chunk_info.recomputed_f64;
-                i.rescued += chunk_info.rescued;
-            }
-            None => info = Some(chunk_info),
-        }
-    }
-    Ok((res, info, wall, restored))
 }

@@ -25,6 +25,12 @@ pub fn scratch(group: &str, name: &str) -> PathBuf {
     d
 }
 
+/// Chunks the journal of the checkpoint folder `partial` lists as
+/// finished (src/store/stream.rs): one line each.
+pub fn journaled(partial: &Path) -> usize {
+    std::fs::read_to_string(partial.join("journal")).map_or(0, |t| t.lines().count())
+}
+
 /// The two sweep folders hold byte-identical `.npy` arrays.
 #[track_caller]
 pub fn same_arrays(a: &Path, b: &Path) {
