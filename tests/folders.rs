@@ -147,6 +147,9 @@ fn a_merge_into_a_folder_in_use_is_refused() {
     std::fs::create_dir_all(&out).unwrap();
     let lock = std::fs::File::create(out.join(".nessbat-lock")).unwrap();
     lock.try_lock().unwrap();
+    // What a running sweep has made there so far: named as in use, not as
+    // holding results.
+    std::fs::create_dir_all(out.join(".nessbat-partial")).unwrap();
     let merge = [
         "merge",
         &parts[0],
@@ -157,6 +160,7 @@ fn a_merge_into_a_folder_in_use_is_refused() {
     bad_input(&nessbat(&merge), "in use by a running sweep or merge");
     assert!(!out.join("metadata.json").exists());
     drop(lock);
+    std::fs::remove_dir_all(out.join(".nessbat-partial")).unwrap();
     ok(&nessbat(&merge));
     assert!(out.join("metadata.json").exists());
     assert!(

@@ -168,3 +168,51 @@ fn a_folder_in_use_by_a_running_sweep_is_refused() {
     assert!(out.join("metadata.json").exists());
     assert!(!lock.exists(), "the lock file goes with the finished run");
 }
+
+#[test]
+fn force_across_commands_leaves_exactly_the_new_results_files() {
+    // A sweep with plots, then a Pareto front over it, then an optimum,
+    // then a sweep again, each with --force into the same folder: each
+    // time the folder holds exactly what the last command lists.
+    let dir = scratch("force", "across");
+    let two = dir.join("two.toml");
+    std::fs::write(&two, TWO_D).unwrap();
+    let out = dir.join("out");
+    let listed = |out: &std::path::Path| -> BTreeSet<String> {
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+        let mut want: BTreeSet<String> = meta["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        want.insert("metadata.json".into());
+        want
+    };
+    sweep(&two, &out, &["--plot"]);
+    let optimize = |extra: &[&str]| {
+        let mut args = vec![
+            "optimize",
+            "--config",
+            two.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--force",
+        ];
+        args.extend_from_slice(extra);
+        let o = nessbat(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    optimize(&["--pareto", "power,efficiency", "--plot"]);
+    assert_eq!(files(&out), listed(&out));
+    assert!(files(&out).contains("pareto.png") && !files(&out).contains("power.png"));
+    optimize(&["--maximize", "power"]);
+    assert_eq!(files(&out), listed(&out));
+    assert!(files(&out).contains("history.csv") && !files(&out).contains("pareto.csv"));
+    sweep(&two, &out, &["--force"]);
+    assert_eq!(files(&out), listed(&out));
+    assert!(!files(&out).contains("history.csv"));
+}

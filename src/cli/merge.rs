@@ -30,6 +30,8 @@ pub struct MergeCmd {
 }
 
 pub fn run(cmd: &MergeCmd) -> Result<()> {
+    // A folder a sweep is writing is in use, whatever it holds so far.
+    nessbat::store::checkpoint::check_not_in_use(&cmd.out).map_err(super::lib_error)?;
     output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
     let dirs: Vec<&std::path::Path> = cmd.shards.iter().map(PathBuf::as_path).collect();
     let mut m = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;

@@ -108,6 +108,27 @@ fn snake_case_flags(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::
     .collect()
 }
 
+/// clap's message on one line: its first line names the flag and the
+/// problem; the accepted values and a missing required flag (named only on
+/// the lines after it) follow after "; ", the usage and the tip to try
+/// --help are left out.
+fn one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let parts: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches('[').trim_end_matches(']'))
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
+        .collect();
+    let mut line = parts.join("; ");
+    line = line.replace(":; ", ": ");
+    if !line.starts_with("error:") {
+        line = format!("error: {line}");
+    }
+    line
+}
+
 /// Runs the CLI and returns the process exit status.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse_from(snake_case_flags(std::env::args_os())) {
@@ -127,10 +148,7 @@ pub fn main() -> i32 {
                     0
                 };
             }
-            // clap's whole message: its first line names the flag and the
-            // problem, the rest gives the accepted values, the usage and a
-            // tip (a missing required flag is named only there).
-            let _ = e.print();
+            eprintln!("{}", one_line(&e));
             return 2;
         }
     };

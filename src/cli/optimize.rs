@@ -136,7 +136,11 @@ fn run_optimum(
         // The printed report stays what `nessbat.optimize` returns.
         let mut meta = v.clone();
         meta["config"] = serde_json::to_value(&grid.config)?;
+        meta["files"] = json!(["history.csv"]);
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        // --force over another result: what it wrote goes first, so that
+        // the folder holds exactly this one's files.
+        nessbat::store::output::remove_previous(out);
         super::output::write_atomic(
             Some(&out.join("history.csv")),
             best.history_csv().as_bytes(),

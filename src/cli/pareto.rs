@@ -58,7 +58,7 @@ pub fn run_pareto(
     table.write_npy(&mut npy)?;
     let names = [pair[0].name(), pair[1].name()];
     let admitted = t.admitted.iter().filter(|a| **a).count();
-    let meta = json!({
+    let mut meta = json!({
         "nessbat_version": env!("CARGO_PKG_VERSION"),
         "pareto": names,
         "sense": "both maximised",
@@ -72,13 +72,9 @@ pub fn run_pareto(
         "backend": info.backend,
         "adapter": info.adapter,
         "precision": info.precision.name(),
-        "files": {"csv": "pareto.csv", "npy": "pareto.npy"},
     });
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("pareto.csv", csv.into_bytes()),
-        ("pareto.npy", npy),
-        ("metadata.json", serde_json::to_vec_pretty(&meta)?),
-    ];
+    let mut files: Vec<(&str, Vec<u8>)> =
+        vec![("pareto.csv", csv.into_bytes()), ("pareto.npy", npy)];
     if let Some(out) = &cmd.out {
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
         if cmd.plot {
@@ -96,6 +92,13 @@ pub fn run_pareto(
             );
             files.push(("pareto.png", plot(out, &title, q, pair, front, &admit)?));
         }
+        // Every file written, as a sweep's metadata lists them, so that a
+        // rerun with --force removes exactly these.
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        meta["files"] = json!(names);
+        files.push(("metadata.json", serde_json::to_vec_pretty(&meta)?));
+        // --force over another result: what it wrote goes first.
+        nessbat::store::output::remove_previous(out);
         for (name, bytes) in &files {
             super::output::write_atomic(Some(&out.join(name)), bytes)?;
         }

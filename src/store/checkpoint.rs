@@ -82,22 +82,7 @@ pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
         .map_err(io)?;
     match file.try_lock() {
         Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let holder = std::fs::read_to_string(&path).unwrap_or_default();
-            let holder = holder.trim();
-            return Err(refused(
-                out,
-                format!(
-                    "--out {} is in use by a running sweep or merge{}; accepted: another folder, or wait for it to finish",
-                    out.display(),
-                    if holder.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({holder})")
-                    }
-                ),
-            ));
-        }
+        Err(std::fs::TryLockError::WouldBlock) => return Err(in_use(out, &path)),
         Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
     }
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -111,6 +96,43 @@ pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
     let _ = file.set_len(0);
     let _ = (&file).write_all(holder.as_bytes());
     Ok(file)
+}
+
+/// The refusal of a folder whose lock file `path` another run holds.
+fn in_use(out: &Path, path: &Path) -> Error {
+    let holder = std::fs::read_to_string(path).unwrap_or_default();
+    let holder = holder.trim();
+    refused(
+        out,
+        format!(
+            "--out {} is in use by a running sweep or merge{}; accepted: another folder, or wait for it to finish",
+            out.display(),
+            if holder.is_empty() {
+                String::new()
+            } else {
+                format!(" ({holder})")
+            }
+        ),
+    )
+}
+
+/// Refuses `out` where another run holds its lock, without making or
+/// taking anything: for checks that come before the lock is taken (a
+/// merge reads its shards first), so that a folder a sweep is writing is
+/// named as in use rather than as holding results.
+pub fn check_not_in_use(out: &Path) -> Result<(), Error> {
+    let path = out.join(LOCK);
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+    else {
+        return Ok(());
+    };
+    match file.try_lock() {
+        Err(std::fs::TryLockError::WouldBlock) => Err(in_use(out, &path)),
+        _ => Ok(()),
+    }
 }
 
 /// Removes `out`'s lock file and releases the lock `lock` holds on it.

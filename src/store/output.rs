@@ -405,8 +405,10 @@ impl FullSummary {
 /// Removes the files that the run recorded in `dir/metadata.json` wrote
 /// (its `files`, or for older runs the arrays its checksums list): only
 /// plain files directly inside `dir` whose names nessbat writes (`.npy`,
-/// `.png`, `.svg`), never a path, a link or anything outside it, so that
-/// a damaged or hostile metadata.json cannot delete anything else.
+/// `.png`, `.svg`, `.csv`), never a path, a link or anything outside it,
+/// so that a damaged or hostile metadata.json cannot delete anything else.
+/// Every command that writes a result folder (sweep, merge, optimize,
+/// Pareto fronts) lists its files there and calls this first.
 pub fn remove_previous(dir: &Path) {
     let Some(old) = std::fs::read(dir.join("metadata.json"))
         .ok()
@@ -446,7 +448,9 @@ fn is_own_file_name(name: &str) -> bool {
             .file_name()
             .map(|n| n == name)
             .unwrap_or(false);
-    bare && [".npy", ".png", ".svg"].iter().any(|e| name.ends_with(e))
+    bare && [".npy", ".png", ".svg", ".csv"]
+        .iter()
+        .any(|e| name.ends_with(e))
 }
 
 /// Writes the arrays, metadata.json and the `extra` files into `dir`.
