@@ -369,3 +369,27 @@ fn cells_with_flagged_points_say_so() {
         assert!(r.flagged[3..].iter().all(|f| *f == 0));
     }
 }
+
+/// metadata.json counts the points a reduction pass rescued in
+/// double-double before its fold, as it does for the full arrays: a
+/// coherent map (kms, detuning, dephasing) whose every point f64 flags
+/// (its ergotropy ~1e-8 of the heats) rescues each point once per pass.
+#[test]
+fn rescues_in_reduction_passes_are_counted() {
+    let config = "model = \"density-matrix\"\nrates = \"kms\"\n[fixed]\nlambda = 0.85\ndetuning = 0.3\ndephasing = 1e-4\ngamma = 1e-3\ntau = 10.0\n\
+                  [[axes]]\nname = \"t_a\"\nrange = [0.1, 5.0]\npoints = 4\n[[axes]]\nname = \"t_s\"\nrange = [0.1, 5.0]\npoints = 3\n";
+    let meta = |out: &std::path::Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap()
+    };
+    let cpu = ["--backend", "cpu", "--quiet"];
+    let (o, full) = common::files::sweep_config("reductions", "rescued-full", config, &cpu);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rescued = meta(&full)["rescued_in_double_double"].as_u64().unwrap();
+    assert!(rescued > 0, "the map is expected to need rescues");
+    let reduced = format!(
+        "{config}[[reduce]]\nname = \"best\"\nop = \"argmax\"\nquantity = \"power\"\nover = [\"t_s\"]\n"
+    );
+    let (o, out) = common::files::sweep_config("reductions", "rescued-pass", &reduced, &cpu);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(meta(&out)["rescued_in_double_double"], rescued);
+}

@@ -232,7 +232,10 @@ impl Backend {
             }
             out.push((pass, acc));
         }
-        Ok((out, self.info(&timing), timing))
+        let mut info = self.info(&timing);
+        info.recomputed_f64 = out.iter().map(|(_, a)| a.recomputed_f64).sum();
+        info.rescued = out.iter().map(|(_, a)| a.rescued).sum();
+        Ok((out, info, timing))
     }
 
     /// Recomputes in f64 every point of `res` (the range `range` of

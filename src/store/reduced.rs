@@ -32,6 +32,11 @@ pub struct Accumulators {
     pub index: Vec<u64>,
     pub count: Vec<u64>,
     pub flagged: Vec<u64>,
+    /// Points of this pass that a kernel flagged and the CPU recomputed
+    /// before the fold: in f64 (from f32) and in double-double (from f64),
+    /// for metadata.json's counts.
+    pub recomputed_f64: u64,
+    pub rescued: u64,
 }
 
 impl Accumulators {
@@ -41,6 +46,8 @@ impl Accumulators {
         let pair = |lo: u32, hi: u32| u64::from(lo) | u64::from(hi) << 32;
         Accumulators {
             flagged: vec![0; key.len()],
+            recomputed_f64: 0,
+            rescued: 0,
             key,
             index: words.chunks(4).map(|w| pair(w[0], w[1])).collect(),
             count: words.chunks(4).map(|w| pair(w[2], w[3])).collect(),
@@ -231,6 +238,8 @@ impl Partial {
                 index: acc.index[a..b].to_vec(),
                 count: acc.count[a..b].to_vec(),
                 flagged: acc.flagged[a..b].to_vec(),
+                recomputed_f64: 0,
+                rescued: 0,
             },
         }
     }
@@ -265,6 +274,8 @@ impl Accumulators {
             index: vec![0; n],
             count: vec![0; n],
             flagged: vec![0; n],
+            recomputed_f64: 0,
+            rescued: 0,
         }
     }
 }

@@ -313,6 +313,9 @@ fn read_partial(
             index: index.into_raw_vec_and_offset().0,
             count: count.into_raw_vec_and_offset().0,
             flagged: flagged.into_raw_vec_and_offset().0,
+            // A shard's own metadata counts what it recomputed.
+            recomputed_f64: 0,
+            rescued: 0,
         },
     })
 }

@@ -240,6 +240,9 @@ impl<'g> Sweep<'g> {
             let (done, run_info, _) = backend.reduce_range(grid, range.clone(), progress)?;
             wall += run_info.compute_seconds;
             info.setup_seconds += run_info.setup_seconds;
+            // Each pass's recomputed points count, as its evaluations do.
+            info.recomputed_f64 += run_info.recomputed_f64;
+            info.rescued += run_info.rescued;
             if full.is_none() {
                 info.adapter = run_info.adapter;
             }

@@ -113,7 +113,7 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
         run_blocks::<M, N>(grid, CpuLanes::best(), start, blocks, size, progress);
         // What f64 flags, double-double rescues before the fold, as it does
         // for the full arrays.
-        rescue::rescue_rows(grid, start, &mut out_real, &mut cycles, &mut words);
+        flagged.rescued += rescue::rescue_rows(grid, start, &mut out_real, &mut cycles, &mut words);
         flagged.count_flagged(&words, start, pass.cell_len, nr);
         // The GPU's layout: the status words, then the cycles.
         let mut out_u32 = words;
@@ -138,6 +138,7 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
     }
     let mut acc = Accumulators::from_words(acc_real, &acc_u32);
     acc.flagged = flagged.flagged;
+    acc.rescued = flagged.rescued;
     acc
 }
 

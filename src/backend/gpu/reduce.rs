@@ -301,6 +301,11 @@ impl ReduceKernel {
                         })
                         .collect()
                 };
+                if coarse {
+                    flagged_acc.recomputed_f64 += flagged.len() as u64;
+                } else {
+                    flagged_acc.rescued += better.iter().flatten().count() as u64;
+                }
                 let l = len as usize;
                 for (&i, o) in flagged.iter().zip(&better) {
                     let Some(o) = o else { continue };
@@ -394,6 +399,8 @@ impl ReduceKernel {
             let mut acc =
                 Accumulators::from_words(keys.iter().map(|v| v.to_f64()).collect(), words);
             acc.flagged = flagged_acc.flagged;
+            acc.recomputed_f64 = flagged_acc.recomputed_f64;
+            acc.rescued = flagged_acc.rescued;
             acc
         };
         staging_real.unmap();
