@@ -2,7 +2,7 @@
 //! log-spaced), a colour bar, a perceptually uniform map for quantities of
 //! one sign and a diverging one where the sign matters.
 
-use super::ticks::{Ticks, LOG_TICKS};
+use super::ticks::{Keyed, Ticks};
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
@@ -48,6 +48,23 @@ pub fn axis_label(name: &str) -> String {
 pub fn parameter_symbol(name: &str) -> String {
     let l = axis_label(name);
     l.split(" (").next().unwrap_or(&l).to_string()
+}
+
+/// `symbol = value unit` for a parameter (`Γ0 = 1.0e-3 ω0`,
+/// `τ = 10/ω0`): a slice's title.
+pub fn parameter_value(name: &str, v: f64) -> String {
+    let l = axis_label(name);
+    let value = fmt_tick(v);
+    match l.split_once(" (") {
+        Some((symbol, unit)) => {
+            let unit = unit.trim_end_matches(')');
+            match unit.strip_prefix('1') {
+                Some(per) => format!("{symbol} = {value}{per}"),
+                None => format!("{symbol} = {value} {unit}"),
+            }
+        }
+        None => format!("{l} = {value}"),
+    }
 }
 
 /// Units as plots print them.
@@ -370,11 +387,7 @@ pub fn slice_grid(
             let (maps, bar) = body.split_horizontally(w - BAR_WIDTH);
             let panels = maps.split_evenly((rows, cols));
             for (p, &k) in panels.iter().zip(&picks) {
-                let title = format!(
-                    "{} = {}",
-                    super::heatmap::parameter_symbol(&z.name),
-                    fmt_tick(z.values[k])
-                );
+                let title = parameter_value(&z.name, z.values[k]);
                 map_panel(p, x, y, &slice(k), scale, &title, None, 14)?;
             }
             colour_bar(&bar, scale, &labels.colour, 16)?;
@@ -472,12 +485,12 @@ fn map_panel<DB: DrawingBackend>(
     if !title.is_empty() {
         builder.caption(title, ("sans-serif", font + 4));
     }
-    let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
+    let mut chart = builder
+        .build_cartesian_2d(Keyed::new(x0, x1, xl, 7), Keyed::new(y0, y1, yl, 7))
+        .map_err(err)?;
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_labels(if xl { LOG_TICKS } else { 7 })
-        .y_labels(if yl { LOG_TICKS } else { 7 })
         .x_desc(axis_label(&x.name))
         .y_desc(axis_label(&y.name))
         .label_style(("sans-serif", font))
@@ -558,12 +571,11 @@ fn colour_bar<DB: DrawingBackend>(
         .margin_right(8)
         .y_label_area_size(0)
         .right_y_label_area_size(6 * font)
-        .build_cartesian_2d(0.0..1.0, c0..c1)
+        .build_cartesian_2d(0.0..1.0, Keyed::new(c0, c1, log, 8))
         .map_err(err)?;
     cb.configure_mesh()
         .disable_mesh()
         .disable_x_axis()
-        .y_labels(if log { LOG_TICKS } else { 8 })
         .label_style(("sans-serif", font - 2))
         .y_label_formatter(&fmt)
         .y_desc(desc)
@@ -645,5 +657,8 @@ mod tests {
         assert_eq!(quantity_label("power"), "power (ω0²)");
         assert_eq!(quantity_label("efficiency"), "efficiency");
         assert_eq!(parameter_symbol("t_a"), "T_A");
+        // Slice titles carry the unit.
+        assert_eq!(parameter_value("gamma", 1e-3), "Γ0 = 1.0e-3 ω0");
+        assert_eq!(parameter_value("tau", 10.0), "τ = 10/ω0");
     }
 }

@@ -73,6 +73,70 @@ impl Ticks {
 /// positions in log10 coordinates.
 pub const LOG_TICKS: usize = 30;
 
+/// Key points of an axis drawn over [lo, hi] in plot coordinates (log10
+/// of the values on a log axis): on a log axis 1 to 9 times each decade
+/// within it (the labels say which are named); on a linear one
+/// `n` evenly spaced ones, as the chart would pick. Given to the chart
+/// rather than left to it: asked for LOG_TICKS positions over
+/// [−2.05, 3.05] it stops at 2.8, and the top decade went unlabelled.
+pub fn key_points(lo: f64, hi: f64, log: bool, n: usize) -> Vec<f64> {
+    use plotters::coord::ranged1d::Ranged;
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    if !log {
+        let r: plotters::coord::types::RangedCoordf64 = (lo..hi).into();
+        return r.key_points(n);
+    }
+    let tol = 1e-9 * (hi - lo).abs().max(1.0);
+    let mut v = Vec::new();
+    let (first, last) = (lo.floor() as i64, hi.ceil() as i64);
+    for k in first..=last {
+        for m in 1..=9 {
+            let c = k as f64 + f64::from(m).log10();
+            if c >= lo - tol && c <= hi + tol {
+                v.push(c);
+            }
+        }
+    }
+    v
+}
+
+/// An f64 axis that ticks at given key points (from [`key_points`]) and
+/// formats as any f64 axis (the labels come from [`Ticks`] anyway).
+#[derive(Clone)]
+pub struct Keyed {
+    inner: plotters::coord::types::RangedCoordf64,
+    keys: Vec<f64>,
+}
+
+impl Keyed {
+    /// The axis over [lo, hi] in plot coordinates, as [`key_points`].
+    pub fn new(lo: f64, hi: f64, log: bool, n: usize) -> Keyed {
+        Keyed {
+            inner: (lo..hi).into(),
+            keys: key_points(lo, hi, log, n),
+        }
+    }
+}
+
+impl plotters::coord::ranged1d::Ranged for Keyed {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(v, limit)
+    }
+    fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        // The given points are the bold ones; no light ones between.
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.keys.clone()
+        }
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
 /// `k` in superscript digits, with a superscript minus.
 fn superscript(k: i32) -> String {
     const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
@@ -120,5 +184,21 @@ mod tests {
             (t.label(0.316), t.label(3.162)),
             (String::new(), String::new())
         );
+    }
+
+    #[test]
+    fn log_key_points_reach_both_ends() {
+        // The heatmap's τ axis over 10⁻² … 10³ with half a cell beyond.
+        let k = key_points(-2.051, 3.051, true, LOG_TICKS);
+        let t = Ticks::new(10f64.powf(-2.051), 10f64.powf(3.051), true);
+        let named: Vec<String> = k
+            .iter()
+            .map(|c| t.label(10f64.powf(*c)))
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(named, ["10⁻²", "10⁻¹", "10⁰", "10¹", "10²", "10³"]);
+        // Minor ticks at 2 … 9 times each decade, unnamed (and 9·10⁻³,
+        // inside the half cell below 10⁻²).
+        assert_eq!(k.len(), 6 + 5 * 8 + 1);
     }
 }
