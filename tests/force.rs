@@ -216,3 +216,79 @@ fn force_across_commands_leaves_exactly_the_new_results_files() {
     assert_eq!(files(&out), listed(&out));
     assert!(!files(&out).contains("history.csv"));
 }
+
+#[test]
+fn arrays_without_metadata_are_not_overwritten_silently() {
+    // A result whose metadata.json is gone (or garbled): a plain sweep is
+    // refused, and --force replaces every array and plot a sweep names
+    // the same way, so that no stale one stays beside the new run's.
+    let dir = scratch("force", "no-metadata");
+    let (two, one) = (dir.join("two.toml"), dir.join("one.toml"));
+    std::fs::write(&two, TWO_D).unwrap();
+    std::fs::write(&one, ONE_D).unwrap();
+    let out = dir.join("out");
+    sweep(&two, &out, &["--plot"]);
+    for damage in ["remove", "garble"] {
+        match damage {
+            "remove" => std::fs::remove_file(out.join("metadata.json")).unwrap(),
+            _ => std::fs::write(out.join("metadata.json"), "{ not json").unwrap(),
+        }
+        if damage == "remove" {
+            let o = nessbat(&[
+                "sweep",
+                "--config",
+                one.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--backend",
+                "cpu",
+                "--quiet",
+            ]);
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{err}");
+            assert!(
+                err.contains("without a finished sweep's metadata.json"),
+                "{err}"
+            );
+            assert!(
+                !out.join(".nessbat-lock").exists(),
+                "a refusal leaves no lock file"
+            );
+        }
+        sweep(&one, &out, &["--force", "--outputs", "power"]);
+        let mut want: BTreeSet<String> = ["power.npy", "status.npy", "metadata.json"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(files(&out), want, "after {damage}");
+        want.clear();
+        sweep(&two, &out, &["--force", "--plot"]);
+    }
+}
+
+#[test]
+fn refusals_and_finished_resumes_leave_no_lock_file() {
+    let dir = scratch("force", "lock-file");
+    let two = dir.join("two.toml");
+    std::fs::write(&two, TWO_D).unwrap();
+    let out = dir.join("out");
+    sweep(&two, &out, &[]);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "--config",
+            two.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        nessbat(&args)
+    };
+    assert_eq!(run(&[]).status.code(), Some(2));
+    assert!(!out.join(".nessbat-lock").exists());
+    assert!(run(&["--resume"]).status.success());
+    assert!(!out.join(".nessbat-lock").exists());
+}

@@ -121,3 +121,53 @@ fn the_disk_is_checked_for_a_relative_out_that_does_not_exist_yet() {
     assert!(err.contains("but the disk has"), "{err}");
     assert!(!dir.join("not").exists(), "nothing left behind");
 }
+
+#[test]
+fn a_bad_memory_budget_and_an_axis_too_long_are_refused() {
+    let dir = scratch("large", "bad-budget");
+    config(&dir, 64);
+    for bad in ["garbage", "-5", "1.5", "1e6", ""] {
+        let o = sweep_in(&dir, "out", &[("NESSBAT_MEMORY_BUDGET", bad)]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("NESSBAT_MEMORY_BUDGET") && err.contains("whole number of bytes"),
+            "{err}"
+        );
+        assert!(!dir.join("out").exists(), "nothing left behind");
+    }
+    // One axis of 2^30 points was accepted and built (gigabytes of values)
+    // before any refusal; at most 2^20 now, refused at once.
+    std::fs::write(
+        dir.join("huge.toml"),
+        "[fixed]\ntau = 40.0\ngamma = 1e-3\nlambda = 0.01\nt_s = 0.1\n[[axes]]\nname = \"t_a\"\nrange = [0.1, 5.0]\npoints = 1073741824\n",
+    )
+    .unwrap();
+    let t = Instant::now();
+    let o = sweep_in(&dir, "long", &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("accepted: 1 to 1048576"), "{err}");
+    assert!(t.elapsed().as_secs_f64() < 5.0);
+}
+
+#[test]
+fn a_merge_larger_than_memory_is_refused_before_reading() {
+    let dir = scratch("large", "merge-budget");
+    config(&dir, 32);
+    for k in 0..2 {
+        let shard = format!("{k}/2");
+        let o = sweep_with(&dir, &format!("s{k}"), &[], &["--shard", &shard, "--quiet"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let mut c = Command::new(env!("CARGO_BIN_EXE_nessbat"));
+    c.current_dir(&dir)
+        .args(["merge", "s0", "s1", "--out", "merged"])
+        .env("NESSBAT_MEMORY_BUDGET", "1000");
+    let o = c.output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("merging these shards needs"), "{err}");
+    assert!(!dir.join("merged").exists(), "nothing left behind");
+}

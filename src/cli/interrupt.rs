@@ -22,12 +22,14 @@ extern "C" fn on_signal(sig: libc::c_int) {
     }
 }
 
-/// Routes the next SIGINT and SIGTERM to [`STOP`].
+/// Routes the next SIGINT, SIGTERM and SIGHUP to [`STOP`].
 pub fn install() {
     #[cfg(unix)]
     // SAFETY: the handler only stores to atomics and calls signal(2).
     unsafe {
-        for sig in [libc::SIGINT, libc::SIGTERM] {
+        // SIGHUP too: a closed terminal or ssh session stops the sweep
+        // as Ctrl-C does, with its finished chunks journaled.
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
             libc::signal(sig, on_signal as *const () as libc::sighandler_t);
         }
     }

@@ -34,6 +34,9 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
     nessbat::store::checkpoint::check_not_in_use(&cmd.out).map_err(super::lib_error)?;
     output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
     let dirs: Vec<&std::path::Path> = cmd.shards.iter().map(PathBuf::as_path).collect();
+    // Before any shard is read: memory and disk for their arrays.
+    let bytes = nessbat::store::budget::arrays_in(&dirs);
+    nessbat::store::budget::check_merge(&cmd.out, bytes).map_err(super::lib_error)?;
     let mut m = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
     m.info.command = Some(nessbat::store::provenance::command_line(std::env::args()));
     let out = output::Outputs {
@@ -55,9 +58,10 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
     // Held while writing: a sweep or another merge on the same folder is
     // refused at once rather than interleaving its files with these.
     let lock = nessbat::store::checkpoint::lock_folder(&cmd.out).map_err(super::lib_error)?;
-    output::write(&cmd.out, &m.grid, &out, &m.info, &plots)
-        .with_context(|| format!("writing {}", cmd.out.display()))?;
+    let written = output::write(&cmd.out, &m.grid, &out, &m.info, &plots);
+    // Released whether or not the write worked: no lock file stays behind.
     nessbat::store::checkpoint::unlock_folder(&cmd.out, lock);
+    written.with_context(|| format!("writing {}", cmd.out.display()))?;
     println!(
         "merged {} shards ({} points, {} reductions, backends {}) into {}",
         dirs.len(),

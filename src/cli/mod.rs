@@ -173,7 +173,8 @@ pub fn main() -> i32 {
                 eprintln!("nessbat optimize: {n}");
                 return 3;
             }
-            eprintln!("error: {e}");
+            // With its causes: "writing DIR: No space left on device".
+            eprintln!("error: {e:#}");
             if e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<nessbat::Error>()
                     .is_some_and(nessbat::Error::is_users)

@@ -60,13 +60,29 @@ pub struct SweepCmd {
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub outputs: Option<Vec<String>>,
     /// Points per checkpoint chunk written to --out as the sweep runs
-    #[arg(long, default_value_t = DEFAULT_CHUNK, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
+    #[arg(long, default_value_t = DEFAULT_CHUNK, value_parser = chunk_points, allow_negative_numbers = true)]
     pub checkpoint_points: u64,
     /// Whole seconds finished chunks may wait before they are written as
     /// checkpoints (0: each as it finishes); a shorter sweep writes none,
     /// and Ctrl-C writes what is waiting
-    #[arg(long, default_value_t = DEFAULT_CHECKPOINT_EVERY.as_secs(), value_parser = clap::value_parser!(u64).range(0..=1 << 20))]
+    #[arg(long, default_value_t = DEFAULT_CHECKPOINT_EVERY.as_secs(), value_parser = checkpoint_seconds, allow_negative_numbers = true)]
     pub checkpoint_seconds: u64,
+}
+
+/// A whole number in `lo..=hi`, or a message that says what is accepted.
+fn whole(s: &str, lo: u64, hi: u64) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+        _ => Err(format!("accepted: a whole number from {lo} to {hi}")),
+    }
+}
+
+fn chunk_points(s: &str) -> Result<u64, String> {
+    whole(s, 1, 1 << 30)
+}
+
+fn checkpoint_seconds(s: &str) -> Result<u64, String> {
+    whole(s, 0, 1 << 20)
 }
 
 /// A progress bar on stderr that appears only once a sweep has run for a
@@ -188,9 +204,10 @@ fn interrupted(cmd: &SweepCmd) -> String {
         again.retain(|a| a != "--force");
         again.push("--resume".into());
     }
+    // Quoted as a shell needs it, so that the line pastes back.
     format!(
         "interrupted; the finished chunks are kept in {}: continue with `{}`",
         cmd.out.display(),
-        again.join(" ")
+        command_line(again)
     )
 }

@@ -147,8 +147,12 @@ pub struct Axis {
     pub spacing: String,
 }
 
-/// Most points on one axis (the kernel indexes axes in 32 bits).
-pub const MAX_AXIS_POINTS: u64 = 1 << 30;
+/// Most points on one axis. Every axis's values are held, uploaded and
+/// written into metadata.json in full before any work: at 2^30 they took
+/// gigabytes (and a 1-D axis of 2^30 points had the process killed for
+/// memory before the disk check could refuse it). 2^20 values cost 8 MB and
+/// still give phase diagrams of 2^40 points.
+pub const MAX_AXIS_POINTS: u64 = 1 << 20;
 
 impl SweepConfig {
     /// Parses TOML; `origin` names the file in messages.
@@ -436,9 +440,10 @@ fn build_axis(spec: &AxisSpec) -> Result<Axis, Error> {
                     "axis {name}: points and spacing go with range, not with values"
                 ));
             }
-            if v.is_empty() {
+            if v.is_empty() || v.len() as u64 > MAX_AXIS_POINTS {
                 return err(format!(
-                    "axis {name}: values is empty; accepted: a non-empty list"
+                    "axis {name}: values has {} entries; accepted: 1 to {MAX_AXIS_POINTS}",
+                    v.len()
                 ));
             }
             // Coordinates label the arrays (xarray's too): each once.

@@ -40,17 +40,25 @@ fn statvfs_free(_: &Path) -> Option<u64> {
     None
 }
 
-/// The memory a run may hold: `NESSBAT_MEMORY_BUDGET` (bytes) where set,
-/// else what the system reports as available (Linux: MemAvailable), else
-/// unknown.
-pub fn memory_budget() -> Option<u64> {
+/// The memory a run may hold: `NESSBAT_MEMORY_BUDGET` (a whole number of
+/// bytes) where set, else what the system reports as available (Linux:
+/// MemAvailable), else unknown. A value that is not a whole number of
+/// bytes is refused rather than read as some budget.
+pub fn memory_budget() -> Result<Option<u64>, Error> {
     if let Some(v) = std::env::var_os("NESSBAT_MEMORY_BUDGET") {
-        // Unparsable: no memory at all, so that the refusal names it
-        // rather than the budget being silently ignored.
-        return Some(v.to_str().and_then(|s| s.trim().parse().ok()).unwrap_or(0));
+        let text = v.to_string_lossy();
+        return match text.trim().parse::<u64>() {
+            Ok(b) => Ok(Some(b)),
+            Err(_) => Err(Error::Usage(format!(
+                "NESSBAT_MEMORY_BUDGET = {text:?}; accepted: a whole number of bytes, such as 8000000000"
+            ))),
+        };
     }
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    info.lines()
+    let Ok(info) = std::fs::read_to_string("/proc/meminfo") else {
+        return Ok(None);
+    };
+    Ok(info
+        .lines()
         .find_map(|l| l.strip_prefix("MemAvailable:"))
         .and_then(|rest| {
             rest.trim()
@@ -59,7 +67,7 @@ pub fn memory_budget() -> Option<u64> {
                 .parse::<u64>()
                 .ok()
         })
-        .map(|kib| kib * 1024)
+        .map(|kib| kib * 1024))
 }
 
 /// Bytes of the full arrays of `points` points (`outputs` at `real_bytes`
@@ -70,8 +78,30 @@ pub fn array_bytes(points: u64, real_bytes: u64, outputs: Outputs) -> u64 {
 
 /// Whether the full arrays of `points` points fit in the memory the run
 /// may hold (unknown budgets count as fitting).
-pub fn fits_memory(points: u64, real_bytes: u64, outputs: Outputs) -> bool {
-    memory_budget().is_none_or(|b| array_bytes(points, real_bytes, outputs) <= b)
+pub fn fits_memory(points: u64, real_bytes: u64, outputs: Outputs) -> Result<bool, Error> {
+    Ok(memory_budget()?.is_none_or(|b| array_bytes(points, real_bytes, outputs) <= b))
+}
+
+/// Points per chunk of a run whose full arrays are streamed only: at most
+/// `chunk`, and few enough that the chunk computing, the ones queued for
+/// the writer and the one being written (`in_flight` in all) fit the
+/// memory budget.
+pub fn streamed_chunk(
+    chunk: u64,
+    real_bytes: u64,
+    outputs: Outputs,
+    in_flight: u64,
+) -> Result<u64, Error> {
+    let per_point = point_bytes(outputs, real_bytes as usize) as u64;
+    Ok(chunk_within(chunk, memory_budget()?, per_point, in_flight))
+}
+
+/// [`streamed_chunk`]'s arithmetic: at least one point a chunk.
+fn chunk_within(chunk: u64, budget: Option<u64>, per_point: u64, in_flight: u64) -> u64 {
+    match budget {
+        Some(b) => chunk.min((b / (per_point * in_flight.max(1))).max(1)),
+        None => chunk,
+    }
 }
 
 /// Checks that the full arrays of `points` points (`outputs` at
@@ -81,7 +111,7 @@ pub fn fits_memory(points: u64, real_bytes: u64, outputs: Outputs) -> bool {
 /// the sizes and the ways out, instead of aborting in the allocator.
 pub fn check_memory(points: u64, real_bytes: u64, outputs: Outputs) -> Result<(), Error> {
     let need = array_bytes(points, real_bytes, outputs);
-    match memory_budget() {
+    match memory_budget()? {
         Some(budget) if need > budget => Err(Error::Usage(format!(
             "the full arrays of {points} points need {:.2} GB of memory and {:.2} GB is available{}; write them to a folder instead (streamed to disk), keep fewer arrays (outputs = [...] or --outputs), reduce on the device ([[reduce]] without full_arrays), or split the grid (--shard K/N)",
             need as f64 / 1e9,
@@ -96,28 +126,126 @@ pub fn check_memory(points: u64, real_bytes: u64, outputs: Outputs) -> Result<()
     }
 }
 
-/// Checks that `out` has room for `points` points of the arrays of
-/// `outputs` at `real_bytes` per float: the arrays are written once, in
-/// place (src/store/stream.rs), plus room for metadata and plots.
-pub fn check_space(
-    out: &Path,
-    points: u64,
-    real_bytes: u64,
-    outputs: Outputs,
-) -> Result<(), Error> {
-    let need = array_bytes(points, real_bytes, outputs).saturating_add(16 << 20);
+/// What a sweep writes into its folder: the full arrays of `points`
+/// points (`outputs` at `real_bytes` per float) and a journal line per
+/// chunk.
+pub struct Space {
+    pub points: u64,
+    pub real_bytes: u64,
+    pub outputs: Outputs,
+    pub chunks: u64,
+}
+
+/// A journal line's bytes at most: chunk, start, end, 64 hex digits.
+const JOURNAL_LINE: u64 = 3 * 21 + 64 + 1;
+
+/// Checks that `out` has room for what the sweep `space` writes: the
+/// arrays once, in place (src/store/stream.rs), the journal, and room for
+/// metadata and plots. What is already on disk and will be reused
+/// (`--resume`: the streamed arrays so far) or removed first (`--force`:
+/// the previous result and checkpoint) counts as free.
+pub fn check_space(out: &Path, space: &Space, mode: super::checkpoint::Mode) -> Result<(), Error> {
+    let need = array_bytes(space.points, space.real_bytes, space.outputs)
+        .saturating_add(space.chunks.saturating_mul(JOURNAL_LINE))
+        .saturating_add(16 << 20);
+    let reclaim = match mode {
+        super::checkpoint::Mode::Fresh => 0,
+        super::checkpoint::Mode::Resume => allocated_in(&out.join(".nessbat-partial")),
+        super::checkpoint::Mode::Force => {
+            allocated_in(&out.join(".nessbat-partial"))
+                + super::output::previous_files(out)
+                    .iter()
+                    .map(|p| allocated(p))
+                    .sum::<u64>()
+        }
+    };
     match free_bytes(out) {
-        Some(free) if free < need => Err(Error::Checkpoint { dir: out.to_path_buf(), message: format!(
-            "--out {}: the sweep needs about {:.2} GB for its arrays but the disk has {:.2} GB free; accepted: a folder on a larger disk, fewer arrays (outputs = [...] or --outputs), [[reduce]] without full_arrays, or --shard K/N",
+        Some(free) if free.saturating_add(reclaim) < need => Err(Error::Checkpoint { dir: out.to_path_buf(), message: format!(
+            "--out {}: the sweep needs about {:.2} GB for its arrays but the disk has {:.2} GB free{}; accepted: a folder on a larger disk, fewer arrays (outputs = [...] or --outputs), [[reduce]] without full_arrays, or --shard K/N",
             out.display(),
             need as f64 / 1e9,
-            free as f64 / 1e9
+            free as f64 / 1e9,
+            if reclaim > 0 {
+                format!(" (and {:.2} GB it would reuse or replace)", reclaim as f64 / 1e9)
+            } else {
+                String::new()
+            }
         )}),
         _ => Ok(()),
     }
 }
 
+/// Checks that a merge of shards whose arrays take `bytes` can hold them
+/// in memory (a merge joins them there) and write them into `out`, before
+/// any is read: refused in one line with the sizes otherwise.
+pub fn check_merge(out: &Path, bytes: u64) -> Result<(), Error> {
+    if let Some(budget) = memory_budget()? {
+        if bytes > budget {
+            return Err(Error::Usage(format!(
+                "merging these shards needs {:.2} GB of memory for their arrays and {:.2} GB is available; accepted: shards of fewer arrays (--outputs), or [[reduce]] without full_arrays",
+                bytes as f64 / 1e9,
+                budget as f64 / 1e9
+            )));
+        }
+    }
+    let need = bytes.saturating_add(16 << 20);
+    match free_bytes(out) {
+        Some(free) if free < need => Err(Error::Usage(format!(
+            "--out {}: the merge needs about {:.2} GB but the disk has {:.2} GB free; accepted: a folder on a larger disk",
+            out.display(),
+            need as f64 / 1e9,
+            free as f64 / 1e9
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Bytes of the `.npy` files directly in each of `dirs` (shards).
+pub fn arrays_in(dirs: &[&Path]) -> u64 {
+    dirs.iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flat_map(|r| r.filter_map(Result::ok))
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".npy"))
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Bytes a file takes on disk (its allocated blocks: a streamed array is
+/// sparse until filled); 0 where it is not a plain file.
+fn allocated(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(p)
+        .ok()
+        .filter(|m| m.file_type().is_file())
+        .map_or(0, |m| m.blocks() * 512)
+}
+
+/// [`allocated`] summed over the plain files directly in `dir`.
+fn allocated_in(dir: &Path) -> u64 {
+    std::fs::read_dir(dir).map_or(0, |r| {
+        r.filter_map(Result::ok).map(|e| allocated(&e.path())).sum()
+    })
+}
+
 /// Bytes per point of the kept arrays: the quantities, cycles, status.
 fn point_bytes(outputs: Outputs, real: usize) -> usize {
     outputs.count() * real + if outputs.cycles() { 4 } else { 0 } + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_chunks_fit_the_budget() {
+        // 93 bytes a point, four chunks in flight, 100 kB: 268 points.
+        assert_eq!(chunk_within(1 << 20, Some(100_000), 93, 4), 268);
+        // 268 · 93 · 4 = 99,696 bytes: within the budget.
+        // Never more than asked, never none.
+        assert_eq!(chunk_within(100, Some(1 << 40), 93, 4), 100);
+        assert_eq!(chunk_within(100, Some(1), 93, 4), 1);
+        assert_eq!(chunk_within(100, None, 93, 4), 100);
+    }
 }

@@ -177,42 +177,58 @@ impl Checkpoint {
             let v: Value = serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
             v["identity"].as_str().map(str::to_string)
         };
-        // Before anything is read or removed: one run per folder.
+        // Before anything is read or removed: one run per folder. A
+        // refusal leaves the folder as it was, lock file included.
+        let existed = out.join(LOCK).exists();
         let lock = lock_folder(out)?;
+        let give_back = |lock: std::fs::File| {
+            if existed {
+                drop(lock);
+            } else {
+                unlock_folder(out, lock);
+            }
+        };
         let shown = out.display();
-        match mode {
+        let refusal = match mode {
             Mode::Force => {
+                // Start over: the previous result and checkpoint go now, so
+                // that their space counts as free (store::budget) and the
+                // folder never holds a finished sweep beside a new one.
                 let _ = std::fs::remove_dir_all(&dir);
+                crate::store::output::remove_previous(out);
+                let _ = std::fs::remove_file(&finished);
+                None
             }
-            Mode::Fresh => {
-                if finished.exists() {
-                    return Err(refused(out, format!(
-                        "--out {shown} holds a finished sweep; accepted: a new folder, --force to overwrite it, or --resume"
-                    )));
-                }
-                if dir.exists() {
-                    return Err(refused(out, format!(
-                        "--out {shown} holds an interrupted sweep; accepted: --resume to continue it or --force to start over"
-                    )));
-                }
-            }
-            Mode::Resume => {
-                if let Some(have) = read_id(&manifest) {
-                    if have != id {
-                        return Err(refused(out, format!(
-                            "--resume: --out {shown} holds another config's sweep (or another version, model, precision or shard)"
-                        )));
-                    }
-                } else if finished.exists() {
+            Mode::Fresh if finished.exists() => Some(format!(
+                "--out {shown} holds a finished sweep; accepted: a new folder, --force to overwrite it, or --resume"
+            )),
+            Mode::Fresh if dir.exists() => Some(format!(
+                "--out {shown} holds an interrupted sweep; accepted: --resume to continue it or --force to start over"
+            )),
+            Mode::Fresh if !crate::store::output::previous_files(out).is_empty() => Some(format!(
+                "--out {shown} holds nessbat arrays or plots without a finished sweep's metadata.json; accepted: a new folder, or --force to replace them"
+            )),
+            Mode::Fresh => None,
+            Mode::Resume => match read_id(&manifest) {
+                Some(have) if have != id => Some(format!(
+                    "--resume: --out {shown} holds another config's sweep (or another version, model, precision or shard); accepted: the same config and options, or --force to start over"
+                )),
+                Some(_) => None,
+                None if finished.exists() => {
                     if read_id(&finished) == Some(id.to_string()) {
+                        give_back(lock);
                         return Ok(None);
                     }
-                    return Err(refused(
-                        out,
-                        format!("--resume: --out {shown} holds another config's finished sweep"),
-                    ));
+                    Some(format!(
+                        "--resume: --out {shown} holds another config's finished sweep; accepted: the same config and options, or --force to overwrite it"
+                    ))
                 }
-            }
+                None => None,
+            },
+        };
+        if let Some(message) = refusal {
+            give_back(lock);
+            return Err(refused(out, message));
         }
         let nothing_to_resume = mode == Mode::Resume && !manifest.exists() && !finished.exists();
         let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
@@ -244,8 +260,17 @@ impl Checkpoint {
     /// Opens the streamed arrays of a `shape`-shaped range: on --resume
     /// the interrupted run's files and journal where they match, else new
     /// ones.
-    pub fn arrays(&mut self, shape: &[usize], f64s: bool, outputs: Outputs) -> std::io::Result<()> {
-        let files = ArrayFiles::open(&self.dir, shape, f64s, outputs, self.resume)?;
+    pub fn arrays(&mut self, shape: &[usize], f64s: bool, outputs: Outputs) -> Result<(), Error> {
+        let out = self.dir.parent().unwrap_or(&self.dir);
+        let files = ArrayFiles::open(&self.dir, shape, f64s, outputs, self.resume).map_err(|e| {
+            refused(
+                out,
+                format!(
+                    "--out {}: cannot prepare the arrays: {e}; accepted: a folder this user can write to, on a disk with room",
+                    out.display()
+                ),
+            )
+        })?;
         self.journal = files.journal().into_iter().map(|e| (e.chunk, e)).collect();
         self.files = Some(files);
         Ok(())

@@ -410,33 +410,50 @@ impl FullSummary {
 /// Every command that writes a result folder (sweep, merge, optimize,
 /// Pareto fronts) lists its files there and calls this first.
 pub fn remove_previous(dir: &Path) {
-    let Some(old) = std::fs::read(dir.join("metadata.json"))
+    for path in previous_files(dir) {
+        let _ = std::fs::remove_file(&path);
+    }
+}
+
+/// The files [`remove_previous`] removes: those the run recorded in
+/// `dir/metadata.json` wrote, or where that is missing or unreadable the
+/// full-array files nessbat names the same in every run (`QUANTITY`,
+/// `cycles`, `status` as `.npy`, `.png`, `.svg`), so that a damaged
+/// metadata.json does not leave stale arrays beside new ones. Only plain
+/// files directly inside `dir`.
+pub fn previous_files(dir: &Path) -> Vec<PathBuf> {
+    let old = std::fs::read(dir.join("metadata.json"))
         .ok()
         .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-    else {
-        return;
+        .filter(|v| v.is_object());
+    let names: Vec<String> = match old {
+        Some(old) => {
+            let mut names: Vec<String> = old["files"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(sums) = old["checksums"].as_object() {
+                names.extend(sums.keys().cloned());
+            }
+            names
+        }
+        None => Quantity::ALL
+            .iter()
+            .map(|q| q.name())
+            .chain(["cycles", "status"])
+            .flat_map(|stem| [".npy", ".png", ".svg"].map(|e| format!("{stem}{e}")))
+            .collect(),
     };
-    let mut names: Vec<String> = old["files"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(sums) = old["checksums"].as_object() {
-        names.extend(sums.keys().cloned());
-    }
-    for name in names {
-        if !is_own_file_name(&name) {
-            continue;
-        }
-        let path = dir.join(&name);
-        let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
-        if plain {
-            let _ = std::fs::remove_file(&path);
-        }
-    }
+    names
+        .into_iter()
+        .filter(|name| is_own_file_name(name))
+        .map(|name| dir.join(name))
+        .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file()))
+        .collect()
 }
 
 /// A bare file name of the kinds nessbat writes into a result folder.

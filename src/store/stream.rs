@@ -122,6 +122,29 @@ fn slices(res: &SweepResults) -> Vec<&[u8]> {
     v
 }
 
+/// Reserves `len` bytes of disk for `f`, so that a full disk shows when
+/// the run starts, not hours into it (Linux fallocate; where a file system
+/// cannot, the file stays sparse and the up-front free-space check is the
+/// guard).
+fn reserve(f: &File, len: u64) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let Ok(len) = libc::off_t::try_from(len) else {
+            return Ok(());
+        };
+        // SAFETY: fallocate(2) on an open descriptor we own, mode 0.
+        if unsafe { libc::fallocate(f.as_raw_fd(), 0, 0, len) } != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() == Some(libc::ENOSPC) {
+                return Err(e);
+            }
+        }
+    }
+    let _ = (f, len);
+    Ok(())
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -140,23 +163,36 @@ impl ArrayFiles {
     ) -> std::io::Result<ArrayFiles> {
         let points: u64 = shape.iter().map(|&n| n as u64).product();
         let wanted = layout(f64s, outputs);
-        let intact = |name: &str, header: &[u8], item: u64| -> Option<File> {
-            let f = std::fs::OpenOptions::new()
+        let named = |path: &Path, e: std::io::Error| {
+            std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+        };
+        // An array file as a previous run left it: None where it is missing
+        // or not what this run would write; an error where it exists but
+        // cannot be opened (its journal then stays for a later --resume).
+        let intact = |name: &str, header: &[u8], item: u64| -> std::io::Result<Option<File>> {
+            let path = dir.join(format!("{name}.npy"));
+            let f = match std::fs::OpenOptions::new()
                 .read(true)
                 .write(true)
-                .open(dir.join(format!("{name}.npy")))
-                .ok()?;
-            let len = f.metadata().ok()?.len();
+                .open(&path)
+            {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(named(&path, e)),
+            };
+            let len = f.metadata().map_err(|e| named(&path, e))?.len();
             let mut head = vec![0u8; header.len()];
-            f.read_exact_at(&mut head, 0).ok()?;
-            (len == header.len() as u64 + points * item && head == header).then_some(f)
+            if len != header.len() as u64 + points * item || f.read_exact_at(&mut head, 0).is_err()
+            {
+                return Ok(None);
+            }
+            Ok((head == header).then_some(f))
         };
-        let reuse = resume
-            && wanted.iter().all(|(name, descr, item)| {
-                intact(name, &npy_header(descr, shape), *item).is_some()
-            });
-        if !reuse {
-            let _ = std::fs::remove_file(dir.join(JOURNAL));
+        let mut reuse = resume;
+        if resume {
+            for (name, descr, item) in &wanted {
+                reuse &= intact(name, &npy_header(descr, shape), *item)?.is_some();
+            }
         }
         let mut arrays = Vec::new();
         let mut sha = Vec::new();
@@ -164,19 +200,23 @@ impl ArrayFiles {
             let header = npy_header(descr, shape);
             sha.push(Sha256::new_with_prefix(&header));
             let file = match reuse {
-                true => intact(&name, &header, item).ok_or_else(|| {
+                true => intact(&name, &header, item)?.ok_or_else(|| {
                     std::io::Error::other(format!("{name}.npy changed while opening"))
                 })?,
                 false => {
                     // Read back too: a resumed run verifies what it wrote.
+                    let path = dir.join(format!("{name}.npy"));
                     let mut f = std::fs::OpenOptions::new()
                         .read(true)
                         .write(true)
                         .create(true)
                         .truncate(true)
-                        .open(dir.join(format!("{name}.npy")))?;
-                    f.write_all(&header)?;
-                    f.set_len(header.len() as u64 + points * item)?;
+                        .open(&path)
+                        .map_err(|e| named(&path, e))?;
+                    f.write_all(&header).map_err(|e| named(&path, e))?;
+                    let len = header.len() as u64 + points * item;
+                    f.set_len(len).map_err(|e| named(&path, e))?;
+                    reserve(&f, len).map_err(|e| named(&path, e))?;
                     f
                 }
             };
@@ -186,6 +226,15 @@ impl ArrayFiles {
                 header: header.len() as u64,
                 item,
             });
+        }
+        // New files make the old journal void; only now, once they exist.
+        if !reuse {
+            match std::fs::remove_file(dir.join(JOURNAL)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(named(&dir.join(JOURNAL), e))
+                }
+                _ => {}
+            }
         }
         Ok(ArrayFiles {
             dir: dir.to_path_buf(),
@@ -400,6 +449,40 @@ mod tests {
         // Another shape is not reused: new files, empty journal.
         let other = ArrayFiles::open(&dir, &[3, 3], true, Outputs::ALL, true).unwrap();
         assert!(other.journal().is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_opened_keeps_the_journal() {
+        let dir = std::env::temp_dir().join(format!("nessbat-stream-keep-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let kept = Outputs::parse(&["power"], "outputs").unwrap();
+        let files = ArrayFiles::open(&dir, &[4], true, kept, false).unwrap();
+        let part = SweepResults::new(vec![2], true, kept);
+        let sum = files.write(0, &part).unwrap();
+        files
+            .record(&[Entry {
+                chunk: 0,
+                range: 0..2,
+                sum,
+            }])
+            .unwrap();
+        drop(files);
+        // power.npy replaced by a folder: not missing, not openable.
+        std::fs::remove_file(dir.join("power.npy")).unwrap();
+        std::fs::create_dir(dir.join("power.npy")).unwrap();
+        let e = ArrayFiles::open(&dir, &[4], true, kept, true)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("power.npy"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(JOURNAL))
+                .unwrap()
+                .lines()
+                .count(),
+            1
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

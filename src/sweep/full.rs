@@ -22,7 +22,7 @@ use crate::store::stream::Entry;
 
 /// Finished chunks that may wait for the writer: enough to keep the
 /// compute busy while a write runs, few enough to bound memory.
-const QUEUE: usize = 2;
+pub const QUEUE: usize = 2;
 
 /// Where finished chunks are streamed, and how often they are journaled.
 pub struct Saving<'a> {

@@ -33,7 +33,7 @@ use crate::backend::progress::Progress;
 use crate::backend::run::Backend;
 use crate::config::reduce;
 use crate::grid::Grid;
-use crate::store::budget::{check_memory, check_space, fits_memory};
+use crate::store::budget::{check_memory, check_space, fits_memory, streamed_chunk, Space};
 pub use crate::store::checkpoint::Mode;
 use crate::store::checkpoint::{identity, Checkpoint};
 use crate::store::output::{self, FullSummary, RunInfo, Streamed};
@@ -55,6 +55,10 @@ pub struct Sweep<'g> {
 /// place at once (src/store/stream.rs), and `kill -9` loses at most this
 /// much work. Ctrl-C and errors record what is waiting.
 pub const DEFAULT_CHECKPOINT_EVERY: Duration = Duration::from_secs(30);
+
+/// Chunks a streamed run holds at once: the one computing, those queued
+/// for the writer (src/sweep/full.rs) and the one being written.
+const IN_FLIGHT: u64 = super::full::QUEUE as u64 + 2;
 
 /// What a sweep produced: the full arrays (when the grid keeps them), the
 /// finished reductions or, in a shard, their partial accumulators, and the
@@ -127,7 +131,7 @@ impl<'g> Sweep<'g> {
         let range = self.range()?;
         let bytes = backend.info(&Default::default()).precision.bytes();
         Ok(!self.grid.full_arrays()
-            || fits_memory(range.end - range.start, bytes, self.grid.outputs))
+            || fits_memory(range.end - range.start, bytes, self.grid.outputs)?)
     }
 
     /// Points the progress callback will count: the full arrays once,
@@ -166,8 +170,21 @@ impl<'g> Sweep<'g> {
         }
         let mut ckpt = match &self.checkpoints {
             Some((dir, points, mode)) => {
-                check_space(dir, full_points, info0.precision.bytes(), grid.outputs)?;
-                match Checkpoint::open(dir, &id, *points, *mode)? {
+                let bytes = info0.precision.bytes();
+                // Streamed only, the chunk computing, the ones queued and the
+                // one being written must fit the memory budget.
+                let points = match keep {
+                    true => *points,
+                    false => streamed_chunk(*points, bytes, grid.outputs, IN_FLIGHT)?,
+                };
+                let space = Space {
+                    points: full_points,
+                    real_bytes: bytes,
+                    outputs: grid.outputs,
+                    chunks: full_points.div_ceil(points.max(1)),
+                };
+                check_space(dir, &space, *mode)?;
+                match Checkpoint::open(dir, &id, points, *mode)? {
                     Some(c) => {
                         if c.nothing_to_resume {
                             notice(&format!(
@@ -184,15 +201,7 @@ impl<'g> Sweep<'g> {
         };
         if let (Some(c), true) = (ckpt.as_mut(), grid.full_arrays()) {
             let f64s = info0.precision == Precision::F64;
-            c.arrays(&grid.result_shape(&range), f64s, grid.outputs)
-                .map_err(|source| Error::Io {
-                    path: self
-                        .checkpoints
-                        .as_ref()
-                        .map(|d| d.0.clone())
-                        .unwrap_or_default(),
-                    source,
-                })?;
+            c.arrays(&grid.result_shape(&range), f64s, grid.outputs)?;
         }
         let evaluations = self.total_points()?;
         let mut restored = 0;
