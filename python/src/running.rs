@@ -67,7 +67,10 @@ pub fn sweep<'py>(
     let sweep = match &out {
         Some(dir) => {
             let mode = if force { Mode::Force } else { Mode::Fresh };
-            Sweep::new(&g).checkpoints(dir, DEFAULT_CHUNK, mode)
+            // The caller opens the folder: the arrays are only streamed.
+            Sweep::new(&g)
+                .checkpoints(dir, DEFAULT_CHUNK, mode)
+                .in_memory(false)
         }
         None => Sweep::new(&g),
     };

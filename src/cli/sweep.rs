@@ -125,7 +125,9 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     let sweep = Sweep::new(&grid)
         .shard(shard)
         .checkpoints(&cmd.out, cmd.checkpoint_points, mode)
-        .checkpoint_every(std::time::Duration::from_secs(cmd.checkpoint_seconds));
+        .checkpoint_every(std::time::Duration::from_secs(cmd.checkpoint_seconds))
+        // Only plots read the arrays back; the files are written either way.
+        .in_memory(cmd.plot);
     // Bad shards are refused before a device is acquired.
     let total = sweep.total_points().map_err(super::lib_error)?;
     let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|msg| {

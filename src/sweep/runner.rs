@@ -48,6 +48,9 @@ pub struct Sweep<'g> {
     shard: Option<Shard>,
     checkpoints: Option<(PathBuf, u64, Mode)>,
     checkpoint_every: Duration,
+    /// Whether the caller wants the full arrays in memory (plots, Python);
+    /// without it a sweep with an output folder only streams them.
+    want_in_memory: bool,
 }
 
 /// How long finished chunks may wait before the journal records them,
@@ -92,6 +95,7 @@ impl<'g> Sweep<'g> {
             shard: None,
             checkpoints: None,
             checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
+            want_in_memory: true,
         }
     }
 
@@ -106,6 +110,15 @@ impl<'g> Sweep<'g> {
     /// there may become.
     pub fn checkpoints(mut self, dir: &Path, points: u64, mode: Mode) -> Sweep<'g> {
         self.checkpoints = Some((dir.to_path_buf(), points, mode));
+        self
+    }
+
+    /// Whether to keep the full arrays in memory as well as stream them to
+    /// the output folder (the default, where they fit): the CLI without
+    /// plots needs only the files and the status counts, and saves the copy
+    /// and its memory. Without an output folder they are always kept.
+    pub fn in_memory(mut self, want: bool) -> Sweep<'g> {
+        self.want_in_memory = want;
         self
     }
 
@@ -164,7 +177,8 @@ impl<'g> Sweep<'g> {
         };
         // Before anything is made: the arrays must fit in memory, or be
         // streamed to disk only.
-        let keep = self.full_in_memory(backend)?;
+        let keep = self.full_in_memory(backend)?
+            && (self.want_in_memory || self.checkpoints.is_none());
         if self.checkpoints.is_none() {
             check_memory(full_points, info0.precision.bytes(), grid.outputs)?;
         }
