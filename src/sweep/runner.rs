@@ -177,8 +177,8 @@ impl<'g> Sweep<'g> {
         };
         // Before anything is made: the arrays must fit in memory, or be
         // streamed to disk only.
-        let keep = self.full_in_memory(backend)?
-            && (self.want_in_memory || self.checkpoints.is_none());
+        let keep =
+            self.full_in_memory(backend)? && (self.want_in_memory || self.checkpoints.is_none());
         if self.checkpoints.is_none() {
             check_memory(full_points, info0.precision.bytes(), grid.outputs)?;
         }
