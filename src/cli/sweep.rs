@@ -190,10 +190,15 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         ),
         false => Ok(Vec::new()),
     };
+    // Writing out: the streamed arrays renamed into place, metadata.json,
+    // the plots and any reduced arrays (the arrays themselves were written
+    // beside the compute).
+    let writing = Instant::now();
     out.write(&cmd.out, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
+    let writing = writing.elapsed().as_secs_f64();
     if !cmd.quiet {
-        super::sweep_summary::summary(cmd, &out, began);
+        super::sweep_summary::summary(cmd, &out, began, writing);
     }
     out.finish();
     Ok(())

@@ -11,7 +11,7 @@ use super::sweep::SweepCmd;
 /// writing; only process start-up is left out), and the rate the point
 /// evaluations this run made (restored checkpoint chunks not counted) over
 /// it; the compute's own time and rate follow in brackets.
-pub fn summary(cmd: &SweepCmd, out: &SweepOutput, began: std::time::Instant) {
+pub fn summary(cmd: &SweepCmd, out: &SweepOutput, began: std::time::Instant, writing: f64) {
     let (grid, info) = (out.grid, &out.info);
     let total = began.elapsed().as_secs_f64();
     let counts = match &out.full_summary {
@@ -40,7 +40,7 @@ pub fn summary(cmd: &SweepCmd, out: &SweepOutput, began: std::time::Instant) {
         format!(" ({})", how.join("; "))
     };
     println!(
-        "{} grid points{} ({} model, {} protocol) on {} {} in {:.3} s: {:.0} points/s (compute {:.3} s, {:.0} points/s; set-up {:.3} s){}; written to {}",
+        "{} grid points{} ({} model, {} protocol) on {} {} in {:.3} s: {:.0} points/s (compute {:.3} s, {:.0} points/s; set-up {:.3} s; writing out {:.3} s){}; written to {}",
         out.grid_points,
         how,
         grid.model.name(),
@@ -52,6 +52,7 @@ pub fn summary(cmd: &SweepCmd, out: &SweepOutput, began: std::time::Instant) {
         info.compute_seconds,
         rate(info.computed, info.compute_seconds),
         info.setup_seconds,
+        writing,
         counts,
         cmd.out.display()
     );
