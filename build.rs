@@ -7,6 +7,9 @@ mod calibration;
 #[path = "src/twin/layout.rs"]
 #[allow(dead_code)]
 mod layout;
+#[path = "src/twin/numerics.rs"]
+#[allow(dead_code)]
+mod numerics;
 #[path = "src/backend/gpu/shader_source.rs"]
 #[allow(dead_code)]
 mod shader_source;
@@ -18,6 +21,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/backend/gpu/shader_source.rs");
     println!("cargo:rerun-if-changed=src/twin/layout.rs");
     println!("cargo:rerun-if-changed=src/twin/calibration.rs");
+    println!("cargo:rerun-if-changed=src/twin/numerics.rs");
     git_commit();
     let mut variants = Vec::new();
     for precision in [Precision::F32, Precision::F64] {

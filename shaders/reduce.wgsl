@@ -13,17 +13,9 @@
 // invocation owns each block and each cell, and the queue orders the
 // dispatches (main, pass 1, pass 2) and the chunks.
 
-// Kept in sync with src/twin/reduce.rs (MAX_REDUCTIONS, MAX_WHERE, OP_*, NO_CONSTRAINT)
-// and src/config/constraint.rs (Cmp).
-const MAX_REDUCTIONS: u32 = 8u;
-const MAX_WHERE: u32 = 4u;
-const OP_MIN: u32 = 1u;
-const NO_CONSTRAINT: u32 = 0xffffffffu;
-const CMP_GE: u32 = 0u;
-const CMP_GT: u32 = 1u;
-const CMP_LE: u32 = 2u;
-// OUT_*, STATUS_*, FLAG_* and WORKGROUP come from the prelude, generated
-// from src/twin/layout.rs.
+// MAX_REDUCTIONS, MAX_WHERE, OP_*, NO_CONSTRAINT, CMP_*, OUT_*, STATUS_*,
+// FLAG_* and WORKGROUP come from the prelude, generated from
+// src/twin/layout.rs (their one source).
 
 // Kept in sync with src/twin/reduce.rs (`ReduceParams`); the layout test
 // there compares both through naga.

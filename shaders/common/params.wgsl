@@ -3,15 +3,11 @@
 // Kept in sync with src/twin/params.rs (`SweepParams`); the layout
 // test in that file compares the two through naga.
 
-// IN_* (input slots) and N_INPUTS come from the prelude, generated from
+// IN_* (input slots), N_INPUTS, MAX_AXES, FROM_AXIS (a source with this
+// bit reads an axis at the point's index on it, otherwise it indexes
+// `values`), SECOND_MAP (with FROM_AXIS: the axis's second block, β of a
+// temperature axis) and NO_SLOT come from the prelude, generated from
 // src/twin/layout.rs.
-const MAX_AXES: u32 = 8u;
-// A source with this bit set reads axis (source & 0xff) at the point's
-// index on that axis; otherwise it is an index into `values`.
-const FROM_AXIS: u32 = 0x80000000u;
-// With FROM_AXIS: read the axis's second block of values (β of a
-// temperature axis, whose first block is n̄).
-const SECOND_MAP: u32 = 0x40000000u;
 
 struct SweepParams {
     chunk_len: u32,
@@ -35,8 +31,6 @@ struct SweepParams {
     // the quantities a sweep keeps (src/config/outputs.rs).
     out_slot: array<u32, 11>,
 }
-
-const NO_SLOT: u32 = 0xffffffffu;
 
 // The bindings come from the prelude, generated from SWEEP_BINDINGS in
 // src/twin/layout.rs (the host builds its layout from the same list):

@@ -4,16 +4,18 @@
 
 use serde::Serialize;
 
+use crate::twin::layout::CMPS;
 use crate::twin::{Quantity, OUTPUT_NAMES};
 
-/// How a figure is compared with the threshold (kept in sync with the
-/// CMP_* constants of shaders/reduce.wgsl).
+/// How a figure is compared with the threshold; its codes are the
+/// kernels' CMP_* (layout::CMPS, from which the WGSL is generated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[repr(u32)]
 pub enum Cmp {
-    Ge = 0,
-    Gt = 1,
-    Le = 2,
-    Lt = 3,
+    Ge = CMPS[0].1,
+    Gt = CMPS[1].1,
+    Le = CMPS[2].1,
+    Lt = CMPS[3].1,
 }
 
 impl Cmp {

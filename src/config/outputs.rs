@@ -10,7 +10,7 @@ use crate::twin::{Quantity, N_OUTPUTS, OUTPUT_NAMES};
 use crate::Error;
 
 /// `out_slot` of a quantity the kernel does not write.
-pub const NO_SLOT: u32 = u32::MAX;
+pub use crate::twin::layout::NO_SLOT;
 
 /// A set of the quantities (OUTPUT_NAMES) and `cycles`; `status` always.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -143,6 +143,27 @@ pub const FLAGS: [(&str, u32); 3] = [
 /// SIMD and NVIDIA warps.
 pub const WORKGROUP: u32 = 64;
 
+/// Most axes a sweep may have (params.wgsl's arrays hold this many).
+pub const MAX_AXES: usize = 8;
+/// A point's input source with this bit reads axis `source & 0xff` at the
+/// point's index on that axis; otherwise it indexes the values buffer.
+pub const FROM_AXIS: u32 = 0x8000_0000;
+/// With FROM_AXIS: read the axis's second block of values (β of a
+/// temperature axis, whose first block is n̄).
+pub const SECOND_MAP: u32 = 0x4000_0000;
+/// The slot of a quantity the sweep does not keep.
+pub const NO_SLOT: u32 = u32::MAX;
+/// Most reductions folded in one pass over the grid.
+pub const MAX_REDUCTIONS: usize = 8;
+/// Most constraints per reduction (all must hold).
+pub const MAX_WHERE: usize = 4;
+/// `where_quantity` of a reduction without a constraint.
+pub const NO_CONSTRAINT: u32 = u32::MAX;
+/// A reduction's `op`: keep the largest or the smallest key.
+pub const OPS: [(&str, u32); 2] = [("max", 0), ("min", 1)];
+/// A constraint's comparison, by code (src/config/constraint.rs `Cmp`).
+pub const CMPS: [(&str, u32); 4] = [("ge", 0), ("gt", 1), ("le", 2), ("lt", 3)];
+
 /// One storage binding of a kernel: its WGSL name and type, and whether it
 /// is read-only. Bindings are numbered in list order.
 pub type Binding = (&'static str, &'static str, bool);
@@ -199,6 +220,19 @@ pub fn wgsl_constants() -> String {
         s += &format!("const FLAG_{}: u32 = {bit:#x}u;\n", name.to_uppercase());
     }
     s += &format!("const WORKGROUP: u32 = {WORKGROUP}u;\n");
+    s += &format!("const MAX_AXES: u32 = {MAX_AXES}u;\n");
+    s += &format!("const FROM_AXIS: u32 = {FROM_AXIS:#x}u;\n");
+    s += &format!("const SECOND_MAP: u32 = {SECOND_MAP:#x}u;\n");
+    s += &format!("const NO_SLOT: u32 = {NO_SLOT:#x}u;\n");
+    s += &format!("const MAX_REDUCTIONS: u32 = {MAX_REDUCTIONS}u;\n");
+    s += &format!("const MAX_WHERE: u32 = {MAX_WHERE}u;\n");
+    s += &format!("const NO_CONSTRAINT: u32 = {NO_CONSTRAINT:#x}u;\n");
+    for (name, code) in OPS {
+        s += &format!("const OP_{}: u32 = {code}u;\n", name.to_uppercase());
+    }
+    for (name, code) in CMPS {
+        s += &format!("const CMP_{}: u32 = {code}u;\n", name.to_uppercase());
+    }
     s
 }
 

@@ -6,25 +6,25 @@ use super::real::{array, c, matrix, Mask, Real};
 pub type Vec<T, const N: usize> = [T; N];
 pub type Mat<T, const N: usize> = [[T; N]; N];
 
-/// The f64 constants of the kernel prelude (src/backend/gpu/shader_source.rs).
-pub const EPS: f64 = f64::EPSILON;
-pub const TAYLOR_DEGREE: u32 = 12;
-pub const NEWTON_TOLERANCE: f64 = 1e-13;
-pub const NEWTON_STALL: f64 = 1e-8;
-pub const REFINEMENT_STEPS: u32 = 2;
-pub const ITERATION_TOLERANCE: f64 = 1e-11;
-/// `bose_factor`: e^y overflows past EXP_MAX; ln 2 split so that k·LN2_HI
-/// is exact for |k| < 2^11; Taylor degree of e^f − 1 at |f| ≤ ln2/2
-/// (first omitted term 0.35^14/14! < 5e-18 relative).
-pub const EXP_MAX: f64 = 709.0;
+/// The f64 constants of the kernel prelude, from their one source
+/// (src/twin/numerics.rs). `bose_factor`: e^y overflows past EXP_MAX; ln 2
+/// split so that k·LN2_HI is exact for |k| < 2^11; Taylor degree of
+/// e^f − 1 at |f| ≤ ln2/2 (first omitted term 0.35^14/14! < 5e-18
+/// relative).
+use super::numerics::F64;
+pub const EPS: f64 = F64.eps;
+pub const TAYLOR_DEGREE: u32 = F64.taylor_degree;
+pub const NEWTON_TOLERANCE: f64 = F64.newton_tolerance;
+pub const NEWTON_STALL: f64 = F64.newton_stall;
+pub const REFINEMENT_STEPS: u32 = super::numerics::REFINEMENT_STEPS;
+pub const ITERATION_TOLERANCE: f64 = F64.iteration_tolerance;
+pub const EXP_MAX: f64 = F64.exp_max;
 pub const LOG2E: f64 = std::f64::consts::LOG2_E;
-pub const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-pub const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-pub const EXPM1_DEGREE: u32 = 13;
-/// CHECK_SOLVE of the f64 prelude: off (see src/backend/gpu/shader_source.rs).
-pub const CHECK_SOLVE: bool = false;
-/// What status 0 guarantees in f64 (TOLERANCE of the f64 prelude).
-pub const TOLERANCE: f64 = crate::model::trust::TOLERANCE_F64;
+pub const LN2_HI: f64 = F64.ln2_hi;
+pub const LN2_LO: f64 = F64.ln2_lo;
+pub const EXPM1_DEGREE: u32 = F64.expm1_degree;
+pub const CHECK_SOLVE: bool = F64.check_solve;
+pub const TOLERANCE: f64 = F64.tolerance;
 
 #[inline(always)]
 pub fn identity<T: Real, const N: usize>() -> Mat<T, N> {

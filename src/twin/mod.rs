@@ -13,6 +13,7 @@ pub mod extract;
 pub mod lanes;
 pub mod layout;
 pub mod linalg;
+pub mod numerics;
 pub mod oss;
 pub mod params;
 pub mod population;

@@ -6,13 +6,7 @@ use bytemuck::{Pod, Zeroable};
 use super::linalg::{EXPM1_DEGREE, EXP_MAX, LN2_HI, LN2_LO, LOG2E};
 use super::real::Real;
 
-/// Most axes a sweep may have.
-pub const MAX_AXES: usize = 8;
-/// A source with this bit reads axis `source & 0xff`; otherwise it indexes
-/// the values buffer.
-pub const FROM_AXIS: u32 = 0x8000_0000;
-/// With FROM_AXIS: read the axis's second block (`axis_offset_beta`).
-pub const SECOND_MAP: u32 = 0x4000_0000;
+pub use super::layout::{FROM_AXIS, MAX_AXES, SECOND_MAP};
 
 /// The inputs of a point, in slot order: the names of
 /// `layout::INPUT_NAMES` (from which the WGSL IN_* constants are

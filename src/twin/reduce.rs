@@ -5,15 +5,10 @@ use bytemuck::{Pod, Zeroable};
 
 use super::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, STATUS_CONVERGED};
 
-/// Most reductions folded in one pass over the grid.
-pub const MAX_REDUCTIONS: usize = 8;
-/// Most constraints per reduction (all must hold).
-pub const MAX_WHERE: usize = 4;
-/// `where_quantity` of a reduction without a constraint.
-pub const NO_CONSTRAINT: u32 = u32::MAX;
-/// `op` values (kept in sync with OP_* in shaders/reduce.wgsl).
-pub const OP_MAX: u32 = 0;
-pub const OP_MIN: u32 = 1;
+pub use super::layout::{MAX_REDUCTIONS, MAX_WHERE, NO_CONSTRAINT};
+/// `op` values, as layout::OPS lists them for the shaders.
+pub const OP_MAX: u32 = super::layout::OPS[0].1;
+pub const OP_MIN: u32 = super::layout::OPS[1].1;
 /// Efficiency (NaN where FLAG_NO_EFFICIENCY) and entropy production (NaN
 /// where FLAG_NO_ENTROPY) among the outputs.
 const OUT_EFFICIENCY: u32 = super::Quantity::Efficiency as u32;

@@ -11,6 +11,6 @@ pub mod timestamps;
 
 /// The shared layout, where `shader_source` (also compiled by build.rs)
 /// finds it.
-use crate::twin::{calibration, layout};
+use crate::twin::{calibration, layout, numerics};
 pub use context::{GpuContext, GpuError};
 pub use kernel::{SweepKernel, Timing};

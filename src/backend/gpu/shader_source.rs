@@ -9,7 +9,7 @@
 // `super::layout` is src/twin/layout.rs in both places that compile this
 // file: the crate (src/backend/gpu/mod.rs re-exports it) and build.rs (which
 // declares it beside this module).
-use super::{calibration, layout};
+use super::{calibration, layout, numerics};
 
 /// Floating-point type of a kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -107,70 +107,16 @@ pub fn prelude(model: KernelModel, precision: Precision) -> String {
         KernelModel::Populations => 4,
         KernelModel::DensityMatrix => 6,
     };
-    // The exp constants of `bose_factor` (src/twin/linalg.rs has the f64
-    // ones): in f32 k < 2^8, so LN2_HI keeps 15 bits.
-    // CHECK_SOLVE: f32's refinement cannot resolve the O(τΣΓ) structure of
-    // the OSS below τΣΓ ~ 1e-6 (a double-double property test found f32
-    // points off by 1000× at status 0), so f32 kernels flag points whose
-    // refined residual is not small against the stroke's change; in f64 the
-    // refinement converges over the whole tested range (tests/property.rs)
-    // and the residual's own rounding would only flag good points.
-    let check_solve = precision == Precision::F32;
-    let (exp_max, ln2_hi, ln2_lo, expm1_degree) = match precision {
-        Precision::F64 => (
-            "709.0",
-            "6.93147180369123816490e-1",
-            "1.90821492927058770002e-10",
-            13,
-        ),
-        Precision::F32 => ("88.0", "6.93145751953125e-1", "1.428606765330187e-6", 7),
-    };
-    // TOLERANCE: what status 0 guarantees (TOLERANCE_F64/F32 in
-    // src/model/trust.rs).
-    let (real, eps, degree, newton, stall, iteration, tolerance) = match precision {
-        Precision::F64 => (
-            "f64",
-            "2.220446049250313e-16",
-            12,
-            "1e-13",
-            "1e-8",
-            "1e-11",
-            calibration::TOLERANCE_F64,
-        ),
-        Precision::F32 => (
-            "f32",
-            "1.1920929e-7",
-            7,
-            "0.0",
-            "1e-3",
-            "1e-5",
-            calibration::TOLERANCE_F32,
-        ),
+    let numerics = match precision {
+        Precision::F64 => numerics::F64,
+        Precision::F32 => numerics::F32,
     };
     format!(
-        "// Generated prelude (src/backend/gpu/shader_source.rs).\n\
-         alias real = {real};\n\
-         const N: u32 = {n}u;\n\
-         const EPS: real = {eps};\n\
-         const TAYLOR_DEGREE: u32 = {degree}u;\n\
-         const NEWTON_TOLERANCE: real = {newton};\n\
-         const NEWTON_STALL: real = {stall};\n\
-         const ITERATION_TOLERANCE: real = {iteration};\n\
-         const REFINEMENT_STEPS: u32 = 2u;\n\
-         const TOLERANCE: real = {tolerance:?};\n\
-         const EXP_MAX: real = {exp_max};\n\
-         const LOG2E: real = 1.4426950408889634;\n\
-         const LN2_HI: real = {ln2_hi};\n\
-         const LN2_LO: real = {ln2_lo};\n\
-         const EXPM1_DEGREE: u32 = {expm1_degree}u;\n\
-         const CHECK_SOLVE: bool = {check_solve};\n\
-         const COARSE: bool = {coarse};\n{}{}{}",
+        "// Generated prelude (src/backend/gpu/shader_source.rs).\n{}const N: u32 = {n}u;\n{}{}{}",
+        numerics.wgsl(),
         calibration::wgsl_constants(),
         layout::wgsl_constants(),
         layout::wgsl_bindings(&layout::SWEEP_BINDINGS),
-        // Coarser than f64: "nothing runs" by snapping is recomputed in f64
-        // (src/model/trust.rs `settle`).
-        coarse = precision == Precision::F32,
     )
 }
 
