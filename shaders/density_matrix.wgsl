@@ -7,7 +7,7 @@
 // (c, s) = (cos, sin)(φ/2), φ = atan2(δ, λ); below C = cos φ = λ/r,
 // Sn = sin φ = δ/r, r = sqrt(λ² + δ²). The matrix entries were derived
 // symbolically from Eq. 8 plus dephasing; the f64 oracle (full 16×16
-// Lindbladian in src/cpu) checks them.
+// Lindbladian in src/oracle) checks them.
 //
 // CPU twin: src/twin/density_matrix.rs.
 

@@ -21,7 +21,6 @@ use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
 use nessbat::store::arrays::{owned, ArrayData};
 use nessbat::store::checkpoint::DEFAULT_CHUNK;
-use nessbat::store::output::{metadata, Outputs};
 use nessbat::sweep::runner::{Mode, Sweep};
 
 use crate::{backend_choice, grid_with, lib_error};
@@ -147,17 +146,7 @@ pub fn sweep<'py>(
         return Ok((Vec::new(), String::new()));
     }
     let mut out = done;
-    let meta = metadata(
-        &g,
-        &Outputs {
-            full: out.full.as_ref(),
-            reduced: &out.reduced,
-            partial: &out.partial,
-            ..Default::default()
-        },
-        &out.info,
-        &serde_json::Map::new(),
-    );
+    let meta = out.metadata();
     let arrays = owned(out.full.take(), std::mem::take(&mut out.reduced))
         .into_iter()
         .map(|a| {

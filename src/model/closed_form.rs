@@ -82,12 +82,6 @@ pub fn short_cycle_power_strong_cold(lambda: f64, r: &Rates) -> f64 {
     4.0 * lambda * r.a_up
 }
 
-/// Short-cycle power when both baths are cold (Γ− ≫ Γ+):
-/// 4λ(Γ_A+Γ_S− − Γ_A−Γ_S+)/(Γ_A− + Γ_S−).
-pub fn short_cycle_power_cold_baths(lambda: f64, r: &Rates) -> f64 {
-    4.0 * lambda * (r.a_up * r.s_down - r.a_down * r.s_up) / (r.a_down + r.s_down)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

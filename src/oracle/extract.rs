@@ -6,7 +6,7 @@ use nalgebra::SymmetricEigen;
 use crate::model::operators::{self, Op};
 use crate::model::{ModelKind, Protocol};
 use crate::oracle::engine::Engine;
-use crate::oracle::superop::{conjugation, unvec, vec};
+use crate::oracle::superop::{conjugation, unvec};
 use crate::oracle::{CMat, CVec, C64};
 
 /// Result of applying one extraction unitary to a charged state.
@@ -148,9 +148,4 @@ fn clean_unitary(mut u: Op) -> Op {
 /// in ascending energy.
 pub fn passive(engine: &Engine, x: &CVec) -> CVec {
     extract(engine, x, Protocol::Optimal).after
-}
-
-/// vec of a density matrix, re-exported for tests and traces.
-pub fn vectorise(rho: &Op) -> CVec {
-    vec(rho)
 }

@@ -314,13 +314,27 @@ impl SweepOutput<'_> {
     /// `dir`, staged so that nothing is half-written. [`Self::finish`]
     /// then removes the checkpoints.
     pub fn write(&self, dir: &Path, extra: output::Extra) -> std::io::Result<()> {
-        let out = output::Outputs {
+        output::write(dir, self.grid, &self.outputs(), &self.info, extra)
+    }
+
+    /// metadata.json as [`Self::write`] records it, but without file
+    /// checksums (nothing is written): what Python attaches to a Dataset.
+    pub fn metadata(&self) -> serde_json::Value {
+        output::metadata(
+            self.grid,
+            &self.outputs(),
+            &self.info,
+            &serde_json::Map::new(),
+        )
+    }
+
+    fn outputs(&self) -> output::Outputs<'_> {
+        output::Outputs {
             full: self.full.as_ref(),
             streamed: self.streamed.as_ref(),
             reduced: &self.reduced,
             partial: &self.partial,
-        };
-        output::write(dir, self.grid, &out, &self.info, extra)
+        }
     }
 
     /// Removes the checkpoints of a sweep that has been written.
