@@ -1,5 +1,6 @@
 //! Choosing a backend and running a grid on it.
 
+use crate::twin::layout::Status;
 use std::time::Instant;
 
 use serde_json::json;
@@ -150,7 +151,10 @@ impl Backend {
             Backend::Gpu { ctx, precision, .. } => {
                 let kernel = self.kernel(grid, *precision, &mut timing)?;
                 let mut res = kernel.run_range(ctx, grid, range.clone(), progress, &mut timing)?;
-                if *precision == Precision::F32 && res.status.contains(&3) && !progress.stopped() {
+                if *precision == Precision::F32
+                    && res.status.contains(&Status::Imprecise.code())
+                    && !progress.stopped()
+                {
                     recomputed = self.recompute_f64(grid, range.clone(), &mut res, &mut timing)?;
                 }
                 res
@@ -266,7 +270,7 @@ impl Backend {
         };
         let mut n = 0;
         for i in 0..res.status.len() {
-            if res.status[i] == 3 {
+            if Status::Imprecise.is(res.status[i]) {
                 // Quantities the sweep does not keep are empty in both.
                 for (l, h) in low.iter_mut().zip(high).filter(|(l, _)| !l.is_empty()) {
                     l[i] = h[i] as f32;

@@ -5,6 +5,7 @@
 //! η exceeds Carnot there. With KMS rates (detailed balance at each
 //! transition's own frequency) it is non-negative everywhere.
 
+use crate::twin::layout::Status;
 use std::path::PathBuf;
 
 use super::atlas::MapData;
@@ -86,7 +87,7 @@ fn second_law(maps: &[&MapData]) -> (f64, String, usize, f64, usize) {
             let Some((ta, ts)) = bath_temperatures(&p) else {
                 continue;
             };
-            if m.res.status[i] != 0 || ta == ts {
+            if !Status::Converged.is(m.res.status[i]) || ta == ts {
                 continue;
             }
             checked += 1;

@@ -3,6 +3,7 @@
 //! `nessbat optimize --pareto` writes it as CSV and NPY; Python returns it
 //! as a pandas DataFrame.
 
+use crate::twin::layout::Status;
 use ndarray::Array2;
 
 use super::pareto::pareto_front;
@@ -61,7 +62,7 @@ pub fn pareto_table(
     let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|n| res.values(*n)).collect();
     let row = |i: usize| -> Vec<f64> { q.iter().map(|a| a[i]).collect() };
     let admitted: Vec<bool> = (0..res.len())
-        .map(|i| res.status[i] == 0 && constraint.holds(&row(i)))
+        .map(|i| Status::Converged.is(res.status[i]) && constraint.holds(&row(i)))
         .collect();
     let front = pareto_front(&q[pair[0].index()], &q[pair[1].index()], &|i| admitted[i]);
     let shape = grid.shape();

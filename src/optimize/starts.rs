@@ -13,6 +13,7 @@ use crate::config::constraint::Constraints;
 use crate::config::reduce::ReduceSpec;
 use crate::grid::Grid;
 use crate::store::reduced::FOUND;
+use crate::twin::layout::Status;
 use crate::twin::Quantity;
 
 /// A point of the search: the objective's key there (larger is better:
@@ -70,7 +71,7 @@ pub fn starts(
             let row: Vec<f64> = q.iter().map(|a| a[k]).collect();
             let figure = row[objective.quantity.index()];
             let passes = constraint.holds(&row);
-            if res.status[k] == 0 && figure.is_finite() && passes {
+            if Status::Converged.is(res.status[k]) && figure.is_finite() && passes {
                 best[k] = Some(Start {
                     key: sign * figure,
                     coords: vec![*v],

@@ -2,6 +2,7 @@
 //! extremum, for arg-ops the reduced axes' values there, the number of
 //! points that competed, and a status.
 
+use crate::twin::layout::Status;
 use std::ops::Range;
 
 use crate::config::reduce::{Pass, Reduction};
@@ -69,7 +70,7 @@ impl Accumulators {
         };
         for (i, w) in words.iter().enumerate() {
             let code = w & 0xff;
-            if code == 1 || code == 3 {
+            if Status::NotConverged.in_word(code) || Status::Imprecise.in_word(code) {
                 let cell = (start + i as u64) / cell_len;
                 if cell != last.0 {
                     flush(last.0, last.1, self);

@@ -123,12 +123,45 @@ pub const INPUT_NAMES: [&str; N_INPUTS] = [
 /// Number of kernel inputs.
 pub const N_INPUTS: usize = 11;
 
-/// Status codes in the low byte of each point's status word.
+/// A point's status: the code in the low byte of its status word and in
+/// the `status` array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Status {
+    /// The OSS converged and every figure is within the tolerance.
+    Converged = 0,
+    /// Iteration hit its cycle limit.
+    NotConverged = 1,
+    /// The point's parameters give no generator (refused values).
+    Invalid = 2,
+    /// Some figure cannot be resolved to the tolerance in this precision.
+    Imprecise = 3,
+}
+
+impl Status {
+    /// The code as the `status` array holds it.
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// Whether a `status` array entry is this status.
+    pub const fn is(self, code: u8) -> bool {
+        code == self as u8
+    }
+
+    /// Whether a kernel's status word (code in the low byte, flags above)
+    /// carries this status.
+    pub const fn in_word(self, word: u32) -> bool {
+        word & 0xff == self as u32
+    }
+}
+
+/// The status codes by name, for the WGSL STATUS_* constants.
 pub const STATUS: [(&str, u32); 4] = [
-    ("converged", 0),
-    ("not_converged", 1),
-    ("invalid", 2),
-    ("imprecise", 3),
+    ("converged", Status::Converged as u32),
+    ("not_converged", Status::NotConverged as u32),
+    ("invalid", Status::Invalid as u32),
+    ("imprecise", Status::Imprecise as u32),
 ];
 
 /// Flags above the status byte: the host writes NaN (efficiency, entropy

@@ -12,15 +12,16 @@ use crate::model::trust::{
     coarse_floor, consistency, gate_conditioning, gate_mixing_noise, heat_noise, passive_certain,
     settle, work_noise, work_noise_factor, RawCycle,
 };
+use crate::twin::layout::Status;
 use crate::twin::Quantity;
 
 /// Status codes and flags of `layout::STATUS` and `layout::FLAGS` (the
 /// WGSL STATUS_* and FLAG_* are generated from the same lists; a test
 /// checks these names against them).
-pub const STATUS_CONVERGED: u32 = 0;
-pub const STATUS_NOT_CONVERGED: u32 = 1;
-pub const STATUS_INVALID: u32 = 2;
-pub const STATUS_IMPRECISE: u32 = 3;
+pub const STATUS_CONVERGED: u32 = Status::Converged as u32;
+pub const STATUS_NOT_CONVERGED: u32 = Status::NotConverged as u32;
+pub const STATUS_INVALID: u32 = Status::Invalid as u32;
+pub const STATUS_IMPRECISE: u32 = Status::Imprecise as u32;
 /// The host writes NaN (efficiency, entropy production) or +inf (error
 /// estimate) where these are set.
 pub const FLAG_NO_EFFICIENCY: u32 = 0x100;

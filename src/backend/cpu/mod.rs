@@ -8,6 +8,7 @@ pub mod sink;
 pub use lanes::{run_block, run_block_with, run_points, CpuLanes};
 pub use rescue::rescue_imprecise;
 
+use crate::twin::layout::Status;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -23,7 +24,7 @@ use crate::twin::extract::KernelModel;
 use crate::twin::population::Population;
 use crate::twin::reduce;
 use crate::twin::{PointOutput, N_OUTPUTS};
-use sink::{BlockOut, Status};
+use sink::{BlockOut, StatusOut};
 
 /// Points per rayon task: large enough to amortise scheduling, small enough
 /// to balance the cores and to move the progress bar.
@@ -79,7 +80,12 @@ fn run_model<M: KernelModel<N>, const N: usize>(
     };
     let size = block(res.status.len());
     let real = real.each_mut().map(|v| v.as_mut_slice());
-    let blocks = sink::split(real, &mut res.cycles, Status::Codes(&mut res.status), size);
+    let blocks = sink::split(
+        real,
+        &mut res.cycles,
+        StatusOut::Codes(&mut res.status),
+        size,
+    );
     run_blocks::<M, N>(grid, lanes, range.start, blocks, size, progress);
     res
 }
@@ -109,7 +115,7 @@ fn reduce_model<M: KernelModel<N>, const N: usize>(
         let size = block(len);
         let mut rows = out_real.chunks_mut(len);
         let real = [(); N_OUTPUTS].map(|_| rows.next().expect("N_OUTPUTS rows"));
-        let blocks = sink::split(real, &mut cycles, Status::Words(&mut words), size);
+        let blocks = sink::split(real, &mut cycles, StatusOut::Words(&mut words), size);
         run_blocks::<M, N>(grid, CpuLanes::best(), start, blocks, size, progress);
         // What f64 flags, double-double rescues before the fold, as it does
         // for the full arrays.
@@ -183,7 +189,9 @@ pub fn run(grid: &Grid, progress: &Progress) -> SweepResults {
 /// f32 keeps its speed where it resolves the point, and status 0 keeps
 /// meaning the contract holds. Returns how many points it recomputed.
 pub fn recompute_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u64 {
-    let flagged: Vec<usize> = (0..res.len()).filter(|&i| res.status[i] == 3).collect();
+    let flagged: Vec<usize> = (0..res.len())
+        .filter(|&i| Status::Imprecise.is(res.status[i]))
+        .collect();
     let outputs: Vec<PointOutput> = flagged
         .par_chunks(block(flagged.len()))
         .flat_map_iter(|part| recompute_part(grid, first, part))

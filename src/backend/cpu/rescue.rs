@@ -6,6 +6,7 @@
 //! in f64. Where that resolves the point to the contract it replaces the
 //! f64 figures; what stays flagged is beyond reach of the rounding.
 
+use crate::twin::layout::Status;
 use rayon::prelude::*;
 
 use crate::grid::Grid;
@@ -60,7 +61,9 @@ pub fn store_output(res: &mut SweepResults, at: usize, o: &PointOutput) {
 /// that resolves it (status 0), rounded to the result's precision.
 /// Returns how many points it rescued.
 pub fn rescue_imprecise(grid: &Grid, first: u64, res: &mut SweepResults) -> u64 {
-    let flagged: Vec<usize> = (0..res.len()).filter(|&i| res.status[i] == 3).collect();
+    let flagged: Vec<usize> = (0..res.len())
+        .filter(|&i| Status::Imprecise.is(res.status[i]))
+        .collect();
     let done = resolved(grid, first, &flagged);
     for (i, o) in &done {
         store_output(res, *i, o);
@@ -80,7 +83,9 @@ pub fn rescue_rows(
     words: &mut [u32],
 ) -> u64 {
     let len = words.len();
-    let flagged: Vec<usize> = (0..len).filter(|&i| words[i] & 0xff == 3).collect();
+    let flagged: Vec<usize> = (0..len)
+        .filter(|&i| Status::Imprecise.in_word(words[i]))
+        .collect();
     let done = resolved(grid, first, &flagged);
     for (i, o) in &done {
         for (q, v) in o.real.iter().enumerate() {

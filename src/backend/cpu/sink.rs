@@ -29,11 +29,11 @@ impl LaneSink for Vec<PointOutput> {
 pub struct BlockOut<'a> {
     pub real: [&'a mut [f64]; N_OUTPUTS],
     pub cycles: &'a mut [u32],
-    pub status: Status<'a>,
+    pub status: StatusOut<'a>,
 }
 
 /// How a block keeps its points' status.
-pub enum Status<'a> {
+pub enum StatusOut<'a> {
     /// The sweep's status codes, with the kernel's flags turned into NaN
     /// and inf in `real` (`store::results::store`).
     Codes(&'a mut [u8]),
@@ -46,8 +46,8 @@ impl BlockOut<'_> {
     /// Points in the block.
     pub fn len(&self) -> usize {
         match &self.status {
-            Status::Codes(c) => c.len(),
-            Status::Words(w) => w.len(),
+            StatusOut::Codes(c) => c.len(),
+            StatusOut::Words(w) => w.len(),
         }
     }
 
@@ -63,7 +63,7 @@ impl LaneSink for BlockOut<'_> {
         let points = o.points();
         for (l, p) in points[..count].iter().enumerate() {
             match &mut self.status {
-                Status::Codes(codes) => store(
+                StatusOut::Codes(codes) => store(
                     &mut self.real,
                     self.cycles,
                     codes,
@@ -72,7 +72,7 @@ impl LaneSink for BlockOut<'_> {
                     p.cycles,
                     p.status,
                 ),
-                Status::Words(words) => {
+                StatusOut::Words(words) => {
                     for (q, v) in p.real.iter().enumerate() {
                         self.real[q][at + l] = *v;
                     }
@@ -97,7 +97,7 @@ fn take<'a, T>(rest: &mut &'a mut [T], k: usize) -> &'a mut [T] {
 pub fn split<'a>(
     real: [&'a mut [f64]; N_OUTPUTS],
     cycles: &'a mut [u32],
-    status: Status<'a>,
+    status: StatusOut<'a>,
     block: usize,
 ) -> Vec<BlockOut<'a>> {
     let mut real = real;
@@ -105,8 +105,8 @@ pub fn split<'a>(
     let mut status = status;
     let mut blocks = Vec::new();
     let mut left = match &status {
-        Status::Codes(c) => c.len(),
-        Status::Words(w) => w.len(),
+        StatusOut::Codes(c) => c.len(),
+        StatusOut::Words(w) => w.len(),
     };
     while left > 0 {
         let k = block.min(left);
@@ -115,8 +115,8 @@ pub fn split<'a>(
             real: real.each_mut().map(|r| take(r, k)),
             cycles: take(&mut cycles, k),
             status: match &mut status {
-                Status::Codes(c) => Status::Codes(take(c, k)),
-                Status::Words(w) => Status::Words(take(w, k)),
+                StatusOut::Codes(c) => StatusOut::Codes(take(c, k)),
+                StatusOut::Words(w) => StatusOut::Words(take(w, k)),
             },
         });
     }

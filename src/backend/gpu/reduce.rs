@@ -3,6 +3,7 @@
 //! per-cell accumulators, and only the accumulators are read back at the
 //! end. The full arrays never leave the device.
 
+use crate::twin::layout::Status;
 use std::time::Instant;
 
 use crate::backend::gpu::context::{GpuContext, GpuError};
@@ -269,7 +270,9 @@ impl ReduceKernel {
             )
             .to_vec();
             check_u32.unmap();
-            let flagged: Vec<usize> = (0..len as usize).filter(|&i| u32s[i] & 0xff == 3).collect();
+            let flagged: Vec<usize> = (0..len as usize)
+                .filter(|&i| Status::Imprecise.in_word(u32s[i]))
+                .collect();
             if !flagged.is_empty() {
                 let real_bytes = len * crate::twin::N_OUTPUTS as u64 * size;
                 let mut enc = ctx
