@@ -52,6 +52,10 @@ pub enum Error {
     /// The run's stop flag was set (Ctrl-C); nothing it computed is kept.
     #[error("interrupted")]
     Interrupted,
+    /// `--resume` found the sweep already finished in this folder: nothing
+    /// to do (the CLI says so and exits 0).
+    #[error("{} already holds this sweep, finished; nothing to do", .0.display())]
+    Finished(PathBuf),
 }
 
 impl Error {

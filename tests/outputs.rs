@@ -53,7 +53,6 @@ fn run(backend: &Backend, g: &Grid) -> SweepResults {
     Sweep::new(g)
         .run(backend, &Progress::NONE, &|_| {})
         .unwrap()
-        .unwrap()
         .full
         .unwrap()
 }
@@ -146,14 +145,12 @@ fn reductions_see_every_quantity() {
     let with = Grid::new(SweepConfig::parse(&text, "t").unwrap()).unwrap();
     let out = Sweep::new(&with)
         .run(&cpu, &Progress::NONE, &|_| {})
-        .unwrap()
         .unwrap();
     let plain =
         Grid::new(SweepConfig::parse(&text.replace("outputs = [\"power\"]\n", ""), "t").unwrap())
             .unwrap();
     let want = Sweep::new(&plain)
         .run(&cpu, &Progress::NONE, &|_| {})
-        .unwrap()
         .unwrap();
     assert_eq!(
         out.full.as_ref().unwrap().outputs.names(),

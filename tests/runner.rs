@@ -40,7 +40,6 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
         .checkpoints(&dir, 1000, Mode::Fresh)
         .checkpoint_every(Duration::ZERO)
         .run(&Backend::Cpu, &Progress::NONE, &|_| {})
-        .unwrap()
         .expect("a fresh folder runs");
     assert_eq!(out.grid_points, g.len());
     assert_eq!(out.info.computed, g.len());
@@ -55,7 +54,6 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
         .run(&Backend::Cpu, &Progress::NONE, &|n| {
             notices.lock().unwrap().push(n.to_string())
         })
-        .unwrap()
         .expect("an interrupted sweep resumes");
     assert_eq!(bits(again.full.as_ref().unwrap()), want);
     let notices = notices.into_inner().unwrap();
@@ -70,11 +68,12 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
     assert!(dir.join("metadata.json").exists());
     assert!(!dir.join(".nessbat-partial").exists());
     // A finished folder resumes to nothing.
-    let done = Sweep::new(&g)
-        .checkpoints(&dir, 1000, Mode::Resume)
-        .run(&Backend::Cpu, &Progress::NONE, &|_| {})
-        .unwrap();
-    assert!(done.is_none());
+    let done = Sweep::new(&g).checkpoints(&dir, 1000, Mode::Resume).run(
+        &Backend::Cpu,
+        &Progress::NONE,
+        &|_| {},
+    );
+    assert!(matches!(done, Err(nessbat::Error::Finished(_))));
 }
 
 #[test]
@@ -87,7 +86,6 @@ fn a_short_sweep_writes_no_checkpoints_and_a_stopped_one_keeps_what_finished() {
     let out = Sweep::new(&g)
         .checkpoints(&dir, 1000, Mode::Fresh)
         .run(&Backend::Cpu, &Progress::NONE, &|_| {})
-        .unwrap()
         .unwrap();
     assert_eq!(chunk_files(&dir), 0);
     assert_eq!(bits(out.full.as_ref().unwrap()), want);
@@ -112,7 +110,6 @@ fn a_short_sweep_writes_no_checkpoints_and_a_stopped_one_keeps_what_finished() {
     let again = Sweep::new(&g)
         .checkpoints(&dir, 1000, Mode::Resume)
         .run(&Backend::Cpu, &Progress::NONE, &|_| {})
-        .unwrap()
         .unwrap();
     assert_eq!(again.restored, 1000 * kept as u64);
     assert_eq!(bits(again.full.as_ref().unwrap()), want);
@@ -127,7 +124,6 @@ fn a_shard_is_its_slice_of_the_whole() {
     let out = Sweep::new(&g)
         .shard(Some(shard))
         .run(&Backend::Cpu, &Progress::NONE, &|_| {})
-        .unwrap()
         .unwrap();
     let part = bits(out.full.as_ref().unwrap());
     assert_eq!(part, whole[range.start as usize..range.end as usize]);

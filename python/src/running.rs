@@ -127,12 +127,7 @@ pub fn sweep<'py>(
             }
         }
     })?;
-    let Some(mut done) = outcome.map_err(lib_error)? else {
-        // Only --resume finds a folder finished; Fresh refuses it.
-        return Err(lib_error(nessbat::Error::Usage(
-            "the output folder already holds this sweep".into(),
-        )));
-    };
+    let mut done = outcome.map_err(lib_error)?;
     done.info.command = Some(format!("python: nessbat.sweep({origin})"));
     if let Some(dir) = &out {
         let written = py.detach(|| done.write(dir, &|_| Ok(Vec::new())));

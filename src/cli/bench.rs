@@ -188,8 +188,7 @@ fn end_to_end(grid: &Grid, repeats: u32) -> Result<()> {
             .in_memory(false)
             .run(&backend, &Progress::NONE, &|_| {});
         let out = match run {
-            Ok(Some(out)) => out,
-            Ok(None) => break,
+            Ok(out) => out,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dir);
                 eprintln!("notice: end-to-end row skipped: {e}");

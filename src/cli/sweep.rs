@@ -169,15 +169,14 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         bar.abandon();
         return Err(super::interrupt::Interrupted(interrupted(cmd)).into());
     }
-    let Some(mut out) = run.map_err(super::lib_error)? else {
+    if let Err(done @ Error::Finished(_)) = &run {
+        bar.finish_and_clear();
         if !cmd.quiet {
-            println!(
-                "{} already holds this sweep, finished; nothing to do",
-                cmd.out.display()
-            );
+            println!("{done}");
         }
         return Ok(());
-    };
+    }
+    let mut out = run.map_err(super::lib_error)?;
     bar.finish_and_clear();
     out.info.command = Some(command_line(std::env::args()));
     let plots = |dir: &std::path::Path| match cmd.plot {

@@ -73,9 +73,11 @@ impl Ctx<'_> {
         )
         .expect("figure configs are valid");
         // The library runner, as every sweep: no checkpoints, no shard.
-        let out = crate::sweep::runner::Sweep::new(&grid)
-            .run(self.backend, &crate::backend::Progress::NONE, &|_| {})?
-            .expect("without checkpoints a sweep always runs");
+        let out = crate::sweep::runner::Sweep::new(&grid).run(
+            self.backend,
+            &crate::backend::Progress::NONE,
+            &|_| {},
+        )?;
         let res = out.full.expect("figure configs keep their full arrays");
         self.record.borrow_mut().sweeps.push(serde_json::json!({
             "shape": grid.shape(),

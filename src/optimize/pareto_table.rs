@@ -53,9 +53,11 @@ pub fn pareto_table(
             grid.len()
         )));
     }
-    let out = crate::sweep::runner::Sweep::new(grid)
-        .run(backend, &crate::backend::Progress::NONE, &|_| {})?
-        .expect("without checkpoints a sweep always runs");
+    let out = crate::sweep::runner::Sweep::new(grid).run(
+        backend,
+        &crate::backend::Progress::NONE,
+        &|_| {},
+    )?;
     let res = out
         .full
         .expect("a grid without reductions keeps its arrays");

@@ -10,13 +10,11 @@
 //! let grid = Grid::new(SweepConfig::parse(nessbat::config::DEFAULT_CONFIG, "default")?)?;
 //! let backend = Backend::choose(BackendChoice::Auto, None, &|n| eprintln!("{n}"))?;
 //! let dir = std::path::Path::new("out/default");
-//! if let Some(out) = Sweep::new(&grid)
+//! let out = Sweep::new(&grid)
 //!     .checkpoints(dir, 1 << 20, Mode::Fresh)
-//!     .run(&backend, &Progress::NONE, &|n| eprintln!("{n}"))?
-//! {
-//!     out.write(dir, &|_| Ok(Vec::new()))?;
-//!     out.finish();
-//! }
+//!     .run(&backend, &Progress::NONE, &|n| eprintln!("{n}"))?;
+//! out.write(dir, &|_| Ok(Vec::new()))?;
+//! out.finish();
 //! # Ok(())
 //! # }
 //! ```
@@ -157,14 +155,15 @@ impl<'g> Sweep<'g> {
     }
 
     /// Runs the sweep. `progress` gets points as they finish; `notice`
-    /// one-line messages (reused or damaged checkpoints). None when the
-    /// checkpoint folder already holds this sweep, finished.
+    /// one-line messages (reused or damaged checkpoints).
+    /// [`Error::Finished`] where `--resume` finds the sweep already
+    /// finished in its folder.
     pub fn run(
         &self,
         backend: &Backend,
         progress: &Progress,
         notice: &dyn Fn(&str),
-    ) -> Result<Option<SweepOutput<'g>>, Error> {
+    ) -> Result<SweepOutput<'g>, Error> {
         let started = Instant::now();
         let grid = self.grid;
         let range = self.range()?;
@@ -208,7 +207,7 @@ impl<'g> Sweep<'g> {
                         }
                         Some(c)
                     }
-                    None => return Ok(None),
+                    None => return Err(Error::Finished(dir.clone())),
                 }
             }
             None => None,
@@ -294,7 +293,7 @@ impl<'g> Sweep<'g> {
             }),
             _ => None,
         };
-        Ok(Some(SweepOutput {
+        Ok(SweepOutput {
             grid,
             full,
             full_summary,
@@ -305,7 +304,7 @@ impl<'g> Sweep<'g> {
             grid_points: range.end - range.start,
             restored,
             checkpoint: ckpt,
-        }))
+        })
     }
 }
 
