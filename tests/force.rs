@@ -292,3 +292,53 @@ fn refusals_and_finished_resumes_leave_no_lock_file() {
     assert!(run(&["--resume"]).status.success());
     assert!(!out.join(".nessbat-lock").exists());
 }
+
+#[test]
+fn a_closed_stdout_and_a_merge_over_stray_arrays_are_handled() {
+    // The summary line cannot be printed (stdout is /dev/full): the sweep
+    // is written and finished all the same, no panic, nothing left over.
+    let dir = scratch("force", "stdout");
+    let two = dir.join("two.toml");
+    std::fs::write(&two, TWO_D).unwrap();
+    let out = dir.join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
+        .args([
+            "sweep",
+            "--config",
+            two.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--backend",
+            "cpu",
+        ])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.join("metadata.json").exists());
+    assert!(!out.join(".nessbat-lock").exists() && !out.join(".nessbat-partial").exists());
+    // A merge into a folder holding nessbat arrays without metadata.json is
+    // refused without --force, and those files stay.
+    let mut shards = Vec::new();
+    for k in 0..2 {
+        let s = dir.join(format!("s{k}"));
+        sweep(&two, &s, &["--shard", &format!("{k}/2")]);
+        shards.push(s.to_str().unwrap().to_string());
+    }
+    let stray = dir.join("stray");
+    std::fs::create_dir_all(&stray).unwrap();
+    std::fs::copy(out.join("power.npy"), stray.join("power.npy")).unwrap();
+    let o = nessbat(&[
+        "merge",
+        &shards[0],
+        &shards[1],
+        "--out",
+        stray.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("without a metadata.json"), "{err}");
+    assert!(stray.join("power.npy").exists());
+}

@@ -1,6 +1,7 @@
 //! `nessbat merge`: joins the shards of one sweep into the arrays an
 //! unsharded run writes.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -62,7 +63,8 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
     // Released whether or not the write worked: no lock file stays behind.
     nessbat::store::checkpoint::unlock_folder(&cmd.out, lock);
     written.with_context(|| format!("writing {}", cmd.out.display()))?;
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "merged {} shards ({} points, {} reductions, backends {}) into {}",
         dirs.len(),
         m.grid.len(),

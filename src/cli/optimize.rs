@@ -140,7 +140,8 @@ fn run_optimum(
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
         // --force over another result: what it wrote goes first, so that
         // the folder holds exactly this one's files.
-        nessbat::store::output::remove_previous(out);
+        nessbat::store::output::remove_previous(out)
+            .with_context(|| format!("--force: {}", out.display()))?;
         super::output::write_atomic(
             Some(&out.join("history.csv")),
             best.history_csv().as_bytes(),

@@ -98,7 +98,8 @@ pub fn run_pareto(
         meta["files"] = json!(names);
         files.push(("metadata.json", serde_json::to_vec_pretty(&meta)?));
         // --force over another result: what it wrote goes first.
-        nessbat::store::output::remove_previous(out);
+        nessbat::store::output::remove_previous(out)
+            .with_context(|| format!("--force: {}", out.display()))?;
         for (name, bytes) in &files {
             super::output::write_atomic(Some(&out.join(name)), bytes)?;
         }

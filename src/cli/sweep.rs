@@ -1,6 +1,7 @@
 //! `nessbat sweep`: a whole grid, written as `.npy` arrays, metadata.json
 //! and, with --plot, PNG heatmaps.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -172,7 +173,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     if let Err(done @ Error::Finished(_)) = &run {
         bar.finish_and_clear();
         if !cmd.quiet {
-            println!("{done}");
+            let _ = writeln!(std::io::stdout(), "{done}");
         }
         return Ok(());
     }

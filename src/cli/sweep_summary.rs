@@ -3,6 +3,7 @@
 
 use nessbat::store::output::rate;
 use nessbat::sweep::SweepOutput;
+use std::io::Write as _;
 
 use super::sweep::SweepCmd;
 
@@ -39,7 +40,8 @@ pub fn summary(cmd: &SweepCmd, out: &SweepOutput, began: std::time::Instant, wri
     } else {
         format!(" ({})", how.join("; "))
     };
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "{} grid points{} ({} model, {} protocol) on {} {} in {:.3} s: {:.0} points/s (compute {:.3} s, {:.0} points/s; set-up {:.3} s; writing out {:.3} s){}; written to {}",
         out.grid_points,
         how,
@@ -59,7 +61,8 @@ pub fn summary(cmd: &SweepCmd, out: &SweepOutput, began: std::time::Instant, wri
     for r in &out.reduced {
         let none = r.none_passes();
         if none > 0 {
-            println!(
+            let _ = writeln!(
+                std::io::stdout(),
                 "  {}: no point passes in {none} of {} cells (NaN, status 1 there)",
                 r.name,
                 r.status.len()

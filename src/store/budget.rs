@@ -134,6 +134,16 @@ pub struct Space {
     pub real_bytes: u64,
     pub outputs: Outputs,
     pub chunks: u64,
+    /// metadata.json's bytes at most: every axis value is written there.
+    pub metadata: u64,
+}
+
+impl Space {
+    /// metadata.json's bytes at most for axes of `values` values in all:
+    /// about 25 bytes a value, plus the rest of the file.
+    pub fn metadata_for(values: u64) -> u64 {
+        values.saturating_mul(32).saturating_add(1 << 20)
+    }
 }
 
 /// A journal line's bytes at most: chunk, start, end, 64 hex digits.
@@ -147,7 +157,7 @@ const JOURNAL_LINE: u64 = 3 * 21 + 64 + 1;
 pub fn check_space(out: &Path, space: &Space, mode: super::checkpoint::Mode) -> Result<(), Error> {
     let need = array_bytes(space.points, space.real_bytes, space.outputs)
         .saturating_add(space.chunks.saturating_mul(JOURNAL_LINE))
-        .saturating_add(16 << 20);
+        .saturating_add(space.metadata);
     let reclaim = match mode {
         super::checkpoint::Mode::Fresh => 0,
         super::checkpoint::Mode::Resume => allocated_in(&out.join(".nessbat-partial")),

@@ -9,6 +9,7 @@
 
 use std::io::Write;
 use std::ops::Range;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -73,11 +74,14 @@ pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
     let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
     std::fs::create_dir_all(out).map_err(io)?;
     let path = out.join(LOCK);
+    // Never through a link: a planted .nessbat-lock pointing elsewhere
+    // would have that file truncated and overwritten.
     let file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(&path)
         .map_err(io)?;
     match file.try_lock() {
@@ -96,6 +100,30 @@ pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
     let _ = file.set_len(0);
     let _ = (&file).write_all(holder.as_bytes());
     Ok(file)
+}
+
+/// Why this run could not write into `out` or its checkpoint folder
+/// `partial` (where it exists): a probe file made and removed in each.
+fn unwritable(out: &Path, partial: &Path) -> Option<String> {
+    for d in [out, partial] {
+        if !d.is_dir() {
+            continue;
+        }
+        let probe = d.join(format!(".nessbat-probe-{}", std::process::id()));
+        match std::fs::File::create(&probe) {
+            Ok(_) => {
+                let _ = std::fs::remove_file(&probe);
+            }
+            Err(e) => {
+                return Some(format!(
+                "--out {}: cannot write into {}: {e}; accepted: a folder this user can write to",
+                out.display(),
+                d.display()
+            ))
+            }
+        }
+    }
+    None
 }
 
 /// The refusal of a folder whose lock file `path` another run holds.
@@ -189,15 +217,30 @@ impl Checkpoint {
             }
         };
         let shown = out.display();
+        // A folder this run cannot write into is named now, not after the
+        // compute (found: a read-only folder on --resume failed at the final
+        // rename, its new chunks lost).
+        if let Some(message) = unwritable(out, &dir) {
+            give_back(lock);
+            return Err(refused(out, message));
+        }
         let refusal = match mode {
             Mode::Force => {
                 // Start over: the previous result and checkpoint go now, so
                 // that their space counts as free (store::budget) and the
-                // folder never holds a finished sweep beside a new one.
+                // folder never holds a finished sweep beside a new one. A
+                // file that cannot be removed stops the run here, before
+                // anything is computed, rather than leaving a mixed folder.
                 let _ = std::fs::remove_dir_all(&dir);
-                crate::store::output::remove_previous(out);
-                let _ = std::fs::remove_file(&finished);
-                None
+                match crate::store::output::remove_previous(out) {
+                    Ok(()) => {
+                        let _ = std::fs::remove_file(&finished);
+                        None
+                    }
+                    Err(e) => Some(format!(
+                        "--force: {e}; accepted: a folder whose files this user may remove, or a new folder"
+                    )),
+                }
             }
             Mode::Fresh if finished.exists() => Some(format!(
                 "--out {shown} holds a finished sweep; accepted: a new folder, --force to overwrite it, or --resume"

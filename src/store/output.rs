@@ -120,10 +120,19 @@ pub fn check_out_folder(dir: &Path, force: bool) -> Result<(), crate::Error> {
     if force {
         return Ok(());
     }
-    match RESULT_MARKERS.iter().find(|m| dir.join(m).exists()) {
-        Some(m) => Err(crate::Error::Usage(format!(
+    if let Some(m) = RESULT_MARKERS.iter().find(|m| dir.join(m).exists()) {
+        return Err(crate::Error::Usage(format!(
             "--out {} already holds results ({m}); accepted: a new folder, or --force to overwrite them",
             dir.display()
+        )));
+    }
+    // Arrays or plots nessbat names, without a metadata.json: a result
+    // whose metadata went missing, which a write would replace.
+    match previous_files(dir).first() {
+        Some(f) => Err(crate::Error::Usage(format!(
+            "--out {} already holds nessbat arrays or plots ({}) without a metadata.json; accepted: a new folder, or --force to replace them",
+            dir.display(),
+            f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
         ))),
         None => Ok(()),
     }
@@ -409,10 +418,19 @@ impl FullSummary {
 /// so that a damaged or hostile metadata.json cannot delete anything else.
 /// Every command that writes a result folder (sweep, merge, optimize,
 /// Pareto fronts) lists its files there and calls this first.
-pub fn remove_previous(dir: &Path) {
+pub fn remove_previous(dir: &Path) -> std::io::Result<()> {
     for path in previous_files(dir) {
-        let _ = std::fs::remove_file(&path);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot remove {}: {e}", path.display()),
+                ))
+            }
+            _ => {}
+        }
     }
+    Ok(())
 }
 
 /// The files [`remove_previous`] removes: those the run recorded in
@@ -448,6 +466,10 @@ pub fn previous_files(dir: &Path) -> Vec<PathBuf> {
             .flat_map(|stem| [".npy", ".png", ".svg"].map(|e| format!("{stem}{e}")))
             .collect(),
     };
+    let mut names = names;
+    // metadata lists a file under `files` and again under `checksums`.
+    names.sort();
+    names.dedup();
     names
         .into_iter()
         .filter(|name| is_own_file_name(name))
@@ -546,7 +568,7 @@ fn write_staged(
     std::fs::write(&meta_path, meta)?;
     // The previous run's files go (a folder holds exactly one run's), and a
     // stale metadata.json must not vouch for the new arrays mid-rename.
-    remove_previous(dir);
+    remove_previous(dir)?;
     let _ = std::fs::remove_file(dir.join("metadata.json"));
     for f in files.iter().chain(std::iter::once(&meta_path)) {
         std::fs::rename(f, dir.join(f.file_name().expect("staged files have names")))?;

@@ -16,7 +16,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::ops::Range;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -174,6 +174,7 @@ impl ArrayFiles {
             let f = match std::fs::OpenOptions::new()
                 .read(true)
                 .write(true)
+                .custom_flags(libc::O_NOFOLLOW)
                 .open(&path)
             {
                 Ok(f) => f,
@@ -211,6 +212,7 @@ impl ArrayFiles {
                         .write(true)
                         .create(true)
                         .truncate(true)
+                        .custom_flags(libc::O_NOFOLLOW)
                         .open(&path)
                         .map_err(|e| named(&path, e))?;
                     f.write_all(&header).map_err(|e| named(&path, e))?;

@@ -57,6 +57,9 @@ pub struct Sweep<'g> {
 /// much work. Ctrl-C and errors record what is waiting.
 pub const DEFAULT_CHECKPOINT_EVERY: Duration = Duration::from_secs(30);
 
+/// Most chunks a sweep's full arrays are cut into.
+const MAX_CHUNKS: u64 = 1 << 20;
+
 /// Chunks a streamed run holds at once: the one computing, those queued
 /// for the writer (src/sweep/full.rs) and the one being written.
 const IN_FLIGHT: u64 = super::full::QUEUE as u64 + 2;
@@ -190,11 +193,18 @@ impl<'g> Sweep<'g> {
                     true => *points,
                     false => streamed_chunk(*points, bytes, grid.outputs, IN_FLIGHT)?,
                 };
+                // At most MAX_CHUNKS chunks: each costs bookkeeping in
+                // memory and a journal line (found: a chunk of one point over
+                // 10^7 points held 944 MB).
+                let points = points.max(full_points.div_ceil(MAX_CHUNKS));
                 let space = Space {
                     points: full_points,
                     real_bytes: bytes,
                     outputs: grid.outputs,
                     chunks: full_points.div_ceil(points.max(1)),
+                    metadata: Space::metadata_for(
+                        grid.axes.iter().map(|a| a.values.len() as u64).sum(),
+                    ),
                 };
                 check_space(dir, &space, *mode)?;
                 match Checkpoint::open(dir, &id, points, *mode)? {
