@@ -215,6 +215,16 @@ impl<'g> Sweep<'g> {
                                 dir.display()
                             ));
                         }
+                        // The journal's chunks are the interrupted run's:
+                        // say so where they are larger than this run asks
+                        // (a lower memory budget, or --checkpoint-points).
+                        if c.chunk > points {
+                            notice(&format!(
+                                "notice: --resume continues in the interrupted run's chunks of {} points (about {:.0} MB each in memory), not {points}; --force starts over with the smaller ones",
+                                c.chunk,
+                                crate::store::budget::array_bytes(c.chunk, bytes, grid.outputs) as f64 / 1e6
+                            ));
+                        }
                         Some(c)
                     }
                     None => return Err(Error::Finished(dir.clone())),
