@@ -342,3 +342,49 @@ fn a_closed_stdout_and_a_merge_over_stray_arrays_are_handled() {
     assert!(err.contains("without a metadata.json"), "{err}");
     assert!(stray.join("power.npy").exists());
 }
+
+#[test]
+fn a_file_as_out_a_damaged_finished_folder_and_stale_staging() {
+    let dir = scratch("force", "leftovers");
+    let two = dir.join("two.toml");
+    std::fs::write(&two, TWO_D).unwrap();
+    // --out naming a file: one line that says so.
+    let file = dir.join("afile");
+    std::fs::write(&file, "x").unwrap();
+    let o = nessbat(&[
+        "sweep",
+        "--config",
+        two.to_str().unwrap(),
+        "--out",
+        file.to_str().unwrap(),
+        "--backend",
+        "cpu",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    // A finished folder missing an array is not "nothing to do".
+    let out = dir.join("out");
+    sweep(&two, &out, &[]);
+    std::fs::remove_file(out.join("status.npy")).unwrap();
+    let o = nessbat(&[
+        "sweep",
+        "--config",
+        two.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--resume",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("status.npy is missing"), "{err}");
+    // A staging folder left by a run killed mid-rename goes with the next
+    // run that holds the folder.
+    std::fs::create_dir_all(out.join(".nessbat-staging-999999")).unwrap();
+    std::fs::write(out.join(".nessbat-staging-999999/metadata.json"), "{}").unwrap();
+    sweep(&two, &out, &["--force"]);
+    assert!(!out.join(".nessbat-staging-999999").exists());
+    assert!(out.join("status.npy").exists());
+}

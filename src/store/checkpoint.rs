@@ -72,6 +72,15 @@ pub struct Checkpoint {
 /// the process.
 pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
     let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
+    if out.exists() && !out.is_dir() {
+        return Err(refused(
+            out,
+            format!(
+                "--out {} is a file, not a folder; accepted: a folder, new or holding nessbat results",
+                out.display()
+            ),
+        ));
+    }
     std::fs::create_dir_all(out).map_err(io)?;
     let path = out.join(LOCK);
     // Never through a link: a planted .nessbat-lock pointing elsewhere
@@ -89,6 +98,19 @@ pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
         Err(std::fs::TryLockError::WouldBlock) => return Err(in_use(out, &path)),
         Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
     }
+    // The lock holds only if the file locked is still the folder's lock
+    // file: a run that ended in between unlinks it, and a run locking the
+    // unlinked file would proceed beside one that made a new one.
+    {
+        use std::os::unix::fs::MetadataExt;
+        let same = match (file.metadata(), std::fs::symlink_metadata(&path)) {
+            (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+            _ => false,
+        };
+        if !same {
+            return Err(in_use(out, &path));
+        }
+    }
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_default();
@@ -100,6 +122,17 @@ pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
     let _ = file.set_len(0);
     let _ = (&file).write_all(holder.as_bytes());
     Ok(file)
+}
+
+/// The first file a finished sweep's metadata.json (`meta`) vouches for
+/// that is not in `out`, if any.
+fn missing_files(out: &Path, meta: &Path) -> Option<String> {
+    let v: Value = serde_json::from_slice(&std::fs::read(meta).ok()?).ok()?;
+    v["checksums"]
+        .as_object()?
+        .keys()
+        .find(|name| !out.join(name).is_file())
+        .cloned()
 }
 
 /// Why this run could not write into `out` or its checkpoint folder
@@ -259,6 +292,13 @@ impl Checkpoint {
                 Some(_) => None,
                 None if finished.exists() => {
                     if read_id(&finished) == Some(id.to_string()) {
+                        // Finished, if every array it vouches for is there.
+                        if let Some(missing) = missing_files(out, &finished) {
+                            give_back(lock);
+                            return Err(refused(out, format!(
+                                "--resume: --out {shown} holds this sweep, finished, but {missing} is missing; accepted: --force to compute it again"
+                            )));
+                        }
                         give_back(lock);
                         return Ok(None);
                     }
@@ -272,6 +312,19 @@ impl Checkpoint {
         if let Some(message) = refusal {
             give_back(lock);
             return Err(refused(out, message));
+        }
+        // Staging folders of a run killed while renaming its files: under
+        // the lock no other run is writing here, so they are stale.
+        if let Ok(entries) = std::fs::read_dir(out) {
+            for e in entries.filter_map(Result::ok) {
+                let stale = e
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".nessbat-staging-");
+                if stale && e.file_type().is_ok_and(|t| t.is_dir()) {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
         }
         let nothing_to_resume = mode == Mode::Resume && !manifest.exists() && !finished.exists();
         let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
