@@ -20,19 +20,38 @@ fn files(dir: &std::path::Path) -> BTreeSet<String> {
 }
 
 fn sweep(cfg: &std::path::Path, out: &std::path::Path, extra: &[&str]) {
+    command("sweep", cfg, out, &[&["--quiet"], extra].concat());
+}
+
+/// `nessbat COMMAND --config CFG --out OUT --backend cpu EXTRA`,
+/// which must succeed.
+fn command(name: &str, cfg: &std::path::Path, out: &std::path::Path, extra: &[&str]) {
     let mut args = vec![
-        "sweep",
+        name,
         "--config",
         cfg.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--backend",
         "cpu",
-        "--quiet",
     ];
     args.extend_from_slice(extra);
     let o = nessbat(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The files `out/metadata.json` says the run wrote, and metadata.json.
+fn listed(out: &std::path::Path) -> BTreeSet<String> {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    let mut want: BTreeSet<String> = meta["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    want.insert("metadata.json".into());
+    want
 }
 
 #[test]
@@ -45,16 +64,7 @@ fn force_leaves_exactly_the_new_runs_files() {
     sweep(&two, &out, &["--plot"]);
     assert!(files(&out).contains("power.png"));
     sweep(&one, &out, &["--force", "--outputs", "power"]);
-    let meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
-    let mut want: BTreeSet<String> = meta["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
-    want.insert("metadata.json".into());
-    assert_eq!(files(&out), want);
+    assert_eq!(files(&out), listed(&out));
     assert!(!files(&out).contains("power.png"));
     assert!(!files(&out).contains("ergotropy.npy"));
 }
@@ -178,33 +188,9 @@ fn force_across_commands_leaves_exactly_the_new_results_files() {
     let two = dir.join("two.toml");
     std::fs::write(&two, TWO_D).unwrap();
     let out = dir.join("out");
-    let listed = |out: &std::path::Path| -> BTreeSet<String> {
-        let meta: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
-        let mut want: BTreeSet<String> = meta["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
-        want.insert("metadata.json".into());
-        want
-    };
     sweep(&two, &out, &["--plot"]);
     let optimize = |extra: &[&str]| {
-        let mut args = vec![
-            "optimize",
-            "--config",
-            two.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--backend",
-            "cpu",
-            "--force",
-        ];
-        args.extend_from_slice(extra);
-        let o = nessbat(&args);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        command("optimize", &two, &out, &[&["--force"], extra].concat());
     };
     optimize(&["--pareto", "power,efficiency", "--plot"]);
     assert_eq!(files(&out), listed(&out));
