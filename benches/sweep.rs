@@ -10,11 +10,11 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nessbat::backend::cpu::{self, CpuLanes};
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::backend::Progress;
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
 
 fn grid(points: u64, model: &str) -> Grid {
     let side = (points as f64).sqrt().round() as u64;

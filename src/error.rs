@@ -7,8 +7,6 @@
 
 use std::path::PathBuf;
 
-use crate::backend::gpu::GpuError;
-
 /// Why a library call did not produce its result.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -67,6 +65,14 @@ impl Error {
         }
     }
 
+    /// The [`Error::Io`] of a failed write to `path`, for `map_err`.
+    pub fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+        move |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
     /// Whether the user can fix it by changing the input (exit status 2 on
     /// the command line, ValueError in Python).
     pub fn is_users(&self) -> bool {
@@ -79,6 +85,20 @@ impl Error {
                 | Error::Interrupted
         )
     }
+}
+
+/// Why no GPU could be used, or why it failed while running (the backend's
+/// errors; here, so that the error type depends on nothing).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GpuError {
+    #[error("no GPU adapter found{0}")]
+    NoAdapter(String),
+    #[error("the GPU device could not be opened: {0}")]
+    Device(String),
+    #[error("f64 shaders need SHADER_F64, which adapter '{0}' lacks; use --precision f32")]
+    NoF64(String),
+    #[error("GPU error: {0}")]
+    Runtime(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -22,9 +22,10 @@
 //! - [`oracle`]: the exact f64 reference on nalgebra: one point
 //!   ([`oracle::compute_point`], what `nessbat point` prints) and traces.
 //!   It validates every backend.
-//! - [`twin`]: the CPU twins of the WGSL kernels, generic over
-//!   [`twin::real::Real`] (one f64, or a SIMD register of points), and
-//!   [`twin::layout`], the outputs, inputs and codes shared with WGSL.
+//! - [`kernels`] (the `nessbat-kernels` crate): the WGSL kernels, their
+//!   CPU twins (generic over [`kernels::real::Real`]: one f64, or a SIMD
+//!   register of points), the trust twin, and the interface shared with
+//!   WGSL: outputs, inputs, statuses, parameter blocks and constants.
 //! - [`optimize`]: constrained optima and Pareto fronts over a grid.
 //! - [`figures`]: the paper's figures, the atlas and the claims table.
 //! - [`error`]: the library's errors.
@@ -44,26 +45,26 @@ pub mod oracle;
 pub mod plot;
 pub mod store;
 pub mod sweep;
-pub mod twin;
 
 pub use error::{Error, Result};
+pub use nessbat_kernels as kernels;
 
 /// The names a user of the library starts from.
 pub mod prelude {
-    pub use crate::backend::gpu::shader_source::Precision;
     pub use crate::backend::run::{Backend, BackendChoice};
     pub use crate::backend::Progress;
     pub use crate::config::constraint::{Constraint, Constraints};
     pub use crate::config::SweepConfig;
     pub use crate::grid::Grid;
+    pub use crate::kernels::trust::PointStatus;
+    pub use crate::kernels::Precision;
+    pub use crate::kernels::Quantity;
     pub use crate::model::params::Baths;
-    pub use crate::model::trust::PointStatus;
     pub use crate::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
     pub use crate::optimize::{optimize, Objective, OptimizeOptions, Optimum};
     pub use crate::oracle::oss::OssOptions;
     pub use crate::oracle::{compute_point, PointFigures};
     pub use crate::store::SweepResults;
     pub use crate::sweep::{Mode, Sweep, SweepOutput};
-    pub use crate::twin::Quantity;
     pub use crate::Error;
 }

@@ -193,7 +193,7 @@ fn optimize_reports_every_quantity() {
         "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_s = 0.1\n[[axes]]\nname = \"t_a\"\nrange = [0.5, 4.0]\npoints = 6\n[[axes]]\nname = \"tau\"\nvalues = [1.0, 10.0, 100.0]\n",
     )
     .unwrap();
-    for q in nessbat::twin::OUTPUT_NAMES {
+    for q in nessbat::kernels::OUTPUT_NAMES {
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_nessbat"))
             .args([
                 "optimize",

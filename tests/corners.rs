@@ -11,11 +11,11 @@ use common::files::{nessbat, refused_config};
 use nessbat::backend::{cpu, Progress};
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
-use nessbat::model::trust::PointStatus;
+use nessbat::kernels::trust::PointStatus;
+use nessbat::kernels::Quantity;
 use nessbat::model::{closed_form, EngineParams, ModelKind, Protocol, RateKind, Rates};
 use nessbat::oracle::compute_point;
 use nessbat::oracle::oss::OssOptions;
-use nessbat::twin::Quantity;
 
 fn sweep_one(model: &str, p: &EngineParams, extra: &str) -> nessbat::store::SweepResults {
     let (t_a, t_s, g) = match p.baths {
@@ -322,7 +322,7 @@ fn f32_does_not_call_a_weak_coherent_engine_passive() {
     let grid = Grid::new(SweepConfig::parse(text, "weak").unwrap()).unwrap();
     let gpu = nessbat::backend::Backend::Gpu {
         ctx: Box::new(ctx),
-        precision: nessbat::backend::gpu::shader_source::Precision::F32,
+        precision: nessbat::kernels::Precision::F32,
         kernels: Default::default(),
         reducer: Default::default(),
     };

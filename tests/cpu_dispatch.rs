@@ -14,10 +14,10 @@ use common::files::scratch;
 use common::sweeps::{grid, GRIDS};
 use nessbat::backend::cpu::{run_points, CpuLanes};
 use nessbat::grid::Grid;
+use nessbat::kernels::density_matrix::DensityMatrix;
+use nessbat::kernels::population::Population;
+use nessbat::kernels::PointOutput;
 use nessbat::model::ModelKind;
-use nessbat::twin::density_matrix::DensityMatrix;
-use nessbat::twin::population::Population;
-use nessbat::twin::PointOutput;
 
 fn run(g: &Grid, lanes: CpuLanes, order: &[u32]) -> Vec<PointOutput> {
     let n = order.len() as u32;

@@ -10,13 +10,13 @@
 mod common;
 
 use common::gpu::gpu_or_skip;
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::backend::{Backend, Progress};
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
+use nessbat::kernels::Quantity;
 use nessbat::store::SweepResults;
-use nessbat::twin::Quantity;
 
 /// Every figure status ok vouches for.
 const FIGURES: [Quantity; 10] = [

@@ -11,11 +11,11 @@ mod common;
 use common::gpu::gpu_or_skip;
 use common::sweeps::{compare, grid, rows, Tolerance, GRIDS};
 use nessbat::backend::cpu;
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::backend::Progress;
-use nessbat::model::trust::TOLERANCE_F64;
-use nessbat::twin::Quantity;
+use nessbat::kernels::trust::TOLERANCE_F64;
+use nessbat::kernels::Precision;
+use nessbat::kernels::Quantity;
 
 fn run(
     ctx: &GpuContext,

@@ -12,16 +12,16 @@ use common::gpu::gpu_or_skip;
 use ndarray::Array2;
 use ndarray_npy::read_npy;
 use nessbat::backend::cpu;
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::backend::Progress;
 use nessbat::config::constraint::{Constraint, Constraints};
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
+use nessbat::kernels::Quantity;
 use nessbat::model::closed_form::{eq14_power, eq16_efficiency};
 use nessbat::model::Rates;
 use nessbat::optimize::{optimize, Objective, OptimizeOptions, Optimum};
-use nessbat::twin::Quantity;
 
 /// A 1-D search over T_A in [0.15, 5] (12 grid points) at the paper's
 /// other parameters and the given τ.
@@ -410,7 +410,7 @@ fn pareto_front_is_the_set_of_non_dominated_points() {
             .collect();
         want.sort_by(|a, b| b.0.total_cmp(&a.0));
         let table: Array2<f64> = read_npy(out.join("pareto.npy")).unwrap();
-        assert_eq!(table.ncols(), 2 + nessbat::twin::N_OUTPUTS);
+        assert_eq!(table.ncols(), 2 + nessbat::kernels::N_OUTPUTS);
         let got: Vec<(f64, f64)> = table.rows().into_iter().map(|r| (r[3], r[4])).collect();
         assert_eq!(got, want, "{constraint:?}");
         assert!(want.len() >= 3);
@@ -493,7 +493,7 @@ fn the_most_efficient_engine_over_temperatures_runs() {
     assert!(f.ergotropy > 0.0, "{f:?}");
     assert!(best.coords[0] != best.coords[1]);
     assert!(f.efficiency > 0.0 && f.efficiency <= 1.0);
-    assert_eq!(f.status, nessbat::model::trust::PointStatus::Ok);
+    assert_eq!(f.status, nessbat::kernels::trust::PointStatus::Ok);
 }
 
 /// An optimum at the end of a searched range is flagged, in the JSON

@@ -10,15 +10,15 @@ mod common;
 
 use common::files::{bad_input, nessbat, scratch};
 use common::gpu::gpu_or_skip;
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::backend::Progress;
 use nessbat::config::outputs::Outputs;
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
+use nessbat::kernels::Quantity;
 use nessbat::store::results::{FloatsFlat, SweepResults};
 use nessbat::sweep::Sweep;
-use nessbat::twin::Quantity;
 
 /// Pumped short strokes and a KMS temperature grid: flagged (imprecise)
 /// points, NaN efficiencies and entropy where nothing runs, all in one.

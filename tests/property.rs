@@ -17,17 +17,17 @@ mod common;
 use common::rng::Rng;
 
 use common::dd::Dd;
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::point::point as compute_point;
 use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
-use nessbat::model::trust::PointStatus;
+use nessbat::kernels::trust::PointStatus;
+use nessbat::kernels::Precision;
+use nessbat::kernels::Quantity;
 use nessbat::model::{EngineParams, ModelKind, Protocol, RateKind, TransitionRates};
 use nessbat::oracle::oss::OssOptions;
 use nessbat::oracle::PointFigures;
-use nessbat::twin::Quantity;
 
 type M4 = [[Dd; 4]; 4];
 

@@ -11,11 +11,12 @@ use common::gpu::gpu_or_skip;
 use common::sweeps::{all_rows, grid};
 use nessbat::backend::cpu;
 use nessbat::backend::gpu::reduce::ReduceKernel;
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::backend::Progress;
-use nessbat::config::reduce::{passes, Op, Reduction};
+use nessbat::config::reduce::{Op, Reduction};
+use nessbat::grid::passes::passes;
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
 use nessbat::store::reduced::{Reduced, FLAGGED_INSIDE, FOUND, NONE_PASSES};
 use nessbat::store::SweepResults;
 
@@ -160,7 +161,7 @@ fn check_all(
     what: &str,
     g: &Grid,
     full: &SweepResults,
-    run: &dyn Fn(&nessbat::config::reduce::Pass) -> Vec<Reduced>,
+    run: &dyn Fn(&nessbat::grid::passes::Pass) -> Vec<Reduced>,
 ) {
     let mut seen = 0;
     for pass in passes(g, &g.reductions).unwrap() {

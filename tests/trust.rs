@@ -7,8 +7,8 @@
 mod common;
 
 use nessbat::backend::Progress;
+use nessbat::kernels::trust::PointStatus;
 use nessbat::model::params::Baths;
-use nessbat::model::trust::PointStatus;
 use nessbat::model::{closed_form, EngineParams, ModelKind, Protocol, RateKind, Rates};
 use nessbat::oracle::oss::OssOptions;
 use nessbat::oracle::{compute_point, PointFigures};
@@ -216,7 +216,7 @@ fn kms_sweeps_obey_the_second_law_and_carnot_at_every_point() {
     let g = Grid::new(SweepConfig::parse(&std::fs::read_to_string(path).unwrap(), path).unwrap())
         .unwrap();
     let res = cpu::run(&g, &Progress::NONE);
-    use nessbat::twin::Quantity;
+    use nessbat::kernels::Quantity;
     let (e, eta, qa, qs, sigma) = (
         res.values(Quantity::Ergotropy),
         res.values(Quantity::Efficiency),

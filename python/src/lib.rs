@@ -12,18 +12,18 @@ use numpy::PyArray1;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::point::point as compute_point;
 use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::config::SweepConfig;
 use nessbat::config::DEFAULT_CONFIG;
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
+use nessbat::kernels::Quantity;
 use nessbat::model::point_spec::PointSpec;
 use nessbat::model::{ModelKind, Protocol, RateKind};
 use nessbat::optimize::{Objective, OptimizeOptions};
 use nessbat::oracle::oss::OssOptions;
-use nessbat::twin::Quantity;
 
 pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(e.to_string())

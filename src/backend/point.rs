@@ -10,11 +10,11 @@ use crate::config::SweepConfig;
 use crate::error::Result;
 use crate::grid::Grid;
 use crate::model::params::{Bath, Baths};
-use crate::model::trust::PointStatus;
 use crate::model::{EngineParams, ModelKind, Protocol};
 use crate::oracle::oss::OssOptions;
 use crate::oracle::{compute_point, PointFigures};
-use crate::twin::Quantity;
+use nessbat_kernels::trust::PointStatus;
+use nessbat_kernels::Quantity;
 
 /// The point's figures, rescued in double-double where f64 flags them.
 pub fn point(
@@ -69,8 +69,8 @@ pub fn point(
 /// The reference's ledger and the twin's agree to the f64 contract (1e-6
 /// relative; exact zeros only with exact zeros or figures within 1e-6 of
 /// the ledger's scale, the largest heat).
-fn agrees(f: &PointFigures, twin: &crate::twin::PointOutput) -> bool {
-    use crate::model::trust::TOLERANCE_F64;
+fn agrees(f: &PointFigures, twin: &nessbat_kernels::PointOutput) -> bool {
+    use nessbat_kernels::trust::TOLERANCE_F64;
     let scale = f
         .heat_a
         .abs()

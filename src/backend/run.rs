@@ -1,6 +1,6 @@
 //! Choosing a backend and running a grid on it.
 
-use crate::twin::layout::Status;
+use nessbat_kernels::layout::Status;
 use std::time::Instant;
 
 use serde_json::json;
@@ -9,14 +9,14 @@ use crate::Error;
 
 use crate::backend::cpu;
 use crate::backend::gpu::reduce::ReduceKernel;
-use crate::backend::gpu::shader_source::Precision;
 use crate::backend::gpu::{GpuContext, SweepKernel, Timing};
 use crate::backend::progress::Progress;
-use crate::config::reduce;
+use crate::grid::passes;
 use crate::grid::Grid;
 use crate::store::output::{BackendKind, RunInfo};
 use crate::store::reduced::{finish, PassResults, Reduced};
 use crate::store::results::{FloatsFlat, SweepResults};
+use nessbat_kernels::Precision;
 
 /// Which backend the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +196,7 @@ impl Backend {
         progress: &Progress,
     ) -> Result<(PassResults, RunInfo, Timing), Error> {
         let reds = &grid.reductions;
-        let passes = reduce::passes(grid, reds)?;
+        let passes = passes::passes(grid, reds)?;
         let mut timing = Timing::default();
         let mut out = Vec::with_capacity(passes.len());
         for pass in passes {

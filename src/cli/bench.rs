@@ -11,10 +11,10 @@ use clap::Args;
 use super::args::ModelArg;
 use super::BadInput;
 use nessbat::backend::cpu::{self, CpuLanes};
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
 
 #[derive(Debug, Args)]
 pub struct BenchCmd {

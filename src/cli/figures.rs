@@ -10,9 +10,9 @@ use clap::Args;
 
 use super::run_args::BackendArg;
 use super::BadInput;
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::figures::{run_all, Size};
+use nessbat::kernels::Precision;
 
 #[derive(Debug, Args)]
 pub struct FiguresCmd {

@@ -14,8 +14,8 @@ use super::BadInput;
 use nessbat::backend::run::Backend;
 use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::grid::Grid;
+use nessbat::kernels::OUTPUT_NAMES;
 use nessbat::optimize::{optimize, Objective, OptimizeOptions};
-use nessbat::twin::OUTPUT_NAMES;
 
 #[derive(Debug, Args)]
 pub struct OptimizeCmd {

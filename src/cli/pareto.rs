@@ -13,10 +13,10 @@ use super::BadInput;
 use nessbat::backend::run::Backend;
 use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::grid::Grid;
+use nessbat::kernels::Quantity;
 use nessbat::optimize::pareto_table;
 use nessbat::plot::heatmap::quantity_label;
 use nessbat::plot::lines::{line_chart_over, LineChart, Series};
-use nessbat::twin::Quantity;
 
 pub fn pareto_pair(text: &str) -> Result<[Quantity; 2], BadInput> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();

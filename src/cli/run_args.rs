@@ -11,10 +11,10 @@ pub enum PlotFormat {
 }
 
 use super::BadInput;
-use nessbat::backend::gpu::shader_source::Precision;
 use nessbat::backend::run::BackendChoice;
 use nessbat::config::{SweepConfig, DEFAULT_CONFIG};
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum BackendArg {

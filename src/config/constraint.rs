@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::twin::layout::CMPS;
-use crate::twin::{Quantity, OUTPUT_NAMES};
+use nessbat_kernels::layout::CMPS;
+use nessbat_kernels::{Quantity, OUTPUT_NAMES};
 
 /// How a figure is compared with the threshold; its codes are the
 /// kernels' CMP_* (layout::CMPS, from which the WGSL is generated).
@@ -124,7 +124,7 @@ pub struct Constraints(pub Vec<Constraint>);
 
 impl Constraints {
     /// Most constraints on one reduction (the kernels' MAX_WHERE).
-    pub const MAX: usize = crate::twin::reduce::MAX_WHERE;
+    pub const MAX: usize = nessbat_kernels::reduce::MAX_WHERE;
 
     /// Parses each text, each of which may join several with " and ".
     pub fn parse_all<S: AsRef<str>>(texts: &[S]) -> Result<Constraints, String> {

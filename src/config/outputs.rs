@@ -1,119 +1,34 @@
 //! `outputs = ["power", "efficiency"]`: which arrays a sweep computes,
-//! reads back from the device and writes. The kernels write only the
-//! chosen quantities (each to its own slot of the output buffer, see
-//! `out_slot` in shaders/common/params.wgsl), so the read-back and the
-//! files shrink with the choice (the cycles too: they follow the status
-//! words in their own half of the buffer); `status` is always kept, since
-//! it says what every other number is worth.
+//! reads back from the device and writes. The set itself
+//! ([`Outputs`]) is part of the kernels' interface, since the kernels
+//! write only the chosen quantities, each to its own slot; here it is read
+//! from a config or `--outputs`, with errors that name the setting.
 
-use crate::twin::{Quantity, N_OUTPUTS, OUTPUT_NAMES};
 use crate::Error;
+pub use nessbat_kernels::outputs::{Outputs, Refused, NO_SLOT};
 
-/// `out_slot` of a quantity the kernel does not write.
-pub use crate::twin::layout::NO_SLOT;
-
-/// A set of the quantities (OUTPUT_NAMES) and `cycles`; `status` always.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Outputs {
-    /// Bit q: quantity q; bit N_OUTPUTS: cycles.
-    mask: u32,
+/// The names a config or `--outputs` may list.
+pub fn accepted() -> String {
+    format!(
+        "names from {}, cycles, status",
+        nessbat_kernels::OUTPUT_NAMES.join(", ")
+    )
 }
 
-const CYCLES: u32 = 1 << N_OUTPUTS;
-
-impl Default for Outputs {
-    fn default() -> Self {
-        Outputs::ALL
-    }
-}
-
-impl Outputs {
-    /// Every quantity, cycles and status: what a sweep writes by default.
-    pub const ALL: Outputs = Outputs {
-        mask: (1 << (N_OUTPUTS + 1)) - 1,
-    };
-
-    /// The names a config or `--outputs` may list.
-    pub fn accepted() -> String {
-        format!("names from {}, cycles, status", OUTPUT_NAMES.join(", "))
-    }
-
-    /// The set named by `names` (order and repeats do not matter; `status`
-    /// is kept whether named or not). `key` names the setting in errors.
-    pub fn parse<S: AsRef<str>>(names: &[S], key: &str) -> Result<Outputs, Error> {
-        if names.is_empty() {
-            return Err(Error::OutOfRange {
-                key: key.into(),
-                accepted: format!("a non-empty list of {}", Self::accepted()),
-                value: "[]".into(),
-            });
+/// The set named by `names` (order and repeats do not matter; `status` is
+/// kept whether named or not). `key` names the setting in errors.
+pub fn parse<S: AsRef<str>>(names: &[S], key: &str) -> Result<Outputs, Error> {
+    Outputs::parse(names).map_err(|refused| {
+        let (accepted, value) = match refused {
+            Refused::Empty => (format!("a non-empty list of {}", accepted()), "[]".into()),
+            Refused::Unknown(name) => (accepted(), format!("{name:?}")),
+        };
+        Error::OutOfRange {
+            key: key.into(),
+            accepted,
+            value,
         }
-        let mut mask = 0;
-        for name in names {
-            let name = name.as_ref().trim();
-            mask |= match name {
-                "cycles" => CYCLES,
-                "status" => 0,
-                _ => match Quantity::from_name(name) {
-                    Some(q) => 1 << q.index(),
-                    None => {
-                        return Err(Error::OutOfRange {
-                            key: key.into(),
-                            accepted: Self::accepted(),
-                            value: format!("{name:?}"),
-                        })
-                    }
-                },
-            };
-        }
-        Ok(Outputs { mask })
-    }
-
-    /// Whether quantity `q` is kept.
-    pub fn has(self, q: Quantity) -> bool {
-        self.mask & (1 << q.index()) != 0
-    }
-
-    /// Whether `cycles` is kept.
-    pub fn cycles(self) -> bool {
-        self.mask & CYCLES != 0
-    }
-
-    /// The kept quantities, in output order.
-    pub fn quantities(self) -> impl Iterator<Item = Quantity> {
-        Quantity::ALL.into_iter().filter(move |q| self.has(*q))
-    }
-
-    /// How many quantities are kept.
-    pub fn count(self) -> usize {
-        self.quantities().count()
-    }
-
-    /// Whether this is everything.
-    pub fn is_all(self) -> bool {
-        self == Outputs::ALL
-    }
-
-    /// Where the kernel writes each quantity: the kept ones packed in
-    /// output order (slot k holds the k-th kept quantity), [`NO_SLOT`] for
-    /// the others.
-    pub fn slots(self) -> [u32; N_OUTPUTS] {
-        let mut slots = [NO_SLOT; N_OUTPUTS];
-        for (k, q) in self.quantities().enumerate() {
-            slots[q.index()] = k as u32;
-        }
-        slots
-    }
-
-    /// The kept arrays' names, in file order (quantities, cycles, status).
-    pub fn names(self) -> Vec<&'static str> {
-        let mut v: Vec<&'static str> = self.quantities().map(|q| q.name()).collect();
-        if self.cycles() {
-            v.push("cycles");
-        }
-        v.push("status");
-        v
-    }
+    })
 }
 
 #[cfg(test)]
@@ -121,34 +36,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slots_pack_the_kept_quantities_in_order() {
-        let o = Outputs::parse(&["efficiency", "status", "power", "power"], "outputs").unwrap();
-        assert_eq!(o.count(), 2);
-        assert!(!o.cycles());
-        let s = o.slots();
-        assert_eq!(s[Quantity::Power.index()], 0);
-        assert_eq!(s[Quantity::Efficiency.index()], 1);
-        assert_eq!(s.iter().filter(|&&k| k == NO_SLOT).count(), N_OUTPUTS - 2);
-        assert_eq!(o.names(), ["power", "efficiency", "status"]);
-        assert!(Outputs::ALL
-            .slots()
-            .iter()
-            .enumerate()
-            .all(|(q, &k)| k == q as u32));
-        assert_eq!(Outputs::ALL.names().len(), N_OUTPUTS + 2);
-    }
-
-    #[test]
     fn unknown_and_empty_lists_are_refused_with_the_accepted_names() {
-        let e = Outputs::parse(&["powr"], "outputs")
-            .unwrap_err()
-            .to_string();
+        let e = parse(&["powr"], "outputs").unwrap_err().to_string();
         assert!(
             e.contains("outputs") && e.contains("\"powr\"") && e.contains("ergotropy"),
             "{e}"
         );
         let none: [&str; 0] = [];
-        let e = Outputs::parse(&none, "--outputs").unwrap_err().to_string();
+        let e = parse(&none, "--outputs").unwrap_err().to_string();
         assert!(e.contains("--outputs") && e.contains("non-empty"), "{e}");
     }
 }

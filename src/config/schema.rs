@@ -192,7 +192,7 @@ impl SweepConfig {
     /// `outputs=`), which replace the config's own `outputs`; `key` names
     /// the setting in errors.
     pub fn with_outputs(mut self, names: &[String], key: &str) -> Result<SweepConfig, Error> {
-        crate::config::outputs::Outputs::parse(names, key)?;
+        crate::config::outputs::parse(names, key)?;
         self.outputs = Some(names.iter().map(|n| n.trim().to_string()).collect());
         Ok(self)
     }
@@ -201,7 +201,7 @@ impl SweepConfig {
     pub fn output_set(&self) -> Result<crate::config::outputs::Outputs, Error> {
         match &self.outputs {
             None => Ok(crate::config::outputs::Outputs::ALL),
-            Some(names) => crate::config::outputs::Outputs::parse(names, "outputs"),
+            Some(names) => crate::config::outputs::parse(names, "outputs"),
         }
     }
 
@@ -321,11 +321,11 @@ impl SweepConfig {
                 ));
             }
         }
-        if self.axes.len() > crate::twin::params::MAX_AXES {
+        if self.axes.len() > nessbat_kernels::params::MAX_AXES {
             return err(format!(
                 "{} axes given; at most {} are accepted",
                 self.axes.len(),
-                crate::twin::params::MAX_AXES
+                nessbat_kernels::params::MAX_AXES
             ));
         }
         let mut axes: Vec<Axis> = Vec::new();

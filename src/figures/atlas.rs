@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use super::paper::{heatmap_named, Curves};
-use super::{Ctx, FigureError};
+use super::{Ctx, Error};
 use crate::config::{geomspace, Axis};
 use crate::grid::Grid;
 use crate::model::params::Baths;
@@ -15,7 +15,7 @@ use crate::oracle::compute_point;
 use crate::oracle::oss::OssOptions;
 use crate::plot::lines::{line_chart, LineChart, Series};
 use crate::store::SweepResults;
-use crate::twin::Quantity;
+use nessbat_kernels::Quantity;
 use plotters::prelude::SeriesLabelPosition;
 
 /// Data of one map, for the claims.
@@ -35,7 +35,7 @@ fn map(
     prefix: &'static str,
     toml: &str,
     files: &mut Vec<PathBuf>,
-) -> Result<MapData, FigureError> {
+) -> Result<MapData, Error> {
     let (grid, res) = ctx.sweep(toml)?;
     let shape = grid.shape();
     // η is NaN (grey) where no heat is absorbed, as the engine reports it.
@@ -56,7 +56,7 @@ fn map(
 
 /// The thermal maps (used by the Carnot and zero-ergotropy claims) and the
 /// files written.
-pub fn maps(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<Vec<MapData>, FigureError> {
+pub fn maps(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<Vec<MapData>, Error> {
     let n = ctx.size.side();
     let mut out = Vec::new();
     // Same values on both axes, so the diagonal is exactly T_A = T_S.
@@ -95,7 +95,7 @@ pub fn maps(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<Vec<MapData>, FigureE
 
 /// Gate over optimal power, under a pumped A bath where other inversions
 /// than A ↔ S appear.
-fn gates(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), FigureError> {
+fn gates(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), Error> {
     let n = ctx.size.side();
     let toml = |protocol: &str| {
         format!(
@@ -126,7 +126,7 @@ fn gates(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), FigureError> {
     Ok(())
 }
 
-fn coherent(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), FigureError> {
+fn coherent(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), Error> {
     let n = ctx.size.side();
     map(
         ctx,
@@ -143,7 +143,7 @@ fn coherent(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), FigureError> {
 
 /// Power and efficiency across Γ_A0/Γ_S0 at fixed Γ_A0 + Γ_S0 = 2e-3 and
 /// τ = 10: returns (ratio, power, efficiency).
-pub fn tradeoff_data(ctx: &Ctx) -> Result<Curves, FigureError> {
+pub fn tradeoff_data(ctx: &Ctx) -> Result<Curves, Error> {
     let ratios = geomspace(1e-3, 1e3, 2 * ctx.size.side() as u64);
     let (mut p, mut e) = (Vec::new(), Vec::new());
     for r in &ratios {
@@ -175,70 +175,79 @@ pub fn tradeoff_data(ctx: &Ctx) -> Result<Curves, FigureError> {
     Ok((ratios, p, e))
 }
 
-fn tradeoff(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), FigureError> {
+fn tradeoff(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<(), Error> {
     let (r, p, e) = tradeoff_data(ctx)?;
     let n = r.len();
     files.push(ctx.npy("atlas_tradeoff_ratio", &[n], &r)?);
     files.push(ctx.npy("atlas_tradeoff_power", &[n], &p)?);
     files.push(ctx.npy("atlas_tradeoff_efficiency", &[n], &e)?);
     let along = |y: &[f64]| r.iter().copied().zip(y.iter().copied()).collect::<Vec<_>>();
-    files.push(line_chart(
-        ctx.out,
-        "atlas_tradeoff_power",
-        &LineChart {
-            title: "Power across Γ_A0/Γ_S0 (Γ_A0 + Γ_S0 = 2e-3, τ = 10)",
-            x_label: "Γ_A0 / Γ_S0",
-            y_label: "power (ω0²)",
-            log_x: true,
-            log_y: false,
-            series: vec![Series {
-                label: "P".into(),
-                points: along(&p),
-                dashed: false,
-            }],
-            legend: SeriesLabelPosition::LowerLeft,
-        },
-    )?);
-    files.push(line_chart(
-        ctx.out,
-        "atlas_tradeoff_efficiency",
-        &LineChart {
-            title: "Efficiency across Γ_A0/Γ_S0 (Γ_A0 + Γ_S0 = 2e-3, τ = 10)",
-            x_label: "Γ_A0 / Γ_S0",
-            y_label: "efficiency η",
-            log_x: true,
-            log_y: false,
-            series: vec![Series {
-                label: "η".into(),
-                points: along(&e),
-                dashed: false,
-            }],
-            legend: SeriesLabelPosition::LowerLeft,
-        },
-    )?);
-    files.push(line_chart(
-        ctx.out,
-        "atlas_tradeoff_front",
-        &LineChart {
-            title: "Power against efficiency as Γ_A0/Γ_S0 varies",
-            x_label: "efficiency η",
-            y_label: "power (ω0²)",
-            log_x: false,
-            log_y: false,
-            series: vec![Series {
-                label: "Γ_A0/Γ_S0 from 1e-3 to 1e3".into(),
-                points: e.iter().copied().zip(p.iter().copied()).collect(),
-                dashed: false,
-            }],
-            legend: SeriesLabelPosition::LowerLeft,
-        },
-    )?);
+    files.push(
+        line_chart(
+            ctx.out,
+            "atlas_tradeoff_power",
+            &LineChart {
+                title: "Power across Γ_A0/Γ_S0 (Γ_A0 + Γ_S0 = 2e-3, τ = 10)",
+                x_label: "Γ_A0 / Γ_S0",
+                y_label: "power (ω0²)",
+                log_x: true,
+                log_y: false,
+                series: vec![Series {
+                    label: "P".into(),
+                    points: along(&p),
+                    dashed: false,
+                }],
+                legend: SeriesLabelPosition::LowerLeft,
+            },
+        )
+        .map_err(Error::io(ctx.out))?,
+    );
+    files.push(
+        line_chart(
+            ctx.out,
+            "atlas_tradeoff_efficiency",
+            &LineChart {
+                title: "Efficiency across Γ_A0/Γ_S0 (Γ_A0 + Γ_S0 = 2e-3, τ = 10)",
+                x_label: "Γ_A0 / Γ_S0",
+                y_label: "efficiency η",
+                log_x: true,
+                log_y: false,
+                series: vec![Series {
+                    label: "η".into(),
+                    points: along(&e),
+                    dashed: false,
+                }],
+                legend: SeriesLabelPosition::LowerLeft,
+            },
+        )
+        .map_err(Error::io(ctx.out))?,
+    );
+    files.push(
+        line_chart(
+            ctx.out,
+            "atlas_tradeoff_front",
+            &LineChart {
+                title: "Power against efficiency as Γ_A0/Γ_S0 varies",
+                x_label: "efficiency η",
+                y_label: "power (ω0²)",
+                log_x: false,
+                log_y: false,
+                series: vec![Series {
+                    label: "Γ_A0/Γ_S0 from 1e-3 to 1e3".into(),
+                    points: e.iter().copied().zip(p.iter().copied()).collect(),
+                    dashed: false,
+                }],
+                legend: SeriesLabelPosition::LowerLeft,
+            },
+        )
+        .map_err(Error::io(ctx.out))?,
+    );
     Ok(())
 }
 
 /// Writes the atlas; returns its files and the thermal maps for the claims
 /// (the Eq. 9 and KMS entropy maps of src/figures/entropy.rs last).
-pub fn all(ctx: &Ctx) -> Result<(Vec<PathBuf>, Vec<MapData>), FigureError> {
+pub fn all(ctx: &Ctx) -> Result<(Vec<PathBuf>, Vec<MapData>), Error> {
     let mut files = Vec::new();
     let mut thermal = maps(ctx, &mut files)?;
     thermal.extend(super::entropy::maps(ctx, &mut files)?);

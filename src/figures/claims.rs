@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::atlas::{tradeoff_data, MapData};
 use super::paper::{fig4a_data, fig4b};
-use super::{Ctx, FigureError};
+use super::{Ctx, Error};
 use crate::model::closed_form::{
     eq14_power, eq16_efficiency, eq17_efficiency, short_cycle_power_strong_cold,
 };
@@ -35,7 +35,7 @@ fn rel(a: f64, b: f64) -> f64 {
 }
 
 /// Computes every claim.
-pub fn claims(ctx: &Ctx, thermal: &[MapData]) -> Result<Vec<Claim>, FigureError> {
+pub fn claims(ctx: &Ctx, thermal: &[MapData]) -> Result<Vec<Claim>, Error> {
     let mut out = Vec::new();
     let p = EngineParams::default();
     let r = Rates::from_params(&p);
@@ -110,7 +110,7 @@ pub fn claims(ctx: &Ctx, thermal: &[MapData]) -> Result<Vec<Claim>, FigureError>
 
     // Zero ergotropy at T_A = T_S and for T_S > T_A (thermal baths).
     let ta_ts = &thermal[0];
-    let erg = ta_ts.res.values(crate::twin::Quantity::Ergotropy);
+    let erg = ta_ts.res.values(nessbat_kernels::Quantity::Ergotropy);
     let n = ta_ts.grid.axes[1].values.len();
     let (mut diag, mut reversed) = (0.0f64, 0.0f64);
     for (i, e) in erg.iter().enumerate() {
@@ -193,14 +193,17 @@ pub fn table(claims: &[Claim]) -> String {
     s
 }
 
-pub fn all(ctx: &Ctx, thermal: &[MapData]) -> Result<Vec<PathBuf>, FigureError> {
+pub fn all(ctx: &Ctx, thermal: &[MapData]) -> Result<Vec<PathBuf>, Error> {
     let c = claims(ctx, thermal)?;
     let md = ctx.out.join("claims.md");
-    std::fs::write(&md, table(&c))?;
+    std::fs::write(&md, table(&c)).map_err(Error::io(&md))?;
     let js = ctx.out.join("claims.json");
     std::fs::write(
         &js,
-        serde_json::to_vec_pretty(&c).map_err(std::io::Error::other)?,
-    )?;
+        serde_json::to_vec_pretty(&c)
+            .map_err(std::io::Error::other)
+            .map_err(Error::io(&js))?,
+    )
+    .map_err(Error::io(&js))?;
     Ok(vec![md, js])
 }

@@ -5,23 +5,23 @@
 //! η exceeds Carnot there. With KMS rates (detailed balance at each
 //! transition's own frequency) it is non-negative everywhere.
 
-use crate::twin::layout::Status;
+use nessbat_kernels::layout::Status;
 use std::path::PathBuf;
 
 use super::atlas::MapData;
 use super::claims::Claim;
 use super::paper::heatmap_named;
-use super::{Ctx, FigureError};
+use super::{Ctx, Error};
 use crate::model::rates::bath_temperatures;
 use crate::model::RateKind;
-use crate::twin::Quantity;
+use nessbat_kernels::Quantity;
 
 /// The coupling of the maps: large enough that the band is wide.
 pub const LAMBDA: f64 = 0.3;
 
 /// Entropy production (and efficiency) over T_A × T_S, once per rate kind:
 /// `atlas_entropy_{eq9,kms}_{entropy_production,efficiency}.{npy,png}`.
-pub fn maps(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<Vec<MapData>, FigureError> {
+pub fn maps(ctx: &Ctx, files: &mut Vec<PathBuf>) -> Result<Vec<MapData>, Error> {
     let n = ctx.size.side();
     let mut out = Vec::new();
     for (rates, name) in [("eq9", "atlas_entropy_eq9"), ("kms", "atlas_entropy_kms")] {

@@ -56,18 +56,9 @@ pub struct Record {
     arrays: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Errors of a figure run.
-#[derive(Debug, thiserror::Error)]
-pub enum FigureError {
-    #[error(transparent)]
-    Run(#[from] Error),
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-}
-
 impl Ctx<'_> {
     /// Runs a sweep given as TOML.
-    pub fn sweep(&self, toml: &str) -> Result<(Grid, SweepResults), FigureError> {
+    pub fn sweep(&self, toml: &str) -> Result<(Grid, SweepResults), Error> {
         let grid = Grid::new(
             SweepConfig::parse(toml, "figure config").expect("figure configs are valid TOML"),
         )
@@ -92,11 +83,14 @@ impl Ctx<'_> {
     }
 
     /// Writes an f64 array as .npy next to the figures.
-    pub fn npy(&self, name: &str, shape: &[usize], data: &[f64]) -> Result<PathBuf, FigureError> {
+    pub fn npy(&self, name: &str, shape: &[usize], data: &[f64]) -> Result<PathBuf, Error> {
         let path = self.out.join(format!("{name}.npy"));
         let a = ndarray::ArrayViewD::from_shape(ndarray::IxDyn(shape), data)
-            .map_err(std::io::Error::other)?;
-        ndarray_npy::write_npy(&path, &a).map_err(std::io::Error::other)?;
+            .map_err(std::io::Error::other)
+            .map_err(Error::io(&path))?;
+        ndarray_npy::write_npy(&path, &a)
+            .map_err(std::io::Error::other)
+            .map_err(Error::io(&path))?;
         // The array is over the latest sweep of its shape: figures derive
         // each array from the sweep they just ran.
         let mut rec = self.record.borrow_mut();
@@ -117,8 +111,8 @@ impl Ctx<'_> {
 }
 
 /// Runs every figure, the atlas and the claims; returns the files written.
-pub fn run_all(out: &Path, backend: &Backend, size: Size) -> Result<Vec<PathBuf>, FigureError> {
-    std::fs::create_dir_all(out)?;
+pub fn run_all(out: &Path, backend: &Backend, size: Size) -> Result<Vec<PathBuf>, Error> {
+    std::fs::create_dir_all(out).map_err(Error::io(out))?;
     let ctx = Ctx {
         out,
         backend,
@@ -141,8 +135,11 @@ pub fn run_all(out: &Path, backend: &Backend, size: Size) -> Result<Vec<PathBuf>
     let path = out.join("figures.json");
     std::fs::write(
         &path,
-        serde_json::to_vec_pretty(&meta).map_err(std::io::Error::other)?,
-    )?;
+        serde_json::to_vec_pretty(&meta)
+            .map_err(std::io::Error::other)
+            .map_err(Error::io(&path))?,
+    )
+    .map_err(Error::io(&path))?;
     files.push(path);
     Ok(files)
 }

@@ -6,14 +6,14 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use super::{Ctx, FigureError, Size};
+use super::{Ctx, Error, Size};
 use crate::config::{linspace, Axis};
 use crate::model::closed_form::{eq14_power, eq16_efficiency};
 use crate::model::{EngineParams, ModelKind, Protocol, Rates, LEVEL_NAMES};
 use crate::oracle::trace::{ergotropy_per_cycle, population_trace, samples_csv, Sample};
 use crate::plot::heatmap::heatmap;
 use crate::plot::lines::{line_chart, LineChart, Series};
-use crate::twin::Quantity;
+use nessbat_kernels::Quantity;
 use plotters::prelude::SeriesLabelPosition;
 
 /// A 1-D sweep: x and two quantities along it.
@@ -24,7 +24,7 @@ pub type Fig4b = (Vec<PathBuf>, Vec<(f64, u64)>);
 /// The τ values of Fig. 4(b).
 pub const FIG4B_TAUS: [f64; 5] = [1.0, 10.0, 50.0, 150.0, 1000.0];
 
-pub fn all(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
+pub fn all(ctx: &Ctx) -> Result<Vec<PathBuf>, Error> {
     let mut files = fig2(ctx)?;
     files.extend(fig3(ctx)?);
     files.extend(fig4a(ctx)?);
@@ -36,7 +36,7 @@ pub fn all(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
 /// Fig. 2: the caption's rates Γ_S+ = Γ_A+ = 3.5e-4 with Γ_k− = Γ_k+ e^{β_k}
 /// (β_S ≈ 2.75 gives Γ_S− = 5.5e-3), so β_A, β_S are inverse effective
 /// temperatures at fixed pumping.
-pub fn fig2(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
+pub fn fig2(ctx: &Ctx) -> Result<Vec<PathBuf>, Error> {
     let n = ctx.size.side();
     let up = 3.5e-4;
     let betas = linspace(0.05, 5.0, n as u64);
@@ -78,10 +78,10 @@ pub fn heatmap_named(
     x: &Axis,
     y: &Axis,
     data: &[f64],
-) -> Result<PathBuf, FigureError> {
-    let p = heatmap(ctx.out, q, x, y, data)?;
+) -> Result<PathBuf, Error> {
+    let p = heatmap(ctx.out, q, x, y, data).map_err(Error::io(ctx.out))?;
     let target = ctx.out.join(format!("{file}.png"));
-    std::fs::rename(&p, &target)?;
+    std::fs::rename(&p, &target).map_err(Error::io(&target))?;
     Ok(target)
 }
 
@@ -98,7 +98,7 @@ fn population_series(rows: &[Sample]) -> Vec<Series> {
 /// Fig. 3: one full cycle at the paper's parameters: ρ_NESS, extraction
 /// (the A ↔ S swap) after an idle phase, then recharging to the NESS
 /// (τ = 3000 ≫ 1/ΣΓ).
-pub fn fig3(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
+pub fn fig3(ctx: &Ctx) -> Result<Vec<PathBuf>, Error> {
     let p = EngineParams {
         tau: 3000.0,
         ..EngineParams::default()
@@ -119,9 +119,9 @@ fn population_figure(
     name: &str,
     title: &str,
     rows: &[Sample],
-) -> Result<(PathBuf, PathBuf), FigureError> {
+) -> Result<(PathBuf, PathBuf), Error> {
     let csv = ctx.out.join(format!("{name}.csv"));
-    std::fs::write(&csv, samples_csv(rows))?;
+    std::fs::write(&csv, samples_csv(rows)).map_err(Error::io(&csv))?;
     let png = line_chart(
         ctx.out,
         name,
@@ -134,13 +134,14 @@ fn population_figure(
             series: population_series(rows),
             legend: SeriesLabelPosition::MiddleRight,
         },
-    )?;
+    )
+    .map_err(Error::io(ctx.out))?;
     Ok((csv, png))
 }
 
 /// Fig. 4(a): efficiency and power at the OSS against τ, with the
 /// short-cycle plateau of Eqs. 14–16. Returns (τ, η, P) too.
-pub fn fig4a_data(ctx: &Ctx) -> Result<Curves, FigureError> {
+pub fn fig4a_data(ctx: &Ctx) -> Result<Curves, Error> {
     let n = 2 * ctx.size.side();
     let toml = format!(
         "[fixed]\nlambda = 0.01\ngamma = 1e-3\nt_a = 2.0\nt_s = 0.1\n\
@@ -154,7 +155,7 @@ pub fn fig4a_data(ctx: &Ctx) -> Result<Curves, FigureError> {
     ))
 }
 
-pub fn fig4a(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
+pub fn fig4a(ctx: &Ctx) -> Result<Vec<PathBuf>, Error> {
     let (tau, eta, power) = fig4a_data(ctx)?;
     let p = EngineParams::default();
     let r = Rates::from_params(&p);
@@ -171,60 +172,66 @@ pub fn fig4a(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
         ctx.npy("fig4a_efficiency", &[n], &eta)?,
         ctx.npy("fig4a_power", &[n], &power)?,
     ];
-    files.push(line_chart(
-        ctx.out,
-        "fig4a_efficiency",
-        &LineChart {
-            title: "Fig. 4(a): efficiency at the OSS",
-            x_label: "τ (1/ω0)",
-            y_label: "efficiency η",
-            log_x: true,
-            log_y: false,
-            series: vec![
-                Series {
-                    label: "η (OSS)".into(),
-                    points: curve(&eta),
-                    dashed: false,
-                },
-                Series {
-                    label: "Eq. 16 plateau".into(),
-                    points: plateau(eq16_efficiency(p.omega0, p.lambda, &r)),
-                    dashed: true,
-                },
-            ],
-            legend: SeriesLabelPosition::LowerLeft,
-        },
-    )?);
-    files.push(line_chart(
-        ctx.out,
-        "fig4a_power",
-        &LineChart {
-            title: "Fig. 4(a): power at the OSS",
-            x_label: "τ (1/ω0)",
-            y_label: "power (ω0²)",
-            log_x: true,
-            log_y: true,
-            series: vec![
-                Series {
-                    label: "P (OSS)".into(),
-                    points: curve(&power),
-                    dashed: false,
-                },
-                Series {
-                    label: "Eq. 14 short-cycle power".into(),
-                    points: plateau(eq14_power(p.lambda, &r)),
-                    dashed: true,
-                },
-            ],
-            legend: SeriesLabelPosition::LowerLeft,
-        },
-    )?);
+    files.push(
+        line_chart(
+            ctx.out,
+            "fig4a_efficiency",
+            &LineChart {
+                title: "Fig. 4(a): efficiency at the OSS",
+                x_label: "τ (1/ω0)",
+                y_label: "efficiency η",
+                log_x: true,
+                log_y: false,
+                series: vec![
+                    Series {
+                        label: "η (OSS)".into(),
+                        points: curve(&eta),
+                        dashed: false,
+                    },
+                    Series {
+                        label: "Eq. 16 plateau".into(),
+                        points: plateau(eq16_efficiency(p.omega0, p.lambda, &r)),
+                        dashed: true,
+                    },
+                ],
+                legend: SeriesLabelPosition::LowerLeft,
+            },
+        )
+        .map_err(Error::io(ctx.out))?,
+    );
+    files.push(
+        line_chart(
+            ctx.out,
+            "fig4a_power",
+            &LineChart {
+                title: "Fig. 4(a): power at the OSS",
+                x_label: "τ (1/ω0)",
+                y_label: "power (ω0²)",
+                log_x: true,
+                log_y: true,
+                series: vec![
+                    Series {
+                        label: "P (OSS)".into(),
+                        points: curve(&power),
+                        dashed: false,
+                    },
+                    Series {
+                        label: "Eq. 14 short-cycle power".into(),
+                        points: plateau(eq14_power(p.lambda, &r)),
+                        dashed: true,
+                    },
+                ],
+                legend: SeriesLabelPosition::LowerLeft,
+            },
+        )
+        .map_err(Error::io(ctx.out))?,
+    );
     Ok(files)
 }
 
 /// Fig. 4(b): work extracted in each cycle from ρ_NESS until the OSS, for
 /// several τ. Also returns (τ, cycles to the OSS).
-pub fn fig4b(ctx: &Ctx) -> Result<Fig4b, FigureError> {
+pub fn fig4b(ctx: &Ctx) -> Result<Fig4b, Error> {
     let mut csv = String::from("tau,cycle,ergotropy\n");
     let mut series = Vec::new();
     let mut cycles = Vec::new();
@@ -255,7 +262,7 @@ pub fn fig4b(ctx: &Ctx) -> Result<Fig4b, FigureError> {
         });
     }
     let path = ctx.out.join("fig4b_ergotropy_per_cycle.csv");
-    std::fs::write(&path, csv)?;
+    std::fs::write(&path, csv).map_err(Error::io(&path))?;
     let png = line_chart(
         ctx.out,
         "fig4b_ergotropy_per_cycle",
@@ -268,12 +275,13 @@ pub fn fig4b(ctx: &Ctx) -> Result<Fig4b, FigureError> {
             series,
             legend: SeriesLabelPosition::UpperRight,
         },
-    )?;
+    )
+    .map_err(Error::io(ctx.out))?;
     Ok((vec![path, png], cycles))
 }
 
 /// Fig. 4(c): populations and ergotropy over the first cycles at τ = 150.
-pub fn fig4c(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
+pub fn fig4c(ctx: &Ctx) -> Result<Vec<PathBuf>, Error> {
     let p = EngineParams::default();
     let rows = population_trace(&p, ModelKind::Populations, Protocol::Optimal, 30, 60, 0.0)?;
     let (csv, pops) = population_figure(
@@ -298,6 +306,7 @@ pub fn fig4c(ctx: &Ctx) -> Result<Vec<PathBuf>, FigureError> {
             }],
             legend: SeriesLabelPosition::LowerLeft,
         },
-    )?;
+    )
+    .map_err(Error::io(ctx.out))?;
     Ok(vec![csv, pops, erg])
 }

@@ -1,5 +1,10 @@
 //! From a checked config to what the kernels read: the values buffer (axis
 //! values in kernel form, then fixed values) and the parameter block.
+//!
+//! Reduction passes are planned here too ([`passes`]), since a pass is a
+//! reordered grid.
+
+pub mod passes;
 
 use crate::config::outputs::Outputs;
 use crate::config::reduce::Reduction;
@@ -7,10 +12,10 @@ use crate::config::{Axis, SweepConfig};
 use crate::model::params::Baths;
 use crate::model::rates::bose;
 use crate::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
-use crate::twin::params::{
+use crate::Error;
+use nessbat_kernels::params::{
     KernelGrid, KernelInput, SweepParams, FROM_AXIS, MAX_AXES, N_INPUTS, SECOND_MAP,
 };
-use crate::Error;
 
 /// Most Newton steps before the kernels fall back to iteration.
 pub const MAX_NEWTON: u32 = 32;

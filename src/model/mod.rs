@@ -8,7 +8,6 @@ pub mod operators;
 pub mod params;
 pub mod point_spec;
 pub mod rates;
-pub mod trust;
 
 pub use levels::{Level, LEVELS, LEVEL_NAMES};
 pub use params::{Bath, EngineParams, ModelKind, Protocol, RateKind};

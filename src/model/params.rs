@@ -27,15 +27,9 @@ pub enum Baths {
     },
 }
 
-/// Which state space the charging stroke is integrated in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ModelKind {
-    /// Rate equations for the four populations (gg, S, A, ee).
-    #[default]
-    Populations,
-    /// The full 4×4 density matrix under the Lindblad equation.
-    DensityMatrix,
-}
+/// Which state space the charging stroke is integrated in: part of the
+/// kernels' interface, since it selects a kernel.
+pub use nessbat_kernels::ModelKind;
 
 /// The extraction unitary applied at the end of each charging stroke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -81,23 +75,6 @@ impl RateKind {
             "kms" => Some(RateKind::Kms),
             _ => None,
         }
-    }
-}
-
-impl ModelKind {
-    /// The name used on the command line and in configs.
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelKind::Populations => "populations",
-            ModelKind::DensityMatrix => "density-matrix",
-        }
-    }
-
-    /// Parses a name; `None` for anything else.
-    pub fn parse(s: &str) -> Option<ModelKind> {
-        [ModelKind::Populations, ModelKind::DensityMatrix]
-            .into_iter()
-            .find(|m| m.name() == s)
     }
 }
 

@@ -3,8 +3,8 @@
 //! `nessbat optimize --pareto` writes it as CSV and NPY; Python returns it
 //! as a pandas DataFrame.
 
-use crate::twin::layout::Status;
 use ndarray::Array2;
+use nessbat_kernels::layout::Status;
 
 use super::pareto::pareto_front;
 use super::Error;
@@ -12,7 +12,7 @@ use crate::backend::run::Backend;
 use crate::config::constraint::Constraints;
 use crate::grid::Grid;
 use crate::store::output::RunInfo;
-use crate::twin::{Quantity, OUTPUT_NAMES};
+use nessbat_kernels::{Quantity, OUTPUT_NAMES};
 
 /// Most grid points a Pareto front is taken over (its full arrays are
 /// kept in memory: 11 floats per point).

@@ -24,7 +24,7 @@ use crate::grid::Grid;
 use crate::oracle::oss::OssOptions;
 use crate::oracle::PointFigures;
 use crate::store::reduced::FOUND;
-use crate::twin::Quantity;
+use nessbat_kernels::Quantity;
 
 /// The figure to optimise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

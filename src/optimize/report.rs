@@ -48,7 +48,7 @@ pub fn report(best: &Optimum, figures: &PointFigures, info: &RunInfo, history: V
 /// no engine (every point has T_A ≤ T_S, say) and there is no optimum to
 /// report, only that.
 pub fn no_engine(best: &Optimum, figures: &PointFigures) -> bool {
-    use crate::twin::Quantity;
+    use nessbat_kernels::Quantity;
     let engine_figure = matches!(
         best.objective.quantity,
         Quantity::Ergotropy | Quantity::Power | Quantity::Efficiency

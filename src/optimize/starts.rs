@@ -13,8 +13,8 @@ use crate::config::constraint::Constraints;
 use crate::config::reduce::ReduceSpec;
 use crate::grid::Grid;
 use crate::store::reduced::FOUND;
-use crate::twin::layout::Status;
-use crate::twin::Quantity;
+use nessbat_kernels::layout::Status;
+use nessbat_kernels::Quantity;
 
 /// A point of the search: the objective's key there (larger is better:
 /// the figure, or minus it when minimising) and the axis values, in config

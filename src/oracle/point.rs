@@ -5,7 +5,6 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::model::closed_form;
 use crate::model::rates::{bath_temperatures, HotBath};
-use crate::model::trust::{self, settle, PointStatus, RawCycle};
 use crate::model::{EngineParams, ModelKind, Protocol, RateKind, Rates};
 use crate::oracle::engine::{diag_index, Channel, Engine};
 use crate::oracle::extract::{descending_order, ergotropy, extract};
@@ -13,6 +12,7 @@ use crate::oracle::oss::{solve, OssOptions};
 use crate::oracle::propagate::Propagator;
 use crate::oracle::steady::ness;
 use crate::oracle::{CVec, C64};
+use nessbat_kernels::trust::{self, settle, PointStatus, RawCycle};
 
 /// Figures of the NESS (τ → ∞).
 #[derive(Debug, Clone, Serialize)]
@@ -77,10 +77,10 @@ pub struct PointFigures {
 }
 
 impl PointFigures {
-    /// The figures in the kernels' output order ([`crate::twin::OUTPUT_NAMES`]),
+    /// The figures in the kernels' output order ([`nessbat_kernels::OUTPUT_NAMES`]),
     /// so that a reference point reads like one of a sweep.
-    pub fn outputs(&self) -> [f64; crate::twin::N_OUTPUTS] {
-        use crate::twin::Quantity as Q;
+    pub fn outputs(&self) -> [f64; nessbat_kernels::N_OUTPUTS] {
+        use nessbat_kernels::Quantity as Q;
         Q::ALL.map(|q| match q {
             Q::Ergotropy => self.ergotropy,
             Q::Power => self.power,

@@ -79,7 +79,7 @@ fn units_text(units: &str) -> &str {
 
 /// A quantity in words with its units, for titles and colour bars.
 pub fn quantity_label(name: &str) -> String {
-    match crate::twin::Quantity::from_name(name) {
+    match nessbat_kernels::Quantity::from_name(name) {
         Some(q) if q.units() == "1" => q.long_name().to_string(),
         Some(q) => format!("{} ({})", q.long_name(), units_text(q.units())),
         None => match name {

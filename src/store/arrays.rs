@@ -6,7 +6,7 @@
 
 use crate::store::reduced::Reduced;
 use crate::store::results::{FloatsFlat, SweepResults};
-use crate::twin::OUTPUT_NAMES;
+use nessbat_kernels::OUTPUT_NAMES;
 
 /// One array's elements, owned.
 pub enum ArrayData {
@@ -113,7 +113,7 @@ pub fn owned(full: Option<SweepResults>, reduced: Vec<Reduced>) -> Vec<Named<Arr
     let mut v = Vec::new();
     if let Some(res) = full {
         let (shape, outputs) = (res.shape, res.outputs);
-        let kept = |q: usize| outputs.has(crate::twin::Quantity::ALL[q]);
+        let kept = |q: usize| outputs.has(nessbat_kernels::Quantity::ALL[q]);
         let floats: Vec<ArrayData> = match res.real {
             FloatsFlat::F64(a) => a.into_iter().map(ArrayData::F64).collect(),
             FloatsFlat::F32(a) => a.into_iter().map(ArrayData::F32).collect(),

@@ -12,13 +12,13 @@ use ndarray::{ArrayViewD, IxDyn};
 use ndarray_npy::WritableElement;
 use serde_json::{json, Value};
 
-use crate::backend::gpu::shader_source::Precision;
 use crate::config::outputs::Outputs as Kept;
 use crate::grid::Grid;
 use crate::store::arrays::{self, ArrayRef};
 use crate::store::reduced::{Partial, Reduced, REDUCED_STATUS_NAMES};
 use crate::store::results::{SweepResults, STATUS_NAMES};
-use crate::twin::Quantity;
+use nessbat_kernels::Precision;
+use nessbat_kernels::Quantity;
 
 /// Which backends computed a result: one, or both for shards merged from
 /// runs on different machines.

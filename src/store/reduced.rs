@@ -2,10 +2,11 @@
 //! extremum, for arg-ops the reduced axes' values there, the number of
 //! points that competed, and a status.
 
-use crate::twin::layout::Status;
+use nessbat_kernels::layout::Status;
 use std::ops::Range;
 
-use crate::config::reduce::{Pass, Reduction};
+use crate::config::reduce::Reduction;
+use crate::grid::passes::Pass;
 use crate::grid::Grid;
 
 /// `status` of a reduced cell.
@@ -209,7 +210,7 @@ pub fn finish(grid: &Grid, done: &[(Pass, Accumulators)]) -> Vec<Reduced> {
 /// merge` to fold with the other shards'.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partial {
-    /// Index of the pass in [`crate::config::reduce::passes`]'s order.
+    /// Index of the pass in [`crate::grid::passes::passes`]'s order.
     pub pass: usize,
     /// First cell held, and the accumulators from there on
     /// (`cell * members + m`, relative to `cell_start`).

@@ -1,8 +1,8 @@
 //! The arrays a sweep produces, shaped by the axis lengths in config order.
 
 use crate::config::outputs::Outputs;
-use crate::twin::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, FLAG_UNRESOLVED, STATUS_INVALID};
-use crate::twin::{Quantity, N_OUTPUTS};
+use nessbat_kernels::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, FLAG_UNRESOLVED, STATUS_INVALID};
+use nessbat_kernels::{Quantity, N_OUTPUTS};
 
 /// Status codes of the `status` array.
 pub const STATUS_NAMES: [&str; 4] = [

@@ -9,12 +9,12 @@ use ndarray::ArrayD;
 use ndarray_npy::{read_npy, ReadableElement};
 use serde_json::Value;
 
-use crate::backend::gpu::shader_source::Precision;
 use crate::config::SweepConfig;
 use crate::grid::Grid;
 use crate::store::output::{checksum, BackendKind, RunInfo};
 use crate::store::reduced::{finish, Accumulators, Partial, PassResults, Reduced};
 use crate::store::results::{FloatsFlat, SweepResults};
+use nessbat_kernels::Precision;
 
 /// Part `k` of `n` (0 ≤ k < n).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +173,7 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
         elapsed += m["elapsed_seconds"].as_f64().unwrap_or(0.0);
     }
     // Reductions: fold each pass's shares in shard order (traversal order).
-    let passes = crate::config::reduce::passes(&grid, &grid.reductions)
+    let passes = crate::grid::passes::passes(&grid, &grid.reductions)
         .map_err(|e| Error::Shard(format!("metadata config: {e}")))?;
     let mut done: PassResults = Vec::new();
     for (p, pass) in passes.into_iter().enumerate() {
@@ -276,7 +276,7 @@ fn read_partial(
     d: &Path,
     m: &Value,
     p: usize,
-    pass: &crate::config::reduce::Pass,
+    pass: &crate::grid::passes::Pass,
 ) -> Result<Partial, Error> {
     let entry = m["partial_reductions"]
         .as_array()

@@ -459,7 +459,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("nessbat-stream-keep-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let kept = Outputs::parse(&["power"], "outputs").unwrap();
+        let kept = Outputs::parse(&["power"]).unwrap();
         let files = ArrayFiles::open(&dir, &[4], true, kept, false).unwrap();
         let part = SweepResults::new(vec![2], true, kept);
         let sum = files.write(0, &part).unwrap();

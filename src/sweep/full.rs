@@ -10,7 +10,6 @@ use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::{Duration, Instant};
 
-use crate::backend::gpu::shader_source::Precision;
 use crate::backend::progress::Progress;
 use crate::backend::run::Backend;
 use crate::error::Error;
@@ -19,6 +18,7 @@ use crate::store::checkpoint::Checkpoint;
 use crate::store::output::{FullSummary, RunInfo};
 use crate::store::results::SweepResults;
 use crate::store::stream::Entry;
+use nessbat_kernels::Precision;
 
 /// Finished chunks that may wait for the writer: enough to keep the
 /// compute busy while a write runs, few enough to bound memory.

@@ -26,10 +26,9 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 
 use super::full::{run_full, Saving};
-use crate::backend::gpu::shader_source::Precision;
 use crate::backend::progress::Progress;
 use crate::backend::run::Backend;
-use crate::config::reduce;
+use crate::grid::passes;
 use crate::grid::Grid;
 use crate::store::budget::{check_memory, check_space, fits_memory, streamed_chunk, Space};
 pub use crate::store::checkpoint::Mode;
@@ -38,6 +37,7 @@ use crate::store::output::{self, FullSummary, RunInfo, Streamed};
 use crate::store::reduced::{finish, Partial, Reduced};
 use crate::store::results::SweepResults;
 use crate::store::shard::Shard;
+use nessbat_kernels::Precision;
 
 /// A sweep to run: the grid, optionally a shard of it, optionally with
 /// checkpoints in the output folder.
@@ -153,7 +153,7 @@ impl<'g> Sweep<'g> {
     pub fn total_points(&self) -> Result<u64, Error> {
         let range = self.range()?;
         let n = range.end - range.start;
-        let passes = reduce::passes(self.grid, &self.grid.reductions)?.len() as u64;
+        let passes = passes::passes(self.grid, &self.grid.reductions)?.len() as u64;
         Ok(if self.grid.full_arrays() { n } else { 0 } + passes * n)
     }
 

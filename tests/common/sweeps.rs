@@ -6,13 +6,13 @@ use std::fmt::Write;
 
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
-use nessbat::model::trust::NOISE_FACTOR;
+use nessbat::kernels::trust::NOISE_FACTOR;
+use nessbat::kernels::{N_OUTPUTS, OUTPUT_NAMES};
 use nessbat::model::TransitionRates;
 use nessbat::oracle::compute_point;
 use nessbat::oracle::oss::OssOptions;
 use nessbat::store::results::FloatsFlat;
 use nessbat::store::SweepResults;
-use nessbat::twin::{N_OUTPUTS, OUTPUT_NAMES};
 use rayon::prelude::*;
 
 /// The test grids of the backend comparisons: thermal and pumped
@@ -41,7 +41,7 @@ pub fn oracle(grid: &Grid) -> Vec<[f64; 7]> {
             let p = grid.point_params(i);
             let f = compute_point(&p, grid.model, grid.protocol, &OssOptions::default()).unwrap();
             assert!(f.converged, "oracle did not converge at point {i}");
-            if f.status != nessbat::model::trust::PointStatus::Ok {
+            if f.status != nessbat::kernels::trust::PointStatus::Ok {
                 // Flagged: no claim to compare against (see `rows`).
                 return [f64::NAN; 7];
             }

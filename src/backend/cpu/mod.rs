@@ -1,29 +1,29 @@
 //! The CPU backend: the kernels' f64 twins on every core (rayon), on the
-//! widest SIMD lanes the CPU has ([`lanes`]).
+//! widest SIMD lanes the CPU has (the kernel crate's `lanes::dispatch`).
 
-pub mod lanes;
 pub mod rescue;
 pub mod sink;
 
-pub use lanes::{run_block, run_block_with, run_points, CpuLanes};
+pub use nessbat_kernels::lanes::{run_block, run_block_with, run_points, CpuLanes, LaneSink};
 pub use rescue::rescue_imprecise;
 
-use crate::twin::layout::Status;
+use nessbat_kernels::layout::Status;
 use std::ops::Range;
 
 use rayon::prelude::*;
 
 use crate::backend::progress::Progress;
-use crate::config::reduce::{Pass, Reduction};
+use crate::config::reduce::Reduction;
+use crate::grid::passes::Pass;
 use crate::grid::Grid;
 use crate::model::ModelKind;
 use crate::store::reduced::Accumulators;
 use crate::store::results::{FloatsFlat, SweepResults};
-use crate::twin::density_matrix::DensityMatrix;
-use crate::twin::extract::KernelModel;
-use crate::twin::population::Population;
-use crate::twin::reduce;
-use crate::twin::{PointOutput, N_OUTPUTS};
+use nessbat_kernels::density_matrix::DensityMatrix;
+use nessbat_kernels::extract::StateSpace;
+use nessbat_kernels::population::Population;
+use nessbat_kernels::reduce;
+use nessbat_kernels::{PointOutput, N_OUTPUTS};
 use sink::{BlockOut, StatusOut};
 
 /// Points per rayon task: large enough to amortise scheduling, small enough
@@ -47,7 +47,7 @@ const CHUNK: usize = 1 << 20;
 
 /// The flat range [first, first + blocks' points) of `grid` into
 /// `blocks`, in parallel: `size` points per block.
-fn run_blocks<M: KernelModel<N>, const N: usize>(
+fn run_blocks<M: StateSpace<N>, const N: usize>(
     grid: &Grid,
     lanes: CpuLanes,
     first: u64,
@@ -68,7 +68,7 @@ fn run_blocks<M: KernelModel<N>, const N: usize>(
     });
 }
 
-fn run_model<M: KernelModel<N>, const N: usize>(
+fn run_model<M: StateSpace<N>, const N: usize>(
     grid: &Grid,
     lanes: CpuLanes,
     range: Range<u64>,
@@ -92,7 +92,7 @@ fn run_model<M: KernelModel<N>, const N: usize>(
 
 /// Runs one reduction pass: the kernels' twins chunk by chunk, with the
 /// chunk outputs laid out as the GPU's out_real and out_u32.
-fn reduce_model<M: KernelModel<N>, const N: usize>(
+fn reduce_model<M: StateSpace<N>, const N: usize>(
     pass: &Pass,
     reds: &[Reduction],
     range: Range<u64>,

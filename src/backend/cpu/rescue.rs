@@ -6,20 +6,20 @@
 //! in f64. Where that resolves the point to the contract it replaces the
 //! f64 figures; what stays flagged is beyond reach of the rounding.
 
-use crate::twin::layout::Status;
+use nessbat_kernels::layout::Status;
 use rayon::prelude::*;
 
 use crate::grid::Grid;
 use crate::model::params::{Bath, Baths};
 use crate::model::{ModelKind, RateKind, TransitionRates};
 use crate::store::results::{store, FloatsFlat, SweepResults};
-use crate::twin::density_matrix::DensityMatrix;
-use crate::twin::extract::KernelModel;
-use crate::twin::lanes::dd::{bose, Dd};
-use crate::twin::oss::{run_lanes, PointOutput};
-use crate::twin::params::{Point, Rates4};
-use crate::twin::population::Population;
-use crate::twin::real::Real;
+use nessbat_kernels::density_matrix::DensityMatrix;
+use nessbat_kernels::extract::StateSpace;
+use nessbat_kernels::lanes::dd::{bose, Dd};
+use nessbat_kernels::oss::{run_lanes, PointOutput};
+use nessbat_kernels::params::{Point, Rates4};
+use nessbat_kernels::population::Population;
+use nessbat_kernels::real::Real;
 
 /// The double-double outputs of the points `flagged` (offsets from flat
 /// index `first`) that it resolves to the contract, with their offsets.
@@ -101,9 +101,11 @@ pub fn rescue_rows(
 pub fn twin_point(grid: &Grid, at: u64) -> PointOutput {
     let params = grid.chunk_params(at, 1);
     match grid.model {
-        ModelKind::Populations => crate::twin::run_point::<Population, 4>(&params, &grid.values, 0),
+        ModelKind::Populations => {
+            nessbat_kernels::run_point::<Population, 4>(&params, &grid.values, 0)
+        }
         ModelKind::DensityMatrix => {
-            crate::twin::run_point::<DensityMatrix, 6>(&params, &grid.values, 0)
+            nessbat_kernels::run_point::<DensityMatrix, 6>(&params, &grid.values, 0)
         }
     }
 }
@@ -137,8 +139,8 @@ pub fn rescue_point(grid: &Grid, at: u64) -> PointOutput {
     }
 }
 
-fn run<M: KernelModel<N>, const N: usize>(
-    params: &crate::twin::SweepParams,
+fn run<M: StateSpace<N>, const N: usize>(
+    params: &nessbat_kernels::SweepParams,
     point: &Point<Dd>,
 ) -> PointOutput {
     run_lanes::<M, Dd, N>(params, point).point(0)

@@ -3,25 +3,10 @@
 //! for reductions and rechecks.
 
 use crate::store::results::store;
-use crate::twin::oss::LaneOutput;
-use crate::twin::real::Real;
-use crate::twin::{PointOutput, N_OUTPUTS};
-
-/// Takes lanes of outputs.
-pub trait LaneSink {
-    /// Points `at`, …, `at + count − 1` of the block: lane l is `at + l`.
-    fn put<T: Real>(&mut self, at: usize, o: &LaneOutput<T>, count: usize);
-}
-
-impl LaneSink for Vec<PointOutput> {
-    #[inline(always)]
-    fn put<T: Real>(&mut self, _at: usize, o: &LaneOutput<T>, count: usize) {
-        let points = o.points();
-        for p in &points[..count] {
-            self.push(*p);
-        }
-    }
-}
+use nessbat_kernels::lanes::LaneSink;
+use nessbat_kernels::oss::LaneOutput;
+use nessbat_kernels::real::Real;
+use nessbat_kernels::N_OUTPUTS;
 
 /// One block's part of a chunk's arrays (in flat C order), written in
 /// place: no per-point list is built and scattered afterwards, and blocks

@@ -5,20 +5,9 @@
 //! (vulkan, metal, dx12, gl), `WGPU_ADAPTER_NAME` (a substring of the
 //! adapter's name) and `WGPU_POWER_PREF`.
 
-use crate::backend::gpu::shader_source::Precision;
+use nessbat_kernels::Precision;
 
-/// Why no GPU could be used.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GpuError {
-    #[error("no GPU adapter found{0}")]
-    NoAdapter(String),
-    #[error("the GPU device could not be opened: {0}")]
-    Device(String),
-    #[error("f64 shaders need SHADER_F64, which adapter '{0}' lacks; use --precision f32")]
-    NoF64(String),
-    #[error("GPU error: {0}")]
-    Runtime(String),
-}
+pub use crate::error::GpuError;
 
 /// An open device with what the sweep needs to know about it.
 pub struct GpuContext {

@@ -12,20 +12,21 @@ use std::time::{Duration, Instant};
 
 use crate::backend::gpu::context::{GpuContext, GpuError};
 use crate::backend::gpu::resources::{bind, binding_entries, buffer, dispatch, map_read};
-use crate::backend::gpu::shader_source::{source, KernelModel, Precision};
 use crate::backend::gpu::timestamps::PassTimer;
 use crate::backend::Progress;
 use crate::config::outputs::{Outputs, NO_SLOT};
 use crate::model::ModelKind;
 use crate::store::results::{store, FloatsFlat, Real, SweepResults};
-use crate::twin::params::KernelGrid;
-use crate::twin::SweepParams;
+use nessbat_kernels::params::KernelGrid;
+use nessbat_kernels::source::sweep_source;
+use nessbat_kernels::Precision;
+use nessbat_kernels::SweepParams;
 
 /// Invocations per workgroup: the WGSL prelude's WORKGROUP, which every
 /// `@workgroup_size` names, is generated from the same constant.
-pub use crate::twin::layout::WORKGROUP;
+pub use nessbat_kernels::layout::WORKGROUP;
 /// Float outputs per point (OUTPUT_NAMES).
-const N_REAL: u64 = crate::twin::N_OUTPUTS as u64;
+const N_REAL: u64 = nessbat_kernels::N_OUTPUTS as u64;
 /// Upper bound on points per chunk, whatever the device allows: keeps the
 /// host's extra memory to one chunk.
 pub const MAX_CHUNK: u64 = 1 << 22;
@@ -82,13 +83,6 @@ struct Buffers {
     bind_group: wgpu::BindGroup,
 }
 
-fn kernel_model(m: ModelKind) -> KernelModel {
-    match m {
-        ModelKind::Populations => KernelModel::Populations,
-        ModelKind::DensityMatrix => KernelModel::DensityMatrix,
-    }
-}
-
 impl SweepKernel {
     /// Compiles the kernel for `model` at `precision`.
     pub fn new(
@@ -103,11 +97,11 @@ impl SweepKernel {
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("nessbat sweep"),
-            source: wgpu::ShaderSource::Wgsl(source(kernel_model(model), precision).into()),
+            source: wgpu::ShaderSource::Wgsl(sweep_source(model, precision).into()),
         });
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("sweep"),
-            entries: &binding_entries(&crate::twin::layout::SWEEP_BINDINGS),
+            entries: &binding_entries(&nessbat_kernels::layout::SWEEP_BINDINGS),
         });
         let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("sweep"),
@@ -398,10 +392,11 @@ impl SweepKernel {
             // The kernel wrote chunk_len-strided kept quantities: quantity
             // q of point i at slots[q] · len + i.
             for i in 0..len as usize {
-                let vals: [R; crate::twin::N_OUTPUTS] = std::array::from_fn(|q| match slots[q] {
-                    NO_SLOT => R::default(),
-                    k => real[k as usize * len as usize + i],
-                });
+                let vals: [R; nessbat_kernels::N_OUTPUTS] =
+                    std::array::from_fn(|q| match slots[q] {
+                        NO_SLOT => R::default(),
+                        k => real[k as usize * len as usize + i],
+                    });
                 store(
                     arrays,
                     cycles,
@@ -424,7 +419,13 @@ impl SweepKernel {
 
 /// Access to the float arrays of a result in the kernel's precision.
 pub trait HasFloats<R> {
-    fn parts(&mut self) -> (&mut [Vec<R>; crate::twin::N_OUTPUTS], &mut [u32], &mut [u8]);
+    fn parts(
+        &mut self,
+    ) -> (
+        &mut [Vec<R>; nessbat_kernels::N_OUTPUTS],
+        &mut [u32],
+        &mut [u8],
+    );
     /// Zeroed results of this precision with the arrays of `outputs`.
     fn empty(shape: Vec<usize>, outputs: Outputs) -> SweepResults;
 }
@@ -437,7 +438,7 @@ impl HasFloats<f64> for SweepResults {
     fn parts(
         &mut self,
     ) -> (
-        &mut [Vec<f64>; crate::twin::N_OUTPUTS],
+        &mut [Vec<f64>; nessbat_kernels::N_OUTPUTS],
         &mut [u32],
         &mut [u8],
     ) {
@@ -456,7 +457,7 @@ impl HasFloats<f32> for SweepResults {
     fn parts(
         &mut self,
     ) -> (
-        &mut [Vec<f32>; crate::twin::N_OUTPUTS],
+        &mut [Vec<f32>; nessbat_kernels::N_OUTPUTS],
         &mut [u32],
         &mut [u8],
     ) {

@@ -3,19 +3,20 @@
 //! per-cell accumulators, and only the accumulators are read back at the
 //! end. The full arrays never leave the device.
 
-use crate::twin::layout::Status;
+use nessbat_kernels::layout::Status;
 use std::time::Instant;
 
 use crate::backend::gpu::context::{GpuContext, GpuError};
 use crate::backend::gpu::kernel::{SweepKernel, Timing, FIRST_CHUNK, PROGRESS_STEP, WORKGROUP};
 use crate::backend::gpu::resources::{bind, binding_entries, buffer, dispatch, map_read};
-use crate::backend::gpu::shader_source::{reduce_source, Precision};
 use crate::backend::Progress;
-use crate::config::reduce::Pass;
 use crate::config::reduce::Reduction;
+use crate::grid::passes::Pass;
 use crate::store::reduced::Accumulators;
 use crate::store::results::Real;
-use crate::twin::reduce::{ReduceParams, MAX_REDUCTIONS, MAX_WHERE};
+use nessbat_kernels::reduce::{ReduceParams, MAX_REDUCTIONS, MAX_WHERE};
+use nessbat_kernels::source::reduce_source;
+use nessbat_kernels::Precision;
 
 /// Points per chunk of a reduction pass: bounds the partials buffer (up to
 /// two blocks per point when cells are tiny) next to the chunk's outputs.
@@ -39,7 +40,7 @@ impl ReduceKernel {
             label: Some("nessbat reduce"),
             source: wgpu::ShaderSource::Wgsl(reduce_source(precision).into()),
         });
-        let entries = binding_entries(&crate::twin::layout::REDUCE_BINDINGS);
+        let entries = binding_entries(&nessbat_kernels::layout::REDUCE_BINDINGS);
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("reduce"),
             entries: &entries,
@@ -150,7 +151,7 @@ impl ReduceKernel {
         let params_buf = buffer(
             ctx,
             "params",
-            std::mem::size_of::<crate::twin::SweepParams>() as u64,
+            std::mem::size_of::<nessbat_kernels::SweepParams>() as u64,
             U::STORAGE | U::COPY_DST,
         );
         let values_buf = buffer(
@@ -164,7 +165,7 @@ impl ReduceKernel {
         let out_real = buffer(
             ctx,
             "out_real",
-            cap * crate::twin::N_OUTPUTS as u64 * size,
+            cap * nessbat_kernels::N_OUTPUTS as u64 * size,
             U::STORAGE | U::COPY_SRC | U::COPY_DST,
         );
         let out_u32 = buffer(
@@ -274,7 +275,7 @@ impl ReduceKernel {
                 .filter(|&i| Status::Imprecise.in_word(u32s[i]))
                 .collect();
             if !flagged.is_empty() {
-                let real_bytes = len * crate::twin::N_OUTPUTS as u64 * size;
+                let real_bytes = len * nessbat_kernels::N_OUTPUTS as u64 * size;
                 let mut enc = ctx
                     .device
                     .create_command_encoder(&wgpu::CommandEncoderDescriptor {

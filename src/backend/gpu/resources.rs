@@ -21,7 +21,7 @@ pub(crate) fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLay
 /// The layout entries of a kernel's bindings, from the same list that the
 /// WGSL declarations are generated from.
 pub(crate) fn binding_entries(
-    bindings: &[crate::twin::layout::Binding],
+    bindings: &[nessbat_kernels::layout::Binding],
 ) -> Vec<wgpu::BindGroupLayoutEntry> {
     bindings
         .iter()
