@@ -65,6 +65,6 @@ pub mod prelude {
     pub use crate::oracle::oss::OssOptions;
     pub use crate::oracle::{compute_point, PointFigures};
     pub use crate::store::SweepResults;
-    pub use crate::sweep::{Mode, Sweep, SweepOutput};
+    pub use crate::sweep::{Mode, Resumed, Sweep, SweepOutput};
     pub use crate::Error;
 }

@@ -7,17 +7,16 @@
 
 mod common;
 
+use common::backends::{backend_suite, Target};
 use common::files::{bad_input, nessbat, scratch};
-use common::gpu::gpu_or_skip;
 use ndarray::Array2;
 use ndarray_npy::read_npy;
 use nessbat::backend::cpu;
-use nessbat::backend::run::{Backend, BackendChoice};
+use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
 use nessbat::config::constraint::{Constraint, Constraints};
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
-use nessbat::kernels::Precision;
 use nessbat::kernels::Quantity;
 use nessbat::model::closed_form::{eq14_power, eq16_efficiency};
 use nessbat::model::Rates;
@@ -160,28 +159,16 @@ fn check_short_cycle(backend: &Backend, what: &str) {
     );
 }
 
-#[test]
-fn cpu_finds_the_brute_force_optimum() {
-    check_against_brute_force(&Backend::Cpu, "cpu");
+fn finds_the_brute_force_optimum(backend: &Backend, target: Target) {
+    check_against_brute_force(backend, target.label());
 }
 
-#[test]
-fn cpu_finds_the_short_cycle_optimum_of_the_closed_forms() {
-    check_short_cycle(&Backend::Cpu, "cpu");
+fn finds_the_short_cycle_optimum_of_the_closed_forms(backend: &Backend, target: Target) {
+    check_short_cycle(backend, target.label());
 }
 
-#[test]
-fn gpu_f64_finds_the_same_optima() {
-    if gpu_or_skip("gpu_f64_finds_the_same_optima").is_none() {
-        return;
-    }
-    let backend = Backend::choose(BackendChoice::Gpu, Some(Precision::F64), &|m| {
-        eprintln!("{m}")
-    })
-    .unwrap();
-    check_against_brute_force(&backend, "gpu f64");
-    check_short_cycle(&backend, "gpu f64");
-}
+backend_suite!(finds_the_brute_force_optimum: cpu, gpu_f64);
+backend_suite!(finds_the_short_cycle_optimum_of_the_closed_forms: cpu, gpu_f64);
 
 fn write_config(dir: &std::path::Path, text: &str) -> String {
     let p = dir.join("c.toml");

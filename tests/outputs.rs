@@ -8,14 +8,13 @@ use std::path::Path;
 
 mod common;
 
+use common::backends::{backend_suite, Target};
 use common::files::{bad_input, nessbat, scratch};
-use common::gpu::gpu_or_skip;
 use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::backend::Progress;
 use nessbat::config::outputs::Outputs;
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
-use nessbat::kernels::Precision;
 use nessbat::kernels::Quantity;
 use nessbat::store::results::{FloatsFlat, SweepResults};
 use nessbat::sweep::Sweep;
@@ -99,38 +98,23 @@ const CHOICES: [&[&str]; 4] = [
     &["status"],
 ];
 
-#[test]
-fn kept_arrays_equal_the_full_run_on_the_cpu() {
-    let cpu = Backend::choose(BackendChoice::Cpu, None, &|_| {}).unwrap();
-    let full = run(&cpu, &grid(None));
+/// Each choice of kept arrays equals the full run's arrays of the same
+/// backend and precision, bit for bit.
+fn kept_arrays_equal_the_full_run(backend: &Backend, target: Target) {
+    let full = run(backend, &grid(None));
     assert!(full.outputs.is_all());
+    // The f32 run must exercise its f64 recheck with a subset kept.
+    if target == Target::GpuF32 {
+        assert!(full.status.contains(&0));
+    }
     for choice in CHOICES {
         let g = grid(Some(choice));
-        same_kept(&full, &run(&cpu, &g), g.outputs, &format!("cpu {choice:?}"));
+        let what = format!("{} {choice:?}", target.label());
+        same_kept(&full, &run(backend, &g), g.outputs, &what);
     }
 }
 
-#[test]
-fn kept_arrays_equal_the_full_run_on_the_gpu() {
-    if gpu_or_skip("kept_arrays_equal_the_full_run_on_the_gpu").is_none() {
-        return;
-    }
-    for precision in [Precision::F64, Precision::F32] {
-        let Ok(gpu) = Backend::choose(BackendChoice::Gpu, Some(precision), &|_| {}) else {
-            continue;
-        };
-        let full = run(&gpu, &grid(None));
-        // The f32 run must exercise its f64 recheck with a subset kept.
-        if precision == Precision::F32 {
-            assert!(full.status.contains(&0));
-        }
-        for choice in CHOICES {
-            let g = grid(Some(choice));
-            let what = format!("gpu {} {choice:?}", precision.name());
-            same_kept(&full, &run(&gpu, &g), g.outputs, &what);
-        }
-    }
-}
+backend_suite!(kept_arrays_equal_the_full_run: cpu, gpu_f64, gpu_f32);
 
 /// Reductions read every quantity whatever the full arrays keep.
 #[test]

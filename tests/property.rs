@@ -14,7 +14,9 @@
 
 mod common;
 
+use common::backends::{backend_suite, Target};
 use common::rng::Rng;
+use nessbat::kernels::Named;
 
 use common::dd::Dd;
 use nessbat::backend::point::point as compute_point;
@@ -435,20 +437,11 @@ fn random_points_hold_the_contract() {
 /// One-point sweeps of 300 random points through the GPU backend in
 /// `precision` (f32 sweeps recompute what they flag in f64): every status-0
 /// point within `tol` of the reference, or an exact zero within the noise.
-fn gpu_contract(precision: Precision, tol: f64, eps: f64, seed: u64) {
-    let test = format!("random_points_hold_the_contract_on_the_gpu_{precision:?}");
-    let Some(ctx) = common::gpu::gpu_or_skip(&test) else {
-        return;
-    };
-    if !ctx.f64 {
-        eprintln!("SKIPPED {test}: no SHADER_F64");
-        return;
-    }
-    let backend = Backend::Gpu {
-        ctx: Box::new(ctx),
-        precision,
-        kernels: Default::default(),
-        reducer: Default::default(),
+fn random_points_hold_the_contract_on_the_gpu(backend: &Backend, target: Target) {
+    let test = format!("random points on the {}", target.label());
+    let (tol, eps, seed) = match target.precision() {
+        Precision::F64 => (1e-6, f64::EPSILON, 0x5EED_0000_0300),
+        Precision::F32 => (1e-3, f64::from(f32::EPSILON), 0x5EED_0000_0320),
     };
     let mut rng = Rng(seed);
     let (mut ok, mut failures) = (0, Vec::new());
@@ -483,20 +476,7 @@ fn gpu_contract(precision: Precision, tol: f64, eps: f64, seed: u64) {
     );
 }
 
-#[test]
-fn random_points_hold_the_contract_on_the_gpu_f64() {
-    gpu_contract(Precision::F64, 1e-6, f64::EPSILON, 0x5EED_0000_0300);
-}
-
-#[test]
-fn random_points_hold_the_contract_on_the_gpu_f32() {
-    gpu_contract(
-        Precision::F32,
-        1e-3,
-        f64::from(f32::EPSILON),
-        0x5EED_0000_0320,
-    );
-}
+backend_suite!(random_points_hold_the_contract_on_the_gpu: gpu_f64, gpu_f32);
 
 #[test]
 fn double_double_exp_and_division_are_accurate() {

@@ -7,11 +7,13 @@
 
 mod common;
 
+use common::backends::{backend_suite, Target};
 use common::gpu::gpu_or_skip;
 use common::sweeps::{all_rows, grid};
 use nessbat::backend::cpu;
 use nessbat::backend::gpu::reduce::ReduceKernel;
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
+use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
 use nessbat::config::reduce::{Op, Reduction};
 use nessbat::grid::passes::passes;
@@ -205,83 +207,61 @@ fn the_test_grid_exercises_what_it_claims() {
         .any(|t| t != &taus[0] && t != &taus[taus.len() - 1]));
 }
 
-#[test]
-fn cpu_reductions_equal_reductions_of_the_full_array() {
+/// Every pass's reductions equal the numpy-style reduction of the full
+/// arrays of the same backend and precision, as a sweep delivers them
+/// (flagged points rescued: f32's in f64, f64's in double-double), with
+/// cells straddling chunks: on the CPU chunks of 1, 7 (cells of 11 τ
+/// points straddle them) and the whole grid; on the GPU chunks of 64 and
+/// the device's default size.
+fn reductions_equal_reductions_of_the_full_array(backend: &Backend, target: Target) {
     let g = grid(CONFIG);
-    // The full arrays as the backend delivers them: flagged points
-    // rescued in double-double, as the reductions fold them.
-    let (full, _, _) = nessbat::backend::Backend::Cpu
-        .run(&g, &Progress::NONE)
-        .unwrap();
-    // Chunks of 1 point, of 7 (cells of 11 τ points straddle them) and of
-    // the whole grid.
-    for chunk in [1, 7, 1 << 20] {
-        check_all(&format!("cpu, chunks of {chunk}"), &g, &full, &|pass| {
-            let acc =
-                cpu::run_reduce_in_chunks(pass, &g.reductions, 0..g.len(), chunk, &Progress::NONE);
-            pass.finish(&g, &g.reductions, &acc)
-        });
-    }
-}
-
-fn gpu_check(ctx: GpuContext, precision: Precision) {
-    let g = grid(CONFIG);
-    // The full arrays of the same backend and precision, as a sweep
-    // delivers them (f32's flagged points recomputed in f64, f64's in
-    // double-double), then each pass in chunks of 64 points (cells
-    // straddle chunks) and of the device's default size.
-    let backend = nessbat::backend::Backend::Gpu {
-        ctx: Box::new(ctx),
-        precision,
-        kernels: Default::default(),
-        reducer: Default::default(),
-    };
     let (full, _, _) = backend.run(&g, &Progress::NONE).unwrap();
-    let nessbat::backend::Backend::Gpu { ctx, .. } = &backend else {
-        unreachable!()
-    };
-    let ctx: &GpuContext = ctx;
-    let reducer = ReduceKernel::new(ctx, precision).unwrap();
-    for limit in [Some(64), None] {
-        let mut k = SweepKernel::new(ctx, g.model, precision).unwrap();
-        k.chunk_limit = limit;
-        check_all(
-            &format!("gpu {precision:?}, chunk limit {limit:?}"),
-            &g,
-            &full,
-            &|pass| {
-                let acc = reducer
-                    .run(
-                        ctx,
-                        &k,
+    match backend {
+        Backend::Cpu => {
+            for chunk in [1, 7, 1 << 20] {
+                check_all(&format!("cpu, chunks of {chunk}"), &g, &full, &|pass| {
+                    let acc = cpu::run_reduce_in_chunks(
                         pass,
                         &g.reductions,
                         0..g.len(),
+                        chunk,
                         &Progress::NONE,
-                        &mut Timing::default(),
-                    )
-                    .unwrap();
-                pass.finish(&g, &g.reductions, &acc)
-            },
-        );
+                    );
+                    pass.finish(&g, &g.reductions, &acc)
+                });
+            }
+        }
+        Backend::Gpu { ctx, precision, .. } => {
+            let ctx: &GpuContext = ctx;
+            let reducer = ReduceKernel::new(ctx, *precision).unwrap();
+            for limit in [Some(64), None] {
+                let mut k = SweepKernel::new(ctx, g.model, *precision).unwrap();
+                k.chunk_limit = limit;
+                check_all(
+                    &format!("{}, chunk limit {limit:?}", target.label()),
+                    &g,
+                    &full,
+                    &|pass| {
+                        let acc = reducer
+                            .run(
+                                ctx,
+                                &k,
+                                pass,
+                                &g.reductions,
+                                0..g.len(),
+                                &Progress::NONE,
+                                &mut Timing::default(),
+                            )
+                            .unwrap();
+                        pass.finish(&g, &g.reductions, &acc)
+                    },
+                );
+            }
+        }
     }
 }
 
-#[test]
-fn gpu_f64_reductions_equal_reductions_of_the_full_array() {
-    let Some(ctx) = gpu_or_skip("gpu_f64_reductions_equal_reductions_of_the_full_array") else {
-        return;
-    };
-    gpu_check(ctx, Precision::F64);
-}
-
-#[test]
-fn gpu_f32_reductions_equal_reductions_of_the_full_array() {
-    let Some(ctx) = gpu_or_skip("gpu_f32_reductions_equal_reductions_of_the_full_array") else {
-        return;
-    };
-    gpu_check(ctx, Precision::F32);
-}
+backend_suite!(reductions_equal_reductions_of_the_full_array: cpu, gpu_f64, gpu_f32);
 
 /// A reduction-only grid of 262,144 points, which the GPU folds in many
 /// chunks of growing size (a 16,384-point first chunk, then by rate): its

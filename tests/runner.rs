@@ -11,7 +11,7 @@ use nessbat::backend::cpu;
 use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
 use nessbat::store::shard::Shard;
-use nessbat::sweep::runner::{Mode, Sweep};
+use nessbat::sweep::runner::{Mode, Resumed, Sweep};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -68,12 +68,8 @@ fn a_checkpointed_sweep_equals_the_backend_and_resumes_from_its_chunks() {
     assert!(dir.join("metadata.json").exists());
     assert!(!dir.join(".nessbat-partial").exists());
     // A finished folder resumes to nothing.
-    let done = Sweep::new(&g).checkpoints(&dir, 1000, Mode::Resume).run(
-        &Backend::Cpu,
-        &Progress::NONE,
-        &|_| {},
-    );
-    assert!(matches!(done, Err(nessbat::Error::Finished(_))));
+    let done = Sweep::new(&g).resume(&dir, 1000, &Backend::Cpu, &Progress::NONE, &|_| {});
+    assert!(matches!(done, Ok(Resumed::Finished(d)) if d == dir));
 }
 
 #[test]

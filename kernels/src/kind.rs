@@ -1,6 +1,8 @@
 //! What selects a kernel variant: the model (state space) and the float
 //! type. Part of the interface, since the host picks a compiled shader and
-//! its CPU twin by these two, and metadata.json records both by name.
+//! its CPU twin by these two, and metadata.json records both by name
+//! (their [`Named`](crate::named::Named) impls are in src/named.rs, since
+//! build.rs compiles this file on its own).
 
 /// Which state space the charging stroke is integrated in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -13,20 +15,15 @@ pub enum ModelKind {
 }
 
 impl ModelKind {
-    /// Every model, in the order of the `model` choices.
+    /// Every model, in the order the accepted names are listed.
     pub const ALL: [ModelKind; 2] = [ModelKind::Populations, ModelKind::DensityMatrix];
 
-    /// The name used on the command line and in configs.
+    /// The name on the command line, in configs and in metadata.json.
     pub fn name(self) -> &'static str {
         match self {
             ModelKind::Populations => "populations",
             ModelKind::DensityMatrix => "density-matrix",
         }
-    }
-
-    /// Parses a name; `None` for anything else.
-    pub fn parse(s: &str) -> Option<ModelKind> {
-        Self::ALL.into_iter().find(|m| m.name() == s)
     }
 
     /// The kernel's state dimension: 4 populations, or the 6 real entries
@@ -36,12 +33,6 @@ impl ModelKind {
             ModelKind::Populations => 4,
             ModelKind::DensityMatrix => 6,
         }
-    }
-}
-
-impl std::fmt::Display for ModelKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -64,22 +55,11 @@ impl Precision {
         }
     }
 
-    /// The precision of a name; `None` for anything else.
-    pub fn parse(name: &str) -> Option<Precision> {
-        Self::ALL.into_iter().find(|p| p.name() == name)
-    }
-
     /// Bytes per float.
     pub fn bytes(self) -> u64 {
         match self {
             Precision::F32 => 4,
             Precision::F64 => 8,
         }
-    }
-}
-
-impl std::fmt::Display for Precision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }

@@ -28,6 +28,7 @@ pub mod kind;
 pub mod lanes;
 pub mod layout;
 pub mod linalg;
+pub mod named;
 pub mod numerics;
 pub mod oss;
 pub mod outputs;
@@ -41,6 +42,7 @@ pub mod trust;
 
 pub use kind::{ModelKind, Precision};
 pub use layout::{Quantity, Status};
+pub use named::Named;
 pub use oss::{run_point, PointOutput};
 pub use outputs::Outputs;
 pub use params::{KernelGrid, KernelInput, SweepParams, N_OUTPUTS, OUTPUT_NAMES};

@@ -18,6 +18,7 @@ use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::config::SweepConfig;
 use nessbat::config::DEFAULT_CONFIG;
 use nessbat::grid::Grid;
+use nessbat::kernels::named::Unknown;
 use nessbat::kernels::Precision;
 use nessbat::kernels::Quantity;
 use nessbat::model::point_spec::PointSpec;
@@ -40,8 +41,10 @@ pub(crate) fn lib_error(e: Error) -> PyErr {
     }
 }
 
-fn parse<T>(what: &str, accepted: &str, value: &str, f: fn(&str) -> Option<T>) -> PyResult<T> {
-    f(value).ok_or_else(|| value_error(format!("{what} {value:?}: accepted: {accepted}")))
+fn parse<T: std::str::FromStr<Err = Unknown>>(value: &str) -> PyResult<T> {
+    value
+        .parse()
+        .map_err(|e: Unknown| value_error(e.to_string()))
 }
 
 /// The grid of a config given as TOML text; `origin` names it in messages.
@@ -66,20 +69,8 @@ pub(crate) fn backend_choice(
     backend: &str,
     precision: Option<&str>,
 ) -> PyResult<(BackendChoice, Option<Precision>)> {
-    let choice = parse(
-        "backend",
-        "\"auto\", \"gpu\" or \"cpu\"",
-        backend,
-        |b| match b {
-            "auto" => Some(BackendChoice::Auto),
-            "gpu" => Some(BackendChoice::Gpu),
-            "cpu" => Some(BackendChoice::Cpu),
-            _ => None,
-        },
-    )?;
-    let precision = precision
-        .map(|p| parse("precision", "\"f32\", \"f64\" or None", p, Precision::parse))
-        .transpose()?;
+    let choice: BackendChoice = parse(backend)?;
+    let precision = precision.map(parse::<Precision>).transpose()?;
     Ok((choice, precision))
 }
 
@@ -94,19 +85,9 @@ fn point(
     protocol: &str,
     rates: &str,
 ) -> PyResult<String> {
-    let model = parse(
-        "model",
-        "\"populations\" or \"density-matrix\"",
-        model,
-        ModelKind::parse,
-    )?;
-    let protocol = parse(
-        "protocol",
-        "\"optimal\", \"gate-global\" or \"gate-local\"",
-        protocol,
-        Protocol::parse,
-    )?;
-    let rates = parse("rates", "\"eq9\" or \"kms\"", rates, RateKind::parse)?;
+    let model: ModelKind = parse(model)?;
+    let protocol: Protocol = parse(protocol)?;
+    let rates: RateKind = parse(rates)?;
     let mut spec = PointSpec::default();
     for (k, v) in &params {
         spec.set(k, *v).map_err(value_error)?;

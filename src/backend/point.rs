@@ -14,6 +14,7 @@ use crate::model::{EngineParams, ModelKind, Protocol};
 use crate::oracle::oss::OssOptions;
 use crate::oracle::{compute_point, PointFigures};
 use nessbat_kernels::trust::PointStatus;
+use nessbat_kernels::Named;
 use nessbat_kernels::Quantity;
 
 /// The point's figures, rescued in double-double where f64 flags them.

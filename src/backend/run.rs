@@ -16,7 +16,7 @@ use crate::grid::Grid;
 use crate::store::output::{BackendKind, RunInfo};
 use crate::store::reduced::{finish, PassResults, Reduced};
 use crate::store::results::{FloatsFlat, SweepResults};
-use nessbat_kernels::Precision;
+use nessbat_kernels::{Named, Precision};
 
 /// Which backend the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +25,21 @@ pub enum BackendChoice {
     Gpu,
     Cpu,
 }
+
+impl Named for BackendChoice {
+    const WHAT: &'static str = "backend";
+    const ALL: &'static [BackendChoice] =
+        &[BackendChoice::Auto, BackendChoice::Gpu, BackendChoice::Cpu];
+    fn name(self) -> &'static str {
+        match self {
+            BackendChoice::Auto => "auto",
+            BackendChoice::Gpu => "gpu",
+            BackendChoice::Cpu => "cpu",
+        }
+    }
+}
+
+nessbat_kernels::named!(BackendChoice);
 
 /// A backend ready to run grids: the device and kernels are built once.
 pub enum Backend {

@@ -1,8 +1,10 @@
 //! Flags shared by `point` and `trace`, and how they become parameters.
 
-use clap::{Args, ValueEnum};
+use clap::builder::TypedValueParser;
+use clap::Args;
 
 use super::BadInput;
+use nessbat::kernels::Named;
 use nessbat::model::point_spec::PointSpec;
 use nessbat::model::{EngineParams, ModelKind, Protocol, RateKind};
 
@@ -26,25 +28,13 @@ pub fn non_negative(s: &str) -> Result<f64, String> {
     number(s, "a finite number >= 0", |v| v >= 0.0)
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ModelArg {
-    Populations,
-    DensityMatrix,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RatesArg {
-    /// The paper's Eq. 9: Bose factor at ω0 for every transition
-    Eq9,
-    /// Detailed balance at each transition's own frequency ω0 ± λ
-    Kms,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ProtocolArg {
-    Optimal,
-    GateGlobal,
-    GateLocal,
+/// The value parser of one of the library's named enums: its names are
+/// clap's possible values (listed in `--help` and in the one-line error
+/// for any other word), and the library's own type is the value, so the
+/// command line mirrors no enum.
+pub fn choice<T: Named + Send + Sync>() -> impl clap::builder::TypedValueParser<Value = T> {
+    clap::builder::PossibleValuesParser::new(T::ALL.iter().map(|v| v.name()))
+        .map(|s| T::parse(&s).expect("clap admits only the possible values"))
 }
 
 /// One engine point. Without bath flags: the paper's T_A = 2, T_S = 0.1.
@@ -96,14 +86,16 @@ pub struct PointArgs {
     #[arg(long, allow_hyphen_values = true, value_parser = non_negative, help_heading = "Baths")]
     pub collective_decay: Option<f64>,
     /// State space of the charging stroke
-    #[arg(long, value_enum, default_value = "populations")]
-    pub model: ModelArg,
+    #[arg(long, value_parser = choice::<ModelKind>(), default_value = "populations")]
+    pub model: ModelKind,
     /// Extraction unitary
-    #[arg(long, value_enum, default_value = "optimal")]
-    pub protocol: ProtocolArg,
-    /// How thermal baths set their rates
-    #[arg(long, value_enum, default_value = "eq9")]
-    pub rates: RatesArg,
+    #[arg(long, value_parser = choice::<Protocol>(), default_value = "optimal")]
+    pub protocol: Protocol,
+    /// How thermal baths set their rates: eq9, the paper's Eq. 9 (the Bose
+    /// factor at ω0 for every transition), or kms, detailed balance at each
+    /// transition's own frequency
+    #[arg(long, value_parser = choice::<RateKind>(), default_value = "eq9")]
+    pub rates: RateKind,
     /// Qubit detuning δ (density-matrix model)
     #[arg(long, allow_hyphen_values = true, value_parser = finite)]
     pub detuning: Option<f64>,
@@ -113,28 +105,6 @@ pub struct PointArgs {
 }
 
 impl PointArgs {
-    pub fn model(&self) -> ModelKind {
-        match self.model {
-            ModelArg::Populations => ModelKind::Populations,
-            ModelArg::DensityMatrix => ModelKind::DensityMatrix,
-        }
-    }
-
-    pub fn protocol(&self) -> Protocol {
-        match self.protocol {
-            ProtocolArg::Optimal => Protocol::Optimal,
-            ProtocolArg::GateGlobal => Protocol::GateGlobal,
-            ProtocolArg::GateLocal => Protocol::GateLocal,
-        }
-    }
-
-    pub fn rate_kind(&self) -> RateKind {
-        match self.rates {
-            RatesArg::Eq9 => RateKind::Eq9,
-            RatesArg::Kms => RateKind::Kms,
-        }
-    }
-
     /// The point these flags describe, as the library's key-value spec.
     pub fn spec(&self) -> PointSpec {
         PointSpec {
@@ -161,7 +131,7 @@ impl PointArgs {
     /// The engine parameters these flags describe.
     pub fn params(&self) -> Result<EngineParams, BadInput> {
         self.spec()
-            .params(self.model(), self.rate_kind(), &flag)
+            .params(self.model, self.rates, &flag)
             .map_err(|e| BadInput(e.to_string()))
     }
 }

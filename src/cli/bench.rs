@@ -8,13 +8,14 @@ use std::time::Instant;
 use anyhow::Result;
 use clap::Args;
 
-use super::args::ModelArg;
+use super::args::choice;
 use super::BadInput;
 use nessbat::backend::cpu::{self, CpuLanes};
 use nessbat::backend::gpu::{GpuContext, SweepKernel, Timing};
 use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
 use nessbat::kernels::Precision;
+use nessbat::model::ModelKind;
 
 #[derive(Debug, Args)]
 pub struct BenchCmd {
@@ -22,8 +23,8 @@ pub struct BenchCmd {
     #[arg(long, default_value = "1000000")]
     pub points: u64,
     /// Model to time
-    #[arg(long, value_enum, default_value = "populations")]
-    pub model: ModelArg,
+    #[arg(long, value_parser = choice::<ModelKind>(), default_value = "populations")]
+    pub model: ModelKind,
     /// Timed runs per backend; the fastest is reported
     #[arg(long, default_value = "3")]
     pub repeats: u32,
@@ -67,10 +68,7 @@ pub fn run(cmd: &BenchCmd) -> Result<()> {
     if cmd.points == 0 || cmd.points > 1 << 32 || cmd.repeats == 0 {
         return Err(BadInput("--points must be 1 to 2^32 and --repeats at least 1".into()).into());
     }
-    let model = match cmd.model {
-        ModelArg::Populations => "populations",
-        ModelArg::DensityMatrix => "density-matrix",
-    };
+    let model = cmd.model.name();
     let grid = bench_grid(cmd.points, model, cmd.outputs.as_deref())?;
     let n = grid.len();
     let mut rows = Vec::new();

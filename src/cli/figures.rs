@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Result;
 use clap::Args;
 
-use super::run_args::BackendArg;
+use super::args::choice;
 use super::BadInput;
 use nessbat::backend::run::{Backend, BackendChoice};
 use nessbat::figures::{run_all, Size};
@@ -20,15 +20,15 @@ pub struct FiguresCmd {
     #[arg(long)]
     pub out: PathBuf,
     /// Where the sweeps run (f64 always)
-    #[arg(long, value_enum, default_value = "auto")]
-    pub backend: BackendArg,
+    #[arg(long, value_parser = choice::<BackendChoice>(), default_value = "auto")]
+    pub backend: BackendChoice,
     /// Small grids (16 points a side), as the tests use
     #[arg(long)]
     pub quick: bool,
 }
 
 pub fn run(cmd: &FiguresCmd) -> Result<()> {
-    let choice: BackendChoice = cmd.backend.into();
+    let choice = cmd.backend;
     // The claims compare against 1e-12 zeros and 1e-3 plateaus: f64 only.
     let backend = match Backend::choose(choice, Some(Precision::F64), &|m| eprintln!("{m}")) {
         Ok(b) => b,

@@ -1,6 +1,7 @@
 //! `nessbat optimize`: the constrained optimum of one figure over a sweep
 //! config's axes, or the Pareto front of two.
 
+use nessbat::kernels::Named;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -8,12 +9,15 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::json;
 
+use super::args::choice;
 use super::pareto;
-use super::run_args::{load_grid, BackendArg, PrecisionArg};
+use super::run_args::load_grid;
 use super::BadInput;
 use nessbat::backend::run::Backend;
+use nessbat::backend::run::BackendChoice;
 use nessbat::config::constraint::{quantity_index, Constraints};
 use nessbat::grid::Grid;
+use nessbat::kernels::Precision;
 use nessbat::kernels::OUTPUT_NAMES;
 use nessbat::optimize::{optimize, Objective, OptimizeOptions};
 
@@ -56,11 +60,11 @@ pub struct OptimizeCmd {
     #[arg(long, default_value = "1e-7", value_parser = super::args::positive)]
     pub xtol: f64,
     /// Where the grids run: the GPU when an adapter exists (auto), or force one
-    #[arg(long, value_enum, default_value = "auto")]
-    pub backend: BackendArg,
+    #[arg(long, value_parser = choice::<BackendChoice>(), default_value = "auto")]
+    pub backend: BackendChoice,
     /// Float type of the GPU kernels [default: f64 where the adapter has it]
-    #[arg(long, value_enum)]
-    pub precision: Option<PrecisionArg>,
+    #[arg(long, value_parser = choice::<Precision>())]
+    pub precision: Option<Precision>,
 }
 
 pub fn run(cmd: &OptimizeCmd) -> Result<()> {
@@ -96,10 +100,8 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
     if let Some(out) = &cmd.out {
         nessbat::store::output::check_out_folder(out, cmd.force).map_err(super::lib_error)?;
     }
-    let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|m| {
-        eprintln!("{m}")
-    })
-    .map_err(super::lib_error)?;
+    let backend = Backend::choose(cmd.backend, cmd.precision, &|m| eprintln!("{m}"))
+        .map_err(super::lib_error)?;
     match (objective, pair) {
         (Some(o), _) => run_optimum(cmd, &grid, &backend, o, constraint),
         (None, Some(pair)) => pareto::run_pareto(cmd, &grid, &backend, pair, &constraint),

@@ -1,5 +1,6 @@
 //! `nessbat point`: one parameter point, as a table or as JSON.
 
+use nessbat::kernels::Named;
 use std::fmt::Write;
 
 use anyhow::Result;
@@ -7,7 +8,7 @@ use clap::Args;
 
 use super::args::PointArgs;
 use nessbat::backend::point::point as compute_point;
-use nessbat::model::{EngineParams, Rates, TransitionRates, LEVEL_NAMES};
+use nessbat::model::{EngineParams, RateKind, Rates, TransitionRates, LEVEL_NAMES};
 use nessbat::oracle::oss::OssOptions;
 use nessbat::oracle::PointFigures;
 
@@ -31,8 +32,8 @@ pub fn run(cmd: &PointCmd) -> Result<()> {
     }
     let figures = compute_point(
         &params,
-        cmd.point.model(),
-        cmd.point.protocol(),
+        cmd.point.model,
+        cmd.point.protocol,
         &OssOptions::default(),
     )?;
     if !figures.converged {
@@ -62,8 +63,8 @@ fn table(cmd: &PointCmd, params: &EngineParams, r: &Rates, f: &PointFigures) -> 
     let _ = writeln!(
         s,
         "nessbat point: {} model, {} protocol",
-        a.model().name(),
-        a.protocol().name()
+        a.model.name(),
+        a.protocol.name()
     );
     let _ = writeln!(
         s,
@@ -71,7 +72,7 @@ fn table(cmd: &PointCmd, params: &EngineParams, r: &Rates, f: &PointFigures) -> 
         a.omega0, a.lambda, a.tau
     );
     let _ = writeln!(s, "  {}", baths(&params.baths));
-    if f.rates == "kms" {
+    if f.rates == RateKind::Kms {
         // Each transition at its own Bohr frequency (lo = ω0 − r, hi = ω0 + r).
         let t = TransitionRates::from_params(params);
         let _ = writeln!(

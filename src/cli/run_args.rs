@@ -11,42 +11,8 @@ pub enum PlotFormat {
 }
 
 use super::BadInput;
-use nessbat::backend::run::BackendChoice;
 use nessbat::config::{SweepConfig, DEFAULT_CONFIG};
 use nessbat::grid::Grid;
-use nessbat::kernels::Precision;
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BackendArg {
-    Auto,
-    Gpu,
-    Cpu,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PrecisionArg {
-    F32,
-    F64,
-}
-
-impl From<BackendArg> for BackendChoice {
-    fn from(b: BackendArg) -> BackendChoice {
-        match b {
-            BackendArg::Auto => BackendChoice::Auto,
-            BackendArg::Gpu => BackendChoice::Gpu,
-            BackendArg::Cpu => BackendChoice::Cpu,
-        }
-    }
-}
-
-impl From<PrecisionArg> for Precision {
-    fn from(p: PrecisionArg) -> Precision {
-        match p {
-            PrecisionArg::F32 => Precision::F32,
-            PrecisionArg::F64 => Precision::F64,
-        }
-    }
-}
 
 /// Reads and checks the config: every problem is the user's (exit 2).
 /// `--config` takes a TOML file, or a result folder or its metadata.json,

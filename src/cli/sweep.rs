@@ -9,15 +9,18 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::run_args::{load_grid_with, BackendArg, PrecisionArg};
+use super::args::choice;
+use super::run_args::load_grid_with;
 use super::BadInput;
 use nessbat::backend::run::Backend;
+use nessbat::backend::run::BackendChoice;
 use nessbat::backend::Progress;
+use nessbat::kernels::Precision;
 use nessbat::store::checkpoint::DEFAULT_CHUNK;
 use nessbat::store::provenance::command_line;
 use nessbat::store::shard::Shard;
 use nessbat::sweep::runner::DEFAULT_CHECKPOINT_EVERY;
-use nessbat::sweep::runner::{Mode, Sweep};
+use nessbat::sweep::runner::{Mode, Resumed, Sweep};
 use nessbat::Error;
 
 #[derive(Debug, Args)]
@@ -30,11 +33,11 @@ pub struct SweepCmd {
     #[arg(long)]
     pub out: PathBuf,
     /// Where to compute: the GPU when an adapter exists (auto), or force one
-    #[arg(long, value_enum, default_value = "auto")]
-    pub backend: BackendArg,
+    #[arg(long, value_parser = choice::<BackendChoice>(), default_value = "auto")]
+    pub backend: BackendChoice,
     /// Float type of the GPU kernels [default: f64 where the adapter has it]
-    #[arg(long, value_enum)]
-    pub precision: Option<PrecisionArg>,
+    #[arg(long, value_parser = choice::<Precision>())]
+    pub precision: Option<Precision>,
     /// Write plots: a heatmap per quantity for 2-D sweeps, a line chart for
     /// 1-D ones, a grid of slices for 3-D ones (PNG)
     #[arg(long)]
@@ -118,10 +121,9 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         .transpose()
         .map_err(|e| BadInput(e.to_string()))?;
     super::sweep_plots::check_plot(cmd.plot, &grid, shard.is_some())?;
-    let mode = match (cmd.resume, cmd.force) {
-        (true, _) => Mode::Resume,
-        (_, true) => Mode::Force,
-        _ => Mode::Fresh,
+    let mode = match cmd.force {
+        true => Mode::Force,
+        false => Mode::Fresh,
     };
     let sweep = Sweep::new(&grid)
         .shard(shard)
@@ -131,7 +133,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         .in_memory(cmd.plot);
     // Bad shards are refused before a device is acquired.
     let total = sweep.total_points().map_err(super::lib_error)?;
-    let backend = Backend::choose(cmd.backend.into(), cmd.precision.map(Into::into), &|msg| {
+    let backend = Backend::choose(cmd.backend, cmd.precision, &|msg| {
         if !cmd.quiet {
             eprintln!("{msg}")
         }
@@ -165,19 +167,32 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
     };
     super::interrupt::install();
     let progress = Progress::new(&progress).stop_on(&super::interrupt::STOP);
-    let run = sweep.run(&backend, &progress, &notice);
+    let run = match cmd.resume {
+        true => sweep.resume(
+            &cmd.out,
+            cmd.checkpoint_points,
+            &backend,
+            &progress,
+            &notice,
+        ),
+        false => sweep
+            .run(&backend, &progress, &notice)
+            .map(|o| Resumed::Ran(Box::new(o))),
+    };
     if let Err(Error::Interrupted) = run {
         bar.abandon();
         return Err(super::interrupt::Interrupted(interrupted(cmd)).into());
     }
-    if let Err(done @ Error::Finished(_)) = &run {
-        bar.finish_and_clear();
-        if !cmd.quiet {
-            let _ = writeln!(std::io::stdout(), "{done}");
+    let mut out = match run.map_err(super::lib_error)? {
+        Resumed::Ran(out) => *out,
+        Resumed::Finished(dir) => {
+            bar.finish_and_clear();
+            if !cmd.quiet {
+                let _ = writeln!(std::io::stdout(), "{}", Error::Finished(dir));
+            }
+            return Ok(());
         }
-        return Ok(());
-    }
-    let mut out = run.map_err(super::lib_error)?;
+    };
     bar.finish_and_clear();
     out.info.command = Some(command_line(std::env::args()));
     let plots = |dir: &std::path::Path| match cmd.plot {

@@ -1,6 +1,7 @@
 //! The line `nessbat sweep` prints when it is done: points, backend,
 //! rate and status counts, and reductions where no point passed.
 
+use nessbat::kernels::Named;
 use nessbat::store::output::rate;
 use nessbat::sweep::SweepOutput;
 use std::io::Write as _;

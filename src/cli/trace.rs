@@ -88,8 +88,8 @@ pub fn run(cmd: &TraceCmd) -> Result<()> {
             let params = c.point.params()?;
             let rows = population_trace(
                 &params,
-                c.point.model(),
-                c.point.protocol(),
+                c.point.model,
+                c.point.protocol,
                 c.cycles,
                 c.samples,
                 c.idle,
@@ -106,7 +106,7 @@ pub fn run(cmd: &TraceCmd) -> Result<()> {
             refuse_existing(c.out.as_deref(), c.force)?;
             let params = c.point.params()?;
             let (rows, converged) =
-                ergotropy_per_cycle(&params, c.point.model(), c.point.protocol(), c.max_cycles)?;
+                ergotropy_per_cycle(&params, c.point.model, c.point.protocol, c.max_cycles)?;
             if !converged {
                 eprintln!(
                     "warning: the OSS was not reached within {} cycles",

@@ -5,9 +5,9 @@
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
-use crate::config::constraint::{quantity_index, Constraints};
+use crate::config::constraint::Constraints;
 use crate::config::{Axis, SweepConfig};
-use nessbat_kernels::Quantity;
+use nessbat_kernels::{Named, Quantity};
 
 /// One `[[reduce]]` entry as written.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -15,9 +15,9 @@ use nessbat_kernels::Quantity;
 pub struct ReduceSpec {
     /// Axes to reduce over, e.g. ["tau"].
     pub over: Vec<String>,
-    pub quantity: String,
+    pub quantity: Quantity,
     /// max | min | argmax | argmin.
-    pub op: String,
+    pub op: Op,
     /// Optional constraints, e.g. "efficiency >= 0.01" or
     /// "efficiency >= 0.01 and power >= 1e-6" (at most 4).
     #[serde(rename = "where", default, skip_serializing_if = "Option::is_none")]
@@ -27,8 +27,8 @@ pub struct ReduceSpec {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// What a reduction takes of each cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
     Max,
     Min,
@@ -36,18 +36,11 @@ pub enum Op {
     Argmin,
 }
 
-impl Op {
-    fn parse(s: &str) -> Option<Op> {
-        Some(match s {
-            "max" => Op::Max,
-            "min" => Op::Min,
-            "argmax" => Op::Argmax,
-            "argmin" => Op::Argmin,
-            _ => return None,
-        })
-    }
+impl Named for Op {
+    const WHAT: &'static str = "op";
+    const ALL: &'static [Op] = &[Op::Max, Op::Min, Op::Argmax, Op::Argmin];
 
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Op::Max => "max",
             Op::Min => "min",
@@ -55,7 +48,11 @@ impl Op {
             Op::Argmin => "argmin",
         }
     }
+}
 
+nessbat_kernels::named!(Op);
+
+impl Op {
     pub fn is_arg(self) -> bool {
         matches!(self, Op::Argmax | Op::Argmin)
     }
@@ -108,13 +105,7 @@ pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Erro
             over.push(i);
         }
         over.sort_unstable();
-        let quantity = quantity_index(&spec.quantity).map_err(e)?;
-        let op = Op::parse(&spec.op).ok_or_else(|| {
-            e(format!(
-                "op = \"{}\"; accepted: \"max\", \"min\", \"argmax\", \"argmin\"",
-                spec.op
-            ))
-        })?;
+        let (quantity, op) = (spec.quantity, spec.op);
         let constraint = match spec.constraint.as_deref() {
             Some(w) => Constraints::parse(w).map_err(|m| e(format!("where: {m}")))?,
             None => Constraints::default(),

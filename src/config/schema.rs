@@ -77,13 +77,13 @@ pub struct AxisSpec {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SweepConfig {
-    #[serde(default = "default_model")]
-    pub model: String,
-    #[serde(default = "default_protocol")]
-    pub protocol: String,
+    #[serde(default)]
+    pub model: ModelKind,
+    #[serde(default)]
+    pub protocol: Protocol,
     /// How thermal baths set their rates: "eq9" (the paper's) or "kms".
-    #[serde(default = "default_rates")]
-    pub rates: String,
+    #[serde(default)]
+    pub rates: RateKind,
     /// The arrays to compute and write (`config::outputs`); all of them
     /// when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,18 +99,6 @@ pub struct SweepConfig {
     /// there are no reductions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_arrays: Option<bool>,
-}
-
-fn default_model() -> String {
-    "populations".into()
-}
-
-fn default_protocol() -> String {
-    "optimal".into()
-}
-
-fn default_rates() -> String {
-    "eq9".into()
 }
 
 /// The paper's parameters over β_A × β_S at τ = 150, in the spirit of
@@ -167,27 +155,6 @@ impl SweepConfig {
         })
     }
 
-    pub fn model(&self) -> Result<ModelKind, Error> {
-        match self.model.as_str() {
-            "populations" => Ok(ModelKind::Populations),
-            "density-matrix" => Ok(ModelKind::DensityMatrix),
-            other => err(format!(
-                "model = \"{other}\" is not a model; accepted: \"populations\", \"density-matrix\""
-            )),
-        }
-    }
-
-    pub fn protocol(&self) -> Result<Protocol, Error> {
-        match self.protocol.as_str() {
-            "optimal" => Ok(Protocol::Optimal),
-            "gate-global" => Ok(Protocol::GateGlobal),
-            "gate-local" => Ok(Protocol::GateLocal),
-            other => err(format!(
-                "protocol = \"{other}\" is not a protocol; accepted: \"optimal\", \"gate-global\", \"gate-local\""
-            )),
-        }
-    }
-
     /// The config keeping only the arrays `names` (`--outputs`, Python's
     /// `outputs=`), which replace the config's own `outputs`; `key` names
     /// the setting in errors.
@@ -203,18 +170,6 @@ impl SweepConfig {
             None => Ok(crate::config::outputs::Outputs::ALL),
             Some(names) => crate::config::outputs::parse(names, "outputs"),
         }
-    }
-
-    pub fn rate_kind(&self) -> Result<RateKind, Error> {
-        RateKind::parse(&self.rates).map_or_else(
-            || {
-                err(format!(
-                    "rates = \"{}\" is not a rate kind; accepted: \"eq9\", \"kms\"",
-                    self.rates
-                ))
-            },
-            Ok,
-        )
     }
 
     /// The config with `nessbat point`'s defaults where it is silent (the
@@ -306,9 +261,7 @@ impl SweepConfig {
 
     /// Checks every key and builds the axes.
     pub fn axes(&self) -> Result<Vec<Axis>, Error> {
-        let model = self.model()?;
-        self.protocol()?;
-        self.rate_kind()?;
+        let model = self.model;
         for (k, v) in &self.fixed {
             let Some(r) = range_of(k) else {
                 return err(format!("unknown key fixed.{k}; accepted: {}", names()));
@@ -365,7 +318,7 @@ impl SweepConfig {
         }
         for bath in ["a", "s"] {
             check_bath(bath, &has)?;
-            if self.rate_kind()? == RateKind::Kms
+            if self.rates == RateKind::Kms
                 && (has(&format!("rate_{bath}_up")) || has(&format!("rate_{bath}_down")))
             {
                 return err(format!(

@@ -11,6 +11,7 @@ pub mod entropy;
 pub mod paper;
 
 use crate::Error;
+use nessbat_kernels::Named;
 use std::path::{Path, PathBuf};
 
 use crate::backend::run::Backend;

@@ -1,6 +1,7 @@
 //! Parameter structs for one engine point, with the paper's defaults.
 
 use crate::error::{Error, Result};
+pub use nessbat_kernels::Named;
 
 /// How one bath is specified.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,42 +60,35 @@ pub enum RateKind {
     Kms,
 }
 
-impl RateKind {
+impl Named for RateKind {
+    const WHAT: &'static str = "rates";
+    const ALL: &'static [RateKind] = &[RateKind::Eq9, RateKind::Kms];
+
     /// The name used on the command line and in configs.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             RateKind::Eq9 => "eq9",
             RateKind::Kms => "kms",
         }
     }
-
-    /// Parses a name; `None` for anything else.
-    pub fn parse(s: &str) -> Option<RateKind> {
-        match s {
-            "eq9" => Some(RateKind::Eq9),
-            "kms" => Some(RateKind::Kms),
-            _ => None,
-        }
-    }
 }
 
-impl Protocol {
+impl Named for Protocol {
+    const WHAT: &'static str = "protocol";
+    const ALL: &'static [Protocol] =
+        &[Protocol::Optimal, Protocol::GateGlobal, Protocol::GateLocal];
+
     /// The name used on the command line and in configs.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Protocol::Optimal => "optimal",
             Protocol::GateGlobal => "gate-global",
             Protocol::GateLocal => "gate-local",
         }
     }
-
-    /// Parses a name; `None` for anything else.
-    pub fn parse(s: &str) -> Option<Protocol> {
-        [Protocol::Optimal, Protocol::GateGlobal, Protocol::GateLocal]
-            .into_iter()
-            .find(|p| p.name() == s)
-    }
 }
+
+nessbat_kernels::named!(RateKind, Protocol);
 
 /// One engine point. Units: ħ = k_B = 1, energies in the same unit as ω0.
 #[derive(Debug, Clone, Copy, PartialEq)]

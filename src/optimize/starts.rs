@@ -10,7 +10,7 @@ use super::refine::Objective;
 use super::Error;
 use crate::backend::run::Backend;
 use crate::config::constraint::Constraints;
-use crate::config::reduce::ReduceSpec;
+use crate::config::reduce::{Op, ReduceSpec};
 use crate::grid::Grid;
 use crate::store::reduced::FOUND;
 use nessbat_kernels::layout::Status;
@@ -30,13 +30,12 @@ pub struct Start {
 pub fn best_of(objective: &Objective, constraint: &Constraints, over: Vec<String>) -> ReduceSpec {
     ReduceSpec {
         over,
-        quantity: objective.quantity.name().to_string(),
+        quantity: objective.quantity,
         op: if objective.maximize {
-            "argmax"
+            Op::Argmax
         } else {
-            "argmin"
-        }
-        .to_string(),
+            Op::Argmin
+        },
         constraint: constraint.text(),
         name: Some("best".to_string()),
     }

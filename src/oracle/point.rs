@@ -58,8 +58,8 @@ pub struct PointFigures {
     /// Estimated relative error of the ergotropy (and heat_in).
     #[serde(serialize_with = "crate::oracle::point::nan_as_null")]
     pub error_estimate: f64,
-    /// "eq9" or "kms".
-    pub rates: &'static str,
+    /// How thermal baths set their rates ("eq9" or "kms" in JSON).
+    pub rates: RateKind,
     pub populations_passive: [f64; 4],
     pub populations_charged: [f64; 4],
     pub cycles: u64,
@@ -237,7 +237,7 @@ pub fn compute_point(
         entropy_production: ledger.entropy_production,
         status: trust::status(&ledger, oss.converged, trust::TOLERANCE_F64),
         error_estimate: ledger.error_estimate,
-        rates: params.rate_kind.name(),
+        rates: params.rate_kind,
         populations_passive: engine.populations(&oss.start),
         populations_charged: engine.populations(&oss.charged),
         cycles: oss.cycles,

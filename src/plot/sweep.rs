@@ -6,6 +6,7 @@
 //! the fixed parameters. `nessbat sweep --plot` and `nessbat merge --plot`
 //! draw these.
 
+use nessbat_kernels::Named;
 use std::path::{Path, PathBuf};
 
 use plotters::prelude::SeriesLabelPosition;

@@ -7,6 +7,7 @@
 //! for bit. A journaled chunk whose bytes no longer hash to its entry is
 //! reported and recomputed, never used.
 
+use nessbat_kernels::Named;
 use std::io::Write;
 use std::ops::Range;
 use std::os::unix::fs::OpenOptionsExt;

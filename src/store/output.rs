@@ -6,6 +6,7 @@
 //! place when all are complete, `metadata.json` last, so a folder with
 //! metadata.json holds a whole sweep.
 
+use nessbat_kernels::Named;
 use std::path::{Path, PathBuf};
 
 use ndarray::{ArrayViewD, IxDyn};

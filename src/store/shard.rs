@@ -14,7 +14,7 @@ use crate::grid::Grid;
 use crate::store::output::{checksum, BackendKind, RunInfo};
 use crate::store::reduced::{finish, Accumulators, Partial, PassResults, Reduced};
 use crate::store::results::{FloatsFlat, SweepResults};
-use nessbat_kernels::Precision;
+use nessbat_kernels::{Named, Precision};
 
 /// Part `k` of `n` (0 ≤ k < n).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

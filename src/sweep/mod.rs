@@ -5,4 +5,4 @@
 mod full;
 pub mod runner;
 
-pub use runner::{Mode, Sweep, SweepOutput};
+pub use runner::{Mode, Resumed, Sweep, SweepOutput};

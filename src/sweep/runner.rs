@@ -89,6 +89,14 @@ pub struct SweepOutput<'g> {
     checkpoint: Option<Checkpoint>,
 }
 
+/// What [`Sweep::resume`] did.
+pub enum Resumed<'g> {
+    /// Computed what was missing: the sweep's output, as [`Sweep::run`]'s.
+    Ran(Box<SweepOutput<'g>>),
+    /// The folder already holds this sweep, finished: nothing to do.
+    Finished(PathBuf),
+}
+
 impl<'g> Sweep<'g> {
     pub fn new(grid: &'g Grid) -> Sweep<'g> {
         Sweep {
@@ -157,10 +165,32 @@ impl<'g> Sweep<'g> {
         Ok(if self.grid.full_arrays() { n } else { 0 } + passes * n)
     }
 
+    /// Continues the sweep interrupted in `dir` (checkpoint chunks of
+    /// `points` where it starts fresh): what [`Sweep::run`] does, but a
+    /// folder that already holds this sweep, finished, is an outcome
+    /// ([`Resumed::Finished`]), not an error.
+    pub fn resume(
+        self,
+        dir: &Path,
+        points: u64,
+        backend: &Backend,
+        progress: &Progress,
+        notice: &dyn Fn(&str),
+    ) -> Result<Resumed<'g>, Error> {
+        match self
+            .checkpoints(dir, points, Mode::Resume)
+            .run(backend, progress, notice)
+        {
+            Ok(out) => Ok(Resumed::Ran(Box::new(out))),
+            Err(Error::Finished(dir)) => Ok(Resumed::Finished(dir)),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Runs the sweep. `progress` gets points as they finish; `notice`
-    /// one-line messages (reused or damaged checkpoints).
-    /// [`Error::Finished`] where `--resume` finds the sweep already
-    /// finished in its folder.
+    /// one-line messages (reused or damaged checkpoints). Under
+    /// [`Mode::Resume`] a folder holding this sweep finished is
+    /// [`Error::Finished`]; [`Sweep::resume`] makes that an outcome.
     pub fn run(
         &self,
         backend: &Backend,

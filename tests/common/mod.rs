@@ -61,6 +61,7 @@ pub fn close(what: &str, a: f64, b: f64, rel: f64, abs: f64) {
         (a - b).abs()
     );
 }
+pub mod backends;
 pub mod files;
 pub mod gpu;
 pub mod rng;
