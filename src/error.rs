@@ -34,7 +34,7 @@ pub enum Error {
     Usage(String),
     /// A GPU was asked for and none could be acquired: the reason.
     #[error("backend gpu: {0}")]
-    NoDevice(String),
+    NoDevice(GpuError),
     /// The device failed while running.
     #[error(transparent)]
     Gpu(#[from] GpuError),

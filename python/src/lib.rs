@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 
 use nessbat::backend::point::point as compute_point;
 use nessbat::backend::run::{Backend, BackendChoice};
-use nessbat::config::constraint::{quantity_index, Constraints};
+use nessbat::config::constraint::Constraints;
 use nessbat::config::SweepConfig;
 use nessbat::config::DEFAULT_CONFIG;
 use nessbat::grid::Grid;
@@ -123,7 +123,7 @@ fn optimize(
     let g = grid(config, origin)?
         .without_reductions()
         .map_err(value_error)?;
-    let quantity = quantity_index(quantity).map_err(value_error)?;
+    let quantity: Quantity = parse(quantity)?;
     let constraint =
         Constraints::parse_all(&subject_to).map_err(|e| value_error(format!("subject_to: {e}")))?;
     let (choice, precision) = backend_choice(backend, precision)?;
@@ -172,10 +172,7 @@ fn pareto<'py>(
     let g = grid(config, origin)?
         .without_reductions()
         .map_err(value_error)?;
-    let pair = [
-        quantity_index(first).map_err(value_error)?,
-        quantity_index(second).map_err(value_error)?,
-    ];
+    let pair = [parse::<Quantity>(first)?, parse::<Quantity>(second)?];
     let constraint =
         Constraints::parse_all(&subject_to).map_err(|e| value_error(format!("subject_to: {e}")))?;
     let (choice, precision) = backend_choice(backend, precision)?;

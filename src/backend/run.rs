@@ -76,9 +76,7 @@ impl Backend {
     ) -> Result<Backend, Error> {
         let gpu = match choice {
             BackendChoice::Cpu => None,
-            BackendChoice::Gpu => {
-                Some(GpuContext::acquire().map_err(|e| Error::NoDevice(e.to_string()))?)
-            }
+            BackendChoice::Gpu => Some(GpuContext::acquire().map_err(Error::NoDevice)?),
             BackendChoice::Auto => match GpuContext::acquire() {
                 // A software rasteriser (llvmpipe, lavapipe, WARP) runs the
                 // kernels on the CPU, several times slower than the CPU

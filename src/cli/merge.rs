@@ -40,7 +40,7 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
     nessbat::store::budget::check_merge(&cmd.out, bytes).map_err(super::lib_error)?;
     let mut m = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
     m.info.command = Some(nessbat::store::provenance::command_line(std::env::args()));
-    let out = output::Outputs {
+    let out = output::ToWrite {
         full: m.full.as_ref(),
         reduced: &m.reduced,
         ..Default::default()

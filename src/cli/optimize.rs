@@ -15,9 +15,10 @@ use super::run_args::load_grid;
 use super::BadInput;
 use nessbat::backend::run::Backend;
 use nessbat::backend::run::BackendChoice;
-use nessbat::config::constraint::{quantity_index, Constraints};
+use nessbat::config::constraint::Constraints;
 use nessbat::grid::Grid;
 use nessbat::kernels::Precision;
+use nessbat::kernels::Quantity;
 use nessbat::kernels::OUTPUT_NAMES;
 use nessbat::optimize::{optimize, Objective, OptimizeOptions};
 
@@ -73,8 +74,10 @@ pub fn run(cmd: &OptimizeCmd) -> Result<()> {
         .map_err(|e| BadInput(e.to_string()))?;
     let constraint = Constraints::parse_all(&cmd.subject_to)
         .map_err(|e| BadInput(format!("--subject-to: {e}")))?;
-    let quantity =
-        |flag: &str, q: &str| quantity_index(q).map_err(|e| BadInput(format!("{flag}: {e}")));
+    let quantity = |flag: &str, q: &str| {
+        q.parse::<Quantity>()
+            .map_err(|e| BadInput(format!("{flag}: {e}")))
+    };
     let objective = match (&cmd.maximize, &cmd.minimize, &cmd.pareto) {
         (Some(q), _, _) => Some(Objective {
             quantity: quantity("--maximize", q)?,

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::optimize::OptimizeCmd;
 use super::BadInput;
 use nessbat::backend::run::Backend;
-use nessbat::config::constraint::{quantity_index, Constraints};
+use nessbat::config::constraint::Constraints;
 use nessbat::grid::Grid;
 use nessbat::kernels::Quantity;
 use nessbat::optimize::pareto_table;
@@ -28,8 +28,8 @@ pub fn pareto_pair(text: &str) -> Result<[Quantity; 2], BadInput> {
     let [a, b] = parts.as_slice() else {
         return Err(bad());
     };
-    let a = quantity_index(a).map_err(|e| BadInput(format!("--pareto: {e}")))?;
-    let b = quantity_index(b).map_err(|e| BadInput(format!("--pareto: {e}")))?;
+    let a: Quantity = a.parse().map_err(|e| BadInput(format!("--pareto: {e}")))?;
+    let b: Quantity = b.parse().map_err(|e| BadInput(format!("--pareto: {e}")))?;
     if a == b {
         return Err(bad());
     }

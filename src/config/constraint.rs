@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use nessbat_kernels::layout::CMPS;
-use nessbat_kernels::{Quantity, OUTPUT_NAMES};
+use nessbat_kernels::named::Unknown;
+use nessbat_kernels::Quantity;
 
 /// How a figure is compared with the threshold; its codes are the
 /// kernels' CMP_* (layout::CMPS, from which the WGSL is generated).
@@ -47,37 +48,42 @@ pub struct Constraint {
     pub value: f64,
 }
 
-/// The accepted quantities, for messages.
-pub fn quantity_names() -> String {
-    OUTPUT_NAMES.join(", ")
-}
-
-/// An output quantity by name; the error names the accepted ones.
-pub fn quantity_index(name: &str) -> Result<Quantity, String> {
-    Quantity::from_name(name).ok_or_else(|| {
-        format!(
-            "unknown quantity \"{name}\"; accepted: {}",
-            quantity_names()
-        )
-    })
+/// Why a constraint was refused: each says what is accepted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refused {
+    /// A usual slip, with what was meant.
+    #[error(
+        "cannot parse constraint \"{text}\": \"{wrong}\" is not an operator; did you mean {right}?"
+    )]
+    Slip {
+        text: String,
+        wrong: &'static str,
+        right: &'static str,
+    },
+    #[error("cannot parse constraint \"{0}\"; accepted: \"<quantity> <op> <number>\" with op one of >=, >, <=, < (e.g. \"efficiency >= 0.01\")")]
+    Syntax(String),
+    #[error(transparent)]
+    Quantity(#[from] Unknown),
+    #[error("constraint \"{text}\": \"{value}\" is not a finite number")]
+    NotFinite { text: String, value: String },
+    #[error("{0} constraints given; accepted: at most {max}", max = Constraints::MAX)]
+    TooMany(usize),
 }
 
 impl Constraint {
     /// Parses `quantity op number` with op one of >=, >, <=, <.
-    pub fn parse(text: &str) -> Result<Constraint, String> {
+    pub fn parse(text: &str) -> Result<Constraint, Refused> {
         // The usual slips, with what was meant.
         for (wrong, right) in [("=>", ">="), ("=<", "<="), ("==", ">= or <=")] {
             if text.contains(wrong) {
-                return Err(format!(
-                    "cannot parse constraint \"{text}\": \"{wrong}\" is not an operator; did you mean {right}?"
-                ));
+                return Err(Refused::Slip {
+                    text: text.to_string(),
+                    wrong,
+                    right,
+                });
             }
         }
-        let syntax = || {
-            format!(
-                "cannot parse constraint \"{text}\"; accepted: \"<quantity> <op> <number>\" with op one of >=, >, <=, < (e.g. \"efficiency >= 0.01\")"
-            )
-        };
+        let syntax = || Refused::Syntax(text.to_string());
         let ops = [
             (">=", Cmp::Ge),
             ("<=", Cmp::Le),
@@ -94,13 +100,14 @@ impl Constraint {
         if name.is_empty() || rest.is_empty() || rest.contains(['<', '>', '=']) {
             return Err(syntax());
         }
-        let quantity = quantity_index(name)?;
+        let quantity: Quantity = name.parse()?;
         let value = match rest.parse::<f64>() {
             Ok(v) if v.is_finite() => v,
             _ => {
-                return Err(format!(
-                    "constraint \"{text}\": \"{rest}\" is not a finite number"
-                ))
+                return Err(Refused::NotFinite {
+                    text: text.to_string(),
+                    value: rest.to_string(),
+                })
             }
         };
         Ok(Constraint {
@@ -127,7 +134,7 @@ impl Constraints {
     pub const MAX: usize = nessbat_kernels::reduce::MAX_WHERE;
 
     /// Parses each text, each of which may join several with " and ".
-    pub fn parse_all<S: AsRef<str>>(texts: &[S]) -> Result<Constraints, String> {
+    pub fn parse_all<S: AsRef<str>>(texts: &[S]) -> Result<Constraints, Refused> {
         let mut all = Vec::new();
         for t in texts {
             for part in t.as_ref().split(" and ") {
@@ -135,17 +142,13 @@ impl Constraints {
             }
         }
         if all.len() > Self::MAX {
-            return Err(format!(
-                "{} constraints given; accepted: at most {}",
-                all.len(),
-                Self::MAX
-            ));
+            return Err(Refused::TooMany(all.len()));
         }
         Ok(Constraints(all))
     }
 
     /// Parses one text ("a >= 1 and b < 2").
-    pub fn parse(text: &str) -> Result<Constraints, String> {
+    pub fn parse(text: &str) -> Result<Constraints, Refused> {
         Self::parse_all(&[text])
     }
 
@@ -216,7 +219,7 @@ mod tests {
             "efficiency >= 1 < 2",
             "effciency >= 1",
         ] {
-            let e = Constraint::parse(bad).unwrap_err();
+            let e = Constraint::parse(bad).unwrap_err().to_string();
             assert!(!e.contains('\n'), "{e}");
             assert!(
                 e.contains("accepted") || e.contains("finite number") || e.contains("did you mean"),

@@ -13,7 +13,7 @@ use ndarray::{ArrayViewD, IxDyn};
 use ndarray_npy::WritableElement;
 use serde_json::{json, Value};
 
-use crate::config::outputs::Outputs as Kept;
+use crate::config::outputs::Outputs;
 use crate::grid::Grid;
 use crate::store::arrays::{self, ArrayRef};
 use crate::store::reduced::{Partial, Reduced, REDUCED_STATUS_NAMES};
@@ -212,7 +212,7 @@ fn write_npy<T: WritableElement>(
 /// The metadata object; `checksums` maps file names to their SHA-256.
 pub fn metadata(
     grid: &Grid,
-    out: &Outputs,
+    out: &ToWrite,
     info: &RunInfo,
     checksums: &serde_json::Map<String, Value>,
 ) -> Value {
@@ -363,7 +363,7 @@ pub type Extra<'a> = &'a dyn Fn(&Path) -> std::io::Result<Vec<PathBuf>>;
 /// What a sweep writes: the full arrays, the reduced arrays, and in a
 /// shard with reductions each pass's partial accumulators.
 #[derive(Clone, Copy, Default)]
-pub struct Outputs<'a> {
+pub struct ToWrite<'a> {
     /// The full arrays in memory, written from there unless `streamed`.
     pub full: Option<&'a SweepResults>,
     /// The full arrays already on disk in their final form
@@ -373,7 +373,7 @@ pub struct Outputs<'a> {
     pub partial: &'a [Partial],
 }
 
-impl Outputs<'_> {
+impl ToWrite<'_> {
     /// The full arrays' summary, wherever they are.
     fn summary(&self) -> Option<FullSummary> {
         match (self.streamed, self.full) {
@@ -398,7 +398,7 @@ pub struct Streamed {
 #[derive(Debug, Clone)]
 pub struct FullSummary {
     pub shape: Vec<usize>,
-    pub outputs: Kept,
+    pub outputs: Outputs,
     pub counts: [u64; 4],
 }
 
@@ -497,7 +497,7 @@ fn is_own_file_name(name: &str) -> bool {
 pub fn write(
     dir: &Path,
     grid: &Grid,
-    out: &Outputs,
+    out: &ToWrite,
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {
@@ -512,7 +512,7 @@ fn write_staged(
     staging: &Path,
     dir: &Path,
     grid: &Grid,
-    out: &Outputs,
+    out: &ToWrite,
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {

@@ -38,26 +38,36 @@ pub enum FloatsFlat {
     F32([Vec<f32>; N_OUTPUTS]),
 }
 
-/// A real type the kernels can produce.
-pub trait Real: Copy + Default + Send + Sync + 'static {
+/// An element of the result arrays: the float type a kernel writes (f32
+/// or f64). Not the twins' arithmetic (`nessbat_kernels::real::Real`): only
+/// what storing and converting need.
+pub trait Element: Copy + Default + Send + Sync + bytemuck::Pod + 'static {
     const NAN: Self;
     const INFINITY: Self;
     fn to_f64(self) -> f64;
+    /// Rounds an f64 into this type (once: thresholds, rescued values).
+    fn from_f64(v: f64) -> Self;
 }
 
-impl Real for f64 {
+impl Element for f64 {
     const NAN: f64 = f64::NAN;
     const INFINITY: f64 = f64::INFINITY;
     fn to_f64(self) -> f64 {
         self
     }
+    fn from_f64(v: f64) -> f64 {
+        v
+    }
 }
 
-impl Real for f32 {
+impl Element for f32 {
     const NAN: f32 = f32::NAN;
     const INFINITY: f32 = f32::INFINITY;
     fn to_f64(self) -> f64 {
         f64::from(self)
+    }
+    fn from_f64(v: f64) -> f32 {
+        v as f32
     }
 }
 
@@ -65,7 +75,7 @@ impl Real for f32 {
 /// flags into NaN: efficiency where no heat is absorbed, entropy production
 /// unless both baths are thermal, every float at an invalid point; and the
 /// error estimate into +inf where the ergotropy is unresolved.
-pub fn store<R: Real, S: AsMut<[R]>>(
+pub fn store<R: Element, S: AsMut<[R]>>(
     out: &mut [S; N_OUTPUTS],
     cycles: &mut [u32],
     status: &mut [u8],

@@ -363,7 +363,7 @@ impl SweepOutput<'_> {
     /// `dir`, staged so that nothing is half-written. [`Self::finish`]
     /// then removes the checkpoints.
     pub fn write(&self, dir: &Path, extra: output::Extra) -> std::io::Result<()> {
-        output::write(dir, self.grid, &self.outputs(), &self.info, extra)
+        output::write(dir, self.grid, &self.to_write(), &self.info, extra)
     }
 
     /// metadata.json as [`Self::write`] records it, but without file
@@ -371,14 +371,14 @@ impl SweepOutput<'_> {
     pub fn metadata(&self) -> serde_json::Value {
         output::metadata(
             self.grid,
-            &self.outputs(),
+            &self.to_write(),
             &self.info,
             &serde_json::Map::new(),
         )
     }
 
-    fn outputs(&self) -> output::Outputs<'_> {
-        output::Outputs {
+    fn to_write(&self) -> output::ToWrite<'_> {
+        output::ToWrite {
             full: self.full.as_ref(),
             streamed: self.streamed.as_ref(),
             reduced: &self.reduced,

@@ -10,17 +10,18 @@
 
 use std::time::{Duration, Instant};
 
+use crate::backend::gpu::buffers::Buffers;
+use crate::backend::gpu::chunks::Chunks;
 use crate::backend::gpu::context::{GpuContext, GpuError};
-use crate::backend::gpu::resources::{bind, binding_entries, buffer, dispatch, map_read};
+use crate::backend::gpu::resources::{binding_entries, dispatch, map_read};
 use crate::backend::gpu::timestamps::PassTimer;
 use crate::backend::Progress;
 use crate::config::outputs::{Outputs, NO_SLOT};
 use crate::model::ModelKind;
-use crate::store::results::{store, FloatsFlat, Real, SweepResults};
+use crate::store::results::{store, Element, FloatsFlat, SweepResults};
 use nessbat_kernels::params::KernelGrid;
 use nessbat_kernels::source::sweep_source;
 use nessbat_kernels::Precision;
-use nessbat_kernels::SweepParams;
 
 /// Invocations per workgroup: the WGSL prelude's WORKGROUP, which every
 /// `@workgroup_size` names, is generated from the same constant.
@@ -30,11 +31,6 @@ const N_REAL: u64 = nessbat_kernels::N_OUTPUTS as u64;
 /// Upper bound on points per chunk, whatever the device allows: keeps the
 /// host's extra memory to one chunk.
 pub const MAX_CHUNK: u64 = 1 << 22;
-/// Points in a run's first chunk, before its rate is known.
-pub const FIRST_CHUNK: u64 = 1 << 14;
-/// Work per chunk once the rate is known: progress and Ctrl-C need less
-/// than a second.
-pub const PROGRESS_STEP: Duration = Duration::from_millis(250);
 
 /// Where the time of a GPU run went.
 #[derive(Debug, Clone, Copy, Default)]
@@ -62,25 +58,9 @@ pub struct SweepKernel {
     /// The device buffers of the last run, kept so that a sweep run chunk
     /// by chunk (checkpoints, Python's stop checks) allocates them once;
     /// a later run reuses them when they are large enough.
-    buffers: std::sync::Mutex<Option<Buffers>>,
+    pub(super) buffers: std::sync::Mutex<Option<Buffers>>,
     /// How many buffer sets this kernel has made.
-    allocations: std::sync::atomic::AtomicU64,
-}
-
-/// A run's device buffers and their bind group.
-struct Buffers {
-    /// Points per chunk they hold.
-    cap: u64,
-    /// Bytes of the values buffer.
-    values_bytes: u64,
-    params: wgpu::Buffer,
-    values: wgpu::Buffer,
-    out_real: wgpu::Buffer,
-    out_u32: wgpu::Buffer,
-    /// Two pairs of MAP_READ buffers, so that one chunk's read-back overlaps
-    /// the next chunk's dispatch.
-    staging: [(wgpu::Buffer, wgpu::Buffer); 2],
-    bind_group: wgpu::BindGroup,
+    pub(super) allocations: std::sync::atomic::AtomicU64,
 }
 
 impl SweepKernel {
@@ -193,7 +173,7 @@ impl SweepKernel {
         }
     }
 
-    fn run_typed<R: Real + bytemuck::Pod>(
+    fn run_typed<R: Element>(
         &self,
         ctx: &GpuContext,
         grid: &dyn KernelGrid,
@@ -208,28 +188,52 @@ impl SweepKernel {
         let t0 = Instant::now();
         let outputs = grid.outputs();
         let mut res = <SweepResults as HasFloats<R>>::empty(grid.result_shape(&range), outputs);
-        // The kernel packs the kept quantities into the first slots
-        // (config::outputs): only those are copied and read back.
-        let slots = outputs.count() as u64;
         let first = range.start;
-        let device = &ctx.device;
         // Chunk positions are relative to the range; the parameter block
         // gets absolute grid indices.
         let total = res.len() as u64;
         let cap = self
             .chunk_capacity(ctx)
             .min(total.max(1).next_multiple_of(u64::from(WORKGROUP)));
-        let values_bytes = (std::mem::size_of_val(values) as u64).max(16);
-        let mut cached = self.buffers.lock().expect("not poisoned");
-        if !cached
-            .as_ref()
-            .is_some_and(|b| b.cap >= cap && b.values_bytes >= values_bytes)
-        {
-            *cached = Some(self.buffers(ctx, cap, values_bytes));
-        }
-        let bufs = cached.as_ref().expect("just made");
-        ctx.queue
-            .write_buffer(&bufs.values, 0, bytemuck::cast_slice(values));
+        self.with_buffers(ctx, cap, values, |bufs| {
+            self.chunk_loop(
+                ctx,
+                grid,
+                bufs,
+                (first, total, cap),
+                &mut res,
+                progress,
+                timing,
+                t0,
+            )
+        })?;
+        Ok(res)
+    }
+
+    /// The sweep's chunks: dispatch one while the previous one is read.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the device, grid, buffers, range, results and reporting"
+    )]
+    fn chunk_loop<R: Element>(
+        &self,
+        ctx: &GpuContext,
+        grid: &dyn KernelGrid,
+        bufs: &Buffers,
+        (first, total, cap): (u64, u64, u64),
+        res: &mut SweepResults,
+        progress: &Progress,
+        timing: &mut Timing,
+        t0: Instant,
+    ) -> Result<(), GpuError>
+    where
+        SweepResults: HasFloats<R>,
+    {
+        let device = &ctx.device;
+        let outputs = grid.outputs();
+        // The kernel packs the kept quantities into the first slots
+        // (config::outputs): only those are copied and read back.
+        let slots = outputs.count() as u64;
         let (params_buf, out_real, out_u32, staging, bind_group) = (
             &bufs.params,
             &bufs.out_real,
@@ -241,20 +245,12 @@ impl SweepKernel {
         timing.setup += t0.elapsed();
 
         let mut pending: Option<(u64, u64, usize)> = None;
-        let mut start = 0u64;
-        // Chunks start small and grow to about PROGRESS_STEP of work each
-        // (up to the buffers' capacity), so that progress moves and a stop
-        // is seen within a second even where a full chunk takes seconds
-        // (the density matrix on a software adapter). Results do not
-        // depend on the chunking: every point is computed alone.
-        let mut next_len = cap.min(FIRST_CHUNK);
-        let (looping, mut finished) = (Instant::now(), 0u64);
+        let mut chunks = Chunks::new(total, cap, 1);
         let mut slot = 0usize;
         loop {
             // A stopped run submits no more chunks; the backend answers
             // Interrupted once the one in flight is drained.
-            let next = if start < total && !progress.stopped() {
-                let len = next_len.min(total - start);
+            let next = if let Some((start, len)) = chunks.next(progress) {
                 let params = grid.chunk_params(first + start, len as u32);
                 ctx.queue
                     .write_buffer(params_buf, 0, bytemuck::bytes_of(&params));
@@ -289,78 +285,28 @@ impl SweepKernel {
                 enc.copy_buffer_to_buffer(out_u32, 0, su, 0, u32_bytes);
                 ctx.queue.submit([enc.finish()]);
                 let this = (start, len, slot);
-                start += len;
                 slot = 1 - slot;
                 Some(this)
             } else {
                 None
             };
             if let Some((s, len, sl)) = pending.take() {
-                self.read_chunk::<R>(ctx, &staging[sl], s, len, &mut res, timing)?;
+                self.read_chunk::<R>(ctx, &staging[sl], s, len, res, timing)?;
                 if let Some(d) = timer.as_ref().and_then(|t| t.read(ctx, sl)) {
                     *timing.kernel.get_or_insert(Duration::ZERO) += d;
                 }
-                progress.add(len);
-                finished += len;
-                let rate = finished as f64 / looping.elapsed().as_secs_f64().max(1e-9);
-                let want = (rate * PROGRESS_STEP.as_secs_f64()) as u64;
-                next_len = want.clamp(u64::from(WORKGROUP), cap) / u64::from(WORKGROUP)
-                    * u64::from(WORKGROUP);
+                chunks.finished(len, progress);
             }
             match next {
                 Some(n) => pending = Some(n),
                 None => break,
             }
         }
-        Ok(res)
-    }
-
-    /// How many sets of device buffers this kernel has made: one for a
-    /// sweep run in any number of chunks (tests check it).
-    pub fn buffer_allocations(&self) -> u64 {
-        self.allocations.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// Device buffers for chunks of `cap` points and a values block of
-    /// `values_bytes`.
-    fn buffers(&self, ctx: &GpuContext, cap: u64, values_bytes: u64) -> Buffers {
-        use wgpu::BufferUsages as U;
-        self.allocations
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let real_bytes = cap * N_REAL * self.real_size();
-        let u32_bytes = cap * 2 * 4;
-        let params = buffer(
-            ctx,
-            "params",
-            std::mem::size_of::<SweepParams>() as u64,
-            U::STORAGE | U::COPY_DST,
-        );
-        let values = buffer(ctx, "values", values_bytes, U::STORAGE | U::COPY_DST);
-        let out_real = buffer(ctx, "out_real", real_bytes, U::STORAGE | U::COPY_SRC);
-        let out_u32 = buffer(ctx, "out_u32", u32_bytes, U::STORAGE | U::COPY_SRC);
-        // MAP_READ buffers cannot be storage, so results are copied into
-        // these for the host to map.
-        let staging = std::array::from_fn(|_| {
-            (
-                buffer(ctx, "staging_real", real_bytes, U::MAP_READ | U::COPY_DST),
-                buffer(ctx, "staging_u32", u32_bytes, U::MAP_READ | U::COPY_DST),
-            )
-        });
-        let bind_group = bind(ctx, &self.layout, &[&params, &values, &out_real, &out_u32]);
-        Buffers {
-            cap,
-            values_bytes,
-            params,
-            values,
-            out_real,
-            out_u32,
-            staging,
-            bind_group,
-        }
+        Ok(())
     }
 
     /// Waits for one chunk's copies, maps them and stores the chunk.
-    fn read_chunk<R: Real + bytemuck::Pod>(
+    fn read_chunk<R: Element>(
         &self,
         ctx: &GpuContext,
         bufs: &(wgpu::Buffer, wgpu::Buffer),

@@ -2,6 +2,8 @@
 //! ([`pipeline_cache`]; the sources are the kernel crate's) and the chunked
 //! runner ([`kernel`]).
 
+pub mod buffers;
+pub mod chunks;
 pub mod context;
 pub mod kernel;
 pub mod pipeline_cache;

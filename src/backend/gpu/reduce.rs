@@ -6,14 +6,16 @@
 use nessbat_kernels::layout::Status;
 use std::time::Instant;
 
+use crate::backend::gpu::buffers::Buffers;
+use crate::backend::gpu::chunks::Chunks;
 use crate::backend::gpu::context::{GpuContext, GpuError};
-use crate::backend::gpu::kernel::{SweepKernel, Timing, FIRST_CHUNK, PROGRESS_STEP, WORKGROUP};
+use crate::backend::gpu::kernel::{SweepKernel, Timing, WORKGROUP};
 use crate::backend::gpu::resources::{bind, binding_entries, buffer, dispatch, map_read};
 use crate::backend::Progress;
 use crate::config::reduce::Reduction;
 use crate::grid::passes::Pass;
 use crate::store::reduced::Accumulators;
-use crate::store::results::Real;
+use crate::store::results::Element;
 use nessbat_kernels::reduce::{ReduceParams, MAX_REDUCTIONS, MAX_WHERE};
 use nessbat_kernels::source::reduce_source;
 use nessbat_kernels::Precision;
@@ -112,7 +114,7 @@ impl ReduceKernel {
         }
     }
 
-    fn run_typed<R: Real + bytemuck::Pod + FromF64>(
+    fn run_typed<R: Element>(
         &self,
         run: &Run,
         values: &[R],
@@ -120,17 +122,11 @@ impl ReduceKernel {
         timing: &mut Timing,
     ) -> Result<Accumulators, GpuError> {
         let Run {
-            ctx,
-            kernel,
-            pass,
-            reds,
-            ..
+            ctx, kernel, pass, ..
         } = *run;
         let t0 = Instant::now();
-        let grid = &pass.traversal;
         let (first, total) = (run.range.start, run.range.end);
         let nr = pass.members.len() as u64;
-        let size = kernel.real_size();
         let cap = kernel.chunk_capacity(ctx).min(REDUCE_CHUNK).min(
             (total - first)
                 .max(1)
@@ -147,47 +143,48 @@ impl ReduceKernel {
                 pass.cells, ctx.info.name
             )));
         }
+        // The sweep kernel's own cached buffers hold each chunk's inputs
+        // and outputs (and their MAP_READ copies, for the rescue).
+        kernel.with_buffers(ctx, cap, values, |bufs| {
+            self.fold_chunks::<R>(run, bufs, cap, acc_bytes, progress, timing, t0)
+        })
+    }
+
+    /// The pass's chunks: compute, rescue what the kernel flagged, fold;
+    /// then read the accumulators back.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the pass, the buffers, their sizes and the reporting"
+    )]
+    fn fold_chunks<R: Element>(
+        &self,
+        run: &Run,
+        bufs: &Buffers,
+        cap: u64,
+        acc_bytes: u64,
+        progress: &Progress,
+        timing: &mut Timing,
+        t0: Instant,
+    ) -> Result<Accumulators, GpuError> {
+        let Run {
+            ctx,
+            kernel,
+            pass,
+            reds,
+            ..
+        } = *run;
+        let grid = &pass.traversal;
+        let (first, total) = (run.range.start, run.range.end);
+        let nr = pass.members.len() as u64;
+        let size = kernel.real_size();
         use wgpu::BufferUsages as U;
-        let params_buf = buffer(
-            ctx,
-            "params",
-            std::mem::size_of::<nessbat_kernels::SweepParams>() as u64,
-            U::STORAGE | U::COPY_DST,
+        let (params_buf, out_real, out_u32, main_group) = (
+            &bufs.params,
+            &bufs.out_real,
+            &bufs.out_u32,
+            &bufs.bind_group,
         );
-        let values_buf = buffer(
-            ctx,
-            "values",
-            (std::mem::size_of_val(values) as u64).max(16),
-            U::STORAGE | U::COPY_DST,
-        );
-        ctx.queue
-            .write_buffer(&values_buf, 0, bytemuck::cast_slice(values));
-        let out_real = buffer(
-            ctx,
-            "out_real",
-            cap * nessbat_kernels::N_OUTPUTS as u64 * size,
-            U::STORAGE | U::COPY_SRC | U::COPY_DST,
-        );
-        let out_u32 = buffer(
-            ctx,
-            "out_u32",
-            cap * 8,
-            U::STORAGE | U::COPY_SRC | U::COPY_DST,
-        );
-        // The chunk's outputs come back only where the kernel flagged a
-        // point, to be rescued on the CPU before the fold.
-        let check_real = buffer(
-            ctx,
-            "check out_real",
-            out_real.size(),
-            U::MAP_READ | U::COPY_DST,
-        );
-        let check_u32 = buffer(
-            ctx,
-            "check out_u32",
-            out_u32.size(),
-            U::MAP_READ | U::COPY_DST,
-        );
+        let (check_real, check_u32) = &bufs.staging[0];
         let rp_buf = buffer(
             ctx,
             "reduce params",
@@ -211,19 +208,14 @@ impl ReduceKernel {
             U::STORAGE | U::COPY_SRC,
         );
         let acc_u32 = buffer(ctx, "acc_u32", acc_bytes, U::STORAGE | U::COPY_SRC);
-        let main_group = bind(
-            ctx,
-            &kernel.layout,
-            &[&params_buf, &values_buf, &out_real, &out_u32],
-        );
         let reduce_group = bind(
             ctx,
             &self.layout,
             &[
                 &rp_buf,
                 &thresholds_buf,
-                &out_real,
-                &out_u32,
+                out_real,
+                out_u32,
                 &part_real,
                 &part_u32,
                 &acc_real,
@@ -233,21 +225,18 @@ impl ReduceKernel {
         timing.setup += t0.elapsed();
 
         let t = Instant::now();
-        let (mut start, mut in_flight, mut chunks) = (first, 0u64, 0u64);
         let mut flagged_acc = Accumulators::empty((pass.cells * nr) as usize);
-        // As in the sweep kernel: a small first chunk, then chunks of about
-        // PROGRESS_STEP of work per IN_FLIGHT, so progress and Ctrl-C are
-        // served within a second. The folds do not depend on the chunking
-        // (ties go to the smaller traversal index whatever the chunk).
-        let mut next_len = cap.min(FIRST_CHUNK);
-        let looping = Instant::now();
-        while start < total {
-            let len = next_len.min(total - start);
+        // The folds do not depend on the chunking (ties go to the smaller
+        // traversal index whatever the chunk).
+        let mut chunks = Chunks::new(total - first, cap, IN_FLIGHT);
+        let (mut in_flight, mut submitted) = (0u64, 0u64);
+        while let Some((at, len)) = chunks.next(progress) {
+            let start = first + at;
             let params = grid.chunk_params(start, len as u32);
             let (rp, thresholds) = pass.chunk_params(reds, start, len as u32);
             let thresholds: Vec<R> = thresholds.iter().map(|v| R::from_f64(*v)).collect();
             ctx.queue
-                .write_buffer(&params_buf, 0, bytemuck::bytes_of(&params));
+                .write_buffer(params_buf, 0, bytemuck::bytes_of(&params));
             ctx.queue.write_buffer(&rp_buf, 0, bytemuck::bytes_of(&rp));
             ctx.queue
                 .write_buffer(&thresholds_buf, 0, bytemuck::cast_slice(&thresholds));
@@ -260,10 +249,10 @@ impl ReduceKernel {
             // one's writes. Between the sweep and the folds, what the kernel
             // flagged is recomputed on the CPU (f64, then double-double), so
             // that a reduction sees what the full arrays of the same run see.
-            dispatch(ctx, &mut enc, &kernel.pipeline, &main_group, len, None);
-            enc.copy_buffer_to_buffer(&out_u32, 0, &check_u32, 0, len * 8);
+            dispatch(ctx, &mut enc, &kernel.pipeline, main_group, len, None);
+            enc.copy_buffer_to_buffer(out_u32, 0, check_u32, 0, len * 8);
             ctx.queue.submit([enc.finish()]);
-            map_read(ctx, &[&check_u32])?;
+            map_read(ctx, &[check_u32])?;
             let mut u32s: Vec<u32> = bytemuck::cast_slice::<u8, u32>(
                 &check_u32
                     .get_mapped_range(..len * 8)
@@ -281,9 +270,9 @@ impl ReduceKernel {
                     .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                         label: Some("reduce rescue"),
                     });
-                enc.copy_buffer_to_buffer(&out_real, 0, &check_real, 0, real_bytes);
+                enc.copy_buffer_to_buffer(out_real, 0, check_real, 0, real_bytes);
                 ctx.queue.submit([enc.finish()]);
-                map_read(ctx, &[&check_real])?;
+                map_read(ctx, &[check_real])?;
                 let mut reals: Vec<R> = bytemuck::cast_slice::<u8, R>(
                     &check_real
                         .get_mapped_range(..real_bytes)
@@ -323,9 +312,9 @@ impl ReduceKernel {
                     u32s[l + i] = o.cycles;
                 }
                 ctx.queue
-                    .write_buffer(&out_real, 0, bytemuck::cast_slice(&reals));
+                    .write_buffer(out_real, 0, bytemuck::cast_slice(&reals));
                 ctx.queue
-                    .write_buffer(&out_u32, 0, bytemuck::cast_slice(&u32s));
+                    .write_buffer(out_u32, 0, bytemuck::cast_slice(&u32s));
             }
             flagged_acc.count_flagged(&u32s[..len as usize], start, pass.cell_len, nr as usize);
             let mut enc = ctx
@@ -354,23 +343,22 @@ impl ReduceKernel {
             // (wgpu stages them), so chunks may queue up; wait every
             // IN_FLIGHT chunks so that the progress bar stays honest and
             // the queue bounded.
-            start += len;
             in_flight += len;
-            chunks += 1;
-            if chunks % IN_FLIGHT == 0 || start >= total {
+            submitted += 1;
+            if submitted % IN_FLIGHT == 0 || chunks.submitted_all() {
                 ctx.device
                     .poll(wgpu::PollType::wait_indefinitely())
                     .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
-                progress.add(in_flight);
-                if progress.stopped() {
-                    break;
-                }
+                chunks.finished(in_flight, progress);
                 in_flight = 0;
-                let rate = (start - first) as f64 / looping.elapsed().as_secs_f64().max(1e-9);
-                let want = (rate * PROGRESS_STEP.as_secs_f64() / IN_FLIGHT as f64) as u64;
-                next_len = want.clamp(u64::from(WORKGROUP), cap) / u64::from(WORKGROUP)
-                    * u64::from(WORKGROUP);
             }
+        }
+        // A stop between two waits leaves chunks in flight: drain them.
+        if in_flight > 0 {
+            ctx.device
+                .poll(wgpu::PollType::wait_indefinitely())
+                .map_err(|e| GpuError::Runtime(format!("device poll failed: {e}")))?;
+            chunks.finished(in_flight, progress);
         }
         timing.compute += t.elapsed();
 
@@ -421,21 +409,4 @@ struct Run<'a> {
     pass: &'a Pass,
     reds: &'a [Reduction],
     range: std::ops::Range<u64>,
-}
-
-/// Rounds an f64 into the kernel's real type.
-pub trait FromF64 {
-    fn from_f64(v: f64) -> Self;
-}
-
-impl FromF64 for f64 {
-    fn from_f64(v: f64) -> f64 {
-        v
-    }
-}
-
-impl FromF64 for f32 {
-    fn from_f64(v: f64) -> f32 {
-        v as f32
-    }
 }
