@@ -1,7 +1,9 @@
 //! The library's one error type. Every variant renders as one line that
 //! names what is wrong and, where the user can fix it, what is accepted;
 //! messages name parameters by their config keys (`t_a`), and only the
-//! command line words them as flags (`--t-a`). [`Error::is_users`] tells
+//! command line words them as flags (`--t-a`). The output folder's
+//! refusals name `--out`, `--force` and `--resume`, which Python's `out=`
+//! and `force=` mirror one to one. [`Error::is_users`] tells
 //! the user's mistakes (the CLI's exit status 2, Python's ValueError) from
 //! failures of the machine.
 
@@ -95,7 +97,9 @@ pub enum GpuError {
     NoAdapter(String),
     #[error("the GPU device could not be opened: {0}")]
     Device(String),
-    #[error("f64 shaders need SHADER_F64, which adapter '{0}' lacks; use --precision f32")]
+    #[error(
+        "f64 shaders need SHADER_F64, which adapter '{0}' lacks; accepted here: precision f32"
+    )]
     NoF64(String),
     #[error("GPU error: {0}")]
     Runtime(String),

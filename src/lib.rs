@@ -35,6 +35,7 @@
 //! (`cargo run --release --example point`).
 
 pub mod backend;
+pub mod battery;
 pub mod config;
 pub mod error;
 pub mod figures;

@@ -62,7 +62,7 @@ fn build_model(p: Point) -> Model {
     // and to A' with s²; A the other way round, with the opposite sign of cs.
     let c2 = 0.5 * (1.0 + cc);
     let s2 = 0.5 * (1.0 - cc);
-    let kk = select(0.5 * sn, real(0.0), params.rates != 0u);
+    let kk = select(0.5 * sn, real(0.0), params.rates == RATES_KMS);
     var wa = bath(p.a, s2, c2, kk);
     var ws = bath(p.s, c2, s2, -kk);
     m.omega0 = p.omega0;

@@ -9,7 +9,7 @@
 // precision.
 
 fn extract(m: ptr<function, Model>, x: ptr<function, Vec>) -> Extraction {
-    if params.protocol == 0u {
+    if params.protocol == PROTOCOL_OPTIMAL {
         return extract_optimal(m, x);
     }
     // Both gates keep the excitation number.
@@ -165,7 +165,7 @@ fn find_oss(m: ptr<function, Model>, prop: ptr<function, Propagator>, ness: ptr<
             return out;
         }
         prev_residual = residual;
-        if params.protocol != 0u {
+        if params.protocol != PROTOCOL_OPTIMAL {
             break;
         }
     }
@@ -288,7 +288,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     // Passive: the optimal unitary is the identity on the charged state
     // (sorted populations, no coherence to rotate away). Then the cycle is
     // the NESS standing still.
-    var passive = params.protocol == 0u;
+    var passive = params.protocol == PROTOCOL_OPTIMAL;
     for (var k = 0u; k < 4u; k++) {
         for (var j = 0u; j < N; j++) {
             passive = passive & (final_ex.map[k][j] == select(real(0.0), real(1.0), k == j));
@@ -304,7 +304,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let rate_tau = ((p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi)
         + (p.s.up_lo + p.s.down_lo + p.s.up_hi + p.s.down_hi) + p.dephasing) * p.tau;
     let w_noise = work_noise(work_noise_factor(), omega0, r, rate_tau, &dx, final_ex.keeps_n)
-        + gate_mixing_noise(params.protocol != 0u, p.detuning, r);
+        + gate_mixing_noise(params.protocol != PROTOCOL_OPTIMAL, p.detuning, r);
     if passive {
         start = ness;
     }
@@ -315,10 +315,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let l = settle(work, dot_vec(&ha, &ix), dot_vec(&hs, &ix), dot_vec(&hd, &ix), w_noise,
                    heat_noise(omega0, (p.a.up_lo + p.a.down_lo + p.a.up_hi + p.a.down_hi) * p.tau, rate_tau),
                    heat_noise(omega0, (p.s.up_lo + p.s.down_lo + p.s.up_hi + p.s.down_hi) * p.tau, rate_tau),
-                   heat_noise(omega0, p.dephasing * p.tau, rate_tau), passive, params.protocol == 0u,
+                   heat_noise(omega0, p.dephasing * p.tau, rate_tau), passive, params.protocol == PROTOCOL_OPTIMAL,
                    max(max(consistency(oss.same_map, oss.residual, &dx),
                            select(real(0.0), consistency(false, oss.solve_residual, &dx), CHECK_SOLVE)),
-                       gate_conditioning(params.protocol != 0u, rate_tau)),
+                       gate_conditioning(params.protocol != PROTOCOL_OPTIMAL, rate_tau)),
                    coarse_floor(omega0, r, rate_tau,
                                 select(real(0.0), max(1.0 / p.beta_a, 1.0 / p.beta_s), p.thermal)),
                    p.thermal, p.beta_a, p.beta_s);

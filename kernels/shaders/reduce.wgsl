@@ -32,11 +32,11 @@ struct ReduceParams {
     first_cell: u32,
     start_lo: u32,
     start_hi: u32,
-    quantity: array<u32, 8>,
-    op: array<u32, 8>,
+    quantity: array<u32, MAX_REDUCTIONS>,
+    op: array<u32, MAX_REDUCTIONS>,
     // Per reduction r and constraint k, at r * MAX_WHERE + k.
-    where_quantity: array<u32, 32>,
-    where_cmp: array<u32, 32>,
+    where_quantity: array<u32, MAX_REDUCTIONS * MAX_WHERE>,
+    where_cmp: array<u32, MAX_REDUCTIONS * MAX_WHERE>,
 }
 
 // The bindings come from the prelude, generated from REDUCE_BINDINGS in
@@ -58,7 +58,7 @@ struct Candidate {
 fn figure(q: u32, i: u32) -> Candidate {
     let word = out_u32[i];
     let v = out_real[q * rp.chunk_len + i];
-    var ok = (word & 0xffu) == STATUS_CONVERGED;
+    var ok = (word & LOW_BYTE) == STATUS_CONVERGED;
     if q == OUT_EFFICIENCY {
         ok = ok & ((word & FLAG_NO_EFFICIENCY) == 0u);
     }

@@ -152,7 +152,7 @@ impl Status {
     /// Whether a kernel's status word (code in the low byte, flags above)
     /// carries this status.
     pub const fn in_word(self, word: u32) -> bool {
-        word & 0xff == self as u32
+        word & LOW_BYTE == self as u32
     }
 }
 
@@ -178,8 +178,11 @@ pub const WORKGROUP: u32 = 64;
 
 /// Most axes a sweep may have (params.wgsl's arrays hold this many).
 pub const MAX_AXES: usize = 8;
-/// A point's input source with this bit reads axis `source & 0xff` at the
-/// point's index on that axis; otherwise it indexes the values buffer.
+/// The low byte of a status word (the status code, flags above it) and of
+/// an axis source (the axis, FROM_AXIS above it).
+pub const LOW_BYTE: u32 = 0xff;
+/// A point's input source with this bit reads axis `source & LOW_BYTE` at
+/// the point's index on that axis; otherwise it indexes the values buffer.
 pub const FROM_AXIS: u32 = 0x8000_0000;
 /// With FROM_AXIS: read the axis's second block of values (β of a
 /// temperature axis, whose first block is n̄).
@@ -192,6 +195,13 @@ pub const MAX_REDUCTIONS: usize = 8;
 pub const MAX_WHERE: usize = 4;
 /// `where_quantity` of a reduction without a constraint.
 pub const NO_CONSTRAINT: u32 = u32::MAX;
+/// `SweepParams.protocol`: the ergotropy-optimal unitary, or a fixed gate
+/// (whose matrix the model builds).
+pub const PROTOCOL_OPTIMAL: u32 = 0;
+pub const PROTOCOL_GATE: u32 = 1;
+/// `SweepParams.rates`: Eq. 9's rates, or KMS per Bohr frequency.
+pub const RATES_EQ9: u32 = 0;
+pub const RATES_KMS: u32 = 1;
 /// A reduction's `op`: keep the largest or the smallest key.
 pub const OPS: [(&str, u32); 2] = [("max", 0), ("min", 1)];
 /// A constraint's comparison, by code (the main crate's src/config/constraint.rs `Cmp`).
@@ -254,6 +264,11 @@ pub fn wgsl_constants() -> String {
     }
     s += &format!("const WORKGROUP: u32 = {WORKGROUP}u;\n");
     s += &format!("const MAX_AXES: u32 = {MAX_AXES}u;\n");
+    s += &format!("const LOW_BYTE: u32 = {LOW_BYTE:#x}u;\n");
+    s += &format!("const PROTOCOL_OPTIMAL: u32 = {PROTOCOL_OPTIMAL}u;\n");
+    s += &format!("const PROTOCOL_GATE: u32 = {PROTOCOL_GATE}u;\n");
+    s += &format!("const RATES_EQ9: u32 = {RATES_EQ9}u;\n");
+    s += &format!("const RATES_KMS: u32 = {RATES_KMS}u;\n");
     s += &format!("const FROM_AXIS: u32 = {FROM_AXIS:#x}u;\n");
     s += &format!("const SECOND_MAP: u32 = {SECOND_MAP:#x}u;\n");
     s += &format!("const NO_SLOT: u32 = {NO_SLOT:#x}u;\n");

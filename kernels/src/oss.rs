@@ -7,7 +7,7 @@ use super::linalg::{
 };
 use super::params::{load_point, Point, SweepParams, MAX_LANES, N_OUTPUTS};
 use super::real::{array, c, Mask, Real};
-use crate::layout::Status;
+use crate::layout::{Status, PROTOCOL_OPTIMAL};
 use crate::outputs::NO_SLOT;
 use crate::trust::{
     coarse_floor, consistency, gate_conditioning, gate_mixing_noise, heat_noise, passive_certain,
@@ -100,7 +100,7 @@ fn extract<M: StateSpace<N>, T: Real, const N: usize>(
     m: &Model<T, N>,
     x: &Vec<T, N>,
 ) -> Extraction<T, N> {
-    if params.protocol == 0 {
+    if params.protocol == PROTOCOL_OPTIMAL {
         return M::extract_optimal(m, x);
     }
     let after = matvec(&m.gate, x);
@@ -274,7 +274,7 @@ fn find_oss<M: StateSpace<N>, T: Real, const N: usize>(
             newton = newton & !converged;
         }
         prev_residual = residual;
-        if params.protocol != 0 {
+        if params.protocol != PROTOCOL_OPTIMAL {
             break;
         }
     }
@@ -365,7 +365,7 @@ pub fn run_lanes<M: StateSpace<N>, T: Real, const N: usize>(
     // Twin of the split e = ω0 n + r (0, −1, 1, 0) and of the ledger in
     // oss.wgsl.
     let final_ex = extract::<M, T, N>(params, &m, &charge(&oss.x, &prop.d));
-    let mut passive = <T::Mask as Mask>::splat(params.protocol == 0);
+    let mut passive = <T::Mask as Mask>::splat(params.protocol == PROTOCOL_OPTIMAL);
     for k in 0..4 {
         for j in 0..N {
             passive = passive & final_ex.map[k][j].eq(c(if k == j { 1.0 } else { 0.0 }));
@@ -391,7 +391,7 @@ pub fn run_lanes<M: StateSpace<N>, T: Real, const N: usize>(
         &[dx[0], dx[1], dx[2], dx[3]],
         final_ex.keeps_n,
         work_noise_factor(T::EPS, N > 4),
-    ) + gate_mixing_noise(T::EPS, params.protocol != 0, p.detuning, r);
+    ) + gate_mixing_noise(T::EPS, params.protocol != PROTOCOL_OPTIMAL, p.detuning, r);
     let start = T::select_array(passive, ness, oss.x);
     let ix = matvec(&prop.integral, &start);
     let l = settle(&RawCycle {
@@ -406,7 +406,7 @@ pub fn run_lanes<M: StateSpace<N>, T: Real, const N: usize>(
             heat_noise(T::EPS, omega0, p.dephasing * p.tau),
         ],
         passive,
-        optimal: params.protocol == 0,
+        optimal: params.protocol == PROTOCOL_OPTIMAL,
         coherent: N > 4,
         consistency: consistency(oss.same_map, oss.residual, &dx[..4])
             .max(if CHECK_SOLVE {
@@ -420,7 +420,7 @@ pub fn run_lanes<M: StateSpace<N>, T: Real, const N: usize>(
             })
             .max(gate_conditioning(
                 T::EPS,
-                params.protocol != 0,
+                params.protocol != PROTOCOL_OPTIMAL,
                 N > 4,
                 rate_tau,
             )),

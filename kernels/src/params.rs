@@ -3,6 +3,7 @@
 
 use bytemuck::{Pod, Zeroable};
 
+use super::layout::{LOW_BYTE, RATES_KMS};
 use super::linalg::{EXPM1_DEGREE, EXP_MAX, LN2_HI, LN2_LO, LOG2E};
 use super::real::Real;
 
@@ -201,7 +202,7 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
     for q in 0..N_INPUTS {
         let s = params.source[q];
         v[q] = if s & FROM_AXIS != 0 {
-            let a = (s & 0xff) as usize;
+            let a = (s & LOW_BYTE) as usize;
             let offset = if s & SECOND_MAP != 0 {
                 params.axis_offset_beta[a]
             } else {
@@ -224,7 +225,7 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
                 up_hi: x,
                 down_hi: y,
             }
-        } else if params.rates != 0 {
+        } else if params.rates == RATES_KMS {
             kms_rates(y, beta, at(KernelInput::Omega0), r)
         } else {
             let (up, down) = (y * x, y * (x + 1.0));
@@ -257,7 +258,7 @@ pub fn load_point(params: &SweepParams, values: &[f64], i: u32) -> Point {
         dephasing: at(KernelInput::Dephasing),
         hot_is_s: params.a_thermal != 0 && params.s_thermal != 0 && sx > ax,
         thermal: params.a_thermal != 0 && params.s_thermal != 0,
-        kms: params.rates != 0,
+        kms: params.rates == RATES_KMS,
         beta_a: at(KernelInput::BetaA),
         beta_s: at(KernelInput::BetaS),
     }

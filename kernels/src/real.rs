@@ -1,6 +1,6 @@
 //! The arithmetic the twins are written in: one f64 (the scalar twin, the
 //! shape of the WGSL kernels), or one f64 per SIMD lane (the CPU backend's
-//! lanes, `twin::lanes`). The twins are generic over [`Real`], so the lanes
+//! lanes, `lanes`). The twins are generic over [`Real`], so the lanes
 //! run the scalar twin's operations in the scalar twin's order and each lane
 //! is the scalar twin bit for bit (tests/cpu_dispatch.rs).
 //!
@@ -15,6 +15,8 @@
 //! point run while [`Mask::any`] lane is still active.
 
 use std::ops::{Add, BitAnd, BitOr, Div, Mul, Neg, Not, Sub};
+
+use crate::numerics::F64;
 
 /// One bool per lane.
 pub trait Mask: Copy + BitAnd<Output = Self> + BitOr<Output = Self> + Not<Output = Self> {
@@ -36,14 +38,13 @@ pub trait Real:
     /// Lanes per value.
     const LANES: usize;
     /// The unit roundoff and the solver's thresholds at this arithmetic's
-    /// precision: f64's (the f64 prelude's constants in
-    /// `twin::linalg`) unless a wider arithmetic says otherwise
-    /// (`lanes::dd`).
-    const EPS: f64 = super::linalg::EPS;
-    const TAYLOR_DEGREE: u32 = super::linalg::TAYLOR_DEGREE;
-    const NEWTON_TOLERANCE: f64 = super::linalg::NEWTON_TOLERANCE;
-    const NEWTON_STALL: f64 = super::linalg::NEWTON_STALL;
-    const ITERATION_TOLERANCE: f64 = super::linalg::ITERATION_TOLERANCE;
+    /// precision: f64's (the f64 prelude's, `numerics::F64`) unless a
+    /// wider arithmetic says otherwise (`lanes::dd`).
+    const EPS: f64 = F64.eps;
+    const TAYLOR_DEGREE: u32 = F64.taylor_degree;
+    const NEWTON_TOLERANCE: f64 = F64.newton_tolerance;
+    const NEWTON_STALL: f64 = F64.newton_stall;
+    const ITERATION_TOLERANCE: f64 = F64.iteration_tolerance;
 
     fn splat(v: f64) -> Self;
     /// `LANES` values, lane 0 first.

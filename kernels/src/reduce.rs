@@ -3,6 +3,7 @@
 
 use bytemuck::{Pod, Zeroable};
 
+use super::layout::LOW_BYTE;
 use super::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, STATUS_CONVERGED};
 
 pub use super::layout::{MAX_REDUCTIONS, MAX_WHERE, NO_CONSTRAINT};
@@ -62,7 +63,7 @@ pub struct Candidate {
 pub fn figure(rp: &ReduceParams, out_real: &[f64], out_u32: &[u32], q: u32, i: u32) -> Candidate {
     let word = out_u32[i as usize];
     let v = out_real[(q * rp.chunk_len + i) as usize];
-    let mut ok = word & 0xff == STATUS_CONVERGED;
+    let mut ok = word & LOW_BYTE == STATUS_CONVERGED;
     if q == OUT_EFFICIENCY {
         ok &= word & FLAG_NO_EFFICIENCY == 0;
     }

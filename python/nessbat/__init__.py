@@ -18,11 +18,12 @@ library's one-line message; backend="gpu" without a GPU raises
 RuntimeError; Ctrl-C stops a sweep within a second (KeyboardInterrupt).
 """
 
-from ._api import default_config, load, optimize, pareto, point, quantities, sweep
+from ._api import battery_point, default_config, load, optimize, pareto, point, quantities, sweep
 from ._nessbat import __version__
 
 __all__ = [
     "point",
+    "battery_point",
     "sweep",
     "optimize",
     "pareto",

@@ -116,6 +116,26 @@ def sweep(
     return dataset(arrays, json.loads(meta), meta)
 
 
+def battery_point(config: Config) -> Dict[str, Any]:
+    """One point of a battery of your own: a config (dict or TOML path)
+    with a [battery] table (the Hamiltonian and each bath's coupling, as
+    lists or numpy arrays; complex parts as `hamiltonian_im`/`coupling_im`)
+    and its parameters in [fixed] (`tau`, and `t_NAME`, `gamma_NAME` per
+    bath NAME), no axes.
+
+    Returns the dict of `nessbat point --config FILE --json`: `ergotropy`,
+    `power`, `efficiency`, `heat_NAME` per bath, `heat_in`,
+    `entropy_production`, `ness_ergotropy`, `capacity`, `status` ("ok",
+    "imprecise", "not_converged", "not_populations"), `message` where the
+    status is not ok, `error_estimate`, `energies`, `populations_passive`,
+    `populations_charged` and `ness` (levels in ascending energy).
+    """
+    if config is None:
+        raise ValueError("battery_point needs a config with a [battery] table; accepted: a dict or the path of a TOML file")
+    text, origin = config_text(config)
+    return json.loads(_nessbat.battery_point(text, origin))
+
+
 def optimize(
     config: Config = None,
     maximize: Optional[str] = None,

@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 
 use nessbat::backend::point::point as compute_point;
 use nessbat::backend::run::{Backend, BackendChoice};
+use nessbat::battery::BatteryPoint;
 use nessbat::config::constraint::Constraints;
 use nessbat::config::SweepConfig;
 use nessbat::config::DEFAULT_CONFIG;
@@ -99,6 +100,17 @@ fn point(
         .detach(|| compute_point(&p, model, protocol, &OssOptions::default()))
         .map_err(value_error)?;
     Ok(serde_json::to_string_pretty(&figures).expect("point figures serialise") + "\n")
+}
+
+/// One point of a user-defined battery (a config with a [battery] table
+/// and no axes), as `nessbat point --config FILE --json` prints it.
+#[pyfunction]
+#[pyo3(signature = (config, origin))]
+fn battery_point(py: Python<'_>, config: &str, origin: &str) -> PyResult<String> {
+    let cfg = SweepConfig::parse(config, origin).map_err(value_error)?;
+    let p = BatteryPoint::from_config(&cfg).map_err(|e| value_error(format!("{origin}: {e}")))?;
+    let f = py.detach(|| p.figures());
+    Ok(serde_json::to_string(&f.to_json()).expect("figures serialise"))
 }
 
 /// The optimum of one quantity over a config's axes: (the report as JSON
@@ -229,6 +241,7 @@ fn quantities() -> Vec<(&'static str, &'static str, &'static str)> {
 #[pymodule]
 fn _nessbat(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(point, m)?)?;
+    m.add_function(wrap_pyfunction!(battery_point, m)?)?;
     m.add_function(wrap_pyfunction!(running::sweep, m)?)?;
     m.add_function(wrap_pyfunction!(optimize, m)?)?;
     m.add_function(wrap_pyfunction!(pareto, m)?)?;

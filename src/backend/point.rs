@@ -13,6 +13,7 @@ use crate::model::params::{Bath, Baths};
 use crate::model::{EngineParams, ModelKind, Protocol};
 use crate::oracle::oss::OssOptions;
 use crate::oracle::{compute_point, PointFigures};
+use nessbat_kernels::layout::Status;
 use nessbat_kernels::trust::PointStatus;
 use nessbat_kernels::Named;
 use nessbat_kernels::Quantity;
@@ -38,12 +39,12 @@ pub fn point(
         // with detuning at ΣΓτ ~ 1e-11, where the reference's solve is off
         // by 2e-3), and double-double decides.
         let twin = super::cpu::rescue::twin_point(&grid, 0);
-        if twin.status & 0xff != 0 || agrees(&f, &twin) {
+        if !Status::Converged.in_word(twin.status) || agrees(&f, &twin) {
             return Ok(f);
         }
     }
     let o = super::cpu::rescue::rescue_point(&grid, 0);
-    if o.status & 0xff != 0 {
+    if !Status::Converged.in_word(o.status) {
         // Unresolved: the reference's figures, flagged.
         f.status = PointStatus::Imprecise;
         return Ok(f);

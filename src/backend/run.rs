@@ -106,7 +106,7 @@ impl Backend {
             None => {
                 if precision == Some(Precision::F32) && choice == BackendChoice::Cpu {
                     return Err(Error::Usage(
-                        "--precision f32 needs a GPU backend; the CPU backend computes in f64"
+                        "precision f32 needs a GPU backend; accepted with the CPU backend: precision f64 (it computes in f64)"
                             .into(),
                     ));
                 }
@@ -115,7 +115,7 @@ impl Backend {
             Some(ctx) => {
                 let precision = match precision {
                     Some(Precision::F64) if !ctx.f64 => {
-                        return Err(Error::Usage(format!("--precision f64: adapter '{}' has no SHADER_F64; accepted here: --precision f32", ctx.info.name)))
+                        return Err(Error::Usage(format!("precision f64: adapter '{}' has no SHADER_F64; accepted here: precision f32", ctx.info.name)))
                     }
                     Some(p) => p,
                     None => {

@@ -7,7 +7,10 @@ use anyhow::Result;
 use clap::Args;
 
 use super::args::PointArgs;
+use super::BadInput;
 use nessbat::backend::point::point as compute_point;
+use nessbat::battery::BatteryPoint;
+use nessbat::config::SweepConfig;
 use nessbat::model::{EngineParams, RateKind, Rates, TransitionRates, LEVEL_NAMES};
 use nessbat::oracle::oss::OssOptions;
 use nessbat::oracle::PointFigures;
@@ -19,9 +22,38 @@ pub struct PointCmd {
     /// Print one JSON object instead of the table
     #[arg(long)]
     pub json: bool,
+    /// A battery config instead of the flags: TOML with a [battery] table
+    /// (the Hamiltonian and each bath's coupling) and its parameters in
+    /// [fixed] (tau, t_NAME, gamma_NAME per bath); see the README
+    #[arg(long, conflicts_with_all = [
+        "omega0", "lambda", "tau", "t_a", "t_s", "gamma", "gamma_a", "gamma_s",
+        "rate_a_up", "rate_a_down", "rate_s_up", "rate_s_down", "pump", "local_decay",
+        "collective_decay", "model", "protocol", "rates", "detuning", "dephasing",
+    ])]
+    pub config: Option<std::path::PathBuf>,
+}
+
+/// One point of a user-defined battery.
+fn battery(cmd: &PointCmd, path: &std::path::Path) -> Result<()> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| BadInput(format!("--config {}: {e}", path.display())))?;
+    let config = SweepConfig::parse(&text, &path.display().to_string())
+        .map_err(|e| BadInput(e.to_string()))?;
+    let point = BatteryPoint::from_config(&config)
+        .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    let f = point.figures();
+    let text = if cmd.json {
+        serde_json::to_string_pretty(&f.to_json())? + "\n"
+    } else {
+        f.table()
+    };
+    super::output::write_atomic(None, text.as_bytes())
 }
 
 pub fn run(cmd: &PointCmd) -> Result<()> {
+    if let Some(path) = &cmd.config {
+        return battery(cmd, path);
+    }
     let params = cmd.point.params()?;
     // Once: the first temperature that looks like kelvin says it for both.
     if let Some(w) = [("--t-a", cmd.point.t_a), ("--t-s", cmd.point.t_s)]

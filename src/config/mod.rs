@@ -3,6 +3,7 @@
 //! the `[[reduce]]` specs with the passes that run them ([`reduce`]) and
 //! the arrays to keep ([`outputs`]).
 
+pub mod battery;
 pub mod constraint;
 pub mod outputs;
 pub mod reduce;

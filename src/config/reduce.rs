@@ -75,11 +75,13 @@ pub struct Reduction {
 
 /// Checks the `[[reduce]]` entries against the config's axes.
 pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Error> {
-    let axis_names = || {
-        axes.iter()
+    let axis_names = || match axes.is_empty() {
+        true => "none: this sweep has no axes, so it has nothing to reduce over".to_string(),
+        false => axes
+            .iter()
             .map(|a| a.name.as_str())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
     };
     let mut out: Vec<Reduction> = Vec::new();
     for (k, spec) in config.reduce.iter().enumerate() {

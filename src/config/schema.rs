@@ -99,6 +99,9 @@ pub struct SweepConfig {
     /// there are no reductions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_arrays: Option<bool>,
+    /// A battery the user defines, instead of the paper's two qubits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery: Option<crate::config::battery::BatterySpec>,
 }
 
 /// The paper's parameters over β_A × β_S at τ = 150, in the spirit of

@@ -13,6 +13,7 @@ use crate::model::params::Baths;
 use crate::model::rates::bose;
 use crate::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
 use crate::Error;
+use nessbat_kernels::layout::{PROTOCOL_GATE, PROTOCOL_OPTIMAL, RATES_EQ9, RATES_KMS};
 use nessbat_kernels::params::{
     KernelGrid, KernelInput, SweepParams, FROM_AXIS, MAX_AXES, N_INPUTS, SECOND_MAP,
 };
@@ -64,6 +65,11 @@ impl Grid {
     }
 
     pub fn new(config: SweepConfig) -> Result<Grid, Error> {
+        if config.battery.is_some() {
+            return Err(Error::Config(
+                "sweeps over a [battery] are not supported yet; accepted: one point of it with `nessbat point --config FILE` (a config without axes), or the built-in model without [battery]".into(),
+            ));
+        }
         let config = config.with_defaults();
         let axes = config.axes()?;
         let reductions = crate::config::reduce::check(&config, &axes)?;
@@ -165,12 +171,18 @@ impl Grid {
 
         let mut params = SweepParams {
             n_axes: axes.len() as u32,
-            protocol: u32::from(protocol != Protocol::Optimal),
+            protocol: match protocol {
+                Protocol::Optimal => PROTOCOL_OPTIMAL,
+                Protocol::GateGlobal | Protocol::GateLocal => PROTOCOL_GATE,
+            },
             a_thermal: u32::from(thermal[0]),
             s_thermal: u32::from(thermal[1]),
             max_newton: MAX_NEWTON,
             max_cycles: MAX_CYCLES,
-            rates: u32::from(rate_kind == RateKind::Kms),
+            rates: match rate_kind {
+                RateKind::Eq9 => RATES_EQ9,
+                RateKind::Kms => RATES_KMS,
+            },
             out_slot: outputs.slots(),
             ..bytemuck::Zeroable::zeroed()
         };

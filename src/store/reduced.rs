@@ -3,6 +3,7 @@
 //! points that competed, and a status.
 
 use nessbat_kernels::layout::Status;
+use nessbat_kernels::layout::LOW_BYTE;
 use std::ops::Range;
 
 use crate::config::reduce::Reduction;
@@ -70,7 +71,7 @@ impl Accumulators {
             }
         };
         for (i, w) in words.iter().enumerate() {
-            let code = w & 0xff;
+            let code = w & LOW_BYTE;
             if Status::NotConverged.in_word(code) || Status::Imprecise.in_word(code) {
                 let cell = (start + i as u64) / cell_len;
                 if cell != last.0 {

@@ -1,6 +1,7 @@
 //! The arrays a sweep produces, shaped by the axis lengths in config order.
 
 use crate::config::outputs::Outputs;
+use nessbat_kernels::layout::LOW_BYTE;
 use nessbat_kernels::oss::{FLAG_NO_EFFICIENCY, FLAG_NO_ENTROPY, FLAG_UNRESOLVED, STATUS_INVALID};
 use nessbat_kernels::{Quantity, N_OUTPUTS};
 
@@ -84,7 +85,7 @@ pub fn store<R: Element, S: AsMut<[R]>>(
     cyc: u32,
     word: u32,
 ) {
-    let code = word & 0xff;
+    let code = word & LOW_BYTE;
     // Arrays the sweep does not keep are empty.
     let mut put = |q: usize, v: R| {
         if let Some(x) = out[q].as_mut().get_mut(at) {

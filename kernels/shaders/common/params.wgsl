@@ -22,14 +22,14 @@ struct SweepParams {
     rates: u32,
     // Multi-index of the chunk's first point: grids may exceed 2^32 points,
     // a chunk may not.
-    chunk_start: array<u32, 8>,
-    axis_len: array<u32, 8>,
-    axis_offset: array<u32, 8>,
-    axis_offset_beta: array<u32, 8>,
-    source: array<u32, 11>,
+    chunk_start: array<u32, MAX_AXES>,
+    axis_len: array<u32, MAX_AXES>,
+    axis_offset: array<u32, MAX_AXES>,
+    axis_offset_beta: array<u32, MAX_AXES>,
+    source: array<u32, N_INPUTS>,
     // Slot of quantity q in out_real, or NO_SLOT: the kernel writes only
     // the quantities a sweep keeps (src/outputs.rs).
-    out_slot: array<u32, 11>,
+    out_slot: array<u32, N_OUT>,
 }
 
 // The bindings come from the prelude, generated from SWEEP_BINDINGS in
@@ -105,7 +105,7 @@ struct Point {
 
 // Decodes chunk point `i` (C order: the last axis varies fastest).
 fn load_point(i: u32) -> Point {
-    var idx: array<u32, 8>;
+    var idx: array<u32, MAX_AXES>;
     // chunk_start + i in mixed radix, with carries; all in 32 bits.
     var rem = i;
     var carry = 0u;
@@ -116,11 +116,11 @@ fn load_point(i: u32) -> Point {
         carry = select(0u, 1u, s >= len);
         idx[k] = s - carry * len;
     }
-    var v: array<real, 11>;
+    var v: array<real, N_INPUTS>;
     for (var q = 0u; q < N_INPUTS; q++) {
         let s = params.source[q];
         if (s & FROM_AXIS) != 0u {
-            let a = s & 0xffu;
+            let a = s & LOW_BYTE;
             let offset = select(params.axis_offset[a], params.axis_offset_beta[a], (s & SECOND_MAP) != 0u);
             v[q] = values[offset + idx[a]];
         } else {
@@ -132,7 +132,7 @@ fn load_point(i: u32) -> Point {
     p.lambda = v[IN_LAMBDA];
     p.tau = v[IN_TAU];
     let r = sqrt(fma(v[IN_LAMBDA], v[IN_LAMBDA], v[IN_DETUNING] * v[IN_DETUNING]));
-    let kms = params.rates != 0u;
+    let kms = params.rates == RATES_KMS;
     if params.a_thermal == 0u {
         p.a = Rates4(v[IN_A_X], v[IN_A_Y], v[IN_A_X], v[IN_A_Y]);
     } else if kms {

@@ -1,0 +1,44 @@
+//! The charging stroke's generator: dp/dt = W p with W = Σ_k W_k, the
+//! global (Davies) rates of each bath with a flat spectral density. For
+//! each pair E_b > E_a, ω = E_b − E_a and n_k(ω) = 1/(e^{ω/T_k} − 1):
+//! down-rate b → a Γ_k (n_k + 1)|⟨a|X_k|b⟩|², up-rate a → b
+//! Γ_k n_k |⟨a|X_k|b⟩|². Columns sum to zero exactly (each diagonal entry
+//! is minus the sum of its column's rates), so probability is conserved
+//! to rounding whatever the rates.
+
+use nalgebra::DMatrix;
+
+use super::spectrum::Spectrum;
+
+/// One bath at one point: a thermal bath's temperature and rate scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BathPoint {
+    pub temperature: f64,
+    pub gamma: f64,
+}
+
+/// W_k of bath `k` at `bath` (rows: to, columns: from).
+pub fn bath_generator(spectrum: &Spectrum, k: usize, bath: BathPoint) -> DMatrix<f64> {
+    let e = &spectrum.energies;
+    let s = &spectrum.strengths[k];
+    let d = e.len();
+    let mut w = DMatrix::<f64>::zeros(d, d);
+    for b in 0..d {
+        for a in 0..b {
+            let omega = e[b] - e[a];
+            // Degenerate pairs have no transition (a coupled one makes the
+            // spectrum open, and the point is refused before this).
+            if s[(a, b)] == 0.0 || omega <= 0.0 || bath.gamma == 0.0 {
+                continue;
+            }
+            let n = 1.0 / (omega / bath.temperature).exp_m1();
+            w[(a, b)] += bath.gamma * (n + 1.0) * s[(a, b)];
+            w[(b, a)] += bath.gamma * n * s[(a, b)];
+        }
+    }
+    for c in 0..d {
+        let out: f64 = (0..d).filter(|&r| r != c).map(|r| w[(r, c)]).sum();
+        w[(c, c)] = -out;
+    }
+    w
+}

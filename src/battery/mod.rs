@@ -1,0 +1,24 @@
+//! Batteries a user defines: any Hamiltonian H (d × d) and any number of
+//! thermal baths, each with its coupling operator X_k, temperature T_k and
+//! rate scale Γ_k, described at the population (Davies) level: exact for
+//! the paper's model and for every battery whose Bohr transitions do not
+//! mix populations with coherences (checked per battery, [`spectrum`]).
+//!
+//! Data flows as for the built-in model: the spec ([`spec`]) is checked
+//! into a [`Battery`], diagonalised once into a [`Spectrum`] (levels in
+//! ascending energy, the order of every population and permutation), whose
+//! rates at each point ([`generator`]) drive the cycle ([`cycle`]); a point's
+//! figures and status come from [`point`].
+
+pub mod cycle;
+pub mod generator;
+pub mod point;
+pub mod run;
+pub mod spec;
+pub mod spectrum;
+
+pub use generator::BathPoint;
+pub use point::{battery_point, BatteryFigures, BatteryStatus};
+pub use run::BatteryPoint;
+pub use spec::{Battery, BatterySpec};
+pub use spectrum::Spectrum;

@@ -1,0 +1,225 @@
+//! One point of a user-defined battery: the OSS and every figure, with its
+//! status. The f64 reference for any d ≤ 64.
+//!
+//! Figures, with energies measured from the ground level:
+//! - ergotropy E = Σ_i E_i (q_i − s_i) per cycle (s: q sorted onto the
+//!   levels), power E/τ;
+//! - the heat from each bath over the stroke, Q_k = E · W_k F p (exact);
+//!   heat_in, the sum of the positive ones; efficiency E/heat_in; entropy
+//!   production −Σ Q_k/T_k;
+//! - the NESS and its ergotropy; the capacity of the charged state (its
+//!   highest minus its lowest energy over the unitary orbit, Yang et al.,
+//!   PRL 131, 030402 (2023)).
+//!
+//! The first law holds by construction at the OSS (Σ Q_k = E, since p = s);
+//! the second is checked: a negative entropy production beyond rounding
+//! flags the point.
+
+use nalgebra::DVector;
+use serde::Serialize;
+
+use super::cycle::{normalised_null_vector, passive_order, permute, solve, Stroke};
+use super::generator::{bath_generator, BathPoint};
+use super::spectrum::Spectrum;
+use nessbat_kernels::trust::TOLERANCE_F64;
+
+/// What a point's numbers can be trusted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatteryStatus {
+    /// Every figure within 1e-6 of its exact value.
+    Ok,
+    /// Some figure cannot be resolved to the tolerance in f64.
+    Imprecise,
+    /// No fixed point was found.
+    NotConverged,
+    /// The population model does not describe this battery (`message`
+    /// says why); no figure is given.
+    NotPopulations,
+}
+
+/// One bath's heat.
+#[derive(Debug, Clone, Serialize)]
+pub struct BathHeat {
+    pub name: String,
+    /// Heat into the battery from this bath per cycle.
+    pub heat: f64,
+}
+
+/// Every figure of one point.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatteryFigures {
+    pub status: BatteryStatus,
+    /// Why the status is not ok, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub ergotropy: f64,
+    pub power: f64,
+    pub efficiency: f64,
+    pub heats: Vec<BathHeat>,
+    pub heat_in: f64,
+    pub entropy_production: f64,
+    pub ness_ergotropy: f64,
+    pub capacity: f64,
+    /// Estimated relative error of the ergotropy and heat_in.
+    pub error_estimate: f64,
+    /// Levels' energies from the ground level, ascending.
+    pub energies: Vec<f64>,
+    pub populations_passive: Vec<f64>,
+    pub populations_charged: Vec<f64>,
+    pub ness: Vec<f64>,
+}
+
+/// The figures at `baths` (one per bath, in the battery's order) and
+/// stroke length `tau`.
+pub fn battery_point(
+    spectrum: &Spectrum,
+    names: &[String],
+    baths: &[BathPoint],
+    tau: f64,
+) -> BatteryFigures {
+    let d = spectrum.levels();
+    let mut f = BatteryFigures {
+        status: BatteryStatus::Ok,
+        message: None,
+        ergotropy: f64::NAN,
+        power: f64::NAN,
+        efficiency: f64::NAN,
+        heats: names
+            .iter()
+            .map(|n| BathHeat {
+                name: n.clone(),
+                heat: f64::NAN,
+            })
+            .collect(),
+        heat_in: f64::NAN,
+        entropy_production: f64::NAN,
+        ness_ergotropy: f64::NAN,
+        capacity: f64::NAN,
+        error_estimate: f64::INFINITY,
+        energies: spectrum.energies.clone(),
+        populations_passive: Vec::new(),
+        populations_charged: Vec::new(),
+        ness: Vec::new(),
+    };
+    if let Some(why) = &spectrum.open {
+        f.status = BatteryStatus::NotPopulations;
+        f.message = Some(why.clone());
+        return f;
+    }
+    let parts: Vec<_> = (0..baths.len())
+        .map(|k| bath_generator(spectrum, k, baths[k]))
+        .collect();
+    let w = parts
+        .iter()
+        .fold(nalgebra::DMatrix::<f64>::zeros(d, d), |a, b| a + b);
+    let e = DVector::from_column_slice(&spectrum.energies);
+    let ness = normalised_null_vector(w.clone()).map(|(p, _)| p);
+    let stroke = Stroke::new(&w, tau);
+    let oss = ness.as_ref().and_then(|n| solve(&stroke, &w, n));
+    let (Some(ness), Some(oss)) = (ness, oss) else {
+        f.status = BatteryStatus::NotConverged;
+        f.message = Some(
+            "no operational steady state found (the policy iteration over permutations cycled)"
+                .into(),
+        );
+        return f;
+    };
+    let (p, q) = (&oss.passive, &oss.charged);
+    let s = permute(q, &oss.order);
+    // Exactly 0 where the extraction is the identity: nothing runs.
+    let identity = oss.order.iter().enumerate().all(|(i, &j)| i == j);
+    let ergotropy = if identity { 0.0 } else { e.dot(&(q - &s)) };
+    let flow = &stroke.integral * p;
+    // Equal temperatures: the Gibbs state is stationary bath by bath
+    // (detailed balance), so no heat flows, exactly.
+    let equal = baths.iter().all(|b| b.temperature == baths[0].temperature);
+    let heats: Vec<f64> = parts
+        .iter()
+        .map(|wk| if equal { 0.0 } else { e.dot(&(wk * &flow)) })
+        .collect();
+    let heat_in: f64 = heats.iter().filter(|h| **h > 0.0).sum();
+    let entropy: f64 = -heats
+        .iter()
+        .zip(baths)
+        .map(|(qk, b)| qk / b.temperature)
+        .sum::<f64>();
+    let up = |v: &DVector<f64>| {
+        let mut x: Vec<f64> = v.iter().copied().collect();
+        x.sort_by(f64::total_cmp);
+        x
+    };
+    let asc = up(q);
+    let capacity: f64 = (0..d).map(|i| e[i] * (asc[i] - asc[d - 1 - i])).sum();
+    let ness_passive = permute(&ness, &passive_order(&ness));
+    let ness_ergotropy = e.dot(&(&ness - &ness_passive));
+    // Error: the refinement step bounds the solve's error; rounding of the
+    // energy sums is ε per term. Relative to the ergotropy and heat_in.
+    let e_max = spectrum.energies[d - 1];
+    let eps = f64::EPSILON;
+    let noise_work = 2.0 * e_max * oss.correction * d as f64
+        + 64.0 * eps * e.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f64>();
+    let noise_heat: f64 = parts
+        .iter()
+        .map(|wk| {
+            let scale: f64 = (0..d)
+                .map(|a| e[a] * (0..d).map(|b| wk[(a, b)].abs() * flow[b]).sum::<f64>())
+                .sum();
+            scale * (64.0 * eps + oss.correction * d as f64)
+        })
+        .sum();
+    let rel = |noise: f64, v: f64| {
+        if noise == 0.0 {
+            0.0
+        } else {
+            noise / v.abs()
+        }
+    };
+    // Exact zeros (no extraction, no heat at equal temperatures) carry no
+    // error.
+    let heat_error = if equal { 0.0 } else { rel(noise_heat, heat_in) };
+    let estimate = if identity {
+        heat_error
+    } else {
+        rel(noise_work, ergotropy).max(heat_error)
+    };
+    f.ergotropy = ergotropy;
+    f.power = ergotropy / tau;
+    f.efficiency = if heat_in > 0.0 {
+        ergotropy / heat_in
+    } else {
+        f64::NAN
+    };
+    for (h, v) in f.heats.iter_mut().zip(&heats) {
+        h.heat = *v;
+    }
+    f.heat_in = heat_in;
+    f.entropy_production = entropy;
+    f.ness_ergotropy = ness_ergotropy;
+    f.capacity = capacity;
+    f.error_estimate = if estimate.is_nan() { 0.0 } else { estimate };
+    f.populations_passive = p.iter().copied().collect();
+    f.populations_charged = q.iter().copied().collect();
+    f.ness = ness.iter().copied().collect();
+    if f.error_estimate > TOLERANCE_F64 {
+        f.status = BatteryStatus::Imprecise;
+        f.message = Some(format!(
+            "the figures cannot be resolved to {TOLERANCE_F64:e} in f64 (estimated relative error {:.1e})",
+            f.error_estimate
+        ));
+    } else if entropy
+        < -64.0
+            * eps
+            * heats
+                .iter()
+                .zip(baths)
+                .map(|(q, b)| (q / b.temperature).abs())
+                .sum::<f64>()
+    {
+        f.status = BatteryStatus::Imprecise;
+        f.message = Some(format!(
+            "the entropy production {entropy:e} is negative beyond rounding"
+        ));
+    }
+    f
+}

@@ -1,0 +1,166 @@
+//! A battery as the user wrote it (`[battery]` in a config,
+//! [`BatterySpec`]): a Hamiltonian and one or more baths, each with a
+//! coupling operator, as matrices in any basis the user likes (complex
+//! entries as an `_im` twin matrix). [`Battery::new`] checks it: square, Hermitian, matching sizes,
+//! d within the supported range, bath names that make valid keys and do
+//! not collide with nessbat's own.
+
+pub use crate::config::battery::{BathSpec, BatterySpec};
+use crate::error::Error;
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+
+/// Most levels of a user-defined battery (the f64 oracle's range).
+pub const MAX_LEVELS: usize = 64;
+
+/// A checked battery: H and the baths' coupling operators.
+#[derive(Debug, Clone)]
+pub struct Battery {
+    pub hamiltonian: DMatrix<Complex64>,
+    /// (name, X_k), in the order written.
+    pub baths: Vec<(String, DMatrix<Complex64>)>,
+}
+
+/// Names a bath may not take: they would make keys that collide with
+/// nessbat's own parameters or arrays (`t_a`, `gamma_s`, `heat_in`,
+/// `heat_hot`, `heat_dephasing`).
+const RESERVED: [&str; 5] = ["a", "s", "in", "hot", "dephasing"];
+
+impl Battery {
+    /// Checks `spec`; errors name the matrix and what is accepted.
+    pub fn new(spec: &BatterySpec) -> Result<Battery, Error> {
+        let hamiltonian = matrix(
+            "battery.hamiltonian",
+            &spec.hamiltonian,
+            spec.hamiltonian_im.as_deref(),
+            None,
+        )?;
+        let d = hamiltonian.nrows();
+        if !(2..=MAX_LEVELS).contains(&d) {
+            return Err(bad(format!(
+                "battery.hamiltonian is {d} × {d}; accepted: 2 to {MAX_LEVELS} levels"
+            )));
+        }
+        hermitian("battery.hamiltonian", &hamiltonian)?;
+        if spec.baths.is_empty() {
+            return Err(bad(
+                "battery has no baths; accepted: one or more [[battery.baths]] with name and coupling".into(),
+            ));
+        }
+        let mut baths: Vec<(String, DMatrix<Complex64>)> = Vec::new();
+        for (k, b) in spec.baths.iter().enumerate() {
+            let at = format!("battery.baths[{k}]");
+            let valid = !b.name.is_empty()
+                && b.name.len() <= 32
+                && b.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && b.name.starts_with(|c: char| c.is_ascii_lowercase());
+            if !valid {
+                return Err(bad(format!(
+                    "{at}: name = {:?}; accepted: lower-case letters, digits and _, starting with a letter, at most 32",
+                    b.name
+                )));
+            }
+            if RESERVED.contains(&b.name.as_str()) {
+                return Err(bad(format!(
+                    "{at}: name = {:?} would make keys that collide with nessbat's own (t_{0}, heat_{0}); accepted: any other name",
+                    b.name
+                )));
+            }
+            if baths.iter().any(|(n, _)| n == &b.name) {
+                return Err(bad(format!(
+                    "{at}: name = {:?} is used by an earlier bath; accepted: one name per bath",
+                    b.name
+                )));
+            }
+            let x = matrix(
+                &format!("{at}.coupling"),
+                &b.coupling,
+                b.coupling_im.as_deref(),
+                Some(d),
+            )?;
+            hermitian(&format!("{at}.coupling"), &x)?;
+            baths.push((b.name.clone(), x));
+        }
+        Ok(Battery { hamiltonian, baths })
+    }
+
+    /// Number of levels.
+    pub fn levels(&self) -> usize {
+        self.hamiltonian.nrows()
+    }
+
+    /// The battery's parameter keys: `t_NAME`, `gamma_NAME` per bath.
+    pub fn keys(&self) -> Vec<String> {
+        self.baths
+            .iter()
+            .flat_map(|(n, _)| [format!("t_{n}"), format!("gamma_{n}")])
+            .collect()
+    }
+}
+
+fn bad(message: String) -> Error {
+    Error::Config(message)
+}
+
+/// The complex matrix of `re` (+ i `im`), square, every entry finite, of
+/// size `d` where given.
+fn matrix(
+    what: &str,
+    re: &[Vec<f64>],
+    im: Option<&[Vec<f64>]>,
+    d: Option<usize>,
+) -> Result<DMatrix<Complex64>, Error> {
+    let n = re.len();
+    let shape = |rows: &[Vec<f64>]| rows.iter().all(|r| r.len() == rows.len());
+    if n == 0 || !shape(re) {
+        return Err(bad(format!(
+            "{what} is not a square matrix; accepted: a list of d rows of d numbers each"
+        )));
+    }
+    if let Some(d) = d {
+        if n != d {
+            return Err(bad(format!(
+                "{what} is {n} × {n} but the Hamiltonian is {d} × {d}; accepted: the Hamiltonian's size"
+            )));
+        }
+    }
+    if let Some(im) = im {
+        if im.len() != n || !shape(im) {
+            return Err(bad(format!(
+                "{what}_im is not {n} × {n}; accepted: the same size as {what}"
+            )));
+        }
+    }
+    let mut m = DMatrix::<Complex64>::zeros(n, n);
+    for i in 0..n {
+        for j in 0..n {
+            let v = Complex64::new(re[i][j], im.map_or(0.0, |im| im[i][j]));
+            if !v.re.is_finite() || !v.im.is_finite() {
+                return Err(bad(format!(
+                    "{what}[{i}][{j}] is not finite; accepted: finite numbers"
+                )));
+            }
+            m[(i, j)] = v;
+        }
+    }
+    Ok(m)
+}
+
+/// Refuses a matrix that is not Hermitian beyond rounding of its entries.
+fn hermitian(what: &str, m: &DMatrix<Complex64>) -> Result<(), Error> {
+    let scale = m.iter().map(|v| v.norm()).fold(0.0, f64::max);
+    let n = m.nrows();
+    for i in 0..n {
+        for j in i..n {
+            let (a, b) = (m[(i, j)], m[(j, i)].conj());
+            if (a - b).norm() > 1e-12 * scale {
+                return Err(bad(format!(
+                    "{what} is not Hermitian: entry [{i}][{j}] = {a} but [{j}][{i}]* = {b}; accepted: a Hermitian matrix (complex parts in {what}_im)"
+                )));
+            }
+        }
+    }
+    Ok(())
+}

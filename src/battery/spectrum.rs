@@ -1,0 +1,115 @@
+//! H's levels and what each bath does between them: the eigenstates in
+//! ascending energy (the level order of every population, permutation and
+//! rate matrix), |⟨a|X_k|b⟩|² per bath, and whether the population
+//! (Davies) description closes.
+//!
+//! Closure: the Davies dissipator maps a diagonal state to coherences only
+//! through two distinct degenerate levels a, a′ that one bath couples to a
+//! common level c (its jump operator at ω = E_c − E_a then has both
+//! |a⟩⟨c| and |a′⟩⟨c|, and L ρ L† holds |a⟩⟨a′|). Then the populations are
+//! not enough, and the eigenbasis inside the degenerate block is not even
+//! defined: such a point gets a status and a message, never a number.
+
+use nalgebra::{DMatrix, SymmetricEigen};
+use num_complex::Complex64;
+
+use super::spec::Battery;
+
+/// Levels closer than this, relative to H's scale, count as degenerate.
+const DEGENERATE: f64 = 1e-10;
+/// |⟨a|X|b⟩|² below this, relative to X's scale, is no coupling (rounding
+/// of an eigenbasis rotates exact zeros into ~ε-sized entries).
+const UNCOUPLED: f64 = 1e-24;
+
+/// The levels and the transition strengths of each bath.
+#[derive(Debug, Clone)]
+pub struct Spectrum {
+    /// Energies in ascending order, measured from the ground level (so
+    /// E_0 = 0 exactly and the figures do not carry H's offset).
+    pub energies: Vec<f64>,
+    /// Per bath, |⟨a|X_k|b⟩|² as a d × d table (symmetric).
+    pub strengths: Vec<DMatrix<f64>>,
+    /// None where the populations close; else why not.
+    pub open: Option<String>,
+}
+
+impl Spectrum {
+    /// Diagonalises H: ascending energies, ties (degenerate levels) in the
+    /// eigensolver's order, which is deterministic for a given H.
+    pub fn of(battery: &Battery) -> Spectrum {
+        let h = &battery.hamiltonian;
+        let d = h.nrows();
+        let eig = SymmetricEigen::new(h.clone());
+        let mut order: Vec<usize> = (0..d).collect();
+        order.sort_by(|&i, &j| {
+            eig.eigenvalues[i]
+                .total_cmp(&eig.eigenvalues[j])
+                .then(i.cmp(&j))
+        });
+        let e0 = eig.eigenvalues[order[0]];
+        let energies: Vec<f64> = order.iter().map(|&i| eig.eigenvalues[i] - e0).collect();
+        let v = DMatrix::<Complex64>::from_fn(d, d, |r, c| eig.eigenvectors[(r, order[c])]);
+        let strengths: Vec<DMatrix<f64>> = battery
+            .baths
+            .iter()
+            .map(|(_, x)| {
+                let m = v.adjoint() * x * &v;
+                let scale = x.iter().map(|z| z.norm_sqr()).fold(0.0, f64::max);
+                DMatrix::from_fn(d, d, |a, b| {
+                    // Symmetrised: |⟨a|X|b⟩|² = |⟨b|X|a⟩|² for Hermitian X.
+                    let s = 0.5 * (m[(a, b)].norm_sqr() + m[(b, a)].norm_sqr());
+                    if s <= UNCOUPLED * scale {
+                        0.0
+                    } else {
+                        s
+                    }
+                })
+            })
+            .collect();
+        let scale = energies.last().copied().unwrap_or(0.0).max(1.0);
+        let open = closure(battery, &energies, &strengths, DEGENERATE * scale);
+        Spectrum {
+            energies,
+            strengths,
+            open,
+        }
+    }
+
+    pub fn levels(&self) -> usize {
+        self.energies.len()
+    }
+}
+
+/// Why the populations do not close, if they do not.
+fn closure(
+    battery: &Battery,
+    energies: &[f64],
+    strengths: &[DMatrix<f64>],
+    tol: f64,
+) -> Option<String> {
+    let d = energies.len();
+    for (k, s) in strengths.iter().enumerate() {
+        for a in 0..d {
+            for a2 in a + 1..d {
+                if (energies[a2] - energies[a]).abs() > tol {
+                    continue;
+                }
+                if s[(a, a2)] > 0.0 {
+                    return Some(format!(
+                        "levels {a} and {a2} are degenerate and bath {} couples them directly: a transition at zero frequency, which the population model does not describe",
+                        battery.baths[k].0
+                    ));
+                }
+                for c in 0..d {
+                    if c != a && c != a2 && s[(a, c)] > 0.0 && s[(a2, c)] > 0.0 {
+                        return Some(format!(
+                            "levels {a} and {a2} are degenerate and bath {} couples both to level {c}: the dissipator makes coherences from populations, so the population model does not describe this battery",
+                            battery.baths[k].0
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,455 @@
+//! User-defined batteries against what is known about them:
+//! - the paper's system written as matrices (H of Eq. 6 in the basis
+//!   |q1 q2⟩, X_A = σx1 − σx2, X_S = σx1 + σx2) against the built-in model
+//!   with `--rates kms`, to 1e-12, at Γ_A = Γ_S = `--gamma` (the built-in
+//!   rates carry the same |⟨gg|X_A|A⟩|² = 2 as the generic ones);
+//! - the three-level maser (hot bath on 0↔2, cold on 0↔1): every engine
+//!   point has η = 1 − ω_c/ω_h (each cycle moves one quantum of each);
+//! - equal temperatures: no work and no heat, exactly;
+//! - bad input: one line naming what is wrong and what is accepted.
+
+mod common;
+
+use nessbat::backend::point::point;
+use nessbat::battery::{battery_point, BathPoint, Battery, BatterySpec, BatteryStatus, Spectrum};
+use nessbat::model::params::Baths;
+use nessbat::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
+use nessbat::oracle::oss::OssOptions;
+
+/// The paper's H and couplings in the product basis, index 2·q1 + q2.
+fn paper_spec(omega0: f64, lambda: f64) -> BatterySpec {
+    // H = ω0(n1 + n2) − λ(σ+1σ−2 + h.c.): gg = 0, ge = 1, eg = 2, ee = 3.
+    let h = vec![
+        vec![0.0, 0.0, 0.0, 0.0],
+        vec![0.0, omega0, -lambda, 0.0],
+        vec![0.0, -lambda, omega0, 0.0],
+        vec![0.0, 0.0, 0.0, 2.0 * omega0],
+    ];
+    // σx1 flips q1 (index ± 2), σx2 flips q2 (index ± 1).
+    let x = |s1: f64, s2: f64| {
+        let mut m = vec![vec![0.0; 4]; 4];
+        for i in 0..4usize {
+            m[i ^ 2][i] += s1;
+            m[i ^ 1][i] += s2;
+        }
+        m
+    };
+    BatterySpec {
+        hamiltonian: h,
+        hamiltonian_im: None,
+        baths: vec![
+            nessbat::battery::spec::BathSpec {
+                name: "aa".into(),
+                coupling: x(1.0, -1.0),
+                coupling_im: None,
+            },
+            nessbat::battery::spec::BathSpec {
+                name: "ss".into(),
+                coupling: x(1.0, 1.0),
+                coupling_im: None,
+            },
+        ],
+    }
+}
+
+fn close(what: &str, got: f64, want: f64, rel: f64) {
+    assert!(
+        (got - want).abs() <= rel * want.abs().max(1e-300),
+        "{what}: generic {got:e}, built-in {want:e} (rel {:e})",
+        ((got - want) / want).abs()
+    );
+}
+
+#[test]
+fn the_paper_system_as_matrices_is_the_built_in_kms_model() {
+    let mut checked = 0;
+    for &(lambda, tau, t_a, t_s, gamma) in &[
+        (0.01, 150.0, 2.0, 0.1, 1e-3),
+        (0.05, 40.0, 3.0, 0.2, 2e-3),
+        (0.3, 5.0, 1.0, 0.3, 1e-2),
+        (0.01, 2000.0, 0.8, 0.05, 5e-4),
+        (0.2, 0.5, 5.0, 0.5, 1e-3),
+    ] {
+        let battery = Battery::new(&paper_spec(1.0, lambda)).unwrap();
+        let spectrum = Spectrum::of(&battery);
+        let names = ["aa".to_string(), "ss".to_string()];
+        let g = gamma;
+        let f = battery_point(
+            &spectrum,
+            &names,
+            &[
+                BathPoint {
+                    temperature: t_a,
+                    gamma: g,
+                },
+                BathPoint {
+                    temperature: t_s,
+                    gamma: g,
+                },
+            ],
+            tau,
+        );
+        let params = EngineParams {
+            omega0: 1.0,
+            lambda,
+            tau,
+            baths: Baths::Separate {
+                a: Bath::Thermal {
+                    temperature: t_a,
+                    gamma0: gamma,
+                },
+                s: Bath::Thermal {
+                    temperature: t_s,
+                    gamma0: gamma,
+                },
+            },
+            rate_kind: RateKind::Kms,
+            ..EngineParams::default()
+        };
+        let b = point(
+            &params,
+            ModelKind::Populations,
+            Protocol::Optimal,
+            &OssOptions::default(),
+        )
+        .unwrap();
+        let at = format!("λ {lambda}, τ {tau}, T_A {t_a}, T_S {t_s}");
+        assert_eq!(f.status, BatteryStatus::Ok, "{at}: {:?}", f.message);
+        close(&format!("{at} ergotropy"), f.ergotropy, b.ergotropy, 1e-12);
+        close(&format!("{at} power"), f.power, b.power, 1e-12);
+        close(&format!("{at} heat_a"), f.heats[0].heat, b.heat_a, 1e-12);
+        close(&format!("{at} heat_s"), f.heats[1].heat, b.heat_s, 1e-12);
+        close(&format!("{at} heat_in"), f.heat_in, b.heat_in, 1e-12);
+        close(
+            &format!("{at} efficiency"),
+            f.efficiency,
+            b.efficiency,
+            1e-12,
+        );
+        close(
+            &format!("{at} entropy production"),
+            f.entropy_production,
+            b.entropy_production,
+            1e-10,
+        );
+        close(
+            &format!("{at} NESS ergotropy"),
+            f.ness_ergotropy,
+            b.ness.ergotropy,
+            1e-12,
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+}
+
+/// A battery from an H and couplings given as real matrices.
+fn spec(h: Vec<Vec<f64>>, baths: &[(&str, Vec<Vec<f64>>)]) -> BatterySpec {
+    BatterySpec {
+        hamiltonian: h,
+        hamiltonian_im: None,
+        baths: baths
+            .iter()
+            .map(|(n, x)| nessbat::battery::spec::BathSpec {
+                name: n.to_string(),
+                coupling: x.clone(),
+                coupling_im: None,
+            })
+            .collect(),
+    }
+}
+
+/// |i⟩⟨j| + |j⟩⟨i| in d levels.
+fn transition(d: usize, i: usize, j: usize) -> Vec<Vec<f64>> {
+    let mut m = vec![vec![0.0; d]; d];
+    m[i][j] = 1.0;
+    m[j][i] = 1.0;
+    m
+}
+
+fn maser(omega_c: f64, omega_h: f64) -> (Spectrum, Vec<String>) {
+    let h = vec![
+        vec![0.0, 0.0, 0.0],
+        vec![0.0, omega_c, 0.0],
+        vec![0.0, 0.0, omega_h],
+    ];
+    let b = Battery::new(&spec(
+        h,
+        &[("h", transition(3, 0, 2)), ("c", transition(3, 0, 1))],
+    ))
+    .unwrap();
+    (Spectrum::of(&b), vec!["h".into(), "c".into()])
+}
+
+#[test]
+fn the_three_level_maser_runs_at_its_otto_efficiency() {
+    let (omega_c, omega_h) = (0.4, 1.0);
+    let (spectrum, names) = maser(omega_c, omega_h);
+    let eta = 1.0 - omega_c / omega_h;
+    let (mut engines, mut total) = (0, 0);
+    for &t_h in &[0.5, 1.0, 2.0, 5.0, 20.0] {
+        for &t_c in &[0.02, 0.1, 0.3, 1.0] {
+            for &tau in &[0.1, 10.0, 300.0, 1e4] {
+                for &(g_h, g_c) in &[(1e-3, 1e-3), (1e-2, 1e-4), (1e-4, 5e-2)] {
+                    total += 1;
+                    let f = battery_point(
+                        &spectrum,
+                        &names,
+                        &[
+                            BathPoint {
+                                temperature: t_h,
+                                gamma: g_h,
+                            },
+                            BathPoint {
+                                temperature: t_c,
+                                gamma: g_c,
+                            },
+                        ],
+                        tau,
+                    );
+                    let at = format!("T_h {t_h} T_c {t_c} τ {tau} Γ {g_h} {g_c}");
+                    assert_ne!(f.status, BatteryStatus::NotConverged, "{at}");
+                    if f.status != BatteryStatus::Ok || f.ergotropy <= 0.0 {
+                        continue;
+                    }
+                    engines += 1;
+                    assert!(
+                        (f.efficiency - eta).abs() <= 1e-9,
+                        "{at}: η = {} against 1 − ω_c/ω_h = {eta}",
+                        f.efficiency
+                    );
+                    // The first law: the heats pay for the work.
+                    let sum: f64 = f.heats.iter().map(|h| h.heat).sum();
+                    assert!((sum - f.ergotropy).abs() <= 1e-9 * f.heat_in, "{at}");
+                    assert!(f.entropy_production >= 0.0, "{at}");
+                }
+            }
+        }
+    }
+    // An engine runs wherever T_h/ω_h > T_c/ω_c (population inversion of
+    // the 1↔2 transition) and the stroke lets it charge.
+    assert!(engines > total / 3, "{engines} engines of {total} points");
+}
+
+#[test]
+fn equal_temperatures_run_nothing_exactly() {
+    let (spectrum, names) = maser(0.4, 1.0);
+    for &t in &[0.05, 0.7, 30.0] {
+        for &tau in &[0.01, 100.0, 1e6] {
+            let f = battery_point(
+                &spectrum,
+                &names,
+                &[
+                    BathPoint {
+                        temperature: t,
+                        gamma: 1e-3,
+                    },
+                    BathPoint {
+                        temperature: t,
+                        gamma: 3e-2,
+                    },
+                ],
+                tau,
+            );
+            assert_eq!(
+                f.status,
+                BatteryStatus::Ok,
+                "T {t} τ {tau}: {:?}",
+                f.message
+            );
+            assert_eq!(f.ergotropy, 0.0);
+            assert_eq!(f.power, 0.0);
+            assert!(f.heats.iter().all(|h| h.heat == 0.0));
+            assert_eq!(f.heat_in, 0.0);
+            assert!(f.efficiency.is_nan());
+            assert_eq!(f.error_estimate, 0.0);
+            // The NESS is the Gibbs state, passive: no ergotropy (to
+            // rounding of the sort, which is exact for a sorted state).
+            assert_eq!(f.ness_ergotropy, 0.0);
+        }
+    }
+}
+
+#[test]
+fn degenerate_levels_that_a_bath_mixes_get_a_status_not_a_number() {
+    // Levels 1 and 2 degenerate, both coupled to 0 by one bath.
+    let h = vec![
+        vec![0.0, 0.0, 0.0],
+        vec![0.0, 1.0, 0.0],
+        vec![0.0, 0.0, 1.0],
+    ];
+    let mut x = transition(3, 0, 1);
+    x[0][2] = 1.0;
+    x[2][0] = 1.0;
+    let b = Battery::new(&spec(h, &[("h", x), ("c", transition(3, 0, 1))])).unwrap();
+    let f = battery_point(
+        &Spectrum::of(&b),
+        &["h".into(), "c".into()],
+        &[
+            BathPoint {
+                temperature: 2.0,
+                gamma: 1e-3,
+            },
+            BathPoint {
+                temperature: 0.1,
+                gamma: 1e-3,
+            },
+        ],
+        10.0,
+    );
+    assert_eq!(f.status, BatteryStatus::NotPopulations);
+    assert!(f.message.unwrap().contains("degenerate"));
+    assert!(f.ergotropy.is_nan() && f.heat_in.is_nan());
+}
+
+#[test]
+fn bad_batteries_are_refused_in_one_line() {
+    let ok = || {
+        spec(
+            vec![vec![0.0, 0.0], vec![0.0, 1.0]],
+            &[("h", transition(2, 0, 1))],
+        )
+    };
+    let refused = |s: BatterySpec, want: &str| {
+        let e = Battery::new(&s).unwrap_err().to_string();
+        assert!(e.contains(want) && !e.contains('\n'), "{want}: {e}");
+        assert!(e.contains("accepted"), "{e}");
+    };
+    let mut s = ok();
+    s.hamiltonian[0][1] = 0.5;
+    refused(s, "not Hermitian");
+    let mut s = ok();
+    s.baths[0].coupling = transition(3, 0, 1);
+    refused(s, "is 3 × 3 but the Hamiltonian is 2 × 2");
+    let mut s = ok();
+    s.hamiltonian[1].push(0.0);
+    refused(s, "not a square matrix");
+    let mut s = ok();
+    s.baths[0].name = "a".into();
+    refused(s, "collide");
+    let mut s = ok();
+    s.baths.push(s.baths[0].clone());
+    refused(s, "earlier bath");
+    let mut s = ok();
+    s.baths[0].name = "Hot bath".into();
+    refused(s, "lower-case");
+    let mut s = ok();
+    s.hamiltonian_im = Some(vec![vec![0.0, 0.3], vec![0.3, 0.0]]);
+    refused(s, "not Hermitian");
+    let d = 65;
+    let s = spec(
+        (0..d)
+            .map(|i| {
+                (0..d)
+                    .map(|j| if i == j { i as f64 } else { 0.0 })
+                    .collect()
+            })
+            .collect(),
+        &[("h", transition(d, 0, 1))],
+    );
+    refused(s, "2 to 64 levels");
+    let mut s = ok();
+    s.hamiltonian[1][1] = f64::NAN;
+    refused(s, "not finite");
+    let mut s = ok();
+    s.baths.clear();
+    refused(s, "no baths");
+}
+
+const MASER: &str = r#"model = "populations"
+[battery]
+hamiltonian = [[0.0, 0.0, 0.0], [0.0, 0.4, 0.0], [0.0, 0.0, 1.0]]
+[[battery.baths]]
+name = "h"
+coupling = [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+[[battery.baths]]
+name = "c"
+coupling = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+[fixed]
+t_h = 2.0
+gamma_h = 1e-3
+t_c = 0.2
+gamma_c = 1e-3
+tau = 100.0
+"#;
+
+#[test]
+fn point_config_prints_the_battery_figures_with_a_heat_per_bath() {
+    use common::files::{bad_input, nessbat, scratch};
+    let dir = scratch("batteries", "point");
+    let cfg = dir.join("maser.toml");
+    std::fs::write(&cfg, MASER).unwrap();
+    let o = nessbat(&["point", "--config", cfg.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "ok");
+    // The same point through the library, and the Otto efficiency.
+    let (spectrum, names) = maser(0.4, 1.0);
+    let f = battery_point(
+        &spectrum,
+        &names,
+        &[
+            BathPoint {
+                temperature: 2.0,
+                gamma: 1e-3,
+            },
+            BathPoint {
+                temperature: 0.2,
+                gamma: 1e-3,
+            },
+        ],
+        100.0,
+    );
+    assert_eq!(v["ergotropy"].as_f64().unwrap(), f.ergotropy);
+    assert_eq!(v["heat_h"].as_f64().unwrap(), f.heats[0].heat);
+    assert_eq!(v["heat_c"].as_f64().unwrap(), f.heats[1].heat);
+    assert!((v["efficiency"].as_f64().unwrap() - 0.6).abs() < 1e-12);
+    // Refusals: one line, exit 2, naming what is wrong.
+    let refused = |name: &str, text: &str, extra: &[&str], names: &str| {
+        let p = dir.join(format!("{name}.toml"));
+        std::fs::write(&p, text).unwrap();
+        let mut args = vec!["point", "--config", p.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        bad_input(&nessbat(&args), names);
+    };
+    refused("flags", MASER, &["--t-a", "2"], "--t-a");
+    refused(
+        "unknown",
+        &MASER.replace("t_c = 0.2", "t_x = 0.2"),
+        &[],
+        "t_x",
+    );
+    refused("missing", &MASER.replace("t_c = 0.2\n", ""), &[], "t_c");
+    refused("hot", &MASER.replace("t_h = 2.0", "t_h = -2.0"), &[], "t_h");
+    refused(
+        "hermitian",
+        &MASER.replace("[0.0, 0.4, 0.0]", "[0.5, 0.4, 0.0]"),
+        &[],
+        "not Hermitian",
+    );
+    refused(
+        "gate",
+        &MASER.replace("model = \"populations\"", "protocol = \"gate-global\""),
+        &[],
+        "gate-global",
+    );
+    refused(
+        "axes",
+        &format!("{MASER}[[axes]]\nname = \"tau\"\nvalues = [1.0, 2.0]\n"),
+        &[],
+        "axes",
+    );
+    // A sweep over a battery is refused, before any folder is made.
+    let out = dir.join("out");
+    bad_input(
+        &nessbat(&[
+            "sweep",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]),
+        "[battery]",
+    );
+    assert!(!out.exists());
+}
