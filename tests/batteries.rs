@@ -11,6 +11,9 @@
 mod common;
 
 use nessbat::backend::point::point;
+use std::collections::BTreeMap;
+
+use nessbat::battery::spec::{BathSpec, Operator};
 use nessbat::battery::{battery_point, BathPoint, Battery, BatterySpec, BatteryStatus, Spectrum};
 use nessbat::model::params::Baths;
 use nessbat::model::{Bath, EngineParams, ModelKind, Protocol, RateKind};
@@ -34,22 +37,7 @@ fn paper_spec(omega0: f64, lambda: f64) -> BatterySpec {
         }
         m
     };
-    BatterySpec {
-        hamiltonian: h,
-        hamiltonian_im: None,
-        baths: vec![
-            nessbat::battery::spec::BathSpec {
-                name: "aa".into(),
-                coupling: x(1.0, -1.0),
-                coupling_im: None,
-            },
-            nessbat::battery::spec::BathSpec {
-                name: "ss".into(),
-                coupling: x(1.0, 1.0),
-                coupling_im: None,
-            },
-        ],
-    }
+    spec(h, &[("aa", x(1.0, -1.0)), ("ss", x(1.0, 1.0))])
 }
 
 fn close(what: &str, got: f64, want: f64, rel: f64) {
@@ -70,7 +58,7 @@ fn the_paper_system_as_matrices_is_the_built_in_kms_model() {
         (0.01, 2000.0, 0.8, 0.05, 5e-4),
         (0.2, 0.5, 5.0, 0.5, 1e-3),
     ] {
-        let battery = Battery::new(&paper_spec(1.0, lambda)).unwrap();
+        let battery = Battery::new(&paper_spec(1.0, lambda), &BTreeMap::new()).unwrap();
         let spectrum = Spectrum::of(&battery);
         let names = ["aa".to_string(), "ss".to_string()];
         let g = gamma;
@@ -146,13 +134,16 @@ fn the_paper_system_as_matrices_is_the_built_in_kms_model() {
 /// A battery from an H and couplings given as real matrices.
 fn spec(h: Vec<Vec<f64>>, baths: &[(&str, Vec<Vec<f64>>)]) -> BatterySpec {
     BatterySpec {
-        hamiltonian: h,
+        hamiltonian: Some(h),
         hamiltonian_im: None,
+        chain: None,
+        dicke: None,
+        levels: None,
         baths: baths
             .iter()
-            .map(|(n, x)| nessbat::battery::spec::BathSpec {
+            .map(|(n, x)| BathSpec {
                 name: n.to_string(),
-                coupling: x.clone(),
+                coupling: Operator::Matrix(x.clone()),
                 coupling_im: None,
             })
             .collect(),
@@ -173,10 +164,10 @@ fn maser(omega_c: f64, omega_h: f64) -> (Spectrum, Vec<String>) {
         vec![0.0, omega_c, 0.0],
         vec![0.0, 0.0, omega_h],
     ];
-    let b = Battery::new(&spec(
-        h,
-        &[("h", transition(3, 0, 2)), ("c", transition(3, 0, 1))],
-    ))
+    let b = Battery::new(
+        &spec(h, &[("h", transition(3, 0, 2)), ("c", transition(3, 0, 1))]),
+        &BTreeMap::new(),
+    )
     .unwrap();
     (Spectrum::of(&b), vec!["h".into(), "c".into()])
 }
@@ -281,7 +272,11 @@ fn degenerate_levels_that_a_bath_mixes_get_a_status_not_a_number() {
     let mut x = transition(3, 0, 1);
     x[0][2] = 1.0;
     x[2][0] = 1.0;
-    let b = Battery::new(&spec(h, &[("h", x), ("c", transition(3, 0, 1))])).unwrap();
+    let b = Battery::new(
+        &spec(h, &[("h", x), ("c", transition(3, 0, 1))]),
+        &BTreeMap::new(),
+    )
+    .unwrap();
     let f = battery_point(
         &Spectrum::of(&b),
         &["h".into(), "c".into()],
@@ -311,18 +306,18 @@ fn bad_batteries_are_refused_in_one_line() {
         )
     };
     let refused = |s: BatterySpec, want: &str| {
-        let e = Battery::new(&s).unwrap_err().to_string();
+        let e = Battery::new(&s, &BTreeMap::new()).unwrap_err().to_string();
         assert!(e.contains(want) && !e.contains('\n'), "{want}: {e}");
         assert!(e.contains("accepted"), "{e}");
     };
     let mut s = ok();
-    s.hamiltonian[0][1] = 0.5;
+    s.hamiltonian.as_mut().unwrap()[0][1] = 0.5;
     refused(s, "not Hermitian");
     let mut s = ok();
-    s.baths[0].coupling = transition(3, 0, 1);
+    s.baths[0].coupling = Operator::Matrix(transition(3, 0, 1));
     refused(s, "is 3 × 3 but the Hamiltonian is 2 × 2");
     let mut s = ok();
-    s.hamiltonian[1].push(0.0);
+    s.hamiltonian.as_mut().unwrap()[1].push(0.0);
     refused(s, "not a square matrix");
     let mut s = ok();
     s.baths[0].name = "a".into();
@@ -349,7 +344,7 @@ fn bad_batteries_are_refused_in_one_line() {
     );
     refused(s, "2 to 64 levels");
     let mut s = ok();
-    s.hamiltonian[1][1] = f64::NAN;
+    s.hamiltonian.as_mut().unwrap()[1][1] = f64::NAN;
     refused(s, "not finite");
     let mut s = ok();
     s.baths.clear();
@@ -452,4 +447,176 @@ fn point_config_prints_the_battery_figures_with_a_heat_per_bath() {
         "[battery]",
     );
     assert!(!out.exists());
+}
+
+/// A battery config from TOML text, checked at its [fixed] parameters.
+fn from_toml(text: &str) -> Result<nessbat::battery::BatteryPoint, String> {
+    let cfg = nessbat::config::SweepConfig::parse(text, "test").map_err(|e| e.to_string())?;
+    nessbat::battery::BatteryPoint::from_config(&cfg).map_err(|e| e.to_string())
+}
+
+#[test]
+fn builders_give_the_same_batteries_as_their_matrices() {
+    // A two-spin chain with σx couplings is the paper's system: the same
+    // figures as the matrices, hence as the built-in kms model.
+    let chain = from_toml(
+        r#"
+[battery.chain]
+spins = 2
+[[battery.baths]]
+name = "aa"
+coupling = "sx1 - sx2"
+[[battery.baths]]
+name = "ss"
+coupling = "sx1 + sx2"
+[fixed]
+omega0 = 1.0
+lambda = 0.05
+t_aa = 3.0
+t_ss = 0.2
+gamma_aa = 2e-3
+gamma_ss = 2e-3
+tau = 40.0
+"#,
+    )
+    .unwrap();
+    let matrices = Battery::new(&paper_spec(1.0, 0.05), &BTreeMap::new()).unwrap();
+    let m = battery_point(
+        &Spectrum::of(&matrices),
+        &["aa".into(), "ss".into()],
+        &chain.baths,
+        40.0,
+    );
+    let c = chain.figures();
+    assert_eq!(c.status, BatteryStatus::Ok);
+    close("chain ergotropy", c.ergotropy, m.ergotropy, 1e-13);
+    close("chain heat_aa", c.heats[0].heat, m.heats[0].heat, 1e-13);
+    close("chain heat_ss", c.heats[1].heat, m.heats[1].heat, 1e-13);
+    // Levels with transitions are the maser's matrices.
+    let levels = from_toml(
+        r#"
+[battery.levels]
+energies = [0.0, 0.4, 1.0]
+[[battery.baths]]
+name = "h"
+coupling = "|0><2|"
+[[battery.baths]]
+name = "c"
+coupling = "|0><1|"
+[fixed]
+t_h = 2.0
+t_c = 0.2
+tau = 100.0
+"#,
+    )
+    .unwrap();
+    let (spectrum, names) = maser(0.4, 1.0);
+    let want = battery_point(&spectrum, &names, &levels.baths, 100.0);
+    let got = levels.figures();
+    assert_eq!(got.ergotropy, want.ergotropy);
+    assert_eq!(got.heats[0].heat, want.heats[0].heat);
+    assert!((got.efficiency - 0.6).abs() < 1e-12);
+}
+
+#[test]
+fn a_dicke_ladder_has_its_closed_form_levels_and_a_chain_its_couplings() {
+    // H = ω0 Jz + χ Jz² on N = 4: levels ω0 m + χ m², m = −2 … 2, from the
+    // ground level; collective Jx connects neighbouring m only, with
+    // |⟨m+1|Jx|m⟩|² = (j(j+1) − m(m+1))/4.
+    let p = from_toml(
+        r#"
+[battery.dicke]
+spins = 4
+[[battery.baths]]
+name = "h"
+coupling = "jx"
+[fixed]
+omega0 = 1.0
+chi = 0.15
+t_h = 1.0
+"#,
+    )
+    .unwrap();
+    let (omega0, chi, j) = (1.0, 0.15, 2.0);
+    let mut want: Vec<f64> = (0..5)
+        .map(|k| {
+            let m = k as f64 - j;
+            omega0 * m + chi * m * m
+        })
+        .collect();
+    want.sort_by(f64::total_cmp);
+    let e0 = want[0];
+    for (got, w) in p.spectrum.energies.iter().zip(&want) {
+        assert!((got - (w - e0)).abs() < 1e-12, "{got} vs {}", w - e0);
+    }
+    let s = &p.spectrum.strengths[0];
+    for k in 0..4 {
+        let m = k as f64 - j;
+        let want = (j * (j + 1.0) - m * (m + 1.0)) / 4.0;
+        assert!(
+            (s[(k, k + 1)] - want).abs() < 1e-12,
+            "m = {m}: {}",
+            s[(k, k + 1)]
+        );
+    }
+    assert_eq!(s[(0, 2)], 0.0);
+    // A three-spin XX ring: d = 8, and its keys include omega_1 … omega_3.
+    let ring = from_toml(
+        r#"
+[battery.chain]
+spins = 3
+ring = true
+[[battery.baths]]
+name = "h"
+coupling = "sx1"
+[[battery.baths]]
+name = "c"
+coupling = "sx3"
+[fixed]
+omega_2 = 1.1
+lambda = 0.02
+t_h = 2.0
+t_c = 0.1
+"#,
+    )
+    .unwrap();
+    assert_eq!(ring.spectrum.levels(), 8);
+    assert!(ring.battery.keys().contains(&"omega_3".to_string()));
+    assert_ne!(ring.figures().status, BatteryStatus::NotConverged);
+}
+
+#[test]
+fn bad_operators_and_builders_are_refused_naming_what_is_accepted() {
+    let chain = |coupling: &str, extra: &str| {
+        format!(
+            "[battery.chain]\nspins = 2\n{extra}[[battery.baths]]\nname = \"h\"\ncoupling = \"{coupling}\"\n[fixed]\nt_h = 1.0\n"
+        )
+    };
+    for (text, want) in [
+        (chain("sq1", ""), "not a spin operator"),
+        (chain("sx3", ""), "spin 1 to 2"),
+        (chain("foo", ""), "not an operator"),
+        (chain("|0><9|", ""), "outside"),
+        (chain("2*", ""), "empty factor"),
+        (chain("2", ""), "no operator"),
+        (chain("sp1", ""), "not Hermitian"),
+        (chain("sx1", "ring = 1\n"), "test:3: invalid type: integer `1`, expected a boolean"),
+        (
+            "[battery.levels]\nenergies = [0.0, 1.0]\n[[battery.baths]]\nname = \"h\"\ncoupling = \"jx\"\n[fixed]\nt_h = 1.0\n".into(),
+            "collective operators need a chain",
+        ),
+        (
+            "[battery.chain]\nspins = 9\n[[battery.baths]]\nname = \"h\"\ncoupling = \"sx1\"\n[fixed]\nt_h = 1.0\n".into(),
+            "2 to 6",
+        ),
+        (
+            "[battery]\nhamiltonian = [[0.0, 0.0], [0.0, 1.0]]\n[battery.dicke]\nspins = 2\n[[battery.baths]]\nname = \"h\"\ncoupling = \"jx\"\n[fixed]\nt_h = 1.0\n".into(),
+            "exactly one of",
+        ),
+        (chain("sx1", "").replace("t_h = 1.0", "t_h = 1.0\nlambda = nan"), "lambda"),
+    ] {
+        let e = from_toml(&text).err().unwrap_or_default();
+        assert!(e.contains(want), "{want}: {e}\n{text}");
+        assert!(!e.contains('\n'), "{e}");
+    }
 }

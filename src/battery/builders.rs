@@ -49,7 +49,9 @@ pub fn build(spec: &BatterySpec, fixed: &BTreeMap<String, f64>) -> Result<Option
     if let Some(chain) = &spec.chain {
         let n = chain.spins;
         if !(2..=MAX_CHAIN).contains(&n) {
-            return Err(format!("battery.chain.spins = {n}; accepted: 2 to {MAX_CHAIN}"));
+            return Err(format!(
+                "battery.chain.spins = {n}; accepted: 2 to {MAX_CHAIN}"
+            ));
         }
         let basis = Basis::Spins(n);
         let op = |t: &str| parse(basis, t).expect("builder operators are well formed");
@@ -83,7 +85,9 @@ pub fn build(spec: &BatterySpec, fixed: &BTreeMap<String, f64>) -> Result<Option
     if let Some(dicke) = &spec.dicke {
         let n = dicke.spins;
         if !(1..=63).contains(&n) {
-            return Err(format!("battery.dicke.spins = {n}; accepted: 1 to 63 (d = N + 1 ≤ 64)"));
+            return Err(format!(
+                "battery.dicke.spins = {n}; accepted: 1 to 63 (d = N + 1 ≤ 64)"
+            ));
         }
         let basis = Basis::Dicke(n);
         let jz = parse(basis, "jz").expect("jz is well formed");

@@ -10,8 +10,10 @@
 //! rates at each point ([`generator`]) drive the cycle ([`cycle`]); a point's
 //! figures and status come from [`point`].
 
+pub mod builders;
 pub mod cycle;
 pub mod generator;
+pub mod operators;
 pub mod point;
 pub mod run;
 pub mod spec;

@@ -113,13 +113,25 @@ fn factor(basis: Basis, text: &str) -> Result<CMat, String> {
         };
         let mut chars = rest.chars();
         let op = chars.next().filter(|o| ops.contains(*o));
-        let spin = chars.as_str().parse::<usize>().ok().filter(|s| (1..=n).contains(s));
+        let spin = chars
+            .as_str()
+            .parse::<usize>()
+            .ok()
+            .filter(|s| (1..=n).contains(s));
         let (Some(op), Some(spin)) = (op, spin) else {
             return Err(format!("{text:?} is not a spin operator; accepted: sx, sy, sz, sp or sm followed by a spin 1 to {n}"));
         };
-        return Ok(from_ladder(spin_op(n, spin, 'p'), spin_op(n, spin, 'z'), op, 1.0));
+        return Ok(from_ladder(
+            spin_op(n, spin, 'p'),
+            spin_op(n, spin, 'z'),
+            op,
+            1.0,
+        ));
     }
-    if let Some(op) = text.strip_prefix('j').filter(|o| o.len() == 1 && ops.contains(*o)) {
+    if let Some(op) = text
+        .strip_prefix('j')
+        .filter(|o| o.len() == 1 && ops.contains(*o))
+    {
         let op = op.chars().next().unwrap_or('z');
         return match basis {
             // J = Σ σ/2 over the chain.
@@ -176,18 +188,27 @@ pub fn parse(basis: Basis, text: &str) -> Result<CMat, String> {
         let mut m = CMat::identity(d, d);
         let mut any = false;
         for f in term.split('*').map(str::trim) {
+            if f.is_empty() {
+                return Err(format!(
+                    "term {:?} has an empty factor; accepted: a coefficient and operators joined by *",
+                    term.trim()
+                ));
+            }
             if let Ok(v) = f.parse::<f64>() {
                 if !v.is_finite() {
                     return Err(format!("{f:?} is not a finite coefficient"));
                 }
                 coef *= v;
             } else {
-                m = m * factor(basis, f)?;
+                m *= factor(basis, f)?;
                 any = true;
             }
         }
         if !any {
-            return Err(format!("term {:?} has no operator; accepted: a coefficient times operators", term.trim()));
+            return Err(format!(
+                "term {:?} has no operator; accepted: a coefficient times operators",
+                term.trim()
+            ));
         }
         total += m * c(coef);
     }

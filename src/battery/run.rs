@@ -57,7 +57,7 @@ impl BatteryPoint {
         if !config.reduce.is_empty() || config.outputs.is_some() || config.full_arrays.is_some() {
             return refuse("[[reduce]], outputs or full_arrays (sweep settings)");
         }
-        let battery = Battery::new(spec)?;
+        let battery = Battery::new(spec, &config.fixed)?;
         let names: Vec<String> = battery.baths.iter().map(|(n, _)| n.clone()).collect();
         let keys = battery.keys();
         for k in config.fixed.keys() {
@@ -66,6 +66,11 @@ impl BatteryPoint {
                     "[fixed] {k} is not a parameter of this battery; accepted: tau, {}",
                     keys.join(", ")
                 )));
+            }
+        }
+        for (k, v) in &config.fixed {
+            if !v.is_finite() {
+                return Err(Error::range(k, "a finite number", *v));
             }
         }
         let get = |k: &str| config.fixed.get(k).copied();

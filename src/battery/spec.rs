@@ -5,7 +5,11 @@
 //! d within the supported range, bath names that make valid keys and do
 //! not collide with nessbat's own.
 
-pub use crate::config::battery::{BathSpec, BatterySpec};
+use std::collections::BTreeMap;
+
+use super::builders::build;
+use super::operators::{parse, Basis};
+pub use crate::config::battery::{BathSpec, BatterySpec, Operator};
 use crate::error::Error;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
@@ -19,6 +23,8 @@ pub struct Battery {
     pub hamiltonian: DMatrix<Complex64>,
     /// (name, X_k), in the order written.
     pub baths: Vec<(String, DMatrix<Complex64>)>,
+    /// The builder's parameter keys (`omega0`, `lambda`, …), if any.
+    pub builder_keys: Vec<String>,
 }
 
 /// Names a bath may not take: they would make keys that collide with
@@ -27,14 +33,29 @@ pub struct Battery {
 const RESERVED: [&str; 5] = ["a", "s", "in", "hot", "dephasing"];
 
 impl Battery {
-    /// Checks `spec`; errors name the matrix and what is accepted.
-    pub fn new(spec: &BatterySpec) -> Result<Battery, Error> {
-        let hamiltonian = matrix(
-            "battery.hamiltonian",
-            &spec.hamiltonian,
-            spec.hamiltonian_im.as_deref(),
-            None,
-        )?;
+    /// Checks `spec`, with a builder's parameters from `fixed` (their
+    /// defaults where absent); errors name the matrix or key and what is
+    /// accepted.
+    pub fn new(spec: &BatterySpec, fixed: &BTreeMap<String, f64>) -> Result<Battery, Error> {
+        let built = build(spec, fixed).map_err(bad)?;
+        let (hamiltonian, basis, builder_keys) = match built {
+            Some(b) => {
+                if spec.hamiltonian_im.is_some() {
+                    return Err(bad("battery.hamiltonian_im with a builder; accepted: hamiltonian_im only beside hamiltonian".into()));
+                }
+                (b.hamiltonian, Some(b.basis), b.keys)
+            }
+            None => {
+                let re = spec.hamiltonian.as_deref().unwrap_or_default();
+                let h = matrix(
+                    "battery.hamiltonian",
+                    re,
+                    spec.hamiltonian_im.as_deref(),
+                    None,
+                )?;
+                (h, None, Vec::new())
+            }
+        };
         let d = hamiltonian.nrows();
         if !(2..=MAX_LEVELS).contains(&d) {
             return Err(bad(format!(
@@ -74,16 +95,30 @@ impl Battery {
                     b.name
                 )));
             }
-            let x = matrix(
-                &format!("{at}.coupling"),
-                &b.coupling,
-                b.coupling_im.as_deref(),
-                Some(d),
-            )?;
+            let x = match &b.coupling {
+                Operator::Matrix(re) => matrix(
+                    &format!("{at}.coupling"),
+                    re,
+                    b.coupling_im.as_deref(),
+                    Some(d),
+                )?,
+                Operator::Expression(text) => {
+                    if b.coupling_im.is_some() {
+                        return Err(bad(format!("{at}.coupling_im beside an expression; accepted: coupling_im only beside a coupling matrix")));
+                    }
+                    // Without a builder, transitions on the matrix's levels.
+                    let on = basis.unwrap_or(Basis::Levels(d));
+                    parse(on, text).map_err(|e| bad(format!("{at}.coupling: {e}")))?
+                }
+            };
             hermitian(&format!("{at}.coupling"), &x)?;
             baths.push((b.name.clone(), x));
         }
-        Ok(Battery { hamiltonian, baths })
+        Ok(Battery {
+            hamiltonian,
+            baths,
+            builder_keys,
+        })
     }
 
     /// Number of levels.
@@ -91,12 +126,14 @@ impl Battery {
         self.hamiltonian.nrows()
     }
 
-    /// The battery's parameter keys: `t_NAME`, `gamma_NAME` per bath.
+    /// The battery's parameter keys: the builder's, then `t_NAME`,
+    /// `gamma_NAME` per bath.
     pub fn keys(&self) -> Vec<String> {
-        self.baths
+        let baths = self
+            .baths
             .iter()
-            .flat_map(|(n, _)| [format!("t_{n}"), format!("gamma_{n}")])
-            .collect()
+            .flat_map(|(n, _)| [format!("t_{n}"), format!("gamma_{n}")]);
+        self.builder_keys.iter().cloned().chain(baths).collect()
     }
 }
 

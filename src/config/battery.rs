@@ -1,5 +1,7 @@
 //! `[battery]`: a battery the user defines, as written (checked and
-//! diagonalised by the `battery` module). The matrix form:
+//! diagonalised by the `battery` module). The matrix form (or H from a
+//! builder, `[battery.chain]`, `[battery.dicke]`, `[battery.levels]`, and
+//! couplings as expressions such as `"sx1 - sx2"`):
 //!
 //! ```toml
 //! [battery]
@@ -11,16 +13,60 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `[battery]` as written.
+/// `[battery]` as written: H as a matrix or from one builder, and the
+/// baths.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct BatterySpec {
     /// H, d × d, real part.
-    pub hamiltonian: Vec<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hamiltonian: Option<Vec<Vec<f64>>>,
     /// H's imaginary part, where H is complex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hamiltonian_im: Option<Vec<Vec<f64>>>,
+    /// N spins in a chain (`spins`, `ring`); its parameters in [fixed].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainSpec>,
+    /// A Dicke ladder of N spins (`spins`); its parameters in [fixed].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dicke: Option<DickeSpec>,
+    /// Plain levels (`energies`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<LevelsSpec>,
     pub baths: Vec<BathSpec>,
+}
+
+/// `[battery.chain]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChainSpec {
+    pub spins: usize,
+    /// Close the chain (spin N couples to spin 1).
+    #[serde(default)]
+    pub ring: bool,
+}
+
+/// `[battery.dicke]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DickeSpec {
+    pub spins: usize,
+}
+
+/// `[battery.levels]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LevelsSpec {
+    pub energies: Vec<f64>,
+}
+
+/// A coupling operator: a matrix (its real part; `coupling_im` the
+/// imaginary), or an expression on the builder's basis ("sx1 - sx2").
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Operator {
+    Matrix(Vec<Vec<f64>>),
+    Expression(String),
 }
 
 /// `[[battery.baths]]` as written.
@@ -29,8 +75,9 @@ pub struct BatterySpec {
 pub struct BathSpec {
     /// Its parameters are `t_NAME` and `gamma_NAME`, its heat `heat_NAME`.
     pub name: String,
-    /// X_k, d × d, real part.
-    pub coupling: Vec<Vec<f64>>,
+    /// X_k: a d × d matrix (real part), or an expression on a builder's
+    /// basis.
+    pub coupling: Operator,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupling_im: Option<Vec<Vec<f64>>>,
 }
