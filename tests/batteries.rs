@@ -598,6 +598,7 @@ fn bad_operators_and_builders_are_refused_naming_what_is_accepted() {
         (chain("foo", ""), "not an operator"),
         (chain("|0><9|", ""), "outside"),
         (chain("2*", ""), "empty factor"),
+        (chain("sx1 +", ""), "ends in a sign"),
         (chain("2", ""), "no operator"),
         (chain("sp1", ""), "not Hermitian"),
         (chain("sx1", "ring = 1\n"), "test:3: invalid type: integer `1`, expected a boolean"),
@@ -619,4 +620,139 @@ fn bad_operators_and_builders_are_refused_naming_what_is_accepted() {
         assert!(e.contains(want), "{want}: {e}\n{text}");
         assert!(!e.contains('\n'), "{e}");
     }
+}
+
+fn one_point(
+    spectrum: &Spectrum,
+    names: &[&str],
+    baths: &[(f64, f64)],
+    tau: f64,
+) -> nessbat::battery::BatteryFigures {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let baths: Vec<BathPoint> = baths
+        .iter()
+        .map(|&(temperature, gamma)| BathPoint { temperature, gamma })
+        .collect();
+    battery_point(spectrum, &names, &baths, tau)
+}
+
+#[test]
+fn long_strokes_relax_to_the_ness_exactly_and_non_engines_run_nothing() {
+    // A qubit: no engine ever; at τΓn ~ 1e15 the stroke ends in the Gibbs
+    // state of its one bath (found at status ok with ergotropy 0.5 before
+    // the NESS form of long strokes).
+    let qubit = Battery::new(
+        &spec(
+            vec![vec![0.0, 0.0], vec![0.0, 1.0]],
+            &[("x", transition(2, 0, 1))],
+        ),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let s = Spectrum::of(&qubit);
+    for &(t, g, tau) in &[
+        (1e4, 1.0, 1e11),
+        (1e3, 1.0, 1e12),
+        (0.7, 1e-3, 1e9),
+        (5.0, 0.1, 1e7),
+    ] {
+        let f = one_point(&s, &["x"], &[(t, g)], tau);
+        assert_eq!(f.status, BatteryStatus::Ok, "{:?}", f.message);
+        assert_eq!(f.ergotropy, 0.0);
+        let gibbs = 1.0 / (1.0 + (-1.0 / t).exp());
+        assert!(
+            (f.populations_passive[0] - gibbs).abs() < 1e-12,
+            "T {t}: {:?}",
+            f.populations_passive
+        );
+    }
+    // Two baths on a qubit: heat flows, no work; the first law to rounding.
+    let f = one_point(
+        &Spectrum::of(
+            &Battery::new(
+                &spec(
+                    vec![vec![0.0, 0.0], vec![0.0, 1.0]],
+                    &[("h", transition(2, 0, 1)), ("c", transition(2, 0, 1))],
+                ),
+                &BTreeMap::new(),
+            )
+            .unwrap(),
+        ),
+        &["h", "c"],
+        &[(2000.0, 1.0), (1000.0, 1.0)],
+        1e12,
+    );
+    assert_eq!(f.status, BatteryStatus::Ok, "{:?}", f.message);
+    assert_eq!(f.ergotropy, 0.0);
+    assert!(
+        f.heats[0].heat > 0.0 && (f.heats[0].heat + f.heats[1].heat).abs() <= 1e-12 * f.heat_in
+    );
+    // The maser below threshold (T_h/ω_h < T_c/ω_c): nothing runs, and no
+    // heat flows through a tree of transitions: exact zeros at status ok.
+    let (spectrum, names) = maser(0.4, 1.0);
+    for &(t_h, t_c, tau) in &[(0.1, 0.2, 100.0), (0.3, 0.2, 1e6), (0.05, 1.0, 0.5)] {
+        let f = battery_point(
+            &spectrum,
+            &names,
+            &[
+                BathPoint {
+                    temperature: t_h,
+                    gamma: 1e-3,
+                },
+                BathPoint {
+                    temperature: t_c,
+                    gamma: 1e-3,
+                },
+            ],
+            tau,
+        );
+        assert_eq!(
+            f.status,
+            BatteryStatus::Ok,
+            "T_h {t_h} T_c {t_c}: {:?}",
+            f.message
+        );
+        assert_eq!(f.ergotropy, 0.0);
+        assert!(f.heats.iter().all(|h| h.heat == 0.0), "{:?}", f.heats);
+        assert!(f.heat_in == 0.0 && f.heat_in.is_sign_positive());
+    }
+}
+
+#[test]
+fn levels_no_bath_reaches_get_a_status_not_a_number() {
+    // Level 2 is coupled to nothing: the steady state is not unique.
+    let b = Battery::new(
+        &spec(
+            vec![
+                vec![0.0, 0.0, 0.0],
+                vec![0.0, 1.0, 0.0],
+                vec![0.0, 0.0, 2.0],
+            ],
+            &[("h", transition(3, 0, 1))],
+        ),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let f = one_point(&Spectrum::of(&b), &["h"], &[(1.0, 1e-3)], 10.0);
+    assert_eq!(f.status, BatteryStatus::Disconnected);
+    assert!(f.message.unwrap().contains("levels 2"));
+    assert!(f.ergotropy.is_nan());
+    // A bath at rate 0 connects nothing either.
+    let (spectrum, names) = maser(0.4, 1.0);
+    let f = battery_point(
+        &spectrum,
+        &names,
+        &[
+            BathPoint {
+                temperature: 2.0,
+                gamma: 0.0,
+            },
+            BathPoint {
+                temperature: 0.2,
+                gamma: 1e-3,
+            },
+        ],
+        10.0,
+    );
+    assert_eq!(f.status, BatteryStatus::Disconnected);
 }

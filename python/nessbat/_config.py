@@ -14,6 +14,8 @@ Config = Union[None, str, "os.PathLike[str]", Mapping[str, Any]]
 def _plain(value: Any) -> Any:
     """numpy arrays and scalars (np.linspace(...), np.int64(4)) as the
     lists and numbers they hold; anything else is not in the schema."""
+    if getattr(value, "dtype", None) is not None and value.dtype.kind == "c" or isinstance(value, complex):
+        raise TypeError("complex entries: give the real part as the matrix and the imaginary part as its _im twin (hamiltonian_im, coupling_im)")
     if hasattr(value, "tolist"):
         return value.tolist()
     if hasattr(value, "item"):

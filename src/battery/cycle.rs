@@ -3,8 +3,13 @@
 //! (Van Loan), and the operational steady state solved directly.
 //!
 //! Stroke: q = e^{Wτ} p. With F = ∫_0^τ e^{Ws} ds, e^{Wτ} = I + W F, so
-//! q − p = W F p carries the O(τΓ) change without cancellation, and the
-//! heat from bath k is Q_k = E · W_k F p exactly (no quadrature).
+//! for short strokes q − p = W F p carries the O(τΓ) change without
+//! cancellation, and the heat from bath k is Q_k = E · W_k F p exactly (no
+//! quadrature). For long strokes (τ‖W‖ > [`LONG`]) the product W F would
+//! cancel τ‖W‖-sized terms, so the stroke is formed from the NESS instead:
+//! with Π = π 1ᵀ and the deviation matrix D = (Π − W)⁻¹ − Π (W D = Π − I),
+//! F = τΠ + (I − e^{Wτ}) D exactly, and e^{Wτ} − I is taken as it is (no
+//! longer small); where the stroke has relaxed to rounding, e^{Wτ} = Π.
 //!
 //! Extraction: the ergotropy-optimal unitary of a diagonal state is a
 //! permutation, populations sorted decreasing onto ascending energies. The
@@ -15,15 +20,45 @@
 
 use nalgebra::{DMatrix, DVector};
 
-/// A stroke of length τ: e^{Wτ} and ∫_0^τ e^{Ws} ds.
+/// τ‖W‖ beyond which a stroke is formed from the NESS: W F would lose
+/// log10 of it in digits, the NESS form loses none.
+pub const LONG: f64 = 64.0;
+
+/// A stroke of length τ: e^{Wτ} − I and ∫_0^τ e^{Ws} ds.
 pub struct Stroke {
-    pub propagator: DMatrix<f64>,
+    /// e^{Wτ} − I (the change of the state over the stroke).
+    pub change: DMatrix<f64>,
     pub integral: DMatrix<f64>,
 }
 
 impl Stroke {
-    /// Both blocks of exp([[Wτ, τI], [0, 0]]) (Van Loan, 1978).
-    pub fn new(w: &DMatrix<f64>, tau: f64) -> Stroke {
+    /// The stroke of generator `w` (stationary state `ness`) over `tau`.
+    pub fn new(w: &DMatrix<f64>, ness: &DVector<f64>, tau: f64) -> Option<Stroke> {
+        let norm = (0..w.nrows()).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
+        if tau * norm <= LONG {
+            return Some(Self::van_loan(w, tau));
+        }
+        let d = w.nrows();
+        let pi = DMatrix::from_fn(d, d, |i, _| ness[i]);
+        // Relaxed to rounding (the slowest mode decays by e^{-gap τ} <
+        // e^{-40}): the exact limit, not 40-odd squarings of a matrix
+        // exponential that would carry their rounding into it.
+        let e = if relaxation_gap(w) * tau >= 40.0 {
+            pi.clone()
+        } else {
+            (w * tau).exp()
+        };
+        let dev = (&pi - w).try_inverse()? - &pi;
+        let id = DMatrix::<f64>::identity(d, d);
+        let integral = &pi * tau + (&id - &e) * dev;
+        let change = e - id;
+        (change.iter().chain(integral.iter()).all(|v| v.is_finite()))
+            .then_some(Stroke { change, integral })
+    }
+
+    /// Both blocks of exp([[Wτ, τI], [0, 0]]) (Van Loan, 1978): e^{Wτ} and
+    /// F, the change as W F.
+    fn van_loan(w: &DMatrix<f64>, tau: f64) -> Stroke {
         let d = w.nrows();
         let mut m = DMatrix::<f64>::zeros(2 * d, 2 * d);
         m.view_mut((0, 0), (d, d)).copy_from(&(w * tau));
@@ -31,11 +66,20 @@ impl Stroke {
             m[(i, d + i)] = tau;
         }
         let x = m.exp();
+        let integral = x.view((0, d), (d, d)).into_owned();
         Stroke {
-            propagator: x.view((0, 0), (d, d)).into_owned(),
-            integral: x.view((0, d), (d, d)).into_owned(),
+            change: w * &integral,
+            integral,
         }
     }
+}
+
+/// The slowest relaxation rate of W: the smallest |Re λ| of its
+/// eigenvalues but the stationary one (the eigenvalue nearest 0).
+fn relaxation_gap(w: &DMatrix<f64>) -> f64 {
+    let mut re: Vec<f64> = w.complex_eigenvalues().iter().map(|l| l.re.abs()).collect();
+    re.sort_by(f64::total_cmp);
+    re.get(1).copied().unwrap_or(0.0)
 }
 
 /// The order that sorts `q` decreasing, ties to the lower level: the
@@ -61,11 +105,11 @@ pub struct Oss {
     pub correction: f64,
 }
 
-/// The fixed point for permutation `order`: (P W F + P − I) p = 0, Σp = 1,
-/// with one step of iterative refinement.
-fn fixed_point(stroke: &Stroke, w: &DMatrix<f64>, order: &[usize]) -> Option<(DVector<f64>, f64)> {
-    let d = w.nrows();
-    let change = w * &stroke.integral;
+/// The fixed point for permutation `order`: (P C + P − I) p = 0 with C =
+/// e^{Wτ} − I, Σp = 1, with one step of iterative refinement.
+fn fixed_point(stroke: &Stroke, order: &[usize]) -> Option<(DVector<f64>, f64)> {
+    let change = &stroke.change;
+    let d = change.nrows();
     let mut a = DMatrix::<f64>::zeros(d, d);
     for (i, &src) in order.iter().enumerate() {
         for j in 0..d {
@@ -97,29 +141,91 @@ pub fn normalised_null_vector(mut a: DMatrix<f64>) -> Option<(DVector<f64>, f64)
     p.iter().all(|v| v.is_finite()).then_some((p, correction))
 }
 
-/// The OSS of the cycle with generator `w` and stroke `stroke`, starting
-/// the policy iteration from the order of `start` (the NESS).
-pub fn solve(stroke: &Stroke, w: &DMatrix<f64>, start: &DVector<f64>) -> Option<Oss> {
-    let d = w.nrows();
-    let mut order = passive_order(start);
-    let mut seen: Vec<Vec<usize>> = Vec::new();
-    for _ in 0..(4 * d + 16) {
-        let (p, correction) = fixed_point(stroke, w, &order)?;
-        let q = &p + w * (&stroke.integral * &p);
+/// One policy step: the OSS, or the order its charged state sorts into
+/// and the fixed point that gave it.
+type Step = Result<Oss, (Vec<usize>, DVector<f64>)>;
+
+/// Cycles the fallback iterates before it gives up.
+const MAX_CYCLES: usize = 200_000;
+
+/// The OSS of the cycle with stroke `stroke`, starting the policy
+/// iteration from the order of `start` (the NESS). Where the policy
+/// iteration cycles between permutations, the cycle itself is iterated
+/// from where it stopped until its permutation settles, and that one is
+/// solved for.
+pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
+    let d = start.len();
+    let settled = |order: Vec<usize>| -> Option<Step> {
+        let (p, correction) = fixed_point(stroke, &order)?;
+        let q = &p + &stroke.change * &p;
         let next = passive_order(&q);
-        if next == order {
-            return Some(Oss {
+        // Orders that differ only by swapping populations equal to rounding
+        // sort q alike: the OSS sits on their boundary, and either is it.
+        let tie = 64.0 * f64::EPSILON * q.amax();
+        let alike = (permute(&q, &order) - permute(&q, &next)).amax() <= tie;
+        Some(match next == order || alike {
+            true => Ok(Oss {
                 passive: p,
                 charged: q,
                 order,
                 correction,
+            }),
+            false => Err((next, p)),
+        })
+    };
+    let mut order = passive_order(start);
+    let mut seen: Vec<Vec<usize>> = Vec::new();
+    let mut last = start.clone();
+    for _ in 0..(4 * d + 16) {
+        // A singular fixed point (a permutation the OSS cannot sort into)
+        // ends the policy iteration too.
+        let Some(step) = settled(order.clone()) else {
+            break;
+        };
+
+        match step {
+            Ok(oss) => return Some(oss),
+            Err((next, p)) => {
+                last = p;
+                if seen.contains(&next) {
+                    break;
+                }
+                seen.push(std::mem::replace(&mut order, next));
+            }
+        }
+    }
+    // The cycle map itself, p ← sort(e^{Wτ} p), from a valid state: the
+    // last solve's, clipped into the simplex.
+    let mut p = last.map(|v| v.max(0.0));
+    let total = p.sum();
+    if total > 0.0 {
+        p /= total;
+    } else {
+        p = start.clone();
+    }
+    // Until the state stops changing: where the OSS sits on a boundary
+    // between orders (several populations tied by the extraction), no
+    // single order's linear fixed point is it, and the iterate is.
+    for _ in 0..MAX_CYCLES {
+        let q = &p + &stroke.change * &p;
+        let order = passive_order(&q);
+        let next = permute(&q, &order);
+        let step = (&next - &p).amax();
+        p = next;
+        if step <= 4.0 * f64::EPSILON {
+            if let Some(Ok(oss)) = settled(order.clone()) {
+                return Some(oss);
+            }
+            let q = &p + &stroke.change * &p;
+            return Some(Oss {
+                passive: p,
+                charged: q,
+                order,
+                // The iterate's own error: steps of 4ε, at a contraction
+                // that may be slow; taken generously.
+                correction: 1e3 * step.max(f64::EPSILON),
             });
         }
-        if seen.contains(&next) {
-            return None;
-        }
-        seen.push(order);
-        order = next;
     }
     None
 }

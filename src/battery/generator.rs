@@ -42,3 +42,31 @@ pub fn bath_generator(spectrum: &Spectrum, k: usize, bath: BathPoint) -> DMatrix
     }
     w
 }
+
+/// Why the rates `w` leave levels apart from the ground level (through any
+/// chain of transitions), if they do: then W has more than one stationary
+/// state, and the steady states depend on where the engine starts.
+pub fn disconnected(w: &DMatrix<f64>) -> Option<String> {
+    let d = w.nrows();
+    let mut reached = vec![false; d];
+    let mut stack = vec![0];
+    reached[0] = true;
+    while let Some(a) = stack.pop() {
+        for b in 0..d {
+            if !reached[b] && (w[(a, b)] > 0.0 || w[(b, a)] > 0.0) {
+                reached[b] = true;
+                stack.push(b);
+            }
+        }
+    }
+    let apart: Vec<String> = (0..d)
+        .filter(|&b| !reached[b])
+        .map(|b| b.to_string())
+        .collect();
+    (!apart.is_empty()).then(|| {
+        format!(
+            "no bath connects levels {} to the ground level (through any chain of transitions, at these rates): the steady state is not unique and depends on where the engine starts; accepted: couplings and rates that connect every level",
+            apart.join(", ")
+        )
+    })
+}

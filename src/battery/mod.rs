@@ -10,6 +10,7 @@
 //! rates at each point ([`generator`]) drive the cycle ([`cycle`]); a point's
 //! figures and status come from [`point`].
 
+pub mod batch;
 pub mod builders;
 pub mod cycle;
 pub mod generator;

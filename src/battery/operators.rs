@@ -180,6 +180,11 @@ pub fn parse(basis: Basis, text: &str) -> Result<CMat, String> {
     if !cur.trim().is_empty() {
         terms.push((sign, cur));
     }
+    if text.trim_end().ends_with(['+', '-']) {
+        return Err(format!(
+            "{text:?} ends in a sign; accepted: terms joined by + or -, e.g. \"sx1 - sx2\""
+        ));
+    }
     if terms.is_empty() {
         return Err("an empty operator; accepted: e.g. \"sx1 - sx2\" or \"|0><2|\"".into());
     }

@@ -19,9 +19,9 @@ use nalgebra::DVector;
 use serde::Serialize;
 
 use super::cycle::{normalised_null_vector, passive_order, permute, solve, Stroke};
-use super::generator::{bath_generator, BathPoint};
+use super::generator::{bath_generator, disconnected, BathPoint};
 use super::spectrum::Spectrum;
-use nessbat_kernels::trust::TOLERANCE_F64;
+use nessbat_kernels::trust::{NOISE_FACTOR, TOLERANCE_F64};
 
 /// What a point's numbers can be trusted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,6 +36,9 @@ pub enum BatteryStatus {
     /// The population model does not describe this battery (`message`
     /// says why); no figure is given.
     NotPopulations,
+    /// The baths leave some levels apart from the others, so that the
+    /// steady states are not unique; no figure is given.
+    Disconnected,
 }
 
 /// One bath's heat.
@@ -107,6 +110,7 @@ pub fn battery_point(
         f.message = Some(why.clone());
         return f;
     }
+
     let parts: Vec<_> = (0..baths.len())
         .map(|k| bath_generator(spectrum, k, baths[k]))
         .collect();
@@ -114,13 +118,21 @@ pub fn battery_point(
         .iter()
         .fold(nalgebra::DMatrix::<f64>::zeros(d, d), |a, b| a + b);
     let e = DVector::from_column_slice(&spectrum.energies);
+    if let Some(why) = disconnected(&w) {
+        f.status = BatteryStatus::Disconnected;
+        f.message = Some(why);
+        return f;
+    }
     let ness = normalised_null_vector(w.clone()).map(|(p, _)| p);
-    let stroke = Stroke::new(&w, tau);
-    let oss = ness.as_ref().and_then(|n| solve(&stroke, &w, n));
-    let (Some(ness), Some(oss)) = (ness, oss) else {
+    let stroke = ness.as_ref().and_then(|n| Stroke::new(&w, n, tau));
+    let oss = ness
+        .as_ref()
+        .zip(stroke.as_ref())
+        .and_then(|(n, st)| solve(st, n));
+    let (Some(ness), Some(stroke), Some(oss)) = (ness, stroke, oss) else {
         f.status = BatteryStatus::NotConverged;
         f.message = Some(
-            "no operational steady state found (the policy iteration over permutations cycled)"
+            "no operational steady state found: the permutations did not settle under policy iteration, and 200000 cycles did not converge"
                 .into(),
         );
         return f;
@@ -134,16 +146,62 @@ pub fn battery_point(
     // Equal temperatures: the Gibbs state is stationary bath by bath
     // (detailed balance), so no heat flows, exactly.
     let equal = baths.iter().all(|b| b.temperature == baths[0].temperature);
+    let eps = f64::EPSILON;
+    // Each heat's rounding noise: the sum it is formed from, times the
+    // roundings of its terms and the solve's error.
+    // Two parts: the roundings of its terms, and the state's own error
+    // (≈ ε of its largest population, through F), which dominates where a
+    // small heat is a difference of detailed-balance-sized flows.
+    let spread = (0..d)
+        .map(|i| (0..d).map(|j| stroke.integral[(i, j)].abs()).sum::<f64>())
+        .fold(0.0, f64::max);
+    let solve_error = NOISE_FACTOR * eps + oss.correction * d as f64;
+    let heat_noise: Vec<f64> = parts
+        .iter()
+        .map(|wk| {
+            let (scale, rates): (f64, f64) = (0..d)
+                .map(|a| {
+                    let row = (0..d).map(|b| wk[(a, b)].abs());
+                    (
+                        e[a] * row
+                            .clone()
+                            .zip(flow.iter())
+                            .map(|(w, f)| w * f)
+                            .sum::<f64>(),
+                        e[a] * row.sum::<f64>(),
+                    )
+                })
+                .fold((0.0, 0.0), |(s, r), (x, y)| (s + x, r + y));
+            scale * NOISE_FACTOR * eps + rates * spread * solve_error
+        })
+        .collect();
+    // A heat below its own noise is reported as an exact 0 (a bath whose
+    // only level it feeds is not permuted moves no net heat, exactly, but
+    // its sum rounds to ~ε): within the contract, where a figure's error
+    // is relative to it or below its noise.
     let heats: Vec<f64> = parts
         .iter()
-        .map(|wk| if equal { 0.0 } else { e.dot(&(wk * &flow)) })
+        .zip(&heat_noise)
+        .map(|(wk, noise)| match equal {
+            true => 0.0,
+            false => {
+                let h = e.dot(&(wk * &flow));
+                if h.abs() <= *noise {
+                    0.0
+                } else {
+                    h
+                }
+            }
+        })
         .collect();
-    let heat_in: f64 = heats.iter().filter(|h| **h > 0.0).sum();
-    let entropy: f64 = -heats
-        .iter()
-        .zip(baths)
-        .map(|(qk, b)| qk / b.temperature)
-        .sum::<f64>();
+    // Folded from +0 (f64's Sum starts from −0, which would print "-0").
+    let heat_in: f64 = heats.iter().filter(|h| **h > 0.0).fold(0.0, |a, h| a + h);
+    let entropy: f64 = 0.0
+        - heats
+            .iter()
+            .zip(baths)
+            .map(|(qk, b)| qk / b.temperature)
+            .fold(0.0, |a, x| a + x);
     let up = |v: &DVector<f64>| {
         let mut x: Vec<f64> = v.iter().copied().collect();
         x.sort_by(f64::total_cmp);
@@ -156,17 +214,13 @@ pub fn battery_point(
     // Error: the refinement step bounds the solve's error; rounding of the
     // energy sums is ε per term. Relative to the ergotropy and heat_in.
     let e_max = spectrum.energies[d - 1];
-    let eps = f64::EPSILON;
     let noise_work = 2.0 * e_max * oss.correction * d as f64
         + 64.0 * eps * e.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f64>();
-    let noise_heat: f64 = parts
+    let noise_heat: f64 = heats
         .iter()
-        .map(|wk| {
-            let scale: f64 = (0..d)
-                .map(|a| e[a] * (0..d).map(|b| wk[(a, b)].abs() * flow[b]).sum::<f64>())
-                .sum();
-            scale * (64.0 * eps + oss.correction * d as f64)
-        })
+        .zip(&heat_noise)
+        .filter(|(h, _)| **h > 0.0)
+        .map(|(_, n)| n)
         .sum();
     let rel = |noise: f64, v: f64| {
         if noise == 0.0 {
@@ -177,7 +231,25 @@ pub fn battery_point(
     };
     // Exact zeros (no extraction, no heat at equal temperatures) carry no
     // error.
-    let heat_error = if equal { 0.0 } else { rel(noise_heat, heat_in) };
+    // Each heat against its own noise (a heat below it is an exact 0, with
+    // no error beyond the noise), and heat_in against theirs.
+    let heat_error = if equal {
+        0.0
+    } else {
+        heats
+            .iter()
+            .zip(&heat_noise)
+            .filter(|(h, _)| **h != 0.0)
+            .map(|(h, n)| n / h.abs())
+            .fold(
+                if heat_in == 0.0 {
+                    0.0
+                } else {
+                    rel(noise_heat, heat_in)
+                },
+                f64::max,
+            )
+    };
     let estimate = if identity {
         heat_error
     } else {

@@ -156,12 +156,20 @@ impl BatteryFigures {
 
     /// A short table for the terminal.
     pub fn table(&self) -> String {
-        let mut s = format!("status {:?}", self.status).to_lowercase();
+        let status = serde_json::to_value(self.status).unwrap_or(Value::Null);
+        let mut s = format!("status {}", status.as_str().unwrap_or("?"));
         if let Some(m) = &self.message {
             s += &format!(": {m}");
         }
         s += "\n";
-        let mut row = |k: &str, v: f64| s += &format!("  {k:<20} {}\n", short(v));
+        let mut row = |k: &str, v: f64| {
+            let v = if v.is_nan() {
+                "undefined".into()
+            } else {
+                short(v)
+            };
+            s += &format!("  {k:<20} {v}\n");
+        };
         row("ergotropy", self.ergotropy);
         row("power", self.power);
         row("efficiency", self.efficiency);
