@@ -49,6 +49,20 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A run refused before it starts: it needs more memory or disk than
+    /// the machine has. `task` says what ("the full arrays of 10 points"),
+    /// `folder` where it would write; `reclaim` is what a resume or a
+    /// forced rerun would reuse or replace there (already counted as free).
+    #[error("{}", too_large(.resource, .task, *.need, *.available, .folder, *.reclaim, .accepted))]
+    TooLarge {
+        resource: Resource,
+        task: String,
+        need: u64,
+        available: u64,
+        folder: Option<PathBuf>,
+        reclaim: u64,
+        accepted: &'static str,
+    },
     /// The run's stop flag was set (Ctrl-C); nothing it computed is kept.
     #[error("interrupted")]
     Interrupted,
@@ -103,6 +117,47 @@ pub enum GpuError {
     NoF64(String),
     #[error("GPU error: {0}")]
     Runtime(String),
+}
+
+/// What a run can need more of than the machine has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The memory a run may hold (`NESSBAT_MEMORY_BUDGET`, or what the
+    /// system reports available).
+    Memory,
+    /// The free space of the output folder's disk.
+    Disk,
+}
+
+fn too_large(
+    resource: &Resource,
+    task: &str,
+    need: u64,
+    available: u64,
+    folder: &Option<PathBuf>,
+    reclaim: u64,
+    accepted: &str,
+) -> String {
+    let gb = |b: u64| b as f64 / 1e9;
+    let at = folder
+        .as_ref()
+        .map_or(String::new(), |f| format!("--out {}: ", f.display()));
+    let (what, have) = match resource {
+        Resource::Memory => ("of memory", "is available"),
+        Resource::Disk => ("of disk", "is free"),
+    };
+    let budget = match resource {
+        Resource::Memory if std::env::var_os("NESSBAT_MEMORY_BUDGET").is_some() => {
+            " (NESSBAT_MEMORY_BUDGET, in bytes)".to_string()
+        }
+        _ if reclaim > 0 => format!(" (with {:.2} GB it would reuse or replace)", gb(reclaim)),
+        _ => String::new(),
+    };
+    format!(
+        "{at}{task} needs about {:.2} GB {what} but {:.2} GB {have}{budget}; accepted: {accepted}",
+        gb(need),
+        gb(available),
+    )
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -20,6 +20,22 @@ from ._progress import Bar, notice, warnings_only
 __all__ = ["point", "sweep", "optimize", "pareto", "load", "default_config", "quantities"]
 
 
+def _word(key: str, value: Any, accepted: str, none: bool = False) -> Optional[str]:
+    """A setting named by a word (backend, precision): a str, or None where
+    that means the default; anything else is a ValueError naming what is
+    accepted, not PyO3's TypeError."""
+    if isinstance(value, str) or (none and value is None):
+        return value
+    raise ValueError(f"{key}: got {value!r}; accepted: {accepted}")
+
+
+def _backend(backend: Any, precision: Any) -> Tuple[str, Optional[str]]:
+    return (
+        _word("backend", backend, '"auto", "gpu" or "cpu"'),
+        _word("precision", precision, '"f32", "f64" or None', none=True),
+    )
+
+
 def _number(key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{key}: got {value!r}; accepted: a finite number")
@@ -106,7 +122,7 @@ def sweep(
         names = None if outputs is None else [str(n) for n in outputs]
         folder = None if out is None else os.fspath(out)
         arrays, meta = _nessbat.sweep(
-            text, origin, backend, precision, bar, notice if progress else warnings_only, names, folder, force
+            text, origin, *_backend(backend, precision), bar, notice if progress else warnings_only, names, folder, force
         )
     finally:
         if bar is not None:
@@ -165,8 +181,7 @@ def optimize(
         quantity,
         maximize is not None,
         constraint_texts(subject_to),
-        backend,
-        precision,
+        *_backend(backend, precision),
         _number("xtol", xtol),
     )
     out = json.loads(report)
@@ -189,7 +204,7 @@ def pareto(
         raise ValueError(f"quantities: got {quantities!r}; accepted: two quantity names, e.g. (\"power\", \"efficiency\")")
     text, origin = config_text(config)
     columns, flat, n, info = _nessbat.pareto(
-        text, origin, quantities[0], quantities[1], constraint_texts(subject_to), backend, precision
+        text, origin, quantities[0], quantities[1], constraint_texts(subject_to), *_backend(backend, precision)
     )
     df = pd.DataFrame(np.asarray(flat).reshape(n, len(columns)), columns=columns)
     df.attrs.update(json.loads(info))

@@ -224,8 +224,13 @@ fn parameter_units(name: &str) -> &'static str {
 /// metadata.json record.
 #[pyfunction]
 fn config_from_json(json: &str) -> PyResult<String> {
-    let cfg: SweepConfig =
-        serde_json::from_str(json).map_err(|e| value_error(format!("config: {e}")))?;
+    // serde_json's position ("at line 1 column 152") is in the JSON text
+    // made from the user's dict, which the user never sees: left out.
+    let cfg: SweepConfig = serde_json::from_str(json).map_err(|e| {
+        let m = e.to_string();
+        let m = m.split(" at line ").next().unwrap_or(&m).to_string();
+        value_error(format!("config: {m}"))
+    })?;
     nessbat::config::to_toml(&cfg).map_err(value_error)
 }
 

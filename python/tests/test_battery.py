@@ -66,3 +66,15 @@ def test_bad_batteries_raise_one_line_value_errors():
         nessbat.battery_point(maser(t_x=1.0))
     with pytest.raises(ValueError, match="battery"):
         nessbat.battery_point(None)
+
+
+def test_settings_of_the_wrong_type_and_dict_errors_read_as_the_user_wrote_them():
+    with pytest.raises(ValueError, match="backend: got None; accepted") as e:
+        nessbat.sweep({"fixed": {"t_a": 2.0, "t_s": 0.1}}, backend=None)
+    with pytest.raises(ValueError) as e:
+        nessbat.battery_point({"battery": {"hamiltonian": "x", "baths": []}})
+    assert "line 1 column" not in str(e.value)
+    with pytest.raises(ValueError, match="_im twin"):
+        bad = maser()
+        bad["battery"]["hamiltonian"] = np.eye(3) * (1 + 1j)
+        nessbat.battery_point(bad)

@@ -239,7 +239,12 @@ fn batteries(cmd: &BenchCmd) -> Result<()> {
     // two-excitation levels, which the population model refuses.
     let chain = |spins: usize| {
         let gaps: String = (1..=spins)
-            .map(|i| format!("omega_{i} = {}\n", 1.0 + 0.1 * (i * i) as f64 / (spins * spins) as f64))
+            .map(|i| {
+                format!(
+                    "omega_{i} = {}\n",
+                    1.0 + 0.1 * (i * i) as f64 / (spins * spins) as f64
+                )
+            })
             .collect();
         format!(
             "[battery.chain]\nspins = {spins}\n[[battery.baths]]\nname = \"h\"\ncoupling = \"sx1\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"sx{spins}\"\n[fixed]\n{gaps}lambda = 0.05\nt_h = 2.0\nt_c = 0.1\ntau = 100.0\n"

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::config::outputs::Outputs;
-use crate::Error;
+use crate::error::{Error, Resource};
 
 /// Bytes free for an unprivileged user on the file system holding `path`
 /// (or its nearest existing ancestor), from statvfs(3).
@@ -112,16 +112,15 @@ fn chunk_within(chunk: u64, budget: Option<u64>, per_point: u64, in_flight: u64)
 pub fn check_memory(points: u64, real_bytes: u64, outputs: Outputs) -> Result<(), Error> {
     let need = array_bytes(points, real_bytes, outputs);
     match memory_budget()? {
-        Some(budget) if need > budget => Err(Error::Usage(format!(
-            "the full arrays of {points} points need {:.2} GB of memory and {:.2} GB is available{}; write them to a folder instead (streamed to disk), keep fewer arrays (outputs = [...] or --outputs), reduce on the device ([[reduce]] without full_arrays), or split the grid (--shard K/N)",
-            need as f64 / 1e9,
-            budget as f64 / 1e9,
-            if std::env::var_os("NESSBAT_MEMORY_BUDGET").is_some() {
-                " (NESSBAT_MEMORY_BUDGET, in bytes)"
-            } else {
-                ""
-            }
-        ))),
+        Some(budget) if need > budget => Err(Error::TooLarge {
+            resource: Resource::Memory,
+            task: format!("the full arrays of {points} points"),
+            need,
+            available: budget,
+            folder: None,
+            reclaim: 0,
+            accepted: "writing them to a folder instead (streamed to disk), fewer arrays (outputs = [...] or --outputs), reductions on the device ([[reduce]] without full_arrays), or a split grid (--shard K/N)",
+        }),
         _ => Ok(()),
     }
 }
@@ -170,17 +169,15 @@ pub fn check_space(out: &Path, space: &Space, mode: super::checkpoint::Mode) -> 
         }
     };
     match free_bytes(out) {
-        Some(free) if free.saturating_add(reclaim) < need => Err(Error::Checkpoint { dir: out.to_path_buf(), message: format!(
-            "--out {}: the sweep needs about {:.2} GB for its arrays but the disk has {:.2} GB free{}; accepted: a folder on a larger disk, fewer arrays (outputs = [...] or --outputs), [[reduce]] without full_arrays, or --shard K/N",
-            out.display(),
-            need as f64 / 1e9,
-            free as f64 / 1e9,
-            if reclaim > 0 {
-                format!(" (and {:.2} GB it would reuse or replace)", reclaim as f64 / 1e9)
-            } else {
-                String::new()
-            }
-        )}),
+        Some(free) if free.saturating_add(reclaim) < need => Err(Error::TooLarge {
+            resource: Resource::Disk,
+            task: "the sweep, for its arrays,".into(),
+            need,
+            available: free,
+            folder: Some(out.to_path_buf()),
+            reclaim,
+            accepted: "a folder on a larger disk, fewer arrays (outputs = [...] or --outputs), [[reduce]] without full_arrays, or --shard K/N",
+        }),
         _ => Ok(()),
     }
 }
@@ -191,21 +188,28 @@ pub fn check_space(out: &Path, space: &Space, mode: super::checkpoint::Mode) -> 
 pub fn check_merge(out: &Path, bytes: u64) -> Result<(), Error> {
     if let Some(budget) = memory_budget()? {
         if bytes > budget {
-            return Err(Error::Usage(format!(
-                "merging these shards needs {:.2} GB of memory for their arrays and {:.2} GB is available; accepted: shards of fewer arrays (--outputs), or [[reduce]] without full_arrays",
-                bytes as f64 / 1e9,
-                budget as f64 / 1e9
-            )));
+            return Err(Error::TooLarge {
+                resource: Resource::Memory,
+                task: "merging these shards".into(),
+                need: bytes,
+                available: budget,
+                folder: None,
+                reclaim: 0,
+                accepted: "shards of fewer arrays (--outputs), or [[reduce]] without full_arrays",
+            });
         }
     }
     let need = bytes.saturating_add(16 << 20);
     match free_bytes(out) {
-        Some(free) if free < need => Err(Error::Usage(format!(
-            "--out {}: the merge needs about {:.2} GB but the disk has {:.2} GB free; accepted: a folder on a larger disk",
-            out.display(),
-            need as f64 / 1e9,
-            free as f64 / 1e9
-        ))),
+        Some(free) if free < need => Err(Error::TooLarge {
+            resource: Resource::Disk,
+            task: "the merge".into(),
+            need,
+            available: free,
+            folder: Some(out.to_path_buf()),
+            reclaim: 0,
+            accepted: "a folder on a larger disk",
+        }),
         _ => Ok(()),
     }
 }
