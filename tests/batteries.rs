@@ -145,6 +145,8 @@ fn spec(h: Vec<Vec<f64>>, baths: &[(&str, Vec<Vec<f64>>)]) -> BatterySpec {
                 name: n.to_string(),
                 coupling: Operator::Matrix(x.clone()),
                 coupling_im: None,
+                spectral_exponent: None,
+                omega_ref: None,
             })
             .collect(),
     }
@@ -755,4 +757,167 @@ fn levels_no_bath_reaches_get_a_status_not_a_number() {
         10.0,
     );
     assert_eq!(f.status, BatteryStatus::Disconnected);
+}
+
+/// A random unitary (QR of a random complex matrix, by Gram–Schmidt).
+fn random_unitary(
+    d: usize,
+    rng: &mut common::rng::Rng,
+) -> nalgebra::DMatrix<num_complex::Complex64> {
+    use num_complex::Complex64 as C;
+    let mut cols: Vec<Vec<C>> = Vec::new();
+    for _ in 0..d {
+        let mut v: Vec<C> = (0..d)
+            .map(|_| C::new(2.0 * rng.next() - 1.0, 2.0 * rng.next() - 1.0))
+            .collect();
+        for u in &cols {
+            let dot: C = u.iter().zip(&v).map(|(a, b)| a.conj() * b).sum();
+            for (x, y) in v.iter_mut().zip(u) {
+                *x -= dot * y;
+            }
+        }
+        let n = v.iter().map(|x| x.norm_sqr()).sum::<f64>().sqrt();
+        cols.push(v.into_iter().map(|x| x / n).collect());
+    }
+    nalgebra::DMatrix::from_fn(d, d, |i, j| cols[j][i])
+}
+
+#[test]
+fn a_battery_in_any_basis_is_the_same_battery() {
+    // H' = U H U†, X' = U X U† with a random complex unitary U: the same
+    // levels and transition strengths, so the same figures, through the
+    // complex eigensolver and the _im matrices.
+    let mut rng = common::rng::Rng(0xBA5E_0001);
+    let h = vec![
+        vec![0.0, 0.0, 0.0, 0.0],
+        vec![0.0, 0.37, 0.0, 0.0],
+        vec![0.0, 0.0, 1.0, 0.0],
+        vec![0.0, 0.0, 0.0, 1.61],
+    ];
+    let mut xh = transition(4, 0, 2);
+    xh[1][3] = 0.7;
+    xh[3][1] = 0.7;
+    let mut xc = transition(4, 0, 1);
+    xc[2][3] = 0.4;
+    xc[3][2] = 0.4;
+    let plain = spec(h.clone(), &[("h", xh.clone()), ("c", xc.clone())]);
+    let baths = [
+        BathPoint {
+            temperature: 3.0,
+            gamma: 2e-3,
+        },
+        BathPoint {
+            temperature: 0.15,
+            gamma: 5e-3,
+        },
+    ];
+    let names = ["h".to_string(), "c".to_string()];
+    let want = battery_point(
+        &Spectrum::of(&Battery::new(&plain, &BTreeMap::new()).unwrap()),
+        &names,
+        &baths,
+        30.0,
+    );
+    assert_eq!(want.status, BatteryStatus::Ok);
+    assert!(want.ergotropy > 0.0, "an engine: {}", want.ergotropy);
+    let u = random_unitary(4, &mut rng);
+    let rotate = |m: &Vec<Vec<f64>>| {
+        let m = nalgebra::DMatrix::from_fn(4, 4, |i, j| num_complex::Complex64::new(m[i][j], 0.0));
+        let r = &u * m * u.adjoint();
+        let part = |f: fn(&num_complex::Complex64) -> f64| -> Vec<Vec<f64>> {
+            (0..4)
+                .map(|i| (0..4).map(|j| f(&r[(i, j)])).collect())
+                .collect()
+        };
+        (part(|z| z.re), part(|z| z.im))
+    };
+    let (h_re, h_im) = rotate(&h);
+    let (xh_re, xh_im) = rotate(&xh);
+    let (xc_re, xc_im) = rotate(&xc);
+    let rotated = BatterySpec {
+        hamiltonian: Some(h_re),
+        hamiltonian_im: Some(h_im),
+        chain: None,
+        dicke: None,
+        levels: None,
+        baths: vec![
+            BathSpec {
+                name: "h".into(),
+                coupling: Operator::Matrix(xh_re),
+                coupling_im: Some(xh_im),
+                spectral_exponent: None,
+                omega_ref: None,
+            },
+            BathSpec {
+                name: "c".into(),
+                coupling: Operator::Matrix(xc_re),
+                coupling_im: Some(xc_im),
+                spectral_exponent: None,
+                omega_ref: None,
+            },
+        ],
+    };
+    let got = battery_point(
+        &Spectrum::of(&Battery::new(&rotated, &BTreeMap::new()).unwrap()),
+        &names,
+        &baths,
+        30.0,
+    );
+    assert_eq!(got.status, BatteryStatus::Ok, "{:?}", got.message);
+    close("rotated ergotropy", got.ergotropy, want.ergotropy, 1e-9);
+    close(
+        "rotated heat_h",
+        got.heats[0].heat,
+        want.heats[0].heat,
+        1e-9,
+    );
+    close(
+        "rotated heat_c",
+        got.heats[1].heat,
+        want.heats[1].heat,
+        1e-9,
+    );
+    close("rotated capacity", got.capacity, want.capacity, 1e-9);
+}
+
+#[test]
+fn a_spectral_exponent_scales_each_transition_by_its_frequency() {
+    // An ohmic cold bath (s = 1, ω_ref = 1) on the maser's 0↔1 (ω = 0.4)
+    // is the flat one at 0.4 Γ_c; with ω_ref = 0.4 it is the flat one.
+    let with = |s: f64, omega_ref: f64| {
+        let mut sp = spec(
+            vec![
+                vec![0.0, 0.0, 0.0],
+                vec![0.0, 0.4, 0.0],
+                vec![0.0, 0.0, 1.0],
+            ],
+            &[("h", transition(3, 0, 2)), ("c", transition(3, 0, 1))],
+        );
+        sp.baths[1].spectral_exponent = Some(s);
+        sp.baths[1].omega_ref = Some(omega_ref);
+        Spectrum::of(&Battery::new(&sp, &BTreeMap::new()).unwrap())
+    };
+    let (flat, names) = maser(0.4, 1.0);
+    let at = |spectrum: &Spectrum, g_c: f64| {
+        one_point(spectrum, &["h", "c"], &[(2.0, 1e-3), (0.2, g_c)], 50.0)
+    };
+    let a = at(&with(1.0, 1.0), 1e-3);
+    let b = at(&flat, 0.4e-3);
+    close("ohmic ergotropy", a.ergotropy, b.ergotropy, 1e-13);
+    close("ohmic heat_c", a.heats[1].heat, b.heats[1].heat, 1e-13);
+    let c = at(&with(1.0, 0.4), 1e-3);
+    let d = at(&flat, 1e-3);
+    close("ohmic at its own ω_ref", c.ergotropy, d.ergotropy, 1e-13);
+    assert_eq!(names.len(), 2);
+    // Out of range: refused in one line.
+    let mut sp = spec(
+        vec![vec![0.0, 0.0], vec![0.0, 1.0]],
+        &[("h", transition(2, 0, 1))],
+    );
+    sp.baths[0].spectral_exponent = Some(f64::NAN);
+    let e = Battery::new(&sp, &BTreeMap::new()).unwrap_err().to_string();
+    assert!(
+        e.contains("spectral_exponent") && e.contains("accepted"),
+        "{e}"
+    );
 }

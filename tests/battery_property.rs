@@ -275,6 +275,8 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
                     name: format!("b{k}"),
                     coupling: Operator::Matrix(x.clone()),
                     coupling_im: None,
+                    spectral_exponent: None,
+                    omega_ref: None,
                 })
                 .collect(),
         };

@@ -23,6 +23,8 @@ pub struct Battery {
     pub hamiltonian: DMatrix<Complex64>,
     /// (name, X_k), in the order written.
     pub baths: Vec<(String, DMatrix<Complex64>)>,
+    /// Each bath's spectral density: (exponent s, ω_ref), rates ∝ (ω/ω_ref)^s.
+    pub spectra: Vec<(f64, f64)>,
     /// The builder's parameter keys (`omega0`, `lambda`, …), if any.
     pub builder_keys: Vec<String>,
 }
@@ -69,6 +71,7 @@ impl Battery {
             ));
         }
         let mut baths: Vec<(String, DMatrix<Complex64>)> = Vec::new();
+        let mut spectra = Vec::new();
         for (k, b) in spec.baths.iter().enumerate() {
             let at = format!("battery.baths[{k}]");
             let valid = !b.name.is_empty()
@@ -112,11 +115,25 @@ impl Battery {
                 }
             };
             hermitian(&format!("{at}.coupling"), &x)?;
+            let s = b.spectral_exponent.unwrap_or(0.0);
+            let omega_ref = b.omega_ref.unwrap_or(1.0);
+            if !(s.is_finite() && (-4.0..=8.0).contains(&s)) {
+                return Err(bad(format!(
+                    "{at}: spectral_exponent = {s}; accepted: a number from -4 to 8 (0 flat, 1 ohmic)"
+                )));
+            }
+            if !(omega_ref.is_finite() && omega_ref > 0.0) {
+                return Err(bad(format!(
+                    "{at}: omega_ref = {omega_ref}; accepted: a finite number > 0"
+                )));
+            }
+            spectra.push((s, omega_ref));
             baths.push((b.name.clone(), x));
         }
         Ok(Battery {
             hamiltonian,
             baths,
+            spectra,
             builder_keys,
         })
     }

@@ -27,7 +27,8 @@ pub struct Spectrum {
     /// Energies in ascending order, measured from the ground level (so
     /// E_0 = 0 exactly and the figures do not carry H's offset).
     pub energies: Vec<f64>,
-    /// Per bath, |⟨a|X_k|b⟩|² as a d × d table (symmetric).
+    /// Per bath, |⟨a|X_k|b⟩|² as a d × d table (symmetric), times the
+    /// bath's spectral density (ω_ab/ω_ref)^s where s ≠ 0.
     pub strengths: Vec<DMatrix<f64>>,
     /// None where the populations close; else why not.
     pub open: Option<String>,
@@ -52,7 +53,8 @@ impl Spectrum {
         let strengths: Vec<DMatrix<f64>> = battery
             .baths
             .iter()
-            .map(|(_, x)| {
+            .zip(&battery.spectra)
+            .map(|((_, x), &(exponent, omega_ref))| {
                 let m = v.adjoint() * x * &v;
                 let scale = x.iter().map(|z| z.norm_sqr()).fold(0.0, f64::max);
                 DMatrix::from_fn(d, d, |a, b| {
@@ -61,7 +63,15 @@ impl Spectrum {
                     if s <= UNCOUPLED * scale {
                         0.0
                     } else {
-                        s
+                        // Zero-frequency entries (the diagonal, degenerate
+                        // pairs) keep their plain strength: no transition
+                        // uses it, and the closure check needs it finite.
+                        let omega = (energies[a] - energies[b]).abs();
+                        if exponent == 0.0 || omega == 0.0 {
+                            s
+                        } else {
+                            s * (omega / omega_ref).powf(exponent)
+                        }
                     }
                 })
             })

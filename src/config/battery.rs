@@ -80,4 +80,11 @@ pub struct BathSpec {
     pub coupling: Operator,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupling_im: Option<Vec<Vec<f64>>>,
+    /// The spectral density's exponent s: rates Γ_k (ω/ω_ref)^s (0, a
+    /// flat density, where absent; 1 is ohmic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spectral_exponent: Option<f64>,
+    /// ω_ref of the spectral density (1 where absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omega_ref: Option<f64>,
 }
