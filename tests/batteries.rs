@@ -921,3 +921,41 @@ fn a_spectral_exponent_scales_each_transition_by_its_frequency() {
         "{e}"
     );
 }
+
+#[test]
+fn the_trace_of_a_battery_ends_at_its_oss() {
+    use common::files::{bad_input, nessbat, scratch};
+    let dir = scratch("batteries", "trace");
+    let cfg = dir.join("maser.toml");
+    std::fs::write(&cfg, MASER).unwrap();
+    let o = nessbat(&["trace", "ergotropy", "--config", cfg.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("cycle,ergotropy,heat_h,heat_c"));
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert!(rows.len() > 10);
+    // The first extraction takes the NESS's ergotropy; the last cycle is
+    // the OSS's.
+    let p = from_toml(MASER).unwrap();
+    let f = p.figures();
+    close("first cycle", rows[0][1], f.ness_ergotropy, 1e-12);
+    let last = rows.last().unwrap();
+    close("last cycle's work", last[1], f.ergotropy, 1e-9);
+    close("last cycle's heat_h", last[2], f.heats[0].heat, 1e-9);
+    close("last cycle's heat_c", last[3], f.heats[1].heat, 1e-9);
+    // Flags of the point trace are refused with the config.
+    bad_input(
+        &nessbat(&[
+            "trace",
+            "ergotropy",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--lambda",
+            "0.1",
+        ]),
+        "--lambda",
+    );
+}

@@ -19,6 +19,7 @@ pub mod point;
 pub mod run;
 pub mod spec;
 pub mod spectrum;
+pub mod trace;
 
 pub use generator::BathPoint;
 pub use point::{battery_point, BatteryFigures, BatteryStatus};

@@ -45,6 +45,14 @@ pub struct PopulationsCmd {
 pub struct ErgotropyCmd {
     #[command(flatten)]
     pub point: PointArgs,
+    /// A battery config instead of the flags (as `nessbat point --config`):
+    /// the work and each bath's heat per cycle
+    #[arg(long, conflicts_with_all = [
+        "omega0", "lambda", "tau", "t_a", "t_s", "gamma", "gamma_a", "gamma_s",
+        "rate_a_up", "rate_a_down", "rate_s_up", "rate_s_down", "pump", "local_decay",
+        "collective_decay", "model", "protocol", "rates", "detuning", "dephasing",
+    ])]
+    pub config: Option<PathBuf>,
     /// Stop after this many cycles if the OSS is not reached
     #[arg(long, default_value = "1000000")]
     pub max_cycles: u64,
@@ -104,6 +112,9 @@ pub fn run(cmd: &TraceCmd) -> Result<()> {
                 .into());
             }
             refuse_existing(c.out.as_deref(), c.force)?;
+            if let Some(path) = &c.config {
+                return battery_trace(c, path);
+            }
             let params = c.point.params()?;
             let (rows, converged) =
                 ergotropy_per_cycle(&params, c.point.model, c.point.protocol, c.max_cycles)?;
@@ -120,4 +131,43 @@ pub fn run(cmd: &TraceCmd) -> Result<()> {
             super::output::write_atomic(c.out.as_deref(), s.as_bytes())
         }
     }
+}
+
+/// `trace ergotropy --config`: a battery's cycles from its NESS to the OSS.
+fn battery_trace(c: &ErgotropyCmd, path: &std::path::Path) -> Result<()> {
+    use nessbat::battery::{trace::cycles, BatteryPoint};
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| BadInput(format!("--config {}: {e}", path.display())))?;
+    let config = nessbat::config::SweepConfig::parse(&text, &path.display().to_string())
+        .map_err(|e| BadInput(e.to_string()))?;
+    let p = BatteryPoint::from_config(&config)
+        .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    let Some((rows, converged)) = cycles(&p.spectrum, &p.baths, p.tau, c.max_cycles) else {
+        let f = p.figures();
+        return Err(BadInput(format!(
+            "{}: no cycles to trace: {}",
+            path.display(),
+            f.message.unwrap_or_default()
+        ))
+        .into());
+    };
+    if !converged {
+        eprintln!(
+            "warning: the OSS was not reached within {} cycles",
+            c.max_cycles
+        );
+    }
+    let mut s = String::from("cycle,ergotropy");
+    for n in &p.names {
+        let _ = write!(s, ",heat_{n}");
+    }
+    s.push('\n');
+    for r in rows {
+        let _ = write!(s, "{},{}", r.cycle, r.ergotropy);
+        for h in r.heats {
+            let _ = write!(s, ",{h}");
+        }
+        s.push('\n');
+    }
+    super::output::write_atomic(c.out.as_deref(), s.as_bytes())
 }
