@@ -737,7 +737,7 @@ fn levels_no_bath_reaches_get_a_status_not_a_number() {
     .unwrap();
     let f = one_point(&Spectrum::of(&b), &["h"], &[(1.0, 1e-3)], 10.0);
     assert_eq!(f.status, BatteryStatus::Disconnected);
-    assert!(f.message.unwrap().contains("levels 2"));
+    assert!(f.message.unwrap().contains("level 2 to"));
     assert!(f.ergotropy.is_nan());
     // A bath at rate 0 connects nothing either.
     let (spectrum, names) = maser(0.4, 1.0);
@@ -957,5 +957,40 @@ fn the_trace_of_a_battery_ends_at_its_oss() {
             "0.1",
         ]),
         "--lambda",
+    );
+}
+
+#[test]
+fn rates_beyond_f64_are_said_so_not_solved_into_noise() {
+    // A cold bath at Γ = 1e20 (or a steep spectral density at a tiny
+    // ω_ref, refused in the config): no figure, a status that says why.
+    let (spectrum, names) = maser(0.4, 1.0);
+    let f = battery_point(
+        &spectrum,
+        &names,
+        &[
+            BathPoint {
+                temperature: 2.0,
+                gamma: 1e-3,
+            },
+            BathPoint {
+                temperature: 0.2,
+                gamma: 1e20,
+            },
+        ],
+        100.0,
+    );
+    assert_eq!(f.status, BatteryStatus::Imprecise);
+    assert!(f.message.unwrap().contains("beyond the supported"));
+    assert!(f.ergotropy.is_nan());
+    let e = from_toml(&MASER.replace(
+        "name = \"c\"\n",
+        "name = \"c\"\nspectral_exponent = 1.0\nomega_ref = 1e-30\n",
+    ))
+    .err()
+    .unwrap_or_default();
+    assert!(
+        e.contains("omega_ref = 1e-30; accepted: 1e-6 to 1e6"),
+        "{e}"
     );
 }

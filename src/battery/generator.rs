@@ -63,9 +63,10 @@ pub fn disconnected(w: &DMatrix<f64>) -> Option<String> {
         .filter(|&b| !reached[b])
         .map(|b| b.to_string())
         .collect();
+    let levels = if apart.len() == 1 { "level" } else { "levels" };
     (!apart.is_empty()).then(|| {
         format!(
-            "no bath connects levels {} to the ground level (through any chain of transitions, at these rates): the steady state is not unique and depends on where the engine starts; accepted: couplings and rates that connect every level",
+            "no bath connects {levels} {} to the ground level (through any chain of transitions, at these rates): the steady state is not unique and depends on where the engine starts; accepted: couplings and rates that connect every level",
             apart.join(", ")
         )
     })

@@ -123,6 +123,18 @@ pub fn battery_point(
         f.message = Some(why);
         return f;
     }
+    // Rates far beyond any physical battery in units of its gaps (a tiny
+    // ω_ref with a steep spectral exponent) make W too stiff for f64: said
+    // so, rather than solved into noise.
+    let fastest = (0..d).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
+    // NaN (a rate that overflowed) is refused too.
+    if fastest.is_nan() || fastest > MAX_RATE {
+        f.status = BatteryStatus::Imprecise;
+        f.message = Some(format!(
+            "the rates reach {fastest:.1e}, beyond the supported {MAX_RATE:e} (in units of the energies): check gamma_NAME, spectral_exponent and omega_ref"
+        ));
+        return f;
+    }
     let ness = normalised_null_vector(w.clone()).map(|(p, _)| p);
     let stroke = ness.as_ref().and_then(|n| Stroke::new(&w, n, tau));
     let oss = ness
@@ -279,6 +291,11 @@ pub fn battery_point(
             "the figures cannot be resolved to {TOLERANCE_F64:e} in f64 (estimated relative error {:.1e})",
             f.error_estimate
         ));
+    } else if let Some(why) = laws_broken(&f, p, q) {
+        // The checks of last resort: a figure the estimate passed but that
+        // breaks probability or the first law is not a figure.
+        f.status = BatteryStatus::Imprecise;
+        f.message = Some(why);
     } else if entropy
         < -64.0
             * eps
@@ -294,4 +311,36 @@ pub fn battery_point(
         ));
     }
     f
+}
+
+/// Largest rate (|W_ii|) a battery point may have.
+pub const MAX_RATE: f64 = 1e12;
+
+/// Why the figures break probability or the first law, if they do: the
+/// states must be distributions (to rounding), and the heats must add up
+/// to the work (Σ Q_k = E at the OSS).
+fn laws_broken(f: &BatteryFigures, p: &DVector<f64>, q: &DVector<f64>) -> Option<String> {
+    let d = p.len() as f64;
+    for (what, v) in [("after extraction", p), ("charged", q)] {
+        let total: f64 = v.iter().sum();
+        let low = v.iter().copied().fold(f64::INFINITY, f64::min);
+        if (total - 1.0).abs() > 1e-12 * d || low < -1e-12 * d {
+            return Some(format!(
+                "the state {what} is no distribution (sum {total}, smallest {low:e}): out of reach in f64"
+            ));
+        }
+    }
+    let sum: f64 = f.heats.iter().map(|h| h.heat).sum();
+    let scale = f
+        .heats
+        .iter()
+        .map(|h| h.heat.abs())
+        .fold(f.ergotropy.abs(), f64::max);
+    if (sum - f.ergotropy).abs() > 1e-9 * scale {
+        return Some(format!(
+            "the heats add up to {sum:e} but the work is {:e}: the first law fails, out of reach in f64",
+            f.ergotropy
+        ));
+    }
+    None
 }

@@ -122,9 +122,10 @@ impl Battery {
                     "{at}: spectral_exponent = {s}; accepted: a number from -4 to 8 (0 flat, 1 ohmic)"
                 )));
             }
-            if !(omega_ref.is_finite() && omega_ref > 0.0) {
+            if !(1e-6..=1e6).contains(&omega_ref) {
                 return Err(bad(format!(
-                    "{at}: omega_ref = {omega_ref}; accepted: a finite number > 0"
+                    "{at}: omega_ref = {}; accepted: 1e-6 to 1e6 (in the energies' unit)",
+                    crate::error::short(omega_ref)
                 )));
             }
             spectra.push((s, omega_ref));
