@@ -60,23 +60,7 @@ fn the_paper_system_as_matrices_is_the_built_in_kms_model() {
     ] {
         let battery = Battery::new(&paper_spec(1.0, lambda), &BTreeMap::new()).unwrap();
         let spectrum = Spectrum::of(&battery);
-        let names = ["aa".to_string(), "ss".to_string()];
-        let g = gamma;
-        let f = battery_point(
-            &spectrum,
-            &names,
-            &[
-                BathPoint {
-                    temperature: t_a,
-                    gamma: g,
-                },
-                BathPoint {
-                    temperature: t_s,
-                    gamma: g,
-                },
-            ],
-            tau,
-        );
+        let f = one_point(&spectrum, &["aa", "ss"], &[(t_a, gamma), (t_s, gamma)], tau);
         let params = EngineParams {
             omega0: 1.0,
             lambda,
@@ -177,7 +161,7 @@ fn maser(omega_c: f64, omega_h: f64) -> (Spectrum, Vec<String>) {
 #[test]
 fn the_three_level_maser_runs_at_its_otto_efficiency() {
     let (omega_c, omega_h) = (0.4, 1.0);
-    let (spectrum, names) = maser(omega_c, omega_h);
+    let (spectrum, _) = maser(omega_c, omega_h);
     let eta = 1.0 - omega_c / omega_h;
     let (mut engines, mut total) = (0, 0);
     for &t_h in &[0.5, 1.0, 2.0, 5.0, 20.0] {
@@ -185,21 +169,7 @@ fn the_three_level_maser_runs_at_its_otto_efficiency() {
             for &tau in &[0.1, 10.0, 300.0, 1e4] {
                 for &(g_h, g_c) in &[(1e-3, 1e-3), (1e-2, 1e-4), (1e-4, 5e-2)] {
                     total += 1;
-                    let f = battery_point(
-                        &spectrum,
-                        &names,
-                        &[
-                            BathPoint {
-                                temperature: t_h,
-                                gamma: g_h,
-                            },
-                            BathPoint {
-                                temperature: t_c,
-                                gamma: g_c,
-                            },
-                        ],
-                        tau,
-                    );
+                    let f = one_point(&spectrum, &["h", "c"], &[(t_h, g_h), (t_c, g_c)], tau);
                     let at = format!("T_h {t_h} T_c {t_c} τ {tau} Γ {g_h} {g_c}");
                     assert_ne!(f.status, BatteryStatus::NotConverged, "{at}");
                     if f.status != BatteryStatus::Ok || f.ergotropy <= 0.0 {
@@ -226,24 +196,10 @@ fn the_three_level_maser_runs_at_its_otto_efficiency() {
 
 #[test]
 fn equal_temperatures_run_nothing_exactly() {
-    let (spectrum, names) = maser(0.4, 1.0);
+    let (spectrum, _) = maser(0.4, 1.0);
     for &t in &[0.05, 0.7, 30.0] {
         for &tau in &[0.01, 100.0, 1e6] {
-            let f = battery_point(
-                &spectrum,
-                &names,
-                &[
-                    BathPoint {
-                        temperature: t,
-                        gamma: 1e-3,
-                    },
-                    BathPoint {
-                        temperature: t,
-                        gamma: 3e-2,
-                    },
-                ],
-                tau,
-            );
+            let f = one_point(&spectrum, &["h", "c"], &[(t, 1e-3), (t, 3e-2)], tau);
             assert_eq!(
                 f.status,
                 BatteryStatus::Ok,
@@ -381,22 +337,8 @@ fn point_config_prints_the_battery_figures_with_a_heat_per_bath() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["status"], "ok");
     // The same point through the library, and the Otto efficiency.
-    let (spectrum, names) = maser(0.4, 1.0);
-    let f = battery_point(
-        &spectrum,
-        &names,
-        &[
-            BathPoint {
-                temperature: 2.0,
-                gamma: 1e-3,
-            },
-            BathPoint {
-                temperature: 0.2,
-                gamma: 1e-3,
-            },
-        ],
-        100.0,
-    );
+    let (spectrum, _) = maser(0.4, 1.0);
+    let f = one_point(&spectrum, &["h", "c"], &[(2.0, 1e-3), (0.2, 1e-3)], 100.0);
     assert_eq!(v["ergotropy"].as_f64().unwrap(), f.ergotropy);
     assert_eq!(v["heat_h"].as_f64().unwrap(), f.heats[0].heat);
     assert_eq!(v["heat_c"].as_f64().unwrap(), f.heats[1].heat);
@@ -691,23 +633,9 @@ fn long_strokes_relax_to_the_ness_exactly_and_non_engines_run_nothing() {
     );
     // The maser below threshold (T_h/ω_h < T_c/ω_c): nothing runs, and no
     // heat flows through a tree of transitions: exact zeros at status ok.
-    let (spectrum, names) = maser(0.4, 1.0);
+    let (spectrum, _) = maser(0.4, 1.0);
     for &(t_h, t_c, tau) in &[(0.1, 0.2, 100.0), (0.3, 0.2, 1e6), (0.05, 1.0, 0.5)] {
-        let f = battery_point(
-            &spectrum,
-            &names,
-            &[
-                BathPoint {
-                    temperature: t_h,
-                    gamma: 1e-3,
-                },
-                BathPoint {
-                    temperature: t_c,
-                    gamma: 1e-3,
-                },
-            ],
-            tau,
-        );
+        let f = one_point(&spectrum, &["h", "c"], &[(t_h, 1e-3), (t_c, 1e-3)], tau);
         assert_eq!(
             f.status,
             BatteryStatus::Ok,
@@ -740,22 +668,8 @@ fn levels_no_bath_reaches_get_a_status_not_a_number() {
     assert!(f.message.unwrap().contains("level 2 to"));
     assert!(f.ergotropy.is_nan());
     // A bath at rate 0 connects nothing either.
-    let (spectrum, names) = maser(0.4, 1.0);
-    let f = battery_point(
-        &spectrum,
-        &names,
-        &[
-            BathPoint {
-                temperature: 2.0,
-                gamma: 0.0,
-            },
-            BathPoint {
-                temperature: 0.2,
-                gamma: 1e-3,
-            },
-        ],
-        10.0,
-    );
+    let (spectrum, _) = maser(0.4, 1.0);
+    let f = one_point(&spectrum, &["h", "c"], &[(2.0, 0.0), (0.2, 1e-3)], 10.0);
     assert_eq!(f.status, BatteryStatus::Disconnected);
 }
 
@@ -964,22 +878,8 @@ fn the_trace_of_a_battery_ends_at_its_oss() {
 fn rates_beyond_f64_are_said_so_not_solved_into_noise() {
     // A cold bath at Γ = 1e20 (or a steep spectral density at a tiny
     // ω_ref, refused in the config): no figure, a status that says why.
-    let (spectrum, names) = maser(0.4, 1.0);
-    let f = battery_point(
-        &spectrum,
-        &names,
-        &[
-            BathPoint {
-                temperature: 2.0,
-                gamma: 1e-3,
-            },
-            BathPoint {
-                temperature: 0.2,
-                gamma: 1e20,
-            },
-        ],
-        100.0,
-    );
+    let (spectrum, _) = maser(0.4, 1.0);
+    let f = one_point(&spectrum, &["h", "c"], &[(2.0, 1e-3), (0.2, 1e20)], 100.0);
     assert_eq!(f.status, BatteryStatus::Imprecise);
     assert!(f.message.unwrap().contains("beyond the supported"));
     assert!(f.ergotropy.is_nan());
