@@ -211,7 +211,9 @@ fn equal_temperatures_run_nothing_exactly() {
             assert!(f.heats.iter().all(|h| h.heat == 0.0));
             assert_eq!(f.heat_in, 0.0);
             assert!(f.efficiency.is_nan());
-            assert_eq!(f.error_estimate, 0.0);
+            // The zeros are exact; what error there is is the capacity's
+            // (a state's figure, rounded at ε of its sum).
+            assert!(f.error_estimate < 1e-10, "{}", f.error_estimate);
             // The NESS is the Gibbs state, passive: no ergotropy (to
             // rounding of the sort, which is exact for a sorted state).
             assert_eq!(f.ness_ergotropy, 0.0);
@@ -378,19 +380,6 @@ fn point_config_prints_the_battery_figures_with_a_heat_per_bath() {
         &[],
         "axes",
     );
-    // A sweep over a battery is refused, before any folder is made.
-    let out = dir.join("out");
-    bad_input(
-        &nessbat(&[
-            "sweep",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]),
-        "[battery]",
-    );
-    assert!(!out.exists());
 }
 
 /// A battery config from TOML text, checked at its [fixed] parameters.

@@ -125,6 +125,16 @@ fn order(q: &[Dd]) -> Vec<usize> {
 struct Reference {
     ergotropy: f64,
     heats: Vec<f64>,
+    entropy_production: f64,
+    ness_ergotropy: f64,
+    capacity: f64,
+}
+
+/// Ergotropy of `p`: Σ E_i (p_i − s_i), s the populations sorted
+/// decreasing onto ascending energies.
+fn ergotropy_of(e: &[f64], p: &[Dd]) -> Dd {
+    let pi = order(p);
+    (0..p.len()).fold(Dd::from(0.0), |s, i| s + Dd::from(e[i]) * (p[i] - p[pi[i]]))
 }
 
 /// The cycle in double-double: W_k from the convention, E and F from one
@@ -195,18 +205,30 @@ fn reference(e: &[f64], x: &[Vec<Vec<f64>>], baths: &[BathPoint], tau: f64) -> O
         let ergotropy: Dd =
             (0..d).fold(Dd::from(0.0), |s, i| s + Dd::from(e[i]) * (q[i] - q[pi[i]]));
         let flow = apply(&integral, &p);
-        let heats = parts
+        let heats: Vec<Dd> = parts
             .iter()
             .map(|wk| {
                 let dq = apply(wk, &flow);
-                (0..d)
-                    .fold(Dd::from(0.0), |s, i| s + Dd::from(e[i]) * dq[i])
-                    .f64()
+                (0..d).fold(Dd::from(0.0), |s, i| s + Dd::from(e[i]) * dq[i])
             })
             .collect();
+        let entropy = heats
+            .iter()
+            .zip(baths)
+            .fold(Dd::from(0.0), |s, (q, b)| s - *q / Dd::from(b.temperature));
+        // Highest minus lowest energy over q's unitary orbit: q sorted
+        // onto the levels both ways.
+        let mut asc: Vec<Dd> = q.clone();
+        asc.sort_by(|a, b| (*a - *b).f64().total_cmp(&0.0));
+        let capacity = (0..d).fold(Dd::from(0.0), |s, i| {
+            s + Dd::from(e[i]) * (asc[i] - asc[d - 1 - i])
+        });
         return Some(Reference {
             ergotropy: ergotropy.f64(),
-            heats,
+            heats: heats.iter().map(|h| h.f64()).collect(),
+            entropy_production: entropy.f64(),
+            ness_ergotropy: ergotropy_of(e, &ness).f64(),
+            capacity: capacity.f64(),
         });
     }
     None
@@ -297,7 +319,7 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
         // contract where the true figure is below the noise at that scale
         // (one bath, equal temperatures, a bath whose level is a dead end).
         let scale = e[d - 1] * baths.iter().map(|b| b.gamma).sum::<f64>() * tau;
-        let mut check = |what: &str, got: f64, want: f64| {
+        let mut check = |what: &str, got: f64, want: f64, scale: f64| {
             // Relative to the figure, or exact zeros where nothing runs.
             if (got - want).abs() > 1e-6 * want.abs()
                 && !(got == 0.0 && want.abs() <= 1e-12 * scale)
@@ -307,10 +329,25 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
                 ));
             }
         };
-        check("ergotropy", f.ergotropy, r.ergotropy);
+        check("ergotropy", f.ergotropy, r.ergotropy, scale);
         for (k, h) in f.heats.iter().enumerate() {
-            check(&h.name, h.heat, r.heats[k]);
+            check(&h.name, h.heat, r.heats[k], scale);
         }
+        let coldest = baths.iter().map(|b| b.temperature).fold(f64::MAX, f64::min);
+        check(
+            "entropy_production",
+            f.entropy_production,
+            r.entropy_production,
+            scale / coldest,
+        );
+        // States' figures are at most the top energy.
+        check(
+            "ness_ergotropy",
+            f.ness_ergotropy,
+            r.ness_ergotropy,
+            e[d - 1],
+        );
+        check("capacity", f.capacity, r.capacity, e[d - 1]);
     }
     eprintln!(
         "random batteries: {ok} of {n} ok, {flagged} flagged, {compared} compared, {} failures",

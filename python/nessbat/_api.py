@@ -106,6 +106,13 @@ def sweep(
     The GIL is released while computing; Ctrl-C raises KeyboardInterrupt
     within a second and nothing is kept.
 
+    A config with a [battery] table (see `battery_point`) sweeps that
+    battery over its axes (`tau`, `t_NAME`, `gamma_NAME`, a builder's keys
+    such as `lambda` or `chi`) on the CPU backend in f64: the Dataset then
+    has `heat_NAME` per bath and `capacity`, and `status` codes 0 ok,
+    1 not converged, 3 imprecise, 4 not populations, 5 disconnected (named
+    in `status.attrs["flag_meanings"]`).
+
     out: a folder to write the sweep to, as `nessbat sweep --out` does
     (`force=True` overwrites one that holds results); the Dataset is then
     opened from it lazily (`load(out, mmap=True)`). The full arrays are

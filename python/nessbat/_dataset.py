@@ -87,8 +87,12 @@ def dataset(arrays: Arrays, meta: Mapping[str, Any], meta_text: "str | None" = N
         if name == "status":
             # CF flags, so that tools (and xarray's plots) name the codes.
             attrs = dict(attrs)
-            attrs["flag_values"] = np.array([0, 1, 2, 3], dtype=np.uint8)
-            attrs["flag_meanings"] = "ok not_converged invalid imprecise"
+            # A battery sweep names its own codes (not_populations,
+            # disconnected); a built-in sweep has these four.
+            codes = meta.get("status_codes") or {"ok": 0, "not_converged": 1, "invalid": 2, "imprecise": 3}
+            ordered = sorted(codes.items(), key=lambda kv: kv[1])
+            attrs["flag_values"] = np.array([v for _, v in ordered], dtype=np.uint8)
+            attrs["flag_meanings"] = " ".join(k for k, _ in ordered)
         elif name.endswith(".status") and "reduction" in attrs:
             attrs = dict(attrs)
             attrs["flag_values"] = np.array([0, 1, 2], dtype=np.uint8)

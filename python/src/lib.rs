@@ -5,7 +5,9 @@
 //! input to `ValueError` with the library's one line, a missing GPU to
 //! `RuntimeError`, Ctrl-C to `KeyboardInterrupt`.
 
+mod battery;
 mod running;
+mod watch;
 
 use nessbat::Error;
 use numpy::PyArray1;

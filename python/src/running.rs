@@ -1,32 +1,18 @@
-//! A sweep from Python: the library runner on a worker thread while the
-//! calling thread, with the GIL released between looks, reports progress
-//! and watches for Ctrl-C.
-//!
-//! Python delivers SIGINT to its main thread only, as a flag that
-//! `check_signals` turns into KeyboardInterrupt; so the caller wakes every
-//! 100 ms, asks, and on KeyboardInterrupt sets the runner's stop flag. The
-//! backends check it between blocks of points, the runner then writes
-//! nothing, and the exception reaches the user well within a second.
-
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{channel, RecvTimeoutError};
-use std::sync::Mutex;
-use std::time::Duration;
+//! A sweep from Python: the library runner watched for Ctrl-C and
+//! progress (`watch`), its arrays handed over without copying; a
+//! `[battery]` config goes to `battery`.
 
 use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyAny;
 
 use nessbat::backend::run::Backend;
-use nessbat::backend::Progress;
 use nessbat::store::arrays::{owned, ArrayData};
 use nessbat::store::checkpoint::DEFAULT_CHUNK;
 use nessbat::sweep::runner::{Mode, Sweep};
 
+use crate::watch::watched;
 use crate::{backend_choice, grid_with, lib_error};
-
-/// How often the calling thread looks for Ctrl-C and draws progress.
-const LOOK: Duration = Duration::from_millis(100);
 
 /// Runs a sweep config; returns its arrays as (name, shape, flat array)
 /// in file order, handed over without copying, and its metadata.json as
@@ -55,6 +41,11 @@ pub fn sweep<'py>(
     out: Option<std::path::PathBuf>,
     force: bool,
 ) -> PyResult<(Vec<(String, Vec<usize>, Bound<'py, PyAny>)>, String)> {
+    let parsed = nessbat::config::SweepConfig::parse(config, origin).map_err(crate::value_error)?;
+    if parsed.battery.is_some() {
+        let how = (backend, precision, outputs, out, force);
+        return crate::battery::sweep(py, parsed, origin, how, progress, notice);
+    }
     let g = grid_with(config, origin, outputs)?;
     let warnings: Vec<String> = g
         .config
@@ -74,58 +65,9 @@ pub fn sweep<'py>(
         None => Sweep::new(&g),
     };
     let total = sweep.total_points().map_err(lib_error)?;
-    let (stop, done) = (AtomicBool::new(false), AtomicU64::new(0));
-    let notices: Mutex<Vec<String>> = Mutex::new(warnings);
-    let (tx, rx) = channel();
-    // A Receiver is Send but not Sync; the lock lets the detached waits
-    // borrow it.
-    let rx = Mutex::new(rx);
-    let tell = || -> PyResult<()> {
-        let lines: Vec<String> = std::mem::take(&mut *notices.lock().expect("not poisoned"));
-        if let Some(n) = &notice {
-            for l in lines {
-                n.call1((l,))?;
-            }
-        }
-        if let Some(p) = &progress {
-            p.call1((done.load(Ordering::Relaxed), total))?;
-        }
-        Ok(())
-    };
-    let outcome = std::thread::scope(|s| -> PyResult<_> {
-        s.spawn(|| {
-            let note = |m: &str| notices.lock().expect("not poisoned").push(m.to_string());
-            let tick = |n: u64| {
-                done.fetch_add(n, Ordering::Relaxed);
-            };
-            let result = Backend::choose(choice, precision, &note).and_then(|backend| {
-                let progress = Progress::new(&tick).stop_on(&stop);
-                sweep.run(&backend, &progress, &note)
-            });
-            let _ = tx.send(result);
-        });
-        loop {
-            let got = py.detach(
-                || match rx.lock().expect("not poisoned").recv_timeout(LOOK) {
-                    Ok(r) => Some(r),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => {
-                        panic!("the sweep thread ended without a result")
-                    }
-                },
-            );
-            if let Some(r) = got {
-                tell()?;
-                return Ok(r);
-            }
-            // Ctrl-C or an exception in a callback: stop the worker, wait
-            // for it (within a block of points), and raise.
-            if let Err(e) = py.check_signals().and_then(|_| tell()) {
-                stop.store(true, Ordering::Relaxed);
-                let _ = py.detach(|| rx.lock().expect("not poisoned").recv());
-                return Err(e);
-            }
-        }
+    let outcome = watched(py, total, warnings, progress, notice, |progress, note| {
+        Backend::choose(choice, precision, note)
+            .and_then(|backend| sweep.run(&backend, progress, note))
     })?;
     let mut done = outcome.map_err(lib_error)?;
     done.info.command = Some(format!("python: nessbat.sweep({origin})"));

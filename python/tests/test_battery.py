@@ -78,3 +78,60 @@ def test_settings_of_the_wrong_type_and_dict_errors_read_as_the_user_wrote_them(
         bad = maser()
         bad["battery"]["hamiltonian"] = np.eye(3) * (1 + 1j)
         nessbat.battery_point(bad)
+
+
+def sweep_config():
+    """The maser over (T_h, T_c): a dict with numpy arrays and axes."""
+    config = maser()
+    del config["fixed"]["t_h"], config["fixed"]["t_c"]
+    config["axes"] = [
+        {"name": "t_h", "range": [0.2, 4.0], "points": 9},
+        {"name": "t_c", "values": [0.05, 0.1, 0.3, 0.6]},
+    ]
+    return config
+
+
+def test_battery_sweep_is_a_dataset_with_a_heat_per_bath_equal_to_the_cli(tmp_path):
+    config = sweep_config()
+    ds = nessbat.sweep(config, progress=False)
+    assert ds.sizes == {"t_h": 9, "t_c": 4}
+    assert {"heat_h", "heat_c", "capacity", "status"} <= set(ds.data_vars)
+    assert ds.heat_h.attrs["long_name"] == "heat from bath h"
+    assert list(ds.status.attrs["flag_meanings"].split()) == [
+        "ok", "not_converged", "imprecise", "not_populations", "disconnected"]
+    # Every point is the one-point computation at its parameters.
+    for th in ds.t_h.values[::4]:
+        for tc in ds.t_c.values:
+            point = nessbat.battery_point(maser(t_h=float(th), t_c=float(tc)))
+            at = ds.sel(t_h=th, t_c=tc)
+            assert int(at.status) == 0
+            assert float(at.ergotropy) == point["ergotropy"]
+            assert float(at.heat_c) == point["heat_c"]
+    engines = ds.ergotropy > 0
+    assert int(engines.sum()) > 5
+    assert np.allclose(ds.efficiency.where(engines, 0.6), 1 - OMEGA_C / OMEGA_H, rtol=0, atol=1e-9)
+    # The CLI writes the same arrays, bit for bit; load() opens the folder
+    # as the same Dataset.
+    path = tmp_path / "maser.toml"
+    text = toml(maser()).replace("t_h = 2.0\n", "").replace("t_c = 0.2\n", "")
+    text += '[[axes]]\nname = "t_h"\nrange = [0.2, 4.0]\npoints = 9\n[[axes]]\nname = "t_c"\nvalues = [0.05, 0.1, 0.3, 0.6]\n'
+    path.write_text(text)
+    cli("sweep", "--config", str(path), "--out", str(tmp_path / "out"), "--quiet")
+    loaded = nessbat.load(tmp_path / "out")
+    for name in ds.data_vars:
+        assert np.array_equal(loaded[name].values, ds[name].values, equal_nan=True), name
+    # out= writes the folder as the CLI does.
+    again = nessbat.sweep(config, progress=False, out=tmp_path / "py")
+    assert np.array_equal(again.power.values, ds.power.values, equal_nan=True)
+
+
+def test_battery_sweeps_refuse_what_they_do_not_support_in_one_line():
+    with pytest.raises(ValueError, match="backend") as e:
+        nessbat.sweep(sweep_config(), backend="gpu", progress=False)
+    assert "\n" not in str(e.value)
+    with pytest.raises(ValueError, match="heat_x"):
+        nessbat.sweep(sweep_config(), outputs=["power", "heat_x"], progress=False)
+    bad = sweep_config()
+    bad["axes"][0]["name"] = "omega0"
+    with pytest.raises(ValueError, match="omega0"):
+        nessbat.sweep(bad, progress=False)

@@ -14,14 +14,18 @@ pub mod batch;
 pub mod builders;
 pub mod cycle;
 pub mod generator;
+pub mod grid;
 pub mod operators;
+pub mod output;
 pub mod point;
 pub mod run;
 pub mod spec;
 pub mod spectrum;
+pub mod sweep;
 pub mod trace;
 
 pub use generator::BathPoint;
+pub use grid::BatteryGrid;
 pub use point::{battery_point, BatteryFigures, BatteryStatus};
 pub use run::BatteryPoint;
 pub use spec::{Battery, BatterySpec};

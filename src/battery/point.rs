@@ -41,6 +41,41 @@ pub enum BatteryStatus {
     Disconnected,
 }
 
+impl BatteryStatus {
+    /// Every status, in code order.
+    pub const ALL: [BatteryStatus; 5] = [
+        BatteryStatus::Ok,
+        BatteryStatus::NotConverged,
+        BatteryStatus::Imprecise,
+        BatteryStatus::NotPopulations,
+        BatteryStatus::Disconnected,
+    ];
+
+    /// The code in a sweep's `status.npy`: ok, not_converged and imprecise
+    /// keep the built-in model's codes (0, 1, 3), so that `status == 0`
+    /// means the same in every sweep; 2 (invalid) does not occur.
+    pub fn code(self) -> u8 {
+        match self {
+            BatteryStatus::Ok => 0,
+            BatteryStatus::NotConverged => 1,
+            BatteryStatus::Imprecise => 3,
+            BatteryStatus::NotPopulations => 4,
+            BatteryStatus::Disconnected => 5,
+        }
+    }
+
+    /// The name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            BatteryStatus::Ok => "ok",
+            BatteryStatus::NotConverged => "not_converged",
+            BatteryStatus::Imprecise => "imprecise",
+            BatteryStatus::NotPopulations => "not_populations",
+            BatteryStatus::Disconnected => "disconnected",
+        }
+    }
+}
+
 /// One bath's heat.
 #[derive(Debug, Clone, Serialize)]
 pub struct BathHeat {
@@ -64,7 +99,9 @@ pub struct BatteryFigures {
     pub entropy_production: f64,
     pub ness_ergotropy: f64,
     pub capacity: f64,
-    /// Estimated relative error of the ergotropy and heat_in.
+    /// Estimated relative error of every figure (the largest): ergotropy,
+    /// power, efficiency, each heat, heat_in, entropy production, NESS
+    /// ergotropy and capacity.
     pub error_estimate: f64,
     /// Levels' energies from the ground level, ascending.
     pub energies: Vec<f64>,
@@ -135,7 +172,9 @@ pub fn battery_point(
         ));
         return f;
     }
-    let ness = normalised_null_vector(w.clone()).map(|(p, _)| p);
+    let solved = normalised_null_vector(w.clone());
+    let ness_correction = solved.as_ref().map_or(0.0, |(_, c)| *c);
+    let ness = solved.map(|(p, _)| p);
     let stroke = ness.as_ref().and_then(|n| Stroke::new(&w, n, tau));
     let oss = ness
         .as_ref()
@@ -214,20 +253,50 @@ pub fn battery_point(
             .zip(baths)
             .map(|(qk, b)| qk / b.temperature)
             .fold(0.0, |a, x| a + x);
+    // σ carries each heat's noise (a snapped heat's too: its true value is
+    // below it) through 1/T_k, and the rounding of its own sum; near
+    // reversibility it cancels terms of size Q/T down to σ, and then says
+    // so through the estimate.
+    let entropy_noise: f64 = if equal {
+        0.0
+    } else {
+        heats
+            .iter()
+            .zip(&heat_noise)
+            .zip(baths)
+            .map(|((q, n), b)| (n + 4.0 * eps * q.abs()) / b.temperature)
+            .sum()
+    };
     let up = |v: &DVector<f64>| {
         let mut x: Vec<f64> = v.iter().copied().collect();
         x.sort_by(f64::total_cmp);
         x
     };
     let asc = up(q);
-    let capacity: f64 = (0..d).map(|i| e[i] * (asc[i] - asc[d - 1 - i])).sum();
-    let ness_passive = permute(&ness, &passive_order(&ness));
-    let ness_ergotropy = e.dot(&(&ness - &ness_passive));
     // Error: the refinement step bounds the solve's error; rounding of the
     // energy sums is ε per term. Relative to the ergotropy and heat_in.
     let e_max = spectrum.energies[d - 1];
+    // A figure of a state: its populations' error (the solve's refinement
+    // step, or f64's own) through energies up to e_max, and the roundings
+    // of its energy sum.
+    let state_noise = |x: &DVector<f64>, correction: f64| {
+        2.0 * e_max * correction.max(NOISE_FACTOR * eps) * d as f64
+            + 64.0 * eps * e.iter().zip(x.iter()).map(|(a, b)| a * b).sum::<f64>()
+    };
     let noise_work = 2.0 * e_max * oss.correction * d as f64
         + 64.0 * eps * e.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f64>();
+    // Below its noise a figure is an exact 0, as a heat is: the charged
+    // state's capacity (0 only for the maximally mixed state) and the
+    // NESS's ergotropy (0 where it is passive, to within its error).
+    let snap = |v: f64, noise: f64| if v.abs() <= noise { 0.0 } else { v };
+    let noise_capacity = state_noise(q, oss.correction);
+    let capacity = snap(
+        (0..d).map(|i| e[i] * (asc[i] - asc[d - 1 - i])).sum(),
+        noise_capacity,
+    );
+    let ness_passive = permute(&ness, &passive_order(&ness));
+    let noise_ness = state_noise(&ness, ness_correction);
+    let ness_ergotropy = snap(e.dot(&(&ness - &ness_passive)), noise_ness);
     let noise_heat: f64 = heats
         .iter()
         .zip(&heat_noise)
@@ -262,11 +331,23 @@ pub fn battery_point(
                 f64::max,
             )
     };
+    // Every reported figure against its noise: an exact 0 has none.
+    let own = |v: f64, noise: f64| if v == 0.0 { 0.0 } else { noise / v.abs() };
+    let state_error = own(capacity, noise_capacity)
+        .max(own(ness_ergotropy, noise_ness))
+        .max(own(entropy, entropy_noise));
+    // The efficiency's relative error is the ergotropy's plus heat_in's.
+    let heat_in_error = if heat_in == 0.0 {
+        0.0
+    } else {
+        rel(noise_heat, heat_in)
+    };
     let estimate = if identity {
         heat_error
     } else {
-        rel(noise_work, ergotropy).max(heat_error)
-    };
+        (rel(noise_work, ergotropy) + heat_in_error).max(heat_error)
+    }
+    .max(state_error);
     f.ergotropy = ergotropy;
     f.power = ergotropy / tau;
     f.efficiency = if heat_in > 0.0 {
@@ -291,20 +372,12 @@ pub fn battery_point(
             "the figures cannot be resolved to {TOLERANCE_F64:e} in f64 (estimated relative error {:.1e})",
             f.error_estimate
         ));
-    } else if let Some(why) = laws_broken(&f, p, q) {
+    } else if let Some(why) = laws_broken(&f, p, q, heat_noise.iter().sum::<f64>() + noise_work) {
         // The checks of last resort: a figure the estimate passed but that
         // breaks probability or the first law is not a figure.
         f.status = BatteryStatus::Imprecise;
         f.message = Some(why);
-    } else if entropy
-        < -64.0
-            * eps
-            * heats
-                .iter()
-                .zip(baths)
-                .map(|(q, b)| (q / b.temperature).abs())
-                .sum::<f64>()
-    {
+    } else if entropy < -entropy_noise {
         f.status = BatteryStatus::Imprecise;
         f.message = Some(format!(
             "the entropy production {entropy:e} is negative beyond rounding"
@@ -319,7 +392,14 @@ pub const MAX_RATE: f64 = 1e12;
 /// Why the figures break probability or the first law, if they do: the
 /// states must be distributions (to rounding), and the heats must add up
 /// to the work (Σ Q_k = E at the OSS).
-fn laws_broken(f: &BatteryFigures, p: &DVector<f64>, q: &DVector<f64>) -> Option<String> {
+/// The heats and the work may miss the first law by `noise`, the sum of
+/// their own noises, and by 1e-9 of the largest of them.
+fn laws_broken(
+    f: &BatteryFigures,
+    p: &DVector<f64>,
+    q: &DVector<f64>,
+    noise: f64,
+) -> Option<String> {
     let d = p.len() as f64;
     for (what, v) in [("after extraction", p), ("charged", q)] {
         let total: f64 = v.iter().sum();
@@ -336,7 +416,7 @@ fn laws_broken(f: &BatteryFigures, p: &DVector<f64>, q: &DVector<f64>) -> Option
         .iter()
         .map(|h| h.heat.abs())
         .fold(f.ergotropy.abs(), f64::max);
-    if (sum - f.ergotropy).abs() > 1e-9 * scale {
+    if (sum - f.ergotropy).abs() > 1e-9 * scale + noise {
         return Some(format!(
             "the heats add up to {sum:e} but the work is {:e}: the first law fails, out of reach in f64",
             f.ergotropy

@@ -27,6 +27,34 @@ pub fn load_grid_with(
     config: Option<&std::path::Path>,
     outputs: Option<&[String]>,
 ) -> Result<Grid, BadInput> {
+    let (cfg, origin) = load_config(config)?;
+    grid_of(cfg, &origin, outputs)
+}
+
+/// The grid of a parsed config (`origin` names it in messages), keeping
+/// only `outputs` where given.
+pub fn grid_of(
+    mut cfg: SweepConfig,
+    origin: &str,
+    outputs: Option<&[String]>,
+) -> Result<Grid, BadInput> {
+    if let Some(names) = outputs {
+        cfg = cfg
+            .with_outputs(names, "--outputs")
+            .map_err(|e| BadInput(e.to_string()))?;
+    }
+    // Warnings only for a config that runs: an error is the one line.
+    let warnings = cfg.warnings();
+    let grid = Grid::new(cfg).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    for w in warnings {
+        eprintln!("warning: {origin}: {w}");
+    }
+    Ok(grid)
+}
+
+/// Reads and parses the config (the embedded default without one), with
+/// the name that messages give it.
+pub fn load_config(config: Option<&std::path::Path>) -> Result<(SweepConfig, String), BadInput> {
     let (text, origin) = match config {
         Some(p) => {
             let p = if p.is_dir() {
@@ -49,19 +77,8 @@ pub fn load_grid_with(
             "embedded default config".to_string(),
         ),
     };
-    let mut cfg = SweepConfig::parse(&text, &origin).map_err(|e| BadInput(e.to_string()))?;
-    if let Some(names) = outputs {
-        cfg = cfg
-            .with_outputs(names, "--outputs")
-            .map_err(|e| BadInput(e.to_string()))?;
-    }
-    // Warnings only for a config that runs: an error is the one line.
-    let warnings = cfg.warnings();
-    let grid = Grid::new(cfg).map_err(|e| BadInput(format!("{origin}: {e}")))?;
-    for w in warnings {
-        eprintln!("warning: {origin}: {w}");
-    }
-    Ok(grid)
+    let cfg = SweepConfig::parse(&text, &origin).map_err(|e| BadInput(e.to_string()))?;
+    Ok((cfg, origin))
 }
 
 /// The config a metadata.json recorded, as TOML text.

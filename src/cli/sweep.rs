@@ -10,7 +10,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::choice;
-use super::run_args::load_grid_with;
+use super::run_args::{grid_of, load_config};
 use super::BadInput;
 use nessbat::backend::run::Backend;
 use nessbat::backend::run::BackendChoice;
@@ -91,29 +91,57 @@ fn checkpoint_seconds(s: &str) -> Result<u64, String> {
 
 /// A progress bar on stderr that appears only once a sweep has run for a
 /// second, and never with --quiet.
-pub fn progress_bar(total: u64) -> (ProgressBar, Instant) {
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} points ({rate}, eta {eta})",
-        )
-        .expect("valid template")
-        // Whole points per second with thousands separators, not
-        // indicatif's "447,446.4731/s".
-        .with_key(
-            "rate",
-            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
-            },
-        )
-        .progress_chars("=> "),
-    );
-    (bar, Instant::now())
+pub struct LateBar {
+    pub bar: ProgressBar,
+    started: Instant,
+    shown: std::sync::atomic::AtomicBool,
+    quiet: bool,
+}
+
+impl LateBar {
+    pub fn new(total: u64, quiet: bool) -> LateBar {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} points ({rate}, eta {eta})",
+            )
+            .expect("valid template")
+            // Whole points per second with thousands separators, not
+            // indicatif's "447,446.4731/s".
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
+                },
+            )
+            .progress_chars("=> "),
+        );
+        LateBar {
+            bar,
+            started: Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+            quiet,
+        }
+    }
+
+    /// `n` more points are done.
+    pub fn tick(&self, n: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.bar.inc(n);
+        if !self.quiet && !self.shown.load(Relaxed) && self.started.elapsed().as_secs_f64() > 1.0 {
+            self.shown.store(true, Relaxed);
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
 }
 
 pub fn run(cmd: &SweepCmd) -> Result<()> {
     let began = Instant::now();
-    let grid = load_grid_with(cmd.config.as_deref(), cmd.outputs.as_deref())?;
+    let (cfg, origin) = load_config(cmd.config.as_deref())?;
+    if cfg.battery.is_some() {
+        return super::battery_sweep::run(cmd, cfg, &origin, began);
+    }
+    let grid = grid_of(cfg, &origin, cmd.outputs.as_deref())?;
     let shard = cmd
         .shard
         .as_deref()
@@ -147,18 +175,9 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
         )
         .into());
     }
-    let (bar, started) = progress_bar(total);
-    let shown = std::sync::atomic::AtomicBool::new(false);
-    let progress = |n: u64| {
-        bar.inc(n);
-        if !cmd.quiet
-            && !shown.load(std::sync::atomic::Ordering::Relaxed)
-            && started.elapsed().as_secs_f64() > 1.0
-        {
-            shown.store(true, std::sync::atomic::Ordering::Relaxed);
-            bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-    };
+    let late = LateBar::new(total, cmd.quiet);
+    let bar = &late.bar;
+    let progress = |n: u64| late.tick(n);
     // Damaged checkpoints are always worth a line; the rest only unquiet.
     let notice = |msg: &str| {
         if !cmd.quiet || msg.contains("damaged") {

@@ -384,6 +384,22 @@ fn build_axis(spec: &AxisSpec) -> Result<Axis, Error> {
     let Some(range) = range_of(name) else {
         return err(format!("unknown axis name {name}; accepted: {}", names()));
     };
+    let axis = axis_values(spec)?;
+    if let Some(bad) = axis.values.iter().find(|v| !range.accepts(**v)) {
+        return err(format!(
+            "axis {name}: value {} is out of range; accepted: {}",
+            crate::error::short(*bad),
+            range.describe()
+        ));
+    }
+    Ok(axis)
+}
+
+/// An axis's values from `values` or `range`/`points`/`spacing`, checked
+/// for shape (not for the parameter's own range): every axis, of the
+/// built-in model or of a battery, is read here.
+pub fn axis_values(spec: &AxisSpec) -> Result<Axis, Error> {
+    let name = &spec.name;
     let (values, spacing) = match (&spec.values, &spec.range) {
         (Some(_), Some(_)) => {
             return err(format!(
@@ -450,11 +466,9 @@ fn build_axis(spec: &AxisSpec) -> Result<Axis, Error> {
         }
         (None, None) => return err(format!("axis {name}: give range and points, or values")),
     };
-    if let Some(bad) = values.iter().find(|v| !range.accepts(**v)) {
+    if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
         return err(format!(
-            "axis {name}: value {} is out of range; accepted: {}",
-            crate::error::short(*bad),
-            range.describe()
+            "axis {name}: value {bad} is not finite; accepted: finite numbers"
         ));
     }
     Ok(Axis {

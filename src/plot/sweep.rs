@@ -54,6 +54,35 @@ pub fn subtitle(grid: &Grid) -> String {
     )
 }
 
+/// Draws each named layer (C order over `axes`) as a heatmap for two
+/// axes, a line chart for one, slices of the first two for three (none for
+/// more), each titled by its name with `sub` below: the full arrays' plots
+/// of built-in and battery sweeps alike.
+pub fn layer_plots(
+    axes: &[Axis],
+    layers: &[(String, Vec<f64>)],
+    sub: &str,
+    dir: &Path,
+    svg: bool,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for (name, data) in layers {
+        let label = quantity_label(name);
+        let labels = Labels {
+            title: label.clone(),
+            colour: label,
+            subtitle: sub.to_string(),
+        };
+        match axes {
+            [x, y, z] => files.extend(slice_grid(dir, name, [x, y, z], data, &labels, svg)?),
+            [x, y] => files.extend(heatmap_in(dir, name, x, y, data, &labels, svg)?),
+            [x] => files.extend(line(dir, name, x, data, &labels, svg)?),
+            _ => {}
+        }
+    }
+    Ok(files)
+}
+
 /// Draws every plot of the sweep into `dir` as PNG (and SVG beside it with
 /// `svg`); returns the files. Three axes are drawn as slices of the first
 /// two at up to nine values of the third.
@@ -84,20 +113,7 @@ pub fn sweep_plots(
             "status".into(),
             res.status.iter().map(|s| f64::from(*s)).collect(),
         ));
-        for (name, data) in &layers {
-            let label = quantity_label(name);
-            let labels = Labels {
-                title: label.clone(),
-                colour: label,
-                subtitle: sub.clone(),
-            };
-            match grid.axes.as_slice() {
-                [x, y, z] => files.extend(slice_grid(dir, name, [x, y, z], data, &labels, svg)?),
-                [x, y] => files.extend(heatmap_in(dir, name, x, y, data, &labels, svg)?),
-                [x] => files.extend(line(dir, name, x, data, &labels, svg)?),
-                _ => {}
-            }
-        }
+        files.extend(layer_plots(&grid.axes, &layers, &sub, dir, svg)?);
     }
     for (r, spec) in reduced.iter().zip(&grid.reductions) {
         let kept: Vec<&Axis> = r

@@ -110,19 +110,11 @@ fn chunk_within(chunk: u64, budget: Option<u64>, per_point: u64, in_flight: u64)
 /// in-memory sweeps): a grid larger than memory is refused in one line with
 /// the sizes and the ways out, instead of aborting in the allocator.
 pub fn check_memory(points: u64, real_bytes: u64, outputs: Outputs) -> Result<(), Error> {
-    let need = array_bytes(points, real_bytes, outputs);
-    match memory_budget()? {
-        Some(budget) if need > budget => Err(Error::TooLarge {
-            resource: Resource::Memory,
-            task: format!("the full arrays of {points} points"),
-            need,
-            available: budget,
-            folder: None,
-            reclaim: 0,
-            accepted: "writing them to a folder instead (streamed to disk), fewer arrays (outputs = [...] or --outputs), reductions on the device ([[reduce]] without full_arrays), or a split grid (--shard K/N)",
-        }),
-        _ => Ok(()),
-    }
+    fits_memory_for(
+        array_bytes(points, real_bytes, outputs),
+        &format!("the full arrays of {points} points"),
+        "writing them to a folder instead (streamed to disk), fewer arrays (outputs = [...] or --outputs), reductions on the device ([[reduce]] without full_arrays), or a split grid (--shard K/N)",
+    )
 }
 
 /// What a sweep writes into its folder: the full arrays of `points`
@@ -186,29 +178,53 @@ pub fn check_space(out: &Path, space: &Space, mode: super::checkpoint::Mode) -> 
 /// in memory (a merge joins them there) and write them into `out`, before
 /// any is read: refused in one line with the sizes otherwise.
 pub fn check_merge(out: &Path, bytes: u64) -> Result<(), Error> {
-    if let Some(budget) = memory_budget()? {
-        if bytes > budget {
-            return Err(Error::TooLarge {
-                resource: Resource::Memory,
-                task: "merging these shards".into(),
-                need: bytes,
-                available: budget,
-                folder: None,
-                reclaim: 0,
-                accepted: "shards of fewer arrays (--outputs), or [[reduce]] without full_arrays",
-            });
-        }
+    fits_memory_for(
+        bytes,
+        "merging these shards",
+        "shards of fewer arrays (--outputs), or [[reduce]] without full_arrays",
+    )?;
+    fits_disk_for(
+        out,
+        bytes.saturating_add(16 << 20),
+        "the merge",
+        "a folder on a larger disk",
+    )
+}
+
+/// Refuses `task`, which holds `need` bytes in memory, where the memory
+/// budget is smaller, naming the sizes and what is `accepted`.
+pub fn fits_memory_for(need: u64, task: &str, accepted: &'static str) -> Result<(), Error> {
+    match memory_budget()? {
+        Some(budget) if need > budget => Err(Error::TooLarge {
+            resource: Resource::Memory,
+            task: task.into(),
+            need,
+            available: budget,
+            folder: None,
+            reclaim: 0,
+            accepted,
+        }),
+        _ => Ok(()),
     }
-    let need = bytes.saturating_add(16 << 20);
+}
+
+/// Refuses `task`, which writes `need` bytes into `out`, where its disk
+/// has less free, naming the sizes and what is `accepted`.
+pub fn fits_disk_for(
+    out: &Path,
+    need: u64,
+    task: &str,
+    accepted: &'static str,
+) -> Result<(), Error> {
     match free_bytes(out) {
         Some(free) if free < need => Err(Error::TooLarge {
             resource: Resource::Disk,
-            task: "the merge".into(),
+            task: task.into(),
             need,
             available: free,
             folder: Some(out.to_path_buf()),
             reclaim: 0,
-            accepted: "a folder on a larger disk",
+            accepted,
         }),
         _ => Ok(()),
     }

@@ -1,10 +1,7 @@
 //! Writing a sweep: one `.npy` per quantity plus `metadata.json`, so that
 //! `numpy.load` and matplotlib open them directly.
 //!
-//! Nothing is ever half-written under a final name: every file is written
-//! into a hidden staging folder inside the output folder and renamed into
-//! place when all are complete, `metadata.json` last, so a folder with
-//! metadata.json holds a whole sweep.
+//! Nothing is ever half-written under a final name ([`super::folder`]).
 
 use nessbat_kernels::Named;
 use std::path::{Path, PathBuf};
@@ -196,7 +193,7 @@ fn describe(name: &str) -> &'static str {
     }
 }
 
-fn write_npy<T: WritableElement>(
+pub fn write_npy<T: WritableElement>(
     dir: &Path,
     name: &str,
     shape: &[usize],
@@ -501,11 +498,9 @@ pub fn write(
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let staging = dir.join(format!(".nessbat-staging-{}", std::process::id()));
-    let result = write_staged(&staging, dir, grid, out, info, extra);
-    let _ = std::fs::remove_dir_all(&staging);
-    result
+    super::folder::staged(dir, |staging| {
+        write_staged(staging, dir, grid, out, info, extra)
+    })
 }
 
 fn write_staged(
@@ -516,7 +511,6 @@ fn write_staged(
     info: &RunInfo,
     extra: Extra,
 ) -> std::io::Result<()> {
-    std::fs::create_dir_all(staging)?;
     let mut files = Vec::new();
     // Streamed arrays are in their final form already: moved, not written.
     let in_memory = if out.streamed.is_some() {
@@ -528,7 +522,7 @@ fn write_staged(
     if let Some(s) = out.streamed {
         files.extend(s.files.iter().cloned());
         for (f, sum) in s.files.iter().zip(s.checksums.iter().flatten()) {
-            sums.insert(file_name(f), Value::String(sum.clone()));
+            sums.insert(super::folder::file_name(f), Value::String(sum.clone()));
         }
     }
     for a in arrays::borrowed(in_memory, out.reduced) {
@@ -550,36 +544,7 @@ fn write_staged(
         files.push(write_npy(staging, &name("flagged"), &n, &p.acc.flagged)?);
     }
     files.extend(extra(staging)?);
-    for f in &files {
-        let name = file_name(f);
-        if name.ends_with(".npy") && !sums.contains_key(&name) {
-            sums.insert(name, Value::String(checksum(f)?));
-        }
-    }
-    let mut meta = metadata(grid, out, info, &sums);
-    let names: Vec<String> = files
-        .iter()
-        .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .collect();
-    // Every file this run writes, so that a rerun with --force removes
-    // exactly these before writing its own.
-    meta["files"] = json!(names);
-    let meta = serde_json::to_vec_pretty(&meta).map_err(std::io::Error::other)?;
-    let meta_path = staging.join("metadata.json");
-    std::fs::write(&meta_path, meta)?;
-    // The previous run's files go (a folder holds exactly one run's), and a
-    // stale metadata.json must not vouch for the new arrays mid-rename.
-    remove_previous(dir)?;
-    let _ = std::fs::remove_file(dir.join("metadata.json"));
-    for f in files.iter().chain(std::iter::once(&meta_path)) {
-        std::fs::rename(f, dir.join(f.file_name().expect("staged files have names")))?;
-    }
-    Ok(())
-}
-
-fn file_name(f: &Path) -> String {
-    f.file_name()
-        .expect("staged files have names")
-        .to_string_lossy()
-        .into_owned()
+    super::folder::commit(staging, dir, files, sums, |sums| {
+        metadata(grid, out, info, sums)
+    })
 }

@@ -1,0 +1,89 @@
+//! `nessbat.sweep` over a `[battery]` config: the library's battery sweep
+//! (CPU, f64) watched for Ctrl-C like any sweep, its arrays handed over
+//! without copying, or written to `out` as `nessbat sweep --out` writes
+//! them.
+
+use numpy::PyArray1;
+use pyo3::prelude::*;
+use pyo3::types::PyAny;
+
+use nessbat::battery::grid::Use;
+use nessbat::battery::output::{self, BatteryRun};
+use nessbat::battery::sweep;
+use nessbat::battery::BatteryGrid;
+use nessbat::config::SweepConfig;
+
+use crate::watch::watched;
+use crate::{backend_choice, lib_error, value_error};
+
+/// How the sweep was asked for: backend, precision, outputs, out, force.
+pub(crate) type How<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<Vec<String>>,
+    Option<std::path::PathBuf>,
+    bool,
+);
+
+#[expect(clippy::type_complexity, reason = "a tuple is what Python unpacks")]
+pub(crate) fn sweep<'py>(
+    py: Python<'py>,
+    cfg: SweepConfig,
+    origin: &str,
+    how: How,
+    progress: Option<Bound<'py, PyAny>>,
+    notice: Option<Bound<'py, PyAny>>,
+) -> PyResult<(Vec<(String, Vec<usize>, Bound<'py, PyAny>)>, String)> {
+    let began = std::time::Instant::now();
+    let (backend, precision, outputs, out, force) = how;
+    let (choice, precision) = backend_choice(backend, precision)?;
+    if choice == nessbat::backend::run::BackendChoice::Gpu {
+        return Err(value_error("backend=\"gpu\": battery sweeps do not support it yet; accepted: \"cpu\" or \"auto\" (battery sweeps run on the CPU backend, in f64)"));
+    }
+    if precision == Some(nessbat::kernels::Precision::F32) {
+        return Err(value_error(
+            "precision=\"f32\": battery sweeps do not support it yet; accepted: \"f64\" or None",
+        ));
+    }
+    let grid =
+        BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| value_error(format!("{origin}: {e}")))?;
+    let wanted = outputs.as_deref().or(cfg.outputs.as_deref());
+    let figures = sweep::kept(&grid, wanted).map_err(|e| value_error(format!("{origin}: {e}")))?;
+    if let Some(dir) = &out {
+        nessbat::store::output::check_out_folder(dir, force).map_err(lib_error)?;
+        output::check_space(dir, &grid, figures.len()).map_err(lib_error)?;
+    }
+    let res = watched(
+        py,
+        grid.len(),
+        Vec::new(),
+        progress,
+        notice,
+        |progress, _| sweep::run(&grid, &figures, progress),
+    )?
+    .map_err(lib_error)?;
+    let run = BatteryRun {
+        elapsed_seconds: began.elapsed().as_secs_f64(),
+        command: Some(format!("python: nessbat.sweep({origin})")),
+    };
+    if let Some(dir) = &out {
+        let written = py.detach(|| output::write(dir, &grid, &res, &run, &|_| Ok(Vec::new())));
+        written.map_err(|e| {
+            lib_error(nessbat::Error::Io {
+                path: dir.clone(),
+                source: e,
+            })
+        })?;
+        return Ok((Vec::new(), String::new()));
+    }
+    let meta = output::metadata(&grid, &res, &run, &serde_json::Map::new());
+    let shape = res.shape.clone();
+    let mut arrays: Vec<(String, Vec<usize>, Bound<'py, PyAny>)> = Vec::new();
+    for (f, a) in res.arrays {
+        let data = PyArray1::from_vec(py, a).into_any();
+        arrays.push((f.name(&grid.names), shape.clone(), data));
+    }
+    let status = PyArray1::from_vec(py, res.status).into_any();
+    arrays.push(("status".into(), shape, status));
+    Ok((arrays, meta.to_string()))
+}

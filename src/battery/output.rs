@@ -1,0 +1,133 @@
+//! A battery sweep on disk: one `.npy` per figure (`heat_NAME` per bath),
+//! `status.npy` and metadata.json, in the same layout as a built-in sweep,
+//! so that `numpy.load` and `nessbat.load` open it alike.
+
+use std::path::Path;
+
+use serde_json::{json, Map, Value};
+
+use super::grid::BatteryGrid;
+use super::point::BatteryStatus;
+use super::sweep::{bytes, BatteryArrays};
+use crate::error::Error;
+use crate::store::budget::{fits_disk_for, Space};
+use crate::store::folder::{commit, staged};
+use crate::store::output::{rate, write_npy, Extra};
+use crate::store::provenance::{git_commit, utc_now};
+
+/// What the run was, for metadata.json.
+#[derive(Debug, Clone, Default)]
+pub struct BatteryRun {
+    /// Seconds of the whole run up to writing (set-up, diagonalisation and
+    /// compute).
+    pub elapsed_seconds: f64,
+    /// The command that ran it (the CLI's argv, or Python's call).
+    pub command: Option<String>,
+}
+
+/// Checks that `out` has room for the sweep's files before any work.
+pub fn check_space(out: &Path, grid: &BatteryGrid, figures: usize) -> Result<(), Error> {
+    let values: u64 = grid.axes.iter().map(|a| a.values.len() as u64).sum();
+    fits_disk_for(
+        out,
+        bytes(grid.len(), figures).saturating_add(Space::metadata_for(values)),
+        "the battery sweep, for its arrays,",
+        "a folder on a larger disk, fewer arrays (outputs = [...] or --outputs), or fewer points",
+    )
+}
+
+/// metadata.json of a battery sweep; `checksums` maps file names to their
+/// SHA-256.
+pub fn metadata(
+    grid: &BatteryGrid,
+    res: &BatteryArrays,
+    run: &BatteryRun,
+    checksums: &Map<String, Value>,
+) -> Value {
+    let mut arrays = Map::new();
+    for (f, _) in &res.arrays {
+        let name = f.name(&grid.names);
+        let (long, units, meaning) = f.describe(&grid.names);
+        arrays.insert(
+            name.clone(),
+            json!({"file": format!("{name}.npy"), "dtype": "float64", "meaning": meaning,
+                   "long_name": long, "units": units}),
+        );
+    }
+    let codes: Map<String, Value> = BatteryStatus::ALL
+        .iter()
+        .map(|s| (s.name().to_string(), json!(s.code())))
+        .collect();
+    arrays.insert(
+        "status".into(),
+        json!({"file": "status.npy", "dtype": "uint8",
+               "meaning": "0 ok (every figure within 1e-6), 1 not converged, 3 imprecise, 4 not populations (the population model does not describe the battery here), 5 disconnected (levels no bath reaches); no figure where not ok"}),
+    );
+    let counts: Map<String, Value> = res
+        .counts()
+        .iter()
+        .map(|(s, c)| (s.name().to_string(), json!(c)))
+        .collect();
+    let points = res.status.len() as u64;
+    let battery = json!({
+        "levels": grid.battery.levels(),
+        "baths": grid.names,
+        "parameters": grid.battery.keys(),
+        // Levels measured from the ground level, where H is one for the
+        // whole grid.
+        "energies": grid.fixed_hamiltonian().map(|s| s.energies.clone()),
+    });
+    json!({
+        "nessbat_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": git_commit(),
+        "written_utc": utc_now(),
+        "command": run.command,
+        "config": grid.config,
+        "config_toml": crate::config::to_toml(&grid.config).ok(),
+        "fixed": grid.fixed(),
+        "axes": grid.axes,
+        "shape": res.shape,
+        "points": points,
+        "model": "populations",
+        "protocol": "optimal",
+        "battery": battery,
+        "backend": "cpu",
+        "adapter": Value::Null,
+        "precision": "f64",
+        "elapsed_seconds": run.elapsed_seconds,
+        "compute_seconds": res.compute_seconds,
+        "setup_seconds": 0.0,
+        "points_computed": points,
+        "points_per_second": rate(points, run.elapsed_seconds),
+        "compute_points_per_second": rate(points, res.compute_seconds),
+        "arrays": arrays,
+        "status_codes": codes,
+        "status_counts": counts,
+        "shard": Value::Null,
+        "checksums": checksums,
+        "units": "hbar = k_B = 1; energies and rates in the unit of the battery's Hamiltonian (omega0)",
+        "order": "C order; axis k of every array is axes[k]",
+    })
+}
+
+/// Writes the arrays, metadata.json and the `extra` files (plots) into
+/// `dir`, staged.
+pub fn write(
+    dir: &Path,
+    grid: &BatteryGrid,
+    res: &BatteryArrays,
+    run: &BatteryRun,
+    extra: Extra,
+) -> std::io::Result<()> {
+    staged(dir, |staging| {
+        let mut files = Vec::new();
+        for (f, a) in &res.arrays {
+            files.push(write_npy(staging, &f.name(&grid.names), &res.shape, a)?);
+        }
+        files.push(write_npy(staging, "status", &res.shape, &res.status)?);
+        files.extend(extra(staging)?);
+        commit(staging, dir, files, Map::new(), |sums| {
+            metadata(grid, res, run, sums)
+        })
+    })
+}

@@ -1,0 +1,160 @@
+//! `nessbat sweep` over a `[battery]` config: every point of a battery
+//! grid on the CPU backend in f64, written as `.npy` arrays (`heat_NAME`
+//! per bath), `status.npy`, metadata.json and, with --plot, the plots.
+//! Settings that battery sweeps do not have yet are refused in one line.
+
+use std::io::Write as _;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::sweep::{LateBar, SweepCmd};
+use super::BadInput;
+use nessbat::backend::run::BackendChoice;
+use nessbat::backend::Progress;
+use nessbat::battery::grid::Use;
+use nessbat::battery::output::{self, BatteryRun};
+use nessbat::battery::sweep::{self, BatteryArrays};
+use nessbat::battery::BatteryGrid;
+use nessbat::config::SweepConfig;
+use nessbat::kernels::Precision;
+use nessbat::store::checkpoint::DEFAULT_CHUNK;
+use nessbat::store::provenance::command_line;
+use nessbat::sweep::runner::DEFAULT_CHECKPOINT_EVERY;
+use nessbat::Error;
+
+/// Refuses the flags a battery sweep does not have (yet), naming them.
+fn check_flags(cmd: &SweepCmd) -> Result<(), BadInput> {
+    let not_yet = |flag: &str, accepted: &str| {
+        Err(BadInput(format!(
+            "{flag}: battery sweeps do not support it yet; accepted: {accepted}"
+        )))
+    };
+    if cmd.backend == BackendChoice::Gpu {
+        return not_yet(
+            "--backend gpu",
+            "--backend cpu or auto (battery sweeps run on the CPU backend, in f64)",
+        );
+    }
+    if cmd.precision == Some(Precision::F32) {
+        return not_yet("--precision f32", "--precision f64, or none");
+    }
+    if cmd.shard.is_some() {
+        return not_yet("--shard", "the whole grid in one run");
+    }
+    if cmd.resume {
+        return not_yet("--resume", "a fresh run (--force to overwrite)");
+    }
+    if cmd.checkpoint_points != DEFAULT_CHUNK
+        || cmd.checkpoint_seconds != DEFAULT_CHECKPOINT_EVERY.as_secs()
+    {
+        return not_yet(
+            "--checkpoint-points/--checkpoint-seconds",
+            "the command without them (battery sweeps write no checkpoints)",
+        );
+    }
+    Ok(())
+}
+
+pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Result<()> {
+    check_flags(cmd)?;
+    let grid =
+        BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    let outputs = cmd.outputs.as_deref().or(cfg.outputs.as_deref());
+    let figures = sweep::kept(&grid, outputs).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    if cmd.plot && !(1..=3).contains(&grid.axes.len()) {
+        return Err(BadInput(format!(
+            "--plot draws sweeps over one, two or three axes (three as slices); this config has {}",
+            grid.axes.len()
+        ))
+        .into());
+    }
+    nessbat::store::output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
+    sweep::check_memory(&grid, &figures).map_err(super::lib_error)?;
+    output::check_space(&cmd.out, &grid, figures.len()).map_err(super::lib_error)?;
+    if cmd.backend == BackendChoice::Auto && !cmd.quiet {
+        eprintln!(
+            "battery sweep: on the CPU backend in f64 (battery GPU kernels are not built yet)"
+        );
+    }
+    let late = LateBar::new(grid.len(), cmd.quiet);
+    let bar = &late.bar;
+    let tick = |n: u64| late.tick(n);
+    super::interrupt::install();
+    let progress = Progress::new(&tick).stop_on(&super::interrupt::STOP);
+    let res = match sweep::run(&grid, &figures, &progress) {
+        Err(Error::Interrupted) => {
+            bar.abandon();
+            return Err(super::interrupt::Interrupted(
+                "interrupted; battery sweeps keep no checkpoints, so nothing was written".into(),
+            )
+            .into());
+        }
+        r => r.map_err(super::lib_error)?,
+    };
+    bar.finish_and_clear();
+    let run = BatteryRun {
+        elapsed_seconds: began.elapsed().as_secs_f64(),
+        command: Some(command_line(std::env::args())),
+    };
+    let plots = |dir: &std::path::Path| match cmd.plot {
+        true => plots(
+            &grid,
+            &res,
+            dir,
+            cmd.plot_format == super::run_args::PlotFormat::Svg,
+        ),
+        false => Ok(Vec::new()),
+    };
+    output::write(&cmd.out, &grid, &res, &run, &plots)
+        .with_context(|| format!("writing {}", cmd.out.display()))?;
+    if !cmd.quiet {
+        let total = began.elapsed().as_secs_f64();
+        let counts: Vec<String> = res
+            .counts()
+            .iter()
+            .filter(|(_, c)| *c > 0)
+            .map(|(s, c)| format!("{c} {}", s.name()))
+            .collect();
+        let _ = writeln!(
+            std::io::stdout(),
+            "{} battery points on cpu (f64) in {total:.2} s ({:.0} points/s; compute {:.2} s); {}; written to {}",
+            res.status.len(),
+            nessbat::store::output::rate(res.status.len() as u64, total),
+            res.compute_seconds,
+            counts.join(", "),
+            cmd.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Every array as a plot, status included, over the grid's axes.
+fn plots(
+    grid: &BatteryGrid,
+    res: &BatteryArrays,
+    dir: &std::path::Path,
+    svg: bool,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut layers: Vec<(String, Vec<f64>)> = res
+        .arrays
+        .iter()
+        .map(|(f, a)| (f.name(&grid.names), a.clone()))
+        .collect();
+    layers.push((
+        "status".into(),
+        res.status.iter().map(|s| f64::from(*s)).collect(),
+    ));
+    let fixed: Vec<String> = grid
+        .fixed()
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", nessbat::plot::heatmap::fmt_tick(*v)))
+        .collect();
+    let sub = format!(
+        "battery of {} levels, baths {}; {} (ħ = k_B = 1)",
+        grid.battery.levels(),
+        grid.names.join(", "),
+        fixed.join(", ")
+    );
+    nessbat::plot::sweep::layer_plots(&grid.axes, &layers, &sub, dir, svg)
+}
