@@ -238,7 +238,11 @@ fn reference(e: &[f64], x: &[Vec<Vec<f64>>], baths: &[BathPoint], tau: f64) -> O
 fn random_batteries_hold_the_contract_against_a_double_double_reference() {
     let mut rng = Rng(0xBA77_0000_0001);
     let (mut ok, mut flagged, mut compared, mut failures) = (0, 0, 0, Vec::new());
-    let n = 300;
+    let mut flagged_near = 0;
+    let n: usize = std::env::var("NB_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
     for case in 0..n {
         let d = 3 + (rng.next() * 6.0) as usize;
         // Distinct levels from 0 (gaps ≥ 0.05, so nothing is degenerate).
@@ -273,9 +277,18 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
                 couplings[0][i - 1][i] = v;
             }
         }
+        // One case in four near equal temperatures (relative spread 1e-8
+        // to 1e-2), where the heats and the entropy production cancel.
+        let near = case % 4 == 3;
+        let t0 = rng.log_uniform(0.05, 20.0);
+        let spread = rng.log_uniform(1e-8, 1e-2);
         for _ in 0..nb {
+            let temperature = match near {
+                true => t0 * (1.0 + spread * (2.0 * rng.next() - 1.0)),
+                false => rng.log_uniform(0.05, 20.0),
+            };
             baths.push(BathPoint {
-                temperature: rng.log_uniform(0.05, 20.0),
+                temperature,
                 gamma: rng.log_uniform(1e-4, 1e-1),
             });
         }
@@ -307,6 +320,9 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
         let f = battery_point(&Spectrum::of(&battery), &names, &baths, tau);
         if f.status != BatteryStatus::Ok {
             flagged += 1;
+            if near {
+                flagged_near += 1;
+            }
             eprintln!("flagged #{case} d {d} τ {tau:e}: {:?}", f.message);
             continue;
         }
@@ -349,8 +365,9 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
         );
         check("capacity", f.capacity, r.capacity, e[d - 1]);
     }
+    let near_cases = n / 4;
     eprintln!(
-        "random batteries: {ok} of {n} ok, {flagged} flagged, {compared} compared, {} failures",
+        "random batteries: {ok} of {n} ok, {flagged} flagged ({flagged_near} of the {near_cases} near equal temperatures), {compared} compared, {} failures",
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -358,5 +375,13 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
         compared >= ok * 9 / 10,
         "the reference found only {compared} of {ok}"
     );
-    assert!(flagged * 100 <= 8 * n, "{flagged} of {n} flagged");
+    // Flags must be rare where temperatures differ; near equal ones the
+    // heats are differences of detailed-balance-sized flows below f64's
+    // reach (relative spreads under about 1e-4), and flags are the answer.
+    let generic = flagged - flagged_near;
+    assert!(
+        generic * 100 <= 5 * (n - near_cases),
+        "{generic} of {} generic cases flagged",
+        n - near_cases
+    );
 }

@@ -43,11 +43,8 @@ impl Stroke {
         // Relaxed to rounding (the slowest mode decays by e^{-gap τ} <
         // e^{-40}): the exact limit, not 40-odd squarings of a matrix
         // exponential that would carry their rounding into it.
-        let e = if relaxation_gap(w) * tau >= 40.0 {
-            pi.clone()
-        } else {
-            (w * tau).exp()
-        };
+        let relaxed = relaxation_gap(w) * tau >= 40.0;
+        let e = if relaxed { pi.clone() } else { (w * tau).exp() };
         let dev = (&pi - w).try_inverse()? - &pi;
         let id = DMatrix::<f64>::identity(d, d);
         let integral = &pi * tau + (&id - &e) * dev;
@@ -105,9 +102,9 @@ pub struct Oss {
     pub correction: f64,
 }
 
-/// The fixed point for permutation `order`: (P C + P − I) p = 0 with C =
-/// e^{Wτ} − I, Σp = 1, with one step of iterative refinement.
-fn fixed_point(stroke: &Stroke, order: &[usize]) -> Option<(DVector<f64>, f64)> {
+/// P C + P − I for permutation `order` (C = e^{Wτ} − I): the matrix whose
+/// null vector is that order's fixed point.
+fn cycle_matrix(stroke: &Stroke, order: &[usize]) -> DMatrix<f64> {
     let change = &stroke.change;
     let d = change.nrows();
     let mut a = DMatrix::<f64>::zeros(d, d);
@@ -118,13 +115,21 @@ fn fixed_point(stroke: &Stroke, order: &[usize]) -> Option<(DVector<f64>, f64)> 
         a[(i, src)] += 1.0;
         a[(i, i)] -= 1.0;
     }
-    normalised_null_vector(a)
+    a
+}
+
+/// The fixed point for permutation `order`: (P C + P − I) p = 0, Σp = 1.
+fn fixed_point(stroke: &Stroke, order: &[usize]) -> Option<(DVector<f64>, f64)> {
+    normalised_null_vector(cycle_matrix(stroke, order))
 }
 
 /// The vector p with A p = 0 and Σ p = 1, for a singular A whose columns
 /// sum to zero (a generator, or a stochastic cycle map minus I), so that
-/// its rows are dependent: the last row is replaced by the normalisation, then one step of iterative refinement; with the
-/// size of that step, a measure of the solve's error.
+/// its rows are dependent: the last row is replaced by the normalisation,
+/// then two steps of iterative refinement; with the size of the second, a
+/// measure of the solve's error. (The first step's size measures the error
+/// of the unrefined solve, which the refinement removes; the second is the
+/// size at which f64's residual stops improving it.)
 pub fn normalised_null_vector(mut a: DMatrix<f64>) -> Option<(DVector<f64>, f64)> {
     let d = a.nrows();
     for j in 0..d {
@@ -134,10 +139,13 @@ pub fn normalised_null_vector(mut a: DMatrix<f64>) -> Option<(DVector<f64>, f64)
     rhs[d - 1] = 1.0;
     let lu = a.clone().lu();
     let mut p = lu.solve(&rhs)?;
-    let r = &rhs - &a * &p;
-    let delta = lu.solve(&r)?;
-    p += &delta;
-    let correction = delta.amax();
+    let mut correction = 0.0;
+    for _ in 0..2 {
+        let r = &rhs - &a * &p;
+        let delta = lu.solve(&r)?;
+        p += &delta;
+        correction = delta.amax();
+    }
     p.iter().all(|v| v.is_finite()).then_some((p, correction))
 }
 

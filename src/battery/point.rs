@@ -188,12 +188,24 @@ pub fn battery_point(
         );
         return f;
     };
-    let (p, q) = (&oss.passive, &oss.charged);
-    let s = permute(q, &oss.order);
     // Exactly 0 where the extraction is the identity: nothing runs.
     let identity = oss.order.iter().enumerate().all(|(i, &j)| i == j);
+    // There the OSS is the NESS exactly (p = e^{Wτ} p), on which the
+    // stroke's integral acts as τ (F p = τ p): taken so, from W itself,
+    // rather than from the rounded stroke, whose fixed point can sit
+    // measurably off the NESS (found: 2e-12 for a stiff pair of baths
+    // near detailed balance, heats wrong at 4e-6 under status ok, while
+    // the solve's refinement step said 4e-19).
+    let (p, q, oss_error) = match identity {
+        true => (&ness, &ness, ness_correction * d as f64),
+        false => (&oss.passive, &oss.charged, oss.correction * d as f64),
+    };
+    let s = permute(q, &oss.order);
     let ergotropy = if identity { 0.0 } else { e.dot(&(q - &s)) };
-    let flow = &stroke.integral * p;
+    let flow = match identity {
+        true => &ness * tau,
+        false => &stroke.integral * p,
+    };
     // Equal temperatures: the Gibbs state is stationary bath by bath
     // (detailed balance), so no heat flows, exactly.
     let equal = baths.iter().all(|b| b.temperature == baths[0].temperature);
@@ -206,7 +218,10 @@ pub fn battery_point(
     let spread = (0..d)
         .map(|i| (0..d).map(|j| stroke.integral[(i, j)].abs()).sum::<f64>())
         .fold(0.0, f64::max);
-    let solve_error = NOISE_FACTOR * eps + oss.correction * d as f64;
+    // Rounding of sums of at most 3d terms (F p, W_k F p, E ·), with a
+    // factor 4 of margin: the classical bound γ_n ≈ nε for each.
+    let rounding = NOISE_FACTOR * eps;
+    let solve_error = rounding + oss_error;
     let heat_noise: Vec<f64> = parts
         .iter()
         .map(|wk| {
@@ -223,13 +238,24 @@ pub fn battery_point(
                     )
                 })
                 .fold((0.0, 0.0), |(s, r), (x, y)| (s + x, r + y));
-            scale * NOISE_FACTOR * eps + rates * spread * solve_error
+            scale * rounding + rates * spread * solve_error
         })
         .collect();
-    // A heat below its own noise is reported as an exact 0 (a bath whose
-    // only level it feeds is not permuted moves no net heat, exactly, but
-    // its sum rounds to ~ε): within the contract, where a figure's error
-    // is relative to it or below its noise.
+    // A heat below its own noise is reported as an exact 0 where that
+    // noise is negligible, below SNAP of what the baths could move in a
+    // stroke (a bath whose only level is not permuted moves no net heat,
+    // exactly, but its sum rounds to ~ε): within the contract, where a
+    // figure's error is relative to it or negligible. Below a noise that
+    // is not negligible the heat is unresolved, and the point imprecise.
+    // What the baths could move in a stroke: the top energy times each
+    // bath's fastest rate, over τ.
+    let exchange = spectrum.energies[d - 1]
+        * tau
+        * parts
+            .iter()
+            .map(|wk| (0..d).map(|i| wk[(i, i)].abs()).fold(0.0, f64::max))
+            .sum::<f64>();
+    let mut unresolved = false;
     let heats: Vec<f64> = parts
         .iter()
         .zip(&heat_noise)
@@ -237,9 +263,12 @@ pub fn battery_point(
             true => 0.0,
             false => {
                 let h = e.dot(&(wk * &flow));
-                if h.abs() <= *noise {
+                if h.abs() > *noise {
+                    h
+                } else if *noise <= SNAP * exchange {
                     0.0
                 } else {
+                    unresolved = true;
                     h
                 }
             }
@@ -247,26 +276,6 @@ pub fn battery_point(
         .collect();
     // Folded from +0 (f64's Sum starts from −0, which would print "-0").
     let heat_in: f64 = heats.iter().filter(|h| **h > 0.0).fold(0.0, |a, h| a + h);
-    let entropy: f64 = 0.0
-        - heats
-            .iter()
-            .zip(baths)
-            .map(|(qk, b)| qk / b.temperature)
-            .fold(0.0, |a, x| a + x);
-    // σ carries each heat's noise (a snapped heat's too: its true value is
-    // below it) through 1/T_k, and the rounding of its own sum; near
-    // reversibility it cancels terms of size Q/T down to σ, and then says
-    // so through the estimate.
-    let entropy_noise: f64 = if equal {
-        0.0
-    } else {
-        heats
-            .iter()
-            .zip(&heat_noise)
-            .zip(baths)
-            .map(|((q, n), b)| (n + 4.0 * eps * q.abs()) / b.temperature)
-            .sum()
-    };
     let up = |v: &DVector<f64>| {
         let mut x: Vec<f64> = v.iter().copied().collect();
         x.sort_by(f64::total_cmp);
@@ -279,23 +288,54 @@ pub fn battery_point(
     // A figure of a state: its populations' error (the solve's refinement
     // step, or f64's own) through energies up to e_max, and the roundings
     // of its energy sum.
-    let state_noise = |x: &DVector<f64>, correction: f64| {
-        2.0 * e_max * correction.max(NOISE_FACTOR * eps) * d as f64
+    let state_noise = |x: &DVector<f64>, error: f64| {
+        2.0 * e_max * error.max(NOISE_FACTOR * eps * d as f64)
             + 64.0 * eps * e.iter().zip(x.iter()).map(|(a, b)| a * b).sum::<f64>()
     };
-    let noise_work = 2.0 * e_max * oss.correction * d as f64
+    let noise_work = 2.0 * e_max * oss_error
         + 64.0 * eps * e.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f64>();
+    // Entropy production σ = −Σ_k β_k Q_k, formed with the first law
+    // (Σ_k Q_k = E) as σ = −β_r E − Σ_k (β_k − β_r) Q_k, β_r the inverse
+    // temperature of the bath whose heat is least certain. The heats'
+    // errors are correlated (they come from one state, and add up to the
+    // work's), so near equal temperatures the direct sum would cancel
+    // terms of size βQ down to σ ∝ ΔT², each with its noise; this form
+    // carries the heats' noise only through β_k − β_r, and the work's
+    // through β_r. Equal temperatures: every term an exact 0.
+    let beta: Vec<f64> = baths.iter().map(|b| 1.0 / b.temperature).collect();
+    let r = (0..baths.len())
+        .max_by(|&i, &j| heat_noise[i].total_cmp(&heat_noise[j]).then(j.cmp(&i)))
+        .unwrap_or(0);
+    let work_noise = if identity { 0.0 } else { noise_work };
+    let (entropy, entropy_noise) = if equal {
+        (0.0, 0.0)
+    } else {
+        let mut sigma = 0.0 - beta[r] * ergotropy;
+        let mut noise = beta[r] * (work_noise + 4.0 * eps * ergotropy.abs());
+        for k in 0..baths.len() {
+            let db = beta[k] - beta[r];
+            sigma -= db * heats[k];
+            noise += db.abs() * (heat_noise[k] + 4.0 * eps * heats[k].abs());
+        }
+        (sigma, noise)
+    };
     // Below its noise a figure is an exact 0, as a heat is: the charged
     // state's capacity (0 only for the maximally mixed state) and the
     // NESS's ergotropy (0 where it is passive, to within its error).
-    let snap = |v: f64, noise: f64| if v.abs() <= noise { 0.0 } else { v };
-    let noise_capacity = state_noise(q, oss.correction);
+    let snap = |v: f64, noise: f64| {
+        if v.abs() <= noise && noise <= SNAP * e_max {
+            0.0
+        } else {
+            v
+        }
+    };
+    let noise_capacity = state_noise(q, oss_error);
     let capacity = snap(
         (0..d).map(|i| e[i] * (asc[i] - asc[d - 1 - i])).sum(),
         noise_capacity,
     );
     let ness_passive = permute(&ness, &passive_order(&ness));
-    let noise_ness = state_noise(&ness, ness_correction);
+    let noise_ness = state_noise(&ness, ness_correction * d as f64);
     let ness_ergotropy = snap(e.dot(&(&ness - &ness_passive)), noise_ness);
     let noise_heat: f64 = heats
         .iter()
@@ -316,6 +356,8 @@ pub fn battery_point(
     // no error beyond the noise), and heat_in against theirs.
     let heat_error = if equal {
         0.0
+    } else if unresolved {
+        f64::INFINITY
     } else {
         heats
             .iter()
@@ -385,6 +427,11 @@ pub fn battery_point(
     }
     f
 }
+
+/// A figure below its noise is an exact 0 only where that noise is below
+/// SNAP of the sizes it is formed from (flows for a heat, the top energy
+/// for a state's figure): the contract's negligible.
+const SNAP: f64 = 1e-12;
 
 /// Largest rate (|W_ii|) a battery point may have.
 pub const MAX_RATE: f64 = 1e12;
