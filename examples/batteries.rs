@@ -7,11 +7,52 @@
 
 use std::fmt::Write;
 
+use nessbat::backend::Progress;
 use nessbat::battery::batch::battery_points;
-use nessbat::battery::{BathPoint, BatteryPoint, BatteryStatus};
+use nessbat::battery::grid::Use;
+use nessbat::battery::sweep::{kept, run, BatteryArrays, Figure};
+use nessbat::battery::{BathPoint, BatteryGrid, BatteryPoint, BatteryStatus};
 use nessbat::config::SweepConfig;
+use nessbat::plot::heatmap::{heatmap_with, Labels};
 use nessbat::plot::lines::{line_chart, LineChart, Series};
 use plotters::prelude::SeriesLabelPosition;
+
+/// A battery sweep of `text` (a config with two axes) drawn as a heatmap
+/// of `figure` into `out/name.png`; returns the arrays.
+fn map(
+    out: &std::path::Path,
+    text: &str,
+    figure: Figure,
+    name: &str,
+    title: &str,
+) -> Result<(BatteryGrid, BatteryArrays), Box<dyn std::error::Error>> {
+    let grid = BatteryGrid::new(&SweepConfig::parse(text, "study")?, Use::Sweep)?;
+    let figures = kept(&grid, None)?;
+    let res = run(&grid, &figures, &Progress::NONE)?;
+    let values = &res
+        .arrays
+        .iter()
+        .find(|(f, _)| *f == figure)
+        .ok_or("figure")?
+        .1;
+    // Only status-ok figures are drawn; the rest are left blank.
+    let data: Vec<f64> = values
+        .iter()
+        .zip(&res.status)
+        .map(|(v, s)| if *s == 0 { *v } else { f64::NAN })
+        .collect();
+    let labels = Labels {
+        title: title.into(),
+        colour: figure.name(&grid.names),
+        subtitle: format!(
+            "{} of {} points at status ok",
+            res.status.iter().filter(|s| **s == 0).count(),
+            res.status.len()
+        ),
+    };
+    heatmap_with(out, name, &grid.axes[0], &grid.axes[1], &data, &labels)?;
+    Ok((grid, res))
+}
 
 fn battery(text: &str) -> Result<BatteryPoint, Box<dyn std::error::Error>> {
     Ok(BatteryPoint::from_config(&SweepConfig::parse(
@@ -121,6 +162,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     writeln!(md, "\nWhere the largest power sits at τ = 1, the grid's shortest stroke, it is still rising towards the short-cycle limit (the paper's Eq. 14 for N = 2): compare maxima only where they are interior. With both couplings symmetric under the chain's reflection (N = 3: σx1 ∓ σx2 + σx3 and Σσx), the reflection-odd levels are reached by no bath, and the steady state is not unique; the uniform chain of 4 has degenerate two-excitation levels that one bath couples to a common level, outside the population model. Gaps that differ from spin to spin lift both.\n\n![power against τ](chains_power.png)\n")?;
 
+    // 1b. Maps of power over (λ, τ): does a longer chain charge faster?
+    writeln!(md, "### Power over (λ, τ)\n\nThe same baths (T_h = 2, T_c = 0.1, Γ = 1e-3), swept with `nessbat sweep`'s battery path over the hopping λ (0.001 to 0.3, log; each λ is one diagonalisation) and τ (1 to 1e4, log), 48 × 48 each. Blank cells are not status ok.\n\n| chain | status ok | max power | at λ | at τ |\n|---|---|---|---|---|")?;
+    for (n, gaps, name) in [
+        (2, vec![1.0, 1.0], "chain2_power"),
+        (4, vec![1.0, 1.01, 1.03, 1.06], "chain4_graded_power"),
+    ] {
+        let text = chain(n, &gaps).replace("lambda = 0.01\n", "")
+            + "[[axes]]\nname = \"lambda\"\nrange = [0.001, 0.3]\npoints = 48\nspacing = \"log\"\n[[axes]]\nname = \"tau\"\nrange = [1.0, 1e4]\npoints = 48\nspacing = \"log\"\n";
+        let (grid, res) = map(
+            &out,
+            &text,
+            Figure::Power,
+            name,
+            &format!("power of an XX chain of {n} spins (gaps {gaps:?})"),
+        )?;
+        let power = &res
+            .arrays
+            .iter()
+            .find(|(f, _)| *f == Figure::Power)
+            .ok_or("power")?
+            .1;
+        let ok = res.status.iter().filter(|s| **s == 0).count();
+        let best = (0..power.len())
+            .filter(|&i| res.status[i] == 0)
+            .max_by(|&a, &b| power[a].total_cmp(&power[b]).then(b.cmp(&a)));
+        if let Some(i) = best {
+            let (l, t) = (i / 48, i % 48);
+            writeln!(
+                md,
+                "| N = {n}, gaps {gaps:?} | {ok} of {} | {:.4e} | {:.4} | {:.3e} |",
+                power.len(),
+                power[i],
+                grid.axes[0].values[l],
+                grid.axes[1].values[t]
+            )?;
+        }
+        writeln!(md, "\n![power of N = {n}]({name}.png)\n")?;
+    }
+
     // 2. The maser over (T_h, T_c).
     let b = battery("[battery.levels]\nenergies = [0.0, 0.4, 1.0]\n[[battery.baths]]\nname = \"h\"\ncoupling = \"|0><2|\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"|0><1|\"\n[fixed]\nt_h = 1.0\nt_c = 0.1\ntau = 100.0\n")?;
     let side = 64;
@@ -150,6 +230,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .fold(0.0, f64::max);
     let ok = f.iter().filter(|f| f.status == BatteryStatus::Ok).count();
     writeln!(md, "## The three-level maser\n\nLevels 0, 0.4, 1; hot bath on 0↔2, cold on 0↔1, Γ = 1e-3, τ = 100, T_h and T_c from 0.05 to 5 (64 × 64, log).\n\n- {ok} of {} points at status ok; {} engines, against {above} points above the inversion threshold T_h/ω_h > T_c/ω_c;\n- every engine runs at η = 1 − ω_c/ω_h = 0.6 (largest deviation {worst:.1e}): one quantum of each bath per quantum of work.\n", side * side, engines.len())?;
+    let maser_sweep = "[battery.levels]\nenergies = [0.0, 0.4, 1.0]\n[[battery.baths]]\nname = \"h\"\ncoupling = \"|0><2|\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"|0><1|\"\n[fixed]\ntau = 100.0\n[[axes]]\nname = \"t_h\"\nrange = [0.05, 5.0]\npoints = 64\nspacing = \"log\"\n[[axes]]\nname = \"t_c\"\nrange = [0.05, 5.0]\npoints = 64\nspacing = \"log\"\n";
+    map(
+        &out,
+        maser_sweep,
+        Figure::Power,
+        "maser_power",
+        "power of the three-level maser",
+    )?;
+    map(
+        &out,
+        maser_sweep,
+        Figure::Efficiency,
+        "maser_efficiency",
+        "efficiency of the three-level maser (blank: no heat absorbed, no engine)",
+    )?;
+    writeln!(md, "The same grid as a battery sweep (`nessbat sweep` on a `[battery.levels]` config with axes t_h, t_c): power, and the efficiency, 0.6 wherever it runs.\n\n![maser power](maser_power.png)\n\n![maser efficiency](maser_efficiency.png)\n")?;
 
     // 3. Dicke ladders: which couplings make the NESS active?
     writeln!(md, "## Dicke ladders: an active NESS?\n\nH = ω0 J_z + χ J_z² (ω0 = 1) on N = 4 spins (d = 5); hot bath T = 2, cold T = 0.1, Γ = 1e-3 each. The NESS is active where its ergotropy is positive; the table gives the largest NESS ergotropy over χ from 0 to 0.4 (41 values) and at which χ.\n\n| hot coupling | cold coupling | points ok | largest NESS ergotropy | at χ |\n|---|---|---|---|---|")?;
@@ -185,6 +281,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     writeln!(md, "\nA NESS ergotropy of 0 means a passive NESS at every χ of the range. Maxima at χ = 0.40 sit at the range's edge.")?;
+    let dicke = "[battery.dicke]\nspins = 4\n[[battery.baths]]\nname = \"h\"\ncoupling = \"jx*jx\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"jx\"\n[fixed]\nomega0 = 1.0\nt_c = 0.1\ntau = 100.0\n[[axes]]\nname = \"chi\"\nrange = [0.0, 0.4]\npoints = 48\n[[axes]]\nname = \"t_h\"\nrange = [0.1, 10.0]\npoints = 48\nspacing = \"log\"\n";
+    map(
+        &out,
+        dicke,
+        Figure::NessErgotropy,
+        "dicke_ness_ergotropy",
+        "NESS ergotropy, Dicke ladder N = 4, hot jx*jx, cold jx",
+    )?;
+    writeln!(md, "\nThe `jx*jx` / `jx` pair over (χ, T_h) at T_c = 0.1, as a battery sweep with χ on an axis (each χ one diagonalisation):\n\n![NESS ergotropy of a Dicke ladder](dicke_ness_ergotropy.png)")?;
     std::fs::write(out.join("README.md"), md)?;
     println!("wrote {}", out.join("README.md").display());
     Ok(())

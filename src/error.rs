@@ -138,7 +138,13 @@ fn too_large(
     reclaim: u64,
     accepted: &str,
 ) -> String {
-    let gb = |b: u64| b as f64 / 1e9;
+    // In the unit that shows the size: 1.50 GB, 12.0 MB, 1000 bytes.
+    let size = |b: u64| match b {
+        b if b >= 1_000_000_000 => format!("{:.2} GB", b as f64 / 1e9),
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 10_000 => format!("{:.1} kB", b as f64 / 1e3),
+        b => format!("{b} bytes"),
+    };
     let at = folder
         .as_ref()
         .map_or(String::new(), |f| format!("--out {}: ", f.display()));
@@ -150,13 +156,13 @@ fn too_large(
         Resource::Memory if std::env::var_os("NESSBAT_MEMORY_BUDGET").is_some() => {
             " (NESSBAT_MEMORY_BUDGET, in bytes)".to_string()
         }
-        _ if reclaim > 0 => format!(" (with {:.2} GB it would reuse or replace)", gb(reclaim)),
+        _ if reclaim > 0 => format!(" (with {} it would reuse or replace)", size(reclaim)),
         _ => String::new(),
     };
     format!(
-        "{at}{task} needs about {:.2} GB {what} but {:.2} GB {have}{budget}; accepted: {accepted}",
-        gb(need),
-        gb(available),
+        "{at}{task} needs about {} {what} but {} {have}{budget}; accepted: {accepted}",
+        size(need),
+        size(available),
     )
 }
 

@@ -111,7 +111,9 @@ def sweep(
     such as `lambda` or `chi`) on the CPU backend in f64: the Dataset then
     has `heat_NAME` per bath and `capacity`, and `status` codes 0 ok,
     1 not converged, 3 imprecise, 4 not populations, 5 disconnected (named
-    in `status.attrs["flag_meanings"]`).
+    in `status.attrs["flag_meanings"]`). A battery grid is held in memory
+    with or without `out` (one larger is refused with a ValueError naming
+    the sizes).
 
     out: a folder to write the sweep to, as `nessbat sweep --out` does
     (`force=True` overwrites one that holds results); the Dataset is then
@@ -149,7 +151,8 @@ def battery_point(config: Config) -> Dict[str, Any]:
     Returns the dict of `nessbat point --config FILE --json`: `ergotropy`,
     `power`, `efficiency`, `heat_NAME` per bath, `heat_in`,
     `entropy_production`, `ness_ergotropy`, `capacity`, `status` ("ok",
-    "imprecise", "not_converged", "not_populations"), `message` where the
+    "imprecise", "not_converged", "not_populations", "disconnected"),
+    `message` where the
     status is not ok, `error_estimate`, `energies`, `populations_passive`,
     `populations_charged` and `ness` (levels in ascending energy).
     """

@@ -21,19 +21,31 @@
 use nalgebra::{DMatrix, DVector};
 
 /// τ‖W‖ beyond which a stroke is formed from the NESS: W F would lose
-/// log10 of it in digits, the NESS form loses none.
+/// log10 of it in digits, the NESS form loses none (but carries the
+/// exponential's rounding through the deviation matrix: `integral_error`).
 pub const LONG: f64 = 64.0;
+
+/// Rounding of a d × d matrix exponential by scaling and squaring, in ε per
+/// squaring: taken generously (the calibrated noise factor).
+const EXP_ROUNDING: f64 = nessbat_kernels::trust::NOISE_FACTOR;
 
 /// A stroke of length τ: e^{Wτ} − I and ∫_0^τ e^{Ws} ds.
 pub struct Stroke {
     /// e^{Wτ} − I (the change of the state over the stroke).
     pub change: DMatrix<f64>,
     pub integral: DMatrix<f64>,
+    /// A bound on |δF p| (any entry) for any distribution p, beyond the
+    /// roundings of F p that the heats' noise counts anyway: 0 for Van
+    /// Loan, whose F is accurate to ε of itself; for the NESS form, the
+    /// exponential's error through the deviation matrix D (ε‖D‖, which
+    /// a stiff generator makes large) and the NESS's through τΠ.
+    pub integral_error: f64,
 }
 
 impl Stroke {
-    /// The stroke of generator `w` (stationary state `ness`) over `tau`.
-    pub fn new(w: &DMatrix<f64>, ness: &DVector<f64>, tau: f64) -> Option<Stroke> {
+    /// The stroke of generator `w` (stationary state `ness`, with error
+    /// `ness_error`) over `tau`.
+    pub fn new(w: &DMatrix<f64>, ness: &DVector<f64>, ness_error: f64, tau: f64) -> Option<Stroke> {
         let norm = (0..w.nrows()).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
         if tau * norm <= LONG {
             return Some(Self::van_loan(w, tau));
@@ -42,31 +54,66 @@ impl Stroke {
         let pi = DMatrix::from_fn(d, d, |i, _| ness[i]);
         // Relaxed to rounding (the slowest mode decays by e^{-gap τ} <
         // e^{-40}): the exact limit, not 40-odd squarings of a matrix
-        // exponential that would carry their rounding into it.
-        let relaxed = relaxation_gap(w) * tau >= 40.0;
-        let e = if relaxed { pi.clone() } else { (w * tau).exp() };
+        // exponential that would carry their rounding into it. (The gap is
+        // at most 2‖W‖: shorter strokes need not look.)
+        let relaxed = tau * norm >= 20.0 && relaxation_gap(w) * tau >= 40.0;
         let dev = (&pi - w).try_inverse()? - &pi;
+        let dev_norm = (0..d)
+            .map(|i| (0..d).map(|j| dev[(i, j)].abs()).sum::<f64>())
+            .fold(0.0, f64::max);
+        let squarings = if relaxed {
+            0.0
+        } else {
+            (tau * norm).log2().max(0.0)
+        };
+        let integral_error = EXP_ROUNDING * f64::EPSILON * (1.0 + squarings) * dev_norm
+            + tau * ness_error.max(EXP_ROUNDING * f64::EPSILON);
+        let e = if relaxed { pi.clone() } else { (w * tau).exp() };
         let id = DMatrix::<f64>::identity(d, d);
         let integral = &pi * tau + (&id - &e) * dev;
         let change = e - id;
-        (change.iter().chain(integral.iter()).all(|v| v.is_finite()))
-            .then_some(Stroke { change, integral })
+        (change.iter().chain(integral.iter()).all(|v| v.is_finite())).then_some(Stroke {
+            change,
+            integral,
+            integral_error,
+        })
     }
 
-    /// Both blocks of exp([[Wτ, τI], [0, 0]]) (Van Loan, 1978): e^{Wτ} and
-    /// F, the change as W F.
+    /// The two blocks of exp([[Wτ, τI], [0, 0]]) (Van Loan, 1978), e^{Wτ}
+    /// and F = τ φ1(Wτ) with φ1(X) = Σ X^k/(k+1)!, on d × d matrices: φ1
+    /// and C = e^X − I by Taylor at X/2^s (‖X/2^s‖₁ ≤ 1/2, 18 terms, far
+    /// below ε), then s doublings, φ1(2Y) = φ1(Y)(I + C/2) and
+    /// C(2Y) = 2C + C², which keep the small change C and F to ε of
+    /// themselves (no I − e^X cancellation) at an eighth of the work per
+    /// product of the 2d × 2d exponential.
     fn van_loan(w: &DMatrix<f64>, tau: f64) -> Stroke {
         let d = w.nrows();
-        let mut m = DMatrix::<f64>::zeros(2 * d, 2 * d);
-        m.view_mut((0, 0), (d, d)).copy_from(&(w * tau));
-        for i in 0..d {
-            m[(i, d + i)] = tau;
+        let x = w * tau;
+        let norm = (0..d)
+            .map(|j| (0..d).map(|i| x[(i, j)].abs()).sum::<f64>())
+            .fold(0.0, f64::max);
+        let s = if norm > 0.5 {
+            (norm / 0.5).log2().ceil() as i32
+        } else {
+            0
+        };
+        let y = x * 0.5f64.powi(s);
+        let id = DMatrix::<f64>::identity(d, d);
+        // Horner: φ1 = I + Y/2 (I + Y/3 (I + … (I + Y/(m+1)))).
+        const TERMS: usize = 18;
+        let mut phi = id.clone();
+        for j in (1..=TERMS).rev() {
+            phi = &id + (&y * &phi) / (j as f64 + 1.0);
         }
-        let x = m.exp();
-        let integral = x.view((0, d), (d, d)).into_owned();
+        let mut change = &y * &phi;
+        for _ in 0..s {
+            phi = &phi + &phi * &change * 0.5;
+            change = &change * 2.0 + &change * &change;
+        }
         Stroke {
-            change: w * &integral,
-            integral,
+            change,
+            integral: phi * tau,
+            integral_error: 0.0,
         }
     }
 }
@@ -118,11 +165,6 @@ fn cycle_matrix(stroke: &Stroke, order: &[usize]) -> DMatrix<f64> {
     a
 }
 
-/// The fixed point for permutation `order`: (P C + P − I) p = 0, Σp = 1.
-fn fixed_point(stroke: &Stroke, order: &[usize]) -> Option<(DVector<f64>, f64)> {
-    normalised_null_vector(cycle_matrix(stroke, order))
-}
-
 /// The vector p with A p = 0 and Σ p = 1, for a singular A whose columns
 /// sum to zero (a generator, or a stochastic cycle map minus I), so that
 /// its rows are dependent: the last row is replaced by the normalisation,
@@ -130,23 +172,47 @@ fn fixed_point(stroke: &Stroke, order: &[usize]) -> Option<(DVector<f64>, f64)> 
 /// measure of the solve's error. (The first step's size measures the error
 /// of the unrefined solve, which the refinement removes; the second is the
 /// size at which f64's residual stops improving it.)
-pub fn normalised_null_vector(mut a: DMatrix<f64>) -> Option<(DVector<f64>, f64)> {
-    let d = a.nrows();
-    for j in 0..d {
-        a[(d - 1, j)] = 1.0;
+pub fn normalised_null_vector(a: DMatrix<f64>) -> Option<(DVector<f64>, f64)> {
+    let mut solve = NullSolve::new(a)?;
+    let correction = solve.refine()?;
+    Some((solve.p, correction))
+}
+
+/// A normalised null vector solved once, refined on demand: the policy
+/// iteration refines only the order it settles on.
+pub struct NullSolve {
+    a: DMatrix<f64>,
+    lu: nalgebra::LU<f64, nalgebra::Dyn, nalgebra::Dyn>,
+    rhs: DVector<f64>,
+    pub p: DVector<f64>,
+}
+
+impl NullSolve {
+    pub fn new(mut a: DMatrix<f64>) -> Option<NullSolve> {
+        let d = a.nrows();
+        for j in 0..d {
+            a[(d - 1, j)] = 1.0;
+        }
+        let mut rhs = DVector::<f64>::zeros(d);
+        rhs[d - 1] = 1.0;
+        let lu = a.clone().lu();
+        let p = lu.solve(&rhs)?;
+        p.iter()
+            .all(|v| v.is_finite())
+            .then_some(NullSolve { a, lu, rhs, p })
     }
-    let mut rhs = DVector::<f64>::zeros(d);
-    rhs[d - 1] = 1.0;
-    let lu = a.clone().lu();
-    let mut p = lu.solve(&rhs)?;
-    let mut correction = 0.0;
-    for _ in 0..2 {
-        let r = &rhs - &a * &p;
-        let delta = lu.solve(&r)?;
-        p += &delta;
-        correction = delta.amax();
+
+    /// Two steps of iterative refinement; the size of the second.
+    pub fn refine(&mut self) -> Option<f64> {
+        let mut correction = 0.0;
+        for _ in 0..2 {
+            let r = &self.rhs - &self.a * &self.p;
+            let delta = self.lu.solve(&r)?;
+            self.p += &delta;
+            correction = delta.amax();
+        }
+        self.p.iter().all(|v| v.is_finite()).then_some(correction)
     }
-    p.iter().all(|v| v.is_finite()).then_some((p, correction))
 }
 
 /// One policy step: the OSS, or the order its charged state sorts into
@@ -164,13 +230,26 @@ const MAX_CYCLES: usize = 200_000;
 pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
     let d = start.len();
     let settled = |order: Vec<usize>| -> Option<Step> {
-        let (p, correction) = fixed_point(stroke, &order)?;
-        let q = &p + &stroke.change * &p;
-        let next = passive_order(&q);
-        // Orders that differ only by swapping populations equal to rounding
-        // sort q alike: the OSS sits on their boundary, and either is it.
-        let tie = 64.0 * f64::EPSILON * q.amax();
-        let alike = (permute(&q, &order) - permute(&q, &next)).amax() <= tie;
+        // Unrefined first: an order the charged state does not sort into
+        // is left at once; the one it settles on is refined.
+        let mut solve = NullSolve::new(cycle_matrix(stroke, &order))?;
+        let sorts = |p: &DVector<f64>| {
+            let q = p + &stroke.change * p;
+            let next = passive_order(&q);
+            // Orders that differ only by swapping populations equal to
+            // rounding sort q alike: the OSS sits on their boundary, and
+            // either is it.
+            let tie = 64.0 * f64::EPSILON * q.amax();
+            let alike = (permute(&q, &order) - permute(&q, &next)).amax() <= tie;
+            (q, next, alike)
+        };
+        let (_, next, alike) = sorts(&solve.p);
+        if !(next == order || alike) {
+            return Some(Err((next, solve.p)));
+        }
+        let correction = solve.refine()?;
+        let p = solve.p;
+        let (q, next, alike) = sorts(&p);
         Some(match next == order || alike {
             true => Ok(Oss {
                 passive: p,

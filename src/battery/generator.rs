@@ -71,3 +71,41 @@ pub fn disconnected(w: &DMatrix<f64>) -> Option<String> {
         )
     })
 }
+
+/// Whether the baths' NESS carries no heat current by structure: each
+/// transition is driven by one bath only, and the transitions form no loop
+/// (a tree, or a forest). Then the NESS balances every transition on its
+/// own (Kolmogorov's criterion holds trivially on a tree), so no bath
+/// exchanges net heat with it: exact zeros, not small numbers (the maser
+/// below threshold; any single bath). A loop, or two baths on one
+/// transition, can carry a current, however small.
+pub fn no_current_by_structure(parts: &[DMatrix<f64>]) -> bool {
+    let d = parts.first().map_or(0, |w| w.nrows());
+    let mut root: Vec<usize> = (0..d).collect();
+    fn find(root: &mut [usize], mut a: usize) -> usize {
+        while root[a] != a {
+            root[a] = root[root[a]];
+            a = root[a];
+        }
+        a
+    }
+    for b in 0..d {
+        for a in 0..b {
+            let on = parts
+                .iter()
+                .filter(|w| w[(a, b)] != 0.0 || w[(b, a)] != 0.0)
+                .count();
+            if on > 1 {
+                return false;
+            }
+            if on == 1 {
+                let (ra, rb) = (find(&mut root, a), find(&mut root, b));
+                if ra == rb {
+                    return false;
+                }
+                root[ra] = rb;
+            }
+        }
+    }
+    true
+}

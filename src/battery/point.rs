@@ -19,7 +19,7 @@ use nalgebra::DVector;
 use serde::Serialize;
 
 use super::cycle::{normalised_null_vector, passive_order, permute, solve, Stroke};
-use super::generator::{bath_generator, disconnected, BathPoint};
+use super::generator::{bath_generator, disconnected, no_current_by_structure, BathPoint};
 use super::spectrum::Spectrum;
 use nessbat_kernels::trust::{NOISE_FACTOR, TOLERANCE_F64};
 
@@ -175,7 +175,9 @@ pub fn battery_point(
     let solved = normalised_null_vector(w.clone());
     let ness_correction = solved.as_ref().map_or(0.0, |(_, c)| *c);
     let ness = solved.map(|(p, _)| p);
-    let stroke = ness.as_ref().and_then(|n| Stroke::new(&w, n, tau));
+    let stroke = ness
+        .as_ref()
+        .and_then(|n| Stroke::new(&w, n, ness_correction * d as f64, tau));
     let oss = ness
         .as_ref()
         .zip(stroke.as_ref())
@@ -188,8 +190,18 @@ pub fn battery_point(
         );
         return f;
     };
-    // Exactly 0 where the extraction is the identity: nothing runs.
-    let identity = oss.order.iter().enumerate().all(|(i, &j)| i == j);
+    // Equal temperatures: the Gibbs state is stationary bath by bath
+    // (detailed balance), passive, and the OSS: no heat flows and no work
+    // is done, exactly.
+    let equal = baths.iter().all(|b| b.temperature == baths[0].temperature);
+    // Exactly 0 where the extraction is the identity: nothing runs. So too
+    // where the order only swaps populations equal to rounding, which
+    // moves nothing (found: 1e-17 of "work", even negative, at status ok,
+    // from a single bath whose upper levels' populations tied).
+    let charged = &oss.charged;
+    let tie = 64.0 * f64::EPSILON * charged.amax();
+    let moves_nothing = (permute(charged, &oss.order) - charged).amax() <= tie;
+    let identity = equal || moves_nothing;
     // There the OSS is the NESS exactly (p = e^{Wτ} p), on which the
     // stroke's integral acts as τ (F p = τ p): taken so, from W itself,
     // rather than from the rounded stroke, whose fixed point can sit
@@ -206,9 +218,6 @@ pub fn battery_point(
         true => &ness * tau,
         false => &stroke.integral * p,
     };
-    // Equal temperatures: the Gibbs state is stationary bath by bath
-    // (detailed balance), so no heat flows, exactly.
-    let equal = baths.iter().all(|b| b.temperature == baths[0].temperature);
     let eps = f64::EPSILON;
     // Each heat's rounding noise: the sum it is formed from, times the
     // roundings of its terms and the solve's error.
@@ -222,6 +231,8 @@ pub fn battery_point(
     // factor 4 of margin: the classical bound γ_n ≈ nε for each.
     let rounding = NOISE_FACTOR * eps;
     let solve_error = rounding + oss_error;
+    // F's own error, where F is used (the identity's flow is τ·NESS).
+    let integral_error = if identity { 0.0 } else { stroke.integral_error };
     let heat_noise: Vec<f64> = parts
         .iter()
         .map(|wk| {
@@ -238,7 +249,7 @@ pub fn battery_point(
                     )
                 })
                 .fold((0.0, 0.0), |(s, r), (x, y)| (s + x, r + y));
-            scale * rounding + rates * spread * solve_error
+            scale * rounding + rates * (spread * solve_error + integral_error)
         })
         .collect();
     // A heat below its own noise is reported as an exact 0 where that
@@ -255,17 +266,23 @@ pub fn battery_point(
             .iter()
             .map(|wk| (0..d).map(|i| wk[(i, i)].abs()).fold(0.0, f64::max))
             .sum::<f64>();
+    // With nothing extracted, heats vanish by structure (equal
+    // temperatures, or transitions that form no loop, one bath each), or
+    // are the NESS's currents, which are reported or flagged, never
+    // rounded to 0 (found: currents of 1e-9 near equal temperatures
+    // reported as 0 at status ok).
+    let no_current = equal || (identity && no_current_by_structure(&parts));
     let mut unresolved = false;
     let heats: Vec<f64> = parts
         .iter()
         .zip(&heat_noise)
-        .map(|(wk, noise)| match equal {
+        .map(|(wk, noise)| match no_current {
             true => 0.0,
             false => {
                 let h = e.dot(&(wk * &flow));
                 if h.abs() > *noise {
                     h
-                } else if *noise <= SNAP * exchange {
+                } else if !identity && *noise <= SNAP * exchange {
                     0.0
                 } else {
                     unresolved = true;
@@ -307,7 +324,7 @@ pub fn battery_point(
         .max_by(|&i, &j| heat_noise[i].total_cmp(&heat_noise[j]).then(j.cmp(&i)))
         .unwrap_or(0);
     let work_noise = if identity { 0.0 } else { noise_work };
-    let (entropy, entropy_noise) = if equal {
+    let (entropy, entropy_noise) = if no_current {
         (0.0, 0.0)
     } else {
         let mut sigma = 0.0 - beta[r] * ergotropy;
@@ -354,7 +371,7 @@ pub fn battery_point(
     // error.
     // Each heat against its own noise (a heat below it is an exact 0, with
     // no error beyond the noise), and heat_in against theirs.
-    let heat_error = if equal {
+    let heat_error = if no_current {
         0.0
     } else if unresolved {
         f64::INFINITY
@@ -408,7 +425,18 @@ pub fn battery_point(
     f.populations_passive = p.iter().copied().collect();
     f.populations_charged = q.iter().copied().collect();
     f.ness = ness.iter().copied().collect();
-    if f.error_estimate > TOLERANCE_F64 {
+    if unresolved {
+        f.status = BatteryStatus::Imprecise;
+        f.message = Some(format!(
+            "a heat current is below its rounding noise ({}): not resolvable in f64 (temperatures this close, or rates this stiff)",
+            f.heats
+                .iter()
+                .zip(&heat_noise)
+                .map(|(h, n)| format!("heat_{} {:.1e} ± {n:.1e}", h.name, h.heat))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    } else if f.error_estimate > TOLERANCE_F64 {
         f.status = BatteryStatus::Imprecise;
         f.message = Some(format!(
             "the figures cannot be resolved to {TOLERANCE_F64:e} in f64 (estimated relative error {:.1e})",

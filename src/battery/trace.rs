@@ -38,8 +38,9 @@ pub fn cycles(
         return None;
     }
     let e = DVector::from_column_slice(&spectrum.energies);
-    let (mut p, _) = normalised_null_vector(w.clone())?;
-    let stroke = Stroke::new(&w, &p, tau)?;
+    let (mut p, correction) = normalised_null_vector(w.clone())?;
+    // The same stroke as the point's (its form depends on the NESS's error).
+    let stroke = Stroke::new(&w, &p, correction * d as f64, tau)?;
     let mut rows = Vec::new();
     for cycle in 1..=max_cycles {
         let q = &p + &stroke.change * &p;

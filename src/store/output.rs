@@ -115,6 +115,12 @@ const RESULT_MARKERS: [&str; 4] = [
 /// folder that already holds results is refused unless the user says
 /// `force` (a sweep's own folder is handled by its checkpoints' modes).
 pub fn check_out_folder(dir: &Path, force: bool) -> Result<(), crate::Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(crate::Error::Usage(format!(
+            "--out {} is a file, not a folder; accepted: a folder (new or holding no results)",
+            dir.display()
+        )));
+    }
     if force {
         return Ok(());
     }
