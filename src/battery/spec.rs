@@ -40,6 +40,7 @@ impl Battery {
     /// accepted.
     pub fn new(spec: &BatterySpec, fixed: &BTreeMap<String, f64>) -> Result<Battery, Error> {
         let built = build(spec, fixed).map_err(bad)?;
+        let matrix_h = built.is_none();
         let (hamiltonian, basis, builder_keys) = match built {
             Some(b) => {
                 if spec.hamiltonian_im.is_some() {
@@ -64,7 +65,7 @@ impl Battery {
                 "battery.hamiltonian is {d} × {d}; accepted: 2 to {MAX_LEVELS} levels"
             )));
         }
-        hermitian("battery.hamiltonian", &hamiltonian)?;
+        hermitian("battery.hamiltonian", &hamiltonian, matrix_h)?;
         if spec.baths.is_empty() {
             return Err(bad(
                 "battery has no baths; accepted: one or more [[battery.baths]] with name and coupling".into(),
@@ -114,7 +115,8 @@ impl Battery {
                     parse(on, text).map_err(|e| bad(format!("{at}.coupling: {e}")))?
                 }
             };
-            hermitian(&format!("{at}.coupling"), &x)?;
+            let matrix_form = matches!(b.coupling, Operator::Matrix(_));
+            hermitian(&format!("{at}.coupling"), &x, matrix_form)?;
             let s = b.spectral_exponent.unwrap_or(0.0);
             let omega_ref = b.omega_ref.unwrap_or(1.0);
             if !(s.is_finite() && (-4.0..=8.0).contains(&s)) {
@@ -203,16 +205,38 @@ fn matrix(
     Ok(m)
 }
 
-/// Refuses a matrix that is not Hermitian beyond rounding of its entries.
-fn hermitian(what: &str, m: &DMatrix<Complex64>) -> Result<(), Error> {
+/// Refuses a matrix that is not Hermitian beyond rounding of its entries;
+/// `matrix_form`: it was written as a matrix (which an `_im` twin may
+/// complete), not built from an expression.
+fn hermitian(what: &str, m: &DMatrix<Complex64>, matrix_form: bool) -> Result<(), Error> {
     let scale = m.iter().map(|v| v.norm()).fold(0.0, f64::max);
     let n = m.nrows();
+    // 0.5, 0.5i, 0.5 - 0.2i: as a user writes them (no "0+-0i").
+    let show = |v: Complex64| {
+        let (re, im) = (v.re + 0.0, v.im + 0.0);
+        match (re == 0.0, im == 0.0) {
+            (_, true) => crate::error::short(re),
+            (true, false) => format!("{}i", crate::error::short(im)),
+            (false, false) => format!(
+                "{} {} {}i",
+                crate::error::short(re),
+                if im < 0.0 { "-" } else { "+" },
+                crate::error::short(im.abs())
+            ),
+        }
+    };
     for i in 0..n {
         for j in i..n {
             let (a, b) = (m[(i, j)], m[(j, i)].conj());
             if (a - b).norm() > 1e-12 * scale {
+                let accepted = match matrix_form {
+                    true => format!("a Hermitian matrix (complex parts in {what}_im)"),
+                    false => "a Hermitian operator (an expression with real coefficients of Hermitian terms: sx, sy, sz, jx, jy, jz, |i><j|, or sp1 + sm1 rather than sp1 alone)".into(),
+                };
                 return Err(bad(format!(
-                    "{what} is not Hermitian: entry [{i}][{j}] = {a} but [{j}][{i}]* = {b}; accepted: a Hermitian matrix (complex parts in {what}_im)"
+                    "{what} is not Hermitian: entry [{i}][{j}] = {} but [{j}][{i}]* = {}; accepted: {accepted}",
+                    show(a),
+                    show(b)
                 )));
             }
         }
