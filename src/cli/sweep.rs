@@ -26,7 +26,8 @@ use nessbat::Error;
 #[derive(Debug, Args)]
 pub struct SweepCmd {
     /// Sweep config (TOML); without it, the embedded default (the paper's
-    /// parameters over β_A × β_S at τ = 150, after Fig. 2)
+    /// parameters over β_A × β_S at τ = 150, after Fig. 2). A config with
+    /// a [battery] table sweeps that battery (CPU, f64)
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Output folder for the .npy arrays, metadata.json and plots
