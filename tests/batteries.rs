@@ -883,3 +883,63 @@ fn rates_beyond_f64_are_said_so_not_solved_into_noise() {
         "{e}"
     );
 }
+
+/// A battery found by the hostile review: Γτ ≈ 3e-5 and an OSS where the
+/// policy iteration alternates, so the cycle is iterated, and its step
+/// stalls at 2.5e-14 in the last bits instead of reaching 4ε.
+const STALLING: &str = r#"model = "populations"
+[battery]
+hamiltonian = [[0.384821, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.425561, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.962061, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.177651, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 2.203156, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 2.63494, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.821181, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.883434]]
+[[battery.baths]]
+name = "h"
+coupling = [[0.0, 0.6142, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.6142, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.4111], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 1.4111, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]
+[[battery.baths]]
+name = "c"
+coupling = [[0.0, 0.0, 0.7573, 0.4856, 0.0, 0.0, 0.36, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 1.4867, 0.0, 0.0], [0.7573, 0.0, 0.0, 0.0, 0.0, 0.3085, 0.0, 0.0], [0.4856, 0.0, 0.0, 0.0, 1.3801, 1.0879, 0.0, 0.0], [0.0, 0.0, 0.0, 1.3801, 0.0, 0.0, 1.0186, 0.0], [0.0, 1.4867, 0.3085, 1.0879, 0.0, 0.0, 0.0, 1.0865], [0.36, 0.0, 0.0, 0.0, 1.0186, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 1.0865, 0.0, 0.0]]
+[[battery.baths]]
+name = "m"
+coupling = [[0.0, 0.0, 0.0, 0.0, 0.0, 0.7425, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0274, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.1186], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.7425, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 1.0274, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.1186, 0.0, 0.0, 0.0, 0.0]]
+[fixed]
+tau = 2.9276260523766493
+t_h = 2.4329531648184957
+gamma_h = 1.0948264147337813e-05
+t_c = 0.16734437054996118
+gamma_c = 2.0272857837308378e-05
+t_m = 8.099137477786686
+gamma_m = 0.0005601766646270827
+"#;
+
+#[test]
+fn an_oss_whose_iterate_stalls_at_rounding_is_found_not_given_up() {
+    use common::files::{nessbat, scratch};
+    let p = from_toml(STALLING).unwrap();
+    let f = p.figures();
+    assert_eq!(f.status, BatteryStatus::Ok, "{:?}", f.message);
+    // A million cycles of the trace from the NESS (its own loop) end where
+    // the point is.
+    let dir = scratch("batteries", "stalling");
+    let cfg = dir.join("stalling.toml");
+    std::fs::write(&cfg, STALLING).unwrap();
+    let out = dir.join("trace.csv");
+    let o = nessbat(&[
+        "trace",
+        "ergotropy",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let last: Vec<f64> = text
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    close("ergotropy", f.ergotropy, last[1], 1e-6);
+    for (k, h) in f.heats.iter().enumerate() {
+        close(&h.name, h.heat, last[2 + k], 1e-6);
+    }
+}
