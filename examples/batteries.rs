@@ -28,7 +28,7 @@ fn map(
 ) -> Result<(BatteryGrid, BatteryArrays), Box<dyn std::error::Error>> {
     let grid = BatteryGrid::new(&SweepConfig::parse(text, "study")?, Use::Sweep)?;
     let figures = kept(&grid, None)?;
-    let res = run(&grid, &figures, &Progress::NONE)?;
+    let res = run(&grid, &figures, &Progress::NONE, None)?;
     let values = &res
         .arrays
         .iter()

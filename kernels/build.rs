@@ -39,6 +39,9 @@ fn main() {
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     for precision in Precision::ALL {
         for kernel in Kernel::ALL {
+            if !kernel.precisions().contains(&precision) {
+                continue;
+            }
             let prelude = prelude::prelude(kernel, precision);
             let path = out.join(kernel.prelude_file(precision));
             if let Err(e) = std::fs::write(&path, &prelude) {

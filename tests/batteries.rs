@@ -392,17 +392,10 @@ fn from_toml(text: &str) -> Result<nessbat::battery::BatteryPoint, String> {
 fn builders_give_the_same_batteries_as_their_matrices() {
     // A two-spin chain with σx couplings is the paper's system: the same
     // figures as the matrices, hence as the built-in kms model.
-    let chain = from_toml(
+    let chain = from_toml(&format!(
+        "{}[fixed]{}",
+        common::PAPER_CHAIN_BATTERY,
         r#"
-[battery.chain]
-spins = 2
-[[battery.baths]]
-name = "aa"
-coupling = "sx1 - sx2"
-[[battery.baths]]
-name = "ss"
-coupling = "sx1 + sx2"
-[fixed]
 omega0 = 1.0
 lambda = 0.05
 t_aa = 3.0
@@ -410,8 +403,8 @@ t_ss = 0.2
 gamma_aa = 2e-3
 gamma_ss = 2e-3
 tau = 40.0
-"#,
-    )
+"#
+    ))
     .unwrap();
     let matrices = Battery::new(&paper_spec(1.0, 0.05), &BTreeMap::new()).unwrap();
     let m = battery_point(
@@ -426,22 +419,15 @@ tau = 40.0
     close("chain heat_aa", c.heats[0].heat, m.heats[0].heat, 1e-13);
     close("chain heat_ss", c.heats[1].heat, m.heats[1].heat, 1e-13);
     // Levels with transitions are the maser's matrices.
-    let levels = from_toml(
+    let levels = from_toml(&format!(
+        "{}[fixed]{}",
+        common::MASER_BATTERY,
         r#"
-[battery.levels]
-energies = [0.0, 0.4, 1.0]
-[[battery.baths]]
-name = "h"
-coupling = "|0><2|"
-[[battery.baths]]
-name = "c"
-coupling = "|0><1|"
-[fixed]
 t_h = 2.0
 t_c = 0.2
 tau = 100.0
-"#,
-    )
+"#
+    ))
     .unwrap();
     let (spectrum, names) = maser(0.4, 1.0);
     let want = battery_point(&spectrum, &names, &levels.baths, 100.0);

@@ -13,8 +13,10 @@
 mod common;
 
 use common::files::{bad_input, nessbat, scratch};
+use common::{MASER_BATTERY, PAPER_CHAIN_BATTERY};
 use nessbat::backend::run::Backend;
 use nessbat::backend::Progress;
+use nessbat::battery::gpu::GpuStrokes;
 use nessbat::battery::grid::Use;
 use nessbat::battery::sweep::{kept, run, Figure};
 use nessbat::battery::{battery_point, BatteryGrid};
@@ -23,16 +25,7 @@ use nessbat::grid::Grid;
 use nessbat::kernels::Quantity;
 use nessbat::sweep::runner::Sweep;
 
-const CHAIN_HEAD: &str = r#"
-[battery.chain]
-spins = 2
-[[battery.baths]]
-name = "aa"
-coupling = "sx1 - sx2"
-[[battery.baths]]
-name = "ss"
-coupling = "sx1 + sx2"
-"#;
+const CHAIN_HEAD: &str = PAPER_CHAIN_BATTERY;
 
 /// The shared grid over (T of bath `a`, T of bath `s`, λ), with Γ = 2e-3
 /// for both and τ = 60.
@@ -72,9 +65,27 @@ fn battery_grid(text: &str) -> BatteryGrid {
 
 #[test]
 fn the_paper_system_swept_as_a_chain_is_the_built_in_kms_sweep() {
+    paper_system_is_the_built_in(None);
+}
+
+/// The same with the strokes on the GPU (lavapipe in CI).
+#[test]
+fn the_paper_system_is_the_built_in_with_strokes_on_the_gpu() {
+    let Some(ctx) =
+        common::gpu::gpu_or_skip("the_paper_system_is_the_built_in_with_strokes_on_the_gpu")
+    else {
+        return;
+    };
+    let gpu = GpuStrokes::new(&ctx, 4).unwrap();
+    paper_system_is_the_built_in(Some(&gpu));
+}
+
+/// The paper's system as a chain, on the CPU backend or with `gpu`
+/// strokes, against the built-in kms sweep, figure by figure to 1e-12.
+fn paper_system_is_the_built_in(gpu: Option<&GpuStrokes>) {
     let grid = battery_grid(&chain());
     let figures = kept(&grid, None).unwrap();
-    let res = run(&grid, &figures, &Progress::NONE).unwrap();
+    let res = run(&grid, &figures, &Progress::NONE, gpu).unwrap();
     let built = Grid::new(SweepConfig::parse(&built_in(), "test").unwrap()).unwrap();
     let out = Sweep::new(&built)
         .run(&Backend::Cpu, &Progress::NONE, &|_| {})
@@ -136,7 +147,7 @@ fn the_paper_system_swept_as_a_chain_is_the_built_in_kms_sweep() {
 fn every_point_of_a_sweep_is_its_one_point_computation() {
     let grid = battery_grid(&chain());
     let figures = kept(&grid, None).unwrap();
-    let res = run(&grid, &figures, &Progress::NONE).unwrap();
+    let res = run(&grid, &figures, &Progress::NONE, None).unwrap();
     let (n_ss, n_l) = (4, 3);
     for (ia, &t_aa) in grid.axes[0].values.iter().enumerate() {
         for (is, &t_ss) in [0.05, 0.2, 0.6, 1.5].iter().enumerate() {
@@ -167,33 +178,16 @@ fn every_point_of_a_sweep_is_its_one_point_computation() {
     assert_eq!(res.arrays[0].1[5], f.ergotropy);
 }
 
-const MASER: &str = r#"
-[battery.levels]
-energies = [0.0, 0.4, 1.0]
-[[battery.baths]]
-name = "h"
-coupling = "|0><2|"
-[[battery.baths]]
-name = "c"
-coupling = "|0><1|"
-[fixed]
-tau = 100.0
-[[axes]]
-name = "t_h"
-range = [0.1, 5.0]
-points = 24
-[[axes]]
-name = "t_c"
-range = [0.05, 1.0]
-points = 24
-spacing = "log"
-"#;
+/// The maser over (T_h, T_c).
+fn maser() -> String {
+    format!("{MASER_BATTERY}[fixed]\ntau = 100.0\n[[axes]]\nname = \"t_h\"\nrange = [0.1, 5.0]\npoints = 24\n[[axes]]\nname = \"t_c\"\nrange = [0.05, 1.0]\npoints = 24\nspacing = \"log\"\n")
+}
 
 #[test]
 fn a_written_maser_sweep_holds_its_arrays_statuses_and_otto_efficiency() {
     let dir = scratch("battery_sweep", "maser");
     let cfg = dir.join("maser.toml");
-    std::fs::write(&cfg, MASER).unwrap();
+    std::fs::write(&cfg, maser()).unwrap();
     let out = dir.join("out");
     let o = nessbat(&[
         "sweep",
@@ -297,40 +291,48 @@ fn bad_battery_sweeps_are_refused_in_one_line_with_nothing_written() {
             "{name} left files"
         );
     };
-    refused("gpu", MASER, &["--backend", "gpu"], None, "--backend gpu");
     refused(
         "f32",
-        MASER,
+        &maser(),
         &["--precision", "f32"],
         None,
         "--precision f32",
     );
-    refused("shard", MASER, &["--shard", "0/2"], None, "--shard");
-    refused("outputs", MASER, &["--outputs", "heat_a"], None, "heat_a");
+    refused("shard", &maser(), &["--shard", "0/2"], None, "--shard");
+    refused(
+        "outputs",
+        &maser(),
+        &["--outputs", "heat_a"],
+        None,
+        "heat_a",
+    );
     refused(
         "axis",
-        &MASER.replace("name = \"t_c\"", "name = \"t_x\""),
+        &maser().replace("name = \"t_c\"", "name = \"t_x\""),
         &[],
         None,
         "t_x",
     );
     refused(
         "negative",
-        &MASER.replace("range = [0.1, 5.0]", "range = [-1.0, 5.0]"),
+        &maser().replace("range = [0.1, 5.0]", "range = [-1.0, 5.0]"),
         &[],
         None,
         "t_h",
     );
     refused(
         "reduce",
-        &format!("{MASER}[[reduce]]\nname = \"best\"\nop = \"max\"\nquantity = \"power\"\nover = [\"t_c\"]\n"),
+        &format!(
+            "{}[[reduce]]\nname = \"best\"\nop = \"max\"\nquantity = \"power\"\nover = [\"t_c\"]\n",
+            maser()
+        ),
         &[],
         None,
         "[[reduce]]",
     );
     refused(
         "memory",
-        MASER,
+        &maser(),
         &[],
         Some(("NESSBAT_MEMORY_BUDGET", "1000")),
         "memory",

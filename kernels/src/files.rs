@@ -7,7 +7,7 @@
 //! Compiled twice, by the crate and by build.rs (which validates every
 //! variant with naga), so it imports only its siblings `kind`.
 
-use super::kind::{ModelKind, Precision};
+use super::kind::{ModelKind, Precision, StrokeDim};
 
 /// A source file: its path in the crate, for errors, and its text.
 pub type File = (&'static str, &'static str);
@@ -40,25 +40,44 @@ pub const DENSITY_MATRIX: File = (
     include_str!("../shaders/density_matrix.wgsl"),
 );
 pub const OSS: File = ("shaders/oss.wgsl", include_str!("../shaders/oss.wgsl"));
+pub const BATTERY_STROKE: File = (
+    "shaders/battery_stroke.wgsl",
+    include_str!("../shaders/battery_stroke.wgsl"),
+);
 pub const REDUCE: File = (
     "shaders/reduce.wgsl",
     include_str!("../shaders/reduce.wgsl"),
 );
 
-/// Which kernel: a sweep kernel of one model, or the reductions.
+/// Which kernel: a sweep kernel of one model, the reductions, or the
+/// stroke of a user-defined battery in one of its sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
     Sweep(ModelKind),
     Reduce,
+    BatteryStroke(StrokeDim),
 }
 
 impl Kernel {
     /// Every kernel, for build.rs to generate and validate.
-    pub const ALL: [Kernel; 3] = [
+    pub const ALL: [Kernel; 6] = [
         Kernel::Sweep(ModelKind::Populations),
         Kernel::Sweep(ModelKind::DensityMatrix),
         Kernel::Reduce,
+        Kernel::BatteryStroke(StrokeDim::D4),
+        Kernel::BatteryStroke(StrokeDim::D8),
+        Kernel::BatteryStroke(StrokeDim::D16),
     ];
+
+    /// The precisions the kernel is built in: the battery stroke in f64
+    /// only (its figures are finished by the f64 CPU path, and f32 could
+    /// not give them 1e-9 of it).
+    pub fn precisions(self) -> &'static [Precision] {
+        match self {
+            Kernel::BatteryStroke(_) => &[Precision::F64],
+            _ => &Precision::ALL,
+        }
+    }
 
     /// The files after the prelude, in order.
     pub fn files(self) -> std::vec::Vec<File> {
@@ -74,14 +93,16 @@ impl Kernel {
                 v
             }
             Kernel::Reduce => vec![REDUCE],
+            Kernel::BatteryStroke(_) => vec![BATTERY_STROKE],
         }
     }
 
     /// The generated prelude's file name in OUT_DIR.
     pub fn prelude_file(self, precision: Precision) -> std::string::String {
         let name = match self {
-            Kernel::Sweep(model) => model.name(),
-            Kernel::Reduce => "reduce",
+            Kernel::Sweep(model) => model.name().to_string(),
+            Kernel::Reduce => "reduce".to_string(),
+            Kernel::BatteryStroke(dim) => format!("battery-stroke-d{}", dim.size()),
         };
         format!("prelude-{name}-{}.wgsl", precision.name())
     }

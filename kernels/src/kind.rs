@@ -63,3 +63,36 @@ impl Precision {
         }
     }
 }
+
+/// The sizes the battery stroke kernel is specialised for: WGSL arrays
+/// have fixed sizes, so a battery of d levels runs in the smallest variant
+/// that holds it, looping over its own d (a 3-level maser in the 4-level
+/// variant), and small batteries do not pay for 16 × 16 registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StrokeDim {
+    D4,
+    D8,
+    D16,
+}
+
+impl StrokeDim {
+    /// Every variant, smallest first.
+    pub const ALL: [StrokeDim; 3] = [StrokeDim::D4, StrokeDim::D8, StrokeDim::D16];
+
+    /// The largest d the variant holds.
+    pub fn size(self) -> u32 {
+        match self {
+            StrokeDim::D4 => 4,
+            StrokeDim::D8 => 8,
+            StrokeDim::D16 => 16,
+        }
+    }
+
+    /// The smallest variant holding a battery of `levels` levels; None
+    /// above the largest.
+    pub fn holding(levels: usize) -> Option<StrokeDim> {
+        StrokeDim::ALL
+            .into_iter()
+            .find(|v| levels <= v.size() as usize)
+    }
+}

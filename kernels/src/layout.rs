@@ -235,6 +235,32 @@ pub const REDUCE_BINDINGS: [Binding; 8] = [
     ("acc_u32", "array<u32>", false),
 ];
 
+/// The battery stroke kernel's bindings (shaders/battery_stroke.wgsl
+/// documents each).
+pub const STROKE_BINDINGS: [Binding; 3] = [
+    ("sp", "StrokeParams", true),
+    // Point i's X = Wτ (row-major, d × d) at i·(d² + 1), τ after it.
+    ("stroke_in", "array<real>", true),
+    // Point i's e^X − I at i·2d², F = ∫_0^τ e^{Ws} ds after it.
+    ("stroke_out", "array<real>", false),
+];
+
+/// The battery stroke's Taylor series (the kernel, its twin and the f64
+/// oracle, src/battery/cycle.rs, share them): X is scaled by 2^-s to
+/// ‖X/2^s‖₁ ≤ STROKE_THETA, and φ1 summed to the fewest terms (at most
+/// STROKE_TERMS) whose remainder θ^(m+1)/(m+2)! is below
+/// STROKE_REMAINDER, far below f64's ε.
+pub const STROKE_THETA: f64 = 0.5;
+pub const STROKE_TERMS: u32 = 24;
+pub const STROKE_REMAINDER: f64 = 1e-19;
+
+/// The WGSL declarations of the stroke's constants (f64 only).
+pub fn wgsl_stroke_constants() -> String {
+    format!(
+        "const STROKE_THETA: f64 = {STROKE_THETA:?};\nconst STROKE_TERMS: u32 = {STROKE_TERMS}u;\nconst STROKE_REMAINDER: f64 = {STROKE_REMAINDER:?};\n"
+    )
+}
+
 /// The WGSL declarations of `bindings`, in group 0, numbered in order.
 pub fn wgsl_bindings(bindings: &[Binding]) -> String {
     let mut s = String::from("// Bindings generated from kernels/src/layout.rs.\n");

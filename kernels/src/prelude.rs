@@ -28,6 +28,16 @@ pub fn prelude(kernel: Kernel, precision: Precision) -> String {
             layout::wgsl_constants(),
             layout::wgsl_bindings(&layout::SWEEP_BINDINGS),
         ),
+        // The stroke needs its size, the workgroup and its constants.
+        Kernel::BatteryStroke(dim) => format!(
+            "// Generated prelude (kernels/src/prelude.rs).\nalias real = {};\nconst D: u32 = {}u;\nconst DD: u32 = {}u;\nconst WORKGROUP: u32 = {}u;\n{}{}",
+            numerics.real,
+            dim.size(),
+            dim.size() * dim.size(),
+            layout::WORKGROUP,
+            layout::wgsl_stroke_constants(),
+            layout::wgsl_bindings(&layout::STROKE_BINDINGS)
+        ),
         // The reductions only need the real type.
         Kernel::Reduce => format!(
             "// Generated prelude (kernels/src/prelude.rs).\nalias real = {};\n{}{}",

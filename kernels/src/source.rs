@@ -2,7 +2,7 @@
 //! OUT_DIR, then the files of [`files`](crate::files), joined.
 
 pub use super::files::Kernel;
-use super::kind::{ModelKind, Precision};
+use super::kind::{ModelKind, Precision, StrokeDim};
 
 /// The prelude build.rs wrote for `kernel` in `precision`.
 fn generated(kernel: Kernel, precision: Precision) -> &'static str {
@@ -13,6 +13,7 @@ fn generated(kernel: Kernel, precision: Precision) -> &'static str {
     }
     use ModelKind::{DensityMatrix, Populations};
     use Precision::{F32, F64};
+    use StrokeDim::{D16, D4, D8};
     match (kernel, precision) {
         (Kernel::Sweep(Populations), F32) => out!("prelude-populations-f32.wgsl"),
         (Kernel::Sweep(Populations), F64) => out!("prelude-populations-f64.wgsl"),
@@ -20,6 +21,11 @@ fn generated(kernel: Kernel, precision: Precision) -> &'static str {
         (Kernel::Sweep(DensityMatrix), F64) => out!("prelude-density-matrix-f64.wgsl"),
         (Kernel::Reduce, F32) => out!("prelude-reduce-f32.wgsl"),
         (Kernel::Reduce, F64) => out!("prelude-reduce-f64.wgsl"),
+        (Kernel::BatteryStroke(D4), F64) => out!("prelude-battery-stroke-d4-f64.wgsl"),
+        (Kernel::BatteryStroke(D8), F64) => out!("prelude-battery-stroke-d8-f64.wgsl"),
+        (Kernel::BatteryStroke(D16), F64) => out!("prelude-battery-stroke-d16-f64.wgsl"),
+        // Not built (Kernel::precisions): the host never asks for it.
+        (Kernel::BatteryStroke(_), F32) => "",
     }
 }
 
@@ -44,6 +50,11 @@ pub fn sweep_source(model: ModelKind, precision: Precision) -> String {
     source(Kernel::Sweep(model), precision)
 }
 
+/// The whole WGSL source of the battery stroke kernel of size `dim` (f64).
+pub fn stroke_source(dim: StrokeDim) -> String {
+    source(Kernel::BatteryStroke(dim), Precision::F64)
+}
+
 /// The whole WGSL source of the reduction kernels.
 pub fn reduce_source(precision: Precision) -> String {
     source(Kernel::Reduce, precision)
@@ -56,7 +67,7 @@ mod tests {
     #[test]
     fn included_preludes_are_the_generated_ones() {
         for kernel in Kernel::ALL {
-            for precision in Precision::ALL {
+            for &precision in kernel.precisions() {
                 assert_eq!(
                     generated(kernel, precision),
                     crate::prelude::prelude(kernel, precision),

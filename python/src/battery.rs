@@ -1,5 +1,5 @@
 //! `nessbat.sweep` over a `[battery]` config: the library's battery sweep
-//! (CPU, f64) watched for Ctrl-C like any sweep, its arrays handed over
+//! (f64; strokes on the GPU with backend="gpu") watched for Ctrl-C like any sweep, its arrays handed over
 //! without copying, or written to `out` as `nessbat sweep --out` writes
 //! them.
 
@@ -7,6 +7,7 @@ use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyAny;
 
+use nessbat::battery::gpu::{self, GpuStrokes};
 use nessbat::battery::grid::Use;
 use nessbat::battery::output::{self, BatteryRun};
 use nessbat::battery::sweep;
@@ -37,12 +38,9 @@ pub(crate) fn sweep<'py>(
     let began = std::time::Instant::now();
     let (backend, precision, outputs, out, force) = how;
     let (choice, precision) = backend_choice(backend, precision)?;
-    if choice == nessbat::backend::run::BackendChoice::Gpu {
-        return Err(value_error("backend=\"gpu\": battery sweeps do not support it yet; accepted: \"cpu\" or \"auto\" (battery sweeps run on the CPU backend, in f64)"));
-    }
     if precision == Some(nessbat::kernels::Precision::F32) {
         return Err(value_error(
-            "precision=\"f32\": battery sweeps do not support it yet; accepted: \"f64\" or None",
+            "precision=\"f32\": battery sweeps do not support it yet; accepted: \"f64\" or None (battery points are f64 on either backend)",
         ));
     }
     let grid =
@@ -53,18 +51,31 @@ pub(crate) fn sweep<'py>(
         nessbat::store::output::check_out_folder(dir, force).map_err(lib_error)?;
         output::check_space(dir, &grid, figures.len()).map_err(lib_error)?;
     }
+    // "auto" stays on the CPU, as on the command line: the GPU forms the
+    // strokes only (battery::gpu).
+    let ctx = match choice {
+        nessbat::backend::run::BackendChoice::Gpu => {
+            Some(gpu::acquire(grid.battery.levels()).map_err(lib_error)?)
+        }
+        _ => None,
+    };
+    let gpu = match &ctx {
+        Some(ctx) => Some(GpuStrokes::new(ctx, grid.battery.levels()).map_err(lib_error)?),
+        None => None,
+    };
     let res = watched(
         py,
         grid.len(),
         Vec::new(),
         progress,
         notice,
-        |progress, _| sweep::run(&grid, &figures, progress),
+        |progress, _| sweep::run(&grid, &figures, progress, gpu.as_ref()),
     )?
     .map_err(lib_error)?;
     let run = BatteryRun {
         elapsed_seconds: began.elapsed().as_secs_f64(),
         command: Some(format!("python: nessbat.sweep({origin})")),
+        adapter: ctx.as_ref().map(|c| c.describe()),
     };
     if let Some(dir) = &out {
         let written = py.detach(|| output::write(dir, &grid, &res, &run, &|_| Ok(Vec::new())));

@@ -19,6 +19,7 @@
 //! state, repeat), which stops at the π the OSS sorts itself into.
 
 use nalgebra::{DMatrix, DVector};
+use nessbat_kernels::layout::{STROKE_REMAINDER, STROKE_TERMS, STROKE_THETA};
 
 /// τ‖W‖ beyond which a stroke is formed from the NESS: W F would lose
 /// log10 of it in digits, the NESS form loses none (but carries the
@@ -46,10 +47,10 @@ impl Stroke {
     /// The stroke of generator `w` (stationary state `ness`, with error
     /// `ness_error`) over `tau`.
     pub fn new(w: &DMatrix<f64>, ness: &DVector<f64>, ness_error: f64, tau: f64) -> Option<Stroke> {
-        let norm = (0..w.nrows()).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
-        if tau * norm <= LONG {
+        if Self::is_van_loan(w, tau) {
             return Some(Self::van_loan(w, tau));
         }
+        let norm = (0..w.nrows()).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
         let d = w.nrows();
         let pi = DMatrix::from_fn(d, d, |i, _| ness[i]);
         // Relaxed to rounding (the slowest mode decays by e^{-gap τ} <
@@ -79,6 +80,14 @@ impl Stroke {
         })
     }
 
+    /// Whether the stroke of `w` over `tau` is short enough (τ‖W‖ ≤
+    /// [`LONG`]) to be formed by Van Loan's blocks, as the GPU kernel
+    /// forms it; longer ones are formed from the NESS.
+    pub fn is_van_loan(w: &DMatrix<f64>, tau: f64) -> bool {
+        let norm = (0..w.nrows()).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
+        tau * norm <= LONG
+    }
+
     /// The two blocks of exp([[Wτ, τI], [0, 0]]) (Van Loan, 1978), e^{Wτ}
     /// and F = τ φ1(Wτ) with φ1(X) = Σ X^k/(k+1)!, on d × d matrices: φ1
     /// and C = e^X − I by Taylor at X/2^s (‖X/2^s‖₁ ≤ 1/2, the remainder
@@ -86,14 +95,14 @@ impl Stroke {
     /// C(2Y) = 2C + C², which keep the small change C and F to ε of
     /// themselves (no I − e^X cancellation) at an eighth of the work per
     /// product of the 2d × 2d exponential.
-    fn van_loan(w: &DMatrix<f64>, tau: f64) -> Stroke {
+    pub fn van_loan(w: &DMatrix<f64>, tau: f64) -> Stroke {
         let d = w.nrows();
         let x = w * tau;
         let norm = (0..d)
             .map(|j| (0..d).map(|i| x[(i, j)].abs()).sum::<f64>())
             .fold(0.0, f64::max);
-        let s = if norm > 0.5 {
-            (norm / 0.5).log2().ceil() as i32
+        let s = if norm > STROKE_THETA {
+            (norm / STROKE_THETA).log2().ceil() as i32
         } else {
             0
         };
@@ -104,15 +113,15 @@ impl Stroke {
         // θ = ‖Y‖₁ ≤ 1/2, is below 1e-19 (m = 16 at 1/2, fewer for short
         // strokes).
         let theta = norm * 0.5f64.powi(s);
-        let mut terms = 1;
+        let mut terms = 1u32;
         let mut remainder = theta / 2.0;
-        while remainder > 1e-19 && terms < 24 {
+        while remainder > STROKE_REMAINDER && terms < STROKE_TERMS {
             terms += 1;
-            remainder *= theta / (terms as f64 + 1.0);
+            remainder *= theta / (f64::from(terms) + 1.0);
         }
         let mut phi = id.clone();
         for j in (1..=terms).rev() {
-            phi = &id + (&y * &phi) / (j as f64 + 1.0);
+            phi = &id + (&y * &phi) / (f64::from(j) + 1.0);
         }
         let mut change = &y * &phi;
         for _ in 0..s {

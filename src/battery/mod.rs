@@ -8,12 +8,14 @@
 //! into a [`Battery`], diagonalised once into a [`Spectrum`] (levels in
 //! ascending energy, the order of every population and permutation), whose
 //! rates at each point ([`generator`]) drive the cycle ([`cycle`]); a point's
-//! figures and status come from [`point`].
+//! figures and status come from [`point`]. Sweeps ([`sweep`]) run every
+//! point on the CPU, or with the strokes on the GPU ([`gpu`]).
 
 pub mod batch;
 pub mod builders;
 pub mod cycle;
 pub mod generator;
+pub mod gpu;
 pub mod grid;
 pub mod operators;
 pub mod output;

@@ -23,6 +23,9 @@ pub struct BatteryRun {
     pub elapsed_seconds: f64,
     /// The command that ran it (the CLI's argv, or Python's call).
     pub command: Option<String>,
+    /// The GPU that formed the strokes (`GpuContext::describe`); None on
+    /// the CPU backend.
+    pub adapter: Option<String>,
 }
 
 /// Checks that `out` has room for the sweep's files before any work.
@@ -91,8 +94,9 @@ pub fn metadata(
         "model": "populations",
         "protocol": "optimal",
         "battery": battery,
-        "backend": "cpu",
-        "adapter": Value::Null,
+        "backend": if run.adapter.is_some() { "gpu" } else { "cpu" },
+        "adapter": run.adapter,
+        "gpu_stage": run.adapter.as_ref().map(|_| "the charging strokes (e^{W tau} - I and its integral, f64); NESS, OSS, figures and status on the CPU in f64"),
         "precision": "f64",
         "elapsed_seconds": run.elapsed_seconds,
         "compute_seconds": res.compute_seconds,

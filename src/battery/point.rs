@@ -15,7 +15,7 @@
 //! the second is checked: a negative entropy production beyond rounding
 //! flags the point.
 
-use nalgebra::DVector;
+use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
 use super::cycle::{normalised_null_vector, passive_order, permute, solve, Stroke};
@@ -118,8 +118,22 @@ pub fn battery_point(
     baths: &[BathPoint],
     tau: f64,
 ) -> BatteryFigures {
-    let d = spectrum.levels();
-    let mut f = BatteryFigures {
+    match prepare(spectrum, names, baths) {
+        Ok(prepared) => finish(spectrum, names, baths, tau, prepared, None),
+        Err(figures) => *figures,
+    }
+}
+
+/// A point's generator, bath by bath and summed, once the point is known
+/// to need a stroke.
+pub struct Prepared {
+    pub parts: Vec<DMatrix<f64>>,
+    pub w: DMatrix<f64>,
+}
+
+/// Figures with nothing computed yet: NaN, error inf.
+fn blank(spectrum: &Spectrum, names: &[String]) -> BatteryFigures {
+    BatteryFigures {
         status: BatteryStatus::Ok,
         message: None,
         ergotropy: f64::NAN,
@@ -141,24 +155,33 @@ pub fn battery_point(
         populations_passive: Vec::new(),
         populations_charged: Vec::new(),
         ness: Vec::new(),
-    };
+    }
+}
+
+/// The generator of the point at `baths`, or its figures where it needs
+/// no stroke: a battery the populations do not describe, levels no bath
+/// connects, rates beyond f64.
+pub fn prepare(
+    spectrum: &Spectrum,
+    names: &[String],
+    baths: &[BathPoint],
+) -> Result<Prepared, Box<BatteryFigures>> {
+    let d = spectrum.levels();
+    let mut f = blank(spectrum, names);
     if let Some(why) = &spectrum.open {
         f.status = BatteryStatus::NotPopulations;
         f.message = Some(why.clone());
-        return f;
+        return Err(Box::new(f));
     }
 
     let parts: Vec<_> = (0..baths.len())
         .map(|k| bath_generator(spectrum, k, baths[k]))
         .collect();
-    let w = parts
-        .iter()
-        .fold(nalgebra::DMatrix::<f64>::zeros(d, d), |a, b| a + b);
-    let e = DVector::from_column_slice(&spectrum.energies);
+    let w = parts.iter().fold(DMatrix::<f64>::zeros(d, d), |a, b| a + b);
     if let Some(why) = disconnected(&w) {
         f.status = BatteryStatus::Disconnected;
         f.message = Some(why);
-        return f;
+        return Err(Box::new(f));
     }
     // Rates far beyond any physical battery in units of its gaps (a tiny
     // ω_ref with a steep spectral exponent) make W too stiff for f64: said
@@ -170,14 +193,33 @@ pub fn battery_point(
         f.message = Some(format!(
             "the rates reach {fastest:.1e}, beyond the supported {MAX_RATE:e} (in units of the energies): check gamma_NAME, spectral_exponent and omega_ref"
         ));
-        return f;
+        return Err(Box::new(f));
     }
+    Ok(Prepared { parts, w })
+}
+
+/// The figures of a prepared point, with its stroke `given` where one was
+/// formed elsewhere (the GPU's, for strokes that `Stroke::is_van_loan`),
+/// formed here otherwise.
+pub fn finish(
+    spectrum: &Spectrum,
+    names: &[String],
+    baths: &[BathPoint],
+    tau: f64,
+    prepared: Prepared,
+    given: Option<Stroke>,
+) -> BatteryFigures {
+    let d = spectrum.levels();
+    let mut f = blank(spectrum, names);
+    let Prepared { parts, w } = prepared;
+    let e = DVector::from_column_slice(&spectrum.energies);
     let solved = normalised_null_vector(w.clone());
     let ness_correction = solved.as_ref().map_or(0.0, |(_, c)| *c);
     let ness = solved.map(|(p, _)| p);
-    let stroke = ness
-        .as_ref()
-        .and_then(|n| Stroke::new(&w, n, ness_correction * d as f64, tau));
+    let stroke = ness.as_ref().and_then(|n| match given {
+        Some(st) => Some(st),
+        None => Stroke::new(&w, n, ness_correction * d as f64, tau),
+    });
     let oss = ness
         .as_ref()
         .zip(stroke.as_ref())

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::gpu::GpuStrokes;
 use super::grid::BatteryGrid;
 use super::point::{battery_point, BatteryFigures, BatteryStatus};
 use crate::backend::Progress;
@@ -171,11 +172,13 @@ pub fn check_memory(grid: &BatteryGrid, figures: &[Figure]) -> Result<(), Error>
     )
 }
 
-/// Every point of `grid`, keeping `figures`.
+/// Every point of `grid`, keeping `figures`: on the CPU backend, or with
+/// the strokes on the GPU where `gpu` is given (battery::gpu).
 pub fn run(
     grid: &BatteryGrid,
     figures: &[Figure],
     progress: &Progress,
+    gpu: Option<&GpuStrokes>,
 ) -> Result<BatteryArrays, Error> {
     check_memory(grid, figures)?;
     let n = grid.len() as usize;
@@ -187,14 +190,18 @@ pub fn run(
         if progress.stopped() {
             return Err(Error::Interrupted);
         }
-        let end = (start + BLOCK as usize).min(n);
-        let block: Vec<BatteryFigures> = (start..end)
-            .into_par_iter()
-            .map(|i| {
-                let (spectrum, baths, tau) = grid.point(i as u64);
-                battery_point(spectrum, &grid.names, &baths, tau)
-            })
-            .collect();
+        let block = gpu.map_or(BLOCK, |g| g.block(grid.names.len())) as usize;
+        let end = (start + block).min(n);
+        let block: Vec<BatteryFigures> = match gpu {
+            Some(g) => super::gpu::points(grid, start as u64..end as u64, g)?,
+            None => (start..end)
+                .into_par_iter()
+                .map(|i| {
+                    let (spectrum, baths, tau) = grid.point(i as u64);
+                    battery_point(spectrum, &grid.names, &baths, tau)
+                })
+                .collect(),
+        };
         for (j, f) in block.iter().enumerate() {
             status[start + j] = f.status.code();
             for (fig, a) in arrays.iter_mut() {

@@ -12,6 +12,7 @@ use super::sweep::{LateBar, SweepCmd};
 use super::BadInput;
 use nessbat::backend::run::BackendChoice;
 use nessbat::backend::Progress;
+use nessbat::battery::gpu::{self, GpuStrokes};
 use nessbat::battery::grid::Use;
 use nessbat::battery::output::{self, BatteryRun};
 use nessbat::battery::sweep::{self, BatteryArrays};
@@ -30,14 +31,11 @@ fn check_flags(cmd: &SweepCmd) -> Result<(), BadInput> {
             "{flag}: battery sweeps do not support it yet; accepted: {accepted}"
         )))
     };
-    if cmd.backend == BackendChoice::Gpu {
-        return not_yet(
-            "--backend gpu",
-            "--backend cpu or auto (battery sweeps run on the CPU backend, in f64)",
-        );
-    }
     if cmd.precision == Some(Precision::F32) {
-        return not_yet("--precision f32", "--precision f64, or none");
+        return not_yet(
+            "--precision f32",
+            "--precision f64, or none (battery points are f64 on either backend)",
+        );
     }
     if cmd.shard.is_some() {
         return not_yet("--shard", "the whole grid in one run");
@@ -72,17 +70,32 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     nessbat::store::output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
     sweep::check_memory(&grid, &figures).map_err(super::lib_error)?;
     output::check_space(&cmd.out, &grid, figures.len()).map_err(super::lib_error)?;
+    // Auto stays on the CPU: the GPU forms the strokes only, and the host
+    // finishes every point, so the GPU pays where strokes dominate (large
+    // d, a fast device); --backend gpu asks for it.
     if cmd.backend == BackendChoice::Auto && !cmd.quiet {
         eprintln!(
-            "battery sweep: on the CPU backend in f64 (battery GPU kernels are not built yet)"
+            "battery sweep: on the CPU backend in f64 (--backend gpu puts the strokes on the GPU)"
         );
     }
+    let ctx = match cmd.backend {
+        BackendChoice::Gpu => Some(gpu::acquire(grid.battery.levels()).map_err(super::lib_error)?),
+        _ => None,
+    };
+    let gpu = match &ctx {
+        Some(ctx) => Some(GpuStrokes::new(ctx, grid.battery.levels()).map_err(super::lib_error)?),
+        None => None,
+    };
+    let backend = match gpu {
+        Some(_) => "gpu strokes",
+        None => "cpu",
+    };
     let late = LateBar::new(grid.len(), cmd.quiet);
     let bar = &late.bar;
     let tick = |n: u64| late.tick(n);
     super::interrupt::install();
     let progress = Progress::new(&tick).stop_on(&super::interrupt::STOP);
-    let res = match sweep::run(&grid, &figures, &progress) {
+    let res = match sweep::run(&grid, &figures, &progress, gpu.as_ref()) {
         Err(Error::Interrupted) => {
             bar.abandon();
             return Err(super::interrupt::Interrupted(
@@ -96,6 +109,7 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     let run = BatteryRun {
         elapsed_seconds: began.elapsed().as_secs_f64(),
         command: Some(command_line(std::env::args())),
+        adapter: ctx.as_ref().map(|c| c.describe()),
     };
     let plots = |dir: &std::path::Path| match cmd.plot {
         true => plots(
@@ -118,7 +132,7 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
             .collect();
         let _ = writeln!(
             std::io::stdout(),
-            "{} battery points on cpu (f64) in {total:.2} s ({:.0} points/s; compute {:.2} s); {}; written to {}",
+            "{} battery points on {backend} (f64) in {total:.2} s ({:.0} points/s; compute {:.2} s); {}; written to {}",
             res.status.len(),
             nessbat::store::output::rate(res.status.len() as u64, total),
             res.compute_seconds,

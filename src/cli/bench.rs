@@ -227,13 +227,21 @@ fn end_to_end(grid: &Grid, repeats: u32) -> Result<()> {
     Ok(())
 }
 
-/// Points per second of user-defined batteries on the CPU: the whole
-/// computation of each point (rates, stroke, OSS, figures), the battery
-/// diagonalised once.
+/// Points per second of user-defined batteries, whole battery sweeps in
+/// memory (rates, stroke, OSS, figures, the arrays), the battery
+/// diagonalised once: on the CPU backend (f64, every core), and with the
+/// strokes on the GPU where an adapter is found (up to 16 levels, in each
+/// stroke layout where both can run).
 fn batteries(cmd: &BenchCmd) -> Result<()> {
-    use nessbat::battery::batch::battery_points;
-    use nessbat::battery::{BathPoint, BatteryPoint};
-    let n = cmd.points.min(1 << 20) as usize;
+    use nessbat::backend::gpu::stroke::{StrokeKernel, StrokeLayout};
+    use nessbat::backend::Progress;
+    use nessbat::battery::gpu::GpuStrokes;
+    use nessbat::battery::grid::Use;
+    use nessbat::battery::sweep::{kept, run};
+    use nessbat::battery::BatteryGrid;
+    let n = cmd.points.min(1 << 20);
+    let side = (n as f64).sqrt().ceil() as u64;
+    let n = side * side;
     // Gaps that differ from spin to spin, not in step (ω_i ∝ i²): a uniform
     // XX chain of 4, or one with evenly spaced gaps, has degenerate
     // two-excitation levels, which the population model refuses.
@@ -247,53 +255,75 @@ fn batteries(cmd: &BenchCmd) -> Result<()> {
             })
             .collect();
         format!(
-            "[battery.chain]\nspins = {spins}\n[[battery.baths]]\nname = \"h\"\ncoupling = \"sx1\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"sx{spins}\"\n[fixed]\n{gaps}lambda = 0.05\nt_h = 2.0\nt_c = 0.1\ntau = 100.0\n"
+            "[battery.chain]\nspins = {spins}\n[[battery.baths]]\nname = \"h\"\ncoupling = \"sx1\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"sx{spins}\"\n[fixed]\n{gaps}lambda = 0.05\n"
         )
     };
     let cases = [
-        ("d = 3, the maser", "[battery.levels]\nenergies = [0.0, 0.4, 1.0]\n[[battery.baths]]\nname = \"h\"\ncoupling = \"|0><2|\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"|0><1|\"\n[fixed]\nt_h = 2.0\nt_c = 0.2\ntau = 100.0\n".to_string()),
+        ("d = 3, the maser", "[battery.levels]\nenergies = [0.0, 0.4, 1.0]\n[[battery.baths]]\nname = \"h\"\ncoupling = \"|0><2|\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"|0><1|\"\n[fixed]\n".to_string()),
         ("d = 4, XX chain of 2", chain(2)),
         ("d = 8, XX chain of 3", chain(3)),
         ("d = 16, XX chain of 4", chain(4)),
         ("d = 32, XX chain of 5", chain(5)),
     ];
+    let axes = format!(
+        "gamma_h = 1e-3\ngamma_c = 1e-3\ntau = 100.0\n[[axes]]\nname = \"t_h\"\nrange = [0.5, 5.0]\npoints = {side}\n[[axes]]\nname = \"t_c\"\nrange = [0.05, 0.5]\npoints = {side}\n"
+    );
+    let ctx = match GpuContext::acquire() {
+        Ok(ctx) => Some(ctx),
+        Err(e) => {
+            println!("GPU: none ({e}); CPU backend only");
+            None
+        }
+    };
     println!(
-        "nessbat bench --batteries: {n} points each (T_hot × T_cold grid, Γ = 1e-3, τ = 100), CPU f64 on {} threads, best of {}",
+        "nessbat bench --batteries: {n} points each (T_hot × T_cold grid, Γ = 1e-3, τ = 100), whole sweeps in memory, f64, CPU on {} threads{}, best of {}",
         rayon::current_num_threads(),
+        ctx.as_ref()
+            .map_or(String::new(), |c| format!(", GPU {}", c.describe())),
         cmd.repeats
     );
     for (what, text) in cases {
-        let config = nessbat::config::SweepConfig::parse(&text, what)?;
-        let p = BatteryPoint::from_config(&config)?;
-        let side = (n as f64).sqrt().ceil() as usize;
-        let points: Vec<_> = (0..n)
-            .map(|i| {
-                let (a, b) = (i / side, i % side);
-                let t_h = 0.5 + 4.5 * a as f64 / side as f64;
-                let t_c = 0.05 + 0.45 * b as f64 / side as f64;
-                let bath = |temperature| BathPoint {
-                    temperature,
-                    gamma: 1e-3,
-                };
-                (vec![bath(t_h), bath(t_c)], 100.0)
-            })
-            .collect();
-        let mut best = f64::INFINITY;
-        let mut ok = 0;
-        for _ in 0..cmd.repeats {
-            let t = Instant::now();
-            let f = battery_points(&p.spectrum, &p.names, &points);
-            best = best.min(t.elapsed().as_secs_f64());
-            ok = f
-                .iter()
-                .filter(|f| f.status == nessbat::battery::BatteryStatus::Ok)
-                .count();
-        }
+        let config = nessbat::config::SweepConfig::parse(&format!("{text}{axes}"), what)?;
+        let grid = BatteryGrid::new(&config, Use::Sweep)?;
+        let figures = kept(&grid, None)?;
+        let time = |gpu: Option<&GpuStrokes>| -> Result<(f64, u64)> {
+            let mut best = f64::INFINITY;
+            let mut ok = 0;
+            for _ in 0..cmd.repeats {
+                let t = Instant::now();
+                let res = run(&grid, &figures, &Progress::NONE, gpu)?;
+                best = best.min(t.elapsed().as_secs_f64());
+                ok = res.status.iter().filter(|s| **s == 0).count() as u64;
+            }
+            Ok((best, ok))
+        };
+        let (best, ok) = time(None)?;
         println!(
-            "  {what:<24} {:>12.0} points/s  ({:.3} s, {ok} of {n} ok)",
-            n as f64 / best,
-            best
+            "  {what:<24} cpu                        {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
+            n as f64 / best
         );
+        let levels = grid.battery.levels();
+        let Some(ctx) = ctx.as_ref().filter(|_| levels <= 16) else {
+            continue;
+        };
+        for layout in [StrokeLayout::PerInvocation, StrokeLayout::PerWorkgroup] {
+            // Lavapipe corrupts private arrays of 16 × 16 f64 (see
+            // StrokeLayout::for_dim): that pairing is not run on it.
+            let software = ctx.info.device_type == wgpu::DeviceType::Cpu;
+            if levels > 8 && layout == StrokeLayout::PerInvocation && software {
+                continue;
+            }
+            let gpu = GpuStrokes {
+                ctx,
+                kernel: StrokeKernel::with_layout(ctx, levels, layout)?,
+            };
+            let (best, ok) = time(Some(&gpu))?;
+            println!(
+                "  {what:<24} gpu, {:<22} {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
+                layout.name(),
+                n as f64 / best
+            );
+        }
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ use nessbat::Error;
 pub struct SweepCmd {
     /// Sweep config (TOML); without it, the embedded default (the paper's
     /// parameters over β_A × β_S at τ = 150, after Fig. 2). A config with
-    /// a [battery] table sweeps that battery (CPU, f64)
+    /// a [battery] table sweeps that battery (f64; --backend gpu for its strokes)
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Output folder for the .npy arrays, metadata.json and plots

@@ -3,6 +3,32 @@
 
 pub mod dd;
 
+/// The paper's system as a two-spin chain (Eq. 6's H; X_A = σx1 − σx2,
+/// X_S = σx1 + σx2), for configs to append `[fixed]` and axes to.
+pub const PAPER_CHAIN_BATTERY: &str = r#"
+[battery.chain]
+spins = 2
+[[battery.baths]]
+name = "aa"
+coupling = "sx1 - sx2"
+[[battery.baths]]
+name = "ss"
+coupling = "sx1 + sx2"
+"#;
+
+/// The three-level maser (levels 0, 0.4, 1; hot bath on 0↔2, cold on
+/// 0↔1) as a `[battery]`, for configs to append `[fixed]` and axes to.
+pub const MASER_BATTERY: &str = r#"
+[battery.levels]
+energies = [0.0, 0.4, 1.0]
+[[battery.baths]]
+name = "h"
+coupling = "|0><2|"
+[[battery.baths]]
+name = "c"
+coupling = "|0><1|"
+"#;
+
 use nessbat::model::params::Baths;
 use nessbat::model::{Bath, EngineParams};
 

@@ -9,6 +9,7 @@ pub mod kernel;
 pub mod pipeline_cache;
 pub mod reduce;
 pub mod resources;
+pub mod stroke;
 pub mod timestamps;
 
 pub use context::{GpuContext, GpuError};
