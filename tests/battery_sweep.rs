@@ -321,16 +321,6 @@ fn bad_battery_sweeps_are_refused_in_one_line_with_nothing_written() {
         "t_h",
     );
     refused(
-        "reduce",
-        &format!(
-            "{}[[reduce]]\nname = \"best\"\nop = \"max\"\nquantity = \"power\"\nover = [\"t_c\"]\n",
-            maser()
-        ),
-        &[],
-        None,
-        "[[reduce]]",
-    );
-    refused(
         "memory",
         &maser(),
         &[],

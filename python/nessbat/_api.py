@@ -179,7 +179,9 @@ def optimize(
     figures at the optimum (as `point`), `parameters` (the optimum's axis
     values), `objective` (its value on the reference and on the backend),
     `constraint_satisfied`, `converged`, `evaluations`, and `history` (a
-    pandas.DataFrame of the search).
+    pandas.DataFrame of the search). A config with a [battery] searches its
+    axes with battery sweeps: any of its figures (heat_NAME included) is an
+    objective or a constraint, and the figures are its f64 point's.
     """
     if (maximize is None) == (minimize is None):
         raise ValueError("give exactly one of maximize= or minimize=, a quantity name such as \"power\"")

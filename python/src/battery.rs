@@ -10,10 +10,13 @@ use pyo3::types::PyAny;
 use nessbat::battery::gpu::{self, GpuStrokes};
 use nessbat::battery::grid::Use;
 use nessbat::battery::output::{self, BatteryRun};
-use nessbat::battery::sweep;
+use nessbat::battery::sweep::{self, Plan};
 use nessbat::battery::BatteryGrid;
 use nessbat::config::SweepConfig;
+use nessbat::optimize::space::Goal;
+use nessbat::store::arrays::owned;
 
+use crate::handover::to_python;
 use crate::watch::watched;
 use crate::{backend_choice, lib_error, value_error};
 
@@ -46,10 +49,11 @@ pub(crate) fn sweep<'py>(
     let grid =
         BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| value_error(format!("{origin}: {e}")))?;
     let wanted = outputs.as_deref().or(cfg.outputs.as_deref());
-    let figures = sweep::kept(&grid, wanted).map_err(|e| value_error(format!("{origin}: {e}")))?;
+    let plan = Plan::new(&grid, wanted).map_err(|e| value_error(format!("{origin}: {e}")))?;
+    sweep::check_memory(&grid, &plan).map_err(lib_error)?;
     if let Some(dir) = &out {
         nessbat::store::output::check_out_folder(dir, force).map_err(lib_error)?;
-        output::check_space(dir, &grid, figures.len()).map_err(lib_error)?;
+        output::check_space(dir, &grid, &plan).map_err(lib_error)?;
     }
     // "auto" stays on the CPU, as on the command line: the GPU forms the
     // strokes only (battery::gpu).
@@ -69,7 +73,7 @@ pub(crate) fn sweep<'py>(
         Vec::new(),
         progress,
         notice,
-        |progress, _| sweep::run(&grid, &figures, progress, gpu.as_ref()),
+        |progress, _| sweep::run_plan(&grid, &plan, progress, gpu.as_ref()),
     )?
     .map_err(lib_error)?;
     let run = BatteryRun {
@@ -78,7 +82,8 @@ pub(crate) fn sweep<'py>(
         adapter: ctx.as_ref().map(|c| c.describe()),
     };
     if let Some(dir) = &out {
-        let written = py.detach(|| output::write(dir, &grid, &res, &run, &|_| Ok(Vec::new())));
+        let written =
+            py.detach(|| output::write(dir, &grid, &plan, &res, &run, &|_| Ok(Vec::new())));
         written.map_err(|e| {
             lib_error(nessbat::Error::Io {
                 path: dir.clone(),
@@ -87,14 +92,74 @@ pub(crate) fn sweep<'py>(
         })?;
         return Ok((Vec::new(), String::new()));
     }
-    let meta = output::metadata(&grid, &res, &run, &serde_json::Map::new());
+    let meta = output::metadata(&grid, &plan, &res, &run, &serde_json::Map::new());
     let shape = res.shape.clone();
     let mut arrays: Vec<(String, Vec<usize>, Bound<'py, PyAny>)> = Vec::new();
     for (f, a) in res.arrays {
         let data = PyArray1::from_vec(py, a).into_any();
         arrays.push((f.name(&grid.names), shape.clone(), data));
     }
-    let status = PyArray1::from_vec(py, res.status).into_any();
-    arrays.push(("status".into(), shape, status));
+    if plan.full {
+        let status = PyArray1::from_vec(py, res.status).into_any();
+        arrays.push(("status".into(), shape, status));
+    }
+    arrays.extend(
+        owned(None, res.reduced)
+            .into_iter()
+            .map(|a| to_python(py, a)),
+    );
     Ok((arrays, meta.to_string()))
+}
+
+/// `nessbat.optimize` over a `[battery]` config: (the report as JSON text,
+/// the search history as CSV text), as for the built-in model.
+pub(crate) fn optimize(
+    py: Python<'_>,
+    cfg: &SweepConfig,
+    quantity: &str,
+    maximize: bool,
+    subject_to: Vec<String>,
+    (backend, precision): (&str, Option<&str>),
+    xtol: f64,
+) -> PyResult<(String, String)> {
+    let (choice, precision) = backend_choice(backend, precision)?;
+    if precision == Some(nessbat::kernels::Precision::F32) {
+        return Err(value_error(
+            "precision=\"f32\": battery points are f64 on either backend; accepted: \"f64\" or None",
+        ));
+    }
+    let texts: Vec<&str> = subject_to.iter().map(|s| s.trim()).collect();
+    let goal = Goal {
+        quantity: quantity.trim().to_string(),
+        maximize,
+        constraint: (!texts.is_empty()).then(|| texts.join(" and ")),
+    };
+    let opts = nessbat::optimize::OptimizeOptions {
+        xtol,
+        ..Default::default()
+    };
+    py.detach(|| -> PyResult<(String, String)> {
+        let levels = BatteryGrid::new(cfg, Use::Sweep)
+            .map_err(lib_error)?
+            .battery
+            .levels();
+        let ctx = match choice {
+            nessbat::backend::run::BackendChoice::Gpu => {
+                Some(gpu::acquire(levels).map_err(lib_error)?)
+            }
+            _ => None,
+        };
+        let strokes = match &ctx {
+            Some(ctx) => Some(GpuStrokes::new(ctx, levels).map_err(lib_error)?),
+            None => None,
+        };
+        let best = nessbat::battery::optimize::optimize(cfg, strokes.as_ref(), &goal, &opts)
+            .map_err(lib_error)?;
+        let backend = match &ctx {
+            Some(c) => format!("gpu strokes ({})", c.describe()),
+            None => "cpu".to_string(),
+        };
+        let report = best.report(&backend, serde_json::Value::Null);
+        Ok((report.to_string(), best.found.history_csv()))
+    })
 }

@@ -6,6 +6,7 @@
 //! `RuntimeError`, Ctrl-C to `KeyboardInterrupt`.
 
 mod battery;
+mod handover;
 mod running;
 mod watch;
 
@@ -134,6 +135,18 @@ fn optimize(
     precision: Option<&str>,
     xtol: f64,
 ) -> PyResult<(String, String)> {
+    let cfg = SweepConfig::parse(config, origin).map_err(value_error)?;
+    if cfg.battery.is_some() {
+        return battery::optimize(
+            py,
+            &cfg,
+            quantity,
+            maximize,
+            subject_to,
+            (backend, precision),
+            xtol,
+        );
+    }
     let g = grid(config, origin)?
         .without_reductions()
         .map_err(value_error)?;

@@ -2,15 +2,15 @@
 //! progress (`watch`), its arrays handed over without copying; a
 //! `[battery]` config goes to `battery`.
 
-use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyAny;
 
 use nessbat::backend::run::Backend;
-use nessbat::store::arrays::{owned, ArrayData};
+use nessbat::store::arrays::owned;
 use nessbat::store::checkpoint::DEFAULT_CHUNK;
 use nessbat::sweep::runner::{Mode, Sweep};
 
+use crate::handover::to_python;
 use crate::watch::watched;
 use crate::{backend_choice, grid_with, lib_error};
 
@@ -86,16 +86,7 @@ pub fn sweep<'py>(
     let meta = out.metadata();
     let arrays = owned(out.full.take(), std::mem::take(&mut out.reduced))
         .into_iter()
-        .map(|a| {
-            let data = match a.data {
-                ArrayData::F64(v) => PyArray1::from_vec(py, v).into_any(),
-                ArrayData::F32(v) => PyArray1::from_vec(py, v).into_any(),
-                ArrayData::U64(v) => PyArray1::from_vec(py, v).into_any(),
-                ArrayData::U32(v) => PyArray1::from_vec(py, v).into_any(),
-                ArrayData::U8(v) => PyArray1::from_vec(py, v).into_any(),
-            };
-            (a.name, a.shape, data)
-        })
+        .map(|a| to_python(py, a))
         .collect();
     Ok((arrays, meta.to_string()))
 }

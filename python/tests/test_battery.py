@@ -137,6 +137,45 @@ def test_a_battery_sweep_is_the_same_on_either_backend(backend):
     assert got.attrs["backend"] == backend
 
 
+def test_battery_reductions_are_variables_of_the_dataset(tmp_path):
+    """[[reduce]] over a battery: the reduced arrays as Dataset variables
+    over the kept axes, equal to the extremum of the full arrays, and the
+    same through the CLI's folder."""
+    config = sweep_config()
+    config["full_arrays"] = True
+    config["reduce"] = [{"name": "best", "op": "argmax", "quantity": "heat_h", "over": ["t_c"]}]
+    ds = nessbat.sweep(config, progress=False)
+    assert ds.best.dims == ("t_h",)
+    ok = ds.heat_h.where(ds.status == 0)
+    assert np.array_equal(ds.best.values, ok.max("t_c").values, equal_nan=True)
+    assert np.array_equal(ds.best_t_c.values, ok.idxmax("t_c").values)
+    del config["full_arrays"]
+    nessbat.sweep(config, progress=False, out=tmp_path / "out")
+    loaded = nessbat.load(tmp_path / "out")
+    assert "heat_h" not in loaded.data_vars
+    assert np.array_equal(loaded.best.values, ds.best.values)
+    assert np.array_equal(loaded.best_count.values, ds.best_count.values)
+
+
+def test_a_battery_optimum_is_the_clis(tmp_path):
+    """nessbat.optimize over a [battery]: the CLI's --json report, with a
+    heat as the objective, the Otto efficiency at the optimum, and the
+    search history as a DataFrame."""
+    config = maser(t_h=2.0)
+    del config["fixed"]["t_c"]
+    config["axes"] = [{"name": "t_c", "range": [0.05, 1.0], "points": 20}]
+    got = nessbat.optimize(config, maximize="heat_h", subject_to="power > 0")
+    assert got["objective"]["quantity"] == "heat_h" and got["outcome"] == "optimum"
+    assert abs(got["efficiency"] - (1 - OMEGA_C / OMEGA_H)) <= 1e-9
+    assert list(got["history"].columns[:5]) == ["start", "iteration", "points", "value", "t_c"]
+    path = tmp_path / "maser.toml"
+    path.write_text(toml(config) + '[[axes]]\nname = "t_c"\nrange = [0.05, 1.0]\npoints = 20\n')
+    cli_report = json.loads(cli("optimize", "--config", str(path), "--maximize", "heat_h",
+                                "--subject-to", "power > 0", "--json").stdout)
+    for key in ["parameters", "heat_h", "power", "objective", "evaluations"]:
+        assert got[key] == cli_report[key], key
+
+
 def test_battery_sweeps_refuse_what_they_do_not_support_in_one_line():
     with pytest.raises(ValueError, match="f32") as e:
         nessbat.sweep(sweep_config(), precision="f32", progress=False)

@@ -93,8 +93,9 @@ impl BatteryGrid {
         if usage == Use::Point && !config.axes.is_empty() {
             return Err(config_error("a battery point has no axes; accepted: every parameter in [fixed] (`nessbat sweep` runs a [battery] over axes)".into()));
         }
-        if !config.reduce.is_empty() || config.full_arrays.is_some() {
-            return Err(config_error("[[reduce]] and full_arrays over a [battery] are not supported yet; accepted: a sweep of full arrays (reduce them in numpy or xarray)".into()));
+        // Reductions are checked against the grid by battery::reduce.
+        if usage == Use::Point && (!config.reduce.is_empty() || config.full_arrays.is_some()) {
+            return Err(config_error("a battery point has no [[reduce]] or full_arrays (sweep settings); accepted: the config without them".into()));
         }
         if usage == Use::Point && config.outputs.is_some() {
             return refuse("outputs (a sweep setting)");

@@ -14,12 +14,15 @@
 pub mod batch;
 pub mod builders;
 pub mod cycle;
+pub mod figure;
 pub mod generator;
 pub mod gpu;
 pub mod grid;
 pub mod operators;
+pub mod optimize;
 pub mod output;
 pub mod point;
+pub mod reduce;
 pub mod run;
 pub mod spec;
 pub mod spectrum;

@@ -8,11 +8,12 @@ use serde_json::{json, Map, Value};
 
 use super::grid::BatteryGrid;
 use super::point::BatteryStatus;
-use super::sweep::{bytes, BatteryArrays};
+use super::sweep::{BatteryArrays, Plan};
 use crate::error::Error;
+use crate::store::arrays;
 use crate::store::budget::{fits_disk_for, Space};
 use crate::store::folder::{commit, staged};
-use crate::store::output::{rate, write_npy, Extra};
+use crate::store::output::{rate, reduction_entry, write_named, write_npy, Extra, ReductionAbout};
 use crate::store::provenance::{git_commit, utc_now};
 
 /// What the run was, for metadata.json.
@@ -29,11 +30,14 @@ pub struct BatteryRun {
 }
 
 /// Checks that `out` has room for the sweep's files before any work.
-pub fn check_space(out: &Path, grid: &BatteryGrid, figures: usize) -> Result<(), Error> {
+pub fn check_space(out: &Path, grid: &BatteryGrid, plan: &Plan) -> Result<(), Error> {
     let values: u64 = grid.axes.iter().map(|a| a.values.len() as u64).sum();
+    let status = if plan.full { grid.len() } else { 0 };
     fits_disk_for(
         out,
-        bytes(grid.len(), figures).saturating_add(Space::metadata_for(values)),
+        plan.bytes(grid)
+            .saturating_add(status)
+            .saturating_add(Space::metadata_for(values)),
         "the battery sweep, for its arrays,",
         "a folder on a larger disk, fewer arrays (outputs = [...] or --outputs), or fewer points",
     )
@@ -43,6 +47,7 @@ pub fn check_space(out: &Path, grid: &BatteryGrid, figures: usize) -> Result<(),
 /// SHA-256.
 pub fn metadata(
     grid: &BatteryGrid,
+    plan: &Plan,
     res: &BatteryArrays,
     run: &BatteryRun,
     checksums: &Map<String, Value>,
@@ -61,17 +66,19 @@ pub fn metadata(
         .iter()
         .map(|s| (s.name().to_string(), json!(s.code())))
         .collect();
-    arrays.insert(
-        "status".into(),
-        json!({"file": "status.npy", "dtype": "uint8",
-               "meaning": "0 ok (every figure within 1e-6), 1 not converged, 3 imprecise, 4 not populations (the population model does not describe the battery here), 5 disconnected (levels no bath reaches); no figure where not ok"}),
-    );
+    if plan.full {
+        arrays.insert(
+            "status".into(),
+            json!({"file": "status.npy", "dtype": "uint8",
+                   "meaning": "0 ok (every figure within 1e-6), 1 not converged, 3 imprecise, 4 not populations (the population model does not describe the battery here), 5 disconnected (levels no bath reaches); no figure where not ok"}),
+        );
+    }
     let counts: Map<String, Value> = res
         .counts()
         .iter()
         .map(|(s, c)| (s.name().to_string(), json!(c)))
         .collect();
-    let points = res.status.len() as u64;
+    let points = grid.len();
     let battery = json!({
         "levels": grid.battery.levels(),
         "baths": grid.names,
@@ -110,8 +117,40 @@ pub fn metadata(
         "shard": Value::Null,
         "checksums": checksums,
         "units": "hbar = k_B = 1; energies and rates in the unit of the battery's Hamiltonian (omega0)",
-        "order": "C order; axis k of every array is axes[k]",
+        "order": match plan.full {
+            true => "C order; axis k of every array is axes[k]",
+            false => "C order; axis k of a reduced array is its kept_axes[k] (the axes not reduced, in config order)",
+        },
+        "reductions": reductions(grid, plan, res),
     })
+}
+
+/// One metadata entry per reduction, as for the built-in model.
+fn reductions(grid: &BatteryGrid, plan: &Plan, res: &BatteryArrays) -> Value {
+    res.reduced
+        .iter()
+        .zip(&plan.reductions)
+        .map(|(r, red)| {
+            let (long, units, _) = red.quantity.describe(&grid.names);
+            let text: Vec<String> = red
+                .constraint
+                .iter()
+                .map(|c| format!("{} {} {}", c.figure.name(&grid.names), c.cmp.symbol(), c.value))
+                .collect();
+            reduction_entry(
+                r,
+                &ReductionAbout {
+                    op: red.op,
+                    quantity: red.quantity.name(&grid.names),
+                    long_name: long,
+                    units: units.to_string(),
+                    over: red.over.iter().map(|&i| grid.axes[i].name.clone()).collect(),
+                    constraint: (!text.is_empty()).then(|| text.join(" and ")),
+                    competing: "only status-0 (ok) points with a finite figure compete; not_converged and imprecise points count as flagged",
+                },
+            )
+        })
+        .collect()
 }
 
 /// Writes the arrays, metadata.json and the `extra` files (plots) into
@@ -119,6 +158,7 @@ pub fn metadata(
 pub fn write(
     dir: &Path,
     grid: &BatteryGrid,
+    plan: &Plan,
     res: &BatteryArrays,
     run: &BatteryRun,
     extra: Extra,
@@ -128,10 +168,15 @@ pub fn write(
         for (f, a) in &res.arrays {
             files.push(write_npy(staging, &f.name(&grid.names), &res.shape, a)?);
         }
-        files.push(write_npy(staging, "status", &res.shape, &res.status)?);
+        if plan.full {
+            files.push(write_npy(staging, "status", &res.shape, &res.status)?);
+        }
+        for a in arrays::borrowed(None, &res.reduced) {
+            files.push(write_named(staging, &a)?);
+        }
         files.extend(extra(staging)?);
         commit(staging, dir, files, Map::new(), |sums| {
-            metadata(grid, res, run, sums)
+            metadata(grid, plan, res, run, sums)
         })
     })
 }

@@ -9,92 +9,14 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+pub use super::figure::Figure;
 use super::gpu::GpuStrokes;
 use super::grid::BatteryGrid;
 use super::point::{battery_point, BatteryFigures, BatteryStatus};
+use super::reduce::{self, BatteryReduction, Folding};
 use crate::backend::Progress;
 use crate::error::Error;
-
-/// One array of a battery sweep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Figure {
-    Ergotropy,
-    Power,
-    Efficiency,
-    /// The heat from bath k (in the battery's order): `heat_NAME`.
-    Heat(usize),
-    HeatIn,
-    EntropyProduction,
-    NessErgotropy,
-    Capacity,
-    ErrorEstimate,
-}
-
-impl Figure {
-    /// Every figure of a battery with `baths` baths, in output order.
-    pub fn all(baths: usize) -> Vec<Figure> {
-        let mut v = vec![Figure::Ergotropy, Figure::Power, Figure::Efficiency];
-        v.extend((0..baths).map(Figure::Heat));
-        v.extend([
-            Figure::HeatIn,
-            Figure::EntropyProduction,
-            Figure::NessErgotropy,
-            Figure::Capacity,
-            Figure::ErrorEstimate,
-        ]);
-        v
-    }
-
-    /// The array's name (its file stem); `names` are the baths'.
-    pub fn name(self, names: &[String]) -> String {
-        match self {
-            Figure::Ergotropy => "ergotropy".into(),
-            Figure::Power => "power".into(),
-            Figure::Efficiency => "efficiency".into(),
-            Figure::Heat(k) => format!("heat_{}", names[k]),
-            Figure::HeatIn => "heat_in".into(),
-            Figure::EntropyProduction => "entropy_production".into(),
-            Figure::NessErgotropy => "ness_ergotropy".into(),
-            Figure::Capacity => "capacity".into(),
-            Figure::ErrorEstimate => "error_estimate".into(),
-        }
-    }
-
-    /// (long name, units, meaning), for metadata.json and xarray.
-    pub fn describe(self, names: &[String]) -> (String, &'static str, String) {
-        let (long, units, meaning): (String, &str, String) = match self {
-            Figure::Ergotropy => ("ergotropy per cycle".into(), "omega0", "work extracted per cycle at the OSS".into()),
-            Figure::Power => ("power".into(), "omega0^2/hbar", "ergotropy / tau".into()),
-            Figure::Efficiency => ("efficiency".into(), "1", "ergotropy / heat_in; NaN where no heat is absorbed".into()),
-            Figure::Heat(k) => (
-                format!("heat from bath {}", names[k]),
-                "omega0",
-                format!("heat into the battery from bath {} per cycle (exact stroke integral); an exact 0 where it is below its rounding noise", names[k]),
-            ),
-            Figure::HeatIn => ("heat absorbed".into(), "omega0", "sum of the positive heats per cycle".into()),
-            Figure::EntropyProduction => ("entropy production".into(), "k_B", "-sum_k Q_k/T_k per cycle (>= 0 by the second law)".into()),
-            Figure::NessErgotropy => ("ergotropy of the NESS".into(), "omega0", "ergotropy of the baths' steady state".into()),
-            Figure::Capacity => ("capacity".into(), "omega0", "highest minus lowest energy over the charged state's unitary orbit (Yang et al., PRL 131, 030402 (2023))".into()),
-            Figure::ErrorEstimate => ("estimated relative error".into(), "1", "estimated relative error of ergotropy, heat_in and every heat; 0 for exact zeros, inf where nothing was computed".into()),
-        };
-        (long, units, meaning)
-    }
-
-    /// The figure's value at one point.
-    pub fn of(self, f: &BatteryFigures) -> f64 {
-        match self {
-            Figure::Ergotropy => f.ergotropy,
-            Figure::Power => f.power,
-            Figure::Efficiency => f.efficiency,
-            Figure::Heat(k) => f.heats[k].heat,
-            Figure::HeatIn => f.heat_in,
-            Figure::EntropyProduction => f.entropy_production,
-            Figure::NessErgotropy => f.ness_ergotropy,
-            Figure::Capacity => f.capacity,
-            Figure::ErrorEstimate => f.error_estimate,
-        }
-    }
-}
+use crate::store::reduced::Reduced;
 
 /// The figures of `grid` that `outputs` names (all where None); errors
 /// name what is accepted.
@@ -131,10 +53,15 @@ pub fn kept(grid: &BatteryGrid, outputs: Option<&[String]>) -> Result<Vec<Figure
 #[derive(Debug, Clone)]
 pub struct BatteryArrays {
     pub shape: Vec<usize>,
-    /// One array per kept figure, C order.
+    /// One array per kept figure, C order; none where the sweep keeps no
+    /// full arrays (reductions only).
     pub arrays: Vec<(Figure, Vec<f64>)>,
-    /// `BatteryStatus::code` per point.
+    /// `BatteryStatus::code` per point; empty without full arrays.
     pub status: Vec<u8>,
+    /// Points per status, in `BatteryStatus::ALL` order.
+    pub counts: Vec<(BatteryStatus, u64)>,
+    /// The reductions' arrays, in config order.
+    pub reduced: Vec<Reduced>,
     /// Seconds in the rayon loop.
     pub compute_seconds: f64,
 }
@@ -142,13 +69,58 @@ pub struct BatteryArrays {
 impl BatteryArrays {
     /// Points per status, in `BatteryStatus::ALL` order.
     pub fn counts(&self) -> Vec<(BatteryStatus, u64)> {
-        BatteryStatus::ALL
-            .iter()
-            .map(|s| {
-                let c = self.status.iter().filter(|x| **x == s.code()).count() as u64;
-                (*s, c)
-            })
-            .collect()
+        self.counts.clone()
+    }
+}
+
+/// What a battery sweep keeps: the full arrays of `figures` (where
+/// `full`), and the reductions.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub figures: Vec<Figure>,
+    pub full: bool,
+    pub reductions: Vec<BatteryReduction>,
+}
+
+impl Plan {
+    /// The plan of `grid`'s config, with the arrays `outputs` names (all
+    /// where None); errors name what is accepted.
+    pub fn new(grid: &BatteryGrid, outputs: Option<&[String]>) -> Result<Plan, Error> {
+        let figures = kept(grid, outputs)?;
+        let reductions = reduce::check(grid)?;
+        let full = reduce::full_arrays(grid, &reductions);
+        Ok(Plan {
+            figures,
+            full,
+            reductions,
+        })
+    }
+
+    /// Every figure in full arrays, no reductions.
+    pub fn full(figures: &[Figure]) -> Plan {
+        Plan {
+            figures: figures.to_vec(),
+            full: true,
+            reductions: Vec::new(),
+        }
+    }
+
+    /// Bytes the sweep holds: its full arrays and reduced cells.
+    pub fn bytes(&self, grid: &BatteryGrid) -> u64 {
+        let full = match self.full {
+            true => bytes(grid.len(), self.figures.len()),
+            false => 0,
+        };
+        full.saturating_add(reduce::bytes(grid, &self.reductions))
+    }
+
+    /// The full arrays kept (none without full arrays).
+    pub fn arrays(&self) -> usize {
+        if self.full {
+            self.figures.len()
+        } else {
+            0
+        }
     }
 }
 
@@ -161,60 +133,89 @@ pub fn bytes(points: u64, figures: usize) -> u64 {
     points.saturating_mul(8 * figures as u64 + 1)
 }
 
-/// Checks that the arrays of `grid` (`figures` of them) fit the memory
-/// the run may hold; a grid larger is refused naming the sizes.
-pub fn check_memory(grid: &BatteryGrid, figures: &[Figure]) -> Result<(), Error> {
+/// Checks that what `plan` holds of `grid` fits the memory the run may
+/// hold; a grid larger is refused naming the sizes.
+pub fn check_memory(grid: &BatteryGrid, plan: &Plan) -> Result<(), Error> {
     let n = grid.len();
     crate::store::budget::fits_memory_for(
-        bytes(n, figures.len()),
+        plan.bytes(grid),
         &format!("the arrays of {n} battery points"),
-        "fewer arrays (outputs = [...] or --outputs), or fewer points",
+        "fewer arrays (outputs = [...] or --outputs), reductions with full_arrays = false, or fewer points",
     )
 }
 
-/// Every point of `grid`, keeping `figures`: on the CPU backend, or with
-/// the strokes on the GPU where `gpu` is given (battery::gpu).
+/// Every point of `grid`, keeping `figures` in full arrays: on the CPU
+/// backend, or with the strokes on the GPU where `gpu` is given
+/// (battery::gpu).
 pub fn run(
     grid: &BatteryGrid,
     figures: &[Figure],
     progress: &Progress,
     gpu: Option<&GpuStrokes>,
 ) -> Result<BatteryArrays, Error> {
-    check_memory(grid, figures)?;
-    let n = grid.len() as usize;
-    let mut arrays: Vec<(Figure, Vec<f64>)> = figures.iter().map(|f| (*f, vec![0.0; n])).collect();
-    let mut status = vec![0u8; n];
+    run_plan(grid, &Plan::full(figures), progress, gpu)
+}
+
+/// Every point of `grid`, keeping what `plan` says.
+pub fn run_plan(
+    grid: &BatteryGrid,
+    plan: &Plan,
+    progress: &Progress,
+    gpu: Option<&GpuStrokes>,
+) -> Result<BatteryArrays, Error> {
+    check_memory(grid, plan)?;
+    let n = grid.len();
+    let full = |len: u64| if plan.full { len as usize } else { 0 };
+    let mut arrays: Vec<(Figure, Vec<f64>)> = match plan.full {
+        true => plan
+            .figures
+            .iter()
+            .map(|f| (*f, vec![0.0; full(n)]))
+            .collect(),
+        false => Vec::new(),
+    };
+    let mut status = vec![0u8; full(n)];
+    let mut counts = vec![0u64; BatteryStatus::ALL.len()];
+    let mut folding = Folding::new(grid, &plan.reductions);
     let started = Instant::now();
-    let mut start = 0usize;
+    let mut start = 0u64;
     while start < n {
         if progress.stopped() {
             return Err(Error::Interrupted);
         }
-        let block = gpu.map_or(BLOCK, |g| g.block(grid.names.len())) as usize;
+        let block = gpu.map_or(BLOCK, |g| g.block(grid.names.len()));
         let end = (start + block).min(n);
         let block: Vec<BatteryFigures> = match gpu {
-            Some(g) => super::gpu::points(grid, start as u64..end as u64, g)?,
+            Some(g) => super::gpu::points(grid, start..end, g)?,
             None => (start..end)
                 .into_par_iter()
                 .map(|i| {
-                    let (spectrum, baths, tau) = grid.point(i as u64);
+                    let (spectrum, baths, tau) = grid.point(i);
                     battery_point(spectrum, &grid.names, &baths, tau)
                 })
                 .collect(),
         };
         for (j, f) in block.iter().enumerate() {
-            status[start + j] = f.status.code();
-            for (fig, a) in arrays.iter_mut() {
-                a[start + j] = fig.of(f);
+            let at = start as usize + j;
+            let k = BatteryStatus::ALL.iter().position(|s| *s == f.status);
+            counts[k.expect("every status is in ALL")] += 1;
+            if plan.full {
+                status[at] = f.status.code();
+                for (fig, a) in arrays.iter_mut() {
+                    a[at] = fig.of(f);
+                }
             }
         }
-        progress.add((end - start) as u64);
+        folding.fold(start, &block);
+        progress.add(end - start);
         start = end;
     }
     Ok(BatteryArrays {
         shape: grid.shape(),
         arrays,
         status,
+        counts: BatteryStatus::ALL.iter().copied().zip(counts).collect(),
+        reduced: folding.finish(),
         compute_seconds: started.elapsed().as_secs_f64(),
     })
 }

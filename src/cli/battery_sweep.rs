@@ -15,7 +15,7 @@ use nessbat::backend::Progress;
 use nessbat::battery::gpu::{self, GpuStrokes};
 use nessbat::battery::grid::Use;
 use nessbat::battery::output::{self, BatteryRun};
-use nessbat::battery::sweep::{self, BatteryArrays};
+use nessbat::battery::sweep::{self, BatteryArrays, Plan};
 use nessbat::battery::BatteryGrid;
 use nessbat::config::SweepConfig;
 use nessbat::kernels::Precision;
@@ -59,17 +59,31 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     let grid =
         BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| BadInput(format!("{origin}: {e}")))?;
     let outputs = cmd.outputs.as_deref().or(cfg.outputs.as_deref());
-    let figures = sweep::kept(&grid, outputs).map_err(|e| BadInput(format!("{origin}: {e}")))?;
-    if cmd.plot && !(1..=3).contains(&grid.axes.len()) {
-        return Err(BadInput(format!(
-            "--plot draws sweeps over one, two or three axes (three as slices); this config has {}",
-            grid.axes.len()
-        ))
-        .into());
+    let plan = Plan::new(&grid, outputs).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    if cmd.plot {
+        let mut dims: Vec<(String, usize)> = plan
+            .reductions
+            .iter()
+            .map(|r| {
+                (
+                    format!("reduction {}", r.name),
+                    grid.axes.len() - r.over.len(),
+                )
+            })
+            .collect();
+        if plan.full {
+            dims.push(("the sweep".into(), grid.axes.len()));
+        }
+        if let Some((what, n)) = dims.iter().find(|(_, n)| !(1..=3).contains(n)) {
+            return Err(BadInput(format!(
+                "--plot draws arrays over one, two or three axes (three as slices); {what} has {n}"
+            ))
+            .into());
+        }
     }
     nessbat::store::output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
-    sweep::check_memory(&grid, &figures).map_err(super::lib_error)?;
-    output::check_space(&cmd.out, &grid, figures.len()).map_err(super::lib_error)?;
+    sweep::check_memory(&grid, &plan).map_err(super::lib_error)?;
+    output::check_space(&cmd.out, &grid, &plan).map_err(super::lib_error)?;
     // Auto stays on the CPU: the GPU forms the strokes only, and the host
     // finishes every point, so the GPU pays where strokes dominate (large
     // d, a fast device); --backend gpu asks for it.
@@ -95,7 +109,7 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     let tick = |n: u64| late.tick(n);
     super::interrupt::install();
     let progress = Progress::new(&tick).stop_on(&super::interrupt::STOP);
-    let res = match sweep::run(&grid, &figures, &progress, gpu.as_ref()) {
+    let res = match sweep::run_plan(&grid, &plan, &progress, gpu.as_ref()) {
         Err(Error::Interrupted) => {
             bar.abandon();
             return Err(super::interrupt::Interrupted(
@@ -114,13 +128,14 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     let plots = |dir: &std::path::Path| match cmd.plot {
         true => plots(
             &grid,
+            &plan,
             &res,
             dir,
             cmd.plot_format == super::run_args::PlotFormat::Svg,
         ),
         false => Ok(Vec::new()),
     };
-    output::write(&cmd.out, &grid, &res, &run, &plots)
+    output::write(&cmd.out, &grid, &plan, &res, &run, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     if !cmd.quiet {
         let total = began.elapsed().as_secs_f64();
@@ -133,8 +148,8 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
         let _ = writeln!(
             std::io::stdout(),
             "{} battery points on {backend} (f64) in {total:.2} s ({:.0} points/s; compute {:.2} s); {}; written to {}",
-            res.status.len(),
-            nessbat::store::output::rate(res.status.len() as u64, total),
+            grid.len(),
+            nessbat::store::output::rate(grid.len(), total),
             res.compute_seconds,
             counts.join(", "),
             cmd.out.display()
@@ -143,22 +158,15 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     Ok(())
 }
 
-/// Every array as a plot, status included, over the grid's axes.
+/// Every array as a plot, status included, over the grid's axes; each
+/// reduction's value and status over its kept axes.
 fn plots(
     grid: &BatteryGrid,
+    plan: &Plan,
     res: &BatteryArrays,
     dir: &std::path::Path,
     svg: bool,
 ) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let mut layers: Vec<(String, Vec<f64>)> = res
-        .arrays
-        .iter()
-        .map(|(f, a)| (f.name(&grid.names), a.clone()))
-        .collect();
-    layers.push((
-        "status".into(),
-        res.status.iter().map(|s| f64::from(*s)).collect(),
-    ));
     let fixed: Vec<String> = grid
         .fixed()
         .iter()
@@ -170,5 +178,39 @@ fn plots(
         grid.names.join(", "),
         fixed.join(", ")
     );
-    nessbat::plot::sweep::layer_plots(&grid.axes, &layers, &sub, dir, svg)
+    let mut files = Vec::new();
+    if plan.full {
+        let mut layers: Vec<(String, Vec<f64>)> = res
+            .arrays
+            .iter()
+            .map(|(f, a)| (f.name(&grid.names), a.clone()))
+            .collect();
+        layers.push((
+            "status".into(),
+            res.status.iter().map(|s| f64::from(*s)).collect(),
+        ));
+        files.extend(nessbat::plot::sweep::layer_plots(
+            &grid.axes, &layers, &sub, dir, svg,
+        )?);
+    }
+    for r in &res.reduced {
+        let axes: Vec<_> = grid
+            .axes
+            .iter()
+            .filter(|a| r.kept.contains(&a.name))
+            .cloned()
+            .collect();
+        let mut layers = vec![(r.name.clone(), r.value.clone())];
+        for (axis, at) in &r.at {
+            layers.push((format!("{}.{axis}", r.name), at.clone()));
+        }
+        layers.push((
+            format!("{}.status", r.name),
+            r.status.iter().map(|s| f64::from(*s)).collect(),
+        ));
+        files.extend(nessbat::plot::sweep::layer_plots(
+            &axes, &layers, &sub, dir, svg,
+        )?);
+    }
+    Ok(files)
 }

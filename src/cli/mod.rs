@@ -1,6 +1,7 @@
 //! The `nessbat` command line.
 
 mod args;
+mod battery_optimize;
 mod battery_sweep;
 mod bench;
 mod config;

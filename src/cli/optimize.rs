@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::args::choice;
 use super::pareto;
-use super::run_args::load_grid;
+use super::run_args::{grid_of, load_config};
 use super::BadInput;
 use nessbat::backend::run::Backend;
 use nessbat::backend::run::BackendChoice;
@@ -69,7 +69,11 @@ pub struct OptimizeCmd {
 }
 
 pub fn run(cmd: &OptimizeCmd) -> Result<()> {
-    let grid = load_grid(cmd.config.as_deref())?
+    let (cfg, origin) = load_config(cmd.config.as_deref())?;
+    if cfg.battery.is_some() {
+        return super::battery_optimize::run(cmd, cfg, &origin);
+    }
+    let grid = grid_of(cfg, &origin, None)?
         .without_reductions()
         .map_err(|e| BadInput(e.to_string()))?;
     let constraint = Constraints::parse_all(&cmd.subject_to)
@@ -135,43 +139,7 @@ fn run_optimum(
         &info,
         json!(history.as_ref().map(|h| h.display().to_string())),
     );
-    if let Some(out) = &cmd.out {
-        // The history, and the report with the config as metadata.json, so
-        // that the folder is a result like a sweep's (`config --from`).
-        // The printed report stays what `nessbat.optimize` returns.
-        let mut meta = v.clone();
-        meta["config"] = serde_json::to_value(&grid.config)?;
-        meta["files"] = json!(["history.csv"]);
-        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-        // --force over another result: what it wrote goes first, so that
-        // the folder holds exactly this one's files.
-        nessbat::store::output::remove_previous(out)
-            .with_context(|| format!("--force: {}", out.display()))?;
-        super::output::write_atomic(
-            Some(&out.join("history.csv")),
-            best.history_csv().as_bytes(),
-        )?;
-        super::output::write_atomic(
-            Some(&out.join("metadata.json")),
-            &serde_json::to_vec_pretty(&meta)?,
-        )?;
-    }
-    let history_line = history.as_ref().map_or_else(
-        || "not written (--out DIR keeps it)".to_string(),
-        |h| h.display().to_string(),
-    );
-    if !best.on_boundary.is_empty() {
-        eprintln!(
-            "warning: the optimum lies on the edge of the searched range of {}; the best engine may lie beyond it: widen that range",
-            best.on_boundary.join(", ")
-        );
-    }
-    if !best.converged {
-        eprintln!(
-            "warning: the search stopped at {} steps before every axis was bracketed to xtol = {}",
-            opts.max_iterations, cmd.xtol
-        );
-    }
+    let history_line = finish_search(cmd, &v, &grid.config, &best.found, &opts)?;
     let no_engine = nessbat::optimize::report::no_engine(&best, &figures);
     let text = if cmd.json {
         serde_json::to_string_pretty(&v)? + "\n"
@@ -223,6 +191,55 @@ fn run_optimum(
         return Err(NoEngine.into());
     }
     Ok(())
+}
+
+/// What every optimum does after its search: writes `--out` (history.csv,
+/// and the report with the config as metadata.json, so that the folder is
+/// a result like a sweep's, `config --from`; the printed report stays what
+/// `nessbat.optimize` returns), warns where the search ended on an edge
+/// of the range or before xtol, and says where the history went.
+pub fn finish_search(
+    cmd: &OptimizeCmd,
+    report: &serde_json::Value,
+    config: &nessbat::config::SweepConfig,
+    found: &nessbat::optimize::refine::Found,
+    opts: &OptimizeOptions,
+) -> Result<String> {
+    let history = cmd.out.as_ref().map(|out| out.join("history.csv"));
+    if let Some(out) = &cmd.out {
+        let mut meta = report.clone();
+        meta["config"] = serde_json::to_value(config)?;
+        meta["files"] = json!(["history.csv"]);
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        // --force over another result: what it wrote goes first, so that
+        // the folder holds exactly this one's files.
+        nessbat::store::output::remove_previous(out)
+            .with_context(|| format!("--force: {}", out.display()))?;
+        super::output::write_atomic(
+            Some(&out.join("history.csv")),
+            found.history_csv().as_bytes(),
+        )?;
+        super::output::write_atomic(
+            Some(&out.join("metadata.json")),
+            &serde_json::to_vec_pretty(&meta)?,
+        )?;
+    }
+    if !found.on_boundary.is_empty() {
+        eprintln!(
+            "warning: the optimum lies on the edge of the searched range of {}; the best engine may lie beyond it: widen that range",
+            found.on_boundary.join(", ")
+        );
+    }
+    if !found.converged {
+        eprintln!(
+            "warning: the search stopped at {} steps before every axis was bracketed to xtol = {}",
+            opts.max_iterations, cmd.xtol
+        );
+    }
+    Ok(history.as_ref().map_or_else(
+        || "not written (--out DIR keeps it)".to_string(),
+        |h| h.display().to_string(),
+    ))
 }
 
 /// The outcome "no engine here": not an error of the user's or the

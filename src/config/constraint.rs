@@ -73,6 +73,24 @@ pub enum Refused {
 impl Constraint {
     /// Parses `quantity op number` with op one of >=, >, <=, <.
     pub fn parse(text: &str) -> Result<Constraint, Refused> {
+        let (name, cmp, value) = comparison(text)?;
+        Ok(Constraint {
+            quantity: name.parse()?,
+            cmp,
+            value,
+        })
+    }
+
+    /// Whether the figures `real` (OUTPUT_NAMES order) pass.
+    pub fn holds(&self, real: &[f64]) -> bool {
+        self.cmp.holds(real[self.quantity.index()], self.value)
+    }
+}
+
+/// The parts of `name op number`, with op one of >=, >, <=, <: the name
+/// as written (for the caller to resolve), the comparison and the number.
+pub fn comparison(text: &str) -> Result<(&str, Cmp, f64), Refused> {
+    {
         // The usual slips, with what was meant.
         for (wrong, right) in [("=>", ">="), ("=<", "<="), ("==", ">= or <=")] {
             if text.contains(wrong) {
@@ -100,7 +118,6 @@ impl Constraint {
         if name.is_empty() || rest.is_empty() || rest.contains(['<', '>', '=']) {
             return Err(syntax());
         }
-        let quantity: Quantity = name.parse()?;
         let value = match rest.parse::<f64>() {
             Ok(v) if v.is_finite() => v,
             _ => {
@@ -110,16 +127,7 @@ impl Constraint {
                 })
             }
         };
-        Ok(Constraint {
-            quantity,
-            cmp,
-            value,
-        })
-    }
-
-    /// Whether the figures `real` (OUTPUT_NAMES order) pass.
-    pub fn holds(&self, real: &[f64]) -> bool {
-        self.cmp.holds(real[self.quantity.index()], self.value)
+        Ok((name, cmp, value))
     }
 }
 
@@ -137,14 +145,23 @@ impl Constraints {
     pub fn parse_all<S: AsRef<str>>(texts: &[S]) -> Result<Constraints, Refused> {
         let mut all = Vec::new();
         for t in texts {
-            for part in t.as_ref().split(" and ") {
-                all.push(Constraint::parse(part.trim())?);
+            for part in Self::parts(t.as_ref())? {
+                all.push(Constraint::parse(part)?);
             }
         }
         if all.len() > Self::MAX {
             return Err(Refused::TooMany(all.len()));
         }
         Ok(Constraints(all))
+    }
+
+    /// The comparisons of one text joined by " and ", at most MAX.
+    pub fn parts(text: &str) -> Result<Vec<&str>, Refused> {
+        let parts: Vec<&str> = text.split(" and ").map(str::trim).collect();
+        if parts.len() > Self::MAX {
+            return Err(Refused::TooMany(parts.len()));
+        }
+        Ok(parts)
     }
 
     /// Parses one text ("a >= 1 and b < 2").

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::constraint::Constraints;
 use crate::config::{Axis, SweepConfig};
+use nessbat_kernels::named::Unknown;
 use nessbat_kernels::{Named, Quantity};
 
 /// One `[[reduce]]` entry as written.
@@ -15,7 +16,10 @@ use nessbat_kernels::{Named, Quantity};
 pub struct ReduceSpec {
     /// Axes to reduce over, e.g. ["tau"].
     pub over: Vec<String>,
-    pub quantity: Quantity,
+    /// An output quantity's name: the built-in model's (`Quantity`), or a
+    /// battery's figures (`heat_NAME` among them); checked against the
+    /// model in [`check`] or the battery's grid.
+    pub quantity: String,
     /// max | min | argmax | argmin.
     pub op: Op,
     /// Optional constraints, e.g. "efficiency >= 0.01" or
@@ -62,19 +66,41 @@ impl Op {
     }
 }
 
-/// A checked reduction.
+/// A checked reduction of quantity type `Q` under constraints `C`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reduction {
+pub struct ReductionOf<Q, C> {
     pub name: String,
     /// Reduced axes, indices into the config's axes, ascending.
     pub over: Vec<usize>,
-    pub quantity: Quantity,
+    pub quantity: Q,
     pub op: Op,
-    pub constraint: Constraints,
+    pub constraint: C,
 }
 
-/// Checks the `[[reduce]]` entries against the config's axes.
+/// A checked reduction of the built-in model.
+pub type Reduction = ReductionOf<Quantity, Constraints>;
+
+/// Checks the `[[reduce]]` entries against the config's axes, for the
+/// built-in model.
 pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Error> {
+    check_with(config, axes, |spec| {
+        let quantity: Quantity = spec.quantity.parse().map_err(|u: Unknown| u.to_string())?;
+        let constraint = match spec.constraint.as_deref() {
+            Some(w) => Constraints::parse(w).map_err(|m| format!("where: {m}"))?,
+            None => Constraints::default(),
+        };
+        Ok((quantity, constraint, quantity.name().to_string()))
+    })
+}
+
+/// Checks the `[[reduce]]` entries against the config's axes, with each
+/// entry's quantity and constraint read by `resolve` (which returns them
+/// and the quantity's name, or why not).
+pub fn check_with<Q, C>(
+    config: &SweepConfig,
+    axes: &[Axis],
+    resolve: impl Fn(&ReduceSpec) -> Result<(Q, C, String), String>,
+) -> Result<Vec<ReductionOf<Q, C>>, Error> {
     let axis_names = || match axes.is_empty() {
         true => "none: this sweep has no axes, so it has nothing to reduce over".to_string(),
         false => axes
@@ -83,7 +109,7 @@ pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Erro
             .collect::<Vec<_>>()
             .join(", "),
     };
-    let mut out: Vec<Reduction> = Vec::new();
+    let mut out: Vec<ReductionOf<Q, C>> = Vec::new();
     for (k, spec) in config.reduce.iter().enumerate() {
         let at = format!("reduce[{k}]");
         let e = |m: String| Error::Config(format!("{at}: {m}"));
@@ -107,14 +133,11 @@ pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Erro
             over.push(i);
         }
         over.sort_unstable();
-        let (quantity, op) = (spec.quantity, spec.op);
-        let constraint = match spec.constraint.as_deref() {
-            Some(w) => Constraints::parse(w).map_err(|m| e(format!("where: {m}")))?,
-            None => Constraints::default(),
-        };
+        let op = spec.op;
+        let (quantity, constraint, quantity_name) = resolve(spec).map_err(e)?;
         let name = spec.name.clone().unwrap_or_else(|| {
             let over: Vec<&str> = over.iter().map(|i| axes[*i].name.as_str()).collect();
-            format!("{}_{}_over_{}", op.name(), quantity.name(), over.join("_"))
+            format!("{}_{}_over_{}", op.name(), quantity_name, over.join("_"))
         });
         let safe = !name.is_empty()
             && name
@@ -130,7 +153,7 @@ pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Erro
                 "name \"{name}\" is used by an earlier entry; give each entry its own name"
             )));
         }
-        out.push(Reduction {
+        out.push(ReductionOf {
             name,
             over,
             quantity,

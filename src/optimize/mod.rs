@@ -5,6 +5,7 @@ pub mod pareto;
 pub mod pareto_table;
 pub mod refine;
 pub mod report;
+pub mod space;
 pub mod starts;
 
 pub use pareto::{pareto_front, ParetoFront};

@@ -14,12 +14,13 @@
 
 use std::fmt::Write;
 
+use super::space::{BuiltIn, Goal, Space};
 use super::starts::{best_of, starts, Start};
 use super::Error;
 use crate::backend::point::point as compute_point;
 use crate::backend::run::Backend;
 use crate::config::constraint::Constraints;
-use crate::config::AxisSpec;
+use crate::config::{Axis, AxisSpec};
 use crate::grid::Grid;
 use crate::oracle::oss::OssOptions;
 use crate::oracle::PointFigures;
@@ -73,15 +74,53 @@ pub struct HistoryRow {
     pub bracket: Vec<(f64, f64)>,
 }
 
-/// The result of [`optimize`].
+/// The result of [`optimize`]: the built-in objective and where the
+/// search ended.
 #[derive(Debug, Clone)]
 pub struct Optimum {
     pub objective: Objective,
     pub constraint: Constraints,
+    pub found: Found,
+}
+
+impl std::ops::Deref for Optimum {
+    type Target = Found;
+
+    fn deref(&self) -> &Found {
+        &self.found
+    }
+}
+
+/// Finds the best `objective` subject to `constraint` over `grid`'s axes.
+pub fn optimize(
+    backend: &Backend,
+    grid: &Grid,
+    objective: Objective,
+    constraint: Constraints,
+    opts: &OptimizeOptions,
+) -> Result<Optimum, Error> {
+    let space = BuiltIn {
+        backend,
+        grid,
+        quantity: objective.quantity,
+        constraint: &constraint,
+    };
+    let goal = Goal::of(objective.quantity, objective.maximize, &constraint);
+    let found = search(&space, &goal, opts)?;
+    Ok(Optimum {
+        objective,
+        constraint,
+        found,
+    })
+}
+
+/// Where the search ended, in any [`Space`].
+#[derive(Debug, Clone)]
+pub struct Found {
     /// Axis names in config order, and the optimum's values on them.
     pub axes: Vec<String>,
     pub coords: Vec<f64>,
-    /// The figure at the optimum, as the backend computed it.
+    /// The figure at the optimum, as the space computed it.
     pub value: f64,
     /// The continuous (refined) axes, indices into `axes`.
     pub refined: Vec<usize>,
@@ -94,34 +133,27 @@ pub struct Optimum {
     pub history: Vec<HistoryRow>,
 }
 
-/// Finds the best `objective` subject to `constraint` over `grid`'s axes.
-pub fn optimize(
-    backend: &Backend,
-    grid: &Grid,
-    objective: Objective,
-    constraint: Constraints,
-    opts: &OptimizeOptions,
-) -> Result<Optimum, Error> {
+/// Finds the best `goal` over the axes of `space`.
+pub fn search(space: &dyn Space, goal: &Goal, opts: &OptimizeOptions) -> Result<Found, Error> {
     if !(opts.xtol > 0.0 && opts.xtol < 1.0) {
         return Err(Error::Usage(format!(
             "xtol = {}; accepted: 0 < xtol < 1",
             opts.xtol
         )));
     }
-    let begun = starts(backend, grid, &objective, &constraint, opts.starts)?;
-    let refined: Vec<usize> = (0..grid.axes.len())
-        .filter(|i| grid.axes[*i].values.len() > 1 && grid.axes[*i].spacing != "values")
+    let begun = starts(space, goal, opts.starts)?;
+    let axes = space.axes();
+    let refined: Vec<usize> = (0..axes.len())
+        .filter(|i| axes[*i].values.len() > 1 && axes[*i].spacing != "values")
         .collect();
-    let sign = if objective.maximize { 1.0 } else { -1.0 };
+    let sign = if goal.maximize { 1.0 } else { -1.0 };
     let mut search = Search {
-        backend,
-        grid,
-        objective,
-        constraint: constraint.clone(),
+        space,
+        goal,
         opts,
         refined: refined.clone(),
         history: Vec::new(),
-        evaluations: grid.len(),
+        evaluations: space.points(),
     };
     let mut best: Option<Start> = None;
     let mut converged = true;
@@ -133,11 +165,9 @@ pub fn optimize(
         }
     }
     let best = best.expect("starts() returns at least one start");
-    let on_boundary = boundary_axes(grid, &best.coords, opts.xtol);
-    Ok(Optimum {
-        objective,
-        constraint,
-        axes: grid.axes.iter().map(|a| a.name.clone()).collect(),
+    let on_boundary = boundary_axes(axes, &best.coords, opts.xtol);
+    Ok(Found {
+        axes: axes.iter().map(|a| a.name.clone()).collect(),
         coords: best.coords,
         value: sign * best.key,
         refined,
@@ -151,9 +181,8 @@ pub fn optimize(
 /// The axes (with more than one value) on which `coords` lies at the
 /// smallest or largest value, within the refinement's tolerance of the
 /// axis's span (in log space on log axes, as they are searched).
-fn boundary_axes(grid: &Grid, coords: &[f64], xtol: f64) -> Vec<String> {
-    grid.axes
-        .iter()
+fn boundary_axes(axes: &[Axis], coords: &[f64], xtol: f64) -> Vec<String> {
+    axes.iter()
         .zip(coords)
         .filter(|(a, _)| a.values.len() > 1)
         .filter(|(a, &x)| {
@@ -173,10 +202,8 @@ fn boundary_axes(grid: &Grid, coords: &[f64], xtol: f64) -> Vec<String> {
 }
 
 struct Search<'a> {
-    backend: &'a Backend,
-    grid: &'a Grid,
-    objective: Objective,
-    constraint: Constraints,
+    space: &'a dyn Space,
+    goal: &'a Goal,
     opts: &'a OptimizeOptions,
     refined: Vec<usize>,
     history: Vec<HistoryRow>,
@@ -186,7 +213,7 @@ struct Search<'a> {
 impl Search<'_> {
     /// The range [min, max] of axis `i`.
     fn span(&self, i: usize) -> (f64, f64) {
-        let v = &self.grid.axes[i].values;
+        let v = &self.space.axes()[i].values;
         let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         (lo, hi)
@@ -195,7 +222,7 @@ impl Search<'_> {
     /// x ± one step (a ratio on log axes), clamped to axis `i`'s range.
     fn bracket(&self, i: usize, x: f64, step: f64) -> (f64, f64) {
         let (lo, hi) = self.span(i);
-        let (a, b) = if self.grid.axes[i].spacing == "log" {
+        let (a, b) = if self.space.axes()[i].spacing == "log" {
             (x / step, x * step)
         } else {
             (x - step, x + step)
@@ -205,7 +232,7 @@ impl Search<'_> {
 
     /// One spacing of a grid of `n` points over [a, b] on axis `i`.
     fn step(&self, i: usize, a: f64, b: f64, n: u64) -> f64 {
-        if self.grid.axes[i].spacing == "log" {
+        if self.space.axes()[i].spacing == "log" {
             (b / a).powf(1.0 / (n - 1) as f64)
         } else {
             (b - a) / (n - 1) as f64
@@ -221,8 +248,8 @@ impl Search<'_> {
 
     /// Refines start number `k`: (its end point, whether it reached xtol).
     fn refine(&mut self, k: usize, start: &Start) -> Result<(Start, bool), Error> {
-        let grid = self.grid;
-        let sign = if self.objective.maximize { 1.0 } else { -1.0 };
+        let axes = self.space.axes();
+        let sign = if self.goal.maximize { 1.0 } else { -1.0 };
         let points = match self.refined.len() {
             0..=2 => 9,
             3 => 7,
@@ -233,7 +260,7 @@ impl Search<'_> {
             .refined
             .iter()
             .map(|i| {
-                let v = &grid.axes[*i].values;
+                let v = &axes[*i].values;
                 let j = v
                     .iter()
                     .position(|x| *x == start.coords[*i])
@@ -247,7 +274,7 @@ impl Search<'_> {
             start: k,
             iteration: 0,
             // The config's grid, counted once, with the first start.
-            points: if k == 0 { grid.len() } else { 0 },
+            points: if k == 0 { self.space.points() } else { 0 },
             value: sign * best.key,
             coords: best.coords.clone(),
             bracket: bracket.clone(),
@@ -259,8 +286,8 @@ impl Search<'_> {
             if self.converged(&best.coords, &bracket) {
                 return Ok((best, true));
             }
-            let mut config = grid.config.clone();
-            for (i, a) in grid.axes.iter().enumerate() {
+            let mut config = self.space.config().clone();
+            for (i, a) in axes.iter().enumerate() {
                 if !self.refined.contains(&i) {
                     config.fixed.insert(a.name.clone(), best.coords[i]);
                 }
@@ -270,24 +297,18 @@ impl Search<'_> {
                 .iter()
                 .zip(&bracket)
                 .map(|(i, (a, b))| AxisSpec {
-                    name: grid.axes[*i].name.clone(),
+                    name: axes[*i].name.clone(),
                     range: Some([*a, *b]),
                     points: Some(if a < b { points } else { 1 }),
-                    spacing: Some(grid.axes[*i].spacing.clone()),
+                    spacing: Some(axes[*i].spacing.clone()),
                     values: None,
                 })
                 .collect();
-            let names = self
-                .refined
-                .iter()
-                .map(|i| grid.axes[*i].name.clone())
-                .collect();
-            config.reduce = vec![best_of(&self.objective, &self.constraint, names)];
+            let names = self.refined.iter().map(|i| axes[*i].name.clone()).collect();
+            config.reduce = vec![best_of(self.goal, names)];
             config.full_arrays = Some(false);
-            let local = Grid::new(config)?;
-            let (_, reduced) = super::sweep(self.backend, &local)?;
-            self.evaluations += local.len();
-            let r = &reduced[0];
+            let (r, ran) = self.space.reduce(config)?;
+            self.evaluations += ran;
             if r.status[0] != FOUND {
                 // Only possible if rounding moved the previous best out of
                 // the feasible set: keep it.
@@ -307,7 +328,7 @@ impl Search<'_> {
             self.history.push(HistoryRow {
                 start: k,
                 iteration,
-                points: local.len(),
+                points: ran,
                 value: r.value[0],
                 coords: best.coords.clone(),
                 bracket: bracket.clone(),
@@ -335,7 +356,9 @@ impl Optimum {
             &OssOptions::default(),
         )
     }
+}
 
+impl Found {
     /// The search history as CSV: one row per step, the best point and
     /// the bracket of every refined axis.
     pub fn history_csv(&self) -> String {

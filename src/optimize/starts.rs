@@ -6,15 +6,10 @@
 //! maxima are the starts, best first. Separate peaks thus get a start each
 //! whenever they lie at different values of the profile axis.
 
-use super::refine::Objective;
+use super::space::{Goal, Space};
 use super::Error;
-use crate::backend::run::Backend;
-use crate::config::constraint::Constraints;
 use crate::config::reduce::{Op, ReduceSpec};
-use crate::grid::Grid;
 use crate::store::reduced::FOUND;
-use nessbat_kernels::layout::Status;
-use nessbat_kernels::Quantity;
 
 /// A point of the search: the objective's key there (larger is better:
 /// the figure, or minus it when minimising) and the axis values, in config
@@ -25,69 +20,52 @@ pub struct Start {
     pub coords: Vec<f64>,
 }
 
-/// The `[[reduce]]` entry that finds the best `objective` over `over`,
-/// subject to `constraint`.
-pub fn best_of(objective: &Objective, constraint: &Constraints, over: Vec<String>) -> ReduceSpec {
+/// The `[[reduce]]` entry that finds the best `goal` over `over`.
+pub fn best_of(goal: &Goal, over: Vec<String>) -> ReduceSpec {
     ReduceSpec {
         over,
-        quantity: objective.quantity,
-        op: if objective.maximize {
+        quantity: goal.quantity.clone(),
+        op: if goal.maximize {
             Op::Argmax
         } else {
             Op::Argmin
         },
-        constraint: constraint.text(),
+        constraint: goal.constraint.clone(),
         name: Some("best".to_string()),
     }
 }
 
-/// Up to `most` starts on `grid`, best first.
-pub fn starts(
-    backend: &Backend,
-    grid: &Grid,
-    objective: &Objective,
-    constraint: &Constraints,
-    most: usize,
-) -> Result<Vec<Start>, Error> {
-    let n = grid.axes.len();
+/// Up to `most` starts in `space`, best first.
+pub fn starts(space: &dyn Space, goal: &Goal, most: usize) -> Result<Vec<Start>, Error> {
+    let axes = space.axes();
+    let n = axes.len();
     let profile = (0..n)
-        .max_by_key(|i| (grid.axes[*i].values.len(), std::cmp::Reverse(*i)))
+        .max_by_key(|i| (axes[*i].values.len(), std::cmp::Reverse(*i)))
         .ok_or_else(|| {
             Error::Usage(
                 "the config has no axes; accepted: a config with at least one [[axes]] entry to search over".into(),
             )
         })?;
-    let values = &grid.axes[profile].values;
-    let sign = if objective.maximize { 1.0 } else { -1.0 };
+    let values = &axes[profile].values;
+    let sign = if goal.maximize { 1.0 } else { -1.0 };
     let mut best: Vec<Option<Start>> = vec![None; values.len()];
     if n == 1 {
         // A 1-D grid is its own profile: run it whole.
-        // The config's grid as given (its own [[reduce]] entries are
-        // ignored here), so the backend directly, not the runner.
-        let (res, _, _) = backend.run(grid, &crate::backend::Progress::NONE)?;
-        let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|q| res.values(*q)).collect();
-        for (k, v) in values.iter().enumerate() {
-            let row: Vec<f64> = q.iter().map(|a| a[k]).collect();
-            let figure = row[objective.quantity.index()];
-            let passes = constraint.holds(&row);
-            if Status::Converged.is(res.status[k]) && figure.is_finite() && passes {
-                best[k] = Some(Start {
-                    key: sign * figure,
-                    coords: vec![*v],
-                });
-            }
+        for ((k, v), key) in values.iter().enumerate().zip(space.keys(goal)?) {
+            best[k] = key.map(|key| Start {
+                key,
+                coords: vec![*v],
+            });
         }
     } else {
         let over: Vec<String> = (0..n)
             .filter(|i| *i != profile)
-            .map(|i| grid.axes[i].name.clone())
+            .map(|i| axes[i].name.clone())
             .collect();
-        let mut config = grid.config.clone();
-        config.reduce = vec![best_of(objective, constraint, over)];
+        let mut config = space.config().clone();
+        config.reduce = vec![best_of(goal, over)];
         config.full_arrays = Some(false);
-        let g = Grid::new(config)?;
-        let (_, reduced) = super::sweep(backend, &g)?;
-        let r = &reduced[0];
+        let (r, _) = space.reduce(config)?;
         for (k, v) in values.iter().enumerate() {
             if r.status[k] != FOUND {
                 continue;
@@ -123,13 +101,13 @@ pub fn starts(
     out.sort_by(|a, b| b.key.total_cmp(&a.key));
     out.truncate(most.max(1));
     if out.is_empty() {
-        return Err(Error::Usage(match constraint.text() {
+        return Err(Error::Usage(match &goal.constraint {
             Some(c) => format!(
                 "no point of the config's grid satisfies {c}; accepted: a constraint that some grid point meets (widen the axes or relax it)"
             ),
             None => format!(
                 "no point of the config's grid has a finite {} at a converged OSS",
-                objective.quantity.name()
+                goal.quantity
             ),
         }));
     }

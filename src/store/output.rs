@@ -11,6 +11,7 @@ use ndarray_npy::WritableElement;
 use serde_json::{json, Value};
 
 use crate::config::outputs::Outputs;
+use crate::config::reduce::Op;
 use crate::grid::Grid;
 use crate::store::arrays::{self, ArrayRef};
 use crate::store::reduced::{Partial, Reduced, REDUCED_STATUS_NAMES};
@@ -325,38 +326,83 @@ fn reductions_metadata(grid: &Grid, reduced: &[Reduced]) -> Value {
         .iter()
         .zip(&grid.reductions)
         .map(|(r, red)| {
-            let mut files = serde_json::Map::new();
-            files.insert("value".into(), json!(format!("{}.npy", r.name)));
-            for (axis, _) in &r.at {
-                files.insert(axis.clone(), json!(format!("{}.{axis}.npy", r.name)));
-            }
-            files.insert("count".into(), json!(format!("{}.count.npy", r.name)));
-            files.insert("flagged".into(), json!(format!("{}.flagged.npy", r.name)));
-            files.insert("status".into(), json!(format!("{}.status.npy", r.name)));
-            json!({
-                "name": r.name,
-                "op": red.op.name(),
-                "quantity": red.quantity.name(),
-                "long_name": format!("{} of {}", red.op.name(), red.quantity.long_name()),
-                "units": red.quantity.units(),
-                "over": red.over.iter().map(|i| grid.axes[*i].name.clone()).collect::<Vec<_>>(),
-                "where": red.constraint.text(),
-                "kept_axes": r.kept,
-                "shape": r.shape,
-                "files": files,
-                "dtype": {"value": "float64", "axis values": "float64", "count": "uint64", "flagged": "uint64", "status": "uint8"},
-                "meaning": format!(
-                    "{} of {} over {}{}; value NaN and status 1 where no point passes; only status-0 points (after the recompute of flagged points in f64 and double-double) with a finite figure compete; status 2 where points stayed flagged (counted in flagged): a flagged point could have won; ties go to the first point in C order",
-                    red.op.name(),
-                    red.quantity.name(),
-                    red.over.iter().map(|i| grid.axes[*i].name.as_str()).collect::<Vec<_>>().join(", "),
-                    red.constraint.text().map(|c| format!(" where {c}")).unwrap_or_default()
-                ),
-                "status_meaning": REDUCED_STATUS_NAMES,
-                "cells_none_passing": r.none_passes(),
-            })
+            reduction_entry(
+                r,
+                &ReductionAbout {
+                    op: red.op,
+                    quantity: red.quantity.name().to_string(),
+                    long_name: red.quantity.long_name().to_string(),
+                    units: red.quantity.units().to_string(),
+                    over: red.over.iter().map(|i| grid.axes[*i].name.clone()).collect(),
+                    constraint: red.constraint.text(),
+                    competing: "only status-0 points (after the recompute of flagged points in f64 and double-double) with a finite figure compete",
+                },
+            )
         })
         .collect()
+}
+
+/// What a reduction is, for its metadata entry.
+pub struct ReductionAbout {
+    pub op: Op,
+    pub quantity: String,
+    pub long_name: String,
+    pub units: String,
+    /// The reduced axes' names.
+    pub over: Vec<String>,
+    /// The `where` text, if any.
+    pub constraint: Option<String>,
+    /// Which points compete, in words.
+    pub competing: &'static str,
+}
+
+/// The metadata entry of the reduction `r`: what it is and which files
+/// hold it (the same for the built-in model and batteries, so that
+/// `nessbat.load` reads both).
+pub fn reduction_entry(r: &Reduced, about: &ReductionAbout) -> Value {
+    let mut files = serde_json::Map::new();
+    files.insert("value".into(), json!(format!("{}.npy", r.name)));
+    for (axis, _) in &r.at {
+        files.insert(axis.clone(), json!(format!("{}.{axis}.npy", r.name)));
+    }
+    files.insert("count".into(), json!(format!("{}.count.npy", r.name)));
+    files.insert("flagged".into(), json!(format!("{}.flagged.npy", r.name)));
+    files.insert("status".into(), json!(format!("{}.status.npy", r.name)));
+    json!({
+        "name": r.name,
+        "op": about.op.name(),
+        "quantity": about.quantity,
+        "long_name": format!("{} of {}", about.op.name(), about.long_name),
+        "units": about.units,
+        "over": about.over,
+        "where": about.constraint,
+        "kept_axes": r.kept,
+        "shape": r.shape,
+        "files": files,
+        "dtype": {"value": "float64", "axis values": "float64", "count": "uint64", "flagged": "uint64", "status": "uint8"},
+        "meaning": format!(
+            "{} of {} over {}{}; value NaN and status 1 where no point passes; {}; status 2 where points stayed flagged (counted in flagged): a flagged point could have won; ties go to the first point in C order",
+            about.op.name(),
+            about.quantity,
+            about.over.join(", "),
+            about.constraint.as_ref().map(|c| format!(" where {c}")).unwrap_or_default(),
+            about.competing
+        ),
+        "status_meaning": REDUCED_STATUS_NAMES,
+        "cells_none_passing": r.none_passes(),
+    })
+}
+
+/// Writes one named array into `dir` as NAME.npy.
+pub fn write_named(dir: &Path, a: &arrays::Named<ArrayRef>) -> std::io::Result<PathBuf> {
+    let (name, shape) = (a.name.as_str(), &a.shape);
+    match a.data {
+        ArrayRef::F64(d) => write_npy(dir, name, shape, d),
+        ArrayRef::F32(d) => write_npy(dir, name, shape, d),
+        ArrayRef::U64(d) => write_npy(dir, name, shape, d),
+        ArrayRef::U32(d) => write_npy(dir, name, shape, d),
+        ArrayRef::U8(d) => write_npy(dir, name, shape, d),
+    }
 }
 
 /// Files written next to the arrays (plots): given the staging folder, they
@@ -532,14 +578,7 @@ fn write_staged(
         }
     }
     for a in arrays::borrowed(in_memory, out.reduced) {
-        let (dir, name, shape) = (staging, a.name.as_str(), &a.shape);
-        files.push(match a.data {
-            ArrayRef::F64(d) => write_npy(dir, name, shape, d)?,
-            ArrayRef::F32(d) => write_npy(dir, name, shape, d)?,
-            ArrayRef::U64(d) => write_npy(dir, name, shape, d)?,
-            ArrayRef::U32(d) => write_npy(dir, name, shape, d)?,
-            ArrayRef::U8(d) => write_npy(dir, name, shape, d)?,
-        });
+        files.push(write_named(staging, &a)?);
     }
     for p in out.partial {
         let n = [p.acc.key.len()];
