@@ -7,7 +7,10 @@
 //! - that optimum is at least as good as every point of a 20 001-point
 //!   brute-force battery sweep, and lies within one of its spacings;
 //! - the CLI's report (`--json`, `--out`), a heat as the objective, the
-//!   no-engine outcome (exit 3), and bad input (exit 2).
+//!   no-engine outcome (exit 3), and bad input (exit 2);
+//! - the Pareto front of a battery is the built-in model's on the paper's
+//!   system (the same points, figures to 1e-12), and no admitted point
+//!   dominates a point of it.
 
 mod common;
 
@@ -151,6 +154,14 @@ fn the_cli_reports_a_battery_optimum_and_refuses_bad_input() {
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
     assert_eq!(meta["parameters"], v["parameters"]);
+    // The folder's config reruns it (`config --from`).
+    let again = nessbat(&["config", "--from", out.to_str().unwrap()]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(String::from_utf8_lossy(&again.stdout).contains("[battery"));
     let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
     assert!(
         history.starts_with("start,iteration,points,value,t_c,t_c_lo,t_c_hi\n"),
@@ -183,11 +194,122 @@ fn the_cli_reports_a_battery_optimum_and_refuses_bad_input() {
             vec!["--maximize", "power", "--subject-to", "power >> 0"],
             "power >> 0",
         ),
-        (vec!["--pareto", "power,efficiency"], "--pareto"),
+        (vec!["--pareto", "power"], "--pareto"),
+        (vec!["--pareto", "power,heat_x"], "heat_x"),
+        (vec!["--pareto", "power,power"], "power twice"),
         (vec!["--maximize", "power", "--precision", "f32"], "f32"),
     ] {
         let mut a = vec!["optimize", "--config", c];
         a.extend(args);
         bad_input(&nessbat(&a), names);
     }
+}
+
+/// The paper's system over (T_A, λ) at τ = 150: as a chain, or built in.
+fn paper_2d(built_in: bool) -> SweepConfig {
+    let axes = "range = [0.15, 5.0]\npoints = 25\n[[axes]]\nname = \"lambda\"\nvalues = [0.001, 0.01, 0.05, 0.2]\n";
+    let text = match built_in {
+        true => format!("rates = \"kms\"\n[fixed]\ngamma = 1e-3\nt_s = 0.1\ntau = 150.0\n[[axes]]\nname = \"t_a\"\n{axes}"),
+        false => format!("{PAPER_CHAIN_BATTERY}[fixed]\ngamma_aa = 1e-3\ngamma_ss = 1e-3\nt_ss = 0.1\ntau = 150.0\n[[axes]]\nname = \"t_aa\"\n{axes}"),
+    };
+    SweepConfig::parse(&text, "test").unwrap()
+}
+
+#[test]
+fn the_battery_pareto_front_is_the_built_in_one_and_non_dominated() {
+    let constraint = "efficiency >= 0.005";
+    let t = nessbat::battery::pareto::pareto_table(
+        &paper_2d(false),
+        ["power", "efficiency"],
+        Some(constraint),
+        None,
+    )
+    .unwrap();
+    let grid = Grid::new(paper_2d(true)).unwrap();
+    let want = nessbat::optimize::pareto_table(
+        &Backend::Cpu,
+        &grid,
+        [Quantity::Power, Quantity::Efficiency],
+        &Constraints::parse(constraint).unwrap(),
+    )
+    .unwrap();
+    assert!(!t.points.is_empty());
+    assert_eq!(
+        t.points, want.points,
+        "the same grid points, in the same order"
+    );
+    let col = |cols: &[String], name: &str| cols.iter().position(|c| c == name).unwrap();
+    for (r, w) in t.rows.rows().into_iter().zip(want.rows.rows()) {
+        for name in ["power", "efficiency", "ergotropy"] {
+            let (a, b) = (r[col(&t.columns, name)], w[col(&want.columns, name)]);
+            assert!((a - b).abs() <= 1e-12 * b.abs(), "{name}: {a:e} vs {b:e}");
+        }
+    }
+    // The definition: no admitted point beats a front point in both.
+    for &i in &t.points {
+        for j in 0..t.x.len() {
+            let beats =
+                t.x[j] >= t.x[i] && t.y[j] >= t.y[i] && (t.x[j] > t.x[i] || t.y[j] > t.y[i]);
+            assert!(
+                !(t.admitted[j] && beats),
+                "point {j} dominates front point {i}"
+            );
+        }
+        assert!(t.admitted[i] && t.y[i] >= 0.005);
+    }
+}
+
+/// A grid whose every cell of one T_c holds points flagged near equal
+/// temperatures (the review's case): the search still starts from the
+/// resolved points of those cells, finds at least the best of the grid,
+/// and counts the flagged ones.
+#[test]
+fn flagged_points_do_not_hide_the_resolved_ones() {
+    let text = r#"
+[battery]
+hamiltonian = [[0.0, 0.1, 0.0, 0.05], [0.1, 0.5, 0.2, 0.0], [0.0, 0.2, 1.1, 0.1], [0.05, 0.0, 0.1, 1.7]]
+[[battery.baths]]
+name = "h"
+coupling = [[0.0, 1.0, 0.3, 1.0], [1.0, 0.0, 0.5, 0.0], [0.3, 0.5, 0.0, 1.0], [1.0, 0.0, 1.0, 0.2]]
+[[battery.baths]]
+name = "c"
+coupling = [[0.0, 0.2, 1.0, 0.0], [0.2, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.4], [0.0, 1.0, 0.4, 0.0]]
+[fixed]
+gamma_h = 1e-2
+gamma_c = 1e-2
+t_h = 0.2
+[[axes]]
+name = "tau"
+range = [0.1, 300]
+points = 7
+spacing = "log"
+[[axes]]
+name = "t_c"
+values = [1.0, 0.2000000002]
+"#;
+    let cfg = SweepConfig::parse(text, "test").unwrap();
+    let grid = BatteryGrid::new(&cfg, Use::Sweep).unwrap();
+    let res = run(&grid, &kept(&grid, None).unwrap(), &Progress::NONE, None).unwrap();
+    let power = &res.arrays[1].1;
+    let best_on_grid = (0..power.len())
+        .filter(|&i| res.status[i] == 0)
+        .map(|i| power[i])
+        .fold(f64::NEG_INFINITY, f64::max);
+    let flagged = res.status.iter().filter(|s| **s == 1 || **s == 3).count() as u64;
+    assert!(
+        flagged > 0 && best_on_grid > 0.0,
+        "the case has flagged points and an engine"
+    );
+    let goal = Goal {
+        quantity: "power".into(),
+        maximize: true,
+        constraint: None,
+    };
+    let best = battery_optimize(&cfg, None, &goal, &OptimizeOptions::default()).unwrap();
+    assert!(
+        best.figures.power >= best_on_grid * (1.0 - 1e-12),
+        "{:e} < {best_on_grid:e}",
+        best.figures.power
+    );
+    assert!(best.found.flagged >= flagged);
 }

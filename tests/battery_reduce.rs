@@ -5,8 +5,8 @@
 //! - the maser's best efficiency over T_c where it runs is 1 − ω_c/ω_h;
 //! - a folder of reductions only: the files and metadata of a built-in
 //!   reduction, no full arrays;
-//! - bad entries (a figure the battery lacks, in quantity or where) are
-//!   refused in one line.
+//! - bad entries (a figure the battery lacks, in quantity or where; a name
+//!   whose files another array has) are refused in one line.
 
 mod common;
 
@@ -200,12 +200,16 @@ fn a_folder_of_reductions_only_is_written_as_a_built_in_one() {
 }
 
 #[test]
-fn reductions_naming_what_the_battery_lacks_are_refused() {
+fn bad_reductions_are_refused() {
     let dir = scratch("battery_reduce", "bad");
     for (name, reduce, names) in [
         ("quantity", "[[reduce]]\nop = \"max\"\nquantity = \"heat_x\"\nover = [\"tau\"]\n", "heat_x"),
         ("where", "[[reduce]]\nop = \"max\"\nquantity = \"power\"\nover = [\"tau\"]\nwhere = \"heat_s > 0\"\n", "heat_s"),
         ("axis", "[[reduce]]\nop = \"max\"\nquantity = \"power\"\nover = [\"lambda\"]\n", "lambda"),
+        // Names whose files would overwrite another's (found by review:
+        // a reduction "power" replaced power.npy).
+        ("array", "[[reduce]]\nname = \"power\"\nop = \"max\"\nquantity = \"power\"\nover = [\"tau\"]\n", "the full array power"),
+        ("stem", "[[reduce]]\nname = \"best\"\nop = \"argmax\"\nquantity = \"power\"\nover = [\"tau\"]\n[[reduce]]\nname = \"best_tau\"\nop = \"max\"\nquantity = \"power\"\nover = [\"tau\"]\n", "reduction \"best\""),
     ] {
         let cfg = dir.join(format!("{name}.toml"));
         std::fs::write(&cfg, maser(reduce, false)).unwrap();
@@ -214,4 +218,27 @@ fn reductions_naming_what_the_battery_lacks_are_refused() {
         bad_input(&o, names);
         assert!(!out.join("metadata.json").exists());
     }
+}
+
+/// The same refusal for the built-in model, whose reduction "power" had
+/// silently replaced power.npy (exit 0).
+#[test]
+fn a_built_in_reduction_may_not_take_an_arrays_name() {
+    let dir = scratch("battery_reduce", "built_in");
+    let cfg = dir.join("c.toml");
+    std::fs::write(
+        &cfg,
+        "full_arrays = true\n[fixed]\nt_s = 0.1\n[[axes]]\nname = \"t_a\"\nvalues = [1.0, 2.0]\n[[axes]]\nname = \"tau\"\nvalues = [10.0, 100.0]\n[[reduce]]\nname = \"power\"\nop = \"max\"\nquantity = \"power\"\nover = [\"tau\"]\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = nessbat(&[
+        "sweep",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    bad_input(&o, "the full array power");
+    assert!(!out.join("metadata.json").exists());
 }

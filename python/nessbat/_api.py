@@ -108,12 +108,14 @@ def sweep(
 
     A config with a [battery] table (see `battery_point`) sweeps that
     battery over its axes (`tau`, `t_NAME`, `gamma_NAME`, a builder's keys
-    such as `lambda` or `chi`) on the CPU backend in f64: the Dataset then
+    such as `lambda` or `chi`) in f64, on the CPU, or with backend="gpu"
+    its charging strokes on the GPU (up to 16 levels): the Dataset then
     has `heat_NAME` per bath and `capacity`, and `status` codes 0 ok,
     1 not converged, 3 imprecise, 4 not populations, 5 disconnected (named
-    in `status.attrs["flag_meanings"]`). A battery grid is held in memory
+    in `status.attrs["flag_meanings"]`); [[reduce]] entries work as above,
+    on any of its figures. A battery grid's kept arrays are held in memory
     with or without `out` (one larger is refused with a ValueError naming
-    the sizes).
+    the sizes; reductions with full_arrays = false hold only their cells).
 
     out: a folder to write the sweep to, as `nessbat sweep --out` does
     (`force=True` overwrites one that holds results); the Dataset is then
@@ -211,7 +213,9 @@ def pareto(
     """The Pareto front of two quantities (both maximised) over a config's
     grid, among converged points that meet `subject_to`: a DataFrame with
     one row per front point, best first in the first quantity, with the
-    axes' values and every quantity as columns; run facts in `df.attrs`."""
+    axes' values and every quantity as columns; run facts in `df.attrs`.
+    A config with a [battery] takes any two of its figures (heat_NAME
+    included), among its ok points."""
     if isinstance(quantities, str) or len(quantities) != 2:
         raise ValueError(f"quantities: got {quantities!r}; accepted: two quantity names, e.g. (\"power\", \"efficiency\")")
     text, origin = config_text(config)

@@ -119,26 +119,67 @@ pub(crate) fn optimize(
     quantity: &str,
     maximize: bool,
     subject_to: Vec<String>,
-    (backend, precision): (&str, Option<&str>),
+    device: (&str, Option<&str>),
     xtol: f64,
 ) -> PyResult<(String, String)> {
+    let constraint = joined(&subject_to);
+    let goal = Goal {
+        quantity: quantity.trim().to_string(),
+        maximize,
+        constraint,
+    };
+    let opts = nessbat::optimize::OptimizeOptions {
+        xtol,
+        ..Default::default()
+    };
+    on_device(py, cfg, device, |strokes| {
+        let best =
+            nessbat::battery::optimize::optimize(cfg, strokes, &goal, &opts).map_err(lib_error)?;
+        let backend = match strokes {
+            Some(g) => format!("gpu strokes ({})", g.ctx.describe()),
+            None => "cpu".to_string(),
+        };
+        let report = best.report(&backend, serde_json::Value::Null);
+        Ok((report.to_string(), best.found.history_csv()))
+    })
+}
+
+/// `nessbat.pareto` over a `[battery]` config.
+pub(crate) fn pareto(
+    py: Python<'_>,
+    cfg: &SweepConfig,
+    pair: [&str; 2],
+    subject_to: Vec<String>,
+    how: (&str, Option<&str>),
+) -> PyResult<nessbat::optimize::ParetoTable> {
+    let constraint = joined(&subject_to);
+    on_device(py, cfg, how, |strokes| {
+        nessbat::battery::pareto::pareto_table(cfg, pair, constraint.as_deref(), strokes)
+            .map_err(lib_error)
+    })
+}
+
+/// Constraints given as several texts, joined with " and ".
+fn joined(texts: &[String]) -> Option<String> {
+    let texts: Vec<&str> = texts.iter().map(|s| s.trim()).collect();
+    (!texts.is_empty()).then(|| texts.join(" and "))
+}
+
+/// Runs `work` without the GIL with the strokes on the GPU where the
+/// backend asks for it (f64 only: battery points are f64 on either).
+fn on_device<T: Send>(
+    py: Python<'_>,
+    cfg: &SweepConfig,
+    (backend, precision): (&str, Option<&str>),
+    work: impl FnOnce(Option<&GpuStrokes>) -> PyResult<T> + Send,
+) -> PyResult<T> {
     let (choice, precision) = backend_choice(backend, precision)?;
     if precision == Some(nessbat::kernels::Precision::F32) {
         return Err(value_error(
             "precision=\"f32\": battery points are f64 on either backend; accepted: \"f64\" or None",
         ));
     }
-    let texts: Vec<&str> = subject_to.iter().map(|s| s.trim()).collect();
-    let goal = Goal {
-        quantity: quantity.trim().to_string(),
-        maximize,
-        constraint: (!texts.is_empty()).then(|| texts.join(" and ")),
-    };
-    let opts = nessbat::optimize::OptimizeOptions {
-        xtol,
-        ..Default::default()
-    };
-    py.detach(|| -> PyResult<(String, String)> {
+    py.detach(|| -> PyResult<T> {
         let levels = BatteryGrid::new(cfg, Use::Sweep)
             .map_err(lib_error)?
             .battery
@@ -153,13 +194,6 @@ pub(crate) fn optimize(
             Some(ctx) => Some(GpuStrokes::new(ctx, levels).map_err(lib_error)?),
             None => None,
         };
-        let best = nessbat::battery::optimize::optimize(cfg, strokes.as_ref(), &goal, &opts)
-            .map_err(lib_error)?;
-        let backend = match &ctx {
-            Some(c) => format!("gpu strokes ({})", c.describe()),
-            None => "cpu".to_string(),
-        };
-        let report = best.report(&backend, serde_json::Value::Null);
-        Ok((report.to_string(), best.found.history_csv()))
+        work(strokes.as_ref())
     })
 }

@@ -177,7 +177,7 @@ fn optimize(
 
 /// The front as Python unpacks it: (columns, rows as a flat float64
 /// array, number of rows, run info as JSON text).
-type Front<'py> = (Vec<String>, Bound<'py, PyArray1<f64>>, usize, String);
+pub(crate) type Front<'py> = (Vec<String>, Bound<'py, PyArray1<f64>>, usize, String);
 
 /// The Pareto front of two quantities over a config's grid.
 #[pyfunction]
@@ -196,6 +196,11 @@ fn pareto<'py>(
     backend: &str,
     precision: Option<&str>,
 ) -> PyResult<Front<'py>> {
+    let cfg = SweepConfig::parse(config, origin).map_err(value_error)?;
+    if cfg.battery.is_some() {
+        let t = battery::pareto(py, &cfg, [first, second], subject_to, (backend, precision))?;
+        return Ok(front_for_python(py, t));
+    }
     let g = grid(config, origin)?
         .without_reductions()
         .map_err(value_error)?;
@@ -208,18 +213,23 @@ fn pareto<'py>(
             Backend::choose(choice, precision, &|m| eprintln!("{m}")).map_err(lib_error)?;
         nessbat::optimize::pareto_table(&backend, &g, pair, &constraint).map_err(lib_error)
     })?;
+    Ok(front_for_python(py, t))
+}
+
+/// A front as Python unpacks it, whatever model it is of.
+pub(crate) fn front_for_python(py: Python<'_>, t: nessbat::optimize::ParetoTable) -> Front<'_> {
     let n = t.rows.nrows();
     let info = serde_json::json!({
-        "backend": t.info.backend,
-        "adapter": t.info.adapter,
-        "precision": t.info.precision.name(),
+        "backend": t.backend,
+        "adapter": t.adapter,
+        "precision": t.precision,
         "grid_points": t.admitted.len(),
         "admitted_points": t.admitted.iter().filter(|a| **a).count(),
-        "subject_to": constraint.text(),
-        "pareto": [pair[0].name(), pair[1].name()],
+        "subject_to": t.constraint,
+        "pareto": t.pair,
     });
     let (flat, _) = t.rows.into_raw_vec_and_offset();
-    Ok((t.columns, PyArray1::from_vec(py, flat), n, info.to_string()))
+    (t.columns, PyArray1::from_vec(py, flat), n, info.to_string())
 }
 
 /// The embedded default sweep config (TOML text).

@@ -174,6 +174,11 @@ def test_a_battery_optimum_is_the_clis(tmp_path):
                                 "--subject-to", "power > 0", "--json").stdout)
     for key in ["parameters", "heat_h", "power", "objective", "evaluations"]:
         assert got[key] == cli_report[key], key
+    # The Pareto front of two of its figures: non-dominated among its rows.
+    front = nessbat.pareto(config, ("power", "heat_h"))
+    assert list(front.columns[:2]) == ["t_c", "ergotropy"] and len(front) >= 1
+    assert (front.power.diff().dropna() <= 0).all() and (front.heat_h.diff().dropna() >= 0).all()
+    assert front.attrs["pareto"] == ["power", "heat_h"] and front.attrs["precision"] == "f64"
 
 
 def test_battery_sweeps_refuse_what_they_do_not_support_in_one_line():

@@ -21,6 +21,7 @@ pub mod grid;
 pub mod operators;
 pub mod optimize;
 pub mod output;
+pub mod pareto;
 pub mod point;
 pub mod reduce;
 pub mod run;

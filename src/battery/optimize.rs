@@ -49,7 +49,7 @@ impl Space for BatterySpace<'_> {
         Ok((reduced, local.len()))
     }
 
-    fn keys(&self, goal: &Goal) -> Result<Vec<Option<f64>>, Error> {
+    fn keys(&self, goal: &Goal) -> Result<(Vec<Option<f64>>, u64), Error> {
         let (quantity, limits) = checked(self.grid, goal)?;
         let res = run(
             self.grid,
@@ -65,7 +65,11 @@ impl Space for BatterySpace<'_> {
                 .expect("every figure kept")
                 .1
         };
-        Ok((0..res.status.len())
+        let flagged = [BatteryStatus::NotConverged, BatteryStatus::Imprecise]
+            .iter()
+            .map(|s| res.status.iter().filter(|c| **c == s.code()).count() as u64)
+            .sum();
+        let keys = (0..res.status.len())
             .map(|i| {
                 let v = column(quantity)[i];
                 let competes = res.status[i] == BatteryStatus::Ok.code()
@@ -75,7 +79,8 @@ impl Space for BatterySpace<'_> {
                         .all(|c| c.cmp.holds(column(c.figure)[i], c.value));
                 competes.then_some(sign * v)
             })
-            .collect())
+            .collect();
+        Ok((keys, flagged))
     }
 }
 
@@ -178,6 +183,7 @@ impl BatteryOptimum {
         v["converged"] = json!(found.converged && !best.no_engine);
         v["on_boundary"] = json!(found.on_boundary);
         v["evaluations"] = json!(found.evaluations);
+        v["flagged_points"] = json!(found.flagged);
         v["backend"] = json!(backend);
         v["precision"] = json!("f64");
         v["history"] = history;

@@ -66,7 +66,12 @@ pub fn figure(grid: &BatteryGrid, name: &str) -> Result<Figure, String> {
 /// and figures, and `full_arrays` against them.
 pub fn check(grid: &BatteryGrid) -> Result<Vec<BatteryReduction>, Error> {
     let config = &grid.config;
-    let reds = check_with(config, &grid.axes, |spec| {
+    let arrays: Vec<String> = Figure::all(grid.names.len())
+        .iter()
+        .map(|f| f.name(&grid.names))
+        .chain(["status".to_string()])
+        .collect();
+    let reds = check_with(config, &grid.axes, &arrays, |spec| {
         let quantity = figure(grid, &spec.quantity)?;
         let constraint = match spec.constraint.as_deref() {
             Some(text) => constraints(grid, text).map_err(|e| format!("where: {e}"))?,

@@ -1,5 +1,6 @@
 //! `nessbat optimize` over a `[battery]` config: the constrained optimum
-//! of one of its figures (`heat_NAME` included) over its axes, searched
+//! of one of its figures (`heat_NAME` included) over its axes, or the
+//! Pareto front of two (`--pareto`, as for the built-in model), searched
 //! with battery sweeps (on the CPU, or with the strokes on the GPU), and
 //! every figure at the optimum from the f64 point. Printed and written as
 //! the built-in model's optimum is (`--json`, `--out` with history.csv).
@@ -9,52 +10,46 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use serde_json::json;
 
+use super::battery_sweep::subtitle;
 use super::optimize::{finish_search, NoEngine, OptimizeCmd};
+use super::pareto::write_front;
 use super::BadInput;
 use nessbat::backend::run::BackendChoice;
 use nessbat::battery::gpu::{self, GpuStrokes};
+use nessbat::battery::grid::Use;
 use nessbat::battery::optimize::optimize;
+use nessbat::battery::pareto::pareto_table;
+use nessbat::battery::BatteryGrid;
 use nessbat::config::SweepConfig;
 use nessbat::kernels::Precision;
 use nessbat::optimize::space::Goal;
 use nessbat::optimize::OptimizeOptions;
 
 pub fn run(cmd: &OptimizeCmd, cfg: SweepConfig, origin: &str) -> Result<()> {
-    if cmd.pareto.is_some() {
-        return Err(BadInput(
-            "--pareto: Pareto fronts over a [battery] are not supported yet; accepted: --maximize or --minimize FIGURE (with --subject-to)".into(),
-        )
-        .into());
-    }
     if cmd.precision == Some(Precision::F32) {
         return Err(BadInput(
             "--precision f32: battery points are f64 on either backend; accepted: --precision f64, or none".into(),
         )
         .into());
     }
-    let goal = match (&cmd.maximize, &cmd.minimize) {
-        (Some(q), _) => (q, true),
-        (_, Some(q)) => (q, false),
-        _ => {
-            return Err(BadInput(
-                "nothing to optimise; accepted: --maximize FIGURE or --minimize FIGURE".into(),
-            )
-            .into())
-        }
+    let goal = match (&cmd.maximize, &cmd.minimize, &cmd.pareto) {
+        (Some(q), _, _) => Some((q, true)),
+        (_, Some(q), _) => Some((q, false)),
+        (_, _, Some(_)) => None,
+        _ => return Err(BadInput(
+            "nothing to optimise; accepted: --maximize FIGURE, --minimize FIGURE or --pareto F1,F2"
+                .into(),
+        )
+        .into()),
     };
     let texts: Vec<&str> = cmd.subject_to.iter().map(|s| s.trim()).collect();
-    let goal = Goal {
-        quantity: goal.0.trim().to_string(),
-        maximize: goal.1,
-        constraint: (!texts.is_empty()).then(|| texts.join(" and ")),
-    };
+    let constraint = (!texts.is_empty()).then(|| texts.join(" and "));
     if let Some(out) = &cmd.out {
         nessbat::store::output::check_out_folder(out, cmd.force).map_err(super::lib_error)?;
     }
-    let grid_levels = nessbat::battery::BatteryGrid::new(&cfg, nessbat::battery::grid::Use::Sweep)
-        .map_err(|e| BadInput(format!("{origin}: {e}")))?
-        .battery
-        .levels();
+    let grid =
+        BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    let grid_levels = grid.battery.levels();
     let ctx = match cmd.backend {
         BackendChoice::Gpu => Some(gpu::acquire(grid_levels).map_err(super::lib_error)?),
         _ => None,
@@ -62,6 +57,25 @@ pub fn run(cmd: &OptimizeCmd, cfg: SweepConfig, origin: &str) -> Result<()> {
     let strokes = match &ctx {
         Some(ctx) => Some(GpuStrokes::new(ctx, grid_levels).map_err(super::lib_error)?),
         None => None,
+    };
+    let Some((quantity, maximize)) = goal else {
+        // A front: --pareto F1,F2.
+        let text = cmd.pareto.as_deref().unwrap_or_default();
+        let pair: Vec<&str> = text.split(',').map(str::trim).collect();
+        let [a, b] = pair.as_slice() else {
+            return Err(BadInput(format!(
+                "--pareto {text}: accepted: two different figures separated by a comma, e.g. power,efficiency"
+            ))
+            .into());
+        };
+        let t = pareto_table(&cfg, [a, b], constraint.as_deref(), strokes.as_ref())
+            .map_err(|e| super::lib_error(prefixed(e, origin)))?;
+        return write_front(cmd, &t, &cfg, &subtitle(&grid));
+    };
+    let goal = Goal {
+        quantity: quantity.trim().to_string(),
+        maximize,
+        constraint,
     };
     let opts = OptimizeOptions {
         xtol: cmd.xtol,

@@ -167,17 +167,7 @@ fn plots(
     dir: &std::path::Path,
     svg: bool,
 ) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let fixed: Vec<String> = grid
-        .fixed()
-        .iter()
-        .map(|(k, v)| format!("{k} = {}", nessbat::plot::heatmap::fmt_tick(*v)))
-        .collect();
-    let sub = format!(
-        "battery of {} levels, baths {}; {} (ħ = k_B = 1)",
-        grid.battery.levels(),
-        grid.names.join(", "),
-        fixed.join(", ")
-    );
+    let sub = subtitle(grid);
     let mut files = Vec::new();
     if plan.full {
         let mut layers: Vec<(String, Vec<f64>)> = res
@@ -213,4 +203,20 @@ fn plots(
         )?);
     }
     Ok(files)
+}
+
+/// What a plot of a battery grid shows, for its subtitle: the battery, its
+/// baths and the fixed parameters.
+pub fn subtitle(grid: &BatteryGrid) -> String {
+    let fixed: Vec<String> = grid
+        .fixed()
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", nessbat::plot::heatmap::fmt_tick(*v)))
+        .collect();
+    format!(
+        "battery of {} levels, baths {}; {} (ħ = k_B = 1)",
+        grid.battery.levels(),
+        grid.names.join(", "),
+        fixed.join(", ")
+    )
 }

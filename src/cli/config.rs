@@ -23,8 +23,18 @@ pub fn run(cmd: &ConfigCmd) -> Result<()> {
     let text = match &cmd.from {
         None => nessbat::config::DEFAULT_CONFIG.to_string(),
         Some(p) => {
-            let grid = super::run_args::load_grid(Some(p))?;
-            nessbat::config::to_toml(&grid.config).map_err(|e| BadInput(e.to_string()))?
+            let (cfg, origin) = super::run_args::load_config(Some(p))?;
+            // Checked as the command that runs it would: a battery's
+            // grid, or the built-in model's.
+            let cfg = match cfg.battery.is_some() {
+                true => {
+                    nessbat::battery::BatteryGrid::new(&cfg, nessbat::battery::grid::Use::Sweep)
+                        .map_err(|e| BadInput(format!("{origin}: {e}")))?
+                        .config
+                }
+                false => super::run_args::grid_of(cfg, &origin, None)?.config,
+            };
+            nessbat::config::to_toml(&cfg).map_err(|e| BadInput(e.to_string()))?
         }
     };
     super::output::write_atomic(None, text.as_bytes())

@@ -230,6 +230,12 @@ pub fn finish_search(
             found.on_boundary.join(", ")
         );
     }
+    if found.flagged > 0 {
+        eprintln!(
+            "warning: {} points of the search were flagged (not resolved to the tolerance) and did not compete: the optimum is the best of the resolved points",
+            found.flagged
+        );
+    }
     if !found.converged {
         eprintln!(
             "warning: the search stopped at {} steps before every axis was bracketed to xtol = {}",

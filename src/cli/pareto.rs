@@ -12,9 +12,10 @@ use super::optimize::OptimizeCmd;
 use super::BadInput;
 use nessbat::backend::run::Backend;
 use nessbat::config::constraint::Constraints;
+use nessbat::config::SweepConfig;
 use nessbat::grid::Grid;
 use nessbat::kernels::Quantity;
-use nessbat::optimize::pareto_table;
+use nessbat::optimize::{pareto_table, ParetoTable};
 use nessbat::plot::heatmap::quantity_label;
 use nessbat::plot::lines::{line_chart_over, LineChart, Series};
 
@@ -44,11 +45,22 @@ pub fn run_pareto(
     constraint: &Constraints,
 ) -> Result<()> {
     let t = pareto_table(backend, grid, pair, constraint).map_err(super::lib_error)?;
-    let (columns, table, info) = (&t.columns, &t.rows, &t.info);
-    let q = &t.figures;
+    write_front(cmd, &t, &grid.config, &nessbat::plot::sweep::subtitle(grid))
+}
+
+/// Prints and writes a front (CSV, NPY, metadata.json and, with --plot,
+/// the plot), whatever model it is of: `config` is recorded, `subtitle`
+/// says what was searched.
+pub fn write_front(
+    cmd: &OptimizeCmd,
+    t: &ParetoTable,
+    config: &SweepConfig,
+    subtitle: &str,
+) -> Result<()> {
+    let (columns, table) = (&t.columns, &t.rows);
     let admit = |i: usize| t.admitted[i];
     let front = &t.points;
-    let shape = grid.shape();
+    let n_axes = columns.len() - t.figure_columns;
     let mut csv = columns.join(",") + "\n";
     for r in table.rows() {
         let cells: Vec<String> = r.iter().map(|v| format!("{v:e}")).collect();
@@ -56,22 +68,22 @@ pub fn run_pareto(
     }
     let mut npy = Vec::new();
     table.write_npy(&mut npy)?;
-    let names = [pair[0].name(), pair[1].name()];
+    let names = [t.pair[0].as_str(), t.pair[1].as_str()];
     let admitted = t.admitted.iter().filter(|a| **a).count();
     let mut meta = json!({
         "nessbat_version": env!("CARGO_PKG_VERSION"),
         "pareto": names,
         "sense": "both maximised",
-        "subject_to": constraint.text(),
+        "subject_to": t.constraint,
         "columns": columns,
         "rows": front.len(),
         "order": format!("descending {}", names[0]),
         "grid_points": t.admitted.len(),
         "admitted_points": admitted,
-        "config": grid.config,
-        "backend": info.backend,
-        "adapter": info.adapter,
-        "precision": info.precision.name(),
+        "config": config,
+        "backend": t.backend,
+        "adapter": t.adapter,
+        "precision": t.precision,
     });
     let mut files: Vec<(&str, Vec<u8>)> =
         vec![("pareto.csv", csv.into_bytes()), ("pareto.npy", npy)];
@@ -80,17 +92,16 @@ pub fn run_pareto(
         if cmd.plot {
             // The subtitle: what was searched, and what was admitted.
             let title = format!(
-                "Pareto front of {} and {}: {admitted} of {} grid points admitted{} — {}",
-                pair[0].long_name(),
-                pair[1].long_name(),
+                "Pareto front of {} and {}: {admitted} of {} grid points admitted{} — {subtitle}",
+                t.long_names[0],
+                t.long_names[1],
                 t.admitted.len(),
-                constraint
-                    .text()
+                t.constraint
+                    .as_ref()
                     .map(|c| format!(" ({c})"))
                     .unwrap_or_default(),
-                nessbat::plot::sweep::subtitle(grid),
             );
-            files.push(("pareto.png", plot(out, &title, q, pair, front, &admit)?));
+            files.push(("pareto.png", plot(out, &title, t, &admit)?));
         }
         // Every file written, as a sweep's metadata lists them, so that a
         // rerun with --force removes exactly these.
@@ -111,16 +122,13 @@ pub fn run_pareto(
             .into_iter()
             .map(|r| {
                 let mut o = serde_json::Map::new();
-                let params: serde_json::Map<String, Value> = columns[..shape.len()]
+                let params: serde_json::Map<String, Value> = columns[..n_axes]
                     .iter()
                     .zip(r.iter())
                     .map(|(c, v)| (c.clone(), json!(v)))
                     .collect();
                 o.insert("parameters".into(), Value::Object(params));
-                for (c, v) in columns[shape.len()..]
-                    .iter()
-                    .zip(r.iter().skip(shape.len()))
-                {
+                for (c, v) in columns[n_axes..].iter().zip(r.iter().skip(n_axes)) {
                     o.insert(c.clone(), json!(v));
                 }
                 Value::Object(o)
@@ -154,12 +162,10 @@ pub fn run_pareto(
 fn plot(
     out: &Path,
     title: &str,
-    q: &[Vec<f64>],
-    pair: [Quantity; 2],
-    front: &[usize],
+    t: &ParetoTable,
     admit: &dyn Fn(usize) -> bool,
 ) -> Result<Vec<u8>> {
-    let (x, y) = (&q[pair[0].index()], &q[pair[1].index()]);
+    let (x, y, front) = (&t.x, &t.y, &t.points);
     let admitted: Vec<usize> = (0..x.len()).filter(|i| admit(*i)).collect();
     let stride = admitted.len().div_ceil(50_000).max(1);
     let cloud: Vec<(f64, f64)> = admitted
@@ -167,10 +173,7 @@ fn plot(
         .step_by(stride)
         .map(|i| (x[*i], y[*i]))
         .collect();
-    let (xl, yl) = (
-        quantity_label(pair[0].name()),
-        quantity_label(pair[1].name()),
-    );
+    let (xl, yl) = (quantity_label(&t.pair[0]), quantity_label(&t.pair[1]));
     let chart = LineChart {
         title,
         x_label: &xl,

@@ -14,23 +14,6 @@ use super::BadInput;
 use nessbat::config::{SweepConfig, DEFAULT_CONFIG};
 use nessbat::grid::Grid;
 
-/// Reads and checks the config: every problem is the user's (exit 2).
-/// `--config` takes a TOML file, or a result folder or its metadata.json,
-/// whose recorded config reruns that result.
-pub fn load_grid(config: Option<&std::path::Path>) -> Result<Grid, BadInput> {
-    load_grid_with(config, None)
-}
-
-/// [`load_grid`] keeping only the arrays `outputs` (`--outputs`), where
-/// given.
-pub fn load_grid_with(
-    config: Option<&std::path::Path>,
-    outputs: Option<&[String]>,
-) -> Result<Grid, BadInput> {
-    let (cfg, origin) = load_config(config)?;
-    grid_of(cfg, &origin, outputs)
-}
-
 /// The grid of a parsed config (`origin` names it in messages), keeping
 /// only `outputs` where given.
 pub fn grid_of(

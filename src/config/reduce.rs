@@ -83,7 +83,12 @@ pub type Reduction = ReductionOf<Quantity, Constraints>;
 /// Checks the `[[reduce]]` entries against the config's axes, for the
 /// built-in model.
 pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Error> {
-    check_with(config, axes, |spec| {
+    let arrays: Vec<String> = Quantity::ALL
+        .iter()
+        .map(|q| q.name().to_string())
+        .chain(["cycles".to_string(), "status".to_string()])
+        .collect();
+    check_with(config, axes, &arrays, |spec| {
         let quantity: Quantity = spec.quantity.parse().map_err(|u: Unknown| u.to_string())?;
         let constraint = match spec.constraint.as_deref() {
             Some(w) => Constraints::parse(w).map_err(|m| format!("where: {m}"))?,
@@ -96,11 +101,24 @@ pub fn check(config: &SweepConfig, axes: &[Axis]) -> Result<Vec<Reduction>, Erro
 /// Checks the `[[reduce]]` entries against the config's axes, with each
 /// entry's quantity and constraint read by `resolve` (which returns them
 /// and the quantity's name, or why not).
+/// `arrays` are the full arrays' names, which no reduction's files may
+/// take.
 pub fn check_with<Q, C>(
     config: &SweepConfig,
     axes: &[Axis],
+    arrays: &[String],
     resolve: impl Fn(&ReduceSpec) -> Result<(Q, C, String), String>,
 ) -> Result<Vec<ReductionOf<Q, C>>, Error> {
+    // Every file stem taken so far, as Python names its variables ('.' as
+    // '_'), with whose it is.
+    let mut taken: Vec<(String, String)> = arrays
+        .iter()
+        .map(|a| (a.clone(), format!("the full array {a}")))
+        .chain(
+            axes.iter()
+                .map(|a| (a.name.clone(), format!("the axis {}", a.name))),
+        )
+        .collect();
     let axis_names = || match axes.is_empty() {
         true => "none: this sweep has no axes, so it has nothing to reduce over".to_string(),
         false => axes
@@ -153,6 +171,27 @@ pub fn check_with<Q, C>(
                 "name \"{name}\" is used by an earlier entry; give each entry its own name"
             )));
         }
+        // The files it writes: NAME, NAME.AXIS (arg-ops), NAME.count,
+        // NAME.flagged, NAME.status; none may be another's.
+        let mut parts: Vec<&str> = vec!["count", "flagged", "status"];
+        if op.is_arg() {
+            parts.extend(over.iter().map(|i| axes[*i].name.as_str()));
+        }
+        let stems: Vec<String> = std::iter::once(name.clone())
+            .chain(parts.iter().map(|p| format!("{name}_{p}")))
+            .collect();
+        for stem in &stems {
+            if let Some((_, whose)) = taken.iter().find(|(t, _)| t == stem) {
+                return Err(e(format!(
+                    "name = \"{name}\" would write the array {stem}, which is {whose}'s; accepted: a name of its own"
+                )));
+            }
+        }
+        taken.extend(
+            stems
+                .into_iter()
+                .map(|s| (s, format!("reduction \"{name}\""))),
+        );
         out.push(ReductionOf {
             name,
             over,

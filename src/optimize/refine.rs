@@ -24,7 +24,6 @@ use crate::config::{Axis, AxisSpec};
 use crate::grid::Grid;
 use crate::oracle::oss::OssOptions;
 use crate::oracle::PointFigures;
-use crate::store::reduced::FOUND;
 use nessbat_kernels::Quantity;
 
 /// The figure to optimise.
@@ -130,6 +129,10 @@ pub struct Found {
     /// the best point may lie beyond it, so the range should be widened.
     pub on_boundary: Vec<String>,
     pub evaluations: u64,
+    /// Points of the search that were flagged (not resolved to the
+    /// tolerance) and so did not compete: the optimum is the best of the
+    /// resolved points, and a flagged one could have beaten it.
+    pub flagged: u64,
     pub history: Vec<HistoryRow>,
 }
 
@@ -141,7 +144,7 @@ pub fn search(space: &dyn Space, goal: &Goal, opts: &OptimizeOptions) -> Result<
             opts.xtol
         )));
     }
-    let begun = starts(space, goal, opts.starts)?;
+    let (begun, flagged) = starts(space, goal, opts.starts)?;
     let axes = space.axes();
     let refined: Vec<usize> = (0..axes.len())
         .filter(|i| axes[*i].values.len() > 1 && axes[*i].spacing != "values")
@@ -154,6 +157,7 @@ pub fn search(space: &dyn Space, goal: &Goal, opts: &OptimizeOptions) -> Result<
         refined: refined.clone(),
         history: Vec::new(),
         evaluations: space.points(),
+        flagged,
     };
     let mut best: Option<Start> = None;
     let mut converged = true;
@@ -174,6 +178,7 @@ pub fn search(space: &dyn Space, goal: &Goal, opts: &OptimizeOptions) -> Result<
         converged,
         on_boundary,
         evaluations: search.evaluations,
+        flagged: search.flagged,
         history: search.history,
     })
 }
@@ -208,6 +213,7 @@ struct Search<'a> {
     refined: Vec<usize>,
     history: Vec<HistoryRow>,
     evaluations: u64,
+    flagged: u64,
 }
 
 impl Search<'_> {
@@ -309,9 +315,10 @@ impl Search<'_> {
             config.full_arrays = Some(false);
             let (r, ran) = self.space.reduce(config)?;
             self.evaluations += ran;
-            if r.status[0] != FOUND {
+            self.flagged += r.flagged[0];
+            if r.count[0] == 0 {
                 // Only possible if rounding moved the previous best out of
-                // the feasible set: keep it.
+                // the feasible set, or it is flagged now: keep it.
                 return Ok((best, false));
             }
             for (k, i) in self.refined.iter().enumerate() {

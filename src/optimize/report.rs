@@ -36,6 +36,7 @@ pub fn report(best: &Optimum, figures: &PointFigures, info: &RunInfo, history: V
     v["converged"] = json!(best.converged && !no_engine);
     v["on_boundary"] = json!(best.on_boundary);
     v["evaluations"] = json!(best.evaluations);
+    v["flagged_points"] = json!(best.flagged);
     v["backend"] = json!(info.backend);
     v["precision"] = json!(info.precision.name());
     v["history"] = history;

@@ -35,8 +35,9 @@ pub trait Space {
     fn reduce(&self, config: SweepConfig) -> Result<(Reduced, u64), Error>;
     /// On a one-axis grid: the goal's key (the figure, negated when
     /// minimising) at each point, None where it does not compete (not
-    /// ok, not finite, or failing the constraint).
-    fn keys(&self, goal: &Goal) -> Result<Vec<Option<f64>>, Error>;
+    /// ok, not finite, or failing the constraint); and how many points
+    /// were flagged (not resolved to the tolerance).
+    fn keys(&self, goal: &Goal) -> Result<(Vec<Option<f64>>, u64), Error>;
 }
 
 /// The built-in model's grid on one of its backends.
@@ -66,7 +67,7 @@ impl Space for BuiltIn<'_> {
         Ok((reduced.remove(0), local.len()))
     }
 
-    fn keys(&self, goal: &Goal) -> Result<Vec<Option<f64>>, Error> {
+    fn keys(&self, goal: &Goal) -> Result<(Vec<Option<f64>>, u64), Error> {
         // The config's grid as given (its own [[reduce]] entries are
         // ignored here), so the backend directly, not the runner.
         let (res, _, _) = self
@@ -74,7 +75,12 @@ impl Space for BuiltIn<'_> {
             .run(self.grid, &crate::backend::Progress::NONE)?;
         let q: Vec<Vec<f64>> = Quantity::ALL.iter().map(|q| res.values(*q)).collect();
         let sign = if goal.maximize { 1.0 } else { -1.0 };
-        Ok((0..self.grid.len() as usize)
+        let flagged = res
+            .status
+            .iter()
+            .filter(|w| Status::NotConverged.is(**w) || Status::Imprecise.is(**w))
+            .count() as u64;
+        let keys = (0..self.grid.len() as usize)
             .map(|k| {
                 let row: Vec<f64> = q.iter().map(|a| a[k]).collect();
                 let figure = row[self.quantity.index()];
@@ -83,7 +89,8 @@ impl Space for BuiltIn<'_> {
                     && self.constraint.holds(&row);
                 competes.then_some(sign * figure)
             })
-            .collect())
+            .collect();
+        Ok((keys, flagged))
     }
 }
 

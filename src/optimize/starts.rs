@@ -9,7 +9,6 @@
 use super::space::{Goal, Space};
 use super::Error;
 use crate::config::reduce::{Op, ReduceSpec};
-use crate::store::reduced::FOUND;
 
 /// A point of the search: the objective's key there (larger is better:
 /// the figure, or minus it when minimising) and the axis values, in config
@@ -35,8 +34,10 @@ pub fn best_of(goal: &Goal, over: Vec<String>) -> ReduceSpec {
     }
 }
 
-/// Up to `most` starts in `space`, best first.
-pub fn starts(space: &dyn Space, goal: &Goal, most: usize) -> Result<Vec<Start>, Error> {
+/// Up to `most` starts in `space`, best first, and how many points of the
+/// config's grid were flagged (not resolved to the tolerance), which did
+/// not compete.
+pub fn starts(space: &dyn Space, goal: &Goal, most: usize) -> Result<(Vec<Start>, u64), Error> {
     let axes = space.axes();
     let n = axes.len();
     let profile = (0..n)
@@ -49,9 +50,12 @@ pub fn starts(space: &dyn Space, goal: &Goal, most: usize) -> Result<Vec<Start>,
     let values = &axes[profile].values;
     let sign = if goal.maximize { 1.0 } else { -1.0 };
     let mut best: Vec<Option<Start>> = vec![None; values.len()];
+    let flagged;
     if n == 1 {
         // A 1-D grid is its own profile: run it whole.
-        for ((k, v), key) in values.iter().enumerate().zip(space.keys(goal)?) {
+        let (keys, f) = space.keys(goal)?;
+        flagged = f;
+        for ((k, v), key) in values.iter().enumerate().zip(keys) {
             best[k] = key.map(|key| Start {
                 key,
                 coords: vec![*v],
@@ -66,8 +70,11 @@ pub fn starts(space: &dyn Space, goal: &Goal, most: usize) -> Result<Vec<Start>,
         config.reduce = vec![best_of(goal, over)];
         config.full_arrays = Some(false);
         let (r, _) = space.reduce(config)?;
+        flagged = r.flagged.iter().sum();
         for (k, v) in values.iter().enumerate() {
-            if r.status[k] != FOUND {
+            // Cells where flagged points stayed out still have their best
+            // resolved point (a flagged one could have won: counted).
+            if r.count[k] == 0 {
                 continue;
             }
             // r.at holds the other axes in config order.
@@ -111,5 +118,5 @@ pub fn starts(space: &dyn Space, goal: &Goal, most: usize) -> Result<Vec<Start>,
             ),
         }));
     }
-    Ok(out)
+    Ok((out, flagged))
 }
