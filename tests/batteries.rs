@@ -127,7 +127,8 @@ fn spec(h: Vec<Vec<f64>>, baths: &[(&str, Vec<Vec<f64>>)]) -> BatterySpec {
             .iter()
             .map(|(n, x)| BathSpec {
                 name: n.to_string(),
-                coupling: Operator::Matrix(x.clone()),
+                coupling: Some(Operator::Matrix(x.clone())),
+                rates: None,
                 coupling_im: None,
                 spectral_exponent: None,
                 omega_ref: None,
@@ -274,7 +275,7 @@ fn bad_batteries_are_refused_in_one_line() {
     s.hamiltonian.as_mut().unwrap()[0][1] = 0.5;
     refused(s, "not Hermitian");
     let mut s = ok();
-    s.baths[0].coupling = Operator::Matrix(transition(3, 0, 1));
+    s.baths[0].coupling = Some(Operator::Matrix(transition(3, 0, 1)));
     refused(s, "is 3 × 3 but the Hamiltonian is 2 × 2");
     let mut s = ok();
     s.hamiltonian.as_mut().unwrap()[1].push(0.0);
@@ -732,14 +733,16 @@ fn a_battery_in_any_basis_is_the_same_battery() {
         baths: vec![
             BathSpec {
                 name: "h".into(),
-                coupling: Operator::Matrix(xh_re),
+                coupling: Some(Operator::Matrix(xh_re)),
+                rates: None,
                 coupling_im: Some(xh_im),
                 spectral_exponent: None,
                 omega_ref: None,
             },
             BathSpec {
                 name: "c".into(),
-                coupling: Operator::Matrix(xc_re),
+                coupling: Some(Operator::Matrix(xc_re)),
+                rates: None,
                 coupling_im: Some(xc_im),
                 spectral_exponent: None,
                 omega_ref: None,

@@ -308,7 +308,8 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
                 .enumerate()
                 .map(|(k, x)| BathSpec {
                     name: format!("b{k}"),
-                    coupling: Operator::Matrix(x.clone()),
+                    coupling: Some(Operator::Matrix(x.clone())),
+                    rates: None,
                     coupling_im: None,
                     spectral_exponent: None,
                     omega_ref: None,

@@ -17,13 +17,19 @@ pub struct BathPoint {
     pub gamma: f64,
 }
 
-/// W_k of bath `k` at `bath` (rows: to, columns: from).
+/// W_k of bath `k` at `bath` (rows: to, columns: from); a bath with
+/// explicit rates has them, whatever `bath` says.
 pub fn bath_generator(spectrum: &Spectrum, k: usize, bath: BathPoint) -> DMatrix<f64> {
     let e = &spectrum.energies;
     let s = &spectrum.strengths[k];
     let d = e.len();
     let mut w = DMatrix::<f64>::zeros(d, d);
-    for b in 0..d {
+    // Explicit rates are taken as given (the bath has no temperature).
+    let given = spectrum.rates.get(k).and_then(Option::as_ref);
+    if let Some(r) = given {
+        w.copy_from(r);
+    }
+    for b in (0..d).filter(|_| given.is_none()) {
         for a in 0..b {
             let omega = e[b] - e[a];
             // Degenerate pairs have no transition (a coupled one makes the

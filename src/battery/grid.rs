@@ -182,7 +182,13 @@ impl BatteryGrid {
         let tau = source("tau", Some(DEFAULT_TAU)).expect("has a default");
         let tau = check("tau", tau, positive, "a finite number > 0")?;
         let mut baths = Vec::new();
-        for n in &names {
+        for (n, given) in names.iter().zip(&battery.rates) {
+            // Explicit rates: no temperature (NaN: no two baths are then
+            // at one temperature, and no entropy production is formed).
+            if given.is_some() {
+                baths.push((Source::Fixed(f64::NAN), Source::Fixed(1.0)));
+                continue;
+            }
             let (tk, gk) = (format!("t_{n}"), format!("gamma_{n}"));
             let t = source(&tk, None).ok_or_else(|| {
                 config_error(format!(
@@ -302,8 +308,8 @@ impl BatteryGrid {
         if let Source::Fixed(v) = self.tau {
             f.insert("tau".into(), v);
         }
-        for (n, (_, g)) in self.names.iter().zip(&self.baths) {
-            if let Source::Fixed(v) = g {
+        for ((n, (_, g)), given) in self.names.iter().zip(&self.baths).zip(&self.battery.rates) {
+            if let (Source::Fixed(v), None) = (g, given) {
                 f.insert(format!("gamma_{n}"), *v);
             }
         }

@@ -366,7 +366,12 @@ pub fn finish(
         .max_by(|&i, &j| heat_noise[i].total_cmp(&heat_noise[j]).then(j.cmp(&i)))
         .unwrap_or(0);
     let work_noise = if identity { 0.0 } else { noise_work };
-    let (entropy, entropy_noise) = if no_current {
+    // A bath with explicit rates has no temperature: no entropy
+    // production is defined (NaN, with no error of its own).
+    let thermal = baths.iter().all(|b| b.temperature.is_finite());
+    let (entropy, entropy_noise) = if !thermal {
+        (f64::NAN, 0.0)
+    } else if no_current {
         (0.0, 0.0)
     } else {
         let mut sigma = 0.0 - beta[r] * ergotropy;
@@ -433,7 +438,13 @@ pub fn finish(
             )
     };
     // Every reported figure against its noise: an exact 0 has none.
-    let own = |v: f64, noise: f64| if v == 0.0 { 0.0 } else { noise / v.abs() };
+    let own = |v: f64, noise: f64| {
+        if v == 0.0 || v.is_nan() {
+            0.0
+        } else {
+            noise / v.abs()
+        }
+    };
     let state_error = own(capacity, noise_capacity)
         .max(own(ness_ergotropy, noise_ness))
         .max(own(entropy, entropy_noise));

@@ -25,6 +25,10 @@ pub struct Battery {
     pub baths: Vec<(String, DMatrix<Complex64>)>,
     /// Each bath's spectral density: (exponent s, ω_ref), rates ∝ (ω/ω_ref)^s.
     pub spectra: Vec<(f64, f64)>,
+    /// Per bath, its explicit rates where it has them: a d × d matrix of
+    /// rates to level a (row) from level b (column), on the levels in
+    /// ascending energy, zero diagonal; its coupling is then zero.
+    pub rates: Vec<Option<DMatrix<f64>>>,
     /// The builder's parameter keys (`omega0`, `lambda`, …), if any.
     pub builder_keys: Vec<String>,
 }
@@ -73,6 +77,7 @@ impl Battery {
         }
         let mut baths: Vec<(String, DMatrix<Complex64>)> = Vec::new();
         let mut spectra = Vec::new();
+        let mut rates = Vec::new();
         for (k, b) in spec.baths.iter().enumerate() {
             let at = format!("battery.baths[{k}]");
             let valid = !b.name.is_empty()
@@ -99,7 +104,28 @@ impl Battery {
                     b.name
                 )));
             }
-            let x = match &b.coupling {
+            let coupling = match (&b.coupling, &b.rates) {
+                (Some(c), None) => c,
+                (None, Some(r)) => {
+                    if b.coupling_im.is_some()
+                        || b.spectral_exponent.is_some()
+                        || b.omega_ref.is_some()
+                    {
+                        return Err(bad(format!("{at}: coupling_im, spectral_exponent and omega_ref describe a coupling; accepted: rates alone (they are taken as given)")));
+                    }
+                    rates.push(Some(explicit_rates(&at, r, d)?));
+                    spectra.push((0.0, 1.0));
+                    baths.push((b.name.clone(), DMatrix::zeros(d, d)));
+                    continue;
+                }
+                (Some(_), Some(_)) => {
+                    return Err(bad(format!("{at}: both coupling and rates; accepted: one of them (a coupling operator for Davies rates, or explicit rates per transition)")));
+                }
+                (None, None) => {
+                    return Err(bad(format!("{at}: no coupling; accepted: coupling = a matrix or an operator expression, or rates = [[a, b, up, down], …]")));
+                }
+            };
+            let x = match coupling {
                 Operator::Matrix(re) => matrix(
                     &format!("{at}.coupling"),
                     re,
@@ -115,7 +141,7 @@ impl Battery {
                     parse(on, text).map_err(|e| bad(format!("{at}.coupling: {e}")))?
                 }
             };
-            let matrix_form = matches!(b.coupling, Operator::Matrix(_));
+            let matrix_form = matches!(coupling, Operator::Matrix(_));
             hermitian(&format!("{at}.coupling"), &x, matrix_form)?;
             let s = b.spectral_exponent.unwrap_or(0.0);
             let omega_ref = b.omega_ref.unwrap_or(1.0);
@@ -131,12 +157,14 @@ impl Battery {
                 )));
             }
             spectra.push((s, omega_ref));
+            rates.push(None);
             baths.push((b.name.clone(), x));
         }
         Ok(Battery {
             hamiltonian,
             baths,
             spectra,
+            rates,
             builder_keys,
         })
     }
@@ -152,9 +180,47 @@ impl Battery {
         let baths = self
             .baths
             .iter()
-            .flat_map(|(n, _)| [format!("t_{n}"), format!("gamma_{n}")]);
+            .zip(&self.rates)
+            .filter(|(_, r)| r.is_none())
+            .flat_map(|((n, _), _)| [format!("t_{n}"), format!("gamma_{n}")]);
         self.builder_keys.iter().cloned().chain(baths).collect()
     }
+}
+
+/// The rate matrix of explicit `rows` [a, b, up, down] on `d` levels.
+fn explicit_rates(at: &str, rows: &[Vec<f64>], d: usize) -> Result<DMatrix<f64>, Error> {
+    let accepted = format!("rows [a, b, up, down] with levels 0 <= a < b < {d} (in ascending energy) and rates finite and >= 0");
+    if rows.is_empty() {
+        return Err(bad(format!("{at}.rates is empty; accepted: {accepted}")));
+    }
+    let mut w = DMatrix::<f64>::zeros(d, d);
+    let mut seen = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let level = |x: f64| (x.fract() == 0.0 && x >= 0.0 && x < d as f64).then_some(x as usize);
+        let ok = match row.as_slice() {
+            [a, b, up, down] => match (level(*a), level(*b)) {
+                (Some(a), Some(b))
+                    if a < b && [up, down].iter().all(|r| r.is_finite() && **r >= 0.0) =>
+                {
+                    Some((a, b, *up, *down))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((a, b, up, down)) = ok else {
+            return Err(bad(format!(
+                "{at}.rates[{i}] = {row:?}; accepted: {accepted}"
+            )));
+        };
+        if seen.contains(&(a, b)) {
+            return Err(bad(format!("{at}.rates[{i}]: the transition {a} <-> {b} is given twice; accepted: one row per transition")));
+        }
+        seen.push((a, b));
+        w[(b, a)] = up;
+        w[(a, b)] = down;
+    }
+    Ok(w)
 }
 
 fn bad(message: String) -> Error {

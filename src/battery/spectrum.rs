@@ -32,6 +32,9 @@ pub struct Spectrum {
     pub strengths: Vec<DMatrix<f64>>,
     /// None where the populations close; else why not.
     pub open: Option<String>,
+    /// Per bath, its explicit rates where it has them (`Battery::rates`):
+    /// used as given, on the levels in this order.
+    pub rates: Vec<Option<DMatrix<f64>>>,
 }
 
 impl Spectrum {
@@ -81,6 +84,7 @@ impl Spectrum {
         Spectrum {
             energies,
             strengths,
+            rates: battery.rates.clone(),
             open,
         }
     }

@@ -76,8 +76,16 @@ pub struct BathSpec {
     /// Its parameters are `t_NAME` and `gamma_NAME`, its heat `heat_NAME`.
     pub name: String,
     /// X_k: a d × d matrix (real part), or an expression on a builder's
-    /// basis.
-    pub coupling: Operator,
+    /// basis. A bath has a coupling or explicit `rates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupling: Option<Operator>,
+    /// Explicit rates per transition, taken as given: rows [a, b, up,
+    /// down] with levels a < b (0-based, in ascending energy), `up` the
+    /// rate a → b and `down` the rate b → a. Such a bath has no
+    /// temperature, so no `t_NAME` or `gamma_NAME`, and no entropy
+    /// production is defined with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<Vec<Vec<f64>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupling_im: Option<Vec<Vec<f64>>>,
     /// The spectral density's exponent s: rates Γ_k (ω/ω_ref)^s (0, a
