@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 BUNDLE=.gpucheck
 # Test binaries with GPU tests; each runs its tests whose names hold "gpu"
 # (gpu_backend: all of them).
-GPU_TESTS="gpu_backend reductions optimize outputs"
+GPU_TESTS="gpu_backend reductions optimize outputs battery_gpu"
 
 if [ "${1:-}" = "--prepare" ]; then
   set -e
@@ -123,6 +123,15 @@ for args in "--points $POP --gpu-only" "--points $DM --model density-matrix --gp
   grep -v XDG_RUNTIME_DIR /tmp/nessbat_bench.err | grep -i notice | tee -a "$REPORT"
   log '```'
 done
+
+# 4b. User-defined batteries (#23): whole sweeps in memory, the CPU
+# backend and the GPU stroke kernel in both layouts (a point per
+# invocation, a workgroup per point), d = 3 … 16.
+log ""
+log "## nessbat bench --batteries"
+log '```'
+"$BIN" bench --batteries --points "${NESSBAT_CHECK_BATTERY_POINTS:-1048576}" --repeats 3 2>/dev/null | tee -a "$REPORT"
+log '```'
 
 # 5. Set-up of a first and a second sweep (the pipeline cache, kept in a
 # fresh NESSBAT_CACHE_DIR), both models, and the CPU backend on all cores
