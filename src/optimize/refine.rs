@@ -325,8 +325,16 @@ impl Search<'_> {
                 let x = r.at[k].1[0];
                 best.coords[*i] = x;
                 let (a, b) = bracket[k];
+                // A best on the edge of the local grid (not of the axis's
+                // range) may have a better point beyond it, as on a ridge
+                // where the extraction order changes: the box moves there
+                // at its width instead of shrinking (found: a tilted
+                // ridge left the shrinking box 1e-5 off the optimum).
+                let (lo, hi) = self.span(*i);
+                let on_edge = (x == a || x == b) && x != lo && x != hi;
+                let n = if on_edge { 3 } else { points };
                 bracket[k] = if a < b {
-                    self.bracket(*i, x, self.step(*i, a, b, points))
+                    self.bracket(*i, x, self.step(*i, a, b, n))
                 } else {
                     (a, b)
                 };
