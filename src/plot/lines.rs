@@ -147,16 +147,24 @@ fn draw_chart<DB: DrawingBackend>(
                 .y_label_area_size(96)
                 .build_cartesian_2d($xr, $yr)
                 .map_err(err)?;
-            c.configure_mesh()
-                .light_line_style(RGBColor(235, 235, 235))
+            let (xf, yf) = (|v: &f64| xt.label(*v), |v: &f64| yt.label(*v));
+            let mut mesh = c.configure_mesh();
+            mesh.light_line_style(RGBColor(235, 235, 235))
                 .x_desc(chart.x_label)
                 .y_desc(chart.y_label)
                 .label_style(("sans-serif", 16))
                 .axis_desc_style(("sans-serif", 20))
-                .x_label_formatter(&|v| xt.label(*v))
-                .y_label_formatter(&|v| yt.label(*v))
-                .draw()
-                .map_err(err)?;
+                .x_label_formatter(&xf)
+                .y_label_formatter(&yf);
+            // plotters' light lines on a log axis crowd into a grey band
+            // in a partial top decade: log axes keep their bold lines only.
+            if chart.log_x {
+                mesh.x_max_light_lines(0);
+            }
+            if chart.log_y {
+                mesh.y_max_light_lines(0);
+            }
+            mesh.draw().map_err(err)?;
             let shown = |(x, y): &(f64, f64)| {
                 x.is_finite()
                     && y.is_finite()
