@@ -197,6 +197,16 @@ fn the_cli_reports_a_battery_optimum_and_refuses_bad_input() {
         (vec!["--pareto", "power"], "--pareto"),
         (vec!["--pareto", "power,heat_x"], "heat_x"),
         (vec!["--pareto", "power,power"], "power twice"),
+        // A front no point enters (found by review: exit 0, empty files).
+        (
+            vec![
+                "--pareto",
+                "power,efficiency",
+                "--subject-to",
+                "efficiency >= 0.99",
+            ],
+            "no ok point",
+        ),
         (vec!["--maximize", "power", "--precision", "f32"], "f32"),
     ] {
         let mut a = vec!["optimize", "--config", c];

@@ -151,3 +151,18 @@ fn bad_rates_are_refused_in_one_line() {
         "both coupling and rates",
     );
 }
+
+/// One-way rates out of the ground level into two levels that never
+/// return: two closed sets, no unique NESS; said so, not "not converged"
+/// (found by review).
+#[test]
+fn rates_that_trap_population_in_two_sets_are_disconnected() {
+    let text = "[battery.levels]\nenergies = [0.0, 0.4, 1.0]\n[[battery.baths]]\nname = \"p\"\nrates = [[0, 1, 1e-3, 0.0], [0, 2, 1e-3, 0.0]]\n[fixed]\ntau = 100.0\n";
+    let f = battery(text);
+    assert_eq!(f.status, BatteryStatus::Disconnected);
+    let m = f.message.unwrap();
+    assert!(m.contains("({1}, {2})"), "{m}");
+    // One way back from level 2 makes {1} the one closed set: it runs.
+    let back = text.replace("[0, 2, 1e-3, 0.0]", "[0, 2, 1e-3, 0.0], [1, 2, 0.0, 1e-3]");
+    assert_ne!(battery(&back).status, BatteryStatus::Disconnected);
+}

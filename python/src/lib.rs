@@ -225,6 +225,7 @@ pub(crate) fn front_for_python(py: Python<'_>, t: nessbat::optimize::ParetoTable
         "precision": t.precision,
         "grid_points": t.admitted.len(),
         "admitted_points": t.admitted.iter().filter(|a| **a).count(),
+        "flagged_points": t.flagged,
         "subject_to": t.constraint,
         "pareto": t.pair,
     });

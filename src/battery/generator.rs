@@ -70,10 +70,58 @@ pub fn disconnected(w: &DMatrix<f64>) -> Option<String> {
         .map(|b| b.to_string())
         .collect();
     let levels = if apart.len() == 1 { "level" } else { "levels" };
-    (!apart.is_empty()).then(|| {
-        format!(
+    if !apart.is_empty() {
+        return Some(format!(
             "no bath connects {levels} {} to the ground level (through any chain of transitions, at these rates): the steady state is not unique and depends on where the engine starts; accepted: couplings and rates that connect every level",
             apart.join(", ")
+        ));
+    }
+    trapped(w)
+}
+
+/// Why one-way rates (explicit ones, or up-rates that underflow) trap
+/// population in more than one closed set of levels, if they do: each
+/// such set holds a stationary state of its own, so the baths' steady
+/// state is not unique (found: two one-way pumps out of the ground level
+/// ran into "not converged").
+fn trapped(w: &DMatrix<f64>) -> Option<String> {
+    let d = w.nrows();
+    // reach[i]: the levels reachable from i (itself included), as bits;
+    // d ≤ 64 (the oracle's range), closed by Warshall's algorithm.
+    let mut reach: Vec<u64> = (0..d)
+        .map(|b| {
+            (0..d)
+                .filter(|&a| a == b || w[(a, b)] > 0.0)
+                .fold(0u64, |m, a| m | 1 << a)
+        })
+        .collect();
+    for k in 0..d {
+        for i in 0..d {
+            if reach[i] >> k & 1 == 1 {
+                reach[i] |= reach[k];
+            }
+        }
+    }
+    // The closed sets: the reach of each level that every level it
+    // reaches reaches back.
+    let mut closed: Vec<u64> = (0..d)
+        .filter(|&i| (0..d).all(|j| reach[i] >> j & 1 == 0 || reach[j] >> i & 1 == 1))
+        .map(|i| reach[i])
+        .collect();
+    closed.sort_unstable();
+    closed.dedup();
+    (closed.len() > 1).then(|| {
+        let sets: Vec<String> = closed
+            .iter()
+            .map(|m| {
+                let v: Vec<String> = (0..d).filter(|a| m >> a & 1 == 1).map(|a| a.to_string()).collect();
+                format!("{{{}}}", v.join(", "))
+            })
+            .collect();
+        format!(
+            "the rates trap population in {} separate closed sets of levels ({}): the baths' steady state is not unique, so the NESS and the cycle built on it are not defined; accepted: rates under which every level can reach one common set",
+            closed.len(),
+            sets.join(", ")
         )
     })
 }

@@ -15,7 +15,7 @@ use super::spec::Battery;
 use super::spectrum::Spectrum;
 use crate::config::{axis_values, Axis, SweepConfig};
 use crate::error::Error;
-use crate::model::{ModelKind, Protocol};
+use crate::model::{ModelKind, Protocol, RateKind};
 
 /// The default stroke length and rate scale, as for `nessbat point`.
 pub const DEFAULT_TAU: f64 = 150.0;
@@ -83,6 +83,15 @@ impl BatteryGrid {
         };
         if config.model != ModelKind::Populations {
             return refuse("model = \"density-matrix\"");
+        }
+        // A battery's Davies rates sit at its own Bohr frequencies (as
+        // the built-in model's kms); the built-in model's choice between
+        // Eq. 9 and kms does not apply (the default is taken as absent).
+        if config.rates != RateKind::default() {
+            return refuse(&format!(
+                "rates = \"{}\" (the built-in model's rate convention; a battery's Davies rates follow its own transition frequencies)",
+                config.rates
+            ));
         }
         if config.protocol != Protocol::Optimal {
             return refuse(&format!(

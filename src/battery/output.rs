@@ -70,7 +70,7 @@ pub fn metadata(
         arrays.insert(
             "status".into(),
             json!({"file": "status.npy", "dtype": "uint8",
-                   "meaning": "0 ok (every figure within 1e-6), 1 not converged, 3 imprecise, 4 not populations (the population model does not describe the battery here), 5 disconnected (levels no bath reaches); no figure where not ok"}),
+                   "meaning": "0 ok (every figure within 1e-6), 1 not converged, 3 imprecise, 4 not populations (the population model does not describe the battery here), 5 disconnected (levels no bath reaches, or one-way rates that trap population in separate sets: no unique NESS); no figure where not ok"}),
         );
     }
     let counts: Map<String, Value> = res

@@ -12,7 +12,7 @@ use super::sweep::run;
 use crate::backend::Progress;
 use crate::config::SweepConfig;
 use crate::error::Error;
-use crate::optimize::pareto_table::{check_front, front_rows, ParetoTable};
+use crate::optimize::pareto_table::{check_found, check_front, front_rows, ParetoTable};
 
 /// The front of `pair` (both maximised) over the ok points of `config`'s
 /// grid that meet `constraint`; `adapter` names the GPU where `gpu` forms
@@ -60,8 +60,19 @@ pub fn pareto_table(
         &admitted,
         [at(ab[0]), at(ab[1])],
     );
+    let flagged = [BatteryStatus::NotConverged, BatteryStatus::Imprecise]
+        .iter()
+        .map(|s| res.status.iter().filter(|c| **c == s.code()).count())
+        .sum();
+    let pair_names = ab.map(|f| f.name(&grid.names));
+    check_found(
+        &points,
+        [&pair_names[0], &pair_names[1]],
+        constraint,
+        flagged,
+    )?;
     Ok(ParetoTable {
-        pair: ab.map(|f| f.name(&grid.names)),
+        pair: pair_names,
         long_names: ab.map(|f| f.describe(&grid.names).0),
         figure_columns: names.len(),
         columns,
@@ -70,6 +81,7 @@ pub fn pareto_table(
         x: figures[at(ab[0])].clone(),
         y: figures[at(ab[1])].clone(),
         admitted,
+        flagged,
         constraint: constraint.map(str::to_string),
         backend: match gpu {
             Some(_) => "gpu".into(),

@@ -36,8 +36,9 @@ pub enum BatteryStatus {
     /// The population model does not describe this battery (`message`
     /// says why); no figure is given.
     NotPopulations,
-    /// The baths leave some levels apart from the others, so that the
-    /// steady states are not unique; no figure is given.
+    /// The baths leave some levels apart from the others, or one-way
+    /// rates trap population in separate sets, so that the steady states
+    /// are not unique; no figure is given.
     Disconnected,
 }
 
@@ -191,7 +192,7 @@ pub fn prepare(
     if fastest.is_nan() || fastest > MAX_RATE {
         f.status = BatteryStatus::Imprecise;
         f.message = Some(format!(
-            "the rates reach {fastest:.1e}, beyond the supported {MAX_RATE:e} (in units of the energies): check gamma_NAME, spectral_exponent and omega_ref"
+            "the rates reach {fastest:.1e}, beyond the supported {MAX_RATE:e} (in units of the energies): check the rates: gamma_NAME, spectral_exponent and omega_ref, or a bath's explicit rates"
         ));
         return Err(Box::new(f));
     }
@@ -313,7 +314,9 @@ pub fn finish(
     // are the NESS's currents, which are reported or flagged, never
     // rounded to 0 (found: currents of 1e-9 near equal temperatures
     // reported as 0 at status ok).
-    let no_current = equal || (identity && no_current_by_structure(&parts));
+    // A single bath at its own NESS exchanges no net heat (E · W p = 0
+    // with W p = 0): exact, whatever loops its rates make.
+    let no_current = equal || (identity && (parts.len() == 1 || no_current_by_structure(&parts)));
     let mut unresolved = false;
     let heats: Vec<f64> = parts
         .iter()
@@ -481,7 +484,7 @@ pub fn finish(
     if unresolved {
         f.status = BatteryStatus::Imprecise;
         f.message = Some(format!(
-            "a heat current is below its rounding noise ({}): not resolvable in f64 (temperatures this close, or rates this stiff)",
+            "a heat current is below its rounding noise ({}): not resolvable in f64 (temperatures this close, rates this stiff, or currents this small)",
             f.heats
                 .iter()
                 .zip(&heat_noise)

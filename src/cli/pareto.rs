@@ -70,6 +70,12 @@ pub fn write_front(
     table.write_npy(&mut npy)?;
     let names = [t.pair[0].as_str(), t.pair[1].as_str()];
     let admitted = t.admitted.iter().filter(|a| **a).count();
+    if t.flagged > 0 {
+        eprintln!(
+            "warning: {} grid points were flagged (not resolved to the tolerance) and did not compete",
+            t.flagged
+        );
+    }
     let mut meta = json!({
         "nessbat_version": env!("CARGO_PKG_VERSION"),
         "pareto": names,
@@ -80,6 +86,7 @@ pub fn write_front(
         "order": format!("descending {}", names[0]),
         "grid_points": t.admitted.len(),
         "admitted_points": admitted,
+        "flagged_points": t.flagged,
         "config": config,
         "backend": t.backend,
         "adapter": t.adapter,
@@ -134,8 +141,14 @@ pub fn write_front(
                 Value::Object(o)
             })
             .collect();
-        serde_json::to_string_pretty(&json!({"pareto": names, "front": rows, "out": written}))?
-            + "\n"
+        serde_json::to_string_pretty(&json!({
+            "pareto": names,
+            "front": rows,
+            "out": written,
+            "grid_points": t.admitted.len(),
+            "admitted_points": admitted,
+            "flagged_points": t.flagged,
+        }))? + "\n"
     } else {
         format!(
             "Pareto front of {} and {}: {} of {} admitted points (grid of {}); {}\n",

@@ -36,6 +36,9 @@ pub struct ParetoTable {
     pub y: Vec<f64>,
     /// Which grid points competed: ok, and meeting the constraint.
     pub admitted: Vec<bool>,
+    /// Grid points flagged (not resolved to the tolerance), which did not
+    /// compete.
+    pub flagged: usize,
     /// The constraint as written, if any.
     pub constraint: Option<String>,
     /// Where it ran: backend, adapter (null on the CPU), precision.
@@ -70,6 +73,32 @@ pub fn front_rows(
         }
     }
     (columns, rows, front.points)
+}
+
+/// Refuses a front without points: no ok point has both figures finite
+/// and meets the constraint (`flagged` points did not compete).
+pub fn check_found(
+    points: &[usize],
+    pair: [&str; 2],
+    constraint: Option<&str>,
+    flagged: usize,
+) -> Result<(), Error> {
+    if !points.is_empty() {
+        return Ok(());
+    }
+    let meets = constraint
+        .map(|c| format!(" and meets {c}"))
+        .unwrap_or_default();
+    let skipped = match flagged {
+        0 => String::new(),
+        n => format!(
+            " ({n} points were flagged, not resolved to the tolerance, and did not compete)"
+        ),
+    };
+    Err(Error::Usage(format!(
+        "no ok point of the config's grid has a finite {} and {}{meets}{skipped}; accepted: a grid and constraint where some point does (widen the axes or relax the constraint)",
+        pair[0], pair[1]
+    )))
 }
 
 /// Refuses a grid too large for a front (every figure of every point is
@@ -119,6 +148,17 @@ pub fn pareto_table(
         &admitted,
         [pair[0].index(), pair[1].index()],
     );
+    let flagged = res
+        .status
+        .iter()
+        .filter(|w| Status::NotConverged.is(**w) || Status::Imprecise.is(**w))
+        .count();
+    check_found(
+        &points,
+        [pair[0].name(), pair[1].name()],
+        constraint.text().as_deref(),
+        flagged,
+    )?;
     Ok(ParetoTable {
         pair: pair.map(|q| q.name().to_string()),
         long_names: pair.map(|q| q.long_name().to_string()),
@@ -129,6 +169,7 @@ pub fn pareto_table(
         x: q[pair[0].index()].clone(),
         y: q[pair[1].index()].clone(),
         admitted,
+        flagged,
         constraint: constraint.text(),
         backend: out.info.backend.name().to_string(),
         adapter: out.info.adapter.clone(),

@@ -113,8 +113,14 @@ pub fn starts(space: &dyn Space, goal: &Goal, most: usize) -> Result<(Vec<Start>
                 "no point of the config's grid satisfies {c}; accepted: a constraint that some grid point meets (widen the axes or relax it)"
             ),
             None => format!(
-                "no point of the config's grid has a finite {} at a converged OSS",
-                goal.quantity
+                "no ok point of the config's grid has a finite {}{}",
+                goal.quantity,
+                match flagged {
+                    0 => String::new(),
+                    n => format!(
+                        " ({n} points were flagged, not resolved to the tolerance, and did not compete)"
+                    ),
+                }
             ),
         }));
     }
