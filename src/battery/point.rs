@@ -327,6 +327,11 @@ pub fn finish(
                 let h = e.dot(&(wk * &flow));
                 if h.abs() > *noise {
                     h
+                } else if *noise == 0.0 {
+                    // A bath without rates here (Γ = 0, or transitions
+                    // its coupling does not reach): no heat, exactly
+                    // (found flagged "unresolved" beside resolved heats).
+                    0.0
                 } else if !identity && *noise <= SNAP * exchange {
                     0.0
                 } else {
