@@ -298,7 +298,7 @@ fn bad_battery_sweeps_are_refused_in_one_line_with_nothing_written() {
         None,
         "--precision f32",
     );
-    refused("shard", &maser(), &["--shard", "0/2"], None, "--shard");
+    refused("resume", &maser(), &["--resume"], None, "--resume");
     refused(
         "outputs",
         &maser(),

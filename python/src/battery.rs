@@ -80,6 +80,8 @@ pub(crate) fn sweep<'py>(
         elapsed_seconds: began.elapsed().as_secs_f64(),
         command: Some(format!("python: nessbat.sweep({origin})")),
         adapter: ctx.as_ref().map(|c| c.describe()),
+        shard: None,
+        merged_compute: None,
     };
     if let Some(dir) = &out {
         let written =

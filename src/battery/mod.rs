@@ -18,6 +18,7 @@ pub mod figure;
 pub mod generator;
 pub mod gpu;
 pub mod grid;
+pub mod merge;
 pub mod operators;
 pub mod optimize;
 pub mod output;

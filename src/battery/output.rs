@@ -2,6 +2,7 @@
 //! `status.npy` and metadata.json, in the same layout as a built-in sweep,
 //! so that `numpy.load` and `nessbat.load` open it alike.
 
+use std::ops::Range;
 use std::path::Path;
 
 use serde_json::{json, Map, Value};
@@ -15,6 +16,10 @@ use crate::store::budget::{fits_disk_for, Space};
 use crate::store::folder::{commit, staged};
 use crate::store::output::{rate, reduction_entry, write_named, write_npy, Extra, ReductionAbout};
 use crate::store::provenance::{git_commit, utc_now};
+use crate::store::shard::Shard;
+
+/// A shard's accumulator files per reduction: partial-K.PART.npy.
+pub const PARTS: [&str; 4] = ["key", "index", "count", "flagged"];
 
 /// What the run was, for metadata.json.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +32,11 @@ pub struct BatteryRun {
     /// The GPU that formed the strokes (`GpuContext::describe`); None on
     /// the CPU backend.
     pub adapter: Option<String>,
+    /// The shard this run computed, and its flat range; None for a whole
+    /// grid.
+    pub shard: Option<(Shard, Range<u64>)>,
+    /// Compute seconds of a merge's shards, summed (None: this run's own).
+    pub merged_compute: Option<f64>,
 }
 
 /// Checks that `out` has room for the sweep's files before any work.
@@ -78,7 +88,10 @@ pub fn metadata(
         .iter()
         .map(|(s, c)| (s.name().to_string(), json!(c)))
         .collect();
-    let points = grid.len();
+    let points = run
+        .shard
+        .as_ref()
+        .map_or(grid.len(), |(_, r)| r.end - r.start);
     let battery = json!({
         "levels": grid.battery.levels(),
         "baths": grid.names,
@@ -106,22 +119,37 @@ pub fn metadata(
         "gpu_stage": run.adapter.as_ref().map(|_| "the charging strokes (e^{W tau} - I and its integral, f64); NESS, OSS, figures and status on the CPU in f64"),
         "precision": "f64",
         "elapsed_seconds": run.elapsed_seconds,
-        "compute_seconds": res.compute_seconds,
+        "compute_seconds": run.merged_compute.unwrap_or(res.compute_seconds),
         "setup_seconds": 0.0,
         "points_computed": points,
         "points_per_second": rate(points, run.elapsed_seconds),
-        "compute_points_per_second": rate(points, res.compute_seconds),
+        "compute_points_per_second": rate(points, run.merged_compute.unwrap_or(res.compute_seconds)),
         "arrays": arrays,
         "status_codes": codes,
         "status_counts": counts,
-        "shard": Value::Null,
+        "shard": run.shard.as_ref().map(|(sh, r)| json!({"k": sh.k, "n": sh.n, "start": r.start, "end": r.end})),
+        "outputs": plan.figures.iter().map(|f| f.name(&grid.names)).collect::<Vec<_>>(),
+        "partial_reductions": match run.shard {
+            Some(_) => json!(plan.reductions.iter().enumerate().map(|(k, r)| json!({
+                "pass": k,
+                "reduction": r.name,
+                "cell_start": 0,
+                "files": PARTS.map(|f| format!("partial-{k}.{f}.npy")),
+                "meaning": "this shard's accumulators of one reduction (key, point index, count and flagged points per cell), folded by `nessbat merge`",
+            })).collect::<Vec<_>>()),
+            None => Value::Null,
+        },
         "checksums": checksums,
         "units": "hbar = k_B = 1; energies and rates in the unit of the battery's Hamiltonian (omega0)",
         "order": match plan.full {
             true => "C order; axis k of every array is axes[k]",
             false => "C order; axis k of a reduced array is its kept_axes[k] (the axes not reduced, in config order)",
         },
-        "reductions": reductions(grid, plan, res),
+        // A shard's reductions are partial: only its accumulators.
+        "reductions": match run.shard {
+            Some(_) => Value::Null,
+            None => reductions(grid, plan, res),
+        },
     })
 }
 
@@ -171,8 +199,23 @@ pub fn write(
         if plan.full {
             files.push(write_npy(staging, "status", &res.shape, &res.status)?);
         }
-        for a in arrays::borrowed(None, &res.reduced) {
-            files.push(write_named(staging, &a)?);
+        match run.shard {
+            // A shard's accumulators, for `nessbat merge` to fold.
+            Some(_) => {
+                for (k, acc) in res.accumulators.iter().enumerate() {
+                    let n = [acc.key.len()];
+                    let name = |f: &str| format!("partial-{k}.{f}");
+                    files.push(write_npy(staging, &name("key"), &n, &acc.key)?);
+                    files.push(write_npy(staging, &name("index"), &n, &acc.index)?);
+                    files.push(write_npy(staging, &name("count"), &n, &acc.count)?);
+                    files.push(write_npy(staging, &name("flagged"), &n, &acc.flagged)?);
+                }
+            }
+            None => {
+                for a in arrays::borrowed(None, &res.reduced) {
+                    files.push(write_named(staging, &a)?);
+                }
+            }
         }
         files.extend(extra(staging)?);
         commit(staging, dir, files, Map::new(), |sums| {

@@ -16,7 +16,7 @@ use super::point::{BatteryFigures, BatteryStatus};
 use crate::config::constraint::{comparison, Cmp, Constraints};
 use crate::config::reduce::{check_with, ReductionOf};
 use crate::error::Error;
-use crate::store::reduced::{Reduced, FLAGGED_INSIDE, FOUND, NONE_PASSES};
+use crate::store::reduced::{Accumulators, Reduced, FLAGGED_INSIDE, FOUND, NONE_PASSES};
 
 /// One comparison of a battery figure with a number.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -114,14 +114,12 @@ fn kept(grid: &BatteryGrid, r: &BatteryReduction) -> Vec<usize> {
         .collect()
 }
 
-/// One reduction's cells while the sweep runs.
+/// One reduction's cells while the sweep runs: the accumulators of the
+/// built-in reductions (one member per cell), so that a shard's share
+/// folds as theirs do (`store::reduced::Partial::fold_into`).
 struct Fold {
     kept: Vec<usize>,
-    /// The best key (the figure, negated for min-ops) and its point.
-    key: Vec<f64>,
-    index: Vec<u64>,
-    count: Vec<u64>,
-    flagged: Vec<u64>,
+    acc: Accumulators,
 }
 
 /// Every reduction's cells while the sweep runs.
@@ -140,14 +138,25 @@ impl<'a> Folding<'a> {
                 let cells: usize = kept.iter().map(|&i| grid.axes[i].values.len()).product();
                 Fold {
                     kept,
-                    key: vec![f64::NEG_INFINITY; cells],
-                    index: vec![u64::MAX; cells],
-                    count: vec![0; cells],
-                    flagged: vec![0; cells],
+                    acc: Accumulators::empty(cells),
                 }
             })
             .collect();
         Folding { grid, reds, folds }
+    }
+
+    /// The accumulators of every reduction, in config order (a shard
+    /// writes them for `nessbat merge`).
+    pub fn accumulators(&self) -> Vec<&Accumulators> {
+        self.folds.iter().map(|f| &f.acc).collect()
+    }
+
+    /// Replaces the accumulators (a merge's folded shares), in config
+    /// order.
+    pub fn set_accumulators(&mut self, accs: Vec<Accumulators>) {
+        for (f, a) in self.folds.iter_mut().zip(accs) {
+            f.acc = a;
+        }
     }
 
     /// Folds the figures of points `start`, `start + 1`, … (in order).
@@ -174,7 +183,7 @@ impl<'a> Folding<'a> {
                     f.status,
                     BatteryStatus::NotConverged | BatteryStatus::Imprecise
                 ) {
-                    fold.flagged[cell] += 1;
+                    fold.acc.flagged[cell] += 1;
                     continue;
                 }
                 if f.status != BatteryStatus::Ok {
@@ -189,12 +198,13 @@ impl<'a> Folding<'a> {
                     continue;
                 }
                 let key = if r.op.minimises() { -v } else { v };
-                fold.count[cell] += 1;
+                let acc = &mut fold.acc;
                 // Strictly better only: ties go to the first point.
-                if key > fold.key[cell] || fold.index[cell] == u64::MAX {
-                    fold.key[cell] = key;
-                    fold.index[cell] = i;
+                if acc.count[cell] == 0 || key > acc.key[cell] {
+                    acc.key[cell] = key;
+                    acc.index[cell] = i;
                 }
+                acc.count[cell] += 1;
             }
         }
     }
@@ -206,7 +216,8 @@ impl<'a> Folding<'a> {
             .iter()
             .zip(self.folds)
             .map(|(r, fold)| {
-                let cells = fold.key.len();
+                let acc = fold.acc;
+                let cells = acc.key.len();
                 let mut out = Reduced {
                     name: r.name.clone(),
                     shape: fold.kept.iter().map(|&k| axes[k].values.len()).collect(),
@@ -220,8 +231,8 @@ impl<'a> Folding<'a> {
                             .collect(),
                         false => Vec::new(),
                     },
-                    count: fold.count,
-                    flagged: fold.flagged,
+                    count: acc.count,
+                    flagged: acc.flagged,
                     status: vec![NONE_PASSES; cells],
                 };
                 for c in 0..cells {
@@ -235,9 +246,9 @@ impl<'a> Folding<'a> {
                     if out.flagged[c] == 0 {
                         out.status[c] = FOUND;
                     }
-                    let key = fold.key[c];
+                    let key = acc.key[c];
                     out.value[c] = if r.op.minimises() { -key } else { key };
-                    let mut rest = fold.index[c];
+                    let mut rest = acc.index[c];
                     for (k, a) in axes.iter().enumerate().rev() {
                         let n = a.values.len() as u64;
                         if let Some(slot) = r.over.iter().position(|&o| o == k) {

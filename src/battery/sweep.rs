@@ -16,7 +16,7 @@ use super::point::{battery_point, BatteryFigures, BatteryStatus};
 use super::reduce::{self, BatteryReduction, Folding};
 use crate::backend::Progress;
 use crate::error::Error;
-use crate::store::reduced::Reduced;
+use crate::store::reduced::{Accumulators, Reduced};
 
 /// The figures of `grid` that `outputs` names (all where None); errors
 /// name what is accepted.
@@ -62,6 +62,9 @@ pub struct BatteryArrays {
     pub counts: Vec<(BatteryStatus, u64)>,
     /// The reductions' arrays, in config order.
     pub reduced: Vec<Reduced>,
+    /// Their accumulators, in config order: what a shard writes for
+    /// `nessbat merge` to fold.
+    pub accumulators: Vec<Accumulators>,
     /// Seconds in the rayon loop.
     pub compute_seconds: f64,
 }
@@ -80,6 +83,8 @@ pub struct Plan {
     pub figures: Vec<Figure>,
     pub full: bool,
     pub reductions: Vec<BatteryReduction>,
+    /// The flat range of points to run (a shard); None: the whole grid.
+    pub range: Option<std::ops::Range<u64>>,
 }
 
 impl Plan {
@@ -93,6 +98,7 @@ impl Plan {
             figures,
             full,
             reductions,
+            range: None,
         })
     }
 
@@ -102,13 +108,20 @@ impl Plan {
             figures: figures.to_vec(),
             full: true,
             reductions: Vec::new(),
+            range: None,
         }
     }
 
     /// Bytes the sweep holds: its full arrays and reduced cells.
+    /// The points it runs: its range, or the whole grid.
+    pub fn points(&self, grid: &BatteryGrid) -> std::ops::Range<u64> {
+        self.range.clone().unwrap_or(0..grid.len())
+    }
+
     pub fn bytes(&self, grid: &BatteryGrid) -> u64 {
+        let points = self.points(grid);
         let full = match self.full {
-            true => bytes(grid.len(), self.figures.len()),
+            true => bytes(points.end - points.start, self.figures.len()),
             false => 0,
         };
         full.saturating_add(reduce::bytes(grid, &self.reductions))
@@ -163,8 +176,21 @@ pub fn run_plan(
     progress: &Progress,
     gpu: Option<&GpuStrokes>,
 ) -> Result<BatteryArrays, Error> {
+    run_range(grid, plan, plan.points(grid), progress, gpu)
+}
+
+/// The points `range` of `grid` (C order: a shard), keeping what `plan`
+/// says: full arrays over the range, the reductions over the cells it
+/// touches.
+pub fn run_range(
+    grid: &BatteryGrid,
+    plan: &Plan,
+    range: std::ops::Range<u64>,
+    progress: &Progress,
+    gpu: Option<&GpuStrokes>,
+) -> Result<BatteryArrays, Error> {
     check_memory(grid, plan)?;
-    let n = grid.len();
+    let (first, n) = (range.start, range.end);
     let full = |len: u64| if plan.full { len as usize } else { 0 };
     let mut arrays: Vec<(Figure, Vec<f64>)> = match plan.full {
         true => plan
@@ -174,11 +200,11 @@ pub fn run_plan(
             .collect(),
         false => Vec::new(),
     };
-    let mut status = vec![0u8; full(n)];
+    let mut status = vec![0u8; full(n - first)];
     let mut counts = vec![0u64; BatteryStatus::ALL.len()];
     let mut folding = Folding::new(grid, &plan.reductions);
     let started = Instant::now();
-    let mut start = 0u64;
+    let mut start = first;
     while start < n {
         if progress.stopped() {
             return Err(Error::Interrupted);
@@ -196,7 +222,7 @@ pub fn run_plan(
                 .collect(),
         };
         for (j, f) in block.iter().enumerate() {
-            let at = start as usize + j;
+            let at = (start - first) as usize + j;
             let k = BatteryStatus::ALL.iter().position(|s| *s == f.status);
             counts[k.expect("every status is in ALL")] += 1;
             if plan.full {
@@ -210,12 +236,18 @@ pub fn run_plan(
         progress.add(end - start);
         start = end;
     }
+    let whole = first == 0 && n == grid.len();
+    let accumulators = folding.accumulators().into_iter().cloned().collect();
     Ok(BatteryArrays {
-        shape: grid.shape(),
+        shape: match whole {
+            true => grid.shape(),
+            false => vec![(n - first) as usize],
+        },
         arrays,
         status,
         counts: BatteryStatus::ALL.iter().copied().zip(counts).collect(),
         reduced: folding.finish(),
+        accumulators,
         compute_seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -1,7 +1,8 @@
 //! `nessbat sweep` over a `[battery]` config: every point of a battery
-//! grid on the CPU backend in f64, written as `.npy` arrays (`heat_NAME`
-//! per bath), `status.npy`, metadata.json and, with --plot, the plots.
-//! Settings that battery sweeps do not have yet are refused in one line.
+//! grid (or a shard's part) in f64, on the CPU or with the strokes on the
+//! GPU, written as `.npy` arrays (`heat_NAME` per bath), `status.npy`, the
+//! reductions, metadata.json and, with --plot, the plots. Settings that
+//! battery sweeps do not have yet are refused in one line.
 
 use std::io::Write as _;
 use std::time::Instant;
@@ -21,6 +22,7 @@ use nessbat::config::SweepConfig;
 use nessbat::kernels::Precision;
 use nessbat::store::checkpoint::DEFAULT_CHUNK;
 use nessbat::store::provenance::command_line;
+use nessbat::store::shard::Shard;
 use nessbat::sweep::runner::DEFAULT_CHECKPOINT_EVERY;
 use nessbat::Error;
 
@@ -36,9 +38,6 @@ fn check_flags(cmd: &SweepCmd) -> Result<(), BadInput> {
             "--precision f32",
             "--precision f64, or none (battery points are f64 on either backend)",
         );
-    }
-    if cmd.shard.is_some() {
-        return not_yet("--shard", "the whole grid in one run");
     }
     if cmd.resume {
         return not_yet("--resume", "a fresh run (--force to overwrite)");
@@ -59,7 +58,21 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     let grid =
         BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| BadInput(format!("{origin}: {e}")))?;
     let outputs = cmd.outputs.as_deref().or(cfg.outputs.as_deref());
-    let plan = Plan::new(&grid, outputs).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    let mut plan = Plan::new(&grid, outputs).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    let shard = match &cmd.shard {
+        Some(text) => {
+            let sh = Shard::parse(text).map_err(super::lib_error)?;
+            Some((sh, sh.range(grid.len()).map_err(super::lib_error)?))
+        }
+        None => None,
+    };
+    plan.range = shard.as_ref().map(|(_, r)| r.clone());
+    if shard.is_some() && cmd.plot {
+        return Err(BadInput(
+            "--plot with --shard: a shard holds part of the grid; accepted: --plot on `nessbat merge`".into(),
+        )
+        .into());
+    }
     if cmd.plot {
         let mut dims: Vec<(String, usize)> = plan
             .reductions
@@ -124,6 +137,8 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
         elapsed_seconds: began.elapsed().as_secs_f64(),
         command: Some(command_line(std::env::args())),
         adapter: ctx.as_ref().map(|c| c.describe()),
+        shard: shard.clone(),
+        merged_compute: None,
     };
     let plots = |dir: &std::path::Path| match cmd.plot {
         true => plots(
@@ -138,6 +153,7 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     output::write(&cmd.out, &grid, &plan, &res, &run, &plots)
         .with_context(|| format!("writing {}", cmd.out.display()))?;
     if !cmd.quiet {
+        let points = shard.as_ref().map_or(grid.len(), |(_, r)| r.end - r.start);
         let total = began.elapsed().as_secs_f64();
         let counts: Vec<String> = res
             .counts()
@@ -148,8 +164,8 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
         let _ = writeln!(
             std::io::stdout(),
             "{} battery points on {backend} (f64) in {total:.2} s ({:.0} points/s; compute {:.2} s); {}; written to {}",
-            grid.len(),
-            nessbat::store::output::rate(grid.len(), total),
+            points,
+            nessbat::store::output::rate(points, total),
             res.compute_seconds,
             counts.join(", "),
             cmd.out.display()
@@ -160,7 +176,7 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
 
 /// Every array as a plot, status included, over the grid's axes; each
 /// reduction's value and status over its kept axes.
-fn plots(
+pub fn plots(
     grid: &BatteryGrid,
     plan: &Plan,
     res: &BatteryArrays,

@@ -38,6 +38,12 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
     // Before any shard is read: memory and disk for their arrays.
     let bytes = nessbat::store::budget::arrays_in(&dirs);
     nessbat::store::budget::check_merge(&cmd.out, bytes).map_err(super::lib_error)?;
+    if dirs
+        .first()
+        .is_some_and(|d| nessbat::battery::merge::is_battery_shard(d))
+    {
+        return merge_battery(cmd, &dirs);
+    }
     let mut m = merge(&dirs).map_err(|e| BadInput(e.to_string()))?;
     m.info.command = Some(nessbat::store::provenance::command_line(std::env::args()));
     let out = output::ToWrite {
@@ -70,6 +76,49 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
         m.grid.len(),
         m.reduced.len(),
         m.info.backend,
+        cmd.out.display()
+    );
+    Ok(())
+}
+
+/// The shards of a battery sweep, merged and written as one run's folder.
+fn merge_battery(cmd: &MergeCmd, dirs: &[&std::path::Path]) -> Result<()> {
+    let m = nessbat::battery::merge::merge(dirs).map_err(|e| BadInput(e.to_string()))?;
+    let too_many = m
+        .plan
+        .reductions
+        .iter()
+        .map(|r| m.grid.axes.len() - r.over.len())
+        .chain(m.plan.full.then_some(m.grid.axes.len()))
+        .find(|n| !(1..=3).contains(n));
+    if let (true, Some(n)) = (cmd.plot, too_many) {
+        return Err(BadInput(format!(
+            "--plot draws arrays over one, two or three axes (three as slices); this sweep has arrays over {n}"
+        ))
+        .into());
+    }
+    let run = nessbat::battery::output::BatteryRun {
+        elapsed_seconds: m.compute_seconds,
+        command: Some(nessbat::store::provenance::command_line(std::env::args())),
+        adapter: m.adapter.clone(),
+        shard: None,
+        merged_compute: Some(m.compute_seconds),
+    };
+    let svg = cmd.plot_format == super::run_args::PlotFormat::Svg;
+    let plots = |dir: &std::path::Path| match cmd.plot {
+        true => super::battery_sweep::plots(&m.grid, &m.plan, &m.res, dir, svg),
+        false => Ok(Vec::new()),
+    };
+    let lock = nessbat::store::checkpoint::lock_folder(&cmd.out).map_err(super::lib_error)?;
+    let written = nessbat::battery::output::write(&cmd.out, &m.grid, &m.plan, &m.res, &run, &plots);
+    nessbat::store::checkpoint::unlock_folder(&cmd.out, lock);
+    written.with_context(|| format!("writing {}", cmd.out.display()))?;
+    let _ = writeln!(
+        std::io::stdout(),
+        "merged {} battery shards ({} points, {} reductions) into {}",
+        dirs.len(),
+        m.grid.len(),
+        m.res.reduced.len(),
         cmd.out.display()
     );
     Ok(())

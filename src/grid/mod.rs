@@ -67,7 +67,7 @@ impl Grid {
     pub fn new(config: SweepConfig) -> Result<Grid, Error> {
         if config.battery.is_some() {
             return Err(Error::Config(
-                "a [battery] runs in `nessbat point`, `sweep` (reductions included) and `optimize` (Pareto fronts included); shards, checkpoints and merges over a battery are not supported yet; accepted: one of those commands with it, or the built-in model without [battery]".into(),
+                "a [battery] runs in `nessbat point`, `sweep` (reductions and shards included), `merge` and `optimize` (Pareto fronts included); checkpoints over a battery are not supported yet; accepted: one of those commands with it, or the built-in model without [battery]".into(),
             ));
         }
         let config = config.with_defaults();

@@ -58,7 +58,7 @@ impl Shard {
     }
 }
 
-fn read<T: ReadableElement>(dir: &Path, name: &str, meta: &Value) -> Result<ArrayD<T>, Error> {
+pub fn read<T: ReadableElement>(dir: &Path, name: &str, meta: &Value) -> Result<ArrayD<T>, Error> {
     let file = format!("{name}.npy");
     let path = dir.join(&file);
     let want = meta["checksums"][&file].as_str().unwrap_or_default();
@@ -81,10 +81,15 @@ pub struct Merged {
     pub info: RunInfo,
 }
 
-/// Merges shard folders into the results of the whole grid. Refuses
-/// overlapping, duplicated or missing shards and shards of another config,
-/// crate version, model or precision.
-pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
+/// What [`shard_metas`] returns: each folder's metadata in the order given,
+/// the folders in shard order, and N.
+pub type ShardMetas<'a> = (Vec<Value>, Vec<Option<&'a Path>>, u64);
+
+/// The metadata of each shard folder (in `dirs`' order), checked to come
+/// from one sweep (config, version, model, protocol, precision) and to
+/// tile it: (metadata, the folders in shard order, N). Refuses folders
+/// that are no shards, and duplicated or missing shards.
+pub fn shard_metas<'a>(dirs: &[&'a Path]) -> Result<ShardMetas<'a>, Error> {
     let mut metas = Vec::new();
     for d in dirs {
         let text = std::fs::read(d.join("metadata.json"))
@@ -117,10 +122,6 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
             }
         }
     }
-    let config: SweepConfig = serde_json::from_value(first["config"].clone())
-        .map_err(|e| Error::Shard(format!("metadata config: {e}")))?;
-    let grid = Grid::new(config).map_err(|e| Error::Shard(format!("metadata config: {e}")))?;
-    let total = grid.len();
     let n = first["shard"]["n"].as_u64().unwrap_or(0);
     let mut seen = vec![None; n as usize];
     for (d, m) in dirs.iter().zip(&metas) {
@@ -145,6 +146,19 @@ pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
     if let Some(k) = seen.iter().position(Option::is_none) {
         return Err(Error::Shard(format!("shard {k}/{n} is missing")));
     }
+    Ok((metas, seen, n))
+}
+
+/// Merges shard folders into the results of the whole grid. Refuses
+/// overlapping, duplicated or missing shards and shards of another config,
+/// crate version, model or precision.
+pub fn merge(dirs: &[&Path]) -> Result<Merged, Error> {
+    let (metas, seen, n) = shard_metas(dirs)?;
+    let first = &metas[0];
+    let config: SweepConfig = serde_json::from_value(first["config"].clone())
+        .map_err(|e| Error::Shard(format!("metadata config: {e}")))?;
+    let grid = Grid::new(config).map_err(|e| Error::Shard(format!("metadata config: {e}")))?;
+    let total = grid.len();
     let f64s = first["precision"] == "f64";
     let mut full = grid
         .full_arrays()
