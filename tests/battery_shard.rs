@@ -4,8 +4,8 @@
 //!   arrays, status, and every reduction's value, arg axes, count, flagged
 //!   and status), with reductions over cells that straddle shards, and
 //!   with reductions only;
-//! - shards of different configs, a missing shard and `--plot` on a shard
-//!   are refused in one line.
+//! - shards of different configs or outputs, a missing shard, `--plot` on
+//!   a shard and `--out` naming one of the shards are refused in one line.
 
 mod common;
 
@@ -132,4 +132,82 @@ fn bad_shards_are_refused_in_one_line() {
         "--plot",
     ]);
     bad_input(&o, "--plot with --shard");
+    // Found by review: shards with other --outputs merged by argument
+    // order, and --force over one of the shards destroyed it.
+    let a1 = dir.join("a1");
+    run(&[
+        "sweep",
+        "--quiet",
+        "--config",
+        a.to_str().unwrap(),
+        "--out",
+        a1.to_str().unwrap(),
+        "--shard",
+        "1/2",
+        "--outputs",
+        "power",
+    ]);
+    let a1 = a1.to_str().unwrap();
+    for order in [[a0.as_str(), a1], [a1, a0.as_str()]] {
+        let mut args = vec!["merge", "--out", out.to_str().unwrap()];
+        args.extend(order);
+        bad_input(&nessbat(&args), "outputs differs");
+    }
+    let a1_full = shard(&a, 1, "a1_full");
+    bad_input(
+        &nessbat(&["merge", "--force", "--out", &a1_full, &a0, &a1_full]),
+        "is the shard",
+    );
+    assert!(std::path::Path::new(&a1_full)
+        .join("partial-0.key.npy")
+        .exists());
+}
+
+/// Shards on different backends (their roundings differ) are refused:
+/// the merge would match no single run (found by review: merged, and
+/// labelled with the first folder's backend).
+#[test]
+fn shards_of_two_backends_are_refused() {
+    if common::gpu::gpu_or_skip("shards_of_two_backends_are_refused").is_none() {
+        return;
+    }
+    let dir = scratch("battery_shard", "backends");
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, config(true, 3)).unwrap();
+    let c = cfg.to_str().unwrap();
+    let (s0, s1) = (dir.join("s0"), dir.join("s1"));
+    run(&[
+        "sweep",
+        "--quiet",
+        "--config",
+        c,
+        "--out",
+        s0.to_str().unwrap(),
+        "--shard",
+        "0/2",
+        "--backend",
+        "cpu",
+    ]);
+    run(&[
+        "sweep",
+        "--quiet",
+        "--config",
+        c,
+        "--out",
+        s1.to_str().unwrap(),
+        "--shard",
+        "1/2",
+        "--backend",
+        "gpu",
+    ]);
+    let out = dir.join("m");
+    let o = nessbat(&[
+        "merge",
+        "--out",
+        out.to_str().unwrap(),
+        s0.to_str().unwrap(),
+        s1.to_str().unwrap(),
+    ]);
+    bad_input(&o, "backend differs");
+    assert!(!out.join("metadata.json").exists());
 }

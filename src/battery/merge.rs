@@ -67,6 +67,26 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
         .collect();
     let mut counts = vec![0u64; BatteryStatus::ALL.len()];
     let mut compute_seconds = 0.0;
+    // One sweep's shards also share what they kept and where they ran:
+    // other outputs would leave arrays missing, and another backend's
+    // roundings would make a merge that matches no single run.
+    for (d, m) in dirs.iter().zip(&metas) {
+        for key in ["outputs", "backend", "adapter"] {
+            if m[key] != first[key] {
+                return Err(shard_error(format!(
+                    "{}: {key} differs from {}'s; accepted: shards run with the same --outputs on the same backend",
+                    d.display(),
+                    dirs[0].display()
+                )));
+            }
+        }
+        if !matches!(m["backend"].as_str(), Some("cpu" | "gpu")) {
+            return Err(shard_error(format!(
+                "{}: metadata.json names no backend this version knows (cpu or gpu)",
+                d.display()
+            )));
+        }
+    }
     for (k, d) in seen.iter().enumerate() {
         let d = d.expect("shard_metas refuses missing shards");
         let m = &metas[at(d)];
@@ -122,6 +142,21 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
                     d.display()
                 )));
             }
+            // The points a share's cells hold lie in its own range: a
+            // shard whose metadata names another range is caught here.
+            let outside = share
+                .index
+                .iter()
+                .zip(&share.count)
+                .any(|(i, c)| *c > 0 && !range.contains(i));
+            if outside {
+                return Err(shard_error(format!(
+                    "{}: partial reductions hold points outside its range {}..{}; recompute this shard",
+                    d.display(),
+                    range.start,
+                    range.end
+                )));
+            }
             Partial {
                 pass: r,
                 cell_start: 0,
@@ -129,8 +164,27 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
             }
             .fold_into(acc, 1);
         }
-        for (c, s) in counts.iter_mut().zip(BatteryStatus::ALL) {
-            *c += m["status_counts"][s.name()].as_u64().unwrap_or(0);
+        // Status counts: from status.npy where it is kept, else the
+        // shard's own, which must add up to its range.
+        let own: Vec<u64> = match plan.full {
+            true => BatteryStatus::ALL
+                .iter()
+                .map(|s| status[a..b].iter().filter(|c| **c == s.code()).count() as u64)
+                .collect(),
+            false => BatteryStatus::ALL
+                .iter()
+                .map(|s| m["status_counts"][s.name()].as_u64().unwrap_or(0))
+                .collect(),
+        };
+        if own.iter().sum::<u64>() != (b - a) as u64 {
+            return Err(shard_error(format!(
+                "{}: its status counts do not add up to its {} points; recompute this shard",
+                d.display(),
+                b - a
+            )));
+        }
+        for (c, o) in counts.iter_mut().zip(own) {
+            *c += o;
         }
         compute_seconds += m["compute_seconds"].as_f64().unwrap_or(0.0);
     }

@@ -35,6 +35,17 @@ pub fn run(cmd: &MergeCmd) -> Result<()> {
     nessbat::store::checkpoint::check_not_in_use(&cmd.out).map_err(super::lib_error)?;
     output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
     let dirs: Vec<&std::path::Path> = cmd.shards.iter().map(PathBuf::as_path).collect();
+    // --out may not be one of the shards: --force would replace the shard
+    // it reads (through any spelling of the path, links included).
+    let same = |a: &std::path::Path| matches!((a.canonicalize(), cmd.out.canonicalize()), (Ok(x), Ok(y)) if x == y);
+    if let Some(d) = dirs.iter().find(|d| same(d)) {
+        return Err(BadInput(format!(
+            "--out {} is the shard {}; accepted: a folder that is none of the shards",
+            cmd.out.display(),
+            d.display()
+        ))
+        .into());
+    }
     // Before any shard is read: memory and disk for their arrays.
     let bytes = nessbat::store::budget::arrays_in(&dirs);
     nessbat::store::budget::check_merge(&cmd.out, bytes).map_err(super::lib_error)?;
