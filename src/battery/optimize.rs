@@ -65,10 +65,7 @@ impl Space for BatterySpace<'_> {
                 .expect("every figure kept")
                 .1
         };
-        let flagged = [BatteryStatus::NotConverged, BatteryStatus::Imprecise]
-            .iter()
-            .map(|s| res.status.iter().filter(|c| **c == s.code()).count() as u64)
-            .sum();
+        let flagged = res.flagged();
         let keys = (0..res.status.len())
             .map(|i| {
                 let v = column(quantity)[i];

@@ -42,6 +42,7 @@ pub fn pareto_table(
     };
     let all = Figure::all(grid.names.len());
     let res = run(&grid, &all, &Progress::NONE, gpu)?;
+    let flagged = res.flagged() as usize;
     let figures: Vec<Vec<f64>> = res.arrays.into_iter().map(|(_, a)| a).collect();
     let at = |f: Figure| all.iter().position(|g| *g == f).expect("every figure kept");
     let admitted: Vec<bool> = (0..res.status.len())
@@ -60,10 +61,6 @@ pub fn pareto_table(
         &admitted,
         [at(ab[0]), at(ab[1])],
     );
-    let flagged = [BatteryStatus::NotConverged, BatteryStatus::Imprecise]
-        .iter()
-        .map(|s| res.status.iter().filter(|c| **c == s.code()).count())
-        .sum();
     let pair_names = ab.map(|f| f.name(&grid.names));
     check_found(
         &points,

@@ -65,6 +65,13 @@ impl BatteryStatus {
         }
     }
 
+    /// Whether a number was sought and not resolved (not converged,
+    /// imprecise); points outside the population model or disconnected
+    /// have none to seek, as the built-in model's invalid points.
+    pub fn flagged(self) -> bool {
+        matches!(self, BatteryStatus::NotConverged | BatteryStatus::Imprecise)
+    }
+
     /// The name, as in JSON.
     pub fn name(self) -> &'static str {
         match self {

@@ -176,13 +176,7 @@ impl<'a> Folding<'a> {
                     .kept
                     .iter()
                     .fold(0usize, |c, &k| c * axes[k].values.len() + at[k]);
-                // Flagged: a number was sought and not resolved; points
-                // outside the population model or disconnected have none
-                // to seek, as the built-in model's invalid points.
-                if matches!(
-                    f.status,
-                    BatteryStatus::NotConverged | BatteryStatus::Imprecise
-                ) {
+                if f.status.flagged() {
                     fold.acc.flagged[cell] += 1;
                     continue;
                 }

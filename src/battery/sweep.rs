@@ -74,6 +74,17 @@ impl BatteryArrays {
     pub fn counts(&self) -> Vec<(BatteryStatus, u64)> {
         self.counts.clone()
     }
+
+    /// Points flagged (a number was sought and not resolved: not
+    /// converged or imprecise), which reductions, searches and fronts
+    /// leave out and count.
+    pub fn flagged(&self) -> u64 {
+        self.counts
+            .iter()
+            .filter(|(s, _)| s.flagged())
+            .map(|(_, c)| c)
+            .sum()
+    }
 }
 
 /// What a battery sweep keeps: the full arrays of `figures` (where
