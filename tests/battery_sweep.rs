@@ -298,7 +298,6 @@ fn bad_battery_sweeps_are_refused_in_one_line_with_nothing_written() {
         None,
         "--precision f32",
     );
-    refused("resume", &maser(), &["--resume"], None, "--resume");
     refused(
         "outputs",
         &maser(),

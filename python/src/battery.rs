@@ -53,7 +53,7 @@ pub(crate) fn sweep<'py>(
     sweep::check_memory(&grid, &plan).map_err(lib_error)?;
     if let Some(dir) = &out {
         nessbat::store::output::check_out_folder(dir, force).map_err(lib_error)?;
-        output::check_space(dir, &grid, &plan).map_err(lib_error)?;
+        output::check_space(dir, &grid, &plan, None).map_err(lib_error)?;
     }
     // "auto" stays on the CPU, as on the command line: the GPU forms the
     // strokes only (battery::gpu).
@@ -82,6 +82,7 @@ pub(crate) fn sweep<'py>(
         adapter: ctx.as_ref().map(|c| c.describe()),
         shard: None,
         merged_compute: None,
+        identity: None,
     };
     if let Some(dir) = &out {
         let written =

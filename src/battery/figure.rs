@@ -2,7 +2,7 @@
 //! bath): their names, descriptions and values, for the sweep's arrays,
 //! its reductions, metadata.json and Python.
 
-use super::point::BatteryFigures;
+use super::point::{BathHeat, BatteryFigures, BatteryStatus};
 
 /// One array of a battery sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +81,55 @@ impl Figure {
             Figure::NessErgotropy => f.ness_ergotropy,
             Figure::Capacity => f.capacity,
             Figure::ErrorEstimate => f.error_estimate,
+        }
+    }
+
+    /// A point's figures from its status and its values in [`Figure::all`]
+    /// order (`values`), as a checkpoint keeps them: every figure a sweep
+    /// writes or reduces, without the populations and energies, which no
+    /// sweep keeps.
+    pub fn restore(names: &[String], status: BatteryStatus, values: &[f64]) -> BatteryFigures {
+        let mut f = BatteryFigures {
+            status,
+            message: None,
+            ergotropy: 0.0,
+            power: 0.0,
+            efficiency: 0.0,
+            heats: names
+                .iter()
+                .map(|n| BathHeat {
+                    name: n.clone(),
+                    heat: 0.0,
+                })
+                .collect(),
+            heat_in: 0.0,
+            entropy_production: 0.0,
+            ness_ergotropy: 0.0,
+            capacity: 0.0,
+            error_estimate: 0.0,
+            energies: Vec::new(),
+            populations_passive: Vec::new(),
+            populations_charged: Vec::new(),
+            ness: Vec::new(),
+        };
+        for (fig, v) in Figure::all(names.len()).into_iter().zip(values) {
+            *fig.slot(&mut f) = *v;
+        }
+        f
+    }
+
+    /// Where the figure lives in `f`, to be set.
+    fn slot(self, f: &mut BatteryFigures) -> &mut f64 {
+        match self {
+            Figure::Ergotropy => &mut f.ergotropy,
+            Figure::Power => &mut f.power,
+            Figure::Efficiency => &mut f.efficiency,
+            Figure::Heat(k) => &mut f.heats[k].heat,
+            Figure::HeatIn => &mut f.heat_in,
+            Figure::EntropyProduction => &mut f.entropy_production,
+            Figure::NessErgotropy => &mut f.ness_ergotropy,
+            Figure::Capacity => &mut f.capacity,
+            Figure::ErrorEstimate => &mut f.error_estimate,
         }
     }
 

@@ -67,6 +67,7 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
         .collect();
     let mut counts = vec![0u64; BatteryStatus::ALL.len()];
     let mut compute_seconds = 0.0;
+    let mut restored: u64 = 0;
     // One sweep's shards also share what they kept and where they ran:
     // other outputs would leave arrays missing, and another backend's
     // roundings would make a merge that matches no single run.
@@ -187,6 +188,9 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
             *c += o;
         }
         compute_seconds += m["compute_seconds"].as_f64().unwrap_or(0.0);
+        // Points a shard took from its checkpoint rather than computing.
+        let span = (b - a) as u64;
+        restored += span.saturating_sub(m["points_computed"].as_u64().unwrap_or(span));
     }
     folding.set_accumulators(accs.clone());
     let res = BatteryArrays {
@@ -197,6 +201,7 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
         reduced: folding.finish(),
         accumulators: accs,
         compute_seconds,
+        restored,
     };
     Ok(MergedBattery {
         adapter: first["adapter"].as_str().map(str::to_string),

@@ -13,6 +13,7 @@
 
 pub mod batch;
 pub mod builders;
+pub mod checkpoint;
 pub mod cycle;
 pub mod figure;
 pub mod generator;

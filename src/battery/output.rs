@@ -12,7 +12,8 @@ use super::point::BatteryStatus;
 use super::sweep::{BatteryArrays, Plan};
 use crate::error::Error;
 use crate::store::arrays;
-use crate::store::budget::{fits_disk_for, Space};
+use crate::store::budget::{fits_disk_reclaiming, reclaimable, Space};
+use crate::store::checkpoint::Mode;
 use crate::store::folder::{commit, staged};
 use crate::store::output::{rate, reduction_entry, write_named, write_npy, Extra, ReductionAbout};
 use crate::store::provenance::{git_commit, utc_now};
@@ -37,18 +38,39 @@ pub struct BatteryRun {
     pub shard: Option<(Shard, Range<u64>)>,
     /// Compute seconds of a merge's shards, summed (None: this run's own).
     pub merged_compute: Option<f64>,
+    /// The sweep's identity (src/battery/checkpoint.rs), which --resume
+    /// checks; None where no checkpoint could continue it (Python).
+    pub identity: Option<String>,
 }
 
-/// Checks that `out` has room for the sweep's files before any work.
-pub fn check_space(out: &Path, grid: &BatteryGrid, plan: &Plan) -> Result<(), Error> {
+/// Checks that `out` has room for the sweep's files before any work, and
+/// for its checkpoint (chunks of `chunk` points, src/battery/checkpoint.rs)
+/// where it keeps one, in `mode`: the chunks stay until the arrays are
+/// written.
+pub fn check_space(
+    out: &Path,
+    grid: &BatteryGrid,
+    plan: &Plan,
+    checkpoint: Option<(u64, Mode)>,
+) -> Result<(), Error> {
     let values: u64 = grid.axes.iter().map(|a| a.values.len() as u64).sum();
     let status = if plan.full { grid.len() } else { 0 };
-    fits_disk_for(
+    let points = plan.points(grid);
+    let (chunks, reclaim) = match checkpoint {
+        Some((chunk, mode)) => (
+            super::checkpoint::bytes(points.end - points.start, grid.names.len(), chunk),
+            reclaimable(out, mode),
+        ),
+        None => (0, 0),
+    };
+    fits_disk_reclaiming(
         out,
         plan.bytes(grid)
             .saturating_add(status)
+            .saturating_add(chunks)
             .saturating_add(Space::metadata_for(values)),
-        "the battery sweep, for its arrays,",
+        reclaim,
+        "the battery sweep, for its arrays and checkpoint,",
         "a folder on a larger disk, fewer arrays (outputs = [...] or --outputs), or fewer points",
     )
 }
@@ -121,9 +143,12 @@ pub fn metadata(
         "elapsed_seconds": run.elapsed_seconds,
         "compute_seconds": run.merged_compute.unwrap_or(res.compute_seconds),
         "setup_seconds": 0.0,
-        "points_computed": points,
-        "points_per_second": rate(points, run.elapsed_seconds),
-        "compute_points_per_second": rate(points, run.merged_compute.unwrap_or(res.compute_seconds)),
+        // Points taken from a checkpoint (--resume) were not computed by
+        // this run, and rates count only the ones that were.
+        "points_computed": points - res.restored,
+        "points_restored": res.restored,
+        "points_per_second": rate(points - res.restored, run.elapsed_seconds),
+        "compute_points_per_second": rate(points - res.restored, run.merged_compute.unwrap_or(res.compute_seconds)),
         "arrays": arrays,
         "status_codes": codes,
         "status_counts": counts,
@@ -140,6 +165,7 @@ pub fn metadata(
             None => Value::Null,
         },
         "checksums": checksums,
+        "identity": run.identity,
         "units": "hbar = k_B = 1; energies and rates in the unit of the battery's Hamiltonian (omega0)",
         "order": match plan.full {
             true => "C order; axis k of every array is axes[k]",

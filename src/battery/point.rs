@@ -65,6 +65,11 @@ impl BatteryStatus {
         }
     }
 
+    /// The status of `code` (as [`BatteryStatus::code`] gives it).
+    pub fn from_code(code: u8) -> Option<BatteryStatus> {
+        BatteryStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     /// Whether a number was sought and not resolved (not converged,
     /// imprecise); points outside the population model or disconnected
     /// have none to seek, as the built-in model's invalid points.

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::checkpoint::Saver;
 pub use super::figure::Figure;
 use super::gpu::GpuStrokes;
 use super::grid::BatteryGrid;
@@ -67,6 +68,8 @@ pub struct BatteryArrays {
     pub accumulators: Vec<Accumulators>,
     /// Seconds in the rayon loop.
     pub compute_seconds: f64,
+    /// Points taken from a checkpoint rather than computed (--resume).
+    pub restored: u64,
 }
 
 impl BatteryArrays {
@@ -200,6 +203,21 @@ pub fn run_range(
     progress: &Progress,
     gpu: Option<&GpuStrokes>,
 ) -> Result<BatteryArrays, Error> {
+    run_saving(grid, plan, progress, gpu, None, range)
+}
+
+/// The points `range` of `grid`, keeping what `plan` says, with the
+/// checkpoint `saver` where given: the chunks it found are used in place
+/// of computing, and what is computed is kept in it; on Ctrl-C every
+/// point computed is written before [`Error::Interrupted`] returns.
+pub fn run_saving(
+    grid: &BatteryGrid,
+    plan: &Plan,
+    progress: &Progress,
+    gpu: Option<&GpuStrokes>,
+    mut saver: Option<&mut Saver>,
+    range: std::ops::Range<u64>,
+) -> Result<BatteryArrays, Error> {
     check_memory(grid, plan)?;
     let (first, n) = (range.start, range.end);
     let full = |len: u64| if plan.full { len as usize } else { 0 };
@@ -216,21 +234,41 @@ pub fn run_range(
     let mut folding = Folding::new(grid, &plan.reductions);
     let started = Instant::now();
     let mut start = first;
+    let mut restored_points = 0;
     while start < n {
         if progress.stopped() {
+            if let Some(s) = saver.as_deref_mut() {
+                s.write_all()?;
+            }
             return Err(Error::Interrupted);
         }
-        let block = gpu.map_or(BLOCK, |g| g.block(grid.names.len()));
-        let end = (start + block).min(n);
-        let block: Vec<BatteryFigures> = match gpu {
-            Some(g) => super::gpu::points(grid, start..end, g)?,
-            None => (start..end)
-                .into_par_iter()
-                .map(|i| {
-                    let (spectrum, baths, tau) = grid.point(i);
-                    battery_point(spectrum, &grid.names, &baths, tau)
-                })
-                .collect(),
+        let restored = saver.as_deref_mut().and_then(|s| s.restored(start));
+        let (end, block) = match restored {
+            Some((end, block)) => {
+                restored_points += end - start;
+                (end, block)
+            }
+            None => {
+                let block = gpu.map_or(BLOCK, |g| g.block(grid.names.len()));
+                let next = saver
+                    .as_deref()
+                    .map_or(u64::MAX, |s| s.next_found(start + 1));
+                let end = (start + block).min(n).min(next);
+                let block: Vec<BatteryFigures> = match gpu {
+                    Some(g) => super::gpu::points(grid, start..end, g)?,
+                    None => (start..end)
+                        .into_par_iter()
+                        .map(|i| {
+                            let (spectrum, baths, tau) = grid.point(i);
+                            battery_point(spectrum, &grid.names, &baths, tau)
+                        })
+                        .collect(),
+                };
+                if let Some(s) = saver.as_deref_mut() {
+                    s.keep(start, &block)?;
+                }
+                (end, block)
+            }
         };
         for (j, f) in block.iter().enumerate() {
             let at = (start - first) as usize + j;
@@ -260,5 +298,6 @@ pub fn run_range(
         reduced: folding.finish(),
         accumulators,
         compute_seconds: started.elapsed().as_secs_f64(),
+        restored: restored_points,
     })
 }

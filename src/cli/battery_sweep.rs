@@ -1,8 +1,9 @@
 //! `nessbat sweep` over a `[battery]` config: every point of a battery
 //! grid (or a shard's part) in f64, on the CPU or with the strokes on the
 //! GPU, written as `.npy` arrays (`heat_NAME` per bath), `status.npy`, the
-//! reductions, metadata.json and, with --plot, the plots. Settings that
-//! battery sweeps do not have yet are refused in one line.
+//! reductions, metadata.json and, with --plot, the plots; checkpointed
+//! as it runs, so that --resume continues it (src/battery/checkpoint.rs).
+//! Settings that battery sweeps do not have yet are refused in one line.
 
 use std::io::Write as _;
 use std::time::Instant;
@@ -13,6 +14,7 @@ use super::sweep::{LateBar, SweepCmd};
 use super::BadInput;
 use nessbat::backend::run::BackendChoice;
 use nessbat::backend::Progress;
+use nessbat::battery::checkpoint::{self, Saver};
 use nessbat::battery::gpu::{self, GpuStrokes};
 use nessbat::battery::grid::Use;
 use nessbat::battery::output::{self, BatteryRun};
@@ -20,35 +22,17 @@ use nessbat::battery::sweep::{self, BatteryArrays, Plan};
 use nessbat::battery::BatteryGrid;
 use nessbat::config::SweepConfig;
 use nessbat::kernels::Precision;
-use nessbat::store::checkpoint::DEFAULT_CHUNK;
+use nessbat::store::checkpoint::Mode;
 use nessbat::store::provenance::command_line;
 use nessbat::store::shard::Shard;
-use nessbat::sweep::runner::DEFAULT_CHECKPOINT_EVERY;
 use nessbat::Error;
 
 /// Refuses the flags a battery sweep does not have (yet), naming them.
 fn check_flags(cmd: &SweepCmd) -> Result<(), BadInput> {
-    let not_yet = |flag: &str, accepted: &str| {
-        Err(BadInput(format!(
-            "{flag}: battery sweeps do not support it yet; accepted: {accepted}"
-        )))
-    };
     if cmd.precision == Some(Precision::F32) {
-        return not_yet(
-            "--precision f32",
-            "--precision f64, or none (battery points are f64 on either backend)",
-        );
-    }
-    if cmd.resume {
-        return not_yet("--resume", "a fresh run (--force to overwrite)");
-    }
-    if cmd.checkpoint_points != DEFAULT_CHUNK
-        || cmd.checkpoint_seconds != DEFAULT_CHECKPOINT_EVERY.as_secs()
-    {
-        return not_yet(
-            "--checkpoint-points/--checkpoint-seconds",
-            "the command without them (battery sweeps write no checkpoints)",
-        );
+        return Err(BadInput(
+            "--precision f32: battery sweeps do not support it yet; accepted: --precision f64, or none (battery points are f64 on either backend)".into(),
+        ));
     }
     Ok(())
 }
@@ -94,9 +78,15 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
             .into());
         }
     }
-    nessbat::store::output::check_out_folder(&cmd.out, cmd.force).map_err(super::lib_error)?;
+    let mode = match (cmd.resume, cmd.force) {
+        (true, _) => Mode::Resume,
+        (false, true) => Mode::Force,
+        (false, false) => Mode::Fresh,
+    };
+    let range = plan.points(&grid);
+    let chunk = checkpoint::chunk_points(range.end - range.start, cmd.checkpoint_points);
     sweep::check_memory(&grid, &plan).map_err(super::lib_error)?;
-    output::check_space(&cmd.out, &grid, &plan).map_err(super::lib_error)?;
+    output::check_space(&cmd.out, &grid, &plan, Some((chunk, mode))).map_err(super::lib_error)?;
     // Auto stays on the CPU: the GPU forms the strokes only, and the host
     // finishes every point, so the GPU pays where strokes dominate (large
     // d, a fast device); --backend gpu asks for it.
@@ -105,6 +95,8 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
             "battery sweep: on the CPU backend in f64 (--backend gpu puts the strokes on the GPU)"
         );
     }
+    // The device before the checkpoint: a run refused for want of a GPU
+    // leaves no checkpoint behind.
     let ctx = match cmd.backend {
         BackendChoice::Gpu => Some(gpu::acquire(grid.battery.levels()).map_err(super::lib_error)?),
         _ => None,
@@ -117,18 +109,53 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
         Some(_) => "gpu strokes",
         None => "cpu",
     };
-    let late = LateBar::new(grid.len(), cmd.quiet);
+    let id = checkpoint::identity(
+        &grid,
+        &plan,
+        &range,
+        if gpu.is_some() { "gpu" } else { "cpu" },
+    );
+    let every = std::time::Duration::from_secs(cmd.checkpoint_seconds);
+    let opened = Saver::open(&cmd.out, &id, (chunk, every), mode, &grid, &range);
+    let mut saver = match opened.map_err(super::lib_error)? {
+        Some(s) => s,
+        None => {
+            if !cmd.quiet {
+                let _ = writeln!(std::io::stdout(), "{}", Error::Finished(cmd.out.clone()));
+            }
+            return Ok(());
+        }
+    };
+    if saver.nothing_to_resume() && !cmd.quiet {
+        eprintln!(
+            "notice: --resume: {} holds no sweep to continue; starting it fresh",
+            cmd.out.display()
+        );
+    }
+    let late = LateBar::new(range.end - range.start, cmd.quiet);
     let bar = &late.bar;
     let tick = |n: u64| late.tick(n);
     super::interrupt::install();
     let progress = Progress::new(&tick).stop_on(&super::interrupt::STOP);
-    let res = match sweep::run_plan(&grid, &plan, &progress, gpu.as_ref()) {
+    let ran = sweep::run_saving(
+        &grid,
+        &plan,
+        &progress,
+        gpu.as_ref(),
+        Some(&mut saver),
+        range,
+    );
+    // Damaged chunks are always worth a line; reuse only unquiet.
+    for d in &saver.damaged {
+        eprintln!("notice: checkpoint {d} was damaged or truncated; recomputed");
+    }
+    if saver.reused > 0 && !cmd.quiet {
+        eprintln!("notice: resumed: {} checkpoint chunks reused", saver.reused);
+    }
+    let res = match ran {
         Err(Error::Interrupted) => {
             bar.abandon();
-            return Err(super::interrupt::Interrupted(
-                "interrupted; battery sweeps keep no checkpoints, so nothing was written".into(),
-            )
-            .into());
+            return Err(super::interrupt::Interrupted(super::sweep::interrupted(cmd)).into());
         }
         r => r.map_err(super::lib_error)?,
     };
@@ -139,6 +166,7 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
         adapter: ctx.as_ref().map(|c| c.describe()),
         shard: shard.clone(),
         merged_compute: None,
+        identity: Some(id),
     };
     let plots = |dir: &std::path::Path| match cmd.plot {
         true => plots(
@@ -150,11 +178,21 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
         ),
         false => Ok(Vec::new()),
     };
-    output::write(&cmd.out, &grid, &plan, &res, &run, &plots)
-        .with_context(|| format!("writing {}", cmd.out.display()))?;
+    if let Err(e) = output::write(&cmd.out, &grid, &plan, &res, &run, &plots) {
+        // What was computed stays for --resume (a full disk, a lost
+        // mount), if it can be written.
+        let _ = saver.write_all();
+        return Err(e).with_context(|| format!("writing {}", cmd.out.display()));
+    }
+    saver.finish();
     if !cmd.quiet {
         let points = shard.as_ref().map_or(grid.len(), |(_, r)| r.end - r.start);
+        let computed = points - res.restored;
         let total = began.elapsed().as_secs_f64();
+        let restored = match res.restored {
+            0 => String::new(),
+            r => format!(", {r} restored from checkpoints"),
+        };
         let counts: Vec<String> = res
             .counts()
             .iter()
@@ -163,9 +201,9 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
             .collect();
         let _ = writeln!(
             std::io::stdout(),
-            "{} battery points on {backend} (f64) in {total:.2} s ({:.0} points/s; compute {:.2} s); {}; written to {}",
+            "{} battery points on {backend} (f64) in {total:.2} s ({:.0} points/s{restored}; compute {:.2} s); {}; written to {}",
             points,
-            nessbat::store::output::rate(points, total),
+            nessbat::store::output::rate(computed, total),
             res.compute_seconds,
             counts.join(", "),
             cmd.out.display()

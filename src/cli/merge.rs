@@ -114,6 +114,13 @@ fn merge_battery(cmd: &MergeCmd, dirs: &[&std::path::Path]) -> Result<()> {
         adapter: m.adapter.clone(),
         shard: None,
         merged_compute: Some(m.compute_seconds),
+        // As the unsharded run's, so that --resume finds it finished.
+        identity: Some(nessbat::battery::checkpoint::identity(
+            &m.grid,
+            &m.plan,
+            &(0..m.grid.len()),
+            if m.adapter.is_some() { "gpu" } else { "cpu" },
+        )),
     };
     let svg = cmd.plot_format == super::run_args::PlotFormat::Svg;
     let plots = |dir: &std::path::Path| match cmd.plot {

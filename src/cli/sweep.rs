@@ -240,7 +240,7 @@ pub fn run(cmd: &SweepCmd) -> Result<()> {
 }
 
 /// What Ctrl-C leaves: the finished checkpoint chunks, and how to go on.
-fn interrupted(cmd: &SweepCmd) -> String {
+pub(super) fn interrupted(cmd: &SweepCmd) -> String {
     let mut again: Vec<String> = std::env::args().collect();
     if !again.iter().any(|a| a == "--resume") {
         again.retain(|a| a != "--force");

@@ -149,17 +149,7 @@ pub fn check_space(out: &Path, space: &Space, mode: super::checkpoint::Mode) -> 
     let need = array_bytes(space.points, space.real_bytes, space.outputs)
         .saturating_add(space.chunks.saturating_mul(JOURNAL_LINE))
         .saturating_add(space.metadata);
-    let reclaim = match mode {
-        super::checkpoint::Mode::Fresh => 0,
-        super::checkpoint::Mode::Resume => allocated_in(&out.join(".nessbat-partial")),
-        super::checkpoint::Mode::Force => {
-            allocated_in(&out.join(".nessbat-partial"))
-                + super::output::previous_files(out)
-                    .iter()
-                    .map(|p| allocated(p))
-                    .sum::<u64>()
-        }
-    };
+    let reclaim = reclaimable(out, mode);
     match free_bytes(out) {
         Some(free) if free.saturating_add(reclaim) < need => Err(Error::TooLarge {
             resource: Resource::Disk,
@@ -171,6 +161,23 @@ pub fn check_space(out: &Path, space: &Space, mode: super::checkpoint::Mode) -> 
             accepted: "a folder on a larger disk, fewer arrays (outputs = [...] or --outputs), [[reduce]] without full_arrays, or --shard K/N",
         }),
         _ => Ok(()),
+    }
+}
+
+/// Bytes in `out` that a run in `mode` reuses or removes before it writes,
+/// and so counts as free: `--resume` the checkpoint so far, `--force` the
+/// checkpoint and the previous result.
+pub fn reclaimable(out: &Path, mode: super::checkpoint::Mode) -> u64 {
+    match mode {
+        super::checkpoint::Mode::Fresh => 0,
+        super::checkpoint::Mode::Resume => allocated_in(&out.join(".nessbat-partial")),
+        super::checkpoint::Mode::Force => {
+            allocated_in(&out.join(".nessbat-partial"))
+                + super::output::previous_files(out)
+                    .iter()
+                    .map(|p| allocated(p))
+                    .sum::<u64>()
+        }
     }
 }
 
@@ -216,14 +223,26 @@ pub fn fits_disk_for(
     task: &str,
     accepted: &'static str,
 ) -> Result<(), Error> {
+    fits_disk_reclaiming(out, need, 0, task, accepted)
+}
+
+/// As [`fits_disk_for`], with `reclaim` bytes in `out` that the run frees
+/// or reuses counted as free.
+pub fn fits_disk_reclaiming(
+    out: &Path,
+    need: u64,
+    reclaim: u64,
+    task: &str,
+    accepted: &'static str,
+) -> Result<(), Error> {
     match free_bytes(out) {
-        Some(free) if free < need => Err(Error::TooLarge {
+        Some(free) if free.saturating_add(reclaim) < need => Err(Error::TooLarge {
             resource: Resource::Disk,
             task: task.into(),
             need,
             available: free,
             folder: Some(out.to_path_buf()),
-            reclaim: 0,
+            reclaim,
             accepted,
         }),
         _ => Ok(()),

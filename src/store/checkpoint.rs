@@ -430,6 +430,11 @@ impl Checkpoint {
         }
     }
 
+    /// The checkpoint folder (`OUT/.nessbat-partial`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The streamed array files, in file order (empty before
     /// [`Checkpoint::arrays`]).
     pub fn array_paths(&self) -> Vec<PathBuf> {
