@@ -18,53 +18,20 @@
 mod common;
 
 use common::files::{bad_input, nessbat, scratch};
+use common::generators::{near, strokes};
 use common::gpu::gpu_or_skip;
 use common::rng::Rng;
 use common::{MASER_BATTERY, PAPER_CHAIN_BATTERY};
 use nalgebra::DMatrix;
 use nessbat::backend::gpu::stroke::StrokeKernel;
 use nessbat::backend::Progress;
-use nessbat::battery::cycle::{Stroke, LONG};
+use nessbat::battery::cycle::Stroke;
 use nessbat::battery::gpu::GpuStrokes;
 use nessbat::battery::grid::Use;
 use nessbat::battery::sweep::{kept, run, Figure};
 use nessbat::battery::BatteryGrid;
 use nessbat::config::SweepConfig;
 use nessbat::kernels::battery_stroke::stroke;
-
-/// A random generator of d levels: rates log-uniform over three decades,
-/// a quarter of them absent, columns summing to zero.
-fn generator(rng: &mut Rng, d: usize) -> DMatrix<f64> {
-    let mut w = DMatrix::<f64>::zeros(d, d);
-    for a in 0..d {
-        for b in 0..d {
-            if a != b && rng.next() > 0.25 {
-                w[(a, b)] = rng.log_uniform(1e-3, 1.0);
-            }
-        }
-    }
-    for c in 0..d {
-        let out: f64 = (0..d).filter(|&r| r != c).map(|r| w[(r, c)]).sum();
-        w[(c, c)] = -out;
-    }
-    w
-}
-
-/// |a − b| per entry against `rel` of b's largest entry.
-#[track_caller]
-fn near(what: &str, a: &[f64], b: &DMatrix<f64>, rel: f64) {
-    let d = b.nrows();
-    let scale = b.amax();
-    for r in 0..d {
-        for c in 0..d {
-            let (x, y) = (a[r * d + c], b[(r, c)]);
-            assert!(
-                (x - y).abs() <= rel * scale,
-                "{what} ({r}, {c}): {x:e} vs {y:e} (scale {scale:e})"
-            );
-        }
-    }
-}
 
 #[test]
 fn gpu_strokes_match_the_twin_and_the_oracle() {
@@ -75,22 +42,7 @@ fn gpu_strokes_match_the_twin_and_the_oracle() {
     for d in [2, 3, 4, 5, 8, 11, 12, 16] {
         let kernel = StrokeKernel::new(&ctx, d).unwrap();
         let n = 24;
-        let mut cases = Vec::new();
-        let mut input = Vec::new();
-        while cases.len() < n {
-            let w = generator(&mut rng, d);
-            let fastest = (0..d).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
-            if fastest == 0.0 {
-                continue;
-            }
-            let tau = rng.log_uniform(1e-4, 0.99 * LONG) / fastest;
-            assert!(Stroke::is_van_loan(&w, tau));
-            for r in 0..d {
-                input.extend((0..d).map(|c| w[(r, c)] * tau));
-            }
-            input.push(tau);
-            cases.push((w, tau));
-        }
+        let (input, cases) = strokes(&mut rng, d, n);
         let out = kernel.run(&ctx, &input, n).unwrap();
         let dd = d * d;
         for (k, (w, tau)) in cases.iter().enumerate() {

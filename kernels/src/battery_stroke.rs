@@ -6,25 +6,39 @@
 //! check the three against one another.
 
 use crate::layout::{STROKE_REMAINDER, STROKE_TERMS, STROKE_THETA};
+use crate::real::Real;
 
-/// c = a b on d × d row-major matrices.
-fn matmul_into(d: usize, a: &[f64], b: &[f64], c: &mut [f64]) {
+/// c = a b on the leading d × d blocks.
+#[inline(always)]
+fn matmul_into<T: Real, const D: usize>(
+    d: usize,
+    a: &[[T; D]; D],
+    b: &[[T; D]; D],
+    c: &mut [[T; D]; D],
+) {
     for i in 0..d {
         for j in 0..d {
-            let mut s = 0.0;
+            let mut s = T::splat(0.0);
             for k in 0..d {
-                s += a[i * d + k] * b[k * d + j];
+                s = s + a[i][k] * b[k][j];
             }
-            c[i * d + j] = s;
+            c[i][j] = s;
         }
     }
 }
 
-/// The largest absolute column sum (‖·‖₁).
-fn norm1(d: usize, x: &[f64]) -> f64 {
-    (0..d)
-        .map(|j| (0..d).map(|i| x[i * d + j].abs()).sum::<f64>())
-        .fold(0.0, f64::max)
+/// The largest absolute column sum (‖·‖₁) of the leading d × d block.
+#[inline(always)]
+fn norm1<T: Real, const D: usize>(d: usize, x: &[[T; D]; D]) -> T {
+    let mut norm = T::splat(0.0);
+    for j in 0..d {
+        let mut s = T::splat(0.0);
+        for row in x.iter().take(d) {
+            s = s + row[j].abs();
+        }
+        norm = norm.max(s);
+    }
+    norm
 }
 
 /// How X is scaled (by 2^-s, to ‖X/2^s‖₁ ≤ θ) and how many Taylor terms
@@ -56,45 +70,106 @@ fn scaling(norm: f64) -> Scaling {
     Scaling { s, terms, scale }
 }
 
-/// The stroke of one point: `x` = Wτ (d × d, row-major) over `tau`, into
-/// `change` (e^X − I) and `integral` (F).
-pub fn stroke(d: usize, x: &[f64], tau: f64, change: &mut [f64], integral: &mut [f64]) {
-    let dd = d * d;
-    let mut y = x[..dd].to_vec();
-    let sc = scaling(norm1(d, &y));
-    for v in y.iter_mut() {
-        *v *= sc.scale;
+/// The strokes of `T::LANES` points at once, one per lane, on the leading
+/// d × d blocks of D × D arrays: `x` = Wτ over `tau`, into `change`
+/// (e^X − I) and `integral` (F). Each lane takes its own scaling and
+/// number of terms; the steps a lane does not need leave it as it was
+/// (selected), so every lane's numbers are those of the scalar twin bit
+/// for bit, whichever points share a register.
+#[inline(always)]
+pub fn stroke_lanes<T: Real, const D: usize>(
+    d: usize,
+    x: &[[T; D]; D],
+    tau: T,
+    change: &mut [[T; D]; D],
+    integral: &mut [[T; D]; D],
+) {
+    // The per-lane choices are scalar: the lanes' norms, read out.
+    let mut norms = [0.0; crate::params::MAX_LANES];
+    norm1(d, x).store(&mut norms);
+    let lanes = [0.0; crate::params::MAX_LANES];
+    let (mut scales, mut steps, mut terms) = (lanes, lanes, lanes);
+    let (mut most_steps, mut most_terms) = (0u32, 0u32);
+    for l in 0..T::LANES {
+        let sc = scaling(norms[l]);
+        scales[l] = sc.scale;
+        steps[l] = f64::from(sc.s);
+        terms[l] = f64::from(sc.terms);
+        most_steps = most_steps.max(sc.s);
+        most_terms = most_terms.max(sc.terms);
     }
-    // Horner: φ1 = I + Y/2 (I + Y/3 (I + … (I + Y/(m+1)))).
-    let mut phi = vec![0.0; dd];
-    let mut tmp = vec![0.0; dd];
-    for k in 0..d {
-        phi[k * d + k] = 1.0;
+    let (scale, steps, terms) = (
+        T::from_lanes(&scales),
+        T::from_lanes(&steps),
+        T::from_lanes(&terms),
+    );
+    let zero = T::splat(0.0);
+    let mut y = [[zero; D]; D];
+    for i in 0..d {
+        for j in 0..d {
+            y[i][j] = x[i][j] * scale;
+        }
     }
-    for j in (1..=sc.terms).rev() {
+    // Horner: φ1 = I + Y/2 (I + Y/3 (I + … (I + Y/(m+1)))), from each
+    // lane's own m down.
+    let mut phi = [[zero; D]; D];
+    let mut tmp = [[zero; D]; D];
+    for (k, row) in phi.iter_mut().enumerate().take(d) {
+        row[k] = T::splat(1.0);
+    }
+    for j in (1..=most_terms).rev() {
+        let live = T::splat(f64::from(j)).le(terms);
         matmul_into(d, &y, &phi, &mut tmp);
-        for k in 0..dd {
-            phi[k] = tmp[k] / (f64::from(j) + 1.0);
+        let by = T::splat(f64::from(j) + 1.0);
+        for i in 0..d {
+            for k in 0..d {
+                let mut v = tmp[i][k] / by;
+                if i == k {
+                    v = v + T::splat(1.0);
+                }
+                phi[i][k] = T::select(live, v, phi[i][k]);
+            }
         }
+    }
+    // C = Y φ1(Y); then φ1(2Y) = φ1(Y)(I + C/2), C(2Y) = 2C + C², for
+    // each lane's own number of doublings.
+    matmul_into(d, &y, &phi, change);
+    for step in 0..most_steps {
+        let live = T::splat(f64::from(step)).lt(steps);
+        matmul_into(d, &phi, change, &mut tmp);
+        for i in 0..d {
+            for k in 0..d {
+                phi[i][k] = T::select(live, phi[i][k] + tmp[i][k] * T::splat(0.5), phi[i][k]);
+            }
+        }
+        matmul_into(d, change, change, &mut tmp);
+        for i in 0..d {
+            for k in 0..d {
+                let c = change[i][k];
+                change[i][k] = T::select(live, c * T::splat(2.0) + tmp[i][k], c);
+            }
+        }
+    }
+    for i in 0..d {
         for k in 0..d {
-            phi[k * d + k] += 1.0;
+            integral[i][k] = phi[i][k] * tau;
         }
     }
-    // C = Y φ1(Y); then φ1(2Y) = φ1(Y)(I + C/2), C(2Y) = 2C + C².
-    let c = &mut change[..dd];
-    matmul_into(d, &y, &phi, c);
-    for _ in 0..sc.s {
-        matmul_into(d, &phi, c, &mut tmp);
-        for k in 0..dd {
-            phi[k] += tmp[k] * 0.5;
-        }
-        matmul_into(d, c, c, &mut tmp);
-        for k in 0..dd {
-            c[k] = c[k] * 2.0 + tmp[k];
-        }
+}
+
+/// The stroke of one point: `x` = Wτ (d × d, row-major, d ≤ 16) over
+/// `tau`, into `change` (e^X − I) and `integral` (F); the scalar twin of
+/// the shader, [`stroke_lanes`] on one lane.
+pub fn stroke(d: usize, x: &[f64], tau: f64, change: &mut [f64], integral: &mut [f64]) {
+    let mut m = [[0.0; 16]; 16];
+    for i in 0..d {
+        m[i][..d].copy_from_slice(&x[i * d..(i + 1) * d]);
     }
-    for k in 0..dd {
-        integral[k] = phi[k] * tau;
+    let (mut c, mut f) = ([[0.0; 16]; 16], [[0.0; 16]; 16]);
+    stroke_lanes::<f64, 16>(d, &m, tau, &mut c, &mut f);
+    for i in 0..d {
+        change[i * d..(i + 1) * d].copy_from_slice(&c[i][..d]);
+        integral[i * d..(i + 1) * d].copy_from_slice(&f[i][..d]);
     }
 }
 

@@ -48,7 +48,10 @@ impl Stroke {
     /// `ness_error`) over `tau`.
     pub fn new(w: &DMatrix<f64>, ness: &DVector<f64>, ness_error: f64, tau: f64) -> Option<Stroke> {
         if Self::is_van_loan(w, tau) {
-            return Some(Self::van_loan(w, tau));
+            return Some(match w.nrows() <= super::strokes::MAX_LEVELS {
+                true => Self::twin(w, tau),
+                false => Self::van_loan(w, tau),
+            });
         }
         let norm = (0..w.nrows()).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
         let d = w.nrows();
@@ -86,6 +89,22 @@ impl Stroke {
     pub fn is_van_loan(w: &DMatrix<f64>, tau: f64) -> bool {
         let norm = (0..w.nrows()).map(|i| w[(i, i)].abs()).fold(0.0, f64::max);
         tau * norm <= LONG
+    }
+
+    /// The Van Loan blocks as the GPU kernel and the CPU's SIMD lanes form
+    /// them, by the scalar twin (nessbat_kernels::battery_stroke, d ≤ 16):
+    /// so that one point and the same point in a sweep, on any lanes, are
+    /// equal bit for bit. [`Stroke::van_loan`] is its nalgebra oracle.
+    pub fn twin(w: &DMatrix<f64>, tau: f64) -> Stroke {
+        let d = w.nrows();
+        let x: Vec<f64> = (0..d * d).map(|k| w[(k / d, k % d)] * tau).collect();
+        let (mut change, mut integral) = (vec![0.0; d * d], vec![0.0; d * d]);
+        nessbat_kernels::battery_stroke::stroke(d, &x, tau, &mut change, &mut integral);
+        Stroke {
+            change: DMatrix::from_row_slice(d, d, &change),
+            integral: DMatrix::from_row_slice(d, d, &integral),
+            integral_error: 0.0,
+        }
     }
 
     /// The two blocks of exp([[Wτ, τI], [0, 0]]) (Van Loan, 1978), e^{Wτ}

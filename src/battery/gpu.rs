@@ -8,15 +8,11 @@
 //! 1e-9). Strokes longer than τ‖W‖ = 64, which are formed from the NESS,
 //! stay on the host.
 
-use rayon::prelude::*;
-
-use super::cycle::Stroke;
 use super::grid::BatteryGrid;
-use super::point::{finish, prepare, BatteryFigures};
+use super::point::BatteryFigures;
 use crate::backend::gpu::stroke::{too_many_levels, StrokeKernel};
 use crate::backend::gpu::GpuContext;
 use crate::error::Error;
-use nalgebra::DMatrix;
 use nessbat_kernels::kind::StrokeDim;
 
 /// Refuses a battery larger than the GPU kernels hold, before a device is
@@ -66,56 +62,14 @@ impl<'a> GpuStrokes<'a> {
     }
 }
 
-/// The figures of points `range` of `grid`, in order.
+/// The figures of points `range` of `grid`, in order, with their short
+/// strokes formed on the GPU.
 pub fn points(
     grid: &BatteryGrid,
     range: std::ops::Range<u64>,
     gpu: &GpuStrokes,
 ) -> Result<Vec<BatteryFigures>, Error> {
-    let names = &grid.names;
-    let prepared: Vec<_> = range
-        .into_par_iter()
-        .map(|i| {
-            let (spectrum, baths, tau) = grid.point(i);
-            (prepare(spectrum, names, &baths), spectrum, baths, tau)
-        })
-        .collect();
-    // The short strokes, packed as the kernel reads them: X = Wτ
-    // row-major, then τ.
-    let d = gpu.kernel.levels;
-    let dd = d * d;
-    let mut slot = vec![None; prepared.len()];
-    let mut input = Vec::new();
-    let mut count = 0;
-    for (j, (p, _, _, tau)) in prepared.iter().enumerate() {
-        let Ok(p) = p else { continue };
-        if !Stroke::is_van_loan(&p.w, *tau) {
-            continue;
-        }
-        slot[j] = Some(count);
-        count += 1;
-        for r in 0..d {
-            input.extend((0..d).map(|c| p.w[(r, c)] * tau));
-        }
-        input.push(*tau);
-    }
-    let strokes = gpu.kernel.run(gpu.ctx, &input, count)?;
-    Ok(prepared
-        .into_par_iter()
-        .zip(slot)
-        .map(|((p, spectrum, baths, tau), slot)| match p {
-            Err(figures) => *figures,
-            Ok(p) => {
-                let given = slot.map(|k: usize| {
-                    let at = &strokes[k * 2 * dd..(k + 1) * 2 * dd];
-                    Stroke {
-                        change: DMatrix::from_row_slice(d, d, &at[..dd]),
-                        integral: DMatrix::from_row_slice(d, d, &at[dd..]),
-                        integral_error: 0.0,
-                    }
-                });
-                finish(spectrum, names, &baths, tau, p, given)
-            }
-        })
-        .collect())
+    super::strokes::points_with(grid, range, |input, count| {
+        Ok(gpu.kernel.run(gpu.ctx, input, count)?)
+    })
 }

@@ -29,6 +29,7 @@ pub mod reduce;
 pub mod run;
 pub mod spec;
 pub mod spectrum;
+pub mod strokes;
 pub mod sweep;
 pub mod trace;
 

@@ -1,5 +1,6 @@
 //! One point of a user-defined battery: the OSS and every figure, with its
-//! status. The f64 reference for any d ≤ 64.
+//! status. The f64 reference for any d ≤ 64 (short strokes by the scalar
+//! twin up to 16 levels, nalgebra above; battery::cycle::Stroke).
 //!
 //! Figures, with energies measured from the ground level:
 //! - ergotropy E = Σ_i E_i (q_i − s_i) per cycle (s: q sorted onto the

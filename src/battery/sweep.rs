@@ -7,13 +7,11 @@
 
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use super::checkpoint::Saver;
 pub use super::figure::Figure;
 use super::gpu::GpuStrokes;
 use super::grid::BatteryGrid;
-use super::point::{battery_point, BatteryFigures, BatteryStatus};
+use super::point::{BatteryFigures, BatteryStatus};
 use super::reduce::{self, BatteryReduction, Folding};
 use crate::backend::Progress;
 use crate::error::Error;
@@ -256,13 +254,7 @@ pub fn run_saving(
                 let end = (start + block).min(n).min(next);
                 let block: Vec<BatteryFigures> = match gpu {
                     Some(g) => super::gpu::points(grid, start..end, g)?,
-                    None => (start..end)
-                        .into_par_iter()
-                        .map(|i| {
-                            let (spectrum, baths, tau) = grid.point(i);
-                            battery_point(spectrum, &grid.names, &baths, tau)
-                        })
-                        .collect(),
+                    None => super::strokes::cpu_points(grid, start..end),
                 };
                 if let Some(s) = saver.as_deref_mut() {
                     s.keep(start, &block)?;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod dd;
+pub mod generators;
 
 /// The paper's system as a two-spin chain (Eq. 6's H; X_A = σx1 − σx2,
 /// X_S = σx1 + σx2), for configs to append `[fixed]` and axes to.

@@ -194,3 +194,87 @@ fn points_avx512<M: StateSpace<N>, const N: usize, S: LaneSink>(
 ) {
     points_lanes::<M, super::F64x8, N, S>(params, values, n, point, sink)
 }
+
+/// The battery strokes of `count` points (crate::battery_stroke), d ≤ 16
+/// levels, on `lanes`: `input` holds each point's X = Wτ (d × d,
+/// row-major) then τ, as the GPU kernel reads it, and `out` gets each
+/// point's e^X − I then F (2 d² values), as the GPU kernel writes it.
+/// Every width gives the scalar twin's numbers bit for bit.
+pub fn run_strokes(lanes: CpuLanes, d: usize, input: &[f64], count: usize, out: &mut [f64]) {
+    match d {
+        0..=4 => strokes_on::<4>(lanes, d, input, count, out),
+        5..=8 => strokes_on::<8>(lanes, d, input, count, out),
+        _ => strokes_on::<16>(lanes, d, input, count, out),
+    }
+}
+
+fn strokes_on<const D: usize>(
+    lanes: CpuLanes,
+    d: usize,
+    input: &[f64],
+    count: usize,
+    out: &mut [f64],
+) {
+    assert!(d <= D, "battery strokes hold up to 16 levels");
+    #[cfg(target_arch = "x86_64")]
+    if lanes.supported() {
+        // SAFETY: the CPU has the features of each width, just checked.
+        match lanes {
+            CpuLanes::Avx512 => return unsafe { strokes_avx512::<D>(d, input, count, out) },
+            CpuLanes::Avx2 => return unsafe { strokes_avx2::<D>(d, input, count, out) },
+            CpuLanes::Scalar => {}
+        }
+    }
+    strokes_lanes::<f64, D>(d, input, count, out)
+}
+
+/// The strokes `T::LANES` points at a time: gathered into lanes, formed,
+/// scattered back. Unused lanes of the last group hold X = 0.
+#[inline(always)]
+fn strokes_lanes<T: Real, const D: usize>(d: usize, input: &[f64], count: usize, out: &mut [f64]) {
+    let (dd, stride) = (d * d, d * d + 1);
+    let zero = T::splat(0.0);
+    let mut first = 0;
+    while first < count {
+        let n = (count - first).min(T::LANES);
+        let mut x = [[zero; D]; D];
+        let mut lane = [0.0; MAX_LANES];
+        for i in 0..d {
+            for j in 0..d {
+                for l in 0..n {
+                    lane[l] = input[(first + l) * stride + i * d + j];
+                }
+                x[i][j] = T::from_lanes(&lane);
+            }
+        }
+        let mut taus = [0.0; MAX_LANES];
+        for l in 0..n {
+            taus[l] = input[(first + l) * stride + dd];
+        }
+        let (mut c, mut f) = ([[zero; D]; D], [[zero; D]; D]);
+        crate::battery_stroke::stroke_lanes::<T, D>(d, &x, T::from_lanes(&taus), &mut c, &mut f);
+        for (block, m) in [(0, &c), (dd, &f)] {
+            for i in 0..d {
+                for j in 0..d {
+                    m[i][j].store(&mut lane);
+                    for l in 0..n {
+                        out[(first + l) * 2 * dd + block + i * d + j] = lane[l];
+                    }
+                }
+            }
+        }
+        first += n;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn strokes_avx2<const D: usize>(d: usize, input: &[f64], count: usize, out: &mut [f64]) {
+    strokes_lanes::<super::F64x4, D>(d, input, count, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+fn strokes_avx512<const D: usize>(d: usize, input: &[f64], count: usize, out: &mut [f64]) {
+    strokes_lanes::<super::F64x8, D>(d, input, count, out)
+}

@@ -56,7 +56,7 @@ use f64x8::F64x8;
 /// The run-time choice of width, and the only code that makes the lane
 /// types.
 pub mod dispatch;
-pub use dispatch::{run_block, run_block_with, run_points, CpuLanes, LaneSink};
+pub use dispatch::{run_block, run_block_with, run_points, run_strokes, CpuLanes, LaneSink};
 
 /// Double-double: one point at ~32 digits, for the rescue of flagged points.
 pub mod dd;
