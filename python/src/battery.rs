@@ -7,6 +7,7 @@ use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyAny;
 
+use nessbat::battery::checkpoint::{self, Saver};
 use nessbat::battery::gpu::{self, GpuStrokes};
 use nessbat::battery::grid::Use;
 use nessbat::battery::output::{self, BatteryRun};
@@ -15,6 +16,8 @@ use nessbat::battery::BatteryGrid;
 use nessbat::config::SweepConfig;
 use nessbat::optimize::space::Goal;
 use nessbat::store::arrays::owned;
+use nessbat::store::checkpoint::{Mode, DEFAULT_CHUNK};
+use nessbat::sweep::runner::DEFAULT_CHECKPOINT_EVERY;
 
 use crate::handover::to_python;
 use crate::watch::watched;
@@ -51,9 +54,13 @@ pub(crate) fn sweep<'py>(
     let wanted = outputs.as_deref().or(cfg.outputs.as_deref());
     let plan = Plan::new(&grid, wanted).map_err(|e| value_error(format!("{origin}: {e}")))?;
     sweep::check_memory(&grid, &plan).map_err(lib_error)?;
+    // With `out`, a checkpoint as `nessbat sweep` keeps, so that Ctrl-C
+    // leaves what was computed for `nessbat sweep --resume`.
+    let mode = if force { Mode::Force } else { Mode::Fresh };
+    let range = plan.points(&grid);
+    let chunk = checkpoint::chunk_points(range.end - range.start, DEFAULT_CHUNK);
     if let Some(dir) = &out {
-        nessbat::store::output::check_out_folder(dir, force).map_err(lib_error)?;
-        output::check_space(dir, &grid, &plan, None).map_err(lib_error)?;
+        output::check_space(dir, &grid, &plan, Some((chunk, mode))).map_err(lib_error)?;
     }
     // "auto" stays on the CPU, as on the command line: the GPU forms the
     // strokes only (battery::gpu).
@@ -67,13 +74,29 @@ pub(crate) fn sweep<'py>(
         Some(ctx) => Some(GpuStrokes::new(ctx, grid.battery.levels()).map_err(lib_error)?),
         None => None,
     };
+    let id = checkpoint::identity(
+        &grid,
+        &plan,
+        &range,
+        if gpu.is_some() { "gpu" } else { "cpu" },
+    );
+    let mut saver = match &out {
+        Some(dir) => {
+            let every = DEFAULT_CHECKPOINT_EVERY;
+            Saver::open(dir, &id, (chunk, every), mode, &grid, &range).map_err(lib_error)?
+        }
+        None => None,
+    };
     let res = watched(
         py,
         grid.len(),
         Vec::new(),
         progress,
         notice,
-        |progress, _| sweep::run_plan(&grid, &plan, progress, gpu.as_ref()),
+        |progress, _| {
+            let saving = saver.as_mut();
+            sweep::run_saving(&grid, &plan, progress, gpu.as_ref(), saving, range.clone())
+        },
     )?
     .map_err(lib_error)?;
     let run = BatteryRun {
@@ -82,17 +105,24 @@ pub(crate) fn sweep<'py>(
         adapter: ctx.as_ref().map(|c| c.describe()),
         shard: None,
         merged_compute: None,
-        identity: None,
+        identity: saver.is_some().then(|| id.clone()),
     };
     if let Some(dir) = &out {
         let written =
             py.detach(|| output::write(dir, &grid, &plan, &res, &run, &|_| Ok(Vec::new())));
-        written.map_err(|e| {
-            lib_error(nessbat::Error::Io {
+        if let Err(e) = written {
+            // What was computed stays for `nessbat sweep --resume`.
+            if let Some(mut s) = saver {
+                let _ = s.write_all();
+            }
+            return Err(lib_error(nessbat::Error::Io {
                 path: dir.clone(),
                 source: e,
-            })
-        })?;
+            }));
+        }
+        if let Some(s) = saver {
+            s.finish();
+        }
         return Ok((Vec::new(), String::new()));
     }
     let meta = output::metadata(&grid, &plan, &res, &run, &serde_json::Map::new());

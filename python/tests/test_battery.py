@@ -123,6 +123,11 @@ def test_battery_sweep_is_a_dataset_with_a_heat_per_bath_equal_to_the_cli(tmp_pa
     # out= writes the folder as the CLI does.
     again = nessbat.sweep(config, progress=False, out=tmp_path / "py")
     assert np.array_equal(again.power.values, ds.power.values, equal_nan=True)
+    # It is the CLI's sweep of that config, to its identity: `--resume`
+    # finds it finished, and the CLI's and Python's checkpoints are one.
+    done = cli("sweep", "--config", str(path), "--out", str(tmp_path / "py"), "--resume")
+    assert "nothing to do" in done.stdout
+    assert not (tmp_path / "py" / ".nessbat-partial").exists()
 
 
 def test_a_battery_sweep_is_the_same_on_either_backend(backend):
