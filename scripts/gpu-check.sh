@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 BUNDLE=.gpucheck
 # Test binaries with GPU tests; each runs its tests whose names hold "gpu"
 # (gpu_backend: all of them).
-GPU_TESTS="gpu_backend reductions optimize outputs battery_gpu"
+GPU_TESTS="gpu_backend reductions optimize outputs battery_gpu battery_oss"
 
 if [ "${1:-}" = "--prepare" ]; then
   set -e

@@ -7,9 +7,10 @@
 //!   to 64 and d = 2 … 16 (every size variant, padded sizes included);
 //! - sweeps of d = 3 (the maser), 4 (the paper's system), 8 and 16 (XX
 //!   chains): the same status at every point, and every figure within 1e-9
-//!   of the CPU's (relative; exact zeros alike; the error estimate within
-//!   a factor 4, being rounding itself), on grids with long
-//!   strokes (which stay on the host) and equal temperatures;
+//!   of the CPU's (relative; exact zeros alike) and within the two
+//!   backends' error estimates, on grids with long strokes (which stay on
+//!   the host) and equal temperatures; up to 8 levels with the NESS and
+//!   OSS solved on the GPU at 90 % of the ok points or more;
 //! - a battery larger than the kernels hold is refused in one line, exit 2.
 //!
 //! The paper's system against the built-in model on this backend is in
@@ -28,10 +29,12 @@ use nessbat::backend::Progress;
 use nessbat::battery::cycle::Stroke;
 use nessbat::battery::gpu::GpuStrokes;
 use nessbat::battery::grid::Use;
+use nessbat::battery::point::prepare;
 use nessbat::battery::sweep::{kept, run, Figure};
 use nessbat::battery::BatteryGrid;
 use nessbat::config::SweepConfig;
 use nessbat::kernels::battery_stroke::stroke;
+use nessbat::kernels::trust::TOLERANCE_F64;
 
 #[test]
 fn gpu_strokes_match_the_twin_and_the_oracle() {
@@ -157,13 +160,28 @@ fn gpu_sweep_is_the_cpu_sweep(test: &str, text: &str, levels: usize) {
         ok += 1;
         for ((f, a), (_, b)) in cpu.arrays.iter().zip(&res.arrays) {
             let (want, got) = (a[i], b[i]);
-            // The error estimate is made of rounding (refinement steps
-            // whose own size is rounding): alike in size, not in digits.
+            // The error estimate is made of rounding: refinement steps
+            // whose own size is rounding, which the GPU's LU and nalgebra's
+            // (other summation orders) make differently, 0 in one and 1e-17
+            // in the other. So each backend's estimate is held to what it
+            // claims: the two backends' figures agree within it.
             if *f == Figure::ErrorEstimate {
                 assert!(
-                    got <= 4.0 * want + 1e-15 && want <= 4.0 * got + 1e-15,
-                    "{test} point {i} error estimate: gpu {got:e}, cpu {want:e}"
+                    got <= TOLERANCE_F64 && want <= TOLERANCE_F64,
+                    "{test} point {i}"
                 );
+                for ((g, a), (_, b)) in cpu.arrays.iter().zip(&res.arrays) {
+                    if *g == Figure::ErrorEstimate {
+                        continue;
+                    }
+                    let (x, y) = (a[i], b[i]);
+                    assert!(
+                        (x.is_nan() && y.is_nan())
+                            || (x - y).abs() <= (got + want) * x.abs().max(y.abs()) + 1e-300,
+                        "{test} point {i} {}: gpu {y:e}, cpu {x:e}, estimates {got:e}, {want:e}",
+                        g.name(&grid.names)
+                    );
+                }
                 continue;
             }
             let same = (want.is_nan() && got.is_nan())
@@ -179,6 +197,27 @@ fn gpu_sweep_is_the_cpu_sweep(test: &str, text: &str, levels: usize) {
     }
     let n = cpu.status.len();
     assert!(ok * 10 >= n * 8, "{test}: {ok} of {n} ok");
+    // Up to 8 levels the GPU solved the NESS and OSS too, and the host's
+    // check accepted them at (nearly) every ok point; at 16 the host
+    // solves.
+    let solved = res.solved_on_device as usize;
+    // Long strokes (τ = 1e6 here) are formed and solved on the host.
+    let short = (0..grid.len())
+        .filter(|&i| cpu.status[i as usize] == 0)
+        .filter(|&i| {
+            let (spectrum, baths, tau) = grid.point(i);
+            let p = prepare(spectrum, &grid.names, &baths).ok().unwrap();
+            Stroke::is_van_loan(&p.w, tau)
+        })
+        .count();
+    match levels <= 8 {
+        true => assert!(
+            solved * 10 >= short * 9 && short * 2 >= ok,
+            "{test}: {solved} solved on the GPU, of {short} ok with short strokes"
+        ),
+        false => assert_eq!(solved, 0, "{test}"),
+    }
+    assert_eq!(cpu.solved_on_device, 0);
 }
 
 #[test]

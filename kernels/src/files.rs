@@ -44,6 +44,10 @@ pub const BATTERY_STROKE: File = (
     "shaders/battery_stroke.wgsl",
     include_str!("../shaders/battery_stroke.wgsl"),
 );
+pub const BATTERY_OSS: File = (
+    "shaders/battery_oss.wgsl",
+    include_str!("../shaders/battery_oss.wgsl"),
+);
 pub const REDUCE: File = (
     "shaders/reduce.wgsl",
     include_str!("../shaders/reduce.wgsl"),
@@ -56,17 +60,22 @@ pub enum Kernel {
     Sweep(ModelKind),
     Reduce,
     BatteryStroke(StrokeDim),
+    /// The NESS and OSS of a battery, a point per invocation: sizes 4
+    /// and 8 only (16 levels' solves stay on the host).
+    BatteryOss(StrokeDim),
 }
 
 impl Kernel {
     /// Every kernel, for build.rs to generate and validate.
-    pub const ALL: [Kernel; 6] = [
+    pub const ALL: [Kernel; 8] = [
         Kernel::Sweep(ModelKind::Populations),
         Kernel::Sweep(ModelKind::DensityMatrix),
         Kernel::Reduce,
         Kernel::BatteryStroke(StrokeDim::D4),
         Kernel::BatteryStroke(StrokeDim::D8),
         Kernel::BatteryStroke(StrokeDim::D16),
+        Kernel::BatteryOss(StrokeDim::D4),
+        Kernel::BatteryOss(StrokeDim::D8),
     ];
 
     /// The precisions the kernel is built in: the battery stroke in f64
@@ -74,7 +83,7 @@ impl Kernel {
     /// not give them 1e-9 of it).
     pub fn precisions(self) -> &'static [Precision] {
         match self {
-            Kernel::BatteryStroke(_) => &[Precision::F64],
+            Kernel::BatteryStroke(_) | Kernel::BatteryOss(_) => &[Precision::F64],
             _ => &Precision::ALL,
         }
     }
@@ -94,6 +103,7 @@ impl Kernel {
             }
             Kernel::Reduce => vec![REDUCE],
             Kernel::BatteryStroke(_) => vec![BATTERY_STROKE],
+            Kernel::BatteryOss(_) => vec![BATTERY_OSS],
         }
     }
 
@@ -103,6 +113,7 @@ impl Kernel {
             Kernel::Sweep(model) => model.name().to_string(),
             Kernel::Reduce => "reduce".to_string(),
             Kernel::BatteryStroke(dim) => format!("battery-stroke-d{}", dim.size()),
+            Kernel::BatteryOss(dim) => format!("battery-oss-d{}", dim.size()),
         };
         format!("prelude-{name}-{}.wgsl", precision.name())
     }

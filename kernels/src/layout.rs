@@ -261,6 +261,34 @@ pub fn wgsl_stroke_constants() -> String {
     )
 }
 
+/// The battery OSS kernel's bindings (shaders/battery_oss.wgsl).
+pub const OSS_BINDINGS: [Binding; 3] = [
+    ("op", "OssParams", true),
+    // Point i's W (row-major, d × d) at i·2d², C = e^{Wτ} − I after it.
+    ("oss_in", "array<real>", true),
+    // Point i's NESS, p, q and order (d each), then the NESS solve's
+    // error, the OSS solve's, and 1 where found, at i·(4d + 3).
+    ("oss_out", "array<real>", false),
+];
+
+/// Reals a point's OSS output holds beyond its four vectors: the two
+/// solves' errors and whether the OSS was found.
+pub const OSS_WIDTH_EXTRA: usize = 3;
+
+/// Two orders of the extraction are one where the populations they
+/// differ in are equal within OSS_TIE ε of the largest (the kernel, its
+/// twin and the f64 path, src/battery/cycle.rs, share it).
+pub const OSS_TIE: f64 = 64.0;
+
+/// The WGSL declarations of the OSS kernel's constants (f64 only).
+pub fn wgsl_oss_constants() -> String {
+    format!(
+        "const OSS_TIE: f64 = {OSS_TIE:?};\nconst OSS_WIDTH_EXTRA: u32 = {OSS_WIDTH_EXTRA}u;\nconst OSS_F64_EPS: f64 = {:?};\nconst OSS_F64_MAX: f64 = {:?};\n",
+        f64::EPSILON,
+        f64::MAX
+    )
+}
+
 /// The WGSL declarations of `bindings`, in group 0, numbered in order.
 pub fn wgsl_bindings(bindings: &[Binding]) -> String {
     let mut s = String::from("// Bindings generated from kernels/src/layout.rs.\n");

@@ -20,6 +20,7 @@
 //! Where clippy would push a twin away from its shader's shape (index loops
 //! over fixed-size arrays), the shape wins; see the `expect`s.
 
+pub mod battery_oss;
 pub mod battery_stroke;
 pub mod calibration;
 pub mod density_matrix;

@@ -28,16 +28,23 @@ pub fn prelude(kernel: Kernel, precision: Precision) -> String {
             layout::wgsl_constants(),
             layout::wgsl_bindings(&layout::SWEEP_BINDINGS),
         ),
-        // The stroke needs its size, the workgroup and its constants.
-        Kernel::BatteryStroke(dim) => format!(
-            "// Generated prelude (kernels/src/prelude.rs).\nalias real = {};\nconst D: u32 = {}u;\nconst DD: u32 = {}u;\nconst WORKGROUP: u32 = {}u;\n{}{}",
-            numerics.real,
-            dim.size(),
-            dim.size() * dim.size(),
-            layout::WORKGROUP,
-            layout::wgsl_stroke_constants(),
-            layout::wgsl_bindings(&layout::STROKE_BINDINGS)
-        ),
+        // The battery kernels need their size, the workgroup and their
+        // constants.
+        Kernel::BatteryStroke(dim) | Kernel::BatteryOss(dim) => {
+            let (constants, bindings) = match kernel {
+                Kernel::BatteryOss(_) => (layout::wgsl_oss_constants(), &layout::OSS_BINDINGS),
+                _ => (layout::wgsl_stroke_constants(), &layout::STROKE_BINDINGS),
+            };
+            format!(
+                "// Generated prelude (kernels/src/prelude.rs).\nalias real = {};\nconst D: u32 = {}u;\nconst DD: u32 = {}u;\nconst WORKGROUP: u32 = {}u;\n{}{}",
+                numerics.real,
+                dim.size(),
+                dim.size() * dim.size(),
+                layout::WORKGROUP,
+                constants,
+                layout::wgsl_bindings(bindings)
+            )
+        }
         // The reductions only need the real type.
         Kernel::Reduce => format!(
             "// Generated prelude (kernels/src/prelude.rs).\nalias real = {};\n{}{}",

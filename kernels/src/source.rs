@@ -24,8 +24,12 @@ fn generated(kernel: Kernel, precision: Precision) -> &'static str {
         (Kernel::BatteryStroke(D4), F64) => out!("prelude-battery-stroke-d4-f64.wgsl"),
         (Kernel::BatteryStroke(D8), F64) => out!("prelude-battery-stroke-d8-f64.wgsl"),
         (Kernel::BatteryStroke(D16), F64) => out!("prelude-battery-stroke-d16-f64.wgsl"),
-        // Not built (Kernel::precisions): the host never asks for it.
-        (Kernel::BatteryStroke(_), F32) => "",
+        (Kernel::BatteryOss(D4), F64) => out!("prelude-battery-oss-d4-f64.wgsl"),
+        (Kernel::BatteryOss(D8), F64) => out!("prelude-battery-oss-d8-f64.wgsl"),
+        // Not built (Kernel::all, Kernel::precisions): the host never asks
+        // for them.
+        (Kernel::BatteryStroke(_) | Kernel::BatteryOss(_), F32) => "",
+        (Kernel::BatteryOss(D16), F64) => "",
     }
 }
 
@@ -53,6 +57,12 @@ pub fn sweep_source(model: ModelKind, precision: Precision) -> String {
 /// The whole WGSL source of the battery stroke kernel of size `dim` (f64).
 pub fn stroke_source(dim: StrokeDim) -> String {
     source(Kernel::BatteryStroke(dim), Precision::F64)
+}
+
+/// The whole WGSL source of the battery OSS kernel of size `dim` (f64;
+/// 4 and 8 levels).
+pub fn oss_source(dim: StrokeDim) -> String {
+    source(Kernel::BatteryOss(dim), Precision::F64)
 }
 
 /// The whole WGSL source of the reduction kernels.

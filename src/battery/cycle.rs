@@ -19,7 +19,7 @@
 //! state, repeat), which stops at the π the OSS sorts itself into.
 
 use nalgebra::{DMatrix, DVector};
-use nessbat_kernels::layout::{STROKE_REMAINDER, STROKE_TERMS, STROKE_THETA};
+use nessbat_kernels::layout::{OSS_TIE, STROKE_REMAINDER, STROKE_TERMS, STROKE_THETA};
 
 /// τ‖W‖ beyond which a stroke is formed from the NESS: W F would lose
 /// log10 of it in digits, the NESS form loses none (but carries the
@@ -282,7 +282,7 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
             // Orders that differ only by swapping populations equal to
             // rounding sort q alike: the OSS sits on their boundary, and
             // either is it.
-            let tie = 64.0 * f64::EPSILON * q.amax();
+            let tie = OSS_TIE * f64::EPSILON * q.amax();
             let alike = (permute(&q, &order) - permute(&q, &next)).amax() <= tie;
             (q, next, alike)
         };

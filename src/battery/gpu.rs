@@ -1,16 +1,16 @@
-//! Battery points with their strokes on the GPU (`--backend gpu`): the
-//! host assembles each point's generator (rates need e^{ω/T}, and the
-//! heats need W bath by bath), the GPU forms the strokes, e^{Wτ} − I and
-//! F = ∫_0^τ e^{Ws} ds, for every point of a block at once, and the host
-//! finishes each point (NESS, OSS, figures, trust) through the same
-//! `point::finish` as the CPU backend, so that the two backends differ
-//! only in the stroke's roundings (tests/battery_gpu.rs holds them to
-//! 1e-9). Strokes longer than τ‖W‖ = 64, which are formed from the NESS,
-//! stay on the host.
+//! Battery points on the GPU (`--backend gpu`): the host assembles each
+//! point's generator (rates need e^{ω/T}, and the heats need W bath by
+//! bath), the GPU forms the strokes, e^{Wτ} − I and F = ∫_0^τ e^{Ws} ds,
+//! for every point of a block at once, and up to 8 levels solves their
+//! NESS and OSS; the host checks those (battery::solved) and finishes each
+//! point (figures, trust) through the same `point::finish` as the CPU
+//! backend (src/battery/strokes.rs), so that the two backends differ only
+//! in roundings (tests/battery_gpu.rs holds them to 1e-9). Strokes longer
+//! than τ‖W‖ = 64, which are formed from the NESS, stay on the host.
 
 use super::grid::BatteryGrid;
 use super::point::BatteryFigures;
-use crate::backend::gpu::stroke::{too_many_levels, StrokeKernel};
+use crate::backend::gpu::stroke::{too_many_levels, StrokeKernel, OSS_MAX_LEVELS};
 use crate::backend::gpu::GpuContext;
 use crate::error::Error;
 use nessbat_kernels::kind::StrokeDim;
@@ -31,10 +31,12 @@ pub fn acquire(levels: usize) -> Result<GpuContext, Error> {
     GpuContext::acquire().map_err(Error::NoDevice)
 }
 
-/// A device and the stroke kernel of one battery size.
+/// A device and the kernels of one battery size: the stroke, and the NESS
+/// and OSS up to 8 levels (above, they are solved on the host).
 pub struct GpuStrokes<'a> {
     pub ctx: &'a GpuContext,
     pub kernel: StrokeKernel,
+    pub oss: Option<StrokeKernel>,
 }
 
 impl<'a> GpuStrokes<'a> {
@@ -48,9 +50,14 @@ impl<'a> GpuStrokes<'a> {
                 ctx.info.name
             )));
         }
+        let oss = match levels <= OSS_MAX_LEVELS {
+            true => Some(StrokeKernel::oss(ctx, levels)?),
+            false => None,
+        };
         Ok(GpuStrokes {
             ctx,
             kernel: StrokeKernel::new(ctx, levels)?,
+            oss,
         })
     }
 
@@ -63,13 +70,18 @@ impl<'a> GpuStrokes<'a> {
 }
 
 /// The figures of points `range` of `grid`, in order, with their short
-/// strokes formed on the GPU.
+/// strokes formed on the GPU, and up to 8 levels their NESS and OSS solved
+/// there; with how many points' solves the host accepted.
 pub fn points(
     grid: &BatteryGrid,
     range: std::ops::Range<u64>,
     gpu: &GpuStrokes,
-) -> Result<Vec<BatteryFigures>, Error> {
-    super::strokes::points_with(grid, range, |input, count| {
-        Ok(gpu.kernel.run(gpu.ctx, input, count)?)
-    })
+) -> Result<(Vec<BatteryFigures>, u64), Error> {
+    let strokes = |input: &[f64], count: usize| Ok(gpu.kernel.run(gpu.ctx, input, count)?);
+    let oss = gpu
+        .oss
+        .as_ref()
+        .map(|k| move |input: &[f64], count: usize| Ok(k.run(gpu.ctx, input, count)?));
+    let oss = oss.as_ref().map(|f| f as super::strokes::Former);
+    super::strokes::points_with(grid, range, &strokes, oss)
 }

@@ -68,6 +68,7 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
     let mut counts = vec![0u64; BatteryStatus::ALL.len()];
     let mut compute_seconds = 0.0;
     let mut restored: u64 = 0;
+    let mut solved_on_device: u64 = 0;
     // One sweep's shards also share what they kept and where they ran:
     // other outputs would leave arrays missing, and another backend's
     // roundings would make a merge that matches no single run.
@@ -191,6 +192,7 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
         // Points a shard took from its checkpoint rather than computing.
         let span = (b - a) as u64;
         restored += span.saturating_sub(m["points_computed"].as_u64().unwrap_or(span));
+        solved_on_device += m["points_solved_on_gpu"].as_u64().unwrap_or(0);
     }
     folding.set_accumulators(accs.clone());
     let res = BatteryArrays {
@@ -202,6 +204,7 @@ pub fn merge(dirs: &[&Path]) -> Result<MergedBattery, Error> {
         accumulators: accs,
         compute_seconds,
         restored,
+        solved_on_device,
     };
     Ok(MergedBattery {
         adapter: first["adapter"].as_str().map(str::to_string),

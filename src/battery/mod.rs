@@ -27,6 +27,7 @@ pub mod pareto;
 pub mod point;
 pub mod reduce;
 pub mod run;
+pub mod solved;
 pub mod spec;
 pub mod spectrum;
 pub mod strokes;

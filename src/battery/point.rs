@@ -19,9 +19,10 @@
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
-use super::cycle::{normalised_null_vector, passive_order, permute, solve, Stroke};
+use super::cycle::{normalised_null_vector, passive_order, permute, solve, Oss, Stroke};
 use super::generator::{bath_generator, disconnected, no_current_by_structure, BathPoint};
 use super::spectrum::Spectrum;
+use nessbat_kernels::layout::OSS_TIE;
 use nessbat_kernels::trust::{NOISE_FACTOR, TOLERANCE_F64};
 
 /// What a point's numbers can be trusted for.
@@ -133,7 +134,7 @@ pub fn battery_point(
     tau: f64,
 ) -> BatteryFigures {
     match prepare(spectrum, names, baths) {
-        Ok(prepared) => finish(spectrum, names, baths, tau, prepared, None),
+        Ok(prepared) => finish(spectrum, names, baths, tau, prepared, Given::default()),
         Err(figures) => *figures,
     }
 }
@@ -212,32 +213,54 @@ pub fn prepare(
     Ok(Prepared { parts, w })
 }
 
-/// The figures of a prepared point, with its stroke `given` where one was
-/// formed elsewhere (the GPU's, for strokes that `Stroke::is_van_loan`),
-/// formed here otherwise.
+/// What a batch formed for a point before it is finished (src/battery/
+/// strokes.rs): its stroke, and its NESS and OSS where the GPU solved and
+/// the host checked them.
+#[derive(Default)]
+pub struct Given {
+    pub stroke: Option<Stroke>,
+    pub solved: Option<Solved>,
+}
+
+/// A point's NESS with its solve's error, and its OSS.
+pub struct Solved {
+    pub ness: DVector<f64>,
+    pub ness_correction: f64,
+    pub oss: Oss,
+}
+
+/// The figures of a prepared point, with what was `given` formed
+/// elsewhere (the GPU's or the SIMD lanes' stroke, for strokes that
+/// `Stroke::is_van_loan`; the GPU's NESS and OSS), the rest formed here.
 pub fn finish(
     spectrum: &Spectrum,
     names: &[String],
     baths: &[BathPoint],
     tau: f64,
     prepared: Prepared,
-    given: Option<Stroke>,
+    given: Given,
 ) -> BatteryFigures {
     let d = spectrum.levels();
     let mut f = blank(spectrum, names);
     let Prepared { parts, w } = prepared;
     let e = DVector::from_column_slice(&spectrum.energies);
-    let solved = normalised_null_vector(w.clone());
-    let ness_correction = solved.as_ref().map_or(0.0, |(_, c)| *c);
-    let ness = solved.map(|(p, _)| p);
-    let stroke = ness.as_ref().and_then(|n| match given {
+    let (ness, ness_correction, oss) = match given.solved {
+        Some(s) => (Some(s.ness), s.ness_correction, Some(s.oss)),
+        None => {
+            let solved = normalised_null_vector(w.clone());
+            let correction = solved.as_ref().map_or(0.0, |(_, c)| *c);
+            (solved.map(|(p, _)| p), correction, None)
+        }
+    };
+    let stroke = ness.as_ref().and_then(|n| match given.stroke {
         Some(st) => Some(st),
         None => Stroke::new(&w, n, ness_correction * d as f64, tau),
     });
-    let oss = ness
-        .as_ref()
-        .zip(stroke.as_ref())
-        .and_then(|(n, st)| solve(st, n));
+    let oss = oss.or_else(|| {
+        ness.as_ref()
+            .zip(stroke.as_ref())
+            .and_then(|(n, st)| solve(st, n))
+    });
     let (Some(ness), Some(stroke), Some(oss)) = (ness, stroke, oss) else {
         f.status = BatteryStatus::NotConverged;
         f.message = Some(
@@ -255,7 +278,7 @@ pub fn finish(
     // moves nothing (found: 1e-17 of "work", even negative, at status ok,
     // from a single bath whose upper levels' populations tied).
     let charged = &oss.charged;
-    let tie = 64.0 * f64::EPSILON * charged.amax();
+    let tie = OSS_TIE * f64::EPSILON * charged.amax();
     let moves_nothing = (permute(charged, &oss.order) - charged).amax() <= tie;
     let identity = equal || moves_nothing;
     // There the OSS is the NESS exactly (p = e^{Wτ} p), on which the

@@ -17,9 +17,11 @@ use rayon::prelude::*;
 
 use super::cycle::Stroke;
 use super::grid::BatteryGrid;
-use super::point::{battery_point, finish, prepare, BatteryFigures};
+use super::point::{battery_point, finish, prepare, BatteryFigures, Given};
+use super::solved::checked;
 use crate::error::Error;
 use nessbat_kernels::lanes::{run_strokes, CpuLanes};
+use nessbat_kernels::layout::OSS_WIDTH_EXTRA;
 
 /// The most levels the stroke kernels and their SIMD twins hold.
 pub const MAX_LEVELS: usize = 16;
@@ -62,25 +64,35 @@ pub fn cpu_points(grid: &BatteryGrid, range: std::ops::Range<u64>) -> Vec<Batter
         .map(|t| {
             let a = first + t * PER_TASK as u64;
             let part = a..(a + PER_TASK as u64).min(end);
-            let formed = points_with(grid, part, |input, count| {
+            let lanes = |input: &[f64], count: usize| {
                 let mut out = vec![0.0; count * 2 * d * d];
                 run_strokes(lanes(), d, input, count, &mut out);
                 Ok(out)
-            });
-            formed.expect("the CPU's strokes do not fail")
+            };
+            let formed = points_with(grid, part, &lanes, None);
+            formed.expect("the CPU's strokes do not fail").0
         })
         .collect();
     formed.into_iter().flatten().collect()
 }
 
+/// A batch's stage formed away from its points: the packed input of
+/// `count` points in, their packed outputs back.
+pub type Former<'a> = &'a dyn Fn(&[f64], usize) -> Result<Vec<f64>, Error>;
+
 /// The figures of points `range` of `grid`, in order, with the short
-/// strokes formed by `form`: given the packed X = Wτ (d × d, row-major)
-/// then τ of `count` points, it returns each one's e^X − I then F.
+/// strokes formed by `strokes`: given the packed X = Wτ (d × d,
+/// row-major) then τ of `count` points, it returns each one's e^X − I
+/// then F. Where `oss` is given (the GPU's, up to 8 levels), those
+/// points' NESS and OSS are solved by it from W then e^X − I, and each
+/// result is used once the host has checked it (battery::solved); with
+/// the figures, how many points' results were.
 pub fn points_with(
     grid: &BatteryGrid,
     range: std::ops::Range<u64>,
-    form: impl FnOnce(&[f64], usize) -> Result<Vec<f64>, Error>,
-) -> Result<Vec<BatteryFigures>, Error> {
+    strokes: Former,
+    oss: Option<Former>,
+) -> Result<(Vec<BatteryFigures>, u64), Error> {
     let names = &grid.names;
     let prepared: Vec<_> = range
         .into_par_iter()
@@ -106,23 +118,48 @@ pub fn points_with(
         }
         input.push(*tau);
     }
-    let strokes = form(&input, count)?;
-    Ok(prepared
+    let formed = strokes(&input, count)?;
+    // The NESS and OSS of the same points: W, then e^X − I as formed.
+    let solved = match oss {
+        Some(solve) => {
+            let mut packed = Vec::with_capacity(count * 2 * dd);
+            for (p, _, _, _) in prepared.iter().zip(&slot).filter_map(|(p, s)| s.map(|_| p)) {
+                let Ok(p) = p else { continue };
+                for r in 0..d {
+                    packed.extend((0..d).map(|c| p.w[(r, c)]));
+                }
+                let k = packed.len() / (2 * dd);
+                packed.extend_from_slice(&formed[k * 2 * dd..k * 2 * dd + dd]);
+            }
+            Some(solve(&packed, count)?)
+        }
+        None => None,
+    };
+    let width = 4 * d + OSS_WIDTH_EXTRA;
+    let figures: Vec<(BatteryFigures, bool)> = prepared
         .into_par_iter()
         .zip(slot)
         .map(|((p, spectrum, baths, tau), slot)| match p {
-            Err(figures) => *figures,
+            Err(figures) => (*figures, false),
             Ok(p) => {
-                let given = slot.map(|k: usize| {
-                    let at = &strokes[k * 2 * dd..(k + 1) * 2 * dd];
-                    Stroke {
+                let mut given = Given::default();
+                if let Some(k) = slot {
+                    let at = &formed[k * 2 * dd..(k + 1) * 2 * dd];
+                    let stroke = Stroke {
                         change: DMatrix::from_row_slice(d, d, &at[..dd]),
                         integral: DMatrix::from_row_slice(d, d, &at[dd..]),
                         integral_error: 0.0,
-                    }
-                });
-                finish(spectrum, names, &baths, tau, p, given)
+                    };
+                    given.solved = solved.as_ref().and_then(|out| {
+                        checked(&p.w, &stroke.change, &out[k * width..(k + 1) * width])
+                    });
+                    given.stroke = Some(stroke);
+                }
+                let on_device = given.solved.is_some();
+                (finish(spectrum, names, &baths, tau, p, given), on_device)
             }
         })
-        .collect())
+        .collect();
+    let solved = figures.iter().filter(|(_, s)| *s).count() as u64;
+    Ok((figures.into_iter().map(|(f, _)| f).collect(), solved))
 }

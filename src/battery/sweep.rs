@@ -68,6 +68,9 @@ pub struct BatteryArrays {
     pub compute_seconds: f64,
     /// Points taken from a checkpoint rather than computed (--resume).
     pub restored: u64,
+    /// Points whose NESS and OSS the GPU solved and the host's check
+    /// accepted (the rest of a GPU sweep's were solved on the host).
+    pub solved_on_device: u64,
 }
 
 impl BatteryArrays {
@@ -233,6 +236,7 @@ pub fn run_saving(
     let started = Instant::now();
     let mut start = first;
     let mut restored_points = 0;
+    let mut solved_on_device = 0;
     while start < n {
         if progress.stopped() {
             if let Some(s) = saver.as_deref_mut() {
@@ -253,7 +257,11 @@ pub fn run_saving(
                     .map_or(u64::MAX, |s| s.next_found(start + 1));
                 let end = (start + block).min(n).min(next);
                 let block: Vec<BatteryFigures> = match gpu {
-                    Some(g) => super::gpu::points(grid, start..end, g)?,
+                    Some(g) => {
+                        let (block, solved) = super::gpu::points(grid, start..end, g)?;
+                        solved_on_device += solved;
+                        block
+                    }
                     None => super::strokes::cpu_points(grid, start..end),
                 };
                 if let Some(s) = saver.as_deref_mut() {
@@ -291,5 +299,6 @@ pub fn run_saving(
         accumulators,
         compute_seconds: started.elapsed().as_secs_f64(),
         restored: restored_points,
+        solved_on_device,
     })
 }

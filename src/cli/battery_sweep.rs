@@ -87,12 +87,13 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     let chunk = checkpoint::chunk_points(range.end - range.start, cmd.checkpoint_points);
     sweep::check_memory(&grid, &plan).map_err(super::lib_error)?;
     output::check_space(&cmd.out, &grid, &plan, Some((chunk, mode))).map_err(super::lib_error)?;
-    // Auto stays on the CPU: the GPU forms the strokes only, and the host
+    // Auto stays on the CPU: the GPU forms the strokes (and up to 8 levels
+    // solves the NESS and OSS), and the host
     // finishes every point, so the GPU pays where strokes dominate (large
     // d, a fast device); --backend gpu asks for it.
     if cmd.backend == BackendChoice::Auto && !cmd.quiet {
         eprintln!(
-            "battery sweep: on the CPU backend in f64 (--backend gpu puts the strokes on the GPU)"
+            "battery sweep: on the CPU backend in f64 (--backend gpu puts the strokes and, up to 8 levels, the NESS and OSS on the GPU)"
         );
     }
     // The device before the checkpoint: a run refused for want of a GPU
@@ -105,7 +106,8 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
         Some(ctx) => Some(GpuStrokes::new(ctx, grid.battery.levels()).map_err(super::lib_error)?),
         None => None,
     };
-    let backend = match gpu {
+    let backend = match &gpu {
+        Some(g) if g.oss.is_some() => "gpu (strokes, NESS and OSS)",
         Some(_) => "gpu strokes",
         None => "cpu",
     };

@@ -233,7 +233,7 @@ fn end_to_end(grid: &Grid, repeats: u32) -> Result<()> {
 /// strokes on the GPU where an adapter is found (up to 16 levels, in each
 /// stroke layout where both can run).
 fn batteries(cmd: &BenchCmd) -> Result<()> {
-    use nessbat::backend::gpu::stroke::{StrokeKernel, StrokeLayout};
+    use nessbat::backend::gpu::stroke::{StrokeKernel, StrokeLayout, OSS_MAX_LEVELS};
     use nessbat::backend::Progress;
     use nessbat::battery::gpu::GpuStrokes;
     use nessbat::battery::grid::Use;
@@ -299,14 +299,24 @@ fn batteries(cmd: &BenchCmd) -> Result<()> {
         };
         let (best, ok) = time(None)?;
         println!(
-            "  {what:<24} cpu                        {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
+            "  {what:<24} cpu                                   {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
             n as f64 / best
         );
         let levels = grid.battery.levels();
         let Some(ctx) = ctx.as_ref().filter(|_| levels <= 16) else {
             continue;
         };
-        for layout in [StrokeLayout::PerInvocation, StrokeLayout::PerWorkgroup] {
+        // The strokes in either layout with the solves on the host, then
+        // (up to 8 levels) the NESS and OSS on the GPU too: what
+        // `--backend gpu` runs.
+        let mut runs = vec![
+            (StrokeLayout::PerInvocation, false),
+            (StrokeLayout::PerWorkgroup, false),
+        ];
+        if levels <= OSS_MAX_LEVELS {
+            runs.push((StrokeLayout::PerInvocation, true));
+        }
+        for (layout, solves) in runs {
             // Lavapipe corrupts private arrays of 16 × 16 f64 (see
             // StrokeLayout::for_dim): that pairing is not run on it.
             let software = ctx.info.device_type == wgpu::DeviceType::Cpu;
@@ -316,11 +326,18 @@ fn batteries(cmd: &BenchCmd) -> Result<()> {
             let gpu = GpuStrokes {
                 ctx,
                 kernel: StrokeKernel::with_layout(ctx, levels, layout)?,
+                oss: match solves {
+                    true => Some(StrokeKernel::oss(ctx, levels)?),
+                    false => None,
+                },
             };
             let (best, ok) = time(Some(&gpu))?;
+            let how = match solves {
+                true => "strokes + OSS".to_string(),
+                false => format!("strokes, {}", layout.name()),
+            };
             println!(
-                "  {what:<24} gpu, {:<22} {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
-                layout.name(),
+                "  {what:<24} gpu {how:<33} {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
                 n as f64 / best
             );
         }

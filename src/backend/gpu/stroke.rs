@@ -1,8 +1,11 @@
-//! The battery stroke kernel on the GPU (kernels/shaders/battery_stroke.wgsl):
-//! for a batch of points, X = Wτ and τ in, e^X − I and F = ∫_0^τ e^{Ws} ds
-//! out, in f64. One pipeline per battery size (the smallest variant that
-//! holds its levels), built once; its buffers grow to the largest batch
-//! and are kept, so a sweep run batch by batch allocates them once.
+//! The battery kernels on the GPU, in f64: the stroke
+//! (kernels/shaders/battery_stroke.wgsl: for a batch of points, X = Wτ
+//! and τ in, e^X − I and F = ∫_0^τ e^{Ws} ds out) and the NESS and OSS
+//! (kernels/shaders/battery_oss.wgsl: W and e^{Wτ} − I in; the NESS, the
+//! OSS's states and order, the solves' errors out). One pipeline per
+//! battery size and stage (the smallest variant that holds its levels),
+//! built once; its buffers grow to the largest batch and are kept, so a
+//! sweep run batch by batch allocates them once.
 //!
 //! The host assembles W: the Davies rates need e^{ω/T} per transition,
 //! which the CPU finisher needs anyway (for the heats, bath by bath), and
@@ -13,8 +16,22 @@ use std::sync::Mutex;
 use crate::backend::gpu::context::{GpuContext, GpuError};
 use crate::backend::gpu::resources::{bind, binding_entries, buffer, dispatch, map_read};
 use nessbat_kernels::kind::StrokeDim;
-use nessbat_kernels::layout::{STROKE_BINDINGS, WORKGROUP};
-use nessbat_kernels::source::stroke_source;
+use nessbat_kernels::layout::{OSS_BINDINGS, OSS_WIDTH_EXTRA, STROKE_BINDINGS, WORKGROUP};
+use nessbat_kernels::source::{oss_source, stroke_source};
+
+/// Which stage of a battery point a kernel computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The stroke: e^{Wτ} − I and its integral.
+    Stroke,
+    /// The NESS and the OSS by policy iteration (up to 8 levels).
+    Oss,
+}
+
+/// The most levels the OSS kernel holds: its solves keep five d × d
+/// matrices' worth per invocation, which at 16 levels would spill (and
+/// which lavapipe corrupts, as it did the stroke's at 12).
+pub const OSS_MAX_LEVELS: usize = 8;
 
 /// Most points per dispatch, whatever the device allows: keeps the
 /// device's buffers to a few hundred MB at d = 16.
@@ -61,8 +78,10 @@ impl StrokeLayout {
     }
 }
 
-/// A compiled stroke kernel for batteries of `levels` levels.
+/// A compiled battery kernel (a stroke, or the OSS) for batteries of
+/// `levels` levels.
 pub struct StrokeKernel {
+    pub stage: Stage,
     pub dim: StrokeDim,
     pub levels: usize,
     pub layout_kind: StrokeLayout,
@@ -87,11 +106,31 @@ impl StrokeKernel {
         Self::with_layout(ctx, levels, StrokeLayout::for_dim(dim))
     }
 
+    /// The NESS and OSS kernel for batteries of `levels` ≤
+    /// [`OSS_MAX_LEVELS`] levels, a point per invocation.
+    pub fn oss(ctx: &GpuContext, levels: usize) -> Result<StrokeKernel, GpuError> {
+        if levels > OSS_MAX_LEVELS {
+            return Err(GpuError::Runtime(format!(
+                "the battery OSS kernel holds up to {OSS_MAX_LEVELS} levels, not {levels}"
+            )));
+        }
+        Self::compile(ctx, levels, StrokeLayout::PerInvocation, Stage::Oss)
+    }
+
     /// The kernel in layout `layout` (the bench measures both).
     pub fn with_layout(
         ctx: &GpuContext,
         levels: usize,
         layout_kind: StrokeLayout,
+    ) -> Result<StrokeKernel, GpuError> {
+        Self::compile(ctx, levels, layout_kind, Stage::Stroke)
+    }
+
+    fn compile(
+        ctx: &GpuContext,
+        levels: usize,
+        layout_kind: StrokeLayout,
+        stage: Stage,
     ) -> Result<StrokeKernel, GpuError> {
         let dim =
             StrokeDim::holding(levels).ok_or_else(|| GpuError::Runtime(too_many_levels(levels)))?;
@@ -103,13 +142,17 @@ impl StrokeKernel {
         }
         let device = &ctx.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let (source, bindings) = match stage {
+            Stage::Stroke => (stroke_source(dim), &STROKE_BINDINGS),
+            Stage::Oss => (oss_source(dim), &OSS_BINDINGS),
+        };
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("nessbat battery stroke"),
-            source: wgpu::ShaderSource::Wgsl(stroke_source(dim).into()),
+            label: Some("nessbat battery kernel"),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
         });
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("battery stroke"),
-            entries: &binding_entries(&STROKE_BINDINGS),
+            label: Some("battery kernel"),
+            entries: &binding_entries(bindings),
         });
         let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("battery stroke"),
@@ -136,6 +179,7 @@ impl StrokeKernel {
             c.save();
         }
         Ok(StrokeKernel {
+            stage,
             dim,
             levels,
             layout_kind,
@@ -147,8 +191,11 @@ impl StrokeKernel {
 
     /// Reals per point in and out.
     fn widths(&self) -> (u64, u64) {
-        let dd = (self.levels * self.levels) as u64;
-        (dd + 1, 2 * dd)
+        let d = self.levels as u64;
+        match self.stage {
+            Stage::Stroke => (d * d + 1, 2 * d * d),
+            Stage::Oss => (2 * d * d, 4 * d + OSS_WIDTH_EXTRA as u64),
+        }
     }
 
     /// Invocations per point.
@@ -173,8 +220,10 @@ impl StrokeKernel {
         by_memory.min(by_dispatch).clamp(1, MAX_BATCH)
     }
 
-    /// The strokes of `points` points whose X = Wτ and τ are packed in
-    /// `input` ((d² + 1) reals each): e^X − I then F, 2d² reals each.
+    /// The stage's outputs of `points` points packed in `input`: for the
+    /// stroke, X = Wτ and τ ((d² + 1) reals each) in, e^X − I then F (2d²
+    /// reals each) out; for the OSS, W then e^{Wτ} − I (2d²) in, the NESS,
+    /// p, q, the order, the two solves' errors and found (4d + 3) out.
     pub fn run(
         &self,
         ctx: &GpuContext,
