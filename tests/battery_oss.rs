@@ -178,6 +178,7 @@ fn gpu_oss_matches_the_twin() {
         return;
     };
     let mut rng = Rng(0x6b0_055);
+    let mut sums = (0.0, 0.0);
     for d in [2, 3, 4, 5, 8] {
         let n = 32;
         let cases = cases(&mut rng, d, n);
@@ -207,6 +208,19 @@ fn gpu_oss_matches_the_twin() {
                 );
             }
             assert!(checked(&case.w, &case.stroke.change, gpu).is_some());
+            for j in [4 * d, 4 * d + 1] {
+                assert!(gpu[j] <= 1e-12, "d {d} case {k}: a solve's error {:e}", gpu[j]);
+                sums.0 += gpu[j];
+                sums.1 += twin[j];
+            }
         }
     }
+    // The solves' errors are rounding-sized, and the device measures them
+    // as the twin does: in sum alike (not zeros, nor inflated).
+    assert!(
+        sums.0 <= 10.0 * sums.1 && sums.1 <= 10.0 * sums.0 && sums.1 > 0.0,
+        "solve errors summed: gpu {:e}, twin {:e}",
+        sums.0,
+        sums.1
+    );
 }

@@ -3,10 +3,11 @@
 //! GPU (`--backend gpu`, src/battery/gpu.rs). The host assembles each
 //! point's generator (rates need e^{ω/T}, and the heats need W bath by
 //! bath), the batch forms e^{Wτ} − I and F = ∫_0^τ e^{Ws} ds for every
-//! short stroke of a block at once, and the host finishes each point (NESS,
-//! OSS, figures, trust) through `point::finish`, as one point alone is.
-//! Strokes longer than τ‖W‖ = 64, formed from the NESS, stay with the
-//! point.
+//! short stroke of a block at once (on the GPU up to 8 levels, the NESS
+//! and OSS too, which the host checks: battery::solved), and the host
+//! finishes each point (the rest of NESS and OSS, figures, trust) through
+//! `point::finish`, as one point alone is. Strokes longer than τ‖W‖ = 64,
+//! formed from the NESS, stay with the point.
 //!
 //! On the CPU the lanes form the scalar twin's numbers bit for bit
 //! (nessbat_kernels::battery_stroke), which `battery_point` uses too, so
