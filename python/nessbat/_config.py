@@ -23,12 +23,37 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+def _non_finite(value: Any, path: str) -> Optional[Tuple[str, Any]]:
+    """The first NaN or infinity in a config dict, with where it is
+    (`fixed.tau`, `battery.baths[0].rates[0][2]`), or None."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            found = _non_finite(v, f"{path}.{k}" if path else str(k))
+            if found:
+                return found
+        return None
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            found = _non_finite(v, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return path, value
+    return None
+
+
 def config_text(config: Config) -> Tuple[str, str]:
     """(TOML text, origin) of a config: None for the embedded default, a
     dict in the TOML schema, or the path of a TOML file."""
     if config is None:
         return _nessbat.default_config(), "embedded default config"
     if isinstance(config, Mapping):
+        bad = _non_finite(config, "")
+        if bad:
+            raise ValueError(f"config: {bad[0]} is {bad[1]}; accepted: a finite number")
         try:
             text = json.dumps(config, allow_nan=False, default=_plain)
         except (TypeError, ValueError) as e:

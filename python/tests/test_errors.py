@@ -113,6 +113,19 @@ def test_dict_configs_take_numpy_values():
     assert list(ds.status.attrs["flag_meanings"].split()) == ["ok", "not_converged", "invalid", "imprecise"]
 
 
+def test_non_finite_numbers_in_a_dict_config_are_named_where_they_are():
+    import numpy as np
+
+    bad = {"battery": {"levels": {"energies": [0.0, 0.4, 1.0]},
+                       "baths": [{"name": "h", "rates": np.array([[0, 2, 1e-3, np.nan]])},
+                                 {"name": "c", "coupling": "|0><1|"}]},
+           "fixed": {"t_c": 0.2, "gamma_c": 1e-3, "tau": 100.0}}
+    with pytest.raises(ValueError, match=r"^config: battery\.baths\[0\]\.rates\[0\]\[3\] is nan; accepted: a finite number$"):
+        nessbat.battery_point(bad)
+    with pytest.raises(ValueError, match=r"^config: fixed\.tau is inf; accepted"):
+        nessbat.sweep({"fixed": {"t_a": 2.0, "tau": float("inf")}}, progress=False)
+
+
 def test_a_grid_larger_than_memory_runs_into_a_folder(tmp_path, monkeypatch):
     """Refused in memory (ValueError naming the folder as a way out), the
     same grid written to a folder is streamed there chunk by chunk and
