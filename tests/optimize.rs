@@ -332,6 +332,11 @@ fn bad_input_is_rejected() {
         "--pareto",
     );
     bad_input(&with(&["--maximize", "power", "--xtol", "0"]), "xtol");
+    // Finer than f64 can bracket: refused, not run out of steps.
+    bad_input(
+        &with(&["--maximize", "power", "--xtol", "1e-300"]),
+        "1e-14 <= xtol",
+    );
     let none = write_config(
         &dir,
         "[fixed]\nlambda = 0.01\ntau = 1.0\nt_a = 2.0\nt_s = 0.1\ngamma = 1e-3\n",

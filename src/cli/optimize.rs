@@ -58,7 +58,7 @@ pub struct OptimizeCmd {
     #[arg(long)]
     pub force: bool,
     /// Refine until every axis is bracketed to this relative width
-    #[arg(long, default_value = "1e-7", value_parser = super::args::positive)]
+    #[arg(long, default_value = "1e-7", value_parser = super::args::xtol)]
     pub xtol: f64,
     /// Where the grids run: the GPU when an adapter exists (auto), or force one
     #[arg(long, value_parser = choice::<BackendChoice>(), default_value = "auto")]
@@ -238,7 +238,7 @@ pub fn finish_search(
     }
     if !found.converged {
         eprintln!(
-            "warning: the search stopped at {} steps before every axis was bracketed to xtol = {}",
+            "warning: the search stopped at {} steps before every axis was bracketed to xtol = {:e}",
             opts.max_iterations, cmd.xtol
         );
     }

@@ -136,11 +136,17 @@ pub struct Found {
     pub history: Vec<HistoryRow>,
 }
 
+/// The finest xtol accepted: about 45 ε, where a bracket's half-width is
+/// a few tens of f64 steps of its point.
+pub const MIN_XTOL: f64 = 1e-14;
+
 /// Finds the best `goal` over the axes of `space`.
 pub fn search(space: &dyn Space, goal: &Goal, opts: &OptimizeOptions) -> Result<Found, Error> {
-    if !(opts.xtol > 0.0 && opts.xtol < 1.0) {
+    // Below MIN_XTOL an axis cannot be bracketed in f64 (its values are
+    // ε of themselves apart): such a search would only run out of steps.
+    if !(opts.xtol >= MIN_XTOL && opts.xtol < 1.0) {
         return Err(Error::Usage(format!(
-            "xtol = {}; accepted: 0 < xtol < 1",
+            "xtol = {:e}; accepted: {MIN_XTOL:e} <= xtol < 1 (f64 cannot bracket an axis finer)",
             opts.xtol
         )));
     }
