@@ -327,3 +327,26 @@ fn bad_battery_sweeps_are_refused_in_one_line_with_nothing_written() {
         "memory",
     );
 }
+
+/// A generator whose eigenvalues nalgebra's Schur iteration never found
+/// without an iteration cap (found: `nessbat point` hung at τ ≳ 3856): the
+/// point returns, at status ok, with the first law holding.
+#[test]
+fn a_generator_whose_schur_iteration_stalls_still_returns() {
+    let text = "[battery.chain]\nspins = 3\n[[battery.baths]]\nname = \"h\"\ncoupling = \"sx1 - sx2 + sx3\"\n\
+                [[battery.baths]]\nname = \"c\"\ncoupling = \"sx1 + sx2 + sx3\"\n[fixed]\nomega_2 = 1.013\n\
+                omega_3 = 1.031\nt_c = 0.1\ngamma_h = 1e-3\ngamma_c = 1e-3\nlambda = 0.001\n\
+                t_h = 4.685207092361501\ntau = 3856.620421163472\n";
+    let cfg = SweepConfig::parse(text, "test").unwrap();
+    let p = nessbat::battery::BatteryPoint::from_config(&cfg).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(p.figures());
+    });
+    let f = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the point did not return within a minute");
+    assert_eq!(f.status.name(), "ok", "{:?}", f.message);
+    let sum: f64 = f.heats.iter().map(|h| h.heat).sum();
+    assert!((sum - f.ergotropy).abs() <= 1e-9 * f.heat_in, "{sum:e} vs {:e}", f.ergotropy);
+}
