@@ -220,6 +220,36 @@ fn equal_temperatures_run_nothing_exactly() {
             assert_eq!(f.ness_ergotropy, 0.0);
         }
     }
+    // A bath at Γ = 0 moves nothing, whatever its temperature: beside one
+    // live bath that reaches every level, the zeros are as exact (found
+    // flagged imprecise, a rounding "heat" of 2e-18 against its noise).
+    let mut all = transition(3, 0, 1);
+    all[1][2] = 0.5;
+    all[2][1] = 0.5;
+    all[0][2] = 0.3;
+    all[2][0] = 0.3;
+    let b = Battery::new(
+        &spec(
+            vec![
+                vec![0.0, 0.0, 0.0],
+                vec![0.0, 0.4, 0.0],
+                vec![0.0, 0.0, 1.0],
+            ],
+            &[("h", all), ("c", transition(3, 0, 1))],
+        ),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let spectrum = Spectrum::of(&b);
+    for &(t_h, t_c, tau) in &[(2.0, 0.2, 10.0), (0.1, 5.0, 1e4), (30.0, 0.01, 0.1)] {
+        let f = one_point(&spectrum, &["h", "c"], &[(t_h, 1e-3), (t_c, 0.0)], tau);
+        let at = format!("T_h {t_h} T_c {t_c} τ {tau}");
+        assert_eq!(f.status, BatteryStatus::Ok, "{at}: {:?}", f.message);
+        assert_eq!(f.ergotropy, 0.0, "{at}");
+        assert!(f.heats.iter().all(|h| h.heat == 0.0), "{at}: {:?}", f.heats);
+        assert_eq!(f.entropy_production, 0.0, "{at}");
+        assert_eq!(f.ness_ergotropy, 0.0, "{at}");
+    }
 }
 
 #[test]
@@ -931,4 +961,38 @@ fn an_oss_whose_iterate_stalls_at_rounding_is_found_not_given_up() {
     for (k, h) in f.heats.iter().enumerate() {
         close(&h.name, h.heat, last[2 + k], 1e-6);
     }
+}
+
+#[test]
+fn strokes_too_short_for_f64_are_flagged_not_reported_as_no_work() {
+    // The maser above threshold is an engine at any τ: its power tends to
+    // a finite limit as τ → 0 (the swap runs on populations that differ by
+    // O(τΓ)). Once that difference falls below the populations' rounding
+    // the work cannot be resolved; found reported as power 0 at status ok
+    // from τ = 1e-11 down. Every ok point must carry the limit's power
+    // (which moves by 4e-9 between τ = 1 and 1e-2), every other be flagged.
+    let (spectrum, _) = maser(0.4, 1.0);
+    let baths = [(5.0, 1e-3), (0.1, 1e-3)];
+    let limit = one_point(&spectrum, &["h", "c"], &baths, 1e-2);
+    assert_eq!(limit.status, BatteryStatus::Ok, "{:?}", limit.message);
+    assert!(limit.power > 0.0);
+    let mut oks = 0;
+    for k in 0..=300 {
+        let tau = 10f64.powi(-k);
+        let f = one_point(&spectrum, &["h", "c"], &baths, tau);
+        match f.status {
+            BatteryStatus::Ok => {
+                oks += 1;
+                assert!(
+                    (f.power - limit.power).abs() <= 1e-6 * limit.power,
+                    "τ {tau:e}: power {:e} at status ok, limit {:e}",
+                    f.power,
+                    limit.power
+                );
+            }
+            BatteryStatus::Imprecise => assert!(f.message.is_some(), "τ {tau:e}"),
+            other => panic!("τ {tau:e}: {other:?} {:?}", f.message),
+        }
+    }
+    assert!(oks >= 4, "{oks} points ok");
 }

@@ -209,7 +209,11 @@ fn gpu_oss_matches_the_twin() {
             }
             assert!(checked(&case.w, &case.stroke.change, gpu).is_some());
             for j in [4 * d, 4 * d + 1] {
-                assert!(gpu[j] <= 1e-12, "d {d} case {k}: a solve's error {:e}", gpu[j]);
+                assert!(
+                    gpu[j] <= 1e-12,
+                    "d {d} case {k}: a solve's error {:e}",
+                    gpu[j]
+                );
                 sums.0 += gpu[j];
                 sums.1 += twin[j];
             }

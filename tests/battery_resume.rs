@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 use common::files::{nessbat, scratch};
 
 /// A 3-spin XX chain (d = 8) over 300 × 600 (T_h, T_c): about a second on
-/// two cores, in 11 chunks of 16384 points (one block each), long enough
-/// to be stopped after a few. Two reductions, one with a constraint.
+/// two cores, in chunks of at most 10000 points (under an interval of 0,
+/// one per block, whose size adapts to the rate), long enough to be
+/// stopped after a few. Two reductions, one with a constraint.
 fn config(dir: &Path, lambda: f64, full: bool) -> String {
     let p = dir.join(format!("c{lambda}{full}.toml"));
     std::fs::write(
@@ -37,8 +38,8 @@ fn config(dir: &Path, lambda: f64, full: bool) -> String {
     p.to_str().unwrap().into()
 }
 
-/// The sweep's arguments: chunks of one block, each written as it
-/// finishes.
+/// The sweep's arguments: chunks of at most 10000 points, each written
+/// as it closes.
 fn args<'a>(cfg: &'a str, out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec![
         "sweep",
@@ -187,8 +188,10 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
     assert!(!partial.exists(), "the checkpoint is removed once written");
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("metadata.json")).unwrap()).unwrap();
+    // Every chunk found is read back, no more.
     let restored = meta["points_restored"].as_u64().unwrap();
-    assert!(restored >= 3 * 10_000, "{meta}");
+    let kept: u64 = found.iter().map(|(a, b)| b - a).sum();
+    assert_eq!(restored, kept, "{found:?}");
     assert_eq!(
         meta["points_computed"].as_u64().unwrap() + restored,
         180_000
@@ -292,6 +295,41 @@ fn sigterm_writes_the_waiting_points_and_resumes() {
     );
     let found = chunks(&out.join(".nessbat-partial"));
     assert!(!found.is_empty(), "SIGTERM wrote nothing");
+    ok(&sweep(&cfg, &out, &["--resume"]));
+    same_files(&whole, &out);
+}
+
+#[test]
+fn chunks_of_another_sweep_copied_in_are_recomputed() {
+    // Chunks carry their sweep's identity: one of another config (λ),
+    // given this sweep's file name and range, is not read back as this
+    // sweep's points (its figures differ, so the files would).
+    let d = scratch("battery_resume", "foreign");
+    let cfg = config(&d, 0.25, true);
+    let whole = d.join("whole");
+    ok(&sweep(&cfg, &whole, &[]));
+    let theirs = d.join("theirs");
+    start_and_signal(&config(&d, 0.35, true), &theirs, &[], 4, libc::SIGKILL);
+    let out = d.join("ours");
+    start_and_signal(&cfg, &out, &[], 1, libc::SIGKILL);
+    let partial = out.join(".nessbat-partial");
+    let own = chunks(&partial);
+    let mut planted = 0;
+    for (a, b) in chunks(&theirs.join(".nessbat-partial")) {
+        if own.iter().all(|&(x, y)| b <= x || y <= a) {
+            let name = format!("chunk-{a}-{b}.bin");
+            std::fs::copy(
+                theirs.join(".nessbat-partial").join(&name),
+                partial.join(&name),
+            )
+            .unwrap();
+            planted += 1;
+        }
+    }
+    assert!(
+        planted >= 1,
+        "no chunk of theirs lies outside ours: {own:?}"
+    );
     ok(&sweep(&cfg, &out, &["--resume"]));
     same_files(&whole, &out);
 }

@@ -348,5 +348,9 @@ fn a_generator_whose_schur_iteration_stalls_still_returns() {
         .expect("the point did not return within a minute");
     assert_eq!(f.status.name(), "ok", "{:?}", f.message);
     let sum: f64 = f.heats.iter().map(|h| h.heat).sum();
-    assert!((sum - f.ergotropy).abs() <= 1e-9 * f.heat_in, "{sum:e} vs {:e}", f.ergotropy);
+    assert!(
+        (sum - f.ergotropy).abs() <= 1e-9 * f.heat_in,
+        "{sum:e} vs {:e}",
+        f.ergotropy
+    );
 }

@@ -40,9 +40,19 @@ pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
 pub(crate) fn lib_error(e: Error) -> PyErr {
     match e {
         Error::Interrupted => PyKeyboardInterrupt::new_err("sweep interrupted"),
-        e if e.is_users() => PyValueError::new_err(e.to_string()),
+        e if e.is_users() => PyValueError::new_err(pythonic(&e.to_string())),
         e => PyRuntimeError::new_err(e.to_string()),
     }
+}
+
+/// A refusal worded for Python: the library names the CLI's flags, which
+/// here are keywords (`out=`, `force=True`); continuing an interrupted
+/// sweep is the CLI's `nessbat sweep --resume`.
+fn pythonic(message: &str) -> String {
+    message
+        .replace("--out ", "out=")
+        .replace("--force", "force=True")
+        .replace("--resume", "`nessbat sweep --resume`")
 }
 
 fn parse<T: std::str::FromStr<Err = Unknown>>(value: &str) -> PyResult<T> {

@@ -146,6 +146,8 @@ def test_a_grid_larger_than_memory_runs_into_a_folder(tmp_path, monkeypatch):
         assert ds[name].shape == (48, 40)
         assert (ds[name].values.tobytes() == whole[name].values.tobytes()), name
     # The folder holds results now: refused without force, rewritten with it.
-    with pytest.raises(ValueError):
+    # The refusal names Python's keywords, not the CLI's flags.
+    with pytest.raises(ValueError) as e:
         nessbat.sweep(config, backend="cpu", progress=False, out=out)
+    assert "force=True" in str(e.value) and "--force" not in str(e.value), str(e.value)
     nessbat.sweep(config, backend="cpu", progress=False, out=out, force=True)

@@ -30,9 +30,11 @@ use crate::error::Error;
 use crate::store::checkpoint::{Checkpoint, Mode};
 
 /// What a chunk file starts with (the format's version is in it).
-const MAGIC: &[u8; 16] = b"nessbat-bchunk1\n";
-/// Header bytes: the magic, then start, end and figures per point (u64).
-const HEADER: usize = 16 + 3 * 8;
+const MAGIC: &[u8; 16] = b"nessbat-bchunk2\n";
+/// Header bytes: the magic, the sweep's identity (32 bytes: a chunk of
+/// another sweep, copied in, is refused), then start, end and figures per
+/// point (u64).
+const HEADER: usize = 16 + 32 + 3 * 8;
 /// Finished points a run holds unwritten before it writes them, whatever
 /// `--checkpoint-seconds` says, so that memory stays bounded.
 const MAX_WAITING_BYTES: usize = 256 << 20;
@@ -59,6 +61,25 @@ pub fn identity(grid: &BatteryGrid, plan: &Plan, range: &Range<u64>, backend: &s
         .iter()
         .map(|x| format!("{x:02x}"))
         .collect()
+}
+
+/// The identity's 32 bytes: its SHA-256 hex digits read back, or the
+/// hash of any other text.
+fn id_bytes(id: &str) -> [u8; 32] {
+    let hex = |k: usize| {
+        id.get(2 * k..2 * k + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+    };
+    let mut b = [0u8; 32];
+    match id.len() == 64 && (0..32).all(|k| hex(k).is_some()) {
+        true => {
+            for (k, x) in b.iter_mut().enumerate() {
+                *x = hex(k).expect("checked above");
+            }
+        }
+        false => b.copy_from_slice(&Sha256::digest(id.as_bytes())),
+    }
+    b
 }
 
 /// Bytes of the chunk files of `points` points of a battery with `baths`
@@ -88,6 +109,10 @@ struct Pending {
 /// The checkpoint of one battery sweep, as it runs.
 pub struct Saver {
     ckpt: Checkpoint,
+    /// The sweep's identity, as bytes: every chunk carries it.
+    id: [u8; 32],
+    /// The fewest points a chunk closed by the interval holds.
+    shortest: u64,
     names: Vec<String>,
     every: Duration,
     last: Instant,
@@ -118,6 +143,12 @@ impl Saver {
         };
         let mut found = BTreeMap::new();
         let mut end_before = range.start;
+        // Chunks without this sweep's manifest are no one's: removed.
+        if ckpt.nothing_to_resume {
+            for (_, _, path) in chunk_files(ckpt.dir()) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
         for (start, end, path) in chunk_files(ckpt.dir()) {
             // Chunks are disjoint by construction; one that is not (or
             // lies outside the range) is not this run's to use.
@@ -127,6 +158,8 @@ impl Saver {
             }
         }
         Ok(Some(Saver {
+            id: id_bytes(id),
+            shortest: (range.end - range.start).div_ceil(MAX_CHUNKS),
             ckpt,
             names: grid.names.clone(),
             every,
@@ -162,7 +195,7 @@ impl Saver {
     /// one and its bytes are whole: (its end, its points).
     pub fn restored(&mut self, start: u64) -> Option<(u64, Vec<BatteryFigures>)> {
         let (end, path) = self.found.remove(&start)?;
-        match read_chunk(&path, start..end, &self.names) {
+        match read_chunk(&path, start..end, &self.names, &self.id) {
             Some(points) => {
                 self.reused += 1;
                 Some((end, points))
@@ -189,7 +222,12 @@ impl Saver {
             self.current.values.extend(figures.iter().map(|g| g.of(f)));
         }
         self.current.range.end = start + block.len() as u64;
-        if self.current.range.end - self.current.range.start >= self.ckpt.chunk {
+        // A chunk ends at its size, or once the interval has passed since
+        // the last write: a sweep keeps something on disk every interval,
+        // whatever its speed (but never more than MAX_CHUNKS chunks).
+        let len = self.current.range.end - self.current.range.start;
+        let due = self.last.elapsed() >= self.every && len >= self.shortest;
+        if len >= self.ckpt.chunk || due {
             self.close_current();
         }
         let waiting: usize = self.waiting.iter().map(|p| p.values.len() * 8).sum();
@@ -226,7 +264,7 @@ impl Saver {
             .unwrap_or(self.ckpt.dir())
             .to_path_buf();
         for p in std::mem::take(&mut self.waiting) {
-            write_chunk(self.ckpt.dir(), &p).map_err(|e| Error::Checkpoint {
+            write_chunk(self.ckpt.dir(), &p, &self.id).map_err(|e| Error::Checkpoint {
                 dir: out.clone(),
                 message: format!(
                     "--out {}: cannot write a checkpoint chunk: {e}; accepted: a folder this user can write to, on a disk with room",
@@ -261,9 +299,10 @@ fn chunk_files(dir: &Path) -> Vec<(u64, u64, PathBuf)> {
 
 /// Writes `p` as a chunk file in `dir`: under a temporary name, synced,
 /// then renamed, so that the file is whole or absent.
-fn write_chunk(dir: &Path, p: &Pending) -> std::io::Result<()> {
+fn write_chunk(dir: &Path, p: &Pending, id: &[u8; 32]) -> std::io::Result<()> {
     let mut bytes = Vec::with_capacity(HEADER + p.status.len() + 8 * p.values.len() + 32);
     bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(id);
     let figures = p.values.len() / p.status.len().max(1);
     for x in [p.range.start, p.range.end, figures as u64] {
         bytes.extend_from_slice(&x.to_le_bytes());
@@ -284,19 +323,24 @@ fn write_chunk(dir: &Path, p: &Pending) -> std::io::Result<()> {
 
 /// The points of the chunk file at `path`, which must hold `range` for a
 /// battery with bath `names`, if its bytes are whole.
-fn read_chunk(path: &Path, range: Range<u64>, names: &[String]) -> Option<Vec<BatteryFigures>> {
+fn read_chunk(
+    path: &Path,
+    range: Range<u64>,
+    names: &[String],
+    id: &[u8; 32],
+) -> Option<Vec<BatteryFigures>> {
     let bytes = std::fs::read(path).ok()?;
     let n = usize::try_from(range.end - range.start).ok()?;
     let figures = Figure::all(names.len()).len();
     let body = HEADER + n + 8 * n * figures;
-    if bytes.len() != body + 32 || &bytes[..16] != MAGIC {
+    if bytes.len() != body + 32 || &bytes[..16] != MAGIC || &bytes[16..48] != id {
         return None;
     }
     if Sha256::digest(&bytes[..body]).as_slice() != &bytes[body..] {
         return None;
     }
     let word =
-        |k: usize| u64::from_le_bytes(bytes[16 + 8 * k..24 + 8 * k].try_into().expect("8 bytes"));
+        |k: usize| u64::from_le_bytes(bytes[48 + 8 * k..56 + 8 * k].try_into().expect("8 bytes"));
     if word(0) != range.start || word(1) != range.end || word(2) != figures as u64 {
         return None;
     }

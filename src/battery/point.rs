@@ -272,15 +272,56 @@ pub fn finish(
     // Equal temperatures: the Gibbs state is stationary bath by bath
     // (detailed balance), passive, and the OSS: no heat flows and no work
     // is done, exactly.
-    let equal = baths.iter().all(|b| b.temperature == baths[0].temperature);
+    // Only baths with rates count: one at Γ = 0 (or whose coupling reaches
+    // no transition) moves nothing, whatever its temperature (found: such
+    // a bath beside one live bath flagged the exact zeros imprecise).
+    let live: Vec<usize> = (0..parts.len())
+        .filter(|&k| parts[k].iter().any(|x| *x != 0.0))
+        .collect();
+    let equal = live
+        .iter()
+        .all(|&k| baths[k].temperature == baths[live[0]].temperature);
     // Exactly 0 where the extraction is the identity: nothing runs. So too
     // where the order only swaps populations equal to rounding, which
     // moves nothing (found: 1e-17 of "work", even negative, at status ok,
     // from a single bath whose upper levels' populations tied).
+    let eps = f64::EPSILON;
+    let e_max = spectrum.energies[d - 1];
+    // A figure of a state: its populations' error (the solve's refinement
+    // step, or f64's own) through energies up to e_max, and the roundings
+    // of its energy sum.
+    let state_noise = |x: &DVector<f64>, error: f64| {
+        2.0 * e_max * error.max(NOISE_FACTOR * eps * d as f64)
+            + 64.0 * eps * e.iter().zip(x.iter()).map(|(a, b)| a * b).sum::<f64>()
+    };
+    // Below its noise a figure is an exact 0, as a heat is: the charged
+    // state's capacity (0 only for the maximally mixed state) and the
+    // NESS's ergotropy (0 where it is passive, to within its error).
+    let snap = |v: f64, noise: f64| {
+        if v.abs() <= noise && noise <= SNAP * e_max {
+            0.0
+        } else {
+            v
+        }
+    };
     let charged = &oss.charged;
     let tie = OSS_TIE * f64::EPSILON * charged.amax();
     let moves_nothing = (permute(charged, &oss.order) - charged).amax() <= tie;
     let identity = equal || moves_nothing;
+    let no_flow = live.len() <= 1 || no_current_by_structure(&parts);
+    // An order that moves nothing while the NESS is active (not passive)
+    // under several baths: the true OSS runs a real cycle, since the
+    // identity's fixed point would be that NESS, which the extraction
+    // would then act on; its populations differ by less than their
+    // rounding, a work f64 cannot resolve (found: the maser at τΓ ≤ 1e-14,
+    // power 0 at status ok where it is 1.7e-4; its baths form no loop, so
+    // the structural no-current test does not apply to a cycle the
+    // extraction closes). Flagged below. A passive NESS is the OSS of
+    // the identity, whose work is an exact 0; so is a single bath's.
+    let ness_passive = permute(&ness, &passive_order(&ness));
+    let noise_ness = state_noise(&ness, ness_correction * d as f64);
+    let ness_ergotropy = snap(e.dot(&(&ness - &ness_passive)), noise_ness);
+    let unresolved_work = moves_nothing && !equal && live.len() > 1 && ness_ergotropy > 0.0;
     // There the OSS is the NESS exactly (p = e^{Wτ} p), on which the
     // stroke's integral acts as τ (F p = τ p): taken so, from W itself,
     // rather than from the rounded stroke, whose fixed point can sit
@@ -297,7 +338,6 @@ pub fn finish(
         true => &ness * tau,
         false => &stroke.integral * p,
     };
-    let eps = f64::EPSILON;
     // Each heat's rounding noise, in two parts: the roundings of the terms
     // it is summed from, and the state's own error (through F), which
     // dominates where a small heat is a difference of
@@ -352,7 +392,7 @@ pub fn finish(
     // reported as 0 at status ok).
     // A single bath at its own NESS exchanges no net heat (E · W p = 0
     // with W p = 0): exact, whatever loops its rates make.
-    let no_current = equal || (identity && (parts.len() == 1 || no_current_by_structure(&parts)));
+    let no_current = equal || (identity && no_flow);
     let mut unresolved = false;
     let heats: Vec<f64> = parts
         .iter()
@@ -387,14 +427,6 @@ pub fn finish(
     let asc = up(q);
     // Error: the refinement step bounds the solve's error; rounding of the
     // energy sums is ε per term. Relative to the ergotropy and heat_in.
-    let e_max = spectrum.energies[d - 1];
-    // A figure of a state: its populations' error (the solve's refinement
-    // step, or f64's own) through energies up to e_max, and the roundings
-    // of its energy sum.
-    let state_noise = |x: &DVector<f64>, error: f64| {
-        2.0 * e_max * error.max(NOISE_FACTOR * eps * d as f64)
-            + 64.0 * eps * e.iter().zip(x.iter()).map(|(a, b)| a * b).sum::<f64>()
-    };
     let noise_work = 2.0 * e_max * oss_error
         + 64.0 * eps * e.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f64>();
     // Entropy production σ = −Σ_k β_k Q_k, formed with the first law
@@ -427,24 +459,11 @@ pub fn finish(
         }
         (sigma, noise)
     };
-    // Below its noise a figure is an exact 0, as a heat is: the charged
-    // state's capacity (0 only for the maximally mixed state) and the
-    // NESS's ergotropy (0 where it is passive, to within its error).
-    let snap = |v: f64, noise: f64| {
-        if v.abs() <= noise && noise <= SNAP * e_max {
-            0.0
-        } else {
-            v
-        }
-    };
     let noise_capacity = state_noise(q, oss_error);
     let capacity = snap(
         (0..d).map(|i| e[i] * (asc[i] - asc[d - 1 - i])).sum(),
         noise_capacity,
     );
-    let ness_passive = permute(&ness, &passive_order(&ness));
-    let noise_ness = state_noise(&ness, ness_correction * d as f64);
-    let ness_ergotropy = snap(e.dot(&(&ness - &ness_passive)), noise_ness);
     let noise_heat: f64 = heats
         .iter()
         .zip(&heat_noise)
@@ -522,7 +541,14 @@ pub fn finish(
     f.populations_passive = p.iter().copied().collect();
     f.populations_charged = q.iter().copied().collect();
     f.ness = ness.iter().copied().collect();
-    if unresolved {
+    if unresolved_work {
+        f.error_estimate = f64::INFINITY;
+        f.status = BatteryStatus::Imprecise;
+        f.message = Some(
+            "the work is below f64's resolution: the extraction swaps populations that differ by less than their rounding (a stroke this short, or rates this small, against the populations)"
+                .into(),
+        );
+    } else if unresolved {
         f.status = BatteryStatus::Imprecise;
         f.message = Some(format!(
             "a heat current is below its rounding noise ({}): not resolvable in f64 (temperatures this close, rates this stiff, or currents this small)",

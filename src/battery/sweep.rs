@@ -152,8 +152,12 @@ impl Plan {
     }
 }
 
-/// Points per block between progress reports and stop checks.
+/// Points per block between progress reports and stop checks, at most.
 const BLOCK: u64 = 1 << 14;
+/// Points per block at least (and the first block's).
+const MIN_BLOCK: u64 = 64;
+/// Seconds a block should take.
+const BLOCK_SECONDS: f64 = 0.25;
 
 /// Bytes the arrays of a grid of `points` points with `figures` arrays
 /// take (f64 each, and a byte of status).
@@ -236,6 +240,8 @@ pub fn run_saving(
     let started = Instant::now();
     let mut start = first;
     let mut restored_points = 0;
+    // Points per block, adapted as the sweep runs (below).
+    let mut blocks = MIN_BLOCK;
     let mut solved_on_device = 0;
     while start < n {
         if progress.stopped() {
@@ -251,11 +257,13 @@ pub fn run_saving(
                 (end, block)
             }
             None => {
-                let block = gpu.map_or(BLOCK, |g| g.block(grid.names.len()));
+                let most = gpu.map_or(BLOCK, |g| g.block(grid.names.len()));
+                let chunk = saver.as_deref().map_or(u64::MAX, Saver::chunk);
                 let next = saver
                     .as_deref()
                     .map_or(u64::MAX, |s| s.next_found(start + 1));
-                let end = (start + block).min(n).min(next);
+                let end = (start + blocks.min(most).min(chunk)).min(n).min(next);
+                let began = Instant::now();
                 let block: Vec<BatteryFigures> = match gpu {
                     Some(g) => {
                         let (block, solved) = super::gpu::points(grid, start..end, g)?;
@@ -267,6 +275,12 @@ pub fn run_saving(
                 if let Some(s) = saver.as_deref_mut() {
                     s.keep(start, &block)?;
                 }
+                // The next block sized to about BLOCK_SECONDS at this rate,
+                // so that Ctrl-C and the checkpoint interval are heard
+                // within it, however slow the points.
+                let took = began.elapsed().as_secs_f64().max(1e-6);
+                let rate = (end - start) as f64 / took;
+                blocks = ((rate * BLOCK_SECONDS) as u64).clamp(MIN_BLOCK, BLOCK);
                 (end, block)
             }
         };

@@ -27,9 +27,11 @@ pub fn positive(s: &str) -> Result<f64, String> {
 /// An optimizer's xtol: what f64 can bracket, below 1.
 pub fn xtol(s: &str) -> Result<f64, String> {
     use nessbat::optimize::refine::MIN_XTOL;
-    number(s, &format!("{MIN_XTOL:e} <= xtol < 1 (f64 cannot bracket an axis finer)"), |v| {
-        (MIN_XTOL..1.0).contains(&v)
-    })
+    number(
+        s,
+        &format!("{MIN_XTOL:e} <= xtol < 1 (f64 cannot bracket an axis finer)"),
+        |v| (MIN_XTOL..1.0).contains(&v),
+    )
 }
 
 pub fn non_negative(s: &str) -> Result<f64, String> {

@@ -87,15 +87,6 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     let chunk = checkpoint::chunk_points(range.end - range.start, cmd.checkpoint_points);
     sweep::check_memory(&grid, &plan).map_err(super::lib_error)?;
     output::check_space(&cmd.out, &grid, &plan, Some((chunk, mode))).map_err(super::lib_error)?;
-    // Auto stays on the CPU: the GPU forms the strokes (and up to 8 levels
-    // solves the NESS and OSS), and the host
-    // finishes every point, so the GPU pays where strokes dominate (large
-    // d, a fast device); --backend gpu asks for it.
-    if cmd.backend == BackendChoice::Auto && !cmd.quiet {
-        eprintln!(
-            "battery sweep: on the CPU backend in f64 (--backend gpu puts the strokes and, up to 8 levels, the NESS and OSS on the GPU)"
-        );
-    }
     // The device before the checkpoint: a run refused for want of a GPU
     // leaves no checkpoint behind.
     let ctx = match cmd.backend {
@@ -128,6 +119,16 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
             return Ok(());
         }
     };
+    // Said once the folder is accepted (a refusal stays one line). Auto
+    // stays on the CPU: the GPU forms the strokes (and up to 8 levels
+    // solves the NESS and OSS), and the host
+    // finishes every point, so the GPU pays where strokes dominate (large
+    // d, a fast device); --backend gpu asks for it.
+    if cmd.backend == BackendChoice::Auto && !cmd.quiet {
+        eprintln!(
+            "battery sweep: on the CPU backend in f64 (--backend gpu puts the strokes and, up to 8 levels, the NESS and OSS on the GPU)"
+        );
+    }
     if saver.nothing_to_resume() && !cmd.quiet {
         eprintln!(
             "notice: --resume: {} holds no sweep to continue; starting it fresh",

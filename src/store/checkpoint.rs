@@ -72,7 +72,15 @@ pub struct Checkpoint {
 /// state. Released by [`unlock_folder`], or by the operating system with
 /// the process.
 pub fn lock_folder(out: &Path) -> Result<std::fs::File, Error> {
-    let io = |e: std::io::Error| refused(out, format!("--out {}: {e}", out.display()));
+    let io = |e: std::io::Error| {
+        refused(
+            out,
+            format!(
+                "--out {}: {e}; accepted: a folder this user can create and write to (its lock file {LOCK} a plain file, not a link)",
+                out.display()
+            ),
+        )
+    };
     if out.exists() && !out.is_dir() {
         return Err(refused(
             out,
@@ -288,7 +296,7 @@ impl Checkpoint {
             Mode::Fresh => None,
             Mode::Resume => match read_id(&manifest) {
                 Some(have) if have != id => Some(format!(
-                    "--resume: --out {shown} holds another config's sweep (or another version, model, precision or shard); accepted: the same config and options, or --force to start over"
+                    "--resume: --out {shown} holds another config's sweep (or another version, model, precision, backend, outputs or shard); accepted: the same config and options, or --force to start over"
                 )),
                 Some(_) => None,
                 None if finished.exists() => {
