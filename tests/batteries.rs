@@ -546,7 +546,7 @@ fn bad_operators_and_builders_are_refused_naming_what_is_accepted() {
         (chain("sq1", ""), "not a spin operator"),
         (chain("sx3", ""), "spin 1 to 2"),
         (chain("foo", ""), "not an operator"),
-        (chain("|0><9|", ""), "outside"),
+        (chain("|0><9|", ""), "levels 0 to 3"),
         (chain("2*", ""), "empty factor"),
         (chain("sx1 +", ""), "ends in a sign"),
         (chain("2", ""), "no operator"),
@@ -995,4 +995,101 @@ fn strokes_too_short_for_f64_are_flagged_not_reported_as_no_work() {
         }
     }
     assert!(oks >= 4, "{oks} points ok");
+}
+
+#[test]
+fn a_cold_maser_is_an_engine_or_flagged_never_an_ok_zero() {
+    // Above threshold (T_h/ω_h > T_c/ω_c) the maser is an engine at any
+    // temperature; at T_h = 0.03 its work is 1e-16 of ω_h, below f64's
+    // resolution against populations of order 1. Found: every figure 0
+    // and the efficiency undefined at status ok, where it is 0.6.
+    let (spectrum, _) = maser(0.4, 1.0);
+    let mut oks = 0;
+    for &t_h in &[0.01, 0.02, 0.03, 0.04, 0.06, 0.1, 0.2] {
+        for &tau in &[1.0, 100.0, 1e4] {
+            let f = one_point(
+                &spectrum,
+                &["h", "c"],
+                &[(t_h, 1e-3), (t_h / 10.0, 1e-3)],
+                tau,
+            );
+            let at = format!("T_h {t_h} τ {tau}");
+            match f.status {
+                BatteryStatus::Ok => {
+                    oks += 1;
+                    assert!(f.ergotropy > 0.0, "{at}: ergotropy {:e} at ok", f.ergotropy);
+                    assert!(
+                        (f.efficiency - 0.6).abs() <= 1e-9,
+                        "{at}: η {}",
+                        f.efficiency
+                    );
+                }
+                BatteryStatus::Imprecise => {}
+                other => panic!("{at}: {other:?} {:?}", f.message),
+            }
+        }
+    }
+    assert!(oks >= 6, "{oks} ok");
+}
+
+/// A 4-spin chain with graded gaps, hot bath on the first pair, cold on
+/// the second.
+const CHAIN4: &str = "model = \"populations\"\n[battery.chain]\nspins = 4\n\
+    [[battery.baths]]\nname = \"h\"\ncoupling = \"sx1 - sx2\"\n\
+    [[battery.baths]]\nname = \"c\"\ncoupling = \"sx3 + sx4\"\n\
+    [fixed]\nt_h = 2.0\nt_c = 0.1\ngamma_h = 1e-3\ngamma_c = 1e-3\nomega_2 = 1.1\n\
+    omega_3 = 0.93\nomega_4 = 1.27\nlambda = 0.05\nzz = 0.03\ntau = TAU\n";
+
+#[test]
+fn an_oss_where_the_policy_iteration_cycles_is_found_among_its_orders() {
+    // Found: at τΓ ≤ 2e-5 this chain's policy iteration flips between
+    // two orders of four levels whose OSS is a third, and the cycle map
+    // contracts too slowly to converge: not_converged at every short τ.
+    // The power tends to a limit as τ → 0 (it moves by 2e-5 between
+    // τ = 0.1 and 0.005); each point's passive populations must be a fixed
+    // point of the cycle p ← sort(e^{Wτ} p), with e^{Wτ} from nalgebra's
+    // own exponential, not the code under test's Van Loan blocks.
+    let at = |tau: f64| from_toml(&CHAIN4.replace("TAU", &format!("{tau:e}"))).unwrap();
+    let long = at(0.1);
+    let reference = battery_point(&long.spectrum, &long.names, &long.baths, 0.1);
+    assert_eq!(
+        reference.status,
+        BatteryStatus::Ok,
+        "{:?}",
+        reference.message
+    );
+    for &tau in &[0.05, 0.02, 0.01, 0.005, 0.002, 0.001] {
+        let b = at(tau);
+        let f = battery_point(&b.spectrum, &b.names, &b.baths, tau);
+        assert!(
+            matches!(f.status, BatteryStatus::Ok | BatteryStatus::Imprecise),
+            "τ {tau}: {:?} {:?}",
+            f.status,
+            f.message
+        );
+        assert!(
+            (f.power - reference.power).abs() <= 1e-3 * reference.power,
+            "τ {tau}: power {:e} against {:e} at τ = 0.1",
+            f.power,
+            reference.power
+        );
+        let d = b.spectrum.levels();
+        let mut w = nalgebra::DMatrix::<f64>::zeros(d, d);
+        for (k, bath) in b.baths.iter().enumerate() {
+            w += nessbat::battery::generator::bath_generator(&b.spectrum, k, *bath);
+        }
+        let m = (w * tau).exp();
+        let p = nalgebra::DVector::from_vec(f.populations_passive.clone());
+        let mut q: Vec<f64> = (&m * &p).iter().copied().collect();
+        q.sort_by(|a, b| b.total_cmp(a));
+        let residual = q
+            .iter()
+            .zip(p.iter())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(
+            residual <= 1e-13,
+            "τ {tau}: |sort(e^(Wτ) p) − p| = {residual:e}"
+        );
+    }
 }

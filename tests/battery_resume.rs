@@ -204,6 +204,12 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
     let o = sweep(&cfg, &out, &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    // Refused without --quiet too, in one line (the backend's notice comes
+    // only once the folder is accepted).
+    let o = nessbat(&loud(&cfg, &out, &[]));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--force") && err.lines().count() == 1, "{err}");
 }
 
 #[test]

@@ -283,6 +283,54 @@ const STALL_WINDOW: usize = 1000;
 /// The largest step taken as rounding's floor where it stops shrinking.
 const STALL_FLOOR: f64 = 1e-12;
 
+/// The most levels whose orders are tried one by one when the policy
+/// iteration cycles (5! = 120 solves at most).
+const MAX_TIED: usize = 5;
+
+/// The OSS under some order that agrees with every order of `cycle`
+/// wherever they agree, and places the rest in any way: the first in
+/// lexicographic order of those placements that `settled` accepts.
+fn among(cycle: &[Vec<usize>], settled: &dyn Fn(Vec<usize>) -> Option<Step>) -> Option<Oss> {
+    let base = &cycle[0];
+    let open: Vec<usize> = (0..base.len())
+        .filter(|&i| cycle.iter().any(|o| o[i] != base[i]))
+        .collect();
+    if open.len() > MAX_TIED {
+        return None;
+    }
+    let mut levels: Vec<usize> = open.iter().map(|&i| base[i]).collect();
+    levels.sort_unstable();
+    loop {
+        let mut order = base.clone();
+        for (&i, &l) in open.iter().zip(&levels) {
+            order[i] = l;
+        }
+        if !cycle.contains(&order) {
+            if let Some(Ok(oss)) = settled(order) {
+                return Some(oss);
+            }
+        }
+        if !next_permutation(&mut levels) {
+            return None;
+        }
+    }
+}
+
+/// Steps `v` to its next permutation in lexicographic order; false after
+/// the last.
+fn next_permutation(v: &mut [usize]) -> bool {
+    let Some(i) = (1..v.len()).rev().find(|&i| v[i - 1] < v[i]) else {
+        return false;
+    };
+    let j = (i..v.len())
+        .rev()
+        .find(|&j| v[j] > v[i - 1])
+        .expect("v[i] is one");
+    v.swap(i - 1, j);
+    v[i..].reverse();
+    true
+}
+
 /// The OSS of the cycle with stroke `stroke`, starting the policy
 /// iteration from the order of `start` (the NESS). Where the policy
 /// iteration cycles between permutations, the cycle itself is iterated
@@ -335,7 +383,20 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
             Ok(oss) => return Some(oss),
             Err((next, p)) => {
                 last = p;
-                if seen.contains(&next) {
+                if let Some(first) = seen.iter().position(|o| *o == next) {
+                    // A cycle of orders: the OSS sits where they meet,
+                    // its charged populations tied among the levels the
+                    // cycle's orders place differently, under an order
+                    // the cycle may never visit (found: a 4-spin chain at
+                    // τΓ = 5e-6 flipping between two orders of 4 levels
+                    // whose OSS is a third). Every order of those levels
+                    // is tried, in lexicographic order, where they are
+                    // few; else the cycle map below.
+                    let mut cycle: Vec<Vec<usize>> = seen[first..].to_vec();
+                    cycle.push(order.clone());
+                    if let Some(oss) = among(&cycle, &settled) {
+                        return Some(oss);
+                    }
                     break;
                 }
                 seen.push(std::mem::replace(&mut order, next));

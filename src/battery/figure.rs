@@ -64,7 +64,7 @@ impl Figure {
             Figure::EntropyProduction => ("entropy production".into(), "k_B", "-sum_k Q_k/T_k per cycle (>= 0 by the second law); NaN where a bath has explicit rates (no temperature)".into()),
             Figure::NessErgotropy => ("ergotropy of the NESS".into(), "omega0", "ergotropy of the baths' steady state".into()),
             Figure::Capacity => ("capacity".into(), "omega0", "highest minus lowest energy over the charged state's unitary orbit (Yang et al., PRL 131, 030402 (2023))".into()),
-            Figure::ErrorEstimate => ("estimated relative error".into(), "1", "estimated relative error of ergotropy, heat_in and every heat; 0 for exact zeros, inf where nothing was computed".into()),
+            Figure::ErrorEstimate => ("estimated relative error".into(), "1", "estimated relative error of ergotropy, heat_in and every heat; 0 for exact zeros, inf where nothing was computed or a figure is below its rounding noise (status imprecise)".into()),
         };
         (long, units, meaning)
     }

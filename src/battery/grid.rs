@@ -141,7 +141,14 @@ impl BatteryGrid {
         let battery = Battery::new(spec, &at_first(&[]))?;
         let names: Vec<String> = battery.baths.iter().map(|(n, _)| n.clone()).collect();
         let keys = battery.keys();
-        let accepted = || format!("tau, {}", keys.join(", "));
+        // tau, then the battery's own keys (none where every bath gives
+        // explicit rates and the Hamiltonian is a matrix).
+        let accepted = || {
+            std::iter::once("tau")
+                .chain(keys.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         for k in config.fixed.keys() {
             if k != "tau" && !keys.contains(k) {
                 return Err(config_error(format!(

@@ -98,7 +98,9 @@ fn factor(basis: Basis, text: &str) -> Result<CMat, String> {
             .ok_or_else(|| format!("{text:?} is not a transition; accepted: |i><j| with levels i, j counted from 0"))?;
         if i >= d || j >= d || i == j {
             return Err(format!(
-                "{text:?} names levels outside 0..{d} or one level twice; accepted: |i><j| with i ≠ j below {d}"
+                "{text:?} names a level above {} or one level twice; accepted: |i><j| with i ≠ j, levels 0 to {}",
+                d - 1,
+                d - 1
             ));
         }
         let mut m = CMat::zeros(d, d);

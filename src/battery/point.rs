@@ -313,15 +313,23 @@ pub fn finish(
     // under several baths: the true OSS runs a real cycle, since the
     // identity's fixed point would be that NESS, which the extraction
     // would then act on; its populations differ by less than their
-    // rounding, a work f64 cannot resolve (found: the maser at τΓ ≤ 1e-14,
-    // power 0 at status ok where it is 1.7e-4; its baths form no loop, so
-    // the structural no-current test does not apply to a cycle the
-    // extraction closes). Flagged below. A passive NESS is the OSS of
-    // the identity, whose work is an exact 0; so is a single bath's.
+    // rounding, a work f64 cannot resolve. Active: an inversion between
+    // populations that differ by more than their own rounding (found:
+    // the maser at T_h = 0.03, whose NESS ergotropy of 2e-15 is below its
+    // noise while p_2 ≫ p_1). Whether that matters is decided below, once
+    // the heats are known. A passive NESS is the OSS of the identity,
+    // whose work is an exact 0; so is a single bath's.
     let ness_passive = permute(&ness, &passive_order(&ness));
     let noise_ness = state_noise(&ness, ness_correction * d as f64);
-    let ness_ergotropy = snap(e.dot(&(&ness - &ness_passive)), noise_ness);
-    let unresolved_work = moves_nothing && !equal && live.len() > 1 && ness_ergotropy > 0.0;
+    let ness_raw = e.dot(&(&ness - &ness_passive));
+    let ness_ergotropy = snap(ness_raw, noise_ness);
+    let inverted = ness_ergotropy > 0.0
+        || (ness_raw > 0.0
+            && ness
+                .iter()
+                .zip(ness_passive.iter())
+                .any(|(a, b)| (a - b).abs() > OSS_TIE * f64::EPSILON * a.abs().max(b.abs())));
+    let hidden_cycle = moves_nothing && !equal && live.len() > 1 && inverted;
     // There the OSS is the NESS exactly (p = e^{Wτ} p), on which the
     // stroke's integral acts as τ (F p = τ p): taken so, from W itself,
     // rather than from the rounded stroke, whose fixed point can sit
@@ -429,6 +437,15 @@ pub fn finish(
     // energy sums is ε per term. Relative to the ergotropy and heat_in.
     let noise_work = 2.0 * e_max * oss_error
         + 64.0 * eps * e.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f64>();
+    // A hidden cycle's work, reported as 0, is within the contract only
+    // where every figure formed from it is: the power (its noise over τ
+    // negligible against what the baths move, as a heat's snap) and the
+    // efficiency (against a resolved heat_in). Otherwise flagged (found:
+    // the maser at τΓ ≤ 1e-14, power 0 at status ok where it is 1.7e-4,
+    // and at T_h = 0.03 efficiency undefined where it is 0.6). A Dicke
+    // ladder's 1e-18 of work beside resolved heats stays an ok 0.
+    let unresolved_work = hidden_cycle
+        && (noise_work > SNAP * exchange || heat_in == 0.0 || noise_work > TOLERANCE_F64 * heat_in);
     // Entropy production σ = −Σ_k β_k Q_k, formed with the first law
     // (Σ_k Q_k = E) as σ = −β_r E − Σ_k (β_k − β_r) Q_k, β_r the inverse
     // temperature of the bath whose heat is least certain. The heats'
@@ -545,7 +562,7 @@ pub fn finish(
         f.error_estimate = f64::INFINITY;
         f.status = BatteryStatus::Imprecise;
         f.message = Some(
-            "the work is below f64's resolution: the extraction swaps populations that differ by less than their rounding (a stroke this short, or rates this small, against the populations)"
+            "the work is below f64's resolution: the extraction swaps populations that differ by less than their rounding (a stroke this short, rates this small, or excited populations this small)"
                 .into(),
         );
     } else if unresolved {

@@ -150,7 +150,7 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     );
     // Damaged chunks are always worth a line; reuse only unquiet.
     for d in &saver.damaged {
-        eprintln!("notice: checkpoint {d} was damaged or truncated; recomputed");
+        eprintln!("notice: checkpoint {d} was damaged, truncated or another sweep's; recomputed");
     }
     if saver.reused > 0 && !cmd.quiet {
         eprintln!("notice: resumed: {} checkpoint chunks reused", saver.reused);

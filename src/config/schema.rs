@@ -150,7 +150,18 @@ impl SweepConfig {
     pub fn parse(text: &str, origin: &str) -> Result<SweepConfig, Error> {
         toml::from_str::<SweepConfig>(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start].lines().count().max(1));
-            let msg = e.message().replace('\n', " ");
+            let mut msg = e.message().replace('\n', " ");
+            // serde names a missing field and stops: say what gives it.
+            if let Some(field) = msg
+                .strip_prefix("missing field `")
+                .and_then(|m| m.strip_suffix('`'))
+            {
+                let accepted = match field {
+                    "baths" => "one or more [[battery.baths]] tables, each with a name and a coupling or rates".to_string(),
+                    f => format!("the table with `{f}` set"),
+                };
+                msg = format!("missing field `{field}`; accepted: {accepted}");
+            }
             match line {
                 Some(l) => Error::Config(format!("{origin}:{l}: {msg}")),
                 None => Error::Config(format!("{origin}: {msg}")),
