@@ -171,7 +171,7 @@ pub fn check_memory(grid: &BatteryGrid, plan: &Plan) -> Result<(), Error> {
     let n = grid.len();
     crate::store::budget::fits_memory_for(
         plan.bytes(grid),
-        &format!("the arrays of {n} battery points"),
+        &format!("holding the arrays of {n} battery points"),
         "fewer arrays (outputs = [...] or --outputs), reductions with full_arrays = false, or fewer points",
     )
 }

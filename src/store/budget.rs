@@ -112,7 +112,7 @@ fn chunk_within(chunk: u64, budget: Option<u64>, per_point: u64, in_flight: u64)
 pub fn check_memory(points: u64, real_bytes: u64, outputs: Outputs) -> Result<(), Error> {
     fits_memory_for(
         array_bytes(points, real_bytes, outputs),
-        &format!("the full arrays of {points} points"),
+        &format!("holding the full arrays of {points} points"),
         "writing them to a folder instead (streamed to disk), fewer arrays (outputs = [...] or --outputs), reductions on the device ([[reduce]] without full_arrays), or a split grid (--shard K/N)",
     )
 }
