@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::cycle::{normalised_null_vector, passive_order, permute, solve, Oss, Stroke};
 use super::generator::{bath_generator, disconnected, no_current_by_structure, BathPoint};
-use super::spectrum::Spectrum;
+use super::spectrum::{Spectrum, DEGENERATE};
 use nessbat_kernels::layout::OSS_TIE;
 use nessbat_kernels::trust::{NOISE_FACTOR, TOLERANCE_F64};
 
@@ -341,7 +341,23 @@ pub fn finish(
         false => (&oss.passive, &oss.charged, oss.correction * d as f64),
     };
     let s = permute(q, &oss.order);
-    let ergotropy = if identity { 0.0 } else { e.dot(&(q - &s)) };
+    // An order that moves populations only within degenerate levels (as
+    // the spectrum counts them) does no work, exactly: a 0 with no error,
+    // not a rounding of E · (q − s) over which the estimate divides
+    // (found: flagged with an estimate of inf). The convention between
+    // degenerate levels stays the sort's: the larger population on the
+    // lower index; it shapes the OSS and so the heats.
+    let degenerate = DEGENERATE * e_max.max(1.0);
+    let work_free = oss
+        .order
+        .iter()
+        .enumerate()
+        .all(|(i, &o)| (e[o] - e[i]).abs() <= degenerate);
+    let ergotropy = if identity || work_free {
+        0.0
+    } else {
+        e.dot(&(q - &s))
+    };
     let flow = match identity {
         true => &ness * tau,
         false => &stroke.integral * p,
@@ -534,7 +550,7 @@ pub fn finish(
     } else {
         rel(noise_heat, heat_in)
     };
-    let estimate = if identity {
+    let estimate = if identity || work_free {
         heat_error
     } else {
         (rel(noise_work, ergotropy) + heat_in_error).max(heat_error)

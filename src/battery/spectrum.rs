@@ -16,7 +16,7 @@ use num_complex::Complex64;
 use super::spec::Battery;
 
 /// Levels closer than this, relative to H's scale, count as degenerate.
-const DEGENERATE: f64 = 1e-10;
+pub(crate) const DEGENERATE: f64 = 1e-10;
 /// |⟨a|X|b⟩|² below this, relative to X's scale, is no coupling (rounding
 /// of an eigenbasis rotates exact zeros into ~ε-sized entries).
 const UNCOUPLED: f64 = 1e-24;
