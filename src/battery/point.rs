@@ -281,10 +281,6 @@ pub fn finish(
     let equal = live
         .iter()
         .all(|&k| baths[k].temperature == baths[live[0]].temperature);
-    // Exactly 0 where the extraction is the identity: nothing runs. So too
-    // where the order only swaps populations equal to rounding, which
-    // moves nothing (found: 1e-17 of "work", even negative, at status ok,
-    // from a single bath whose upper levels' populations tied).
     let eps = f64::EPSILON;
     let e_max = spectrum.energies[d - 1];
     // A figure of a state: its populations' error (the solve's refinement
@@ -304,8 +300,12 @@ pub fn finish(
             v
         }
     };
+    // Exactly 0 where the extraction is the identity: nothing runs. So too
+    // where the order only swaps populations equal to rounding, which
+    // moves nothing (found: 1e-17 of "work", even negative, at status ok,
+    // from a single bath whose upper levels' populations tied).
     let charged = &oss.charged;
-    let tie = OSS_TIE * f64::EPSILON * charged.amax();
+    let tie = OSS_TIE * eps * charged.amax();
     let moves_nothing = (permute(charged, &oss.order) - charged).amax() <= tie;
     let identity = equal || moves_nothing;
     let no_flow = live.len() <= 1 || no_current_by_structure(&parts);
@@ -328,7 +328,7 @@ pub fn finish(
             && ness
                 .iter()
                 .zip(ness_passive.iter())
-                .any(|(a, b)| (a - b).abs() > OSS_TIE * f64::EPSILON * a.abs().max(b.abs())));
+                .any(|(a, b)| (a - b).abs() > OSS_TIE * eps * a.abs().max(b.abs())));
     let hidden_cycle = moves_nothing && !equal && live.len() > 1 && inverted;
     // There the OSS is the NESS exactly (p = e^{Wτ} p), on which the
     // stroke's integral acts as τ (F p = τ p): taken so, from W itself,
