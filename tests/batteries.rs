@@ -10,6 +10,8 @@
 
 mod common;
 
+use common::matrix_battery;
+
 use nessbat::backend::point::point;
 use std::collections::BTreeMap;
 
@@ -37,7 +39,7 @@ fn paper_spec(omega0: f64, lambda: f64) -> BatterySpec {
         }
         m
     };
-    spec(h, &[("aa", x(1.0, -1.0)), ("ss", x(1.0, 1.0))])
+    matrix_battery(h, &[("aa", x(1.0, -1.0)), ("ss", x(1.0, 1.0))])
 }
 
 fn close(what: &str, got: f64, want: f64, rel: f64) {
@@ -115,28 +117,6 @@ fn the_paper_system_as_matrices_is_the_built_in_kms_model() {
     assert_eq!(checked, 5);
 }
 
-/// A battery from an H and couplings given as real matrices.
-fn spec(h: Vec<Vec<f64>>, baths: &[(&str, Vec<Vec<f64>>)]) -> BatterySpec {
-    BatterySpec {
-        hamiltonian: Some(h),
-        hamiltonian_im: None,
-        chain: None,
-        dicke: None,
-        levels: None,
-        baths: baths
-            .iter()
-            .map(|(n, x)| BathSpec {
-                name: n.to_string(),
-                coupling: Some(Operator::Matrix(x.clone())),
-                rates: None,
-                coupling_im: None,
-                spectral_exponent: None,
-                omega_ref: None,
-            })
-            .collect(),
-    }
-}
-
 /// |i⟩⟨j| + |j⟩⟨i| in d levels.
 fn transition(d: usize, i: usize, j: usize) -> Vec<Vec<f64>> {
     let mut m = vec![vec![0.0; d]; d];
@@ -152,7 +132,7 @@ fn maser(omega_c: f64, omega_h: f64) -> (Spectrum, Vec<String>) {
         vec![0.0, 0.0, omega_h],
     ];
     let b = Battery::new(
-        &spec(h, &[("h", transition(3, 0, 2)), ("c", transition(3, 0, 1))]),
+        &matrix_battery(h, &[("h", transition(3, 0, 2)), ("c", transition(3, 0, 1))]),
         &BTreeMap::new(),
     )
     .unwrap();
@@ -229,7 +209,7 @@ fn equal_temperatures_run_nothing_exactly() {
     all[0][2] = 0.3;
     all[2][0] = 0.3;
     let b = Battery::new(
-        &spec(
+        &matrix_battery(
             vec![
                 vec![0.0, 0.0, 0.0],
                 vec![0.0, 0.4, 0.0],
@@ -264,7 +244,7 @@ fn degenerate_levels_that_a_bath_mixes_get_a_status_not_a_number() {
     x[0][2] = 1.0;
     x[2][0] = 1.0;
     let b = Battery::new(
-        &spec(h, &[("h", x), ("c", transition(3, 0, 1))]),
+        &matrix_battery(h, &[("h", x), ("c", transition(3, 0, 1))]),
         &BTreeMap::new(),
     )
     .unwrap();
@@ -291,7 +271,7 @@ fn degenerate_levels_that_a_bath_mixes_get_a_status_not_a_number() {
 #[test]
 fn bad_batteries_are_refused_in_one_line() {
     let ok = || {
-        spec(
+        matrix_battery(
             vec![vec![0.0, 0.0], vec![0.0, 1.0]],
             &[("h", transition(2, 0, 1))],
         )
@@ -323,7 +303,7 @@ fn bad_batteries_are_refused_in_one_line() {
     s.hamiltonian_im = Some(vec![vec![0.0, 0.3], vec![0.3, 0.0]]);
     refused(s, "not Hermitian");
     let d = 65;
-    let s = spec(
+    let s = matrix_battery(
         (0..d)
             .map(|i| {
                 (0..d)
@@ -592,7 +572,7 @@ fn long_strokes_relax_to_the_ness_exactly_and_non_engines_run_nothing() {
     // state of its one bath (found at status ok with ergotropy 0.5 before
     // the NESS form of long strokes).
     let qubit = Battery::new(
-        &spec(
+        &matrix_battery(
             vec![vec![0.0, 0.0], vec![0.0, 1.0]],
             &[("x", transition(2, 0, 1))],
         ),
@@ -620,7 +600,7 @@ fn long_strokes_relax_to_the_ness_exactly_and_non_engines_run_nothing() {
     let f = one_point(
         &Spectrum::of(
             &Battery::new(
-                &spec(
+                &matrix_battery(
                     vec![vec![0.0, 0.0], vec![0.0, 1.0]],
                     &[("h", transition(2, 0, 1)), ("c", transition(2, 0, 1))],
                 ),
@@ -658,7 +638,7 @@ fn long_strokes_relax_to_the_ness_exactly_and_non_engines_run_nothing() {
 fn levels_no_bath_reaches_get_a_status_not_a_number() {
     // Level 2 is coupled to nothing: the steady state is not unique.
     let b = Battery::new(
-        &spec(
+        &matrix_battery(
             vec![
                 vec![0.0, 0.0, 0.0],
                 vec![0.0, 1.0, 0.0],
@@ -720,7 +700,7 @@ fn a_battery_in_any_basis_is_the_same_battery() {
     let mut xc = transition(4, 0, 1);
     xc[2][3] = 0.4;
     xc[3][2] = 0.4;
-    let plain = spec(h.clone(), &[("h", xh.clone()), ("c", xc.clone())]);
+    let plain = matrix_battery(h.clone(), &[("h", xh.clone()), ("c", xc.clone())]);
     let baths = [
         BathPoint {
             temperature: 3.0,
@@ -807,7 +787,7 @@ fn a_spectral_exponent_scales_each_transition_by_its_frequency() {
     // An ohmic cold bath (s = 1, ω_ref = 1) on the maser's 0↔1 (ω = 0.4)
     // is the flat one at 0.4 Γ_c; with ω_ref = 0.4 it is the flat one.
     let with = |s: f64, omega_ref: f64| {
-        let mut sp = spec(
+        let mut sp = matrix_battery(
             vec![
                 vec![0.0, 0.0, 0.0],
                 vec![0.0, 0.4, 0.0],
@@ -832,7 +812,7 @@ fn a_spectral_exponent_scales_each_transition_by_its_frequency() {
     close("ohmic at its own ω_ref", c.ergotropy, d.ergotropy, 1e-13);
     assert_eq!(names.len(), 2);
     // Out of range: refused in one line.
-    let mut sp = spec(
+    let mut sp = matrix_battery(
         vec![vec![0.0, 0.0], vec![0.0, 1.0]],
         &[("h", transition(2, 0, 1))],
     );

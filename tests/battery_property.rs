@@ -9,7 +9,11 @@
 //! H is diagonal (the levels builder's form), so |⟨a|X_k|b⟩|² is the
 //! square of the coupling entry, with no eigensolver in the reference.
 //! Every status-ok figure must hold to the contract's 1e-6; the fraction
-//! flagged is reported and held under 8 %.
+//! flagged is reported and held under 5 % where temperatures differ, at
+//! strokes of 0.01 to 1e4, and under 3 % at short strokes (τΓ of 1e-6 to 0.1,
+//! where the OSS solve is conditioned ~1/τΓ and the error bounds must see
+//! through it). NB_CASES and NB_SEED run more and other cases; NB_PROBE
+//! prints the reference beside every flagged point.
 
 // Index loops over matrices read as the maths does.
 #![allow(clippy::needless_range_loop)]
@@ -20,7 +24,6 @@ use common::dd::Dd;
 use common::rng::Rng;
 use std::collections::BTreeMap;
 
-use nessbat::battery::spec::{BathSpec, Operator};
 use nessbat::battery::{battery_point, BathPoint, Battery, BatterySpec, BatteryStatus, Spectrum};
 
 type M = Vec<Vec<Dd>>;
@@ -212,10 +215,19 @@ fn reference(e: &[f64], x: &[Vec<Vec<f64>>], baths: &[BathPoint], tau: f64) -> O
                 (0..d).fold(Dd::from(0.0), |s, i| s + Dd::from(e[i]) * dq[i])
             })
             .collect();
+        // −Σ Q_k/T_k with the first law (Σ Q_k = E, exact at the OSS)
+        // taken from the work: −E/T_0 − Σ (1/T_k − 1/T_0) Q_k. Summed
+        // directly, Σ Q_k carries this reference's own rounding of the
+        // heats (found: 1.4e-29 beside heats of 8e-19 after ten squarings
+        // of the block exponential), which near equal temperatures is
+        // 1e-5 of an entropy production of 2e-23.
+        let beta0 = Dd::from(1.0) / Dd::from(baths[0].temperature);
         let entropy = heats
             .iter()
             .zip(baths)
-            .fold(Dd::from(0.0), |s, (q, b)| s - *q / Dd::from(b.temperature));
+            .fold(Dd::from(0.0) - ergotropy * beta0, |s, (q, b)| {
+                s - (Dd::from(1.0) / Dd::from(b.temperature) - beta0) * *q
+            });
         // Highest minus lowest energy over q's unitary orbit: q sorted
         // onto the levels both ways.
         let mut asc: Vec<Dd> = q.clone();
@@ -234,146 +246,217 @@ fn reference(e: &[f64], x: &[Vec<Vec<f64>>], baths: &[BathPoint], tau: f64) -> O
     None
 }
 
-#[test]
-fn random_batteries_hold_the_contract_against_a_double_double_reference() {
-    let mut rng = Rng(0xBA77_0000_0001);
-    let (mut ok, mut flagged, mut compared, mut failures) = (0, 0, 0, Vec::new());
-    let mut flagged_near = 0;
-    let n: usize = std::env::var("NB_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
-    for case in 0..n {
-        let d = 3 + (rng.next() * 6.0) as usize;
-        // Distinct levels from 0 (gaps ≥ 0.05, so nothing is degenerate).
-        let mut e = vec![0.0];
-        for _ in 1..d {
-            let last = *e.last().unwrap();
-            e.push(last + 0.05 + rng.next());
-        }
-        let nb = 1 + (rng.next() * 3.0) as usize;
-        let mut couplings = Vec::new();
-        let mut baths = Vec::new();
-        for _ in 0..nb {
-            let mut x = vec![vec![0.0; d]; d];
-            for i in 0..d {
-                for j in i + 1..d {
-                    if rng.next() < 0.6 {
-                        let v = 2.0 * rng.next() - 1.0;
-                        x[i][j] = v;
-                        x[j][i] = v;
-                    }
+/// One random battery: levels, couplings per bath, the baths, and whether
+/// its temperatures are near equal.
+struct Case {
+    e: Vec<f64>,
+    couplings: Vec<Vec<Vec<f64>>>,
+    baths: Vec<BathPoint>,
+    near: bool,
+}
+
+/// A random battery; one case in four (`near`) with temperatures within a
+/// relative spread of 1e-8 to 1e-2.
+fn random_case(rng: &mut Rng, near: bool) -> Case {
+    let d = 3 + (rng.next() * 6.0) as usize;
+    // Distinct levels from 0 (gaps ≥ 0.05, so nothing is degenerate).
+    let mut e = vec![0.0];
+    for _ in 1..d {
+        let last = *e.last().unwrap();
+        e.push(last + 0.05 + rng.next());
+    }
+    let nb = 1 + (rng.next() * 3.0) as usize;
+    let mut couplings = Vec::new();
+    let mut baths = Vec::new();
+    for _ in 0..nb {
+        let mut x = vec![vec![0.0; d]; d];
+        for i in 0..d {
+            for j in i + 1..d {
+                if rng.next() < 0.6 {
+                    let v = 2.0 * rng.next() - 1.0;
+                    x[i][j] = v;
+                    x[j][i] = v;
                 }
             }
-            couplings.push(x);
         }
-        // Every level connected (by the first bath's chain, where the
-        // random entries left a gap): a disconnected battery has no unique
-        // steady state, and its own test.
-        for i in 1..d {
-            if couplings.iter().all(|x| (0..i).all(|j| x[i][j] == 0.0)) {
-                let v = 0.2 + rng.next();
-                couplings[0][i][i - 1] = v;
-                couplings[0][i - 1][i] = v;
+        couplings.push(x);
+    }
+    // Every level connected (by the first bath's chain, where the random
+    // entries left a gap): a disconnected battery has no unique steady
+    // state, and its own test.
+    for i in 1..d {
+        if couplings.iter().all(|x| (0..i).all(|j| x[i][j] == 0.0)) {
+            let v = 0.2 + rng.next();
+            couplings[0][i][i - 1] = v;
+            couplings[0][i - 1][i] = v;
+        }
+    }
+    let t0 = rng.log_uniform(0.05, 20.0);
+    let spread = rng.log_uniform(1e-8, 1e-2);
+    for _ in 0..nb {
+        let temperature = match near {
+            true => t0 * (1.0 + spread * (2.0 * rng.next() - 1.0)),
+            false => rng.log_uniform(0.05, 20.0),
+        };
+        baths.push(BathPoint {
+            temperature,
+            gamma: rng.log_uniform(1e-4, 1e-1),
+        });
+    }
+    Case {
+        e,
+        couplings,
+        baths,
+        near,
+    }
+}
+
+/// The battery of a case in the matrix form: H diagonal, one coupling
+/// matrix per bath.
+fn spec_of(c: &Case) -> BatterySpec {
+    let d = c.e.len();
+    let h = (0..d)
+        .map(|i| (0..d).map(|j| if i == j { c.e[i] } else { 0.0 }).collect())
+        .collect();
+    let names: Vec<String> = (0..c.couplings.len()).map(|k| format!("b{k}")).collect();
+    let baths: Vec<(&str, Vec<Vec<f64>>)> = names
+        .iter()
+        .zip(&c.couplings)
+        .map(|(n, x)| (n.as_str(), x.clone()))
+        .collect();
+    common::matrix_battery(h, &baths)
+}
+
+/// What a run of cases found.
+#[derive(Default)]
+struct Tally {
+    ok: usize,
+    flagged: usize,
+    flagged_near: usize,
+    compared: usize,
+    failures: Vec<String>,
+}
+
+/// Runs one case at stroke `tau` and checks every status-ok figure against
+/// the reference to the contract's 1e-6 (or an exact 0 where the true
+/// figure is negligible).
+fn check_case(index: usize, c: &Case, tau: f64, tally: &mut Tally) {
+    let (e, baths, d, nb) = (&c.e, &c.baths, c.e.len(), c.baths.len());
+    let spec = spec_of(c);
+    let battery = Battery::new(&spec, &BTreeMap::new()).unwrap();
+    let names: Vec<String> = (0..nb).map(|k| format!("b{k}")).collect();
+    let f = battery_point(&Spectrum::of(&battery), &names, baths, tau);
+    if f.status != BatteryStatus::Ok {
+        tally.flagged += 1;
+        if c.near {
+            tally.flagged_near += 1;
+        }
+        eprintln!("flagged #{index} d {d} τ {tau:e}: {:?}", f.message);
+        if std::env::var_os("NB_PROBE").is_some() {
+            if let Some(r) = reference(e, &c.couplings, baths, tau) {
+                eprintln!(
+                    "  reference: ergotropy {:e} (got {:e}, relative {:.1e}), estimate {:.1e}",
+                    r.ergotropy,
+                    f.ergotropy,
+                    ((f.ergotropy - r.ergotropy) / r.ergotropy).abs(),
+                    f.error_estimate
+                );
+                eprintln!(
+                    "  heats {:?} reference {:?}; ness_ergotropy {:e} ({:e}), capacity {:e} ({:e}), couplings {:?}",
+                    f.heats.iter().map(|h| h.heat).collect::<Vec<_>>(),
+                    r.heats,
+                    f.ness_ergotropy,
+                    r.ness_ergotropy,
+                    f.capacity,
+                    r.capacity,
+                    c.couplings
+                );
             }
         }
-        // One case in four near equal temperatures (relative spread 1e-8
-        // to 1e-2), where the heats and the entropy production cancel.
-        let near = case % 4 == 3;
-        let t0 = rng.log_uniform(0.05, 20.0);
-        let spread = rng.log_uniform(1e-8, 1e-2);
-        for _ in 0..nb {
-            let temperature = match near {
-                true => t0 * (1.0 + spread * (2.0 * rng.next() - 1.0)),
-                false => rng.log_uniform(0.05, 20.0),
-            };
-            baths.push(BathPoint {
-                temperature,
-                gamma: rng.log_uniform(1e-4, 1e-1),
-            });
+        return;
+    }
+    tally.ok += 1;
+    let Some(r) = reference(e, &c.couplings, baths, tau) else {
+        return;
+    };
+    tally.compared += 1;
+    // The size of what flows in a stroke: an exact zero is within the
+    // contract where the true figure is below the noise at that scale
+    // (one bath, equal temperatures, a bath whose level is a dead end).
+    let scale = e[d - 1] * baths.iter().map(|b| b.gamma).sum::<f64>() * tau;
+    // Below 1e-12 of its scale a figure is negligible and may read as an
+    // exact 0; a heat where nothing is extracted must not (the NESS's
+    // currents are reported or flagged): there only the reference's own
+    // rounding of a true 0 is.
+    let nothing_extracted = f.ergotropy == 0.0;
+    let failures = &mut tally.failures;
+    let mut check = |what: &str, got: f64, want: f64, scale: f64, zero: f64| {
+        // Relative to the figure, or exact zeros where nothing runs.
+        if (got - want).abs() > 1e-6 * want.abs() && !(got == 0.0 && want.abs() <= zero * scale) {
+            failures.push(format!(
+                "#{index} d {d} τ {tau:e} baths {baths:?}: {what} {got:e}, reference {want:e}"
+            ));
         }
+    };
+    let heat_zero = if nothing_extracted { 1e-24 } else { 1e-12 };
+    check("ergotropy", f.ergotropy, r.ergotropy, scale, 1e-12);
+    for (k, h) in f.heats.iter().enumerate() {
+        check(&h.name, h.heat, r.heats[k], scale, heat_zero);
+    }
+    let coldest = baths.iter().map(|b| b.temperature).fold(f64::MAX, f64::min);
+    check(
+        "entropy_production",
+        f.entropy_production,
+        r.entropy_production,
+        scale / coldest,
+        heat_zero,
+    );
+    // States' figures are at most the top energy.
+    check(
+        "ness_ergotropy",
+        f.ness_ergotropy,
+        r.ness_ergotropy,
+        e[d - 1],
+        1e-12,
+    );
+    check("capacity", f.capacity, r.capacity, e[d - 1], 1e-12);
+}
+
+/// The generator's seed: `base`, or NB_SEED's value added to it (to run
+/// other cases than CI's).
+fn seed(base: u64) -> Rng {
+    let extra: u64 = std::env::var("NB_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Rng(base.wrapping_add(extra << 32))
+}
+
+fn cases() -> usize {
+    std::env::var("NB_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300)
+}
+
+#[test]
+fn random_batteries_hold_the_contract_against_a_double_double_reference() {
+    let mut rng = seed(0xBA77_0000_0001);
+    let mut tally = Tally::default();
+    let n = cases();
+    for case in 0..n {
+        let c = random_case(&mut rng, case % 4 == 3);
         let tau = rng.log_uniform(0.01, 1e4);
-        let spec = BatterySpec {
-            hamiltonian: Some(
-                (0..d)
-                    .map(|i| (0..d).map(|j| if i == j { e[i] } else { 0.0 }).collect())
-                    .collect(),
-            ),
-            hamiltonian_im: None,
-            chain: None,
-            dicke: None,
-            levels: None,
-            baths: couplings
-                .iter()
-                .enumerate()
-                .map(|(k, x)| BathSpec {
-                    name: format!("b{k}"),
-                    coupling: Some(Operator::Matrix(x.clone())),
-                    rates: None,
-                    coupling_im: None,
-                    spectral_exponent: None,
-                    omega_ref: None,
-                })
-                .collect(),
-        };
-        let battery = Battery::new(&spec, &BTreeMap::new()).unwrap();
-        let names: Vec<String> = (0..nb).map(|k| format!("b{k}")).collect();
-        let f = battery_point(&Spectrum::of(&battery), &names, &baths, tau);
-        if f.status != BatteryStatus::Ok {
-            flagged += 1;
-            if near {
-                flagged_near += 1;
-            }
-            eprintln!("flagged #{case} d {d} τ {tau:e}: {:?}", f.message);
-            continue;
-        }
-        ok += 1;
-        let Some(r) = reference(&e, &couplings, &baths, tau) else {
-            continue;
-        };
-        compared += 1;
-        // The size of what flows in a stroke: an exact zero is within the
-        // contract where the true figure is below the noise at that scale
-        // (one bath, equal temperatures, a bath whose level is a dead end).
-        let scale = e[d - 1] * baths.iter().map(|b| b.gamma).sum::<f64>() * tau;
-        // Below 1e-12 of its scale a figure is negligible and may read as
-        // an exact 0; a heat where nothing is extracted must not (the
-        // NESS's currents are reported or flagged): there only the
-        // reference's own rounding of a true 0 is.
-        let nothing_extracted = f.ergotropy == 0.0;
-        let mut check = |what: &str, got: f64, want: f64, scale: f64, zero: f64| {
-            // Relative to the figure, or exact zeros where nothing runs.
-            if (got - want).abs() > 1e-6 * want.abs() && !(got == 0.0 && want.abs() <= zero * scale)
-            {
-                failures.push(format!(
-                    "#{case} d {d} τ {tau:e} baths {baths:?}: {what} {got:e}, reference {want:e}"
-                ));
-            }
-        };
-        let heat_zero = if nothing_extracted { 1e-24 } else { 1e-12 };
-        check("ergotropy", f.ergotropy, r.ergotropy, scale, 1e-12);
-        for (k, h) in f.heats.iter().enumerate() {
-            check(&h.name, h.heat, r.heats[k], scale, heat_zero);
-        }
-        let coldest = baths.iter().map(|b| b.temperature).fold(f64::MAX, f64::min);
-        check(
-            "entropy_production",
-            f.entropy_production,
-            r.entropy_production,
-            scale / coldest,
-            heat_zero,
-        );
-        // States' figures are at most the top energy.
-        check(
-            "ness_ergotropy",
-            f.ness_ergotropy,
-            r.ness_ergotropy,
-            e[d - 1],
-            1e-12,
-        );
-        check("capacity", f.capacity, r.capacity, e[d - 1], 1e-12);
+        check_case(case, &c, tau, &mut tally);
     }
     let near_cases = n / 4;
+    let Tally {
+        ok,
+        flagged,
+        flagged_near,
+        compared,
+        failures,
+    } = tally;
     eprintln!(
         "random batteries: {ok} of {n} ok, {flagged} flagged ({flagged_near} of the {near_cases} near equal temperatures), {compared} compared, {} failures",
         failures.len()
@@ -392,4 +475,36 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
         "{generic} of {} generic cases flagged",
         n - near_cases
     );
+}
+
+#[test]
+fn short_strokes_of_random_batteries_are_resolved_not_flagged() {
+    let mut rng = seed(0xBA77_0000_0002);
+    let mut tally = Tally::default();
+    let n = cases();
+    for case in 0..n {
+        let c = random_case(&mut rng, false);
+        let fastest = c.baths.iter().map(|b| b.gamma).fold(0.0, f64::max);
+        let tau = rng.log_uniform(1e-6, 1e-1) / fastest;
+        check_case(case, &c, tau, &mut tally);
+    }
+    let Tally {
+        ok,
+        flagged,
+        compared,
+        failures,
+        ..
+    } = tally;
+    eprintln!(
+        "short strokes: {ok} of {n} ok, {flagged} flagged, {compared} compared, {} failures",
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        compared >= ok * 9 / 10,
+        "the reference found only {compared} of {ok}"
+    );
+    // 0.75 % over 30 000 cases (10 % with the refinement step as the
+    // state's error, which the adjoint bounds replaced).
+    assert!(flagged * 100 <= 3 * n, "{flagged} of {n} flagged");
 }

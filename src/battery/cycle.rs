@@ -18,6 +18,8 @@
 //! Σ p = 1; π itself is found by policy iteration (solve, sort the charged
 //! state, repeat), which stops at the π the OSS sorts itself into.
 
+use super::lu::Lu;
+use super::sensitivity::normalised;
 use nalgebra::{DMatrix, DVector};
 use nessbat_kernels::layout::{OSS_TIE, STROKE_REMAINDER, STROKE_TERMS, STROKE_THETA};
 
@@ -29,6 +31,10 @@ pub const LONG: f64 = 64.0;
 /// Rounding of a d × d matrix exponential by scaling and squaring, in ε per
 /// squaring: taken generously (the calibrated noise factor).
 const EXP_ROUNDING: f64 = nessbat_kernels::trust::NOISE_FACTOR;
+
+/// Roundings per doubling and per term of a row of Van Loan's change C,
+/// in ε, entry by entry (with margin).
+const CHANGE_ROUNDING: f64 = 8.0;
 
 /// A stroke of length τ: e^{Wτ} − I and ∫_0^τ e^{Ws} ds.
 pub struct Stroke {
@@ -81,6 +87,25 @@ impl Stroke {
             integral,
             integral_error,
         })
+    }
+
+    /// The error of the change C = e^{Wτ} − I, as (relative, absolute):
+    /// |δC p| ≤ relative · |C| p + absolute, entry by entry, for a
+    /// distribution p. Van Loan's blocks keep C to a few roundings of
+    /// itself per doubling, entry by entry (Taylor terms and doublings of
+    /// a generator's exponential whose off-diagonal entries are positive);
+    /// the NESS form, e^{Wτ} − I from a full exponential, only normwise.
+    pub fn change_error(&self, w: &DMatrix<f64>, tau: f64) -> (f64, f64) {
+        let d = w.nrows();
+        let norm = (0..d).map(|i| w[(i, i)].abs()).fold(0.0, f64::max) * tau;
+        let squarings = 1.0 + (2.0 * norm / STROKE_THETA).log2().max(0.0);
+        if Self::is_van_loan(w, tau) {
+            return (CHANGE_ROUNDING * f64::EPSILON * (squarings + d as f64), 0.0);
+        }
+        let size = (0..d)
+            .map(|i| (0..d).map(|j| self.change[(i, j)].abs()).sum::<f64>())
+            .fold(0.0, f64::max);
+        (0.0, EXP_ROUNDING * f64::EPSILON * squarings * (size + 1.0))
     }
 
     /// Whether the stroke of `w` over `tau` is short enough (τ‖W‖ ≤
@@ -202,11 +227,16 @@ pub struct Oss {
     pub charged: DVector<f64>,
     pub order: Vec<usize>,
     pub correction: f64,
+    /// Found by iterating the cycle map, not by a linear solve: its error
+    /// is the iterate's (`correction`), not its residual's.
+    pub iterated: bool,
+    /// The factors of the order's normalised system, where solved here.
+    pub factors: Option<Factors>,
 }
 
 /// P C + P − I for permutation `order` (C = e^{Wτ} − I): the matrix whose
 /// null vector is that order's fixed point.
-fn cycle_matrix(stroke: &Stroke, order: &[usize]) -> DMatrix<f64> {
+pub fn cycle_matrix(stroke: &Stroke, order: &[usize]) -> DMatrix<f64> {
     let change = &stroke.change;
     let d = change.nrows();
     let mut a = DMatrix::<f64>::zeros(d, d);
@@ -228,30 +258,37 @@ fn cycle_matrix(stroke: &Stroke, order: &[usize]) -> DMatrix<f64> {
 /// of the unrefined solve, which the refinement removes; the second is the
 /// size at which f64's residual stops improving it.)
 pub fn normalised_null_vector(a: DMatrix<f64>) -> Option<(DVector<f64>, f64)> {
+    normalised_null_solve(a).map(|(p, correction, _)| (p, correction))
+}
+
+/// [`normalised_null_vector`] with the factors of its normalised system,
+/// for the figures' error bounds (battery::sensitivity).
+pub fn normalised_null_solve(a: DMatrix<f64>) -> Option<(DVector<f64>, f64, Factors)> {
     let mut solve = NullSolve::new(a)?;
     let correction = solve.refine()?;
-    Some((solve.p, correction))
+    Some((solve.p, correction, solve.lu))
 }
+
+/// The LU factors of a normalised system (battery::sensitivity::normalised).
+pub type Factors = Lu;
 
 /// A normalised null vector solved once, refined on demand: the policy
 /// iteration refines only the order it settles on.
 pub struct NullSolve {
     a: DMatrix<f64>,
-    lu: nalgebra::LU<f64, nalgebra::Dyn, nalgebra::Dyn>,
+    lu: Factors,
     rhs: DVector<f64>,
     pub p: DVector<f64>,
 }
 
 impl NullSolve {
-    pub fn new(mut a: DMatrix<f64>) -> Option<NullSolve> {
+    pub fn new(a: DMatrix<f64>) -> Option<NullSolve> {
         let d = a.nrows();
-        for j in 0..d {
-            a[(d - 1, j)] = 1.0;
-        }
+        let a = normalised(a);
         let mut rhs = DVector::<f64>::zeros(d);
         rhs[d - 1] = 1.0;
-        let lu = a.clone().lu();
-        let p = lu.solve(&rhs)?;
+        let lu = Lu::new(&a)?;
+        let p = lu.solve(rhs.as_slice());
         p.iter()
             .all(|v| v.is_finite())
             .then_some(NullSolve { a, lu, rhs, p })
@@ -262,7 +299,7 @@ impl NullSolve {
         let mut correction = 0.0;
         for _ in 0..2 {
             let r = &self.rhs - &self.a * &self.p;
-            let delta = self.lu.solve(&r)?;
+            let delta = self.lu.solve(r.as_slice());
             self.p += &delta;
             correction = delta.amax();
         }
@@ -357,7 +394,7 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
             return Some(Err((next, solve.p)));
         }
         let correction = solve.refine()?;
-        let p = solve.p;
+        let NullSolve { p, lu, .. } = solve;
         let (q, next, alike) = sorts(&p);
         Some(match next == order || alike {
             true => Ok(Oss {
@@ -365,6 +402,8 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
                 charged: q,
                 order,
                 correction,
+                iterated: false,
+                factors: Some(lu),
             }),
             false => Err((next, p)),
         })
@@ -446,6 +485,8 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
                 // The iterate's own error: its last steps, at a
                 // contraction that may be slow; taken generously.
                 correction: 1e3 * size.max(f64::EPSILON),
+                iterated: true,
+                factors: None,
             });
         }
     }

@@ -19,8 +19,11 @@
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
-use super::cycle::{normalised_null_vector, passive_order, permute, solve, Oss, Stroke};
+use super::cycle::{
+    cycle_matrix, normalised_null_solve, passive_order, permute, solve, Oss, Stroke,
+};
 use super::generator::{bath_generator, disconnected, no_current_by_structure, BathPoint};
+use super::sensitivity::{figure_errors, ness_residual, normalised, oss_residual, Moved, System};
 use super::spectrum::{Spectrum, DEGENERATE};
 use nessbat_kernels::layout::OSS_TIE;
 use nessbat_kernels::trust::{NOISE_FACTOR, TOLERANCE_F64};
@@ -244,13 +247,12 @@ pub fn finish(
     let mut f = blank(spectrum, names);
     let Prepared { parts, w } = prepared;
     let e = DVector::from_column_slice(&spectrum.energies);
-    let (ness, ness_correction, oss) = match given.solved {
-        Some(s) => (Some(s.ness), s.ness_correction, Some(s.oss)),
-        None => {
-            let solved = normalised_null_vector(w.clone());
-            let correction = solved.as_ref().map_or(0.0, |(_, c)| *c);
-            (solved.map(|(p, _)| p), correction, None)
-        }
+    let (ness, ness_correction, ness_factors, oss) = match given.solved {
+        Some(s) => (Some(s.ness), s.ness_correction, None, Some(s.oss)),
+        None => match normalised_null_solve(w.clone()) {
+            Some((p, correction, lu)) => (Some(p), correction, Some(lu), None),
+            None => (None, 0.0, None, None),
+        },
     };
     let stroke = ness.as_ref().and_then(|n| match given.stroke {
         Some(st) => Some(st),
@@ -307,18 +309,21 @@ pub fn finish(
     let charged = &oss.charged;
     let tie = OSS_TIE * eps * charged.amax();
     let moves_nothing = (permute(charged, &oss.order) - charged).amax() <= tie;
-    let identity = equal || moves_nothing;
     let no_flow = live.len() <= 1 || no_current_by_structure(&parts);
     // An order that moves nothing while the NESS is active (not passive)
     // under several baths: the true OSS runs a real cycle, since the
     // identity's fixed point would be that NESS, which the extraction
     // would then act on; its populations differ by less than their
-    // rounding, a work f64 cannot resolve. Active: an inversion between
-    // populations that differ by more than their own rounding (found:
-    // the maser at T_h = 0.03, whose NESS ergotropy of 2e-15 is below its
-    // noise while p_2 ≫ p_1). Whether that matters is decided below, once
-    // the heats are known. A passive NESS is the OSS of the identity,
-    // whose work is an exact 0; so is a single bath's.
+    // rounding against the largest, a work that may be below f64's
+    // resolution. Active: an inversion between populations that differ
+    // by more than their own rounding (found: the maser at T_h = 0.03,
+    // whose NESS ergotropy of 2e-15 is below its noise while p_2 ≫ p_1).
+    // Such a cycle is solved as any other (its heats are the cycle's,
+    // not the NESS's currents: found off by 1e-4 of a small heat, taken
+    // from the NESS); whether its work is resolved, negligible, or
+    // neither is decided below, once the heats are known. A passive NESS
+    // is the OSS of the identity, whose work is an exact 0; so is a
+    // single bath's.
     let ness_passive = permute(&ness, &passive_order(&ness));
     let noise_ness = state_noise(&ness, ness_correction * d as f64);
     let ness_raw = e.dot(&(&ness - &ness_passive));
@@ -330,6 +335,7 @@ pub fn finish(
                 .zip(ness_passive.iter())
                 .any(|(a, b)| (a - b).abs() > OSS_TIE * eps * a.abs().max(b.abs())));
     let hidden_cycle = moves_nothing && !equal && live.len() > 1 && inverted;
+    let identity = equal || (moves_nothing && !hidden_cycle);
     // There the OSS is the NESS exactly (p = e^{Wτ} p), on which the
     // stroke's integral acts as τ (F p = τ p): taken so, from W itself,
     // rather than from the rounded stroke, whose fixed point can sit
@@ -340,7 +346,6 @@ pub fn finish(
         true => (&ness, &ness, ness_correction * d as f64),
         false => (&oss.passive, &oss.charged, oss.correction * d as f64),
     };
-    let s = permute(q, &oss.order);
     // An order that moves populations only within degenerate levels (as
     // the spectrum counts them) does no work, exactly: a 0 with no error,
     // not a rounding of E · (q − s) over which the estimate divides
@@ -353,32 +358,93 @@ pub fn finish(
         .iter()
         .enumerate()
         .all(|(i, &o)| (e[o] - e[i]).abs() <= degenerate);
-    let ergotropy = if identity || work_free {
-        0.0
+    // The work E · (q − P q) with q = p + C p, summed as E · C p +
+    // E · (p − P q): the same number for any p, but its terms are the
+    // stroke's O(τΓ) changes and the fixed point's residual, not O(1)
+    // populations whose roundings (ε·e_max) would swamp a short stroke's
+    // work (found: 22 of 300 random batteries at τΓ ≤ 0.1 flagged by
+    // that rounding alone, right to 1e-10 by a double-double reference).
+    let moved = Moved::of(&stroke, p);
+    let (change_relative, change_absolute) = stroke.change_error(&w, tau);
+    let (ergotropy, work_rounding) = if identity || work_free {
+        (0.0, 0.0)
     } else {
-        e.dot(&(q - &s))
+        let (mut sum, mut terms) = (0.0, 0.0);
+        for (i, &o) in oss.order.iter().enumerate() {
+            let apart = p[i] - p[o];
+            sum += e[i] * (moved.change[i] + (apart - moved.change[o]));
+            // Roundings of C p, of the residual and of the sum; and C's
+            // own error, through |E · (I − P)| ≤ 2 e_max per row.
+            terms += e[i]
+                * (moved.size[i] + apart.abs() + moved.change[o].abs() + moved.change[i].abs())
+                + 2.0 * e_max * (change_relative * moved.size[i] + change_absolute);
+        }
+        (sum, terms)
     };
     let flow = match identity {
         true => &ness * tau,
         false => &stroke.integral * p,
     };
-    // Each heat's rounding noise, in two parts: the roundings of the terms
-    // it is summed from, and the state's own error (through F), which
-    // dominates where a small heat is a difference of
+    // Each heat's rounding noise, in three parts: the roundings of the
+    // terms it is summed from, F's own error, and the state's (through
+    // F), which dominates where a small heat is a difference of
     // detailed-balance-sized flows.
-    let spread = (0..d)
-        .map(|i| (0..d).map(|j| stroke.integral[(i, j)].abs()).sum::<f64>())
-        .fold(0.0, f64::max);
     // Rounding of the sums F p, W_k F p and E · at the calibrated noise
     // factor (4dε, the classical bound with margin, was tried and let
     // 11 of 4000 random batteries through with heats off by 1e-5).
     let rounding = NOISE_FACTOR * eps;
-    let solve_error = rounding + oss_error;
     // F's own error, where F is used (the identity's flow is τ·NESS).
     let integral_error = if identity { 0.0 } else { stroke.integral_error };
+    // The state's error as each figure sees it (battery::sensitivity):
+    // the work E · (I − P)(I + C) p and the heats E · W_k F p (τ E · W_k p
+    // at the NESS), against the residual of the system the state solves.
+    let mut figures = DMatrix::<f64>::zeros(d, 1 + parts.len());
+    let (system, residual) = if identity {
+        for (k, wk) in parts.iter().enumerate() {
+            figures.set_column(1 + k, &(wk.tr_mul(&e) * tau));
+        }
+        let system = match &ness_factors {
+            Some(lu) => System::Factored(lu),
+            None => System::Matrix(normalised(w.clone())),
+        };
+        (system, ness_residual(&w, p))
+    } else {
+        // c' with c' · q = E · (q − P q), then c = (I + C)ᵀ c'.
+        let mut swept = e.clone();
+        for (i, &o) in oss.order.iter().enumerate() {
+            swept[o] -= e[i];
+        }
+        figures.set_column(0, &(stroke.change.tr_mul(&swept) + &swept));
+        for (k, wk) in parts.iter().enumerate() {
+            figures.set_column(1 + k, &stroke.integral.tr_mul(&wk.tr_mul(&e)));
+        }
+        let system = match &oss.factors {
+            Some(lu) => System::Factored(lu),
+            None => System::Matrix(normalised(cycle_matrix(&stroke, &oss.order))),
+        };
+        (
+            system,
+            oss_residual(&oss.order, p, &moved, (change_relative, change_absolute)),
+        )
+    };
+    let mut sensitive = figure_errors(system, &residual, &figures);
+    // An iterated OSS solves no system: its error is the iterate's.
+    if oss.iterated && !identity {
+        let spread = (0..d)
+            .map(|i| (0..d).map(|j| stroke.integral[(i, j)].abs()).sum::<f64>())
+            .fold(0.0, f64::max);
+        sensitive[0] = sensitive[0].max(2.0 * e_max * oss_error);
+        for (k, wk) in parts.iter().enumerate() {
+            let rates: f64 = (0..d)
+                .map(|a| e[a] * (0..d).map(|b| wk[(a, b)].abs()).sum::<f64>())
+                .sum();
+            sensitive[1 + k] = sensitive[1 + k].max(rates * spread * oss_error);
+        }
+    }
     let heat_noise: Vec<f64> = parts
         .iter()
-        .map(|wk| {
+        .zip(&sensitive[1..])
+        .map(|(wk, sensitive)| {
             let (scale, rates): (f64, f64) = (0..d)
                 .map(|a| {
                     let row = (0..d).map(|b| wk[(a, b)].abs());
@@ -392,7 +458,7 @@ pub fn finish(
                     )
                 })
                 .fold((0.0, 0.0), |(s, r), (x, y)| (s + x, r + y));
-            scale * rounding + rates * (spread * solve_error + integral_error)
+            scale * rounding + rates * integral_error + sensitive
         })
         .collect();
     // A heat below its own noise is reported as an exact 0 where that
@@ -449,19 +515,31 @@ pub fn finish(
         x
     };
     let asc = up(q);
-    // Error: the refinement step bounds the solve's error; rounding of the
-    // energy sums is ε per term. Relative to the ergotropy and heat_in.
-    let noise_work = 2.0 * e_max * oss_error
-        + 64.0 * eps * e.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f64>();
-    // A hidden cycle's work, reported as 0, is within the contract only
-    // where every figure formed from it is: the power (its noise over τ
-    // negligible against what the baths move, as a heat's snap) and the
-    // efficiency (against a resolved heat_in). Otherwise flagged (found:
-    // the maser at τΓ ≤ 1e-14, power 0 at status ok where it is 1.7e-4,
-    // and at T_h = 0.03 efficiency undefined where it is 0.6). A Dicke
-    // ladder's 1e-18 of work beside resolved heats stays an ok 0.
-    let unresolved_work = hidden_cycle
-        && (noise_work > SNAP * exchange || heat_in == 0.0 || noise_work > TOLERANCE_F64 * heat_in);
+    // Error: the state's as the work sees it, and the roundings of its
+    // sums. Relative to the ergotropy and heat_in.
+    let noise_work = sensitive[0] + NOISE_FACTOR * eps * work_rounding;
+    // A hidden cycle's work, where f64 does not resolve it, may be
+    // reported as 0 only where every figure formed from it is within the
+    // contract: the power (its bound over τ negligible against what the
+    // baths move, as a heat's snap) and the efficiency (against a
+    // resolved heat_in). Otherwise flagged (found: the maser at
+    // τΓ ≤ 1e-14, power 0 at status ok where it is 1.7e-4, and at
+    // T_h = 0.03 efficiency undefined where it is 0.6). A Dicke ladder's
+    // 1e-18 of work beside resolved heats stays an ok 0.
+    let resolved = noise_work <= TOLERANCE_F64 * ergotropy.abs();
+    let unseen = ergotropy.abs() + noise_work;
+    let negligible_work = hidden_cycle
+        && !resolved
+        && unseen <= SNAP * exchange
+        && heat_in > 0.0
+        && unseen <= TOLERANCE_F64 * heat_in;
+    let unresolved_work = hidden_cycle && !resolved && !negligible_work;
+    // The 0 carries the whole unseen work as its noise, into the first
+    // law's check and the entropy production's.
+    let (ergotropy, noise_work) = match negligible_work {
+        true => (0.0, unseen),
+        false => (ergotropy, noise_work),
+    };
     // Entropy production σ = −Σ_k β_k Q_k, formed with the first law
     // (Σ_k Q_k = E) as σ = −β_r E − Σ_k (β_k − β_r) Q_k, β_r the inverse
     // temperature of the bath whose heat is least certain. The heats'
@@ -550,7 +628,7 @@ pub fn finish(
     } else {
         rel(noise_heat, heat_in)
     };
-    let estimate = if identity || work_free {
+    let estimate = if identity || work_free || negligible_work {
         heat_error
     } else {
         (rel(noise_work, ergotropy) + heat_in_error).max(heat_error)

@@ -72,6 +72,8 @@ pub fn checked(w: &DMatrix<f64>, change: &DMatrix<f64>, out: &[f64]) -> Option<S
             charged: q,
             order,
             correction,
+            iterated: false,
+            factors: None,
         },
     })
 }

@@ -93,3 +93,28 @@ pub mod files;
 pub mod gpu;
 pub mod rng;
 pub mod sweeps;
+
+/// A battery from an H and couplings given as real matrices.
+pub fn matrix_battery(
+    h: Vec<Vec<f64>>,
+    baths: &[(&str, Vec<Vec<f64>>)],
+) -> nessbat::battery::BatterySpec {
+    nessbat::battery::BatterySpec {
+        hamiltonian: Some(h),
+        hamiltonian_im: None,
+        chain: None,
+        dicke: None,
+        levels: None,
+        baths: baths
+            .iter()
+            .map(|(n, x)| nessbat::battery::spec::BathSpec {
+                name: n.to_string(),
+                coupling: Some(nessbat::battery::spec::Operator::Matrix(x.clone())),
+                rates: None,
+                coupling_im: None,
+                spectral_exponent: None,
+                omega_ref: None,
+            })
+            .collect(),
+    }
+}
