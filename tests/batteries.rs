@@ -1010,6 +1010,60 @@ fn a_cold_maser_is_an_engine_or_flagged_never_an_ok_zero() {
         }
     }
     assert!(oks >= 6, "{oks} ok");
+    // Stiff and cold (found by review: the hot heat, 2.3e-23 and larger
+    // than the resolved work of 1.4e-23, was snapped to 0, leaving
+    // heat_in 0 and the efficiency undefined at status ok).
+    let f = one_point(
+        &spectrum,
+        &["h", "c"],
+        &[
+            (0.01980914338804802, 0.0029035449663730967),
+            (0.006523580292715907, 2.6278714097398775e-05),
+        ],
+        8092.41040709866,
+    );
+    match f.status {
+        BatteryStatus::Ok => assert!((f.efficiency - 0.6).abs() <= 1e-9, "η {}", f.efficiency),
+        BatteryStatus::Imprecise => {}
+        other => panic!("{other:?} {:?}", f.message),
+    }
+    let charged = &f.populations_charged;
+    let mut sorted = charged.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    assert_eq!(
+        f.populations_passive, sorted,
+        "the passive state is q sorted"
+    );
+}
+
+#[test]
+fn a_maser_over_a_small_gap_runs_at_its_otto_efficiency_at_status_ok() {
+    // ω_h − ω_c down to 1e-11 of ω: a work of 2e-13 from populations of
+    // order 1, and η = 1 − ω_c/ω_h of 1e-11. Its figures are resolved
+    // when the work is summed over the gap the extraction bridges (found:
+    // flagged at 9e-4 through the NESS ergotropy's and the work's noise
+    // weighted by e_max, while η was right to 5e-8).
+    for &gap in &[1e-6, 1e-9, 1e-11] {
+        let omega_h = 1.0 + gap;
+        let (spectrum, _) = maser(1.0, omega_h);
+        let f = one_point(&spectrum, &["h", "c"], &[(2.0, 1e-3), (0.2, 1e-3)], 100.0);
+        assert_eq!(f.status, BatteryStatus::Ok, "gap {gap:e}: {:?}", f.message);
+        let eta = 1.0 - 1.0 / omega_h;
+        assert!(
+            ((f.efficiency - eta) / eta).abs() <= 1e-9,
+            "gap {gap:e}: η {:e}, Otto {eta:e}",
+            f.efficiency
+        );
+        // The work is (ω_h − ω_c) times the populations swapped, which
+        // the passive state records.
+        let swapped = f.populations_charged[2] - f.populations_charged[1];
+        let work = (omega_h - 1.0) * swapped;
+        assert!(
+            ((f.ergotropy - work) / work).abs() <= 1e-9,
+            "gap {gap:e}: work {:e}, (ω_h − ω_c)Δq {work:e}",
+            f.ergotropy
+        );
+    }
 }
 
 /// A 4-spin chain with graded gaps, hot bath on the first pair, cold on

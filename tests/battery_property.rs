@@ -504,7 +504,7 @@ fn short_strokes_of_random_batteries_are_resolved_not_flagged() {
         compared >= ok * 9 / 10,
         "the reference found only {compared} of {ok}"
     );
-    // 0.75 % over 30 000 cases (10 % with the refinement step as the
+    // 0.6 % over 30 000 cases (10 % with the refinement step as the
     // state's error, which the adjoint bounds replaced).
     assert!(flagged * 100 <= 3 * n, "{flagged} of {n} flagged");
 }

@@ -324,9 +324,23 @@ pub fn finish(
     // neither is decided below, once the heats are known. A passive NESS
     // is the OSS of the identity, whose work is an exact 0; so is a
     // single bath's.
-    let ness_passive = permute(&ness, &passive_order(&ness));
-    let noise_ness = state_noise(&ness, ness_correction * d as f64);
-    let ness_raw = e.dot(&(&ness - &ness_passive));
+    // Its ergotropy over the gaps its sort bridges, as the work's (below):
+    // Σ_i (E_i − r_i)(π_i − π_{o(i)}), r_i the lowest energy of i's cycle,
+    // with a noise of that gap, not e_max (found: the maser at
+    // ω_h − ω_c = 1e-9 flagged at 9e-4 by its NESS ergotropy, whose
+    // populations were right).
+    let ness_order = passive_order(&ness);
+    let ness_passive = permute(&ness, &ness_order);
+    let ness_lowest = cycle_lowest(&ness_order, &spectrum.energies);
+    let (mut ness_raw, mut widest, mut ness_terms) = (0.0, 0.0, 0.0);
+    for (i, &o) in ness_order.iter().enumerate() {
+        let gap = e[i] - ness_lowest[i];
+        ness_raw += gap * (ness[i] - ness[o]);
+        widest = f64::max(widest, gap);
+        ness_terms += gap * (ness[i].abs() + ness[o].abs());
+    }
+    let noise_ness = 2.0 * widest * (ness_correction * d as f64).max(NOISE_FACTOR * eps * d as f64)
+        + 64.0 * eps * ness_terms;
     let ness_ergotropy = snap(ness_raw, noise_ness);
     let inverted = ness_ergotropy > 0.0
         || (ness_raw > 0.0
@@ -349,35 +363,48 @@ pub fn finish(
     // An order that moves populations only within degenerate levels (as
     // the spectrum counts them) does no work, exactly: a 0 with no error,
     // not a rounding of E · (q − s) over which the estimate divides
-    // (found: flagged with an estimate of inf). The convention between
+    // (found: flagged with an estimate of inf). Decided below, once the
+    // work's bound is known: levels that close but distinct, with a work
+    // their populations resolve, keep it. The convention between
     // degenerate levels stays the sort's: the larger population on the
     // lower index; it shapes the OSS and so the heats.
     let degenerate = DEGENERATE * e_max.max(1.0);
-    let work_free = oss
+    let degenerate_only = oss
         .order
         .iter()
         .enumerate()
         .all(|(i, &o)| (e[o] - e[i]).abs() <= degenerate);
-    // The work E · (q − P q) with q = p + C p, summed as E · C p +
-    // E · (p − P q): the same number for any p, but its terms are the
-    // stroke's O(τΓ) changes and the fixed point's residual, not O(1)
-    // populations whose roundings (ε·e_max) would swamp a short stroke's
-    // work (found: 22 of 300 random batteries at τΓ ≤ 0.1 flagged by
-    // that rounding alone, right to 1e-10 by a double-double reference).
+    // The work E · (q − P q) = Σ_i E_i (q_i − q_{o(i)}), with q = p + C p,
+    // summed as Σ_i (E_i − r_i) ((p_i − p_{o(i)}) + (C p)_i − (C p)_{o(i)}):
+    // the same number for any p (Σ (q_i − q_{o(i)}) vanishes over each
+    // cycle of the permutation, on which r_i, the cycle's lowest energy,
+    // is constant), but its terms are the stroke's O(τΓ) changes and the
+    // fixed point's residual, weighted by the gaps the extraction
+    // bridges, not O(1) populations weighted by energies up to e_max,
+    // whose roundings (ε·e_max) would swamp a short stroke's work (found:
+    // 22 of 300 random batteries at τΓ ≤ 0.1 flagged by that rounding
+    // alone, right to 1e-10 by a double-double reference) or a work over
+    // a small gap (the maser at ω_h − ω_c = 1e-9: flagged at 9e-4 where
+    // its efficiency was right to 5e-8).
     let moved = Moved::of(&stroke, p);
     let (change_relative, change_absolute) = stroke.change_error(&w, tau);
-    let (ergotropy, work_rounding) = if identity || work_free {
+    let (ergotropy, work_rounding) = if identity {
         (0.0, 0.0)
     } else {
+        let lowest = cycle_lowest(&oss.order, &spectrum.energies);
         let (mut sum, mut terms) = (0.0, 0.0);
         for (i, &o) in oss.order.iter().enumerate() {
+            let gap = e[i] - lowest[i];
             let apart = p[i] - p[o];
-            sum += e[i] * (moved.change[i] + (apart - moved.change[o]));
+            sum += gap * (apart + (moved.change[i] - moved.change[o]));
             // Roundings of C p, of the residual and of the sum; and C's
-            // own error, through |E · (I − P)| ≤ 2 e_max per row.
-            terms += e[i]
-                * (moved.size[i] + apart.abs() + moved.change[o].abs() + moved.change[i].abs())
-                + 2.0 * e_max * (change_relative * moved.size[i] + change_absolute);
+            // own error.
+            terms += gap
+                * (apart.abs()
+                    + moved.change[i].abs()
+                    + moved.change[o].abs()
+                    + (1.0 + change_relative) * (moved.size[i] + moved.size[o])
+                    + 2.0 * change_absolute);
         }
         (sum, terms)
     };
@@ -393,6 +420,28 @@ pub fn finish(
     // factor (4dε, the classical bound with margin, was tried and let
     // 11 of 4000 random batteries through with heats off by 1e-5).
     let rounding = NOISE_FACTOR * eps;
+    // Each bath's heat per unit of flow into level b: Σ_a W_k[a,b] E_a =
+    // Σ_a W_k[a,b] (E_a − E_b) (W_k's columns sum to zero), formed from the
+    // gaps: a pair of near-degenerate levels exchanges at rates up to
+    // Γ T/ω, which weighted by E_a rather than by ω would make a heat's
+    // rounding, and its bound, e_max/ω times too large (found: a heat
+    // flagged ± 1.5e-2 that a 50-digit reference found right to 2e-12).
+    // With |W_k|ᵀ|ω|, the size its roundings and F's error scale with.
+    let per_flow: Vec<(DVector<f64>, DVector<f64>)> = parts
+        .iter()
+        .map(|wk| {
+            let mut v = DVector::zeros(d);
+            let mut size = DVector::zeros(d);
+            for b in 0..d {
+                for a in (0..d).filter(|&a| a != b) {
+                    let gap = e[a] - e[b];
+                    v[b] += wk[(a, b)] * gap;
+                    size[b] += (wk[(a, b)] * gap).abs();
+                }
+            }
+            (v, size)
+        })
+        .collect();
     // F's own error, where F is used (the identity's flow is τ·NESS).
     let integral_error = if identity { 0.0 } else { stroke.integral_error };
     // The state's error as each figure sees it (battery::sensitivity):
@@ -400,8 +449,8 @@ pub fn finish(
     // at the NESS), against the residual of the system the state solves.
     let mut figures = DMatrix::<f64>::zeros(d, 1 + parts.len());
     let (system, residual) = if identity {
-        for (k, wk) in parts.iter().enumerate() {
-            figures.set_column(1 + k, &(wk.tr_mul(&e) * tau));
+        for (k, (v, _)) in per_flow.iter().enumerate() {
+            figures.set_column(1 + k, &(v * tau));
         }
         let system = match &ness_factors {
             Some(lu) => System::Factored(lu),
@@ -415,8 +464,8 @@ pub fn finish(
             swept[o] -= e[i];
         }
         figures.set_column(0, &(stroke.change.tr_mul(&swept) + &swept));
-        for (k, wk) in parts.iter().enumerate() {
-            figures.set_column(1 + k, &stroke.integral.tr_mul(&wk.tr_mul(&e)));
+        for (k, (v, _)) in per_flow.iter().enumerate() {
+            figures.set_column(1 + k, &stroke.integral.tr_mul(v));
         }
         let system = match &oss.factors {
             Some(lu) => System::Factored(lu),
@@ -434,31 +483,21 @@ pub fn finish(
             .map(|i| (0..d).map(|j| stroke.integral[(i, j)].abs()).sum::<f64>())
             .fold(0.0, f64::max);
         sensitive[0] = sensitive[0].max(2.0 * e_max * oss_error);
-        for (k, wk) in parts.iter().enumerate() {
-            let rates: f64 = (0..d)
-                .map(|a| e[a] * (0..d).map(|b| wk[(a, b)].abs()).sum::<f64>())
-                .sum();
-            sensitive[1 + k] = sensitive[1 + k].max(rates * spread * oss_error);
+        for (k, (_, size)) in per_flow.iter().enumerate() {
+            sensitive[1 + k] = sensitive[1 + k].max(size.sum() * spread * oss_error);
         }
     }
-    let heat_noise: Vec<f64> = parts
+    // The work's error: the state's as the work sees it, and the
+    // roundings of its sums.
+    let noise_work = sensitive[0] + NOISE_FACTOR * eps * work_rounding;
+    let work_free = !identity && degenerate_only && ergotropy.abs() <= noise_work;
+    let ergotropy = if work_free { 0.0 } else { ergotropy };
+    let heat_noise: Vec<f64> = per_flow
         .iter()
         .zip(&sensitive[1..])
-        .map(|(wk, sensitive)| {
-            let (scale, rates): (f64, f64) = (0..d)
-                .map(|a| {
-                    let row = (0..d).map(|b| wk[(a, b)].abs());
-                    (
-                        e[a] * row
-                            .clone()
-                            .zip(flow.iter())
-                            .map(|(w, f)| w * f)
-                            .sum::<f64>(),
-                        e[a] * row.sum::<f64>(),
-                    )
-                })
-                .fold((0.0, 0.0), |(s, r), (x, y)| (s + x, r + y));
-            scale * rounding + rates * integral_error + sensitive
+        .map(|((_, size), sensitive)| {
+            let scale: f64 = size.iter().zip(flow.iter()).map(|(s, f)| s * f.abs()).sum();
+            scale * rounding + size.sum() * integral_error + sensitive
         })
         .collect();
     // A heat below its own noise is reported as an exact 0 where that
@@ -484,13 +523,13 @@ pub fn finish(
     // with W p = 0): exact, whatever loops its rates make.
     let no_current = equal || (identity && no_flow);
     let mut unresolved = false;
-    let heats: Vec<f64> = parts
+    let heats: Vec<f64> = per_flow
         .iter()
         .zip(&heat_noise)
-        .map(|(wk, noise)| match no_current {
+        .map(|((v, _), noise)| match no_current {
             true => 0.0,
             false => {
-                let h = e.dot(&(wk * &flow));
+                let h = v.dot(&flow);
                 if h.abs() > *noise {
                     h
                 } else if *noise == 0.0 {
@@ -498,7 +537,15 @@ pub fn finish(
                     // its coupling does not reach): no heat, exactly
                     // (found flagged "unresolved" beside resolved heats).
                     0.0
-                } else if !identity && *noise <= SNAP * exchange {
+                } else if !identity
+                    && *noise <= SNAP * exchange
+                    && (work_free || *noise <= SNAP * ergotropy.abs())
+                {
+                    // Negligible against what the baths move, and against
+                    // the work, which the heats add up to (found: a hot
+                    // heat of 2e-23 snapped beside a resolved work of
+                    // 1.4e-23, leaving heat_in 0 and the efficiency
+                    // undefined at status ok where it is 0.6).
                     0.0
                 } else {
                     unresolved = true;
@@ -515,14 +562,12 @@ pub fn finish(
         x
     };
     let asc = up(q);
-    // Error: the state's as the work sees it, and the roundings of its
-    // sums. Relative to the ergotropy and heat_in.
-    let noise_work = sensitive[0] + NOISE_FACTOR * eps * work_rounding;
     // A hidden cycle's work, where f64 does not resolve it, may be
     // reported as 0 only where every figure formed from it is within the
     // contract: the power (its bound over τ negligible against what the
-    // baths move, as a heat's snap) and the efficiency (against a
-    // resolved heat_in). Otherwise flagged (found: the maser at
+    // baths move, as a heat's snap) and the efficiency (an efficiency
+    // below SNAP, against a resolved heat_in; 1e-6 there was an
+    // efficiency of up to 1e-6 read as 0). Otherwise flagged (found: the maser at
     // τΓ ≤ 1e-14, power 0 at status ok where it is 1.7e-4, and at
     // T_h = 0.03 efficiency undefined where it is 0.6). A Dicke ladder's
     // 1e-18 of work beside resolved heats stays an ok 0.
@@ -532,7 +577,7 @@ pub fn finish(
         && !resolved
         && unseen <= SNAP * exchange
         && heat_in > 0.0
-        && unseen <= TOLERANCE_F64 * heat_in;
+        && unseen <= SNAP * heat_in;
     let unresolved_work = hidden_cycle && !resolved && !negligible_work;
     // The 0 carries the whole unseen work as its noise, into the first
     // law's check and the entropy production's.
@@ -649,7 +694,13 @@ pub fn finish(
     f.ness_ergotropy = ness_ergotropy;
     f.capacity = capacity;
     f.error_estimate = if estimate.is_nan() { 0.0 } else { estimate };
-    f.populations_passive = p.iter().copied().collect();
+    // The state after extraction as the extraction leaves it, q sorted:
+    // a permutation of the charged state by construction (the solve's p
+    // equals it to rounding; found 2e-23 below 0 where q was not).
+    f.populations_passive = match identity {
+        true => p.iter().copied().collect(),
+        false => permute(q, &oss.order).iter().copied().collect(),
+    };
     f.populations_charged = q.iter().copied().collect();
     f.ness = ness.iter().copied().collect();
     if unresolved_work {
@@ -688,6 +739,33 @@ pub fn finish(
         ));
     }
     f
+}
+
+/// For each level i, the lowest energy over the cycle of permutation
+/// `order` (i → order[i]) that holds it.
+fn cycle_lowest(order: &[usize], energies: &[f64]) -> Vec<f64> {
+    let mut lowest = vec![f64::NAN; order.len()];
+    for start in 0..order.len() {
+        if !lowest[start].is_nan() {
+            continue;
+        }
+        let (mut i, mut low) = (start, energies[start]);
+        loop {
+            i = order[i];
+            if i == start {
+                break;
+            }
+            low = low.min(energies[i]);
+        }
+        loop {
+            lowest[i] = low;
+            i = order[i];
+            if i == start {
+                break;
+            }
+        }
+    }
+    lowest
 }
 
 /// A figure below its noise is an exact 0 only where that noise is below
