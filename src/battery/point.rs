@@ -324,7 +324,8 @@ pub fn finish(
     // neither is decided below, once the heats are known. A passive NESS
     // is the OSS of the identity, whose work is an exact 0; so is a
     // single bath's.
-    // Its ergotropy over the gaps its sort bridges, as the work's (below):
+    //
+    // The NESS's ergotropy over the gaps its sort bridges, as the work's (below):
     // Σ_i (E_i − r_i)(π_i − π_{o(i)}), r_i the lowest energy of i's cycle,
     // with a noise of that gap, not e_max (found: the maser at
     // ω_h − ω_c = 1e-9 flagged at 9e-4 by its NESS ergotropy, whose
@@ -565,12 +566,12 @@ pub fn finish(
     // A hidden cycle's work, where f64 does not resolve it, may be
     // reported as 0 only where every figure formed from it is within the
     // contract: the power (its bound over τ negligible against what the
-    // baths move, as a heat's snap) and the efficiency (an efficiency
-    // below SNAP, against a resolved heat_in; 1e-6 there was an
-    // efficiency of up to 1e-6 read as 0). Otherwise flagged (found: the maser at
-    // τΓ ≤ 1e-14, power 0 at status ok where it is 1.7e-4, and at
-    // T_h = 0.03 efficiency undefined where it is 0.6). A Dicke ladder's
-    // 1e-18 of work beside resolved heats stays an ok 0.
+    // baths move, as a heat's snap) and the efficiency (below SNAP of a
+    // resolved heat_in; 1e-6 there read efficiencies of up to 1e-6 as 0).
+    // Otherwise flagged (found: the maser at τΓ ≤ 1e-14, power 0 at
+    // status ok where it is 1.7e-4, and at T_h = 0.03 efficiency
+    // undefined where it is 0.6). A Dicke ladder's 1e-18 of work beside
+    // resolved heats stays an ok 0.
     let resolved = noise_work <= TOLERANCE_F64 * ergotropy.abs();
     let unseen = ergotropy.abs() + noise_work;
     let negligible_work = hidden_cycle
