@@ -125,8 +125,10 @@ for args in "--points $POP --gpu-only" "--points $DM --model density-matrix --gp
 done
 
 # 4b. User-defined batteries (#23): whole sweeps in memory, the CPU
-# backend and the GPU stroke kernel in both layouts (a point per
-# invocation, a workgroup per point), d = 3 … 16.
+# backend, and on the GPU the stroke kernel in both layouts (a point per
+# invocation, a workgroup per point) with the solves on the host, then the
+# NESS and OSS kernel in both layouts (a point per invocation up to 8
+# levels), d = 3 … 16.
 log ""
 log "## nessbat bench --batteries"
 log '```'

@@ -9,8 +9,8 @@
 //!   chains): the same status at every point, and every figure within 1e-9
 //!   of the CPU's (relative; exact zeros alike) and within the two
 //!   backends' error estimates, on grids with long strokes (which stay on
-//!   the host) and equal temperatures; up to 8 levels with the NESS and
-//!   OSS solved on the GPU at 90 % of the ok points or more;
+//!   the host) and equal temperatures; with the NESS and OSS solved on
+//!   the GPU at 90 % of the ok points with short strokes or more;
 //! - a battery larger than the kernels hold is refused in one line, exit 2.
 //!
 //! The paper's system against the built-in model on this backend is in
@@ -197,9 +197,9 @@ fn gpu_sweep_is_the_cpu_sweep(test: &str, text: &str, levels: usize) {
     }
     let n = cpu.status.len();
     assert!(ok * 10 >= n * 8, "{test}: {ok} of {n} ok");
-    // Up to 8 levels the GPU solved the NESS and OSS too, and the host's
-    // check accepted them at (nearly) every ok point; at 16 the host
-    // solves.
+    // The GPU solved the NESS and OSS too (a workgroup per point at 16
+    // levels), and the host's check accepted them at (nearly) every ok
+    // point with a short stroke.
     let solved = res.solved_on_device as usize;
     // Long strokes (τ = 1e6 here) are formed and solved on the host.
     let short = (0..grid.len())
@@ -210,13 +210,11 @@ fn gpu_sweep_is_the_cpu_sweep(test: &str, text: &str, levels: usize) {
             Stroke::is_van_loan(&p.w, tau)
         })
         .count();
-    match levels <= 8 {
-        true => assert!(
-            solved * 10 >= short * 9 && short * 2 >= ok,
-            "{test}: {solved} solved on the GPU, of {short} ok with short strokes"
-        ),
-        false => assert_eq!(solved, 0, "{test}"),
-    }
+    eprintln!("{test}: {solved} solved on the GPU, of {short} ok with short strokes");
+    assert!(
+        solved * 10 >= short * 9 && short * 2 >= ok,
+        "{test}: {solved} solved on the GPU, of {short} ok with short strokes"
+    );
     assert_eq!(cpu.solved_on_device, 0);
 }
 

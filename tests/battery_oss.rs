@@ -1,12 +1,14 @@
 //! The battery NESS and OSS kernel (kernels/shaders/battery_oss.wgsl), its
 //! CPU twin (nessbat_kernels::battery_oss) and the host's check of its
 //! results (battery::solved), against the f64 path (battery::cycle):
-//! - for random generators of d = 2 … 8 levels and strokes from 1e-3 to
+//! - for random generators of d = 2 … 16 levels and strokes from 1e-3 to
 //!   64 relaxation times, the twin settles where the f64 path's policy
 //!   iteration does, on the same order, with the NESS, p and q within
 //!   1e-12 of the largest population, and the host's check accepts it;
 //! - the GPU kernel (lavapipe in CI) gives the twin's orders and states
-//!   within 1e-13, and flags the same points unsettled;
+//!   within 1e-13, and flags the same points unsettled, in both layouts: a
+//!   point per invocation (d ≤ 8) and a workgroup per point (d = 2 … 16,
+//!   the 16-level variant's);
 //! - the check refuses a result that is not a fixed point: p or q moved
 //!   by 1e-9, an order that does not sort q, an unsettled point, a NESS
 //!   that does not solve W p = 0.
@@ -17,7 +19,7 @@ use common::generators::strokes;
 use common::gpu::gpu_or_skip;
 use common::rng::Rng;
 use nalgebra::{DMatrix, DVector};
-use nessbat::backend::gpu::stroke::StrokeKernel;
+use nessbat::backend::gpu::stroke::{StrokeKernel, StrokeLayout, OSS_PRIVATE_MAX_LEVELS};
 use nessbat::battery::cycle::{normalised_null_vector, solve, Stroke};
 use nessbat::battery::solved::checked;
 use nessbat::kernels::battery_oss::oss;
@@ -69,10 +71,12 @@ fn close(what: &str, a: &[f64], b: &DVector<f64>, tol: f64) {
 #[test]
 fn the_twin_settles_where_the_f64_path_does_and_passes_the_check() {
     let mut rng = Rng(0x0055_ee11);
-    let (mut settled, mut total) = (0, 0);
-    for d in [2, 3, 4, 5, 6, 8] {
+    // Points settled and tried, up to 8 levels and above.
+    let mut tally = [(0, 0); 2];
+    for d in [2, 3, 4, 5, 6, 8, 11, 16] {
+        let (settled, total) = &mut tally[usize::from(d > 8)];
         for case in cases(&mut rng, d, 40) {
-            total += 1;
+            *total += 1;
             let mut out = vec![0.0; width(d)];
             oss(d, &case.input, &case.input[d * d..], &mut out);
             // A random generator may leave levels apart (no unique NESS):
@@ -97,7 +101,7 @@ fn the_twin_settles_where_the_f64_path_does_and_passes_the_check() {
             if out[4 * d + 2] != 1.0 {
                 continue;
             }
-            settled += 1;
+            *settled += 1;
             let order: Vec<usize> = out[3 * d..4 * d].iter().map(|v| *v as usize).collect();
             // Where the OSS sits on a boundary between orders (populations
             // of q equal to rounding), either order is it: the same q.
@@ -132,8 +136,21 @@ fn the_twin_settles_where_the_f64_path_does_and_passes_the_check() {
             assert!(ok.is_some(), "d {d}: the check refused the twin's OSS");
         }
     }
-    eprintln!("settled {settled} of {total}");
-    assert!(settled * 10 >= total * 9, "{settled} of {total} settled");
+    // Random dense generators make the policy iteration cycle between
+    // orders more often as d grows (the f64 path then iterates the cycle
+    // map, which the kernel leaves to the host): at 11 and 16 levels about
+    // half settle here, where the chains of tests/battery_gpu.rs all do.
+    // What is not settled costs host time, never a number.
+    let [(small, small_total), (large, large_total)] = tally;
+    eprintln!("settled: d ≤ 8 {small} of {small_total}, d = 11, 16 {large} of {large_total}");
+    assert!(
+        small * 10 >= small_total * 9,
+        "d ≤ 8: {small} of {small_total} settled"
+    );
+    assert!(
+        large * 3 >= large_total,
+        "d = 11, 16: {large} of {large_total} settled"
+    );
 }
 
 #[test]
@@ -179,30 +196,40 @@ fn gpu_oss_matches_the_twin() {
     };
     let mut rng = Rng(0x6b0_055);
     let mut sums = (0.0, 0.0);
-    for d in [2, 3, 4, 5, 8] {
+    let runs = [2, 3, 4, 5, 8, 9, 12, 16].into_iter().flat_map(|d| {
+        [StrokeLayout::PerInvocation, StrokeLayout::PerWorkgroup]
+            .into_iter()
+            .filter(move |l| d <= OSS_PRIVATE_MAX_LEVELS || *l == StrokeLayout::PerWorkgroup)
+            .map(move |l| (d, l))
+    });
+    for (d, layout) in runs {
         let n = 32;
         let cases = cases(&mut rng, d, n);
         let input: Vec<f64> = cases.iter().flat_map(|c| c.input.iter().copied()).collect();
-        let kernel = StrokeKernel::oss(&ctx, d).unwrap();
+        let kernel = StrokeKernel::oss_with_layout(&ctx, d, layout).unwrap();
         let out = kernel.run(&ctx, &input, n).unwrap();
         let w = width(d);
         for (k, case) in cases.iter().enumerate() {
             let mut twin = vec![0.0; w];
             oss(d, &case.input, &case.input[d * d..], &mut twin);
             let gpu = &out[k * w..(k + 1) * w];
-            assert_eq!(gpu[4 * d + 2], twin[4 * d + 2], "d {d} case {k}: found");
+            assert_eq!(
+                gpu[4 * d + 2],
+                twin[4 * d + 2],
+                "d {d} {layout:?} case {k}: found"
+            );
             if twin[4 * d + 2] != 1.0 {
                 continue;
             }
             assert_eq!(
                 gpu[3 * d..4 * d],
                 twin[3 * d..4 * d],
-                "d {d} case {k}: order"
+                "d {d} {layout:?} case {k}: order"
             );
             for i in 0..3 * d {
                 assert!(
                     (gpu[i] - twin[i]).abs() <= 1e-13,
-                    "d {d} case {k} entry {i}: gpu {:e}, twin {:e}",
+                    "d {d} {layout:?} case {k} entry {i}: gpu {:e}, twin {:e}",
                     gpu[i],
                     twin[i]
                 );

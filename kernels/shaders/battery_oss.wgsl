@@ -225,6 +225,19 @@ fn same(d: u32, a: ptr<function, Order>, b: ptr<function, Order>) -> bool {
     return true;
 }
 
+// Point i's output offset, its outputs zeroed (entries first, first +
+// step, …: an invocation's share) and change_at set: W is at i·2d² in
+// oss_in, C after it.
+fn begin_point(i: u32, first: u32, step: u32) -> u32 {
+    let d = op.d;
+    change_at = i * 2u * d * d + d * d;
+    let out = i * (4u * d + OSS_WIDTH_EXTRA);
+    for (var k = first; k < 4u * d + OSS_WIDTH_EXTRA; k += step) {
+        oss_out[out + k] = 0.0;
+    }
+    return out;
+}
+
 @compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     // 2-D dispatch: chunks beyond 65 535 workgroups wrap into y.
@@ -235,11 +248,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let d = op.d;
     let dd = d * d;
     let at = i * 2u * dd;
-    change_at = at + dd;
-    let out = i * (4u * d + OSS_WIDTH_EXTRA);
-    for (var k = 0u; k < 4u * d + OSS_WIDTH_EXTRA; k++) {
-        oss_out[out + k] = 0.0;
-    }
+    let out = begin_point(i, 0u, 1u);
     var a: Mat;
     var lu: Mat;
     var perm: Order;

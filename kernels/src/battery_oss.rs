@@ -1,7 +1,9 @@
-//! CPU twin of shaders/battery_oss.wgsl: a user-defined battery's NESS
-//! and operational steady state from its generator W and its stroke's
-//! change C = e^{Wτ} − I, with the shader's names and steps, on
-//! row-major d × d slices:
+//! CPU twin of shaders/battery_oss.wgsl, and of its workgroup-per-point
+//! entry shaders/battery_oss_wide.wgsl (whose entries are formed by the
+//! same operations in the same order): a user-defined battery's NESS and
+//! operational steady state from its generator W and its stroke's change
+//! C = e^{Wτ} − I, with the shader's names and steps, on row-major d × d
+//! slices:
 //! - the NESS, W p = 0 with Σ p = 1: W's last row replaced by the
 //!   normalisation, LU with partial pivoting, two steps of iterative
 //!   refinement (the second step's size is the solve's error);

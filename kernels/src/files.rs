@@ -48,6 +48,10 @@ pub const BATTERY_OSS: File = (
     "shaders/battery_oss.wgsl",
     include_str!("../shaders/battery_oss.wgsl"),
 );
+pub const BATTERY_OSS_WIDE: File = (
+    "shaders/battery_oss_wide.wgsl",
+    include_str!("../shaders/battery_oss_wide.wgsl"),
+);
 pub const REDUCE: File = (
     "shaders/reduce.wgsl",
     include_str!("../shaders/reduce.wgsl"),
@@ -60,14 +64,14 @@ pub enum Kernel {
     Sweep(ModelKind),
     Reduce,
     BatteryStroke(StrokeDim),
-    /// The NESS and OSS of a battery, a point per invocation: sizes 4
-    /// and 8 only (16 levels' solves stay on the host).
+    /// The NESS and OSS of a battery: a point per invocation (`main`)
+    /// or per workgroup (`main_wide`, the 16-level variant's).
     BatteryOss(StrokeDim),
 }
 
 impl Kernel {
     /// Every kernel, for build.rs to generate and validate.
-    pub const ALL: [Kernel; 8] = [
+    pub const ALL: [Kernel; 9] = [
         Kernel::Sweep(ModelKind::Populations),
         Kernel::Sweep(ModelKind::DensityMatrix),
         Kernel::Reduce,
@@ -76,6 +80,7 @@ impl Kernel {
         Kernel::BatteryStroke(StrokeDim::D16),
         Kernel::BatteryOss(StrokeDim::D4),
         Kernel::BatteryOss(StrokeDim::D8),
+        Kernel::BatteryOss(StrokeDim::D16),
     ];
 
     /// The precisions the kernel is built in: the battery stroke in f64
@@ -103,7 +108,7 @@ impl Kernel {
             }
             Kernel::Reduce => vec![REDUCE],
             Kernel::BatteryStroke(_) => vec![BATTERY_STROKE],
-            Kernel::BatteryOss(_) => vec![BATTERY_OSS],
+            Kernel::BatteryOss(_) => vec![BATTERY_OSS, BATTERY_OSS_WIDE],
         }
     }
 

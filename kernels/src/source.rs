@@ -26,10 +26,10 @@ fn generated(kernel: Kernel, precision: Precision) -> &'static str {
         (Kernel::BatteryStroke(D16), F64) => out!("prelude-battery-stroke-d16-f64.wgsl"),
         (Kernel::BatteryOss(D4), F64) => out!("prelude-battery-oss-d4-f64.wgsl"),
         (Kernel::BatteryOss(D8), F64) => out!("prelude-battery-oss-d8-f64.wgsl"),
+        (Kernel::BatteryOss(D16), F64) => out!("prelude-battery-oss-d16-f64.wgsl"),
         // Not built (Kernel::all, Kernel::precisions): the host never asks
         // for them.
         (Kernel::BatteryStroke(_) | Kernel::BatteryOss(_), F32) => "",
-        (Kernel::BatteryOss(D16), F64) => "",
     }
 }
 
@@ -59,8 +59,7 @@ pub fn stroke_source(dim: StrokeDim) -> String {
     source(Kernel::BatteryStroke(dim), Precision::F64)
 }
 
-/// The whole WGSL source of the battery OSS kernel of size `dim` (f64;
-/// 4 and 8 levels).
+/// The whole WGSL source of the battery OSS kernel of size `dim` (f64).
 pub fn oss_source(dim: StrokeDim) -> String {
     source(Kernel::BatteryOss(dim), Precision::F64)
 }

@@ -109,8 +109,8 @@ def sweep(
     A config with a [battery] table (see `battery_point`) sweeps that
     battery over its axes (`tau`, `t_NAME`, `gamma_NAME`, a builder's keys
     such as `lambda` or `chi`) in f64, on the CPU, or with backend="gpu"
-    its charging strokes on the GPU (up to 16 levels; up to 8, its NESS
-    and OSS too, each checked by the host): the Dataset then
+    its charging strokes, NESS and OSS on the GPU (up to 16 levels, each
+    solution checked by the host): the Dataset then
     has `heat_NAME` per bath and `capacity`, and `status` codes 0 ok,
     1 not converged, 3 imprecise, 4 not populations, 5 disconnected (named
     in `status.attrs["flag_meanings"]`); [[reduce]] entries work as above,

@@ -1,8 +1,9 @@
 //! Battery points on the GPU (`--backend gpu`): the host assembles each
 //! point's generator (rates need e^{ω/T}, and the heats need W bath by
 //! bath), the GPU forms the strokes, e^{Wτ} − I and F = ∫_0^τ e^{Ws} ds,
-//! for every point of a block at once, and up to 8 levels solves their
-//! NESS and OSS; the host checks those (battery::solved) and finishes each
+//! for every point of a block at once, and solves their NESS and OSS (a
+//! point per invocation up to 8 levels, a workgroup per point at 16); the
+//! host checks those (battery::solved) and finishes each
 //! point (figures, trust) through the same `point::finish` as the CPU
 //! backend (src/battery/strokes.rs), so that the two backends differ only
 //! in roundings (tests/battery_gpu.rs holds them to 1e-9). Strokes longer
@@ -10,7 +11,7 @@
 
 use super::grid::BatteryGrid;
 use super::point::BatteryFigures;
-use crate::backend::gpu::stroke::{too_many_levels, StrokeKernel, OSS_MAX_LEVELS};
+use crate::backend::gpu::stroke::{too_many_levels, StrokeKernel};
 use crate::backend::gpu::GpuContext;
 use crate::error::Error;
 use nessbat_kernels::kind::StrokeDim;
@@ -32,7 +33,7 @@ pub fn acquire(levels: usize) -> Result<GpuContext, Error> {
 }
 
 /// A device and the kernels of one battery size: the stroke, and the NESS
-/// and OSS up to 8 levels (above, they are solved on the host).
+/// and OSS (None: solved on the host, as the bench compares).
 pub struct GpuStrokes<'a> {
     pub ctx: &'a GpuContext,
     pub kernel: StrokeKernel,
@@ -50,14 +51,10 @@ impl<'a> GpuStrokes<'a> {
                 ctx.info.name
             )));
         }
-        let oss = match levels <= OSS_MAX_LEVELS {
-            true => Some(StrokeKernel::oss(ctx, levels)?),
-            false => None,
-        };
         Ok(GpuStrokes {
             ctx,
             kernel: StrokeKernel::new(ctx, levels)?,
-            oss,
+            oss: Some(StrokeKernel::oss(ctx, levels)?),
         })
     }
 
@@ -70,8 +67,7 @@ impl<'a> GpuStrokes<'a> {
 }
 
 /// The figures of points `range` of `grid`, in order, with their short
-/// strokes formed on the GPU, and up to 8 levels their NESS and OSS solved
-/// there; with how many points' solves the host accepted.
+/// strokes formed on the GPU, and their NESS and OSS solved there; with how many points' solves the host accepted.
 pub fn points(
     grid: &BatteryGrid,
     range: std::ops::Range<u64>,

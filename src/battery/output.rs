@@ -138,7 +138,7 @@ pub fn metadata(
         "battery": battery,
         "backend": if run.adapter.is_some() { "gpu" } else { "cpu" },
         "adapter": run.adapter,
-        "gpu_stage": run.adapter.as_ref().map(|_| "the charging strokes (e^{W tau} - I and its integral, f64) and, up to 8 levels, the NESS and the OSS by policy iteration (f64), each point's solution checked by the host; figures and status on the CPU in f64, and there the NESS and OSS of points the GPU did not settle or whose check failed"),
+        "gpu_stage": run.adapter.as_ref().map(|_| "the charging strokes (e^{W tau} - I and its integral, f64) and the NESS and the OSS by policy iteration (f64; a point per invocation up to 8 levels, a workgroup per point at 16), each point's solution checked by the host; figures and status on the CPU in f64, and there the NESS and OSS of points the GPU did not settle or whose check failed"),
         "points_solved_on_gpu": run.adapter.as_ref().map(|_| res.solved_on_device),
         "precision": "f64",
         "elapsed_seconds": run.elapsed_seconds,

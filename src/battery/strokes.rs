@@ -3,8 +3,8 @@
 //! GPU (`--backend gpu`, src/battery/gpu.rs). The host assembles each
 //! point's generator (rates need e^{ω/T}, and the heats need W bath by
 //! bath), the batch forms e^{Wτ} − I and F = ∫_0^τ e^{Ws} ds for every
-//! short stroke of a block at once (on the GPU up to 8 levels, the NESS
-//! and OSS too, which the host checks: battery::solved), and the host
+//! short stroke of a block at once (on the GPU the NESS and OSS too,
+//! which the host checks: battery::solved), and the host
 //! finishes each point (the rest of NESS and OSS, figures, trust) through
 //! `point::finish`, as one point alone is. Strokes longer than τ‖W‖ = 64,
 //! formed from the NESS, stay with the point.
@@ -84,7 +84,7 @@ pub type Former<'a> = &'a dyn Fn(&[f64], usize) -> Result<Vec<f64>, Error>;
 /// The figures of points `range` of `grid`, in order, with the short
 /// strokes formed by `strokes`: given the packed X = Wτ (d × d,
 /// row-major) then τ of `count` points, it returns each one's e^X − I
-/// then F. Where `oss` is given (the GPU's, up to 8 levels), those
+/// then F. Where `oss` is given (the GPU's), those
 /// points' NESS and OSS are solved by it from W then e^X − I, and each
 /// result is used once the host has checked it (battery::solved); with
 /// the figures, how many points' results were.

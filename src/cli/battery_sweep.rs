@@ -120,13 +120,13 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
         }
     };
     // Said once the folder is accepted (a refusal stays one line). Auto
-    // stays on the CPU: the GPU forms the strokes (and up to 8 levels
-    // solves the NESS and OSS), and the host finishes every point, so the
+    // stays on the CPU: the GPU forms the strokes and solves the NESS
+    // and OSS, and the host finishes every point, so the
     // GPU pays where strokes dominate (large d, a fast device); --backend
     // gpu asks for it.
     if cmd.backend == BackendChoice::Auto && !cmd.quiet {
         eprintln!(
-            "battery sweep: on the CPU backend in f64 (--backend gpu puts the strokes and, up to 8 levels, the NESS and OSS on the GPU)"
+            "battery sweep: on the CPU backend in f64 (--backend gpu puts the strokes, the NESS and the OSS on the GPU)"
         );
     }
     if saver.nothing_to_resume() && !cmd.quiet {

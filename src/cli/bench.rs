@@ -233,12 +233,13 @@ fn end_to_end(grid: &Grid, repeats: u32) -> Result<()> {
 /// strokes on the GPU where an adapter is found (up to 16 levels, in each
 /// stroke layout where both can run).
 fn batteries(cmd: &BenchCmd) -> Result<()> {
-    use nessbat::backend::gpu::stroke::{StrokeKernel, StrokeLayout, OSS_MAX_LEVELS};
+    use nessbat::backend::gpu::stroke::{StrokeKernel, StrokeLayout, OSS_PRIVATE_MAX_LEVELS};
     use nessbat::backend::Progress;
     use nessbat::battery::gpu::GpuStrokes;
     use nessbat::battery::grid::Use;
     use nessbat::battery::sweep::{kept, run};
     use nessbat::battery::BatteryGrid;
+    use nessbat::kernels::kind::StrokeDim;
     let n = cmd.points.min(1 << 20);
     let side = (n as f64).sqrt().ceil() as u64;
     let n = side * side;
@@ -299,7 +300,8 @@ fn batteries(cmd: &BenchCmd) -> Result<()> {
         };
         let (best, ok) = time(None)?;
         println!(
-            "  {what:<24} cpu                                   {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
+            "  {what:<24} {:<40} {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
+            "cpu",
             n as f64 / best
         );
         let levels = grid.battery.levels();
@@ -307,14 +309,19 @@ fn batteries(cmd: &BenchCmd) -> Result<()> {
             continue;
         };
         // The strokes in either layout with the solves on the host, then
-        // (up to 8 levels) the NESS and OSS on the GPU too: what
-        // `--backend gpu` runs.
+        // the strokes in their size's layout with the NESS and OSS on the
+        // GPU in either layout (a point per invocation up to 8 levels):
+        // the last in the size's own layout is what `--backend gpu` runs.
+        let own = StrokeDim::holding(levels).map(StrokeLayout::for_dim);
         let mut runs = vec![
-            (StrokeLayout::PerInvocation, false),
-            (StrokeLayout::PerWorkgroup, false),
+            (StrokeLayout::PerInvocation, None),
+            (StrokeLayout::PerWorkgroup, None),
         ];
-        if levels <= OSS_MAX_LEVELS {
-            runs.push((StrokeLayout::PerInvocation, true));
+        if let Some(own) = own {
+            if levels <= OSS_PRIVATE_MAX_LEVELS {
+                runs.push((own, Some(StrokeLayout::PerInvocation)));
+            }
+            runs.push((own, Some(StrokeLayout::PerWorkgroup)));
         }
         for (layout, solves) in runs {
             // Lavapipe corrupts private arrays of 16 × 16 f64 (see
@@ -327,17 +334,17 @@ fn batteries(cmd: &BenchCmd) -> Result<()> {
                 ctx,
                 kernel: StrokeKernel::with_layout(ctx, levels, layout)?,
                 oss: match solves {
-                    true => Some(StrokeKernel::oss(ctx, levels)?),
-                    false => None,
+                    Some(l) => Some(StrokeKernel::oss_with_layout(ctx, levels, l)?),
+                    None => None,
                 },
             };
             let (best, ok) = time(Some(&gpu))?;
             let how = match solves {
-                true => "strokes + OSS".to_string(),
-                false => format!("strokes, {}", layout.name()),
+                Some(l) => format!("strokes + OSS, {}", l.name()),
+                None => format!("strokes, {}", layout.name()),
             };
             println!(
-                "  {what:<24} gpu {how:<33} {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
+                "  {what:<24} gpu {how:<36} {:>10.0} points/s  ({best:.3} s, {ok} of {n} ok)",
                 n as f64 / best
             );
         }

@@ -24,14 +24,15 @@ use nessbat_kernels::source::{oss_source, stroke_source};
 pub enum Stage {
     /// The stroke: e^{Wτ} − I and its integral.
     Stroke,
-    /// The NESS and the OSS by policy iteration (up to 8 levels).
+    /// The NESS and the OSS by policy iteration.
     Oss,
 }
 
-/// The most levels the OSS kernel holds: its solves keep five d × d
-/// matrices' worth per invocation, which at 16 levels would spill (and
-/// which lavapipe corrupts, as it did the stroke's at 12).
-pub const OSS_MAX_LEVELS: usize = 8;
+/// The most levels the OSS kernel's point-per-invocation entry holds:
+/// its solves keep five d × d matrices' worth per invocation, which at 16
+/// levels would spill (and which lavapipe corrupts, as it did the
+/// stroke's at 12). Larger batteries run a workgroup per point.
+pub const OSS_PRIVATE_MAX_LEVELS: usize = 8;
 
 /// Most points per dispatch, whatever the device allows: keeps the
 /// device's buffers to a few hundred MB at d = 16.
@@ -106,15 +107,28 @@ impl StrokeKernel {
         Self::with_layout(ctx, levels, StrokeLayout::for_dim(dim))
     }
 
-    /// The NESS and OSS kernel for batteries of `levels` ≤
-    /// [`OSS_MAX_LEVELS`] levels, a point per invocation.
+    /// The NESS and OSS kernel for batteries of `levels` levels, in the
+    /// layout of their size (as the stroke's).
     pub fn oss(ctx: &GpuContext, levels: usize) -> Result<StrokeKernel, GpuError> {
-        if levels > OSS_MAX_LEVELS {
+        let dim =
+            StrokeDim::holding(levels).ok_or_else(|| GpuError::Runtime(too_many_levels(levels)))?;
+        Self::oss_with_layout(ctx, levels, StrokeLayout::for_dim(dim))
+    }
+
+    /// The NESS and OSS kernel in layout `layout` (the bench measures
+    /// both); a point per invocation holds up to
+    /// [`OSS_PRIVATE_MAX_LEVELS`] levels.
+    pub fn oss_with_layout(
+        ctx: &GpuContext,
+        levels: usize,
+        layout_kind: StrokeLayout,
+    ) -> Result<StrokeKernel, GpuError> {
+        if layout_kind == StrokeLayout::PerInvocation && levels > OSS_PRIVATE_MAX_LEVELS {
             return Err(GpuError::Runtime(format!(
-                "the battery OSS kernel holds up to {OSS_MAX_LEVELS} levels, not {levels}"
+                "the battery OSS kernel holds up to {OSS_PRIVATE_MAX_LEVELS} levels a point per invocation, not {levels}"
             )));
         }
-        Self::compile(ctx, levels, StrokeLayout::PerInvocation, Stage::Oss)
+        Self::compile(ctx, levels, layout_kind, Stage::Oss)
     }
 
     /// The kernel in layout `layout` (the bench measures both).
