@@ -659,6 +659,43 @@ fn levels_no_bath_reaches_get_a_status_not_a_number() {
     assert_eq!(f.status, BatteryStatus::Disconnected);
 }
 
+#[test]
+fn a_symmetry_dark_level_is_disconnected_at_any_hopping() {
+    // A 3-spin ring with ω_2 = ω_3 and both baths on spin 1: H and σx1
+    // commute with swapping spins 2 and 3, so the antisymmetric levels are
+    // never reached from the ground level, exactly. At weak hopping those
+    // levels sit within 2λ of symmetric ones, and the eigenbasis's
+    // rounding (ε‖H‖/λ) couples them at ~1e-11: found solved into a
+    // "NESS" with populations of −2 (λ = 2e-5, one bath) or not
+    // converged (two baths), where it is disconnected.
+    for (lambda, baths) in [(0.1, 2), (1e-3, 2), (2e-5, 2), (2e-5, 1), (1e-8, 2)] {
+        let (cold, t_c) = match baths {
+            2 => (
+                "[[battery.baths]]\nname = \"c\"\ncoupling = \"sx1\"\n",
+                "t_c = 0.5\n",
+            ),
+            _ => ("", ""),
+        };
+        let text = format!(
+            "[battery.chain]\nspins = 3\nring = true\n[[battery.baths]]\nname = \"h\"\ncoupling = \"sx1\"\n{cold}[fixed]\nomega_1 = 1.2\nomega_2 = 1.0\nomega_3 = 1.0\nlambda = {lambda}\nt_h = 2.0\n{t_c}tau = 1e6\n"
+        );
+        let f = from_toml(&text).unwrap().figures();
+        assert_eq!(
+            f.status,
+            BatteryStatus::Disconnected,
+            "λ {lambda}, {baths} baths: {:?}",
+            f.message
+        );
+        assert!(f.ergotropy.is_nan() && f.ness.is_empty());
+    }
+    // Split (ω_3 = 1.001), the levels mix and every one is reached: the
+    // rounding floor does not cut real couplings.
+    let f = from_toml("[battery.chain]\nspins = 3\nring = true\n[[battery.baths]]\nname = \"h\"\ncoupling = \"sx1\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"sx1\"\n[fixed]\nomega_1 = 1.2\nomega_2 = 1.0\nomega_3 = 1.001\nlambda = 1e-3\nt_h = 2.0\nt_c = 0.5\ntau = 1e3\n")
+        .unwrap()
+        .figures();
+    assert_ne!(f.status, BatteryStatus::Disconnected, "{:?}", f.message);
+}
+
 /// A random unitary (QR of a random complex matrix, by Gram–Schmidt).
 fn random_unitary(
     d: usize,
@@ -998,10 +1035,17 @@ fn a_cold_maser_is_an_engine_or_flagged_never_an_ok_zero() {
                 BatteryStatus::Ok => {
                     oks += 1;
                     assert!(f.ergotropy > 0.0, "{at}: ergotropy {:e} at ok", f.ergotropy);
+                    // Within the contract and within its own estimate (at
+                    // T_h = 0.06, τ = 100 the work is carried by
+                    // populations of 1e-9: η is off by 1.9e-9, relative,
+                    // under an estimate of 1.3e-8; flagged at 5.9e-6 before
+                    // the NESS ergotropy was bounded through its adjoint).
+                    let off = ((f.efficiency - 0.6) / 0.6).abs();
                     assert!(
-                        (f.efficiency - 0.6).abs() <= 1e-9,
-                        "{at}: η {}",
-                        f.efficiency
+                        off <= 1e-6 && off <= f.error_estimate.max(1e-12),
+                        "{at}: η {} (estimate {:e})",
+                        f.efficiency,
+                        f.error_estimate
                     );
                 }
                 BatteryStatus::Imprecise => {}

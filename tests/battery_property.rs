@@ -1,250 +1,27 @@
 //! Random user-defined batteries (d = 3 … 8 levels, 1 to 3 baths, random
 //! couplings, temperatures, rates and strokes) against an independent
-//! reference written here in double-double arithmetic (about 32 digits):
-//! its own rate matrix, its own matrix exponential (Taylor series with
-//! scaling and squaring) of the Van Loan block matrix, its own Gaussian
-//! elimination, and the OSS checked by its definition, p = sort(e^{Wτ} p).
-//! Nothing is shared with the code under test but the convention.
-//!
-//! H is diagonal (the levels builder's form), so |⟨a|X_k|b⟩|² is the
-//! square of the coupling entry, with no eigensolver in the reference.
-//! Every status-ok figure must hold to the contract's 1e-6; the fraction
-//! flagged is reported and held under 5 % where temperatures differ, at
-//! strokes of 0.01 to 1e4, and under 3 % at short strokes (τΓ of 1e-6 to 0.1,
-//! where the OSS solve is conditioned ~1/τΓ and the error bounds must see
-//! through it). NB_CASES and NB_SEED run more and other cases; NB_PROBE
-//! prints the reference beside every flagged point.
+//! reference in double-double arithmetic (tests/common/reference.rs:
+//! nothing shared with the code under test but the convention). Every
+//! status-ok figure must hold to the contract's 1e-6; the fraction flagged
+//! is reported and held under 5 % where temperatures differ, at strokes of
+//! 0.01 to 1e4, and under 3 % at short strokes (τΓ of 1e-6 to 0.1, where
+//! the OSS solve is conditioned ~1/τΓ and the error bounds must see
+//! through it). Weakly hopping 3- and 4-spin chains at τΓ of 1e-7 to 1e-2
+//! (levels and |⟨a|X|b⟩| from nessbat's diagonalisation, then the same
+//! diagonal battery on both sides) check the OSS where policy iteration
+//! cycles, under 10 % flagged. NB_CASES and NB_SEED run more and other
+//! cases; NB_PROBE prints the reference beside every flagged point.
 
 // Index loops over matrices read as the maths does.
 #![allow(clippy::needless_range_loop)]
 
 mod common;
 
-use common::dd::Dd;
+use common::reference::reference;
 use common::rng::Rng;
 use std::collections::BTreeMap;
 
 use nessbat::battery::{battery_point, BathPoint, Battery, BatterySpec, BatteryStatus, Spectrum};
-
-type M = Vec<Vec<Dd>>;
-
-fn zeros(n: usize) -> M {
-    vec![vec![Dd::from(0.0); n]; n]
-}
-
-fn matmul(a: &M, b: &M) -> M {
-    let n = a.len();
-    let mut c = zeros(n);
-    for i in 0..n {
-        for k in 0..n {
-            for j in 0..n {
-                c[i][j] = c[i][j] + a[i][k] * b[k][j];
-            }
-        }
-    }
-    c
-}
-
-/// e^A by Taylor with scaling and squaring, in double-double.
-fn expm(a: &M) -> M {
-    let n = a.len();
-    let norm = a
-        .iter()
-        .map(|r| r.iter().map(|v| v.abs().f64()).sum::<f64>())
-        .fold(0.0, f64::max);
-    let s = (norm / 0.25).log2().ceil().max(0.0) as i32;
-    let scaled: M = a
-        .iter()
-        .map(|r| r.iter().map(|v| v.ldexp(-s)).collect())
-        .collect();
-    let mut sum = zeros(n);
-    let mut term = zeros(n);
-    for i in 0..n {
-        sum[i][i] = Dd::from(1.0);
-        term[i][i] = Dd::from(1.0);
-    }
-    for k in 1..40 {
-        term = matmul(&term, &scaled);
-        let inv = Dd::from(1.0) / Dd::from(k as f64);
-        for row in term.iter_mut() {
-            for v in row.iter_mut() {
-                *v = *v * inv;
-            }
-        }
-        for i in 0..n {
-            for j in 0..n {
-                sum[i][j] = sum[i][j] + term[i][j];
-            }
-        }
-    }
-    for _ in 0..s {
-        sum = matmul(&sum, &sum);
-    }
-    sum
-}
-
-/// Solves A x = b by Gaussian elimination with partial pivoting.
-fn solve(mut a: M, mut b: Vec<Dd>) -> Vec<Dd> {
-    let n = b.len();
-    for c in 0..n {
-        let p = (c..n)
-            .max_by(|&i, &j| a[i][c].abs().f64().total_cmp(&a[j][c].abs().f64()))
-            .unwrap();
-        a.swap(c, p);
-        b.swap(c, p);
-        let pivot = a[c].clone();
-        for r in c + 1..n {
-            let f = a[r][c] / pivot[c];
-            for (x, p) in a[r][c..].iter_mut().zip(&pivot[c..]) {
-                *x = *x - f * *p;
-            }
-            b[r] = b[r] - f * b[c];
-        }
-    }
-    let mut x = vec![Dd::from(0.0); n];
-    for r in (0..n).rev() {
-        let mut s = b[r];
-        for k in r + 1..n {
-            s = s - a[r][k] * x[k];
-        }
-        x[r] = s / a[r][r];
-    }
-    x
-}
-
-fn apply(a: &M, x: &[Dd]) -> Vec<Dd> {
-    a.iter()
-        .map(|r| r.iter().zip(x).fold(Dd::from(0.0), |s, (m, v)| s + *m * *v))
-        .collect()
-}
-
-/// Indices of `q` in decreasing order, ties to the lower level.
-fn order(q: &[Dd]) -> Vec<usize> {
-    let mut o: Vec<usize> = (0..q.len()).collect();
-    o.sort_by(|&i, &j| (q[j] - q[i]).f64().total_cmp(&0.0).then(i.cmp(&j)));
-    o
-}
-
-struct Reference {
-    ergotropy: f64,
-    heats: Vec<f64>,
-    entropy_production: f64,
-    ness_ergotropy: f64,
-    capacity: f64,
-}
-
-/// Ergotropy of `p`: Σ E_i (p_i − s_i), s the populations sorted
-/// decreasing onto ascending energies.
-fn ergotropy_of(e: &[f64], p: &[Dd]) -> Dd {
-    let pi = order(p);
-    (0..p.len()).fold(Dd::from(0.0), |s, i| s + Dd::from(e[i]) * (p[i] - p[pi[i]]))
-}
-
-/// The cycle in double-double: W_k from the convention, E and F from one
-/// exponential of [[Wτ, τI], [0, 0]], the OSS by trying the permutation of
-/// the charged state until it reproduces itself.
-fn reference(e: &[f64], x: &[Vec<Vec<f64>>], baths: &[BathPoint], tau: f64) -> Option<Reference> {
-    let d = e.len();
-    let mut parts = Vec::new();
-    for (k, b) in baths.iter().enumerate() {
-        let mut w = zeros(d);
-        for hi in 0..d {
-            for lo in 0..hi {
-                let s = Dd::from(x[k][lo][hi]) * Dd::from(x[k][lo][hi]);
-                if s.f64() == 0.0 {
-                    continue;
-                }
-                let omega = Dd::from(e[hi]) - Dd::from(e[lo]);
-                let n = Dd::from(1.0) / (omega / Dd::from(b.temperature)).expm1();
-                let g = Dd::from(b.gamma);
-                w[lo][hi] = w[lo][hi] + g * (n + Dd::from(1.0)) * s;
-                w[hi][lo] = w[hi][lo] + g * n * s;
-                w[hi][hi] = w[hi][hi] - g * (n + Dd::from(1.0)) * s;
-                w[lo][lo] = w[lo][lo] - g * n * s;
-            }
-        }
-        parts.push(w);
-    }
-    let mut w = zeros(d);
-    for p in &parts {
-        for i in 0..d {
-            for j in 0..d {
-                w[i][j] = w[i][j] + p[i][j];
-            }
-        }
-    }
-    let mut big = zeros(2 * d);
-    for i in 0..d {
-        for j in 0..d {
-            big[i][j] = w[i][j] * Dd::from(tau);
-        }
-        big[i][d + i] = Dd::from(tau);
-    }
-    let x2 = expm(&big);
-    let prop: M = (0..d).map(|i| x2[i][..d].to_vec()).collect();
-    let integral: M = (0..d).map(|i| x2[i][d..].to_vec()).collect();
-    // Start from the order of the NESS.
-    let mut a = w.clone();
-    a[d - 1] = vec![Dd::from(1.0); d];
-    let mut rhs = vec![Dd::from(0.0); d];
-    rhs[d - 1] = Dd::from(1.0);
-    let ness = solve(a, rhs.clone());
-    let mut pi = order(&ness);
-    for _ in 0..64 {
-        // (P E − I) p = 0 with Σp = 1.
-        let mut a = zeros(d);
-        for (i, &src) in pi.iter().enumerate() {
-            a[i] = prop[src].clone();
-            a[i][i] = a[i][i] - Dd::from(1.0);
-        }
-        a[d - 1] = vec![Dd::from(1.0); d];
-        let p = solve(a, rhs.clone());
-        let q = apply(&prop, &p);
-        let next = order(&q);
-        if next != pi {
-            pi = next;
-            continue;
-        }
-        let ergotropy: Dd =
-            (0..d).fold(Dd::from(0.0), |s, i| s + Dd::from(e[i]) * (q[i] - q[pi[i]]));
-        let flow = apply(&integral, &p);
-        let heats: Vec<Dd> = parts
-            .iter()
-            .map(|wk| {
-                let dq = apply(wk, &flow);
-                (0..d).fold(Dd::from(0.0), |s, i| s + Dd::from(e[i]) * dq[i])
-            })
-            .collect();
-        // −Σ Q_k/T_k with the first law (Σ Q_k = E, exact at the OSS)
-        // taken from the work: −E/T_0 − Σ (1/T_k − 1/T_0) Q_k. Summed
-        // directly, Σ Q_k carries this reference's own rounding of the
-        // heats (found: 1.4e-29 beside heats of 8e-19 after ten squarings
-        // of the block exponential), which near equal temperatures is
-        // 1e-5 of an entropy production of 2e-23.
-        let beta0 = Dd::from(1.0) / Dd::from(baths[0].temperature);
-        let entropy = heats
-            .iter()
-            .zip(baths)
-            .fold(Dd::from(0.0) - ergotropy * beta0, |s, (q, b)| {
-                s - (Dd::from(1.0) / Dd::from(b.temperature) - beta0) * *q
-            });
-        // Highest minus lowest energy over q's unitary orbit: q sorted
-        // onto the levels both ways.
-        let mut asc: Vec<Dd> = q.clone();
-        asc.sort_by(|a, b| (*a - *b).f64().total_cmp(&0.0));
-        let capacity = (0..d).fold(Dd::from(0.0), |s, i| {
-            s + Dd::from(e[i]) * (asc[i] - asc[d - 1 - i])
-        });
-        return Some(Reference {
-            ergotropy: ergotropy.f64(),
-            heats: heats.iter().map(|h| h.f64()).collect(),
-            entropy_production: entropy.f64(),
-            ness_ergotropy: ergotropy_of(e, &ness).f64(),
-            capacity: capacity.f64(),
-        });
-    }
-    None
-}
 
 /// One random battery: levels, couplings per bath, the baths, and whether
 /// its temperatures are near equal.
@@ -337,6 +114,31 @@ struct Tally {
     failures: Vec<String>,
 }
 
+impl Tally {
+    /// Prints what `what` found over `n` cases and holds what every run
+    /// must: no status-ok figure off, and the reference found for 90 % of
+    /// the ok points at least; the flagged count, for each run's own bound.
+    fn report(self, what: &str, n: usize) -> (usize, usize) {
+        let Tally {
+            ok,
+            flagged,
+            flagged_near,
+            compared,
+            failures,
+        } = self;
+        eprintln!(
+            "{what}: {ok} of {n} ok, {flagged} flagged ({flagged_near} near equal temperatures), {compared} compared, {} failures",
+            failures.len()
+        );
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        assert!(
+            compared >= ok * 9 / 10,
+            "the reference found only {compared} of {ok}"
+        );
+        (flagged, flagged_near)
+    }
+}
+
 /// Runs one case at stroke `tau` and checks every status-ok figure against
 /// the reference to the contract's 1e-6 (or an exact 0 where the true
 /// figure is negligible).
@@ -353,7 +155,7 @@ fn check_case(index: usize, c: &Case, tau: f64, tally: &mut Tally) {
         }
         eprintln!("flagged #{index} d {d} τ {tau:e}: {:?}", f.message);
         if std::env::var_os("NB_PROBE").is_some() {
-            if let Some(r) = reference(e, &c.couplings, baths, tau) {
+            if let Some(r) = reference(e, &c.couplings, baths, tau, None) {
                 eprintln!(
                     "  reference: ergotropy {:e} (got {:e}, relative {:.1e}), estimate {:.1e}",
                     r.ergotropy,
@@ -376,7 +178,18 @@ fn check_case(index: usize, c: &Case, tau: f64, tally: &mut Tally) {
         return;
     }
     tally.ok += 1;
-    let Some(r) = reference(e, &c.couplings, baths, tau) else {
+    // From the NESS's order, or where the reference's own policy iteration
+    // cycles, from the order of the state found (accepted only where it
+    // reproduces itself in double-double).
+    let found = {
+        let q = &f.populations_charged;
+        let mut o: Vec<usize> = (0..d).collect();
+        o.sort_by(|&i, &j| q[j].total_cmp(&q[i]).then(i.cmp(&j)));
+        o
+    };
+    let Some(r) = reference(e, &c.couplings, baths, tau, None)
+        .or_else(|| reference(e, &c.couplings, baths, tau, Some(&found)))
+    else {
         return;
     };
     tally.compared += 1;
@@ -450,22 +263,7 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
         check_case(case, &c, tau, &mut tally);
     }
     let near_cases = n / 4;
-    let Tally {
-        ok,
-        flagged,
-        flagged_near,
-        compared,
-        failures,
-    } = tally;
-    eprintln!(
-        "random batteries: {ok} of {n} ok, {flagged} flagged ({flagged_near} of the {near_cases} near equal temperatures), {compared} compared, {} failures",
-        failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(
-        compared >= ok * 9 / 10,
-        "the reference found only {compared} of {ok}"
-    );
+    let (flagged, flagged_near) = tally.report("random batteries", n);
     // Flags must be rare where temperatures differ; near equal ones the
     // heats are differences of detailed-balance-sized flows below f64's
     // reach (relative spreads under about 1e-4), and flags are the answer.
@@ -488,23 +286,73 @@ fn short_strokes_of_random_batteries_are_resolved_not_flagged() {
         let tau = rng.log_uniform(1e-6, 1e-1) / fastest;
         check_case(case, &c, tau, &mut tally);
     }
-    let Tally {
-        ok,
-        flagged,
-        compared,
-        failures,
-        ..
-    } = tally;
-    eprintln!(
-        "short strokes: {ok} of {n} ok, {flagged} flagged, {compared} compared, {} failures",
-        failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(
-        compared >= ok * 9 / 10,
-        "the reference found only {compared} of {ok}"
-    );
+    let (flagged, _) = tally.report("short strokes", n);
     // 0.6 % over 30 000 cases (10 % with the refinement step as the
     // state's error, which the adjoint bounds replaced).
     assert!(flagged * 100 <= 3 * n, "{flagged} of {n} flagged");
+}
+
+/// A chain of `spins` spins with gaps near 1 and weak hopping λ, as a
+/// case: its levels and |⟨a|X|b⟩| from nessbat's diagonalisation (input
+/// data here, the same for both sides: the cycle is what is checked), hot
+/// bath on the first spin, cold on the last.
+fn weak_chain(rng: &mut Rng, spins: usize) -> Case {
+    let gaps: String = (1..=spins)
+        .map(|i| format!("omega_{i} = {}\n", 1.0 + 0.15 * rng.next()))
+        .collect();
+    let lambda = rng.log_uniform(1e-3, 1e-2);
+    let text = format!(
+        "[battery.chain]\nspins = {spins}\n[[battery.baths]]\nname = \"h\"\ncoupling = \"sx1\"\n[[battery.baths]]\nname = \"c\"\ncoupling = \"sx{spins}\"\n[fixed]\n{gaps}lambda = {lambda}\nt_h = 1.0\nt_c = 0.1\ntau = 1.0\n"
+    );
+    let config = nessbat::config::SweepConfig::parse(&text, "weak chain").unwrap();
+    let grid =
+        nessbat::battery::BatteryGrid::new(&config, nessbat::battery::grid::Use::Point).unwrap();
+    let spectrum = grid.point(0).0;
+    let couplings = spectrum
+        .strengths
+        .iter()
+        .map(|s| {
+            (0..s.nrows())
+                .map(|a| (0..s.ncols()).map(|b| s[(a, b)].sqrt()).collect())
+                .collect()
+        })
+        .collect();
+    let baths = (0..2)
+        .map(|k| BathPoint {
+            temperature: match k {
+                0 => rng.log_uniform(0.3, 5.0),
+                _ => rng.log_uniform(0.03, 0.3),
+            },
+            gamma: 1e-3,
+        })
+        .collect();
+    Case {
+        e: spectrum.energies.clone(),
+        couplings,
+        baths,
+        near: false,
+    }
+}
+
+/// Weakly hopping chains at short strokes, whose OSS sits among many close
+/// orders (populations tied in clusters at O(τΓ)): policy iteration
+/// cycles there, and the OSS is found by Newton's method cut at the
+/// orders' boundaries (battery::boundary). Found: a 4-spin chain at
+/// λ = 0.003 not converged at 249 of 1500 points of a (T_h, T_c, τ, λ)
+/// grid, its OSS a clean fixed point.
+#[test]
+fn weakly_hopping_chains_find_their_oss() {
+    let mut rng = seed(0xBA77_0000_0003);
+    let mut tally = Tally::default();
+    let n = cases() / 5;
+    for case in 0..n {
+        let c = weak_chain(&mut rng, 3 + (case % 3).min(1));
+        let tau = rng.log_uniform(1e-7, 1e-2) / 1e-3;
+        check_case(case, &c, tau, &mut tally);
+    }
+    let (flagged, _) = tally.report("weak chains", n);
+    // Flagged: imprecise at τΓ near 1e-7 (estimates of 1e-6 … 1e-5); 11
+    // of 60 without the boundary steps, 15 without them and the held
+    // orders' tries, mostly not converged.
+    assert!(flagged * 10 <= n, "{flagged} of {n} flagged");
 }

@@ -15,6 +15,7 @@ use super::spec::Battery;
 use super::spectrum::Spectrum;
 use crate::config::{axis_values, Axis, SweepConfig};
 use crate::error::Error;
+use crate::model::params::supported::TAU;
 use crate::model::{ModelKind, Protocol, RateKind};
 
 /// The default stroke length and rate scale, as for `nessbat point`.
@@ -196,7 +197,16 @@ impl BatteryGrid {
         };
         let positive = |v: f64| v.is_finite() && v > 0.0;
         let tau = source("tau", Some(DEFAULT_TAU)).expect("has a default");
-        let tau = check("tau", tau, positive, "a finite number > 0")?;
+        // The built-in model's range, in units of 1/energy: a stroke of
+        // 1e-300 ran into powers of 1e-5 from works of 1e-305, flagged but
+        // printed (found by review); below 1e-6 of a period the secular
+        // (Davies) description has no meaning anyway.
+        let tau = check(
+            "tau",
+            tau,
+            |v| TAU.accepts(v),
+            &format!("{} (in units of 1/energy of H)", TAU.describe()),
+        )?;
         let mut baths = Vec::new();
         for (n, given) in names.iter().zip(&battery.rates) {
             // Explicit rates: no temperature (NaN: no two baths are then

@@ -12,6 +12,7 @@
 //! point on the CPU, or with the strokes on the GPU ([`gpu`]).
 
 pub mod batch;
+pub mod boundary;
 pub mod builders;
 pub mod checkpoint;
 pub mod cycle;

@@ -3,6 +3,7 @@
 
 pub mod dd;
 pub mod generators;
+pub mod reference;
 
 /// The paper's system as a two-spin chain (Eq. 6's H; X_A = σx1 − σx2,
 /// X_S = σx1 + σx2), for configs to append `[fixed]` and axes to.
