@@ -696,6 +696,40 @@ fn a_symmetry_dark_level_is_disconnected_at_any_hopping() {
     assert_ne!(f.status, BatteryStatus::Disconnected, "{:?}", f.message);
 }
 
+#[test]
+fn a_pair_split_below_the_eigenbasis_resolution_is_flagged_not_ok() {
+    // Two levels 5.1e-10 apart (the degeneracy cut is 1.6e-10 here), each
+    // bath coupling them at |X|² ≈ 1e-13: f64's eigenvectors of the pair
+    // are good to ε‖H‖/δ ≈ 1e-6, so that |X|², rated by T/ω ≈ 1e10, is a
+    // rate f64 cannot resolve. Found at status ok with heat_in 8.4e-5 and
+    // the capacity 3.9e-4 off a 40-digit reference (heat_in 0.21368200,
+    // capacity 0.43926152); the strengths' uncertainty now enters the
+    // rates' error, and the point is flagged.
+    let f = from_toml(
+        r#"[battery]
+hamiltonian = [[0.8179122533075516, 0.3761677010809352, -0.6260090855334223], [0.3761677010809352, 1.366314094170249, 0.3544592108718286], [-0.6260090855334223, 0.3544592108718286, 0.9627372220697524]]
+hamiltonian_im = [[0.0, -0.12258652383790986, 0.26376619885531094], [0.12258652383790986, 0.0, -0.02975245287528655], [-0.26376619885531094, 0.02975245287528655, 0.0]]
+[[battery.baths]]
+name = "h"
+coupling = [[1.495368607850856, -1.0169314571896724, 0.3125483622730409], [-1.0169314571896724, 0.5919602455598654, -0.30815889036642585], [0.3125483622730409, -0.30815889036642585, 0.5660315150529334]]
+coupling_im = [[0.0, 0.5286209534518402, 0.39108317129371084], [-0.5286209534518402, 0.0, -0.6125291049543842], [-0.39108317129371084, 0.6125291049543842, 0.0]]
+[[battery.baths]]
+name = "c"
+coupling = [[-0.5050803688907848, -0.5497721351471105, 0.6439644592072273], [-0.5497721351471105, -1.6365618415246992, -0.017867700650348303], [0.6439644592072273, -0.017867700650348303, 0.7368093103337493]]
+coupling_im = [[0.0, -0.3720476321523572, -0.011454925909199963], [0.3720476321523572, 0.0, 0.061182619484381126], [0.011454925909199963, -0.061182619484381126, 0.0]]
+[fixed]
+t_h = 4.4335589379375335
+t_c = 0.26123469695135304
+gamma_h = 1e-3
+gamma_c = 1e-3
+tau = 613.594436040035
+"#,
+    )
+    .unwrap()
+    .figures();
+    assert_eq!(f.status, BatteryStatus::Imprecise, "{:?}", f.message);
+}
+
 /// A random unitary (QR of a random complex matrix, by Gram–Schmidt).
 fn random_unitary(
     d: usize,

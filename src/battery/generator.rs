@@ -20,12 +20,70 @@ pub struct BathPoint {
 /// W_k of bath `k` at `bath` (rows: to, columns: from); a bath with
 /// explicit rates has them, whatever `bath` says.
 pub fn bath_generator(spectrum: &Spectrum, k: usize, bath: BathPoint) -> DMatrix<f64> {
-    let e = &spectrum.energies;
-    let s = &spectrum.strengths[k];
-    let d = e.len();
-    let mut w = DMatrix::<f64>::zeros(d, d);
     // Explicit rates are taken as given (the bath has no temperature).
     let given = spectrum.rates.get(k).and_then(Option::as_ref);
+    rates(&spectrum.energies, &spectrum.strengths[k], given, bath)
+}
+
+/// How far each rate of bath `k` may be off through its strengths'
+/// uncertainty (`Spectrum::uncertain`), entry by entry, the diagonal as
+/// the sum of its column (so |δW_k| ≤ this); None where the strengths are
+/// exact or the bath's rates are given.
+pub fn bath_uncertainty(spectrum: &Spectrum, k: usize, bath: BathPoint) -> Option<DMatrix<f64>> {
+    let given = spectrum.rates.get(k).and_then(Option::as_ref);
+    let off = spectrum.uncertain.get(k).filter(|_| given.is_none())?;
+    let mut u = rates(&spectrum.energies, off, None, bath);
+    u.iter_mut().for_each(|v| *v = v.abs());
+    Some(u)
+}
+
+/// Row bounds on |δW x|, δW the rates' error through the strengths'
+/// uncertainty (`Spectrum::uncertain`): pair by pair, a strength off by
+/// σ_ab moves Γ σ_ab ((n + 1) x_b − n x_a) between a and b, so a pair near
+/// its own detailed balance (a near-degenerate pair, whose rates grow as
+/// T/ω) moves little whatever its uncertain strength; None where the
+/// strengths are exact.
+pub fn blurred_flow(
+    spectrum: &Spectrum,
+    baths: &[BathPoint],
+    x: &nalgebra::DVector<f64>,
+) -> Option<nalgebra::DVector<f64>> {
+    if spectrum.uncertain.is_empty() {
+        return None;
+    }
+    let e = &spectrum.energies;
+    let d = e.len();
+    let mut rows = nalgebra::DVector::<f64>::zeros(d);
+    for (k, bath) in baths.iter().enumerate() {
+        if spectrum.rates.get(k).is_some_and(Option::is_some) || bath.gamma == 0.0 {
+            continue;
+        }
+        let sigma = &spectrum.uncertain[k];
+        for b in 0..d {
+            for a in 0..b {
+                let omega = e[b] - e[a];
+                if sigma[(a, b)] == 0.0 || omega <= 0.0 {
+                    continue;
+                }
+                let n = 1.0 / (omega / bath.temperature).exp_m1();
+                let moved = bath.gamma * sigma[(a, b)] * ((n + 1.0) * x[b] - n * x[a]).abs();
+                rows[a] += moved;
+                rows[b] += moved;
+            }
+        }
+    }
+    Some(rows)
+}
+
+/// The rates of strengths `s` at `bath` (or `given`), columns summing to 0.
+fn rates(
+    e: &[f64],
+    s: &DMatrix<f64>,
+    given: Option<&DMatrix<f64>>,
+    bath: BathPoint,
+) -> DMatrix<f64> {
+    let d = e.len();
+    let mut w = DMatrix::<f64>::zeros(d, d);
     if let Some(r) = given {
         w.copy_from(r);
     }

@@ -22,7 +22,10 @@ use serde::Serialize;
 use super::cycle::{
     cycle_matrix, normalised_null_solve, passive_order, permute, solve, Oss, Stroke,
 };
-use super::generator::{bath_generator, disconnected, no_current_by_structure, BathPoint};
+use super::generator::{
+    bath_generator, bath_uncertainty, blurred_flow, disconnected, no_current_by_structure,
+    BathPoint,
+};
 use super::sensitivity::{figure_errors, ness_residual, normalised, oss_residual, Moved, System};
 use super::spectrum::{Spectrum, DEGENERATE};
 use nessbat_kernels::layout::OSS_TIE;
@@ -147,6 +150,8 @@ pub fn battery_point(
 pub struct Prepared {
     pub parts: Vec<DMatrix<f64>>,
     pub w: DMatrix<f64>,
+    /// Per bath, |δW_k| through its strengths' uncertainty, where any.
+    pub uncertain: Vec<Option<DMatrix<f64>>>,
 }
 
 /// Figures with nothing computed yet: NaN, error inf.
@@ -220,7 +225,14 @@ pub fn prepare(
         ));
         return Err(Box::new(f));
     }
-    Ok(Prepared { parts, w })
+    let uncertain = (0..baths.len())
+        .map(|k| bath_uncertainty(spectrum, k, baths[k]))
+        .collect();
+    Ok(Prepared {
+        parts,
+        w,
+        uncertain,
+    })
 }
 
 /// What a batch formed for a point before it is finished (src/battery/
@@ -252,7 +264,17 @@ pub fn finish(
 ) -> BatteryFigures {
     let d = spectrum.levels();
     let mut f = blank(spectrum, names);
-    let Prepared { parts, w } = prepared;
+    let Prepared {
+        parts,
+        w,
+        uncertain,
+    } = prepared;
+    // The rates' error through the strengths' uncertainty (battery::
+    // spectrum), |δW x| row by row (generator::blurred_flow): added to the
+    // residuals the figures' bounds are formed from, and to the terms
+    // formed from W_k or C directly.
+    let blur =
+        |x: &DVector<f64>| blurred_flow(spectrum, baths, x).unwrap_or_else(|| DVector::zeros(d));
     let e = DVector::from_column_slice(&spectrum.energies);
     let (ness, ness_correction, ness_factors, oss) = match given.solved {
         Some(s) => (Some(s.ness), s.ness_correction, None, Some(s.oss)),
@@ -366,7 +388,7 @@ pub fn finish(
             Some(lu) => System::Factored(lu),
             None => System::Matrix(normalised(w.clone())),
         };
-        figure_errors(system, &ness_residual(&w, &ness), &c)[0]
+        figure_errors(system, &ness_residual(&w, &ness).widened(&blur(&ness)), &c)[0]
     };
     let noise_ness = through_adjoint + 64.0 * eps * ness_terms;
     let ness_ergotropy = snap(ness_raw, noise_ness);
@@ -415,14 +437,25 @@ pub fn finish(
     // a small gap (the maser at ω_h − ω_c = 1e-9: flagged at 9e-4 where
     // its efficiency was right to 5e-8).
     let moved = Moved::of(&stroke, p);
+    // What δW moves over the stroke, δC p ≈ ∫ δW x(s) ds = δW F p to first
+    // order (e^{W(τ−s)} is stochastic and keeps its L1 size): per pair of
+    // levels its current over the stroke, which for a near-degenerate pair
+    // relaxing at Γ T/ω is the populations it moves, not τ times its
+    // rate (τ · max_s |δW x(s)| flagged every near-degenerate pair split
+    // by 1e-10 … 1e-7, right to 1e-7 by a 40-digit reference).
+    let drift = match spectrum.uncertain.is_empty() {
+        true => 0.0,
+        false => blur(&(&stroke.integral * p)).sum(),
+    };
     let (change_relative, change_absolute) = stroke.change_error(&w, tau);
-    let (ergotropy, work_rounding) = if identity {
-        (0.0, 0.0)
+    let (ergotropy, work_rounding, work_blur) = if identity {
+        (0.0, 0.0, 0.0)
     } else {
         let lowest = cycle_lowest(&oss.order, &spectrum.energies);
-        let (mut sum, mut terms) = (0.0, 0.0);
+        let (mut sum, mut terms, mut gaps) = (0.0, 0.0, 0.0);
         for (i, &o) in oss.order.iter().enumerate() {
             let gap = e[i] - lowest[i];
+            gaps += gap;
             let apart = p[i] - p[o];
             sum += gap * (apart + (moved.change[i] - moved.change[o]));
             // Roundings of C p, of the residual and of the sum; and C's
@@ -434,7 +467,8 @@ pub fn finish(
                     + (1.0 + change_relative) * (moved.size[i] + moved.size[o])
                     + 2.0 * change_absolute);
         }
-        (sum, terms)
+        // The rates' uncertainty moves each q_i by up to ‖δC p‖₁.
+        (sum, terms, 2.0 * drift * gaps)
     };
     let flow = match identity {
         true => &ness * tau,
@@ -501,7 +535,7 @@ pub fn finish(
             Some(lu) => System::Factored(lu),
             None => System::Matrix(normalised(w.clone())),
         };
-        (system, ness_residual(&w, p))
+        (system, ness_residual(&w, p).widened(&blur(p)))
     } else {
         // c' with c' · q = E · (q − P q), then c = (I + C)ᵀ c'.
         let mut swept = e.clone();
@@ -519,7 +553,8 @@ pub fn finish(
         };
         (
             system,
-            oss_residual(&oss.order, p, &moved, (change_relative, change_absolute)),
+            oss_residual(&oss.order, p, &moved, (change_relative, change_absolute))
+                .widened(&DVector::from_element(d, drift)),
         )
     };
     let mut sensitive = figure_errors(system, &residual, &figures);
@@ -536,15 +571,29 @@ pub fn finish(
     }
     // The work's error: the state's as the work sees it, and the
     // roundings of its sums.
-    let noise_work = sensitive[0] + NOISE_FACTOR * eps * work_rounding;
+    let noise_work = sensitive[0] + NOISE_FACTOR * eps * work_rounding + work_blur;
     let work_free = !identity && degenerate_only && ergotropy.abs() <= noise_work;
     let ergotropy = if work_free { 0.0 } else { ergotropy };
     let heat_noise: Vec<f64> = per_flow
         .iter()
         .zip(&sensitive[1..])
-        .map(|((_, size), sensitive)| {
+        .zip(&uncertain)
+        .map(|(((_, size), sensitive), blurred)| {
             let scale: f64 = size.iter().zip(flow.iter()).map(|(s, f)| s * f.abs()).sum();
-            scale * rounding + size.sum() * integral_error + sensitive
+            // The bath's own rates' uncertainty, through the transition
+            // energies it weights the flow with.
+            let own = blurred.as_ref().map_or(0.0, |u| {
+                (0..d)
+                    .map(|b| {
+                        let per: f64 = (0..d)
+                            .filter(|&a| a != b)
+                            .map(|a| u[(a, b)] * (e[a] - e[b]).abs())
+                            .sum();
+                        per * flow[b].abs()
+                    })
+                    .sum()
+            });
+            scale * rounding + size.sum() * integral_error + sensitive + own
         })
         .collect();
     // A heat below its own noise is reported as an exact 0 where that
@@ -662,7 +711,11 @@ pub fn finish(
         }
         (sigma, noise)
     };
-    let noise_capacity = state_noise(q, oss_error) + sensitive[at_capacity];
+    let capacity_blur = match identity {
+        true => 0.0,
+        false => drift * ranked.iter().map(|c| c.abs()).sum::<f64>(),
+    };
+    let noise_capacity = state_noise(q, oss_error) + sensitive[at_capacity] + capacity_blur;
     let capacity = snap(
         (0..d).map(|i| e[i] * (asc[i] - asc[d - 1 - i])).sum(),
         noise_capacity,

@@ -64,6 +64,15 @@ pub struct Residual {
     pub normalisation: f64,
 }
 
+impl Residual {
+    /// The bounds widened row by row by `extra` (the rates' own
+    /// uncertainty acting on the state, which conserves probability too).
+    pub fn widened(mut self, extra: &DVector<f64>) -> Residual {
+        self.rows += extra;
+        self
+    }
+}
+
 /// Bounds on |c · δp| for each column c of `figures`, where the state
 /// solves the normalised system up to a residual bounded by `residual`;
 /// infinite where A is singular to f64.

@@ -40,6 +40,10 @@ pub struct Spectrum {
     /// Whether a computed |⟨a|X_k|b⟩| below the eigenbasis's resolution
     /// was taken as no coupling (said where that leaves levels apart).
     pub unresolved: bool,
+    /// Per bath, how far each strength may be off through its
+    /// eigenvectors' error (as `strengths`, spectral density included);
+    /// empty where every eigenvector is exact (a diagonal H).
+    pub uncertain: Vec<DMatrix<f64>>,
 }
 
 impl Spectrum {
@@ -61,43 +65,58 @@ impl Spectrum {
         let scale = energies.last().copied().unwrap_or(0.0).max(1.0);
         let resolution = resolution(h, &v, &order, &eig.eigenvalues, DEGENERATE * scale);
         let mut unresolved = false;
-        let strengths: Vec<DMatrix<f64>> = battery
-            .baths
-            .iter()
-            .zip(&battery.spectra)
-            .map(|((_, x), &(exponent, omega_ref))| {
-                let m = v.adjoint() * x * &v;
-                let scale = x.iter().map(|z| z.norm_sqr()).fold(0.0, f64::max);
-                let norm = x.iter().map(|z| z.norm_sqr()).sum::<f64>().sqrt();
-                DMatrix::from_fn(d, d, |a, b| {
+        let exact = resolution.iter().all(|r| *r == 0.0);
+        let mut uncertain = Vec::new();
+        let mut strengths = Vec::new();
+        for ((_, x), &(exponent, omega_ref)) in battery.baths.iter().zip(&battery.spectra) {
+            let m = v.adjoint() * x * &v;
+            let scale = x.iter().map(|z| z.norm_sqr()).fold(0.0, f64::max);
+            let norm = x.iter().map(|z| z.norm_sqr()).sum::<f64>().sqrt();
+            let mut strength = DMatrix::<f64>::zeros(d, d);
+            let mut blurred = DMatrix::<f64>::zeros(d, d);
+            for a in 0..d {
+                for b in 0..d {
                     // Symmetrised: |⟨a|X|b⟩|² = |⟨b|X|a⟩|² for Hermitian X.
                     let s = 0.5 * (m[(a, b)].norm_sqr() + m[(b, a)].norm_sqr());
-                    // An entry within the eigenvectors' own error of 0 is
-                    // not resolved: near-degenerate levels (split by a weak
-                    // hopping) rotate a symmetry's exact 0 into
-                    // ε‖H‖/gap (found: a ring's dark state coupled at
-                    // 1e-11 at λ = 2e-5, its NESS solved into populations
-                    // of −2 and a NESS ergotropy above the top level).
+                    // The entry's error through its eigenvectors' (Davis–
+                    // Kahan): within it of 0 an entry is not resolved, as
+                    // near-degenerate levels (split by a weak hopping)
+                    // rotate a symmetry's exact 0 into ε‖H‖/gap (found: a
+                    // ring's dark state coupled at 1e-11 at λ = 2e-5, its
+                    // NESS solved into populations of −2). Kept or not,
+                    // |X|² may be off by (|X| + blur)² − |X|²: carried into
+                    // the rates' error (found: a pair split by 5e-10 whose
+                    // |X|² of 1e-13, rated by T/ω ≈ 1e9, set a rate f64
+                    // cannot resolve, and the figures 1e-4 off at ok).
                     let blur = RESOLUTION_MARGIN * norm * (resolution[a] + resolution[b]);
-                    if s <= UNCOUPLED * scale {
-                        0.0
+                    let (kept, off) = if s <= UNCOUPLED * scale {
+                        (0.0, 0.0)
                     } else if s <= blur * blur {
                         unresolved = true;
-                        0.0
+                        (0.0, blur * blur)
                     } else {
-                        // Zero-frequency entries (the diagonal, degenerate
-                        // pairs) keep their plain strength: no transition
-                        // uses it, and the closure check needs it finite.
-                        let omega = (energies[a] - energies[b]).abs();
-                        if exponent == 0.0 || omega == 0.0 {
-                            s
-                        } else {
-                            s * (omega / omega_ref).powf(exponent)
-                        }
-                    }
-                })
-            })
-            .collect();
+                        (s, 2.0 * s.sqrt() * blur + blur * blur)
+                    };
+                    // Zero-frequency entries (the diagonal, degenerate
+                    // pairs) keep their plain strength: no transition
+                    // uses it, and the closure check needs it finite.
+                    let omega = (energies[a] - energies[b]).abs();
+                    let density = if exponent == 0.0 || omega == 0.0 {
+                        1.0
+                    } else {
+                        (omega / omega_ref).powf(exponent)
+                    };
+                    // (A zero stays 0 whatever the density: (ω/ω_ref)^s
+                    // may overflow.)
+                    strength[(a, b)] = if kept == 0.0 { 0.0 } else { kept * density };
+                    blurred[(a, b)] = if off == 0.0 { 0.0 } else { off * density };
+                }
+            }
+            strengths.push(strength);
+            if !exact {
+                uncertain.push(blurred);
+            }
+        }
         let open = closure(battery, &energies, &strengths, DEGENERATE * scale);
         Spectrum {
             energies,
@@ -105,6 +124,7 @@ impl Spectrum {
             rates: battery.rates.clone(),
             open,
             unresolved,
+            uncertain,
         }
     }
 
