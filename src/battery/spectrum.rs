@@ -45,7 +45,8 @@ pub struct Spectrum {
     pub unresolved: bool,
     /// Per bath, how far each strength may be off through its
     /// eigenvectors' error (as `strengths`, spectral density included);
-    /// empty where every eigenvector is exact (a diagonal H).
+    /// empty where no eigenvector lost half its digits (a diagonal H's are
+    /// exact).
     pub uncertain: Vec<DMatrix<f64>>,
 }
 
