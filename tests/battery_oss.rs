@@ -45,11 +45,7 @@ fn cases(rng: &mut Rng, d: usize, n: usize) -> Vec<Case> {
             let mut input: Vec<f64> = (0..dd).map(|i| w[(i / d, i % d)]).collect();
             input.extend_from_slice(&c);
             Case {
-                stroke: Stroke {
-                    change: DMatrix::from_row_slice(d, d, &c),
-                    integral: DMatrix::from_row_slice(d, d, &f),
-                    integral_error: 0.0,
-                },
+                stroke: Stroke::from_blocks(d, &c, &f),
                 w,
                 input,
             }

@@ -338,7 +338,7 @@ pub fn finish(
     let charged = &oss.charged;
     let tie = OSS_TIE * eps * charged.amax();
     let moves_nothing = (permute(charged, &oss.order) - charged).amax() <= tie;
-    let no_flow = live.len() <= 1 || no_current_by_structure(&parts);
+    let no_flow = no_current_by_structure(&parts);
     // An order that moves nothing while the NESS is active (not passive)
     // under several baths: the true OSS runs a real cycle, since the
     // identity's fixed point would be that NESS, which the extraction
@@ -470,9 +470,12 @@ pub fn finish(
         // The rates' uncertainty moves each q_i by up to ‖δC p‖₁.
         (sum, terms, 2.0 * drift * gaps)
     };
+    // The heats' integral: F, or where no bath carries a current at the
+    // NESS its transient part alone (cycle::Stroke::heat_integral).
+    let (heat_integral, integral_error) = stroke.heat_integral(no_flow);
     let flow = match identity {
         true => &ness * tau,
-        false => &stroke.integral * p,
+        false => heat_integral * p,
     };
     // Each heat's rounding noise, in three parts: the roundings of the
     // terms it is summed from, F's own error, and the state's (through
@@ -505,7 +508,7 @@ pub fn finish(
         })
         .collect();
     // F's own error, where F is used (the identity's flow is τ·NESS).
-    let integral_error = if identity { 0.0 } else { stroke.integral_error };
+    let integral_error = if identity { 0.0 } else { integral_error };
     // The state's error as each figure sees it (battery::sensitivity):
     // the work E · (I − P)(I + C) p and the heats E · W_k F p (τ E · W_k p
     // at the NESS), against the residual of the system the state solves.
@@ -544,7 +547,7 @@ pub fn finish(
         }
         figures.set_column(0, &(stroke.change.tr_mul(&swept) + &swept));
         for (k, (v, _)) in per_flow.iter().enumerate() {
-            figures.set_column(1 + k, &stroke.integral.tr_mul(v));
+            figures.set_column(1 + k, &heat_integral.tr_mul(v));
         }
         figures.set_column(at_capacity, &(stroke.change.tr_mul(&ranked) + &ranked));
         let system = match &oss.factors {

@@ -13,7 +13,6 @@
 //! (nessbat_kernels::battery_stroke), which `battery_point` uses too, so
 //! a sweep's every point is its one-point computation exactly.
 
-use nalgebra::DMatrix;
 use rayon::prelude::*;
 
 use super::cycle::Stroke;
@@ -146,11 +145,7 @@ pub fn points_with(
                 let mut given = Given::default();
                 if let Some(k) = slot {
                     let at = &formed[k * 2 * dd..(k + 1) * 2 * dd];
-                    let stroke = Stroke {
-                        change: DMatrix::from_row_slice(d, d, &at[..dd]),
-                        integral: DMatrix::from_row_slice(d, d, &at[dd..]),
-                        integral_error: 0.0,
-                    };
+                    let stroke = Stroke::from_blocks(d, &at[..dd], &at[dd..]);
                     given.solved = solved.as_ref().and_then(|out| {
                         checked(&p.w, &stroke.change, &out[k * width..(k + 1) * width])
                     });

@@ -5,7 +5,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::cycle::{normalised_null_vector, passive_order, permute, Stroke};
-use super::generator::{bath_generator, BathPoint};
+use super::generator::{bath_generator, no_current_by_structure, BathPoint};
 use super::spectrum::Spectrum;
 
 /// One cycle: its number (from 1), the work extracted, each bath's heat.
@@ -41,6 +41,9 @@ pub fn cycles(
     let (mut p, correction) = normalised_null_vector(w.clone())?;
     // The same stroke as the point's (its form depends on the NESS's error).
     let stroke = Stroke::new(&w, &p, correction * d as f64, tau)?;
+    // As the point's heats: without F's τΠ part where no bath carries a
+    // current at the NESS.
+    let currentless = no_current_by_structure(&parts);
     let mut rows = Vec::new();
     for cycle in 1..=max_cycles {
         let q = &p + &stroke.change * &p;
@@ -48,7 +51,7 @@ pub fn cycles(
         let s = permute(&q, &order);
         let identity = order.iter().enumerate().all(|(i, &j)| i == j);
         let ergotropy = if identity { 0.0 } else { e.dot(&(&q - &s)) };
-        let flow = &stroke.integral * &p;
+        let flow = stroke.heat_integral(currentless).0 * &p;
         let heats = parts.iter().map(|wk| e.dot(&(wk * &flow))).collect();
         rows.push(CycleRow {
             cycle,

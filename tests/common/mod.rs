@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod batteries;
 pub mod dd;
 pub mod generators;
 pub mod reference;
