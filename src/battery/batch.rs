@@ -6,8 +6,9 @@
 use rayon::prelude::*;
 
 use super::generator::BathPoint;
-use super::point::{battery_point, BatteryFigures};
+use super::point::battery_point;
 use super::spectrum::Spectrum;
+use super::status::BatteryFigures;
 
 /// One point: a `BathPoint` per bath, in the battery's order, and τ.
 pub type Point = (Vec<BathPoint>, f64);

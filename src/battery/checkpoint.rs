@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use super::figure::Figure;
 use super::grid::BatteryGrid;
-use super::point::{BatteryFigures, BatteryStatus};
+use super::status::{BatteryFigures, BatteryStatus};
 use super::sweep::Plan;
 use crate::error::Error;
 use crate::store::checkpoint::{Checkpoint, Mode};

@@ -2,7 +2,7 @@
 //! bath): their names, descriptions and values, for the sweep's arrays,
 //! its reductions, metadata.json and Python.
 
-use super::point::{BathHeat, BatteryFigures, BatteryStatus};
+use super::status::{BathHeat, BatteryFigures, BatteryStatus};
 
 /// One array of a battery sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

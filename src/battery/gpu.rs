@@ -10,7 +10,7 @@
 //! than τ‖W‖ = 64, which are formed from the NESS, stay on the host.
 
 use super::grid::BatteryGrid;
-use super::point::BatteryFigures;
+use super::status::BatteryFigures;
 use crate::backend::gpu::stroke::{too_many_levels, StrokeKernel};
 use crate::backend::gpu::GpuContext;
 use crate::error::Error;

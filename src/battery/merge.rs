@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use super::grid::{BatteryGrid, Use};
 use super::output::PARTS;
-use super::point::BatteryStatus;
 use super::reduce::Folding;
+use super::status::BatteryStatus;
 use super::sweep::{BatteryArrays, Plan};
 use crate::config::SweepConfig;
 use crate::error::Error;

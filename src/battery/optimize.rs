@@ -7,9 +7,9 @@
 use super::figure::Figure;
 use super::gpu::GpuStrokes;
 use super::grid::{BatteryGrid, Use};
-use super::point::{BatteryFigures, BatteryStatus};
 use super::reduce::{constraints, figure, FigureConstraint};
 use super::run::BatteryPoint;
+use super::status::{BatteryFigures, BatteryStatus};
 use super::sweep::{run, run_plan, Plan};
 use crate::backend::Progress;
 use crate::config::{Axis, SweepConfig};

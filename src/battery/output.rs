@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 use super::grid::BatteryGrid;
-use super::point::BatteryStatus;
+use super::status::BatteryStatus;
 use super::sweep::{BatteryArrays, Plan};
 use crate::error::Error;
 use crate::store::arrays;

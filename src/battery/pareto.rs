@@ -6,8 +6,8 @@
 use super::figure::Figure;
 use super::gpu::GpuStrokes;
 use super::grid::{BatteryGrid, Use};
-use super::point::BatteryStatus;
 use super::reduce::{constraints, figure};
+use super::status::BatteryStatus;
 use super::sweep::run;
 use crate::backend::Progress;
 use crate::config::SweepConfig;

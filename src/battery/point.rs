@@ -17,119 +17,19 @@
 //! flags the point.
 
 use nalgebra::{DMatrix, DVector};
-use serde::Serialize;
 
-use super::cycle::{
-    cycle_matrix, normalised_null_solve, passive_order, permute, solve, Oss, Stroke,
-};
+use super::cycle::{cycle_matrix, normalised_null_solve, permute, solve, Oss, Stroke};
 use super::generator::{
     bath_generator, bath_uncertainty, blurred_flow, disconnected, no_current_by_structure,
     BathPoint,
 };
+use super::passive::{cycle_lowest, ness_ergotropy, NessErgotropy};
 use super::sensitivity::{figure_errors, ness_residual, normalised, oss_residual, Moved, System};
 use super::spectrum::{Spectrum, DEGENERATE};
+use super::status::{BatteryFigures, BatteryStatus};
+use super::verdict::{entropy_production, judge, Unresolved};
 use nessbat_kernels::layout::OSS_TIE;
 use nessbat_kernels::trust::{NOISE_FACTOR, TOLERANCE_F64};
-
-/// What a point's numbers can be trusted for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BatteryStatus {
-    /// Every figure within 1e-6 of its exact value.
-    Ok,
-    /// Some figure cannot be resolved to the tolerance in f64.
-    Imprecise,
-    /// No fixed point was found.
-    NotConverged,
-    /// The population model does not describe this battery (`message`
-    /// says why); no figure is given.
-    NotPopulations,
-    /// The baths leave some levels apart from the others, or one-way
-    /// rates trap population in separate sets, so that the steady states
-    /// are not unique; no figure is given.
-    Disconnected,
-}
-
-impl BatteryStatus {
-    /// Every status, in code order.
-    pub const ALL: [BatteryStatus; 5] = [
-        BatteryStatus::Ok,
-        BatteryStatus::NotConverged,
-        BatteryStatus::Imprecise,
-        BatteryStatus::NotPopulations,
-        BatteryStatus::Disconnected,
-    ];
-
-    /// The code in a sweep's `status.npy`: ok, not_converged and imprecise
-    /// keep the built-in model's codes (0, 1, 3), so that `status == 0`
-    /// means the same in every sweep; 2 (invalid) does not occur.
-    pub fn code(self) -> u8 {
-        match self {
-            BatteryStatus::Ok => 0,
-            BatteryStatus::NotConverged => 1,
-            BatteryStatus::Imprecise => 3,
-            BatteryStatus::NotPopulations => 4,
-            BatteryStatus::Disconnected => 5,
-        }
-    }
-
-    /// The status of `code` (as [`BatteryStatus::code`] gives it).
-    pub fn from_code(code: u8) -> Option<BatteryStatus> {
-        BatteryStatus::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// Whether a number was sought and not resolved (not converged,
-    /// imprecise); points outside the population model or disconnected
-    /// have none to seek, as the built-in model's invalid points.
-    pub fn flagged(self) -> bool {
-        matches!(self, BatteryStatus::NotConverged | BatteryStatus::Imprecise)
-    }
-
-    /// The name, as in JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            BatteryStatus::Ok => "ok",
-            BatteryStatus::NotConverged => "not_converged",
-            BatteryStatus::Imprecise => "imprecise",
-            BatteryStatus::NotPopulations => "not_populations",
-            BatteryStatus::Disconnected => "disconnected",
-        }
-    }
-}
-
-/// One bath's heat.
-#[derive(Debug, Clone, Serialize)]
-pub struct BathHeat {
-    pub name: String,
-    /// Heat into the battery from this bath per cycle.
-    pub heat: f64,
-}
-
-/// Every figure of one point.
-#[derive(Debug, Clone, Serialize)]
-pub struct BatteryFigures {
-    pub status: BatteryStatus,
-    /// Why the status is not ok, in words.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    pub ergotropy: f64,
-    pub power: f64,
-    pub efficiency: f64,
-    pub heats: Vec<BathHeat>,
-    pub heat_in: f64,
-    pub entropy_production: f64,
-    pub ness_ergotropy: f64,
-    pub capacity: f64,
-    /// Estimated relative error of every figure (the largest): ergotropy,
-    /// power, efficiency, each heat, heat_in, entropy production, NESS
-    /// ergotropy and capacity.
-    pub error_estimate: f64,
-    /// Levels' energies from the ground level, ascending.
-    pub energies: Vec<f64>,
-    pub populations_passive: Vec<f64>,
-    pub populations_charged: Vec<f64>,
-    pub ness: Vec<f64>,
-}
 
 /// The figures at `baths` (one per bath, in the battery's order) and
 /// stroke length `tau`.
@@ -154,33 +54,6 @@ pub struct Prepared {
     pub uncertain: Vec<Option<DMatrix<f64>>>,
 }
 
-/// Figures with nothing computed yet: NaN, error inf.
-fn blank(spectrum: &Spectrum, names: &[String]) -> BatteryFigures {
-    BatteryFigures {
-        status: BatteryStatus::Ok,
-        message: None,
-        ergotropy: f64::NAN,
-        power: f64::NAN,
-        efficiency: f64::NAN,
-        heats: names
-            .iter()
-            .map(|n| BathHeat {
-                name: n.clone(),
-                heat: f64::NAN,
-            })
-            .collect(),
-        heat_in: f64::NAN,
-        entropy_production: f64::NAN,
-        ness_ergotropy: f64::NAN,
-        capacity: f64::NAN,
-        error_estimate: f64::INFINITY,
-        energies: spectrum.energies.clone(),
-        populations_passive: Vec::new(),
-        populations_charged: Vec::new(),
-        ness: Vec::new(),
-    }
-}
-
 /// The generator of the point at `baths`, or its figures where it needs
 /// no stroke: a battery the populations do not describe, levels no bath
 /// connects, rates beyond f64.
@@ -190,7 +63,7 @@ pub fn prepare(
     baths: &[BathPoint],
 ) -> Result<Prepared, Box<BatteryFigures>> {
     let d = spectrum.levels();
-    let mut f = blank(spectrum, names);
+    let mut f = BatteryFigures::blank(spectrum, names);
     if let Some(why) = &spectrum.open {
         f.status = BatteryStatus::NotPopulations;
         f.message = Some(why.clone());
@@ -263,7 +136,7 @@ pub fn finish(
     given: Given,
 ) -> BatteryFigures {
     let d = spectrum.levels();
-    let mut f = blank(spectrum, names);
+    let mut f = BatteryFigures::blank(spectrum, names);
     let Prepared {
         parts,
         w,
@@ -354,43 +227,19 @@ pub fn finish(
     // is the OSS of the identity, whose work is an exact 0; so is a
     // single bath's.
     //
-    // The NESS's ergotropy over the gaps its sort bridges, as the work's (below):
-    // Σ_i (E_i − r_i)(π_i − π_{o(i)}), r_i the lowest energy of i's cycle,
-    // with a noise of that gap, not e_max (found: the maser at
-    // ω_h − ω_c = 1e-9 flagged at 9e-4 by its NESS ergotropy, whose
-    // populations were right).
-    let ness_order = passive_order(&ness);
-    let ness_passive = permute(&ness, &ness_order);
-    let ness_lowest = cycle_lowest(&ness_order, &spectrum.energies);
-    let (mut ness_raw, mut ness_terms) = (0.0, 0.0);
-    for (i, &o) in ness_order.iter().enumerate() {
-        let gap = e[i] - ness_lowest[i];
-        ness_raw += gap * (ness[i] - ness[o]);
-        ness_terms += gap * (ness[i].abs() + ness[o].abs());
-    }
-    // Its error through the NESS's populations, bounded through the NESS
-    // system's adjoint (battery::sensitivity), as the work's and heats':
-    // the refinement step through the widest gap (2 · gap · d · step, used
-    // before) overstated it where populations are solved to better than ε
-    // absolute (found: a NESS ergotropy of 9e-20 at T = 0.007 flagged at
-    // ± 6e-12, its estimate 7e7, where a 40-digit reference found it
-    // right), and can understate it where the solve is ill-conditioned.
-    let through_adjoint = if ness_raw == 0.0 {
-        0.0
-    } else {
-        let mut c = DMatrix::<f64>::zeros(d, 1);
-        for (i, &o) in ness_order.iter().enumerate() {
-            let gap = e[i] - ness_lowest[i];
-            c[(i, 0)] += gap;
-            c[(o, 0)] -= gap;
-        }
-        let system = match &ness_factors {
-            Some(lu) => System::Factored(lu),
-            None => System::Matrix(normalised(w.clone())),
-        };
-        figure_errors(system, &ness_residual(&w, &ness).widened(&blur(&ness)), &c)[0]
+    // The NESS's ergotropy (battery::passive), its error through the NESS
+    // system's adjoint.
+    let ness_system = || match &ness_factors {
+        Some(lu) => System::Factored(lu),
+        None => System::Matrix(normalised(w.clone())),
     };
-    let noise_ness = through_adjoint + 64.0 * eps * ness_terms;
+    let NessErgotropy {
+        raw: ness_raw,
+        noise: noise_ness,
+        passive: ness_passive,
+    } = ness_ergotropy(&spectrum.energies, &ness, ness_system(), || {
+        ness_residual(&w, &ness).widened(&blur(&ness))
+    });
     let ness_ergotropy = snap(ness_raw, noise_ness);
     let inverted = ness_ergotropy > 0.0
         || (ness_raw > 0.0
@@ -534,11 +383,7 @@ pub fn finish(
             figures.set_column(1 + k, &(v * tau));
         }
         figures.set_column(at_capacity, &ranked);
-        let system = match &ness_factors {
-            Some(lu) => System::Factored(lu),
-            None => System::Matrix(normalised(w.clone())),
-        };
-        (system, ness_residual(&w, p).widened(&blur(p)))
+        (ness_system(), ness_residual(&w, p).widened(&blur(p)))
     } else {
         // c' with c' · q = E · (q − P q), then c = (I + C)ᵀ c'.
         let mut swept = e.clone();
@@ -684,36 +529,14 @@ pub fn finish(
         true => (0.0, unseen),
         false => (ergotropy, noise_work),
     };
-    // Entropy production σ = −Σ_k β_k Q_k, formed with the first law
-    // (Σ_k Q_k = E) as σ = −β_r E − Σ_k (β_k − β_r) Q_k, β_r the inverse
-    // temperature of the bath whose heat is least certain. The heats'
-    // errors are correlated (they come from one state, and add up to the
-    // work's), so near equal temperatures the direct sum would cancel
-    // terms of size βQ down to σ ∝ ΔT², each with its noise; this form
-    // carries the heats' noise only through β_k − β_r, and the work's
-    // through β_r. Equal temperatures: every term an exact 0.
-    let beta: Vec<f64> = baths.iter().map(|b| 1.0 / b.temperature).collect();
-    let r = (0..baths.len())
-        .max_by(|&i, &j| heat_noise[i].total_cmp(&heat_noise[j]).then(j.cmp(&i)))
-        .unwrap_or(0);
     let work_noise = if identity { 0.0 } else { noise_work };
-    // A bath with explicit rates has no temperature: no entropy
-    // production is defined (NaN, with no error of its own).
-    let thermal = baths.iter().all(|b| b.temperature.is_finite());
-    let (entropy, entropy_noise) = if !thermal {
-        (f64::NAN, 0.0)
-    } else if no_current {
-        (0.0, 0.0)
-    } else {
-        let mut sigma = 0.0 - beta[r] * ergotropy;
-        let mut noise = beta[r] * (work_noise + 4.0 * eps * ergotropy.abs());
-        for k in 0..baths.len() {
-            let db = beta[k] - beta[r];
-            sigma -= db * heats[k];
-            noise += db.abs() * (heat_noise[k] + 4.0 * eps * heats[k].abs());
-        }
-        (sigma, noise)
-    };
+    let (entropy, entropy_noise) = entropy_production(
+        baths,
+        &heats,
+        &heat_noise,
+        (ergotropy, work_noise),
+        no_current,
+    );
     let capacity_blur = match identity {
         true => 0.0,
         false => drift * ranked.iter().map(|c| c.abs()).sum::<f64>(),
@@ -806,69 +629,15 @@ pub fn finish(
     };
     f.populations_charged = q.iter().copied().collect();
     f.ness = ness.iter().copied().collect();
-    if unresolved_work {
-        f.error_estimate = f64::INFINITY;
-        f.status = BatteryStatus::Imprecise;
-        f.message = Some(
-            "the work is below f64's resolution: the extraction swaps populations that differ by less than their rounding (a stroke this short, rates this small, or excited populations this small)"
-                .into(),
-        );
-    } else if unresolved {
-        f.status = BatteryStatus::Imprecise;
-        f.message = Some(format!(
-            "a heat current is below its rounding noise ({}): not resolvable in f64 (temperatures this close, rates this stiff, or currents this small)",
-            f.heats
-                .iter()
-                .zip(&heat_noise)
-                .map(|(h, n)| format!("heat_{} {:.1e} ± {n:.1e}", h.name, h.heat))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    } else if f.error_estimate > TOLERANCE_F64 {
-        f.status = BatteryStatus::Imprecise;
-        f.message = Some(format!(
-            "the figures cannot be resolved to {TOLERANCE_F64:e} in f64 (estimated relative error {:.1e})",
-            f.error_estimate
-        ));
-    } else if let Some(why) = laws_broken(&f, p, q, heat_noise.iter().sum::<f64>() + noise_work) {
-        // The checks of last resort: a figure the estimate passed but that
-        // breaks probability or the first law is not a figure.
-        f.status = BatteryStatus::Imprecise;
-        f.message = Some(why);
-    } else if entropy < -entropy_noise {
-        f.status = BatteryStatus::Imprecise;
-        f.message = Some(format!(
-            "the entropy production {entropy:e} is negative beyond rounding"
-        ));
-    }
+    judge(
+        &mut f,
+        Unresolved::of(unresolved_work, unresolved),
+        &heat_noise,
+        noise_work,
+        (p, q),
+        entropy_noise,
+    );
     f
-}
-
-/// For each level i, the lowest energy over the cycle of permutation
-/// `order` (i → order[i]) that holds it.
-fn cycle_lowest(order: &[usize], energies: &[f64]) -> Vec<f64> {
-    let mut lowest = vec![f64::NAN; order.len()];
-    for start in 0..order.len() {
-        if !lowest[start].is_nan() {
-            continue;
-        }
-        let (mut i, mut low) = (start, energies[start]);
-        loop {
-            i = order[i];
-            if i == start {
-                break;
-            }
-            low = low.min(energies[i]);
-        }
-        loop {
-            lowest[i] = low;
-            i = order[i];
-            if i == start {
-                break;
-            }
-        }
-    }
-    lowest
 }
 
 /// A figure below its noise is an exact 0 only where that noise is below
@@ -878,39 +647,3 @@ const SNAP: f64 = 1e-12;
 
 /// Largest rate (|W_ii|) a battery point may have.
 pub const MAX_RATE: f64 = 1e12;
-
-/// Why the figures break probability or the first law, if they do: the
-/// states must be distributions (to rounding), and the heats must add up
-/// to the work (Σ Q_k = E at the OSS).
-/// The heats and the work may miss the first law by `noise`, the sum of
-/// their own noises, and by 1e-9 of the largest of them.
-fn laws_broken(
-    f: &BatteryFigures,
-    p: &DVector<f64>,
-    q: &DVector<f64>,
-    noise: f64,
-) -> Option<String> {
-    let d = p.len() as f64;
-    for (what, v) in [("after extraction", p), ("charged", q)] {
-        let total: f64 = v.iter().sum();
-        let low = v.iter().copied().fold(f64::INFINITY, f64::min);
-        if (total - 1.0).abs() > 1e-12 * d || low < -1e-12 * d {
-            return Some(format!(
-                "the state {what} is no distribution (sum {total}, smallest {low:e}): out of reach in f64"
-            ));
-        }
-    }
-    let sum: f64 = f.heats.iter().map(|h| h.heat).sum();
-    let scale = f
-        .heats
-        .iter()
-        .map(|h| h.heat.abs())
-        .fold(f.ergotropy.abs(), f64::max);
-    if (sum - f.ergotropy).abs() > 1e-9 * scale + noise {
-        return Some(format!(
-            "the heats add up to {sum:e} but the work is {:e}: the first law fails, out of reach in f64",
-            f.ergotropy
-        ));
-    }
-    None
-}

@@ -12,7 +12,7 @@
 
 use super::figure::Figure;
 use super::grid::BatteryGrid;
-use super::point::{BatteryFigures, BatteryStatus};
+use super::status::{BatteryFigures, BatteryStatus};
 use crate::config::constraint::{comparison, Cmp, Constraints};
 use crate::config::reduce::{check_with, ReductionOf};
 use crate::error::Error;

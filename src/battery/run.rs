@@ -7,9 +7,10 @@ use serde_json::{json, Map, Value};
 
 use super::generator::BathPoint;
 use super::grid::{BatteryGrid, Use};
-use super::point::{battery_point, BatteryFigures};
+use super::point::battery_point;
 use super::spec::Battery;
 use super::spectrum::Spectrum;
+use super::status::BatteryFigures;
 use crate::config::SweepConfig;
 use crate::error::{short, Error};
 
