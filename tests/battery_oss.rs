@@ -20,8 +20,9 @@ use common::gpu::gpu_or_skip;
 use common::rng::Rng;
 use nalgebra::{DMatrix, DVector};
 use nessbat::backend::gpu::stroke::{StrokeKernel, StrokeLayout, OSS_PRIVATE_MAX_LEVELS};
-use nessbat::battery::cycle::{normalised_null_vector, solve, Stroke};
+use nessbat::battery::cycle::{normalised_null_vector, solve};
 use nessbat::battery::solved::checked;
+use nessbat::battery::stroke::Stroke;
 use nessbat::kernels::battery_oss::oss;
 use nessbat::kernels::battery_stroke::stroke;
 

@@ -35,6 +35,7 @@ pub mod solved;
 pub mod spec;
 pub mod spectrum;
 pub mod status;
+pub mod stroke;
 pub mod strokes;
 pub mod sweep;
 pub mod trace;

@@ -1,6 +1,6 @@
 //! One point of a user-defined battery: the OSS and every figure, with its
 //! status. The f64 reference for any d ≤ 64 (short strokes by the scalar
-//! twin up to 16 levels, nalgebra above; battery::cycle::Stroke).
+//! twin up to 16 levels, nalgebra above; battery::stroke::Stroke).
 //!
 //! Figures, with energies measured from the ground level:
 //! - ergotropy E = Σ_i E_i (q_i − s_i) per cycle (s: q sorted onto the
@@ -18,7 +18,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::cycle::{cycle_matrix, normalised_null_solve, permute, solve, Oss, Stroke};
+use super::cycle::{cycle_matrix, normalised_null_solve, permute, solve, Oss};
 use super::generator::{
     bath_generator, bath_uncertainty, blurred_flow, disconnected, no_current_by_structure,
     BathPoint,
@@ -27,6 +27,7 @@ use super::passive::{cycle_lowest, ness_ergotropy, NessErgotropy};
 use super::sensitivity::{figure_errors, ness_residual, normalised, oss_residual, Moved, System};
 use super::spectrum::{Spectrum, DEGENERATE};
 use super::status::{BatteryFigures, BatteryStatus};
+use super::stroke::Stroke;
 use super::verdict::{entropy_production, judge, Unresolved};
 use nessbat_kernels::layout::OSS_TIE;
 use nessbat_kernels::trust::{NOISE_FACTOR, TOLERANCE_F64};
@@ -320,7 +321,7 @@ pub fn finish(
         (sum, terms, 2.0 * drift * gaps)
     };
     // The heats' integral: F, or where no bath carries a current at the
-    // NESS its transient part alone (cycle::Stroke::heat_integral).
+    // NESS its transient part alone (stroke::Stroke::heat_integral).
     let (heat_integral, integral_error) = stroke.heat_integral(no_flow);
     let flow = match identity {
         true => &ness * tau,

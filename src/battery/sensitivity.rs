@@ -30,8 +30,9 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::cycle::{Factors, Stroke};
+use super::cycle::Factors;
 use super::lu::Lu;
+use super::stroke::Stroke;
 
 /// Margin on the first-order bound, for the rounding of g itself (its
 /// relative error is about cond(A) ε, far below 1 wherever the figures

@@ -15,11 +15,11 @@
 
 use rayon::prelude::*;
 
-use super::cycle::Stroke;
 use super::grid::BatteryGrid;
 use super::point::{battery_point, finish, prepare, Given};
 use super::solved::checked;
 use super::status::BatteryFigures;
+use super::stroke::Stroke;
 use crate::error::Error;
 use nessbat_kernels::lanes::{run_strokes, CpuLanes};
 use nessbat_kernels::layout::OSS_WIDTH_EXTRA;

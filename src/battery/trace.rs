@@ -4,9 +4,10 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::cycle::{normalised_null_vector, passive_order, permute, Stroke};
+use super::cycle::{normalised_null_vector, passive_order, permute};
 use super::generator::{bath_generator, no_current_by_structure, BathPoint};
 use super::spectrum::Spectrum;
+use super::stroke::Stroke;
 
 /// One cycle: its number (from 1), the work extracted, each bath's heat.
 #[derive(Debug, Clone)]

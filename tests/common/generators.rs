@@ -3,7 +3,7 @@
 
 use super::rng::Rng;
 use nalgebra::DMatrix;
-use nessbat::battery::cycle::{Stroke, LONG};
+use nessbat::battery::stroke::{Stroke, LONG};
 
 /// A random generator of d levels: rates log-uniform over three decades,
 /// a quarter of them absent, columns summing to zero.
