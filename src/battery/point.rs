@@ -297,7 +297,7 @@ pub fn finish(
         true => 0.0,
         false => blur(&(&stroke.integral * p)).sum(),
     };
-    let (change_relative, change_absolute) = stroke.change_error(&w, tau);
+    let (change_relative, change_absolute) = stroke.change_error(&w, tau, p);
     let (ergotropy, work_rounding, work_blur) = if identity {
         (0.0, 0.0, 0.0)
     } else {

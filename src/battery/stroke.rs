@@ -102,7 +102,7 @@ impl Stroke {
     }
 
     /// The error of the change C = e^{Wτ} − I, as (relative, absolute):
-    /// |δC p| ≤ relative · |C| p + absolute, entry by entry, for a
+    /// |δC p| ≤ relative · |C| p + absolute, entry by entry, for the
     /// distribution p. Van Loan's blocks keep C to a few roundings of
     /// itself per doubling, entry by entry (Taylor terms and doublings of
     /// a generator's exponential whose off-diagonal entries are positive);
@@ -114,14 +114,21 @@ impl Stroke {
     /// stiff exponential accumulates, which grows as ε τ‖W‖ rather than
     /// with the number of squarings (found: a near-degenerate pair with
     /// rates of 1e6 whose charged state summed to 1 − 4e-10, beside a
-    /// modelled error of 1e-12).
-    pub fn change_error(&self, w: &DMatrix<f64>, tau: f64) -> (f64, f64) {
+    /// modelled error of 1e-12). Column j's drift witnesses the error of
+    /// column j, which moves C p by its population p_j: weighted so, the
+    /// witness still covers the charged state's own drift from Σ = 1
+    /// (|Σ_j drift_j p_j|), while the rounding of an excited level's
+    /// column no longer counts in full against a ground state that holds
+    /// nearly everything (found: a cold chain at T_c = 0.005 flagged with
+    /// an estimate 50× its true error of 4e-8, from the 4e-17 drift of a
+    /// column holding 1e-16 of the population).
+    pub fn change_error(&self, w: &DMatrix<f64>, tau: f64, p: &DVector<f64>) -> (f64, f64) {
         let d = w.nrows();
         let norm = (0..d).map(|i| w[(i, i)].abs()).fold(0.0, f64::max) * tau;
         let squarings = 1.0 + (2.0 * norm / STROKE_THETA).log2().max(0.0);
-        let drift = (0..d)
-            .map(|j| self.change.column(j).sum().abs())
-            .fold(0.0, f64::max);
+        let drift: f64 = (0..d)
+            .map(|j| self.change.column(j).sum().abs() * p[j].abs())
+            .sum();
         if Self::is_van_loan(w, tau) {
             let relative = CHANGE_ROUNDING * f64::EPSILON * (squarings + d as f64);
             return (relative, 4.0 * drift);
