@@ -66,7 +66,12 @@ impl Stroke {
         // exponential that would carry their rounding into it. (The gap is
         // at most 2‖W‖: shorter strokes need not look.)
         let relaxed = tau * norm >= 20.0 && relaxation_gap(w) * tau >= 40.0;
-        let dev = (&pi - w).try_inverse()? - &pi;
+        // By LU with partial pivoting: nalgebra's try_inverse takes
+        // cofactor formulas for d ≤ 4, unstable where Π − W is
+        // ill-conditioned (found: the paper's system at λ = 1e-6, Γ = 2e-7,
+        // whose relaxation gap of 5e-7 beside rates of 2e-6 set D 5 % off,
+        // and the heats 5e-3 off at status ok).
+        let dev = (&pi - w).lu().try_inverse()? - &pi;
         let dev_norm = (0..d)
             .map(|i| (0..d).map(|j| dev[(i, j)].abs()).sum::<f64>())
             .fold(0.0, f64::max);
