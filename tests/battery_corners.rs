@@ -254,11 +254,25 @@ fn strokes_too_short_for_f64_are_flagged_not_reported_as_no_work() {
                     limit.power
                 );
             }
-            BatteryStatus::Imprecise => assert!(f.message.is_some(), "τ {tau:e}"),
+            BatteryStatus::Imprecise => assert!(
+                f.message.is_some() && f.ergotropy >= 0.0,
+                "τ {tau:e}: {:e} {:?}",
+                f.ergotropy,
+                f.message
+            ),
             other => panic!("τ {tau:e}: {other:?} {:?}", f.message),
         }
     }
     assert!(oks >= 4, "{oks} points ok");
+    // A hot bath 1e-17 times weaker than the cold: the work is below its
+    // rounding, flagged, and reported as the 0 it cannot be told from
+    // (found: −8e-18, an efficiency of −1.1).
+    let f = one_point(&spectrum, &["h", "c"], &[(2.0, 1e-20), (0.2, 1e-3)], 100.0);
+    assert_eq!(f.status, BatteryStatus::Imprecise, "{:?}", f.message);
+    assert!(
+        f.ergotropy == 0.0 && f.power == 0.0 && !(f.efficiency < 0.0),
+        "{f:?}"
+    );
 }
 
 /// A 4-spin chain with graded gaps, hot bath on the first pair, cold on

@@ -423,6 +423,15 @@ pub fn finish(
     let noise_work = sensitive[0] + NOISE_FACTOR * eps * work_rounding + work_blur;
     let work_free = !identity && degenerate_only && ergotropy.abs() <= noise_work;
     let ergotropy = if work_free { 0.0 } else { ergotropy };
+    // An ergotropy is never negative: a sum below 0 shows an error of at
+    // least its size, and is the 0 it cannot be told from, with that noise
+    // (found: −1e-19 at τΓ = 1e-17 beside a modelled noise of 7e-30, at a
+    // point flagged by its heats; −8e-18 and an efficiency of −1.1 at a
+    // maser with Γ_h = 1e-20).
+    let (ergotropy, noise_work) = match ergotropy < 0.0 {
+        true => (0.0, noise_work.max(-2.0 * ergotropy)),
+        false => (ergotropy, noise_work),
+    };
     let heat_noise: Vec<f64> = per_flow
         .iter()
         .zip(&sensitive[1..])
@@ -525,8 +534,10 @@ pub fn finish(
         && unseen <= SNAP * heat_in;
     let unresolved_work = hidden_cycle && !resolved && !negligible_work;
     // The 0 carries the whole unseen work as its noise, into the first
-    // law's check and the entropy production's.
-    let (ergotropy, noise_work) = match negligible_work {
+    // law's check and the entropy production's. An unresolved work is
+    // reported so too, flagged, as the built-in model's: it cannot be told
+    // from 0.
+    let (ergotropy, noise_work) = match negligible_work || unresolved_work {
         true => (0.0, unseen),
         false => (ergotropy, noise_work),
     };
