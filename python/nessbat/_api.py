@@ -38,7 +38,9 @@ def _backend(backend: Any, precision: Any) -> Tuple[str, Optional[str]]:
 
 def _number(key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{key}: got {value!r}; accepted: a finite number")
+        # A short line whatever was passed (a whole config dict, say).
+        got = repr(value) if len(repr(value)) <= 40 else f"a {type(value).__name__}"
+        raise ValueError(f"{key}: got {got}; accepted: a finite number")
     return float(value)
 
 
@@ -66,6 +68,10 @@ def point(
     entropy_production (k_B), status ("ok", "imprecise", "not_converged")
     with error_estimate, populations in the order (gg, S, A, ee).
     """
+    if "config" in params:
+        raise ValueError(
+            "point takes the built-in model's parameters as keywords, not a config; accepted: nessbat.battery_point(config) for a config with a [battery], nessbat.sweep(config) for a grid"
+        )
     pairs = []
     for key, value in params.items():
         if key == "lambda_":

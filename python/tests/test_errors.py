@@ -52,12 +52,16 @@ def test_sweep_errors_are_value_errors(kwargs, words):
         (dict(model="dm"), "model"),
         (dict(detuning=0.1), "density-matrix"),
         (dict(t_a=float("nan"), t_s=0.1), "t_a"),
+        (dict(config={"battery": {"levels": {"energies": [0.0, 1.0]}}}), "battery_point"),
+        (dict(t_a={"a": list(range(100))}), "got a dict"),
     ],
 )
 def test_point_errors_are_value_errors(kwargs, words):
     with pytest.raises(ValueError) as e:
         nessbat.point(**kwargs)
     assert words in str(e.value)
+    # One short line, whatever was passed.
+    assert "\n" not in str(e.value) and len(str(e.value)) < 300
 
 
 def test_optimize_and_pareto_errors():
