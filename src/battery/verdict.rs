@@ -43,6 +43,13 @@ pub fn entropy_production(
     (work, work_noise): (f64, f64),
     no_current: bool,
 ) -> (f64, f64) {
+    let thermal = baths.iter().all(|b| b.temperature.is_finite());
+    if !thermal {
+        return (f64::NAN, 0.0);
+    }
+    if no_current {
+        return (0.0, 0.0);
+    }
     let eps = f64::EPSILON;
     // Formed with the first law (Σ_k Q_k = E) as σ = −β_r E − Σ_k (β_k −
     // β_r) Q_k, β_r the inverse temperature of the bath whose heat is
@@ -56,13 +63,6 @@ pub fn entropy_production(
     let r = (0..baths.len())
         .max_by(|&i, &j| heat_noise[i].total_cmp(&heat_noise[j]).then(j.cmp(&i)))
         .unwrap_or(0);
-    let thermal = baths.iter().all(|b| b.temperature.is_finite());
-    if !thermal {
-        return (f64::NAN, 0.0);
-    }
-    if no_current {
-        return (0.0, 0.0);
-    }
     let mut sigma = 0.0 - beta[r] * work;
     let mut noise = beta[r] * (work_noise + 4.0 * eps * work.abs());
     for k in 0..baths.len() {
