@@ -114,6 +114,16 @@ fn point_config_prints_the_battery_figures_with_a_heat_per_bath() {
         &[],
         "gate-global",
     );
+    // The built-in model's rate conventions, either of them, even the
+    // default written out: a battery's rates follow its own spectrum.
+    for kind in ["eq9", "kms"] {
+        refused(
+            kind,
+            &format!("rates = \"{kind}\"\n{MASER}"),
+            &[],
+            &format!("rates = \"{kind}\""),
+        );
+    }
     refused(
         "axes",
         &format!("{MASER}[[axes]]\nname = \"tau\"\nvalues = [1.0, 2.0]\n"),

@@ -81,9 +81,12 @@ pub struct SweepConfig {
     pub model: ModelKind,
     #[serde(default)]
     pub protocol: Protocol,
-    /// How thermal baths set their rates: "eq9" (the paper's) or "kms".
-    #[serde(default)]
-    pub rates: RateKind,
+    /// How the built-in model's thermal baths set their rates: "eq9" (the
+    /// paper's, the default) or "kms". Kept as written (absent is None) so
+    /// that a [battery], whose Davies rates follow its own spectrum, can
+    /// refuse the key whatever its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<RateKind>,
     /// The arrays to compute and write (`config::outputs`); all of them
     /// when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,6 +149,11 @@ pub struct Axis {
 pub const MAX_AXIS_POINTS: u64 = 1 << 20;
 
 impl SweepConfig {
+    /// The built-in model's rate convention: as written, or Eq. 9.
+    pub fn rate_kind(&self) -> RateKind {
+        self.rates.unwrap_or_default()
+    }
+
     /// Parses TOML; `origin` names the file in messages.
     pub fn parse(text: &str, origin: &str) -> Result<SweepConfig, Error> {
         toml::from_str::<SweepConfig>(text).map_err(|e| {
@@ -332,7 +340,7 @@ impl SweepConfig {
         }
         for bath in ["a", "s"] {
             check_bath(bath, &has)?;
-            if self.rates == RateKind::Kms
+            if self.rate_kind() == RateKind::Kms
                 && (has(&format!("rate_{bath}_up")) || has(&format!("rate_{bath}_down")))
             {
                 return err(format!(

@@ -81,7 +81,7 @@ impl Grid {
         let outputs = config.output_set()?;
         let model = config.model;
         let protocol = config.protocol;
-        let rate_kind = config.rates;
+        let rate_kind = config.rate_kind();
         let omega0 = config.fixed.get("omega0").copied().unwrap_or(1.0);
         let find = |k: &str| -> Option<Source> {
             if let Some(v) = config.fixed.get(k) {

@@ -49,7 +49,7 @@ pub fn subtitle(grid: &Grid) -> String {
         "{} model, {} protocol, {} rates; {} (ħ = k_B = 1, energies in ω0)",
         grid.model.name(),
         grid.protocol.name(),
-        grid.config.rates,
+        grid.config.rate_kind(),
         fixed.join(", ")
     )
 }
