@@ -6,6 +6,7 @@ import io
 import os
 import json
 import numbers
+import warnings
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -168,7 +169,10 @@ def battery_point(config: Config) -> Dict[str, Any]:
     if config is None:
         raise ValueError("battery_point needs a config with a [battery] table; accepted: a dict or the path of a TOML file")
     text, origin = config_text(config)
-    return json.loads(_nessbat.battery_point(text, origin))
+    figures, said = _nessbat.battery_point(text, origin)
+    for w in said:
+        warnings.warn(w, UserWarning, stacklevel=2)
+    return json.loads(figures)
 
 
 def optimize(

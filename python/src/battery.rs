@@ -90,7 +90,10 @@ pub(crate) fn sweep<'py>(
     let res = watched(
         py,
         grid.len(),
-        Vec::new(),
+        grid.warnings()
+            .into_iter()
+            .map(|w| format!("warning: {origin}: {w}"))
+            .collect(),
         progress,
         notice,
         |progress, _| {

@@ -119,11 +119,17 @@ fn point(
 /// and no axes), as `nessbat point --config FILE --json` prints it.
 #[pyfunction]
 #[pyo3(signature = (config, origin))]
-fn battery_point(py: Python<'_>, config: &str, origin: &str) -> PyResult<String> {
+fn battery_point(py: Python<'_>, config: &str, origin: &str) -> PyResult<(String, Vec<String>)> {
     let cfg = SweepConfig::parse(config, origin).map_err(value_error)?;
     let p = BatteryPoint::from_config(&cfg).map_err(|e| value_error(format!("{origin}: {e}")))?;
     let f = py.detach(|| p.figures());
-    Ok(serde_json::to_string(&f.to_json()).expect("figures serialise"))
+    let json = serde_json::to_string(&f.to_json()).expect("figures serialise");
+    let warnings = p
+        .warnings
+        .iter()
+        .map(|w| format!("{origin}: {w}"))
+        .collect();
+    Ok((json, warnings))
 }
 
 /// The optimum of one quantity over a config's axes: (the report as JSON

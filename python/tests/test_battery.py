@@ -262,3 +262,37 @@ def test_builder_functions_refuse_bad_input_in_one_line():
     with pytest.raises(ValueError) as e:
         nessbat.battery_point({"battery": nessbat.chain(3, {"h": "sq1"}), "fixed": {"t_h": 1.0, "gamma_h": 1e-3, "tau": 1.0}})
     assert "accepted" in str(e.value) and "\n" not in str(e.value)
+
+
+def split_maser(delta, **fixed):
+    """The maser with its upper level split in two, both on the hot bath:
+    that bath feeds their coherence, which the population model drops."""
+    x_h = np.zeros((4, 4))
+    x_h[0, 2:] = x_h[2:, 0] = 1.0
+    x_c = np.zeros((4, 4))
+    x_c[0, 1] = x_c[1, 0] = 1.0
+    config = maser(**fixed)
+    config["battery"] = {
+        "hamiltonian": np.diag([0.0, OMEGA_C, OMEGA_H, OMEGA_H + delta]),
+        "baths": [{"name": "h", "coupling": x_h}, {"name": "c", "coupling": x_c}],
+    }
+    return config
+
+
+def test_a_doubtful_secular_approximation_is_a_python_warning_not_a_flag():
+    import warnings
+
+    with pytest.warns(UserWarning, match="secular") as said:
+        got = nessbat.battery_point(split_maser(1e-2))
+    assert len(said) == 1 and "levels 2 and 3" in str(said[0].message)
+    assert got["status"] == "ok"
+    config = split_maser(1e-2)
+    del config["fixed"]["t_h"]
+    config["axes"] = [{"name": "t_h", "values": [0.5, 2.0]}]
+    with pytest.warns(UserWarning, match="secular"):
+        nessbat.sweep(config, progress=False)
+    # Far apart (spacing 0.3, rate 1.5e-3), and the plain maser: silent.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nessbat.battery_point(split_maser(0.3))
+        nessbat.battery_point(maser())

@@ -11,12 +11,13 @@
 use std::collections::BTreeMap;
 
 use super::generator::BathPoint;
+use super::secular::{near_pair, NearPair, SECULAR_RATIO};
 use super::spec::Battery;
 use super::spectrum::Spectrum;
 use crate::config::{axis_values, Axis, SweepConfig};
 use crate::error::Error;
 use crate::model::params::supported::TAU;
-use crate::model::{ModelKind, Protocol, RateKind};
+use crate::model::{ModelKind, Protocol};
 
 /// The default stroke length and rate scale, as for `nessbat point`.
 pub const DEFAULT_TAU: f64 = 150.0;
@@ -87,11 +88,10 @@ impl BatteryGrid {
         }
         // A battery's Davies rates sit at its own Bohr frequencies (as
         // the built-in model's kms); the built-in model's choice between
-        // Eq. 9 and kms does not apply (the default is taken as absent).
-        if config.rates != RateKind::default() {
+        // Eq. 9 and kms does not apply, whichever is written.
+        if let Some(rates) = config.rates {
             return refuse(&format!(
-                "rates = \"{}\" (the built-in model's rate convention; a battery's Davies rates follow its own transition frequencies)",
-                config.rates
+                "rates = \"{rates}\" (the built-in model's rate convention; a battery's Davies rates follow its own transition frequencies)"
             ));
         }
         if config.protocol != Protocol::Optimal {
@@ -325,6 +325,51 @@ impl BatteryGrid {
         match self.builder_axes.is_empty() {
             true => self.spectra.first(),
             false => None,
+        }
+    }
+
+    /// What the user should know about a grid that runs: where the
+    /// secular (Davies) approximation is doubtful (`secular`), once, at
+    /// the worst pair over the grid's Hamiltonians and hottest baths.
+    pub fn warnings(&self) -> Vec<String> {
+        let largest = |s: Source| match s {
+            Source::Fixed(v) => v,
+            Source::Axis(i) => self.axes[i].values.iter().copied().fold(f64::MIN, f64::max),
+        };
+        let hottest: Vec<BathPoint> = self
+            .baths
+            .iter()
+            .map(|(t, g)| BathPoint {
+                temperature: largest(*t),
+                gamma: largest(*g),
+            })
+            .collect();
+        let worst = self
+            .spectra
+            .iter()
+            // A battery outside the population model is refused per point
+            // already.
+            .filter(|s| s.open.is_none())
+            .flat_map(|s| (0..hottest.len()).filter_map(|k| near_pair(s, k, hottest[k])))
+            .fold(None, |w: Option<NearPair>, p| match w {
+                Some(w) if w.ratio() >= p.ratio() => Some(w),
+                _ => Some(p),
+            });
+        match worst.filter(|w| w.ratio() >= SECULAR_RATIO) {
+            Some(w) => vec![format!(
+                "bath {} couples levels {} and {}, {:.1e} apart, to level {} at rates up to {:.1e} ({}) on this grid: the population model is the secular (Davies) one, which drops their coherence and needs rates far below the spacing; the figures are the Davies model's, which a Bloch-Redfield treatment may not confirm there",
+                self.names[w.bath],
+                w.levels.0,
+                w.levels.1,
+                w.spacing,
+                w.common,
+                w.rate,
+                match w.ratio() {
+                    r if r < 1.0 => format!("{:.0} % of their spacing", 100.0 * r),
+                    r => format!("{r:.1e} times their spacing"),
+                },
+            )],
+            None => Vec::new(),
         }
     }
 

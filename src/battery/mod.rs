@@ -30,6 +30,7 @@ pub mod passive;
 pub mod point;
 pub mod reduce;
 pub mod run;
+pub mod secular;
 pub mod sensitivity;
 pub mod solved;
 pub mod spec;

@@ -21,6 +21,8 @@ pub struct BatteryPoint {
     pub names: Vec<String>,
     pub baths: Vec<BathPoint>,
     pub tau: f64,
+    /// The grid's warnings (`BatteryGrid::warnings`), for the shell to say.
+    pub warnings: Vec<String>,
 }
 
 impl BatteryPoint {
@@ -29,7 +31,9 @@ impl BatteryPoint {
     pub fn from_config(config: &SweepConfig) -> Result<BatteryPoint, Error> {
         let grid = BatteryGrid::new(config, Use::Point)?;
         let (spectrum, baths, tau) = grid.point(0);
+        let warnings = grid.warnings();
         Ok(BatteryPoint {
+            warnings,
             spectrum: spectrum.clone(),
             battery: grid.battery,
             names: grid.names,

@@ -49,6 +49,9 @@ pub fn run(cmd: &OptimizeCmd, cfg: SweepConfig, origin: &str) -> Result<()> {
     }
     let grid =
         BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    for w in grid.warnings() {
+        eprintln!("warning: {origin}: {w}");
+    }
     let grid_levels = grid.battery.levels();
     let ctx = match cmd.backend {
         BackendChoice::Gpu => Some(gpu::acquire(grid_levels).map_err(super::lib_error)?),

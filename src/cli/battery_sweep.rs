@@ -41,6 +41,9 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     check_flags(cmd)?;
     let grid =
         BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| BadInput(format!("{origin}: {e}")))?;
+    for w in grid.warnings() {
+        eprintln!("warning: {origin}: {w}");
+    }
     let outputs = cmd.outputs.as_deref().or(cfg.outputs.as_deref());
     let mut plan = Plan::new(&grid, outputs).map_err(|e| BadInput(format!("{origin}: {e}")))?;
     let shard = match &cmd.shard {

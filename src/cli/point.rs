@@ -41,6 +41,9 @@ fn battery(cmd: &PointCmd, path: &std::path::Path) -> Result<()> {
         .map_err(|e| BadInput(e.to_string()))?;
     let point = BatteryPoint::from_config(&config)
         .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    for w in &point.warnings {
+        eprintln!("warning: {}: {w}", path.display());
+    }
     let f = point.figures();
     let text = if cmd.json {
         serde_json::to_string_pretty(&f.to_json())? + "\n"

@@ -142,6 +142,9 @@ fn battery_trace(c: &ErgotropyCmd, path: &std::path::Path) -> Result<()> {
         .map_err(|e| BadInput(e.to_string()))?;
     let p = BatteryPoint::from_config(&config)
         .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    for w in &p.warnings {
+        eprintln!("warning: {}: {w}", path.display());
+    }
     let Some((rows, converged)) = cycles(&p.spectrum, &p.baths, p.tau, c.max_cycles) else {
         let f = p.figures();
         return Err(BadInput(format!(
