@@ -1,6 +1,6 @@
 //! The secular (Davies) approximation's warning: a bath that couples two
 //! near levels to a common one feeds their coherence, which the population
-//! model drops; the grid says so where that rate reaches a tenth of their
+//! model drops; the grid says so where that rate reaches a hundredth of their
 //! spacing, and only there. A warning, not a flag: the figures are the
 //! Davies model's either way.
 
@@ -51,7 +51,7 @@ fn a_near_pair_fed_by_one_bath_is_found_at_its_rate_over_spacing() {
 }
 
 #[test]
-fn the_grid_warns_once_at_its_hottest_bath_and_only_past_a_tenth() {
+fn the_grid_warns_once_at_its_hottest_bath_and_only_past_a_hundredth() {
     // Over T_h up to 4, the rate is Γ n(1) at T = 4: 3.52e-3, a third of
     // the spacing 1e-2.
     let sweep = |delta: f64| {
@@ -75,7 +75,7 @@ fn the_grid_warns_once_at_its_hottest_bath_and_only_past_a_tenth() {
         "{}",
         w[0]
     );
-    // Just beyond a tenth and just within it.
+    // Just beyond a hundredth and just within it.
     assert_eq!(sweep(rate / SECULAR_RATIO * 0.99).len(), 1);
     assert!(sweep(rate / SECULAR_RATIO * 1.01).is_empty());
 }
@@ -97,7 +97,7 @@ fn batteries_whose_baths_mix_no_near_levels_are_not_warned() {
     for k in 0..2 {
         let w = near_pair(&s, k, hot).unwrap();
         assert_eq!(w.levels, (0, 3));
-        assert!(w.ratio() < SECULAR_RATIO / 10.0, "{w:?}");
+        assert!(w.ratio() < SECULAR_RATIO, "{w:?}");
     }
     // Explicit rates are taken as given: nothing to judge.
     let given = MASER.replace(
