@@ -128,6 +128,36 @@ fn the_command_line_says_it_on_stderr_and_runs() {
     assert!(ours.len() == 1 && ours[0].contains("secular"), "{err}");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["status"], "ok");
+    // A sweep says it once it runs; refused (its folder taken), it says
+    // the refusal alone, in one line.
+    let sweep = path.with_file_name("sweep.toml");
+    std::fs::write(
+        &sweep,
+        near(1e-2, "").replace(
+            "tau = 100.0\n",
+            "tau = 100.0\n[[axes]]\nname = \"t_h\"\nvalues = [1.0, 2.0]\n",
+        ),
+    )
+    .unwrap();
+    let out = path.with_file_name("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let args = [
+        "sweep",
+        "--config",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    let o = nessbat(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("warning:"));
+    bad_input(&nessbat(&args), "--force");
     // Bad input is still one line, with no warning before it.
     std::fs::write(
         &path,

@@ -49,9 +49,12 @@ pub fn run(cmd: &OptimizeCmd, cfg: SweepConfig, origin: &str) -> Result<()> {
     }
     let grid =
         BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| BadInput(format!("{origin}: {e}")))?;
-    for w in grid.warnings() {
-        eprintln!("warning: {origin}: {w}");
-    }
+    // Said once the search has run (a refusal stays one line).
+    let warn = || {
+        for w in grid.warnings() {
+            eprintln!("warning: {origin}: {w}");
+        }
+    };
     let grid_levels = grid.battery.levels();
     let ctx = match cmd.backend {
         BackendChoice::Gpu => Some(gpu::acquire(grid_levels).map_err(super::lib_error)?),
@@ -73,6 +76,7 @@ pub fn run(cmd: &OptimizeCmd, cfg: SweepConfig, origin: &str) -> Result<()> {
         };
         let t = pareto_table(&cfg, [a, b], constraint.as_deref(), strokes.as_ref())
             .map_err(|e| super::lib_error(prefixed(e, origin)))?;
+        warn();
         return write_front(cmd, &t, &cfg, &subtitle(&grid));
     };
     let goal = Goal {
@@ -86,6 +90,7 @@ pub fn run(cmd: &OptimizeCmd, cfg: SweepConfig, origin: &str) -> Result<()> {
     };
     let best = optimize(&cfg, strokes.as_ref(), &goal, &opts)
         .map_err(|e| super::lib_error(prefixed(e, origin)))?;
+    warn();
     let backend = match &ctx {
         Some(c) => format!("gpu strokes ({})", c.describe()),
         None => "cpu".to_string(),

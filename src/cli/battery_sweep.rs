@@ -41,9 +41,6 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
     check_flags(cmd)?;
     let grid =
         BatteryGrid::new(&cfg, Use::Sweep).map_err(|e| BadInput(format!("{origin}: {e}")))?;
-    for w in grid.warnings() {
-        eprintln!("warning: {origin}: {w}");
-    }
     let outputs = cmd.outputs.as_deref().or(cfg.outputs.as_deref());
     let mut plan = Plan::new(&grid, outputs).map_err(|e| BadInput(format!("{origin}: {e}")))?;
     let shard = match &cmd.shard {
@@ -122,7 +119,11 @@ pub fn run(cmd: &SweepCmd, cfg: SweepConfig, origin: &str, began: Instant) -> Re
             return Ok(());
         }
     };
-    // Said once the folder is accepted (a refusal stays one line). Auto
+    // Said once the folder is accepted (a refusal stays one line).
+    for w in grid.warnings() {
+        eprintln!("warning: {origin}: {w}");
+    }
+    // Auto
     // stays on the CPU: the GPU forms the strokes and solves the NESS
     // and OSS, and the host finishes every point, so the
     // GPU pays where strokes dominate (large d, a fast device); --backend

@@ -142,9 +142,6 @@ fn battery_trace(c: &ErgotropyCmd, path: &std::path::Path) -> Result<()> {
         .map_err(|e| BadInput(e.to_string()))?;
     let p = BatteryPoint::from_config(&config)
         .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
-    for w in &p.warnings {
-        eprintln!("warning: {}: {w}", path.display());
-    }
     let Some((rows, converged)) = cycles(&p.spectrum, &p.baths, p.tau, c.max_cycles) else {
         let f = p.figures();
         return Err(BadInput(format!(
@@ -154,6 +151,10 @@ fn battery_trace(c: &ErgotropyCmd, path: &std::path::Path) -> Result<()> {
         ))
         .into());
     };
+    // Said once there is a trace (a refusal stays one line).
+    for w in &p.warnings {
+        eprintln!("warning: {}: {w}", path.display());
+    }
     if !converged {
         eprintln!(
             "warning: the OSS was not reached within {} cycles",
