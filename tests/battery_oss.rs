@@ -86,7 +86,7 @@ fn the_twin_settles_where_the_f64_path_does_and_passes_the_check() {
                 );
                 continue;
             };
-            let Some(host) = solve(&case.stroke, &ness) else {
+            let Some(host) = solve(&case.stroke, &ness, &[]) else {
                 // No OSS on the f64 path: none from the twin either.
                 assert_eq!(
                     out[4 * d + 2],
@@ -129,7 +129,7 @@ fn the_twin_settles_where_the_f64_path_does_and_passes_the_check() {
             ] {
                 assert!(a <= 1e-12 && b <= 1e-12, "d {d}: corrections {a:e}, {b:e}");
             }
-            let ok = checked(&case.w, &case.stroke.change, &out);
+            let ok = checked(&case.w, &case.stroke.change, &out, &[]);
             assert!(ok.is_some(), "d {d}: the check refused the twin's OSS");
         }
     }
@@ -163,11 +163,11 @@ fn the_check_refuses_what_is_not_a_fixed_point() {
         }
         tried += 1;
         let c = &case.stroke.change;
-        assert!(checked(&case.w, c, &out).is_some());
+        assert!(checked(&case.w, c, &out, &[]).is_some());
         let refused = |what: &str, f: &dyn Fn(&mut Vec<f64>)| {
             let mut bad = out.clone();
             f(&mut bad);
-            assert!(checked(&case.w, c, &bad).is_none(), "accepted: {what}");
+            assert!(checked(&case.w, c, &bad, &[]).is_none(), "accepted: {what}");
         };
         refused("p moved", &|o| o[d] += 1e-9);
         refused("q moved", &|o| o[2 * d + 1] -= 1e-9);
@@ -231,7 +231,7 @@ fn gpu_oss_matches_the_twin() {
                     twin[i]
                 );
             }
-            assert!(checked(&case.w, &case.stroke.change, gpu).is_some());
+            assert!(checked(&case.w, &case.stroke.change, gpu, &[]).is_some());
             for j in [4 * d, 4 * d + 1] {
                 assert!(
                     gpu[j] <= 1e-12,

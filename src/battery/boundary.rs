@@ -32,11 +32,12 @@ pub fn newton(
     change: &nalgebra::DMatrix<f64>,
     start: &DVector<f64>,
     settled: &dyn Fn(Vec<usize>) -> Option<Step>,
+    blocks: &[std::ops::Range<usize>],
 ) -> Option<Oss> {
     let d = start.len();
     let mut p = start.clone();
     let mut q = &p + change * &p;
-    let mut order = passive_order(&q);
+    let mut order = passive_order(&q, blocks);
     let mut stuck = 0;
     for _ in 0..4 * d * d + 64 {
         let target = match settled(order.clone())? {

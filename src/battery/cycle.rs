@@ -14,13 +14,45 @@ use super::sensitivity::normalised;
 use super::stroke::Stroke;
 use nalgebra::{DMatrix, DVector};
 use nessbat_kernels::layout::OSS_TIE;
+use std::ops::Range;
 
-/// The order that sorts `q` decreasing, ties to the lower level: the
-/// extraction sends population `q[order[i]]` to level i.
-pub fn passive_order(q: &DVector<f64>) -> Vec<usize> {
+/// The extraction's order for `q`: it sends population `q[order[i]]` to
+/// level i. Populations sorted decreasing onto ascending levels (ties to
+/// the lower level), except within each run of degenerate levels
+/// (`blocks`, `Spectrum::blocks`): a population the sort keeps in the run
+/// stays on its own level, and those arriving from outside take the run's
+/// other levels in ascending order. No unitary among degenerate levels
+/// changes the energy, so the optimal extraction need not move population
+/// among them, and with this it does not: the cycle is then the same
+/// however those levels are labelled (found: a V-type battery, two
+/// degenerate levels each on its own bath, at status ok with heats of 0
+/// or ±0.023 by which level was called 1, the sort's swap between them
+/// pumping heat from hot to cold with no work).
+pub fn passive_order(q: &DVector<f64>, blocks: &[Range<usize>]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..q.len()).collect();
     order.sort_by(|&i, &j| q[j].total_cmp(&q[i]).then(i.cmp(&j)));
+    for run in blocks {
+        let sources = order[run.clone()].to_vec();
+        let mut arriving = sources.iter().filter(|s| !run.contains(s));
+        for i in run.clone() {
+            order[i] = match sources.contains(&i) {
+                true => i,
+                // As many arrive as leave the run.
+                false => *arriving.next().expect("one per level vacated"),
+            };
+        }
+    }
     order
+}
+
+/// The first run of degenerate levels into which `order` brings two or
+/// more populations from outside: which goes where is then a choice of
+/// labels, which shapes the next stroke.
+pub fn ambiguous_arrivals(order: &[usize], blocks: &[Range<usize>]) -> Option<Range<usize>> {
+    blocks
+        .iter()
+        .find(|&run| run.clone().filter(|&i| !run.contains(&order[i])).count() >= 2)
+        .cloned()
 }
 
 /// The passive state of `q` under `order`.
@@ -186,7 +218,7 @@ fn next_permutation(v: &mut [usize]) -> bool {
 /// iteration cycles between permutations, the cycle itself is iterated
 /// from where it stopped until its permutation settles, and that one is
 /// solved for.
-pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
+pub fn solve(stroke: &Stroke, start: &DVector<f64>, blocks: &[Range<usize>]) -> Option<Oss> {
     let d = start.len();
     let settled = |order: Vec<usize>| -> Option<Step> {
         // Unrefined first: an order the charged state does not sort into
@@ -194,7 +226,7 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
         let mut solve = NullSolve::new(cycle_matrix(stroke, &order))?;
         let sorts = |p: &DVector<f64>| {
             let q = p + &stroke.change * p;
-            let next = passive_order(&q);
+            let next = passive_order(&q, blocks);
             // Orders that differ only by swapping populations equal to
             // rounding sort q alike: the OSS sits on their boundary, and
             // either is it.
@@ -221,7 +253,7 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
             false => Err((next, p)),
         })
     };
-    let mut order = passive_order(start);
+    let mut order = passive_order(start, blocks);
     let mut seen: Vec<Vec<usize>> = Vec::new();
     let mut last = start.clone();
     for _ in 0..(4 * d + 16) {
@@ -258,7 +290,7 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
     // Newton's method with steps cut at the orders' boundaries, whose
     // residual shrinks at every step where policy iteration's full steps
     // cycled (battery::boundary).
-    if let Some(oss) = super::boundary::newton(&stroke.change, start, &settled) {
+    if let Some(oss) = super::boundary::newton(&stroke.change, start, &settled, blocks) {
         return Some(oss);
     }
     // The cycle map itself, p ← sort(e^{Wτ} p), from a valid state: the
@@ -284,7 +316,7 @@ pub fn solve(stroke: &Stroke, start: &DVector<f64>) -> Option<Oss> {
     let mut tried: Vec<Vec<usize>> = Vec::new();
     for cycle in 0..MAX_CYCLES {
         let q = &p + &stroke.change * &p;
-        let order = passive_order(&q);
+        let order = passive_order(&q, blocks);
         let next = permute(&q, &order);
         let step = (&next - &p).amax();
         p = next;

@@ -58,12 +58,13 @@ pub struct NessErgotropy {
 /// where the solve is ill-conditioned.
 pub fn ness_ergotropy(
     energies: &[f64],
+    blocks: &[std::ops::Range<usize>],
     ness: &DVector<f64>,
     system: System,
     residual: impl FnOnce() -> Residual,
 ) -> NessErgotropy {
     let d = ness.len();
-    let order = passive_order(ness);
+    let order = passive_order(ness, blocks);
     let lowest = cycle_lowest(&order, energies);
     let (mut raw, mut terms) = (0.0, 0.0);
     let mut c = DMatrix::<f64>::zeros(d, 1);

@@ -18,7 +18,9 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::cycle::{cycle_matrix, normalised_null_solve, passive_order, permute, solve, Oss};
+use super::cycle::{
+    ambiguous_arrivals, cycle_matrix, normalised_null_solve, passive_order, permute, solve, Oss,
+};
 use super::generator::{
     bath_generator, bath_uncertainty, blurred_flow, disconnected, no_current_by_structure,
     BathPoint,
@@ -164,7 +166,7 @@ pub fn finish(
     let oss = oss.or_else(|| {
         ness.as_ref()
             .zip(stroke.as_ref())
-            .and_then(|(n, st)| solve(st, n))
+            .and_then(|(n, st)| solve(st, n, &spectrum.blocks))
     });
     let (Some(ness), Some(stroke), Some(oss)) = (ness, stroke, oss) else {
         f.status = BatteryStatus::NotConverged;
@@ -238,9 +240,13 @@ pub fn finish(
         raw: ness_raw,
         noise: noise_ness,
         passive: ness_passive,
-    } = ness_ergotropy(&spectrum.energies, &ness, ness_system(), || {
-        ness_residual(&w, &ness).widened(&blur(&ness))
-    });
+    } = ness_ergotropy(
+        &spectrum.energies,
+        &spectrum.blocks,
+        &ness,
+        ness_system(),
+        || ness_residual(&w, &ness).widened(&blur(&ness)),
+    );
     let ness_ergotropy = snap(ness_raw, noise_ness);
     let inverted = ness_ergotropy > 0.0
         || (ness_raw > 0.0
@@ -265,9 +271,8 @@ pub fn finish(
     // not a rounding of E · (q − s) over which the estimate divides
     // (found: flagged with an estimate of inf). Decided below, once the
     // work's bound is known: levels that close but distinct, with a work
-    // their populations resolve, keep it. The convention between
-    // degenerate levels stays the sort's: the larger population on the
-    // lower index; it shapes the OSS and so the heats.
+    // their populations resolve, keep it. Between levels of one energy
+    // the extraction moves nothing (`cycle::passive_order`).
     let degenerate = DEGENERATE * e_max.max(1.0);
     let degenerate_only = oss
         .order
@@ -404,7 +409,7 @@ pub fn finish(
             system,
             oss_residual(&oss.order, p, &moved, (change_relative, change_absolute))
                 .widened(&DVector::from_element(d, drift))
-                .widened(&unsorted(q, &oss.order)),
+                .widened(&unsorted(q, &oss.order, &spectrum.blocks)),
         )
     };
     let mut sensitive = figure_errors(system, &residual, &figures);
@@ -644,7 +649,11 @@ pub fn finish(
     f.ness = ness.iter().copied().collect();
     judge(
         &mut f,
-        Unresolved::of(unresolved_work, unresolved),
+        Unresolved::of(
+            ambiguous_arrivals(&oss.order, &spectrum.blocks).filter(|_| !identity),
+            unresolved_work,
+            unresolved,
+        ),
         &heat_noise,
         noise_work,
         (p, q),
@@ -669,8 +678,8 @@ pub const MAX_RATE: f64 = 1e12;
 /// 4-spin weak chain at τΓ = 1.7e-6 whose populations of 3e-8 differed by
 /// 6.6e-15 in another order than the solve's; its ill-conditioned OSS
 /// 5.8e-6 off, the ergotropy 5e-5, at status ok).
-fn unsorted(q: &DVector<f64>, order: &[usize]) -> DVector<f64> {
-    let sorted = permute(q, &passive_order(q));
+fn unsorted(q: &DVector<f64>, order: &[usize], blocks: &[std::ops::Range<usize>]) -> DVector<f64> {
+    let sorted = permute(q, &passive_order(q, blocks));
     let solved = permute(q, order);
     (sorted - solved).abs()
 }

@@ -20,7 +20,12 @@ const CHECK: f64 = 1024.0;
 
 /// The kernel's output `out` (4d + 3 reals) for generator `w` and stroke
 /// change `change`, if it is a settled, checked solution.
-pub fn checked(w: &DMatrix<f64>, change: &DMatrix<f64>, out: &[f64]) -> Option<Solved> {
+pub fn checked(
+    w: &DMatrix<f64>,
+    change: &DMatrix<f64>,
+    out: &[f64],
+    blocks: &[std::ops::Range<usize>],
+) -> Option<Solved> {
     let d = w.nrows();
     if out[4 * d + 2] != 1.0 {
         return None;
@@ -59,7 +64,7 @@ pub fn checked(w: &DMatrix<f64>, change: &DMatrix<f64>, out: &[f64]) -> Option<S
     if (permute(&q, &order) - &p).amax() > eps * q.amax() {
         return None;
     }
-    let next = passive_order(&q);
+    let next = passive_order(&q, blocks);
     let tie = OSS_TIE * f64::EPSILON * q.amax();
     if next != order && (permute(&q, &order) - permute(&q, &next)).amax() > tie {
         return None;

@@ -20,6 +20,9 @@ pub(crate) const DEGENERATE: f64 = 1e-10;
 /// |⟨a|X|b⟩|² below this, relative to X's scale, is no coupling (rounding
 /// of an eigenbasis rotates exact zeros into ~ε-sized entries).
 const UNCOUPLED: f64 = 1e-24;
+/// Energies within this of H's scale per level are one energy: the
+/// eigensolver's rounding (backward stable: a few ε‖H‖ per level).
+const TIED: f64 = 4.0 * f64::EPSILON;
 /// Margin on an eigenvector's error bound (its residual over its gap).
 const RESOLUTION_MARGIN: f64 = 4.0;
 /// An eigenvector's error bound from which its strengths' uncertainty
@@ -37,6 +40,12 @@ pub struct Spectrum {
     pub strengths: Vec<DMatrix<f64>>,
     /// None where the populations close; else why not.
     pub open: Option<String>,
+    /// Runs of levels of one energy (adjacent in ascending energy, split
+    /// by no more than the eigensolver's rounding, `TIED` of H's scale per
+    /// level), two or more each: the extraction moves no population among
+    /// them (`cycle::passive_order`). Levels split by more, however
+    /// little, are distinct: the extraction works across their gap.
+    pub blocks: Vec<std::ops::Range<usize>>,
     /// Per bath, its explicit rates where it has them (`Battery::rates`):
     /// used as given, on the levels in this order.
     pub rates: Vec<Option<DMatrix<f64>>>,
@@ -131,7 +140,9 @@ impl Spectrum {
             }
         }
         let open = closure(battery, &energies, &strengths, DEGENERATE * scale);
+        let blocks = degenerate_runs(&energies, TIED * d as f64 * scale);
         Spectrum {
+            blocks,
             energies,
             strengths,
             rates: battery.rates.clone(),
@@ -170,6 +181,21 @@ fn resolution(
             r / gap
         })
         .collect()
+}
+
+/// The runs of two or more levels each within `tol` of the one before.
+fn degenerate_runs(energies: &[f64], tol: f64) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for i in 1..=energies.len() {
+        if i == energies.len() || energies[i] - energies[i - 1] > tol {
+            if i - start >= 2 {
+                runs.push(start..i);
+            }
+            start = i;
+        }
+    }
+    runs
 }
 
 /// Why the populations do not close, if they do not.

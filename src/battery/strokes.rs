@@ -148,7 +148,12 @@ pub fn points_with(
                     let at = &formed[k * 2 * dd..(k + 1) * 2 * dd];
                     let stroke = Stroke::from_blocks(d, &at[..dd], &at[dd..]);
                     given.solved = solved.as_ref().and_then(|out| {
-                        checked(&p.w, &stroke.change, &out[k * width..(k + 1) * width])
+                        checked(
+                            &p.w,
+                            &stroke.change,
+                            &out[k * width..(k + 1) * width],
+                            &spectrum.blocks,
+                        )
                     });
                     given.stroke = Some(stroke);
                 }

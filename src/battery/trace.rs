@@ -48,7 +48,7 @@ pub fn cycles(
     let mut rows = Vec::new();
     for cycle in 1..=max_cycles {
         let q = &p + &stroke.change * &p;
-        let order = passive_order(&q);
+        let order = passive_order(&q, &spectrum.blocks);
         let s = permute(&q, &order);
         let identity = order.iter().enumerate().all(|(i, &j)| i == j);
         let ergotropy = if identity { 0.0 } else { e.dot(&(&q - &s)) };

@@ -19,15 +19,27 @@ pub enum Unresolved {
     Work,
     /// A heat is below its noise, which is not negligible.
     Heat,
+    /// The extraction brings two or more populations into the degenerate
+    /// levels first..=last (`cycle::ambiguous_arrivals`): which goes where
+    /// is a choice of labels, and the cycle depends on it.
+    Extraction {
+        first: usize,
+        last: usize,
+    },
 }
 
 impl Unresolved {
-    /// The work's failure first: the heats' follows from it.
-    pub fn of(work: bool, heat: bool) -> Unresolved {
-        match (work, heat) {
-            (true, _) => Unresolved::Work,
-            (false, true) => Unresolved::Heat,
-            (false, false) => Unresolved::None,
+    /// An ambiguous extraction first (no figure is the battery's own);
+    /// then the work's failure: the heats' follows from it.
+    pub fn of(extraction: Option<std::ops::Range<usize>>, work: bool, heat: bool) -> Unresolved {
+        match (extraction, work, heat) {
+            (Some(run), _, _) => Unresolved::Extraction {
+                first: run.start,
+                last: run.end - 1,
+            },
+            (None, true, _) => Unresolved::Work,
+            (None, false, true) => Unresolved::Heat,
+            (None, false, false) => Unresolved::None,
         }
     }
 }
@@ -87,7 +99,12 @@ pub fn judge(
     entropy_noise: f64,
 ) {
     let entropy = f.entropy_production;
-    if unresolved == Unresolved::Work {
+    if let Unresolved::Extraction { first, last } = unresolved {
+        f.status = BatteryStatus::Imprecise;
+        f.message = Some(format!(
+            "the optimal extraction is not unique: it brings several populations into the degenerate levels {first} to {last}, and which level takes which (a choice of labels) changes the cycle; accepted: levels split by more than 1e-10 of H's scale, or baths that treat them alike"
+        ));
+    } else if unresolved == Unresolved::Work {
         f.error_estimate = f64::INFINITY;
         f.status = BatteryStatus::Imprecise;
         f.message = Some(
