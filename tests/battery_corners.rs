@@ -336,3 +336,22 @@ fn an_oss_where_the_policy_iteration_cycles_is_found_among_its_orders() {
         );
     }
 }
+
+#[test]
+fn a_charged_state_off_its_sum_by_the_strokes_own_drift_keeps_its_figures() {
+    // A maser whose hot bath is 1e3 times the cold one's rate: the long
+    // stroke's rounding leaves the charged state summing to 1 + 3e-12,
+    // beyond 1e-12 per level, which the stroke's column sums on p measure
+    // and the estimate (1.2e-8) carries. Found flagged as no distribution,
+    // its figures right to 1e-11: the Otto efficiency and the first law.
+    let text = MASER
+        .replace("gamma_h = 1e-3", "gamma_h = 100.0")
+        .replace("gamma_c = 1e-3", "gamma_c = 0.1");
+    let f = from_toml(&text).unwrap().figures();
+    assert_eq!(f.status, BatteryStatus::Ok, "{:?}", f.message);
+    let sum: f64 = f.populations_charged.iter().sum();
+    assert!((sum - 1.0).abs() > 1e-12, "the case drifts: {sum}");
+    assert!((f.efficiency - 0.6).abs() <= 1e-9, "η {}", f.efficiency);
+    let heats: f64 = f.heats.iter().map(|h| h.heat).sum();
+    assert!((heats - f.ergotropy).abs() <= 1e-9 * f.ergotropy);
+}

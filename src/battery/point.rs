@@ -647,6 +647,14 @@ pub fn finish(
     };
     f.populations_charged = q.iter().copied().collect();
     f.ness = ness.iter().copied().collect();
+    // How far the stroke's rounding moves q's sum: its column sums on p
+    // (none where q is the NESS itself).
+    let drift = match identity {
+        true => 0.0,
+        false => (0..d)
+            .map(|j| stroke.change.column(j).sum().abs() * p[j].abs())
+            .sum(),
+    };
     judge(
         &mut f,
         Unresolved::of(
@@ -656,7 +664,7 @@ pub fn finish(
         ),
         &heat_noise,
         noise_work,
-        (p, q),
+        (p, q, drift),
         entropy_noise,
     );
     f
