@@ -154,7 +154,8 @@ def sweep(
 def battery_point(config: Config) -> Dict[str, Any]:
     """One point of a battery of your own: a config (dict or TOML path)
     with a [battery] table (the Hamiltonian and each bath's coupling, as
-    lists or numpy arrays; complex parts as `hamiltonian_im`/`coupling_im`)
+    lists or numpy arrays, complex ones too; or the imaginary parts as
+    `hamiltonian_im`/`coupling_im`)
     and its parameters in [fixed] (`tau`, and `t_NAME`, `gamma_NAME` per
     bath NAME), no axes.
 

@@ -86,8 +86,9 @@ def levels(energies: Any, baths: Baths) -> Dict[str, Any]:
 
 
 def matrices(hamiltonian: Any, baths: Baths, hamiltonian_im: Any = None) -> Dict[str, Any]:
-    """A battery as matrices: H (real part; `hamiltonian_im` the imaginary)
-    and each bath's coupling matrix."""
+    """A battery as matrices: H and each bath's coupling matrix, real or
+    complex (numpy complex arrays are split into the real part and the
+    `_im` twin), or H's real part with `hamiltonian_im` the imaginary."""
     table: Dict[str, Any] = {"hamiltonian": hamiltonian, "baths": _baths(baths)}
     if hamiltonian_im is not None:
         table["hamiltonian_im"] = hamiltonian_im

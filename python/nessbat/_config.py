@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import _nessbat
 
@@ -15,7 +15,7 @@ def _plain(value: Any) -> Any:
     """numpy arrays and scalars (np.linspace(...), np.int64(4)) as the
     lists and numbers they hold; anything else is not in the schema."""
     if getattr(value, "dtype", None) is not None and value.dtype.kind == "c" or isinstance(value, complex):
-        raise TypeError("complex entries: give the real part as the matrix and the imaginary part as its _im twin (hamiltonian_im, coupling_im)")
+        raise TypeError("complex entries: accepted only in a battery's hamiltonian and couplings (split into their _im twins)")
     if hasattr(value, "tolist"):
         return value.tolist()
     if hasattr(value, "item"):
@@ -45,12 +45,56 @@ def _non_finite(value: Any, path: str) -> Optional[Tuple[str, Any]]:
     return None
 
 
+def _is_complex(value: Any) -> bool:
+    """Whether a matrix (numpy array or nested lists) holds complex numbers."""
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind is not None:
+        return kind == "c"
+    if isinstance(value, (list, tuple)):
+        return any(_is_complex(v) for v in value)
+    return isinstance(value, complex)
+
+
+def _split(matrix: Any) -> Tuple[List[List[float]], List[List[float]]]:
+    """A complex matrix as its real and imaginary parts, nested lists."""
+    rows = matrix.tolist() if hasattr(matrix, "tolist") else matrix
+    real = [[complex(v).real for v in row] for row in rows]
+    imag = [[complex(v).imag for v in row] for row in rows]
+    return real, imag
+
+
+def _complex_split(battery: Mapping[str, Any]) -> Dict[str, Any]:
+    """The battery table with each complex matrix (H, a bath's coupling)
+    given as its real part and its _im twin, as TOML takes it; the
+    caller's dict is left as it was."""
+    table = dict(battery)
+
+    def place(entry: Dict[str, Any], key: str, where: str) -> None:
+        value = entry.get(key)
+        if value is None or isinstance(value, str) or not _is_complex(value):
+            return
+        if entry.get(f"{key}_im") is not None:
+            raise ValueError(f"{where}: a complex {key} and {key}_im both given; accepted: one of them (a complex matrix is split into both)")
+        entry[key], entry[f"{key}_im"] = _split(value)
+
+    place(table, "hamiltonian", "battery")
+    baths = table.get("baths")
+    if isinstance(baths, (list, tuple)):
+        table["baths"] = [dict(b) if isinstance(b, Mapping) else b for b in baths]
+        for i, b in enumerate(table["baths"]):
+            if isinstance(b, dict):
+                place(b, "coupling", f"battery.baths[{i}]")
+    return table
+
+
 def config_text(config: Config) -> Tuple[str, str]:
     """(TOML text, origin) of a config: None for the embedded default, a
     dict in the TOML schema, or the path of a TOML file."""
     if config is None:
         return _nessbat.default_config(), "embedded default config"
     if isinstance(config, Mapping):
+        if isinstance(config.get("battery"), Mapping):
+            config = {**config, "battery": _complex_split(config["battery"])}
         bad = _non_finite(config, "")
         if bad:
             raise ValueError(f"config: {bad[0]} is {bad[1]}; accepted: a finite number")

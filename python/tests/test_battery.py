@@ -74,10 +74,40 @@ def test_settings_of_the_wrong_type_and_dict_errors_read_as_the_user_wrote_them(
     with pytest.raises(ValueError) as e:
         nessbat.battery_point({"battery": {"hamiltonian": "x", "baths": []}})
     assert "line 1 column" not in str(e.value)
-    with pytest.raises(ValueError, match="_im twin"):
+    with pytest.raises(ValueError, match="complex entries: accepted only in"):
         bad = maser()
-        bad["battery"]["hamiltonian"] = np.eye(3) * (1 + 1j)
+        bad["fixed"]["tau"] = np.complex128(100)
         nessbat.battery_point(bad)
+
+
+def test_complex_matrices_are_their_real_parts_and_im_twins():
+    """A complex numpy H or coupling, raw or through nessbat.matrices,
+    is the real matrix with its _im twin, bit for bit; both at once is
+    refused in one line."""
+    h = np.array([[0.0, 0.1j, 0.0], [-0.1j, OMEGA_C, 0.0], [0.0, 0.0, OMEGA_H]])
+    x_c = np.zeros((3, 3), complex)
+    x_c[0, 1], x_c[1, 0] = 1j, -1j
+    config = maser()
+    hot = config["battery"]["baths"][0]["coupling"]
+    config["battery"] = nessbat.matrices(h, {"h": hot, "c": x_c})
+    got = nessbat.battery_point(config)
+    twins = maser()
+    twins["battery"] = {
+        "hamiltonian": h.real,
+        "hamiltonian_im": h.imag,
+        "baths": [
+            {"name": "h", "coupling": hot},
+            {"name": "c", "coupling": x_c.real, "coupling_im": x_c.imag},
+        ],
+    }
+    assert got == nessbat.battery_point(twins)
+    assert got["status"] == "ok" and got["ergotropy"] > 0
+    # The caller's dict is not rewritten.
+    assert config["battery"]["hamiltonian"] is h
+    both = maser()
+    both["battery"] = dict(twins["battery"], hamiltonian=h)
+    with pytest.raises(ValueError, match="complex hamiltonian and hamiltonian_im both given"):
+        nessbat.battery_point(both)
 
 
 def sweep_config():
