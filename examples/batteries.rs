@@ -19,7 +19,7 @@ use plotters::prelude::SeriesLabelPosition;
 
 /// `python results/batteries/secular.py`'s table (QuTiP; the example has
 /// no Python to run it).
-const SECULAR_TABLE: &str = "| delta | r/delta | tau | stroke's change, Redfield vs Davies (max relative) |\n|---|---|---|---|\n| 1 | 0.00154 | 100 | 7.45e-06 |\n| 1 | 0.00154 | 1000 | 2.27e-06 |\n| 0.3 | 0.00514 | 100 | 1.10e-04 |\n| 0.3 | 0.00514 | 1000 | 4.55e-06 |\n| 0.1 | 0.0154 | 100 | 3.80e-03 |\n| 0.1 | 0.0154 | 1000 | 2.59e-04 |\n| 0.03 | 0.0514 | 100 | 5.20e-02 |\n| 0.03 | 0.0514 | 1000 | 8.82e-04 |\n| 0.01 | 0.154 | 100 | 1.22e-01 |\n| 0.01 | 0.154 | 1000 | 2.04e-02 |\n| 0.003 | 0.514 | 100 | 1.33e-01 |\n| 0.003 | 0.514 | 1000 | 1.13e-01 |";
+const SECULAR_TABLE: &str = "| delta | r/delta | tau | stroke's change, Redfield vs Davies (max relative) |\n|---|---|---|---|\n| 1 | 0.00254 | 100 | 7.45e-06 |\n| 1 | 0.00254 | 1000 | 2.27e-06 |\n| 0.3 | 0.00847 | 100 | 1.10e-04 |\n| 0.3 | 0.00847 | 1000 | 4.55e-06 |\n| 0.1 | 0.0254 | 100 | 3.80e-03 |\n| 0.1 | 0.0254 | 1000 | 2.59e-04 |\n| 0.03 | 0.0847 | 100 | 5.20e-02 |\n| 0.03 | 0.0847 | 1000 | 8.82e-04 |\n| 0.01 | 0.254 | 100 | 1.22e-01 |\n| 0.01 | 0.254 | 1000 | 2.04e-02 |\n| 0.003 | 0.847 | 100 | 1.33e-01 |\n| 0.003 | 0.847 | 1000 | 1.13e-01 |";
 
 /// A battery sweep of `text` (a config with two axes) drawn as a heatmap
 /// of `figure` into `out/name.png`; returns the arrays.
@@ -309,7 +309,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     writeln!(md, "\nThe `jx*jx` / `jx` pair over (χ, T_h) at T_c = 0.1, as a battery sweep with χ on an axis (each χ one diagonalisation):\n\n![NESS ergotropy of a Dicke ladder](dicke_ness_ergotropy.png)")?;
     // 4. The secular approximation's warning, measured against Redfield
     // (results/batteries/secular.py, QuTiP; not run here: no Python).
-    writeln!(md, "\n## Where the secular approximation is doubtful\n\nThe population model is the Davies one: it drops the coherence a bath feeds between two levels it couples to a common level, which is right while that rate r is far below their spacing δ. nessbat warns where r/δ reaches 1 % anywhere on a grid (the warnings above). How much it matters, from `python results/batteries/secular.py` (QuTiP 5's Bloch–Redfield tensor with and without the secular cut; the maser with its upper level split in two, both on the hot bath; one stroke from diag(0.1, 0.2, 0.3, 0.4)):\n\n{}\n\nBelow 1 % the stroke moves by at most a few 1e-4 of itself; from 5 % on, by percents.", SECULAR_TABLE)?;
+    writeln!(md, "\n## Where the secular approximation is doubtful\n\nThe population model is the Davies one: it drops the coherence a bath feeds between two levels it couples to a common level, which is right while that rate r is far below their spacing δ. nessbat warns where r/δ reaches 1 % anywhere on a grid (the warnings above). How much it matters, from `python results/batteries/secular.py` (QuTiP 5's Bloch–Redfield tensor with and without the secular cut; the maser with its upper level split in two, both on the hot bath; one stroke from diag(0.1, 0.2, 0.3, 0.4)):\n\n{}\n\nBelow 1 % a stroke moves by at most about 1e-4 of itself (0.85 %); by 4e-3 at 2.5 %, and from 8 % on by percents.", SECULAR_TABLE)?;
     std::fs::write(out.join("README.md"), md)?;
     println!("wrote {}", out.join("README.md").display());
     Ok(())

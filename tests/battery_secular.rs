@@ -33,9 +33,10 @@ fn a_near_pair_fed_by_one_bath_is_found_at_its_rate_over_spacing() {
     };
     let w = near_pair(&p.spectrum, 0, hot).expect("bath h couples 1 and 2 to 0");
     assert_eq!((w.levels, w.common), ((2, 3), 0));
-    // By hand: the common level lies below, so the rate is the
-    // absorption's Γ n(ω) at the smaller frequency ω = 1, |X|² = 1 each.
-    let rate = 1e-3 / (0.5f64.exp() - 1.0);
+    // By hand: the decays' rate Γ (n(ω) + 1) at the smaller frequency
+    // ω = 1, |X|² = 1 each (the common level below: the decays into it
+    // feed the coherence through the anticommutator).
+    let rate = 1e-3 * (1.0 / (0.5f64.exp() - 1.0) + 1.0);
     assert!(
         (w.rate - rate).abs() <= 1e-12 * rate,
         "{} vs {rate}",
@@ -52,8 +53,8 @@ fn a_near_pair_fed_by_one_bath_is_found_at_its_rate_over_spacing() {
 
 #[test]
 fn the_grid_warns_once_at_its_hottest_bath_and_only_past_a_hundredth() {
-    // Over T_h up to 4, the rate is Γ n(1) at T = 4: 3.52e-3, a third of
-    // the spacing 1e-2.
+    // Over T_h up to 4, the rate is Γ (n(1) + 1) at T = 4: 4.52e-3,
+    // nearly half the spacing 1e-2.
     let sweep = |delta: f64| {
         let text = near(delta, "").replace(
             "tau = 100.0\n",
@@ -64,13 +65,13 @@ fn the_grid_warns_once_at_its_hottest_bath_and_only_past_a_hundredth() {
             .unwrap()
             .warnings()
     };
-    let rate = 1e-3 / (0.25f64.exp() - 1.0);
+    let rate = 1e-3 * (1.0 / (0.25f64.exp() - 1.0) + 1.0);
     let w = sweep(1e-2);
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
         w[0].contains("bath h couples levels 2 and 3, 1.0e-2 apart, to level 0")
             && w[0].contains(&format!("{rate:.1e}"))
-            && w[0].contains("35 % of their spacing")
+            && w[0].contains("45 % of their spacing")
             && w[0].contains("secular"),
         "{}",
         w[0]

@@ -4,7 +4,7 @@ with its upper level split (levels 0, 0.4, 1, 1 + delta; hot bath T = 2 on
 density), one stroke from diag(0.1, 0.2, 0.3, 0.4), under QuTiP 5's
 Bloch-Redfield tensor with the secular cut (the Davies generator nessbat
 uses) and without it (full Redfield). The hot bath feeds the coherence of
-levels 2 and 3 at r = Gamma n(1) |X_02 X_03| (nessbat's src/battery/
+levels 2 and 3 at r = Gamma (n(1) + 1) |X_02 X_03| (nessbat's src/battery/
 secular.rs); the table gives r/delta against the stroke's population
 change's relative difference. Run: python results/batteries/secular.py
 """
@@ -48,7 +48,7 @@ def stroke(delta: float, secular: bool, tau: float) -> np.ndarray:
 
 
 def main() -> None:
-    rate = GAMMA / np.expm1(1.0 / T_H)
+    rate = GAMMA * (1.0 / np.expm1(1.0 / T_H) + 1.0)
     print("| delta | r/delta | tau | stroke's change, Redfield vs Davies (max relative) |")
     print("|---|---|---|---|")
     for delta in [1.0, 0.3, 0.1, 0.03, 0.01, 0.003]:

@@ -5,9 +5,13 @@
 //!
 //! Which coherences: a bath k that couples two levels a, a′ to a common
 //! level c feeds the coherence |a⟩⟨a′| from the populations (its Bloch–
-//! Redfield terms X_ac X_ca′ p_c or p_a, p_a′), at a rate up to
-//! r = Γ_k (n_k(ω) + 1) |X_ac X_a′c| (c above a, a′; n_k(ω) for c below),
-//! while the coherence rotates at the spacing δ = |E_a − E_a′|. Dropping it
+//! Redfield terms: X_ac X_ca′ p_c from the jumps out of c, and the
+//! anticommutator's X_ac X_ca′ (p_a + p_a′)/2 from the jumps into c), at
+//! a rate up to r = Γ_k (n_k(ω) + 1) |X_ac X_a′c| wherever c lies (the
+//! decays' rate: into c below a, a′, or out of c above them; found: a
+//! cold bath that decays both a and a′ to c, r taken as Γ n ≈ 0, while
+//! Bloch–Redfield traps the battery in their dark superposition), while
+//! the coherence rotates at the spacing δ = |E_a − E_a′|. Dropping it
 //! is right for r ≪ δ; the populations' error grows faster than r/δ. Exactly
 //! degenerate such pairs are refused per point (`spectrum::closure`); this
 //! finds the near ones, for a warning, not a flag: the figures are the
@@ -19,8 +23,8 @@ use super::spectrum::{Spectrum, DEGENERATE};
 /// Rate over spacing from which the grid is warned about: a hundredth.
 /// Measured on a maser with its upper level split (results/batteries/
 /// secular.py, QuTiP's Bloch–Redfield tensor with and without the secular
-/// cut): a stroke's change of populations differs by 4e-3 of itself at
-/// r/δ = 0.015, by 5 % at 0.05 and by 12 % at 0.15.
+/// cut): a stroke's change of populations differs by 1.1e-4 of itself at
+/// r/δ = 0.0085, by 4e-3 at 0.025, by 5 % at 0.085 and by 12 % at 0.25.
 pub const SECULAR_RATIO: f64 = 0.01;
 
 /// The pair of levels with the largest rate over spacing for one bath.
@@ -73,15 +77,10 @@ pub fn near_pair(spectrum: &Spectrum, k: usize, hottest: BathPoint) -> Option<Ne
                 if both == 0.0 {
                     continue;
                 }
-                // The larger occupation of the two transitions (the one
-                // of smaller frequency), with the spontaneous 1 where
-                // either is a decay into a or a′.
+                // The decay rate of the transition of smaller frequency
+                // (the larger occupation).
                 let omega = (e[c] - e[a]).abs().min((e[c] - e[a2]).abs());
-                let factor = if e[c] > e[a] {
-                    n(omega) + 1.0
-                } else {
-                    n(omega)
-                };
+                let factor = n(omega) + 1.0;
                 let rate = hottest.gamma * factor * both.sqrt();
                 let pair = NearPair {
                     bath: k,

@@ -40,9 +40,9 @@ pub struct Spectrum {
     pub strengths: Vec<DMatrix<f64>>,
     /// None where the populations close; else why not.
     pub open: Option<String>,
-    /// Runs of levels of one energy (adjacent in ascending energy, split
-    /// by no more than the eigensolver's rounding, `TIED` of H's scale per
-    /// level), two or more each: the extraction moves no population among
+    /// Runs of levels of one energy (adjacent in ascending energy, equal
+    /// for a diagonal H, else split by no more than the eigensolver's
+    /// rounding, `TIED` of H's scale per level), two or more each: the extraction moves no population among
     /// them (`cycle::passive_order`). Levels split by more, however
     /// little, are distinct: the extraction works across their gap.
     pub blocks: Vec<std::ops::Range<usize>>,
@@ -140,7 +140,17 @@ impl Spectrum {
             }
         }
         let open = closure(battery, &energies, &strengths, DEGENERATE * scale);
-        let blocks = degenerate_runs(&energies, TIED * d as f64 * scale);
+        // A diagonal H's energies are its entries, exact: only equal ones
+        // are one energy (found: a gap of 1e-14 in a diagonal H taken as a
+        // tie, its figures 30 % off the ordinary sort's at status ok).
+        let diagonal =
+            (0..d).all(|i| (0..d).all(|j| i == j || h[(i, j)] == Complex64::new(0.0, 0.0)));
+        let tie = if diagonal {
+            0.0
+        } else {
+            TIED * d as f64 * scale
+        };
+        let blocks = degenerate_runs(&energies, tie);
         Spectrum {
             blocks,
             energies,
