@@ -297,3 +297,96 @@ fn levels_of_a_diagonal_hamiltonian_split_by_any_gap_are_distinct() {
     let tied = from_toml(&text("0.07")).unwrap();
     assert_eq!(tied.spectrum.blocks, vec![0..2]);
 }
+
+/// `m` in the basis of the orthogonal matrix `q`: q m qᵀ.
+fn rotated(q: &nalgebra::DMatrix<f64>, m: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let d = m.len();
+    let m = nalgebra::DMatrix::from_fn(d, d, |i, j| m[i][j]);
+    let r = q * m * q.transpose();
+    (0..d)
+        .map(|i| (0..d).map(|j| r[(i, j)]).collect())
+        .collect()
+}
+
+#[test]
+fn a_degenerate_battery_written_in_any_basis_has_the_same_figures() {
+    // The V-type battery (levels 0, 1, 1; each excited level on its own
+    // bath) as matrices, then written in two other bases: the degenerate
+    // pair rotated by 45° (H unchanged, each coupling now reaching both),
+    // and the whole battery rotated (H no longer diagonal). The eigen-
+    // solver's basis inside the pair is arbitrary; the one the baths
+    // select is not (found: the rotated pair refused as not described by
+    // populations).
+    use common::matrix_battery;
+    let h = vec![
+        vec![0.0, 0.0, 0.0],
+        vec![0.0, 1.0, 0.0],
+        vec![0.0, 0.0, 1.0],
+    ];
+    let x_h = vec![
+        vec![0.0, 1.0, 0.0],
+        vec![1.0, 0.0, 0.0],
+        vec![0.0, 0.0, 0.0],
+    ];
+    let x_c = vec![
+        vec![0.0, 0.0, 1.0],
+        vec![0.0, 0.0, 0.0],
+        vec![1.0, 0.0, 0.0],
+    ];
+    let point = |q: &nalgebra::DMatrix<f64>| {
+        let spec = matrix_battery(
+            rotated(q, &h),
+            &[("h", rotated(q, &x_h)), ("c", rotated(q, &x_c))],
+        );
+        let mut fixed = std::collections::BTreeMap::new();
+        fixed.insert("t_h".to_string(), 2.0);
+        fixed.insert("t_c".to_string(), 0.2);
+        let b = nessbat::battery::Battery::new(&spec, &fixed).unwrap();
+        let s = nessbat::battery::Spectrum::of(&b);
+        let bath = |temperature| nessbat::battery::BathPoint {
+            temperature,
+            gamma: 1e-3,
+        };
+        battery_point(
+            &s,
+            &["h".into(), "c".into()],
+            &[bath(2.0), bath(0.2)],
+            100.0,
+        )
+    };
+    let given = point(&nalgebra::DMatrix::identity(3, 3));
+    assert_eq!(given.status, BatteryStatus::Ok, "{:?}", given.message);
+    let s = std::f64::consts::FRAC_1_SQRT_2;
+    let pair = nalgebra::DMatrix::from_row_slice(3, 3, &[1.0, 0.0, 0.0, 0.0, s, s, 0.0, -s, s]);
+    // A rotation of all three levels: Givens rotations by 0.3, 0.7, 1.1.
+    let givens = |i: usize, j: usize, t: f64| {
+        let mut g = nalgebra::DMatrix::<f64>::identity(3, 3);
+        g[(i, i)] = t.cos();
+        g[(j, j)] = t.cos();
+        g[(i, j)] = -t.sin();
+        g[(j, i)] = t.sin();
+        g
+    };
+    let whole = givens(0, 1, 0.3) * givens(1, 2, 0.7) * givens(0, 2, 1.1);
+    for q in [pair, whole] {
+        let f = point(&q);
+        assert_eq!(f.status, given.status, "{:?}", f.message);
+        let near = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()) + 1e-14;
+        for (what, x, y) in [
+            ("capacity", f.capacity, given.capacity),
+            ("ness_ergotropy", f.ness_ergotropy, given.ness_ergotropy),
+            ("ergotropy", f.ergotropy, given.ergotropy),
+        ] {
+            assert!(near(x, y), "{what}: {x:e} vs {y:e}");
+        }
+        for (h, g) in f.heats.iter().zip(&given.heats) {
+            assert!(
+                near(h.heat, g.heat),
+                "heat_{}: {:e} vs {:e}",
+                h.name,
+                h.heat,
+                g.heat
+            );
+        }
+    }
+}

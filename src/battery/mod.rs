@@ -11,6 +11,7 @@
 //! figures and status come from [`point`]. Sweeps ([`sweep`]) run every
 //! point on the CPU, or with the strokes on the GPU ([`gpu`]).
 
+pub mod basis;
 pub mod batch;
 pub mod boundary;
 pub mod builders;

@@ -60,8 +60,8 @@ pub struct Spectrum {
 }
 
 impl Spectrum {
-    /// Diagonalises H: ascending energies, ties (degenerate levels) in the
-    /// eigensolver's order, which is deterministic for a given H.
+    /// Diagonalises H: ascending energies; inside each degenerate run the
+    /// basis the baths select (`basis::decouple`).
     pub fn of(battery: &Battery) -> Spectrum {
         let h = &battery.hamiltonian;
         let d = h.nrows();
@@ -74,8 +74,23 @@ impl Spectrum {
         });
         let e0 = eig.eigenvalues[order[0]];
         let energies: Vec<f64> = order.iter().map(|&i| eig.eigenvalues[i] - e0).collect();
-        let v = DMatrix::<Complex64>::from_fn(d, d, |r, c| eig.eigenvectors[(r, order[c])]);
+        let mut v = DMatrix::<Complex64>::from_fn(d, d, |r, c| eig.eigenvectors[(r, order[c])]);
         let scale = energies.last().copied().unwrap_or(0.0).max(1.0);
+        // A diagonal H's energies are its entries, exact: only equal ones
+        // are one energy (found: a gap of 1e-14 in a diagonal H taken as a
+        // tie, its figures 30 % off the ordinary sort's at status ok).
+        let diagonal =
+            (0..d).all(|i| (0..d).all(|j| i == j || h[(i, j)] == Complex64::new(0.0, 0.0)));
+        let tie = if diagonal {
+            0.0
+        } else {
+            TIED * d as f64 * scale
+        };
+        let blocks = degenerate_runs(&energies, tie);
+        // Within each run, the basis the baths select (battery::basis).
+        let couplings: Vec<DMatrix<Complex64>> =
+            battery.baths.iter().map(|(_, x)| x.clone()).collect();
+        super::basis::decouple(&mut v, &blocks, &couplings);
         let resolution = resolution(h, &v, &order, &eig.eigenvalues, DEGENERATE * scale);
         let mut unresolved = false;
         let mut uncertain = Vec::new();
@@ -143,14 +158,6 @@ impl Spectrum {
         // A diagonal H's energies are its entries, exact: only equal ones
         // are one energy (found: a gap of 1e-14 in a diagonal H taken as a
         // tie, its figures 30 % off the ordinary sort's at status ok).
-        let diagonal =
-            (0..d).all(|i| (0..d).all(|j| i == j || h[(i, j)] == Complex64::new(0.0, 0.0)));
-        let tie = if diagonal {
-            0.0
-        } else {
-            TIED * d as f64 * scale
-        };
-        let blocks = degenerate_runs(&energies, tie);
         Spectrum {
             blocks,
             energies,
