@@ -87,6 +87,23 @@ def _complex_split(battery: Mapping[str, Any]) -> Dict[str, Any]:
     return table
 
 
+def _complex_at(value: Any, path: str) -> Optional[str]:
+    """Where the first complex number in a config dict is, or None."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            found = _complex_at(v, f"{path}.{k}" if path else str(k))
+            if found:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            found = _complex_at(v, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    return path if _is_complex(value) else None
+
+
 def config_text(config: Config) -> Tuple[str, str]:
     """(TOML text, origin) of a config: None for the embedded default, a
     dict in the TOML schema, or the path of a TOML file."""
@@ -95,6 +112,9 @@ def config_text(config: Config) -> Tuple[str, str]:
     if isinstance(config, Mapping):
         if isinstance(config.get("battery"), Mapping):
             config = {**config, "battery": _complex_split(config["battery"])}
+        where = _complex_at(config, "")
+        if where:
+            raise ValueError(f"config: {where} is complex; accepted: complex numbers only in battery.hamiltonian and the baths' coupling matrices (split into their _im twins)")
         bad = _non_finite(config, "")
         if bad:
             raise ValueError(f"config: {bad[0]} is {bad[1]}; accepted: a finite number")
