@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import _nessbat
 
@@ -23,12 +23,12 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _non_finite(value: Any, path: str) -> Optional[Tuple[str, Any]]:
-    """The first NaN or infinity in a config dict, with where it is
-    (`fixed.tau`, `battery.baths[0].rates[0][2]`), or None."""
+def _first(value: Any, path: str, bad: Callable[[Any], bool]) -> Optional[Tuple[str, Any]]:
+    """The first number in a config dict for which `bad` holds, with where
+    it is (`fixed.tau`, `battery.baths[0].rates[0][2]`), or None."""
     if isinstance(value, Mapping):
         for k, v in value.items():
-            found = _non_finite(v, f"{path}.{k}" if path else str(k))
+            found = _first(v, f"{path}.{k}" if path else str(k), bad)
             if found:
                 return found
         return None
@@ -36,13 +36,15 @@ def _non_finite(value: Any, path: str) -> Optional[Tuple[str, Any]]:
         value = value.tolist()
     if isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            found = _non_finite(v, f"{path}[{i}]")
+            found = _first(v, f"{path}[{i}]", bad)
             if found:
                 return found
         return None
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return path, value
-    return None
+    return (path, value) if bad(value) else None
+
+
+def _non_finite(value: Any) -> bool:
+    return isinstance(value, float) and (value != value or value in (float("inf"), float("-inf")))
 
 
 def _is_complex(value: Any) -> bool:
@@ -87,23 +89,6 @@ def _complex_split(battery: Mapping[str, Any]) -> Dict[str, Any]:
     return table
 
 
-def _complex_at(value: Any, path: str) -> Optional[str]:
-    """Where the first complex number in a config dict is, or None."""
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            found = _complex_at(v, f"{path}.{k}" if path else str(k))
-            if found:
-                return found
-        return None
-    if isinstance(value, (list, tuple)):
-        for i, v in enumerate(value):
-            found = _complex_at(v, f"{path}[{i}]")
-            if found:
-                return found
-        return None
-    return path if _is_complex(value) else None
-
-
 def config_text(config: Config) -> Tuple[str, str]:
     """(TOML text, origin) of a config: None for the embedded default, a
     dict in the TOML schema, or the path of a TOML file."""
@@ -112,10 +97,10 @@ def config_text(config: Config) -> Tuple[str, str]:
     if isinstance(config, Mapping):
         if isinstance(config.get("battery"), Mapping):
             config = {**config, "battery": _complex_split(config["battery"])}
-        where = _complex_at(config, "")
+        where = _first(config, "", lambda v: isinstance(v, complex))
         if where:
-            raise ValueError(f"config: {where} is complex; accepted: complex numbers only in battery.hamiltonian and the baths' coupling matrices (split into their _im twins)")
-        bad = _non_finite(config, "")
+            raise ValueError(f"config: {where[0]} is complex; accepted: complex numbers only in battery.hamiltonian and the baths' coupling matrices (split into their _im twins)")
+        bad = _first(config, "", _non_finite)
         if bad:
             raise ValueError(f"config: {bad[0]} is {bad[1]}; accepted: a finite number")
         try:
