@@ -623,7 +623,12 @@ fn a_maser_over_a_small_gap_runs_at_its_otto_efficiency_at_status_ok() {
         let (spectrum, _) = maser(1.0, omega_h);
         let f = one_point(&spectrum, &["h", "c"], &[(2.0, 1e-3), (0.2, 1e-3)], 100.0);
         assert_eq!(f.status, BatteryStatus::Ok, "gap {gap:e}: {:?}", f.message);
-        let eta = 1.0 - 1.0 / omega_h;
+        // (ω_h − ω_c)/ω_h, its difference exact in f64 (Sterbenz): as
+        // 1 − ω_c/ω_h it carried ε/gap of cancellation, 1e-9 of itself at
+        // a gap of 1e-9, which the balanced heats exposed (the 60-digit
+        // value there is 1.0000000817403708e-9; 1 − 1/ω_h gives
+        // 1.000000082740371e-9).
+        let eta = (omega_h - 1.0) / omega_h;
         assert!(
             ((f.efficiency - eta) / eta).abs() <= 1e-9,
             "gap {gap:e}: η {:e}, Otto {eta:e}",

@@ -11,6 +11,7 @@
 //! figures and status come from [`point`]. Sweeps ([`sweep`]) run every
 //! point on the CPU, or with the strokes on the GPU ([`gpu`]).
 
+pub mod balance;
 pub mod basis;
 pub mod batch;
 pub mod boundary;
@@ -18,6 +19,7 @@ pub mod builders;
 pub mod checkpoint;
 pub mod cycle;
 pub mod figure;
+pub mod flow;
 pub mod generator;
 pub mod gpu;
 pub mod grid;

@@ -18,13 +18,16 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::balance::balanced;
 use super::cycle::{
     ambiguous_arrivals, cycle_matrix, normalised_null_solve, passive_order, permute, solve, Oss,
 };
+use super::flow::{NessSystem, StrokeFlow};
 use super::generator::{
     bath_generator, bath_uncertainty, blurred_flow, disconnected, no_current_by_structure,
     BathPoint,
 };
+use super::lu::Lu;
 use super::passive::{cycle_lowest, ness_ergotropy, NessErgotropy};
 use super::sensitivity::{figure_errors, ness_residual, normalised, oss_residual, Moved, System};
 use super::spectrum::{Spectrum, DEGENERATE};
@@ -170,10 +173,12 @@ pub fn finish(
     });
     let (Some(ness), Some(stroke), Some(oss)) = (ness, stroke, oss) else {
         f.status = BatteryStatus::NotConverged;
-        f.message = Some(
-            "no operational steady state found: the permutations did not settle under policy iteration, and 200000 cycles did not converge"
-                .into(),
-        );
+        f.message = Some(match faint_bath(&parts, names, tau) {
+            Some((name, moved)) => format!(
+                "no operational steady state found: bath {name} moves at most {moved:.1e} of a population per stroke (τ times its fastest rate), below f64's resolution of populations of order 1, so its effect is lost to rounding; accepted: τ·Γ_k(n_k + 1)|X_k|² above about {FAINT:e} for every bath"
+            ),
+            None => "no operational steady state found: the permutations did not settle under policy iteration, and 200000 cycles did not converge".into(),
+        });
         return f;
     };
     // Equal temperatures: the Gibbs state is stationary bath by bath
@@ -325,13 +330,6 @@ pub fn finish(
         // The rates' uncertainty moves each q_i by up to ‖δC p‖₁.
         (sum, terms, 2.0 * drift * gaps)
     };
-    // The heats' integral: F, or where no bath carries a current at the
-    // NESS its transient part alone (stroke::Stroke::heat_integral).
-    let (heat_integral, integral_error) = stroke.heat_integral(no_flow);
-    let flow = match identity {
-        true => &ness * tau,
-        false => heat_integral * p,
-    };
     // Each heat's rounding noise, in three parts: the roundings of the
     // terms it is summed from, F's own error, and the state's (through
     // F), which dominates where a small heat is a difference of
@@ -362,8 +360,46 @@ pub fn finish(
             (v, size)
         })
         .collect();
-    // F's own error, where F is used (the identity's flow is τ·NESS).
-    let integral_error = if identity { 0.0 } else { integral_error };
+    // The heats' integral on the state, F p (battery::flow): Van Loan's F
+    // as it is; a long stroke's through the NESS's system, where its
+    // error follows each bath's weights rather than ‖D‖. Where that
+    // system cannot be factored here, F (or, with no current at the NESS,
+    // its transient part) with its normwise error.
+    let weights =
+        DMatrix::from_columns(&per_flow.iter().map(|(v, _)| v.clone()).collect::<Vec<_>>());
+    let own_factors;
+    let factors = match &ness_factors {
+        Some(lu) => Some(lu),
+        None if stroke.transient.is_some() && !identity => {
+            own_factors = Lu::new(&normalised(w.clone()));
+            own_factors.as_ref()
+        }
+        None => None,
+    };
+    let system = factors.map(|lu| NessSystem {
+        w: &w,
+        ness: &ness,
+        lu,
+        tau,
+    });
+    let (flow, flow_errors) = match identity {
+        true => (&ness * tau, vec![0.0; parts.len()]),
+        false => {
+            let flow = StrokeFlow::new(&stroke, system.as_ref(), p, &moved.change, no_flow);
+            let change_error = moved.size.map(|s| change_relative * s + change_absolute);
+            let errors = flow.errors(
+                &stroke,
+                system.as_ref(),
+                p,
+                &moved.change,
+                &change_error,
+                no_flow,
+                &weights,
+                &blur,
+            );
+            (flow.flow, errors)
+        }
+    };
     // The state's error as each figure sees it (battery::sensitivity):
     // the work E · (I − P)(I + C) p and the heats E · W_k F p (τ E · W_k p
     // at the NESS), against the residual of the system the state solves.
@@ -398,7 +434,7 @@ pub fn finish(
         }
         figures.set_column(0, &(stroke.change.tr_mul(&swept) + &swept));
         for (k, (v, _)) in per_flow.iter().enumerate() {
-            figures.set_column(1 + k, &heat_integral.tr_mul(v));
+            figures.set_column(1 + k, &stroke.heat_integral(no_flow).0.tr_mul(v));
         }
         figures.set_column(at_capacity, &(stroke.change.tr_mul(&ranked) + &ranked));
         let system = match &oss.factors {
@@ -442,7 +478,8 @@ pub fn finish(
         .iter()
         .zip(&sensitive[1..])
         .zip(&uncertain)
-        .map(|(((_, size), sensitive), blurred)| {
+        .zip(&flow_errors)
+        .map(|((((_, size), sensitive), blurred), flow_error)| {
             let scale: f64 = size.iter().zip(flow.iter()).map(|(s, f)| s * f.abs()).sum();
             // The bath's own rates' uncertainty, through the transition
             // energies it weights the flow with.
@@ -457,7 +494,7 @@ pub fn finish(
                     })
                     .sum()
             });
-            scale * rounding + size.sum() * integral_error + sensitive + own
+            scale * rounding + flow_error + sensitive + own
         })
         .collect();
     // A heat below its own noise is reported as an exact 0 where that
@@ -482,14 +519,20 @@ pub fn finish(
     // A single bath at its own NESS exchanges no net heat (E · W p = 0
     // with W p = 0): exact, whatever loops its rates make.
     let no_current = equal || (identity && no_flow);
+    // Each heat formed directly, and the noisiest by the first law where
+    // that is surer (battery::balance).
+    let direct: Vec<f64> = per_flow
+        .iter()
+        .map(|(v, _)| if no_current { 0.0 } else { v.dot(&flow) })
+        .collect();
+    let (direct, heat_noise, first_law) = balanced(&direct, &heat_noise, ergotropy, noise_work);
     let mut unresolved = false;
-    let heats: Vec<f64> = per_flow
+    let heats: Vec<f64> = direct
         .iter()
         .zip(&heat_noise)
-        .map(|((v, _), noise)| match no_current {
+        .map(|(&h, noise)| match no_current {
             true => 0.0,
             false => {
-                let h = v.dot(&flow);
                 if h.abs() > *noise {
                     h
                 } else if *noise == 0.0 {
@@ -663,11 +706,29 @@ pub fn finish(
             unresolved,
         ),
         &heat_noise,
-        noise_work,
+        first_law,
         (p, q, drift),
         entropy_noise,
     );
     f
+}
+
+/// What a bath must move per stroke (τ times its fastest rate) for f64 to
+/// see it beside populations of order 1.
+const FAINT: f64 = 1e-14;
+
+/// The first bath with rates whose stroke moves less than [`FAINT`] of a
+/// population, with what it moves: where no OSS is found, the reason to
+/// give (found: Γ_h = 1e-30 beside Γ_c = 1e-3 reported only that the
+/// permutations did not settle).
+fn faint_bath(parts: &[DMatrix<f64>], names: &[String], tau: f64) -> Option<(String, f64)> {
+    parts.iter().zip(names).find_map(|(wk, name)| {
+        let fastest = (0..wk.nrows())
+            .map(|i| wk[(i, i)].abs())
+            .fold(0.0, f64::max);
+        let moved = tau * fastest;
+        (fastest > 0.0 && moved < FAINT).then(|| (name.clone(), moved))
+    })
 }
 
 /// A figure below its noise is an exact 0 only where that noise is below

@@ -45,6 +45,9 @@ pub struct Stroke {
     /// through this part alone; through F, τ times the rounding of its
     /// zero current would count (found: the maser flagged from Γτ = 1e6,
     /// its heats off by 9e-7 at Γτ = 1e9). None for Van Loan's strokes.
+    /// A point's heats take this part on their state through the NESS's
+    /// system instead (battery::flow), whose error follows each bath
+    /// rather than ‖D‖; the matrix serves their sensitivities.
     pub transient: Option<(DMatrix<f64>, f64)>,
 }
 

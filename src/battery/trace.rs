@@ -4,7 +4,8 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::cycle::{normalised_null_vector, passive_order, permute};
+use super::cycle::{normalised_null_solve, passive_order, permute};
+use super::flow::{NessSystem, StrokeFlow};
 use super::generator::{bath_generator, no_current_by_structure, BathPoint};
 use super::spectrum::Spectrum;
 use super::stroke::Stroke;
@@ -39,20 +40,29 @@ pub fn cycles(
         return None;
     }
     let e = DVector::from_column_slice(&spectrum.energies);
-    let (mut p, correction) = normalised_null_vector(w.clone())?;
+    let (ness, correction, lu) = normalised_null_solve(w.clone())?;
     // The same stroke as the point's (its form depends on the NESS's error).
-    let stroke = Stroke::new(&w, &p, correction * d as f64, tau)?;
-    // As the point's heats: without F's τΠ part where no bath carries a
-    // current at the NESS.
+    let stroke = Stroke::new(&w, &ness, correction * d as f64, tau)?;
+    // As the point's heats (battery::flow): a long stroke's through the
+    // NESS's system, without F's τΠ part where no bath carries a current
+    // at the NESS.
     let currentless = no_current_by_structure(&parts);
+    let system = NessSystem {
+        w: &w,
+        ness: &ness,
+        lu: &lu,
+        tau,
+    };
+    let mut p = ness.clone();
     let mut rows = Vec::new();
     for cycle in 1..=max_cycles {
-        let q = &p + &stroke.change * &p;
+        let change = &stroke.change * &p;
+        let q = &p + &change;
         let order = passive_order(&q, &spectrum.blocks);
         let s = permute(&q, &order);
         let identity = order.iter().enumerate().all(|(i, &j)| i == j);
         let ergotropy = if identity { 0.0 } else { e.dot(&(&q - &s)) };
-        let flow = stroke.heat_integral(currentless).0 * &p;
+        let flow = StrokeFlow::new(&stroke, Some(&system), &p, &change, currentless).flow;
         let heats = parts.iter().map(|wk| e.dot(&(wk * &flow))).collect();
         rows.push(CycleRow {
             cycle,

@@ -5,6 +5,7 @@
 
 use nalgebra::DVector;
 
+use super::balance::FirstLaw;
 use super::generator::BathPoint;
 use super::status::{BatteryFigures, BatteryStatus};
 use nessbat_kernels::trust::TOLERANCE_F64;
@@ -95,7 +96,7 @@ pub fn judge(
     f: &mut BatteryFigures,
     unresolved: Unresolved,
     heat_noise: &[f64],
-    noise_work: f64,
+    first_law: FirstLaw,
     (p, q, drift): (&DVector<f64>, &DVector<f64>, f64),
     entropy_noise: f64,
 ) {
@@ -129,11 +130,7 @@ pub fn judge(
             "the figures cannot be resolved to {TOLERANCE_F64:e} in f64 (estimated relative error {:.1e})",
             f.error_estimate
         ));
-    } else if let Some(why) = laws_broken(
-        f,
-        (p, q, drift),
-        heat_noise.iter().sum::<f64>() + noise_work,
-    ) {
+    } else if let Some(why) = laws_broken(f, (p, q, drift), first_law) {
         // The checks of last resort: a figure the estimate passed but that
         // breaks probability or the first law is not a figure.
         f.status = BatteryStatus::Imprecise;
@@ -149,8 +146,10 @@ pub fn judge(
 /// Why the figures break probability or the first law, if they do: the
 /// states must be distributions (to rounding), and the heats must add up
 /// to the work (Σ Q_k = E at the OSS).
-/// The heats and the work may miss the first law by `noise`, the sum of
-/// their own noises, and by 1e-9 of the largest of them. A state's sum
+/// The heats as formed directly (`first_law`: a heat reported may have
+/// come from the first law itself, battery::balance) may miss the work by
+/// the sum of their own noises and the work's, and by 1e-9 of the
+/// largest of them. A state's sum
 /// may miss 1 by 1e-12 per level, and the charged one's also by `drift`,
 /// Σ_j |Σ_i C_ij| p_j, the stroke's measured column sums on p, which the
 /// error estimate already carries (found: a maser at Γ_h = 100 whose
@@ -159,7 +158,7 @@ pub fn judge(
 fn laws_broken(
     f: &BatteryFigures,
     (p, q, drift): (&DVector<f64>, &DVector<f64>, f64),
-    noise: f64,
+    first_law: FirstLaw,
 ) -> Option<String> {
     let d = p.len() as f64;
     for (what, v, slack) in [("after extraction", p, 0.0), ("charged", q, 2.0 * drift)] {
@@ -171,7 +170,10 @@ fn laws_broken(
             ));
         }
     }
-    let sum: f64 = f.heats.iter().map(|h| h.heat).sum();
+    let FirstLaw {
+        direct_sum: sum,
+        noise,
+    } = first_law;
     let scale = f
         .heats
         .iter()

@@ -1,0 +1,118 @@
+//! Batteries whose baths' rates lie many decades apart. The stroke is long
+//! against the fast bath (formed from the NESS), while its slowest mode
+//! relaxes at the slow bath's rate: each heat must still be right, and
+//! the point ok where f64 resolves it, against the double-double reference
+//! (tests/common/reference.rs) and the maser's Otto efficiency.
+
+mod common;
+
+use common::batteries::{maser, one_point};
+use common::reference::{reference, Reference};
+
+use nessbat::battery::{BathPoint, BatteryFigures, BatteryStatus};
+
+/// The maser's levels and couplings in the level basis, for the reference.
+fn maser_reference_input() -> (Vec<f64>, Vec<Vec<Vec<f64>>>) {
+    let unit = |i: usize, j: usize| {
+        let mut x = vec![vec![0.0; 3]; 3];
+        x[i][j] = 1.0;
+        x[j][i] = 1.0;
+        x
+    };
+    (vec![0.0, 0.4, 1.0], vec![unit(0, 2), unit(0, 1)])
+}
+
+/// The maser (ω_c = 0.4, ω_h = 1) at T_h = 2, T_c = 0.2 and rates Γ_h,
+/// Γ_c: its figures, and the reference's.
+fn maser_point(g_h: f64, g_c: f64, tau: f64) -> (BatteryFigures, Reference) {
+    let (spectrum, _) = maser(0.4, 1.0);
+    let (e, x) = maser_reference_input();
+    let f = one_point(&spectrum, &["h", "c"], &[(2.0, g_h), (0.2, g_c)], tau);
+    let baths =
+        [(2.0, g_h), (0.2, g_c)].map(|(temperature, gamma)| BathPoint { temperature, gamma });
+    let r = reference(&e, &x, &baths, tau, None).expect("the reference's OSS");
+    (f, r)
+}
+
+#[test]
+fn a_maser_with_rates_decades_apart_is_ok_and_right() {
+    // Found flagged (estimates 2e-3 … 4e-3, and 1e-6 … 4e-5), every
+    // figure right to 1e-8: the heats were bounded by ε‖D‖ of the
+    // NESS-form stroke (D of size 1/gap) and, for the fast bath, by τ
+    // times the rounding of its detailed-balance-sized flows. Γ_h and Γ_c
+    // as (hot, cold); T_h = 2, T_c = 0.2, τ = 100.
+    let cases = [(1e-6, 1.0), (1e-5, 100.0), (100.0, 1e-4), (1e-3, 1e-9)];
+    for (g_h, g_c) in cases {
+        let tau = 100.0;
+        let (f, r) = maser_point(g_h, g_c, tau);
+        assert_eq!(
+            f.status,
+            BatteryStatus::Ok,
+            "Γ_h {g_h:e}, Γ_c {g_c:e}: {:?}",
+            f.message
+        );
+        let near = |what: &str, got: f64, want: f64| {
+            assert!(
+                (got - want).abs() <= 1e-6 * want.abs(),
+                "Γ_h {g_h:e}, Γ_c {g_c:e}: {what} {got:e}, reference {want:e}"
+            );
+        };
+        near("ergotropy", f.ergotropy, r.ergotropy);
+        near("heat_h", f.heats[0].heat, r.heats[0]);
+        near("heat_c", f.heats[1].heat, r.heats[1]);
+        // The maser's Otto efficiency, 1 − ω_c/ω_h, wherever it runs.
+        assert!(
+            (f.efficiency - 0.6).abs() <= 1e-6 * 0.6,
+            "Γ_h {g_h:e}, Γ_c {g_c:e}: η {}",
+            f.efficiency
+        );
+    }
+}
+
+#[test]
+fn a_fast_cold_bath_beside_a_slow_hot_one_gives_the_cold_heat_right_or_flags_it() {
+    // Found: at Γ_h = 1e-9 beside Γ_c = 100 the cold heat came out
+    // +1.5e-7 where it is −3.8e-8 (flagged): the NESS form's transient
+    // (I − e^{Wτ}) D carried e^{Wτ}'s rounding as ε/gap, which the fast
+    // cold bath turned into a heat. Across the corner, every ok point is
+    // right, and so is the cold heat's sign at every point.
+    let tau = 100.0;
+    for g_c in [1.0, 10.0, 100.0] {
+        for g_h in [1e-9, 1e-8, 1e-7] {
+            let (f, r) = maser_point(g_h, g_c, tau);
+            let off = (f.heats[1].heat - r.heats[1]).abs() / r.heats[1].abs();
+            assert!(
+                off <= 1e-4,
+                "Γ_h {g_h:e}, Γ_c {g_c:e}: heat_c {:e}, reference {:e} ({:?})",
+                f.heats[1].heat,
+                r.heats[1],
+                f.status
+            );
+            if f.status == BatteryStatus::Ok {
+                assert!(
+                    off <= 1e-6,
+                    "Γ_h {g_h:e}, Γ_c {g_c:e}: heat_c off by {off:e} at ok"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_bath_below_f64s_resolution_is_named_where_no_oss_is_found() {
+    // Found: Γ_h = 1e-30 beside Γ_c = 1e-3 reported only that the
+    // permutations did not settle; the hot bath moves 2.5e-28 of a
+    // population per stroke, which f64 cannot see beside populations of
+    // order 1.
+    let (spectrum, _) = maser(0.4, 1.0);
+    for g_h in [1e-30, 1e-100] {
+        let f = one_point(&spectrum, &["h", "c"], &[(2.0, g_h), (0.2, 1e-3)], 100.0);
+        assert_eq!(f.status, BatteryStatus::NotConverged, "{:?}", f.message);
+        let message = f.message.unwrap_or_default();
+        assert!(
+            message.contains("bath h moves at most") && message.contains("accepted"),
+            "Γ_h {g_h:e}: {message}"
+        );
+        assert!(f.ergotropy.is_nan() && f.heats.iter().all(|h| h.heat.is_nan()));
+    }
+}
