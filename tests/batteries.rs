@@ -509,18 +509,9 @@ fn a_spectral_exponent_scales_each_transition_by_its_frequency() {
 
 #[test]
 fn the_trace_of_a_battery_ends_at_its_oss() {
-    use common::files::{bad_input, nessbat, scratch};
-    let dir = scratch("batteries", "trace");
-    let cfg = dir.join("maser.toml");
-    std::fs::write(&cfg, MASER).unwrap();
-    let o = nessbat(&["trace", "ergotropy", "--config", cfg.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let text = String::from_utf8(o.stdout).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("cycle,ergotropy,heat_h,heat_c"));
-    let rows: Vec<Vec<f64>> = lines
-        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
-        .collect();
+    use common::files::{bad_input, nessbat};
+    let (header, rows, cfg) = common::batteries::battery_trace("batteries", "maser.toml", MASER);
+    assert_eq!(header, "cycle,ergotropy,heat_h,heat_c");
     assert!(rows.len() > 10);
     // The first extraction takes the NESS's ergotropy; the last cycle is
     // the OSS's.

@@ -116,3 +116,48 @@ fn a_bath_below_f64s_resolution_is_named_where_no_oss_is_found() {
         assert!(f.ergotropy.is_nan() && f.heats.iter().all(|h| h.heat.is_nan()));
     }
 }
+
+/// A battery whose NESS is passive (its OSS), with baths' rates 1e9
+/// apart over a long stroke (review: 11 of 76 random stiff batteries).
+const PASSIVE_STIFF: &str = r#"model = "populations"
+[battery]
+hamiltonian = [[0.37434692380281986, 0.0, 0.0, 0.0], [0.0, 0.7947520683553813, 0.0, 0.0], [0.0, 0.0, 0.7947571339137799, 0.0], [0.0, 0.0, 0.0, 1.891516309761411]]
+[[battery.baths]]
+name = "b0"
+coupling = [[-0.057051617822020395, 0.0, 0.9045763012339394, 0.0], [0.0, -0.7608013503021083, 0.0, 0.0], [0.9045763012339394, 0.0, 0.8662114485983998, -0.049413434234439], [0.0, 0.0, -0.049413434234439, 0.0]]
+[[battery.baths]]
+name = "b1"
+coupling = [[0.0, -0.14728920759948783, -0.02043966544222431, 0.8836129239393178], [-0.14728920759948783, 0.6373642979005021, -0.9895405201561882, -0.8664063954077565], [-0.02043966544222431, -0.9895405201561882, 0.0, 0.01972161128146266], [0.8836129239393178, -0.8664063954077565, 0.01972161128146266, -0.31193743592802003]]
+coupling_im = [[0.0, 0.0, -0.7932458743271857, -0.6111519618451509], [0.0, 0.0, 0.0, 0.0], [0.7932458743271857, 0.0, 0.0, 0.0], [0.6111519618451509, 0.0, 0.0, 0.0]]
+[fixed]
+tau = 131298.16906988915
+t_b0 = 56.791064782892384
+gamma_b0 = 2.2848757307522847e-09
+t_b1 = 93.66829257284854
+gamma_b1 = 3.4838255026602103
+"#;
+
+#[test]
+fn the_trace_of_a_stiff_battery_gives_the_points_heats() {
+    // Found: where the OSS is the NESS (a one-row trace), trace gave the
+    // fast bath's heat as −6.4e-4 where the point (and a 60-digit
+    // reference) give +1.03e-5: the stroke's rounding on the NESS,
+    // amplified by 1/gap, and the fast bath's heat formed directly from
+    // flows of size τ Γ_b1 = 4.6e5. The heats must add up to the work (0).
+    let (_, rows, _) =
+        common::batteries::battery_trace("battery_stiff", "passive_stiff.toml", PASSIVE_STIFF);
+    let f = common::batteries::from_toml(PASSIVE_STIFF)
+        .unwrap()
+        .figures();
+    assert_eq!(f.status, BatteryStatus::Ok, "{:?}", f.message);
+    assert_eq!(f.ergotropy, 0.0);
+    let last = rows.last().unwrap();
+    assert_eq!(last[1], 0.0, "the work");
+    for (k, h) in f.heats.iter().enumerate() {
+        common::close(&format!("heat_b{k}"), last[2 + k], h.heat, 1e-9, 0.0);
+    }
+    assert!(
+        (last[2] + last[3]).abs() <= 1e-12 * last[2].abs(),
+        "{last:?}"
+    );
+}

@@ -43,17 +43,22 @@ pub fn balanced(
         return (heats, noises, first_law);
     };
     let others = (0..direct.len()).filter(|&k| k != r);
-    let rest: f64 = others.clone().map(|k| direct[k]).sum();
     let rest_noise: f64 = others.clone().map(|k| noise[k]).sum();
     // The roundings of the sum (a few ε of its terms).
     let sizes = work.abs() + others.map(|k| direct[k].abs()).sum::<f64>();
-    let by_law = work - rest;
     let by_law_noise = work_noise + rest_noise + 4.0 * f64::EPSILON * sizes;
     if by_law_noise.is_finite() && by_law_noise < noise[r] {
-        heats[r] = by_law;
+        heats[r] = by_law(direct, r, work);
         noises[r] = by_law_noise;
     }
     (heats, noises, first_law)
+}
+
+/// Heat r as the energy the baths brought in, `total` (the work at the
+/// OSS; over any stroke, the battery's energy change), less the others'.
+pub fn by_law(heats: &[f64], r: usize, total: f64) -> f64 {
+    let rest: f64 = (0..heats.len()).filter(|&k| k != r).map(|k| heats[k]).sum();
+    total - rest
 }
 
 #[cfg(test)]

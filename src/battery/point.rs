@@ -175,7 +175,7 @@ pub fn finish(
         f.status = BatteryStatus::NotConverged;
         f.message = Some(match faint_bath(&parts, names, tau) {
             Some((name, moved)) => format!(
-                "no operational steady state found: bath {name} moves at most {moved:.1e} of a population per stroke (τ times its fastest rate), below f64's resolution of populations of order 1, so its effect is lost to rounding; accepted: τ·Γ_k(n_k + 1)|X_k|² above about {FAINT:e} for every bath"
+                "no operational steady state found: bath {name} moves at most {moved:.1e} of a population per stroke (τ times its fastest rate), below f64's resolution of populations of order 1, so its effect is lost to rounding; accepted: τ times each bath's fastest rate above about {FAINT:e}"
             ),
             None => "no operational steady state found: the permutations did not settle under policy iteration, and 200000 cycles did not converge".into(),
         });

@@ -4,11 +4,13 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::balance::by_law;
 use super::cycle::{normalised_null_solve, passive_order, permute};
 use super::flow::{NessSystem, StrokeFlow};
 use super::generator::{bath_generator, no_current_by_structure, BathPoint};
 use super::spectrum::Spectrum;
 use super::stroke::Stroke;
+use nessbat_kernels::layout::OSS_TIE;
 
 /// One cycle: its number (from 1), the work extracted, each bath's heat.
 #[derive(Debug, Clone)]
@@ -53,17 +55,62 @@ pub fn cycles(
         lu: &lu,
         tau,
     };
+    // The bath with the fastest rate (ties to the lower index), where
+    // there are several.
+    let speed = |wk: &DMatrix<f64>| (0..d).map(|i| wk[(i, i)].abs()).fold(0.0, f64::max);
+    let fastest = (parts.len() > 1)
+        .then(|| {
+            (0..parts.len()).max_by(|&i, &j| {
+                speed(&parts[i])
+                    .total_cmp(&speed(&parts[j]))
+                    .then(j.cmp(&i))
+            })
+        })
+        .flatten();
     let mut p = ness.clone();
     let mut rows = Vec::new();
     for cycle in 1..=max_cycles {
-        let change = &stroke.change * &p;
-        let q = &p + &change;
+        // The first stroke starts at the NESS, which it leaves where it is
+        // (e^{Wτ} π = π, F π = τπ), exactly: taken so rather than through
+        // the rounded stroke, whose change on π is rounding that a stiff
+        // generator's transient solve amplifies by 1/gap (found: a heat of
+        // −6.4e-4 where the point, at this same NESS, gives +1.03e-5 with
+        // the reference; a bath with no current at the NESS gets 0).
+        let (q, flow) = match cycle {
+            1 => (p.clone(), &p * tau),
+            _ => {
+                let change = &stroke.change * &p;
+                let flow = StrokeFlow::new(&stroke, Some(&system), &p, &change, currentless).flow;
+                (&p + &change, flow)
+            }
+        };
         let order = passive_order(&q, &spectrum.blocks);
         let s = permute(&q, &order);
-        let identity = order.iter().enumerate().all(|(i, &j)| i == j);
-        let ergotropy = if identity { 0.0 } else { e.dot(&(&q - &s)) };
-        let flow = StrokeFlow::new(&stroke, Some(&system), &p, &change, currentless).flow;
-        let heats = parts.iter().map(|wk| e.dot(&(wk * &flow))).collect();
+        // An order that only swaps populations equal to rounding moves
+        // nothing, as the point takes it: no work, not 1e-20 of it.
+        let moves_nothing = (&s - &q).amax() <= OSS_TIE * f64::EPSILON * q.amax();
+        let s = if moves_nothing { q.clone() } else { s };
+        let ergotropy = if moves_nothing {
+            0.0
+        } else {
+            e.dot(&(&q - &s))
+        };
+        let mut heats: Vec<f64> = parts
+            .iter()
+            .map(|wk| match cycle == 1 && currentless {
+                true => 0.0,
+                false => e.dot(&(wk * &flow)),
+            })
+            .collect();
+        // The fastest bath's heat from the stroke's energy balance, as the
+        // point takes its noisiest (battery::balance): formed directly it
+        // is a difference of flows of size τ times its rates, whose
+        // rounding (and the NESS's, through them) swamps a current set by
+        // a slow bath (found: −6.4e-4 where the point gives +1.03e-5, with
+        // rates 1e9 apart).
+        if let Some(r) = fastest {
+            heats[r] = by_law(&heats, r, e.dot(&(&q - &p)));
+        }
         rows.push(CycleRow {
             cycle,
             ergotropy,

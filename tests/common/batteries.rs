@@ -3,6 +3,7 @@
 
 use nessbat::battery::{battery_point, BathPoint, Battery, BatteryFigures, BatterySpec, Spectrum};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use super::matrix_battery;
 
@@ -65,6 +66,23 @@ tau = 100.0
 pub fn from_toml(text: &str) -> Result<nessbat::battery::BatteryPoint, String> {
     let cfg = nessbat::config::SweepConfig::parse(text, "test").map_err(|e| e.to_string())?;
     nessbat::battery::BatteryPoint::from_config(&cfg).map_err(|e| e.to_string())
+}
+
+/// `nessbat trace ergotropy` of the battery config `text`, written as
+/// `name` in the scratch folder of `group`: the CSV's header, its rows,
+/// and the config's path.
+pub fn battery_trace(group: &str, name: &str, text: &str) -> (String, Vec<Vec<f64>>, PathBuf) {
+    let cfg = super::files::scratch(group, "trace").join(name);
+    std::fs::write(&cfg, text).unwrap();
+    let o = super::files::nessbat(&["trace", "ergotropy", "--config", cfg.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let mut lines = out.lines();
+    let header = lines.next().unwrap_or_default().to_string();
+    let rows = lines
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    (header, rows, cfg)
 }
 
 /// The paper's H and couplings in the product basis, index 2·q1 + q2.
