@@ -24,14 +24,8 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::lu::Lu;
-use super::sensitivity::{figure_errors, ness_residual, Residual, System};
+use super::sensitivity::{figure_errors, ness_residual, rounding, Residual, System};
 use super::stroke::Stroke;
-
-/// Roundings per term of a residual's row, in ε (with margin), as
-/// battery::sensitivity counts them.
-fn rounding(d: usize) -> f64 {
-    (2 * d + 16) as f64 * f64::EPSILON
-}
 
 /// F p on a state, and where it came through the NESS's system, the
 /// transient part y that its errors are bounded from.

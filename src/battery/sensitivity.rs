@@ -131,7 +131,7 @@ fn conserved(g: &[f64], bound: &DVector<f64>) -> f64 {
 /// Roundings of a residual's row, and of the rates it is formed from
 /// (each a few roundings from its parameters), in ε per term (with
 /// margin): 2d + 16 for a row of d terms.
-fn rounding(d: usize) -> f64 {
+pub fn rounding(d: usize) -> f64 {
     (2 * d + 16) as f64 * f64::EPSILON
 }
 
