@@ -104,9 +104,16 @@ fn a_bath_below_f64s_resolution_is_named_where_no_oss_is_found() {
     // permutations did not settle; the hot bath moves 2.5e-28 of a
     // population per stroke, which f64 cannot see beside populations of
     // order 1.
+    // And Γ_h = 1e-16 beside Γ_c = 100 at τ = 1e10: the hot bath moves
+    // 2.5e-6 per stroke, but squaring the stroke's exponential over the
+    // cold rates (τ‖W‖ = 1.6e11) loses ε τ‖W‖ = 3.5e-5.
     let (spectrum, _) = maser(0.4, 1.0);
-    for g_h in [1e-30, 1e-100] {
-        let f = one_point(&spectrum, &["h", "c"], &[(2.0, g_h), (0.2, 1e-3)], 100.0);
+    for (g_h, g_c, tau) in [
+        (1e-30, 1e-3, 100.0),
+        (1e-100, 1e-3, 100.0),
+        (1e-16, 100.0, 1e10),
+    ] {
+        let f = one_point(&spectrum, &["h", "c"], &[(2.0, g_h), (0.2, g_c)], tau);
         assert_eq!(f.status, BatteryStatus::NotConverged, "{:?}", f.message);
         let message = f.message.unwrap_or_default();
         assert!(

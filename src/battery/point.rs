@@ -174,8 +174,8 @@ pub fn finish(
     let (Some(ness), Some(stroke), Some(oss)) = (ness, stroke, oss) else {
         f.status = BatteryStatus::NotConverged;
         f.message = Some(match faint_bath(&parts, names, tau) {
-            Some((name, moved)) => format!(
-                "no operational steady state found: bath {name} moves at most {moved:.1e} of a population per stroke (τ times its fastest rate), below f64's resolution of populations of order 1, so its effect is lost to rounding; accepted: τ times each bath's fastest rate above about {FAINT:e}"
+            Some((name, moved, resolution)) => format!(
+                "no operational steady state found: bath {name} moves at most {moved:.1e} of a population per stroke (τ times its fastest rate), below what f64 resolves in this stroke ({resolution:.1e}: 1e-14 of populations of order 1, or ε τ times the fastest rates for a stroke this long), so its effect is lost to rounding; accepted: τ times each bath's fastest rate above that"
             ),
             None => "no operational steady state found: the permutations did not settle under policy iteration, and 200000 cycles did not converge".into(),
         });
@@ -717,17 +717,26 @@ pub fn finish(
 /// see it beside populations of order 1.
 const FAINT: f64 = 1e-14;
 
-/// The first bath with rates whose stroke moves less than [`FAINT`] of a
-/// population, with what it moves: where no OSS is found, the reason to
-/// give (found: Γ_h = 1e-30 beside Γ_c = 1e-3 reported only that the
-/// permutations did not settle).
-fn faint_bath(parts: &[DMatrix<f64>], names: &[String], tau: f64) -> Option<(String, f64)> {
-    parts.iter().zip(names).find_map(|(wk, name)| {
-        let fastest = (0..wk.nrows())
+/// The first bath with rates whose stroke moves less than f64 resolves,
+/// with what it moves and that resolution: [`FAINT`], or for a long
+/// stroke ε τ‖W‖, the error that squaring its exponential accumulates
+/// over the fastest rate. Where no OSS is found, the reason to give
+/// (found: Γ_h = 1e-30 beside Γ_c = 1e-3, and Γ_h = 1e-16 beside Γ_c =
+/// 100 at τ = 1e10, whose hot bath moves 2.5e-6 per stroke under a
+/// squaring error of 3.5e-5, both reported only as permutations that did
+/// not settle).
+fn faint_bath(parts: &[DMatrix<f64>], names: &[String], tau: f64) -> Option<(String, f64, f64)> {
+    let fastest = |wk: &DMatrix<f64>| {
+        (0..wk.nrows())
             .map(|i| wk[(i, i)].abs())
-            .fold(0.0, f64::max);
-        let moved = tau * fastest;
-        (fastest > 0.0 && moved < FAINT).then(|| (name.clone(), moved))
+            .fold(0.0, f64::max)
+    };
+    let total = parts.iter().map(fastest).sum::<f64>();
+    let resolution = FAINT.max(f64::EPSILON * tau * total);
+    parts.iter().zip(names).find_map(|(wk, name)| {
+        let rate = fastest(wk);
+        let moved = tau * rate;
+        (rate > 0.0 && moved < resolution).then(|| (name.clone(), moved, resolution))
     })
 }
 
