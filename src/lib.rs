@@ -1,7 +1,7 @@
 //! nessbat: the two-stroke quantum battery of Tacchino et al., charged by a
 //! non-equilibrium heat current between two baths and discharged by an
 //! ergotropy-extracting unitary, computed exactly over whole parameter
-//! spaces, with every number right or flagged (see [`model::trust`]).
+//! spaces, with every number right or flagged (see [`kernels::trust`]).
 //!
 //! The data flow, one module a stage:
 //! - [`model`]: the physics — parameters and rate kinds, Eq. 9 and KMS

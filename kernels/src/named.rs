@@ -1,7 +1,7 @@
 //! Enums named by words: on the command line, in configs, in
 //! metadata.json and in Python, one spelling each ("density-matrix",
 //! "f32", "argmax"). [`Named`] lists the variants and their names;
-//! [`named!`](crate::named) derives from it `Display`, `FromStr` and serde's
+//! [`named!`](macro@crate::named) derives from it `Display`, `FromStr` and serde's
 //! `Serialize`/`Deserialize` (the name, and a refusal that lists the
 //! accepted names), so that no caller mirrors an enum or re-parses a
 //! string.

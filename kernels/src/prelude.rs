@@ -1,7 +1,7 @@
 //! The generated WGSL prelude of each kernel: the real type, the state
 //! dimension and every constant the kernels share with the host, written
-//! from the Rust lists in [`layout`](crate::layout),
-//! [`calibration`](crate::calibration) and [`numerics`](crate::numerics).
+//! from the Rust lists in [`layout`],
+//! [`calibration`] and [`numerics`].
 //! build.rs writes one file per kernel and precision into OUT_DIR, and
 //! `source.rs` includes them, so no constant is kept in
 //! step by hand.

@@ -24,8 +24,53 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::lu::Lu;
-use super::sensitivity::{figure_errors, ness_residual, rounding, Residual, System};
+use super::scene::{Cycle, Scene};
+use super::sensitivity::{figure_errors, ness_residual, normalised, rounding, Residual, System};
 use super::stroke::Stroke;
+
+/// F p on the state of a running `cycle`, with each heat's error
+/// (`weights`: column k is bath k's heat per unit of flow into each
+/// level): through the system of the NESS `ness` where the stroke was
+/// formed from it, with the NESS's `factors` where it was solved here
+/// (else factored here); Van Loan's F as it is.
+pub fn heat_flow(
+    scene: &Scene,
+    cycle: &Cycle,
+    (ness, factors): (&DVector<f64>, Option<&Lu>),
+    currentless: bool,
+    weights: &DMatrix<f64>,
+) -> (DVector<f64>, Vec<f64>) {
+    let (stroke, p, change) = (cycle.stroke, cycle.p, &cycle.moved.change);
+    let own_factors;
+    let factors = match factors {
+        Some(lu) => Some(lu),
+        None if stroke.transient.is_some() => {
+            own_factors = Lu::new(&normalised(scene.w.clone()));
+            own_factors.as_ref()
+        }
+        None => None,
+    };
+    let system = factors.map(|lu| NessSystem {
+        w: scene.w,
+        ness,
+        lu,
+        tau: scene.tau,
+    });
+    let flow = StrokeFlow::new(stroke, system.as_ref(), p, change, currentless);
+    let (relative, absolute) = cycle.change_error;
+    let change_error = cycle.moved.size.map(|s| relative * s + absolute);
+    let errors = flow.errors(
+        stroke,
+        system.as_ref(),
+        p,
+        change,
+        &change_error,
+        currentless,
+        weights,
+        &|x| scene.blur(x),
+    );
+    (flow.flow, errors)
+}
 
 /// F p on a state, and where it came through the NESS's system, the
 /// transient part y that its errors are bounded from.

@@ -11,7 +11,7 @@ use super::cycle::{passive_order, permute};
 use super::sensitivity::{figure_errors, Residual, System};
 
 /// For each level i, the lowest energy over the cycle of permutation
-/// `order` (i → order[i]) that holds it.
+/// `order` (i → `order[i]`) that holds it.
 pub fn cycle_lowest(order: &[usize], energies: &[f64]) -> Vec<f64> {
     let mut lowest = vec![f64::NAN; order.len()];
     for start in 0..order.len() {

@@ -57,6 +57,15 @@ pub enum System<'a> {
     Matrix(DMatrix<f64>),
 }
 
+/// The NESS's normalised system for generator `w`: its `factors` where
+/// the NESS was solved here, else W itself (a NESS the GPU solved).
+pub fn ness_system<'a>(w: &DMatrix<f64>, factors: Option<&'a Factors>) -> System<'a> {
+    match factors {
+        Some(lu) => System::Factored(lu),
+        None => System::Matrix(normalised(w.clone())),
+    }
+}
+
 /// Bounds on the residual of a state: row by row over all d rows of the
 /// unnormalised system (whose true residual sums to zero), and of its
 /// normalisation Σ p = 1.
@@ -174,8 +183,8 @@ impl Moved {
 }
 
 /// Row bounds on the residual of the OSS `p` under permutation `order`:
-/// row i is q_{order[i]} − p_i with q = p + C p, formed as
-/// (p_{order[i]} − p_i) + (C p)_{order[i]}, whose first difference is of
+/// row i is `q_{order[i]} − p_i` with q = p + C p, formed as
+/// `(p_{order[i]} − p_i) + (C p)_{order[i]}`, whose first difference is of
 /// populations that the stroke moves apart by O(τΓ) only (exact in f64
 /// where they are within a factor 2), so that its rounding is of the
 /// O(τΓ) terms, not of the populations; plus the stroke's own error

@@ -24,10 +24,10 @@ pub struct BatterySpec {
     /// H's imaginary part, where H is complex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hamiltonian_im: Option<Vec<Vec<f64>>>,
-    /// N spins in a chain (`spins`, `ring`); its parameters in [fixed].
+    /// N spins in a chain (`spins`, `ring`); its parameters in `[fixed]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<ChainSpec>,
-    /// A Dicke ladder of N spins (`spins`); its parameters in [fixed].
+    /// A Dicke ladder of N spins (`spins`); its parameters in `[fixed]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dicke: Option<DickeSpec>,
     /// Plain levels (`energies`).

@@ -83,7 +83,7 @@ pub struct SweepConfig {
     pub protocol: Protocol,
     /// How the built-in model's thermal baths set their rates: "eq9" (the
     /// paper's, the default) or "kms". Kept as written (absent is None) so
-    /// that a [battery], whose Davies rates follow its own spectrum, can
+    /// that a `[battery]`, whose Davies rates follow its own spectrum, can
     /// refuse the key whatever its value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rates: Option<RateKind>,

@@ -184,7 +184,7 @@ impl SweepResults {
         self.status[at..at + n].copy_from_slice(&part.status);
     }
 
-    /// The flat points `at..at + n` as results of their own (shape [n]).
+    /// The flat points `at..at + n` as results of their own (shape `[n]`).
     pub fn part(&self, at: usize, n: usize) -> SweepResults {
         fn take<T: Copy>(v: &[T], at: usize, n: usize) -> Vec<T> {
             if v.is_empty() {

@@ -1,4 +1,4 @@
-//! Double-double arithmetic as a [`Real`]: one point at about 32 digits
+//! Double-double arithmetic as a [`Real`](crate::real::Real): one point at about 32 digits
 //! (an unevaluated sum hi + lo of two f64, |lo| ≤ ulp(hi)/2), so that the
 //! very same twin that runs on the f64 lanes recomputes a point whose f64
 //! figures its own error estimate flags (the rescue: `backend::cpu::rescue`).
@@ -6,7 +6,7 @@
 //! The algorithms are the classical error-free transformations (Knuth's
 //! two-sum, the FMA two-product) and Dekker/Bailey's double-double add,
 //! multiply, divide and square root; each operation is accurate to a few
-//! units of 2^-104 ([`Dd::EPS`]).
+//! units of 2^-104 (`Dd::EPS`, the `Real` constant).
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 

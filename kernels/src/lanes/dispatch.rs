@@ -1,5 +1,5 @@
 //! The SIMD widths of the CPU backend and the run-time choice between
-//! them: the twins over [`Real`] lanes, one grid point per lane. It lives
+//! them: the twins over [`Real`](crate::real::Real) lanes, one grid point per lane. It lives
 //! beside the lane types because their soundness rests on it: only these
 //! `#[target_feature]` functions make them, after the CPU was asked.
 
