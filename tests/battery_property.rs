@@ -3,7 +3,8 @@
 //! reference in double-double arithmetic (tests/common/reference.rs:
 //! nothing shared with the code under test but the convention). Every
 //! status-ok figure must hold to the contract's 1e-6; the fraction flagged
-//! is reported and held under 5 % where temperatures differ, at strokes of
+//! is reported and held under 5 % where temperatures differ and where
+//! they are near equal, at strokes of
 //! 0.01 to 1e4, and under 3 % at short strokes (τΓ of 1e-6 to 0.1, where
 //! the OSS solve is conditioned ~1/τΓ and the error bounds must see
 //! through it). Weakly hopping 3- and 4-spin chains at τΓ of 1e-7 to 1e-2
@@ -203,18 +204,28 @@ fn check_case(index: usize, c: &Case, tau: f64, tally: &mut Tally) {
     // rounding of a true 0 is.
     let nothing_extracted = f.ergotropy == 0.0;
     let failures = &mut tally.failures;
-    let mut check = |what: &str, got: f64, want: f64, scale: f64, zero: f64| {
+    // The reference's own resolution of the heats: they miss its work by
+    // its rounding, and figures that close to it cannot be told from it
+    // (found: heats of ±4.0e-33 near equal temperatures at T = 0.05,
+    // right to 4e-16 by a 60-digit reference, against double-double
+    // references of 2.8e-32 and 2.0e-32 that summed to 4.8e-32 where the
+    // work is 0).
+    let unresolved = 4.0 * (r.heats.iter().sum::<f64>() - r.ergotropy).abs();
+    let mut check = |what: &str, got: f64, want: f64, scale: f64, zero: f64, unresolved: f64| {
         // Relative to the figure, or exact zeros where nothing runs.
-        if (got - want).abs() > 1e-6 * want.abs() && !(got == 0.0 && want.abs() <= zero * scale) {
+        if (got - want).abs() > 1e-6 * want.abs() + unresolved
+            && !(got == 0.0 && want.abs() <= zero * scale)
+        {
             failures.push(format!(
-                "#{index} d {d} τ {tau:e} baths {baths:?}: {what} {got:e}, reference {want:e}"
+                "#{index} d {d} τ {tau:e} baths {baths:?}: {what} {got:e}, reference {want:e} (energies {e:?}, couplings {:?})",
+                c.couplings
             ));
         }
     };
     let heat_zero = if nothing_extracted { 1e-24 } else { 1e-12 };
-    check("ergotropy", f.ergotropy, r.ergotropy, scale, 1e-12);
+    check("ergotropy", f.ergotropy, r.ergotropy, scale, 1e-12, 0.0);
     for (k, h) in f.heats.iter().enumerate() {
-        check(&h.name, h.heat, r.heats[k], scale, heat_zero);
+        check(&h.name, h.heat, r.heats[k], scale, heat_zero, unresolved);
     }
     let coldest = baths.iter().map(|b| b.temperature).fold(f64::MAX, f64::min);
     check(
@@ -223,6 +234,7 @@ fn check_case(index: usize, c: &Case, tau: f64, tally: &mut Tally) {
         r.entropy_production,
         scale / coldest,
         heat_zero,
+        unresolved / coldest,
     );
     // States' figures are at most the top energy.
     check(
@@ -231,8 +243,9 @@ fn check_case(index: usize, c: &Case, tau: f64, tally: &mut Tally) {
         r.ness_ergotropy,
         e[d - 1],
         1e-12,
+        0.0,
     );
-    check("capacity", f.capacity, r.capacity, e[d - 1], 1e-12);
+    check("capacity", f.capacity, r.capacity, e[d - 1], 1e-12, 0.0);
 }
 
 /// The generator's seed: `base`, or NB_SEED's value added to it (to run
@@ -264,14 +277,21 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
     }
     let near_cases = n / 4;
     let (flagged, flagged_near) = tally.report("random batteries", n);
-    // Flags must be rare where temperatures differ; near equal ones the
-    // heats are differences of detailed-balance-sized flows below f64's
-    // reach (relative spreads under about 1e-4), and flags are the answer.
+    // Flags must be rare where temperatures differ; and near equal ones
+    // too, since the NESS's currents are formed from a Gibbs state
+    // (src/battery/current.rs: 16 and 20 of about 2 500 near cases flagged
+    // at seeds 18 and 20, where about a quarter were while they were
+    // summed from the NESS as solved). Those left are running cycles,
+    // whose heats are differences of detailed-balance-sized flows.
     let generic = flagged - flagged_near;
     assert!(
         generic * 100 <= 5 * (n - near_cases),
         "{generic} of {} generic cases flagged",
         n - near_cases
+    );
+    assert!(
+        flagged_near * 100 <= 5 * near_cases,
+        "{flagged_near} of {near_cases} near-equal cases flagged"
     );
 }
 

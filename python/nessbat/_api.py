@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import json
+import math
 import numbers
 import warnings
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
@@ -164,8 +165,9 @@ def battery_point(config: Config) -> Dict[str, Any]:
     `entropy_production`, `ness_ergotropy`, `capacity`, `status` ("ok",
     "imprecise", "not_converged", "not_populations", "disconnected"),
     `message` where the
-    status is not ok, `error_estimate`, `energies`, `populations_passive`,
-    `populations_charged` and `ness` (levels in ascending energy).
+    status is not ok, `error_estimate` (inf where a figure is unresolved),
+    `energies`, `populations_passive`, `populations_charged` and `ness`
+    (levels in ascending energy); figures not computed are None.
     """
     if config is None:
         raise ValueError("battery_point needs a config with a [battery] table; accepted: a dict or the path of a TOML file")
@@ -173,7 +175,12 @@ def battery_point(config: Config) -> Dict[str, Any]:
     figures, said = _nessbat.battery_point(text, origin)
     for w in said:
         warnings.warn(w, UserWarning, stacklevel=2)
-    return json.loads(figures)
+    figures = json.loads(figures)
+    # JSON has no infinity: an unbounded estimate (an unresolved figure)
+    # comes as null, and is inf here, as in a sweep's Dataset.
+    if figures.get("error_estimate") is None:
+        figures["error_estimate"] = math.inf
+    return figures
 
 
 def optimize(

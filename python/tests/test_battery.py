@@ -56,6 +56,28 @@ def test_battery_point_equals_the_cli_and_runs_at_the_otto_efficiency(tmp_path):
     assert got["heat_h"] + got["heat_c"] == pytest.approx(got["ergotropy"], rel=1e-9)
 
 
+def test_an_unresolved_point_has_an_infinite_estimate_as_in_a_sweep(tmp_path):
+    # The maser at Γ_h = 1e-20: its work is below f64's resolution. JSON
+    # has no infinity (the CLI writes null); Python gives inf, as the
+    # sweep's Dataset does at the same point.
+    config = maser(gamma_h=1e-20)
+    got = nessbat.battery_point(config)
+    path = tmp_path / "unresolved.toml"
+    path.write_text(toml(config))
+    want = json.loads(cli("point", "--config", str(path), "--json").stdout)
+    assert got["status"] == want["status"] == "imprecise"
+    assert want["error_estimate"] is None
+    assert got["error_estimate"] == float("inf")
+    swept = maser()
+    swept["fixed"].pop("gamma_h")
+    swept["axes"] = [{"name": "gamma_h", "values": [1e-20, 1e-3]}]
+    ds = nessbat.sweep(swept, progress=False)
+    assert float(ds["error_estimate"][0]) == float("inf")
+    assert {k: v for k, v in got.items() if k != "error_estimate"} == {
+        k: v for k, v in want.items() if k != "error_estimate"
+    }
+
+
 def test_bad_batteries_raise_one_line_value_errors():
     bad = maser()
     bad["battery"]["hamiltonian"] = np.array([[0.0, 1.0, 0.0], [0.0, 0.4, 0.0], [0.0, 0.0, 1.0]])

@@ -176,7 +176,7 @@ impl StrokeFlow {
 /// y with W y = x and Σ y = 0, for x summing to 0: from the normalised
 /// system's factors (its last row Σ y, right-hand side 0), refined twice
 /// against all d rows of W y = x.
-fn transient(w: &DMatrix<f64>, lu: &Lu, x: &DVector<f64>) -> DVector<f64> {
+pub fn transient(w: &DMatrix<f64>, lu: &Lu, x: &DVector<f64>) -> DVector<f64> {
     let d = x.len();
     let rhs = |r: DVector<f64>, y: &DVector<f64>| {
         let mut b = r;

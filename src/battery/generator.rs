@@ -25,6 +25,54 @@ pub fn bath_generator(spectrum: &Spectrum, k: usize, bath: BathPoint) -> DMatrix
     rates(&spectrum.energies, &spectrum.strengths[k], given, bath)
 }
 
+/// W_k(T_k) − W_k(T_ref) of bath `k` at `bath`: its rates' change from
+/// temperature `t_ref` to its own, formed from the parameters. Each
+/// transition's up- and down-rate change by one Γ_k s (n_k − n_ref), and
+/// the difference of Bose factors is taken without cancellation (near
+/// equal temperatures it is of size (T_k − T_ref), where n_k − n_ref as
+/// rounded would keep only ε n/(T_k − T_ref) of it). None for a bath with
+/// explicit rates (no temperature).
+pub fn detuned(spectrum: &Spectrum, k: usize, bath: BathPoint, t_ref: f64) -> Option<DMatrix<f64>> {
+    if spectrum.rates.get(k).is_some_and(Option::is_some) {
+        return None;
+    }
+    let (e, s) = (&spectrum.energies, &spectrum.strengths[k]);
+    let d = e.len();
+    let mut w = DMatrix::<f64>::zeros(d, d);
+    for b in 0..d {
+        for a in 0..b {
+            let omega = e[b] - e[a];
+            if s[(a, b)] == 0.0 || omega <= 0.0 || bath.gamma == 0.0 {
+                continue;
+            }
+            let change = bath.gamma * bose_change(omega, bath.temperature, t_ref) * s[(a, b)];
+            w[(a, b)] += change;
+            w[(b, a)] += change;
+        }
+    }
+    for c in 0..d {
+        let out: f64 = (0..d).filter(|&r| r != c).map(|r| w[(r, c)]).sum();
+        w[(c, c)] = -out;
+    }
+    Some(w)
+}
+
+/// n(ω, T) − n(ω, T_ref) for n = 1/(e^{ω/T} − 1): with x = ω/T and
+/// x_r = ω/T_ref, e^x n(x) (e^{x_r − x} − 1) n(x_r), where e^x n(x) =
+/// 1/(1 − e^{−x}) and x_r − x = ω (T − T_ref)/(T T_ref) carry no
+/// cancellation. Where that product over- or underflows (temperatures
+/// decades apart), the plain difference, which has none either.
+fn bose_change(omega: f64, t: f64, t_ref: f64) -> f64 {
+    let (x, x_r) = (omega / t, omega / t_ref);
+    let n_r = 1.0 / x_r.exp_m1();
+    let apart = omega * ((t - t_ref) / t / t_ref);
+    let change = n_r * apart.exp_m1() / -(-x).exp_m1();
+    match change.is_finite() && (change != 0.0 || t == t_ref) {
+        true => change,
+        false => 1.0 / x.exp_m1() - n_r,
+    }
+}
+
 /// How far each rate of bath `k` may be off through its strengths'
 /// uncertainty (`Spectrum::uncertain`), entry by entry, the diagonal as
 /// the sum of its column (so |δW_k| ≤ this); None where the strengths are

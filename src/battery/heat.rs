@@ -102,9 +102,9 @@ pub struct Heats {
 }
 
 impl Heats {
-    /// Each heat formed directly from `flow`, and the noisiest by the
-    /// first law where that is surer (battery::balance); an exact 0 where
-    /// `no_current` (regime::Regime::no_current).
+    /// Each heat as formed directly (`direct`, with its `noise`), and the
+    /// noisiest by the first law where that is surer (battery::balance);
+    /// an exact 0 where `no_current` (regime::Regime::no_current).
     ///
     /// A heat below its own noise is reported as an exact 0 where that
     /// noise is negligible, below SNAP of what the baths could move in a
@@ -114,19 +114,12 @@ impl Heats {
     /// is not negligible the heat is unresolved, and the point imprecise.
     pub fn of(
         scene: &Scene,
-        (weights, flow, noise): (&[BathWeights], &DVector<f64>, &[f64]),
+        (direct, noise): (&[f64], &[f64]),
         work: Work,
         (identity, no_current, work_free): (bool, bool, bool),
     ) -> Heats {
         let exchange = scene.exchange();
-        let direct: Vec<f64> = weights
-            .iter()
-            .map(|w| match no_current {
-                true => 0.0,
-                false => w.per_flow.dot(flow),
-            })
-            .collect();
-        let (direct, noise, first_law) = balanced(&direct, noise, work.value, work.noise);
+        let (direct, noise, first_law) = balanced(direct, noise, work.value, work.noise);
         let mut unresolved = false;
         let heats: Vec<f64> = direct
             .iter()

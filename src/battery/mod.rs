@@ -18,6 +18,7 @@ pub mod boundary;
 pub mod bounds;
 pub mod builders;
 pub mod checkpoint;
+pub mod current;
 pub mod cycle;
 pub mod estimate;
 pub mod figure;

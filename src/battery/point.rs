@@ -25,15 +25,17 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::bounds::Sensitivities;
+use super::current::ness_currents;
 use super::cycle::{ambiguous_arrivals, normalised_null_solve, permute, solve, Oss};
 use super::estimate::{capacity, estimate, Noisy};
 use super::flow::heat_flow;
 use super::generator::{bath_generator, bath_uncertainty, disconnected, BathPoint};
 use super::heat::{heat_noise, BathWeights, Heats};
+use super::lu::Lu;
 use super::passive::ness_ergotropy;
 use super::regime::Regime;
 use super::scene::{fastest_rate, Cycle, Scene};
-use super::sensitivity::{ness_residual, ness_system};
+use super::sensitivity::{ness_residual, ness_system, normalised};
 use super::spectrum::Spectrum;
 use super::status::{BatteryFigures, BatteryStatus};
 use super::stroke::Stroke;
@@ -235,9 +237,35 @@ pub fn finish(
         &uncertain,
     );
     let no_current = regime.no_current();
+    let mut direct: Vec<f64> = weights
+        .iter()
+        .map(|b| match no_current {
+            true => 0.0,
+            false => b.per_flow.dot(&flow),
+        })
+        .collect();
+    let mut noise = noise;
+    // Where nothing is extracted the heats are the NESS's currents: as a
+    // deviation from a Gibbs state (battery::current) where that is surer.
+    if identity && !no_current {
+        let own_factors;
+        let factors = match &ness_factors {
+            Some(lu) => Some(lu),
+            None => {
+                own_factors = Lu::new(&normalised(w.clone()));
+                own_factors.as_ref()
+            }
+        };
+        let currents = factors.and_then(|lu| ness_currents(&scene, &weights, lu));
+        for (k, (current, error)) in currents.into_iter().flatten().enumerate() {
+            if tau * error < noise[k] {
+                (direct[k], noise[k]) = (tau * current, tau * error);
+            }
+        }
+    }
     let heats = Heats::of(
         &scene,
-        (&weights, &flow, &noise),
+        (&direct, &noise),
         work,
         (identity, no_current, work_free),
     );

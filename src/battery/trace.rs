@@ -5,9 +5,12 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::balance::by_law;
+use super::current::ness_currents;
 use super::cycle::{normalised_null_solve, passive_order, permute};
 use super::flow::{NessSystem, StrokeFlow};
 use super::generator::{bath_generator, no_current_by_structure, BathPoint};
+use super::heat::BathWeights;
+use super::scene::Scene;
 use super::spectrum::Spectrum;
 use super::stroke::Stroke;
 use nessbat_kernels::layout::OSS_TIE;
@@ -67,6 +70,13 @@ pub fn cycles(
             })
         })
         .flatten();
+    // At the NESS the heats are τ times its currents, formed as the
+    // point's (battery::current), where they can be.
+    let scene = Scene::new(spectrum, baths, &parts, &w, tau);
+    let at_ness = match currentless {
+        true => None,
+        false => ness_currents(&scene, &BathWeights::of(&scene), &lu),
+    };
     let mut p = ness.clone();
     let mut rows = Vec::new();
     for cycle in 1..=max_cycles {
@@ -97,9 +107,11 @@ pub fn cycles(
         };
         let mut heats: Vec<f64> = parts
             .iter()
-            .map(|wk| match cycle == 1 && currentless {
-                true => 0.0,
-                false => e.dot(&(wk * &flow)),
+            .enumerate()
+            .map(|(k, wk)| match (cycle == 1, currentless, &at_ness) {
+                (true, true, _) => 0.0,
+                (true, false, Some(currents)) => tau * currents[k].0,
+                _ => e.dot(&(wk * &flow)),
             })
             .collect();
         // The fastest bath's heat from the stroke's energy balance, as the

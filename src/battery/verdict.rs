@@ -72,14 +72,19 @@ pub fn entropy_production(
     // its noise; this form carries the heats' noise only through β_k −
     // β_r, and the work's through β_r. Equal temperatures: every term an
     // exact 0.
-    let beta: Vec<f64> = baths.iter().map(|b| 1.0 / b.temperature).collect();
+    // β_k − β_r is formed from the temperatures, (T_r − T_k)/(T_k T_r):
+    // near equal temperatures the difference of rounded inverses keeps only
+    // ε/(β_k − β_r) of itself (found: σ off by 1e-9 at T_h/T_c = 1 + 1e-9,
+    // its estimate 1e-12, once the heats were resolved there).
+    let t: Vec<f64> = baths.iter().map(|b| b.temperature).collect();
     let r = (0..baths.len())
         .max_by(|&i, &j| heat_noise[i].total_cmp(&heat_noise[j]).then(j.cmp(&i)))
         .unwrap_or(0);
-    let mut sigma = 0.0 - beta[r] * work;
-    let mut noise = beta[r] * (work_noise + 4.0 * eps * work.abs());
+    let beta_r = 1.0 / t[r];
+    let mut sigma = 0.0 - beta_r * work;
+    let mut noise = beta_r * (work_noise + 4.0 * eps * work.abs());
     for k in 0..baths.len() {
-        let db = beta[k] - beta[r];
+        let db = (t[r] - t[k]) / t[k] / t[r];
         sigma -= db * heats[k];
         noise += db.abs() * (heat_noise[k] + 4.0 * eps * heats[k].abs());
     }
