@@ -121,39 +121,132 @@ fn temperatures_nearly_equal_give_their_currents_and_entropy_right() {
     }
 }
 
+/// `trace ergotropy` of the config `text` (written as `name` in the
+/// scratch folder of `group`) and its point: the point ok, the NESS its
+/// OSS (one row), and the row's heats the point's to 1e-12; the point's
+/// figures.
+fn one_row_trace(group: &str, name: &str, text: &str) -> BatteryFigures {
+    let (_, rows, _) = common::batteries::battery_trace(group, name, text);
+    let f = common::batteries::from_toml(text).unwrap().figures();
+    assert_eq!(f.status, BatteryStatus::Ok, "{name}: {:?}", f.message);
+    assert_eq!(rows.len(), 1, "{name}: the NESS is the OSS: {rows:?}");
+    for (k, h) in f.heats.iter().enumerate() {
+        let what = format!("{name}: heat_{}", h.name);
+        common::close(&what, rows[0][2 + k], h.heat, 1e-12, 0.0);
+    }
+    f
+}
+
 #[test]
 fn trace_gives_the_points_currents_near_equal_temperatures() {
     // Found: the trace's one row (the NESS is the OSS) gave heats of
     // ±2.5957697e-10 where the point and the reference give ±2.5957703e-10
     // (2.4e-7 off): its currents were summed from the NESS as solved.
-    let text = r#"model = "populations"
+    let text = loop_config("0.4", ("1.000000001", "0.01"), ("1.0", "0.1"), "");
+    one_row_trace("battery_currents", "near_equal.toml", &text);
+}
+
+/// Three levels (0, `e1`, 1): a hot bath on 0↔2 at (T_h, Γ_h) and a cold
+/// one on the ladder 0↔1↔2 at (T_c, Γ_c), τ = 100; `extra` TOML lines
+/// after them.
+fn loop_config(
+    e1: &str,
+    (t_h, gamma_h): (&str, &str),
+    (t_c, gamma_c): (&str, &str),
+    extra: &str,
+) -> String {
+    format!(
+        r#"model = "populations"
 [battery]
-hamiltonian = [[0.0, 0.0, 0.0], [0.0, 0.4, 0.0], [0.0, 0.0, 1.0]]
+hamiltonian = [[0.0, 0.0, 0.0], [0.0, {e1}, 0.0], [0.0, 0.0, 1.0]]
 [[battery.baths]]
 name = "h"
 coupling = [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
 [[battery.baths]]
 name = "c"
 coupling = [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
-[fixed]
-t_h = 1.000000001
-gamma_h = 0.01
-t_c = 1.0
-gamma_c = 0.1
+{extra}[fixed]
+t_h = {t_h}
+gamma_h = {gamma_h}
+t_c = {t_c}
+gamma_c = {gamma_c}
 tau = 100.0
-"#;
-    let (_, rows, _) =
-        common::batteries::battery_trace("battery_currents", "near_equal.toml", text);
-    let f = common::batteries::from_toml(text).unwrap().figures();
-    assert_eq!(f.status, BatteryStatus::Ok, "{:?}", f.message);
-    assert_eq!(rows.len(), 1, "the NESS is the OSS: {rows:?}");
-    for (k, h) in f.heats.iter().enumerate() {
-        common::close(
-            &format!("heat_{}", h.name),
-            rows[0][2 + k],
-            h.heat,
-            1e-12,
-            0.0,
+"#
+    )
+}
+
+#[test]
+fn a_hot_reference_bath_keeps_the_direct_currents_in_point_and_trace() {
+    // Found (review): with the hot bath at T = 1e20 (Γ = 1e-18) the
+    // fastest, its Gibbs state the reference, the cold bath's rates at
+    // that temperature dwarf its own, and the Gibbs form cancels them:
+    // `trace` took it everywhere and gave heat_h 8450 where the point and
+    // a 60-digit reference give 0.333311221627014. Both now take the
+    // surer form bath by bath.
+    for (t_h, gamma_h) in [("1e20", "1e-18"), ("1e10", "1e-8")] {
+        let text = loop_config("0.001", (t_h, gamma_h), ("0.1", "0.01"), "");
+        let f = one_row_trace("battery_currents_hot", &format!("hot_{t_h}.toml"), &text);
+        // Against the double-double reference: the heats to 1e-6, and
+        // within the point's estimate.
+        let t_h: f64 = t_h.parse().unwrap();
+        let gamma_h: f64 = gamma_h.parse().unwrap();
+        let x = [
+            common::batteries::transition(3, 0, 2),
+            vec![
+                vec![0.0, 1.0, 0.0],
+                vec![1.0, 0.0, 1.0],
+                vec![0.0, 1.0, 0.0],
+            ],
+        ];
+        let baths = [(t_h, gamma_h), (0.1, 0.01)]
+            .map(|(temperature, gamma)| BathPoint { temperature, gamma });
+        let r =
+            reference(&[0.0, 0.001, 1.0], &x, &baths, 100.0, None).expect("the reference's OSS");
+        for (h, want) in f.heats.iter().zip(&r.heats) {
+            let off = (h.heat - want).abs() / want.abs();
+            assert!(
+                off <= 1e-6 && off <= f.error_estimate + 1e-15,
+                "T_h {t_h:e}: heat_{} {:e}, reference {want:e}, estimate {:e}",
+                h.name,
+                h.heat,
+                f.error_estimate
+            );
+        }
+    }
+}
+
+#[test]
+fn temperatures_beyond_each_others_range_give_a_finite_entropy_production() {
+    // Found (review): β_c − β_h formed as (T_h − T_c)/T_c/T_h overflowed
+    // for T_h = 1e300 beside T_c = 1e-9 (inf at status ok), and gave NaN
+    // beside a Γ = 0 bath at T = 1e-9. Checked by hand: −Σ Q_k/T_k, whose
+    // terms here do not cancel (the cold bath's dominates).
+    let cases = [
+        loop_config("0.001", ("1e300", "1e-298"), ("1e-9", "0.01"), ""),
+        loop_config(
+            "0.001",
+            ("1e300", "1e-300"),
+            ("0.1", "0.01"),
+            "[[battery.baths]]\nname = \"z\"\ncoupling = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]\n",
+        )
+        .replace("tau = 100.0", "tau = 100.0\nt_z = 1e-9\ngamma_z = 0.0"),
+    ];
+    for text in cases {
+        let point = common::batteries::from_toml(&text).unwrap();
+        let f = point.figures();
+        assert_eq!(f.status, BatteryStatus::Ok, "{:?}", f.message);
+        let temperatures: Vec<f64> = point.baths.iter().map(|b| b.temperature).collect();
+        let by_hand: f64 = -f
+            .heats
+            .iter()
+            .zip(&temperatures)
+            .map(|(h, t)| h.heat / t)
+            .sum::<f64>();
+        assert!(
+            f.entropy_production.is_finite()
+                && (f.entropy_production - by_hand).abs() <= 1e-12 * by_hand.abs(),
+            "σ {:e}, by hand {by_hand:e}",
+            f.entropy_production
         );
     }
 }

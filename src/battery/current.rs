@@ -18,11 +18,55 @@ use nalgebra::{DMatrix, DVector};
 
 use super::flow::transient;
 use super::generator::detuned;
-use super::heat::BathWeights;
+use super::heat::{heat_noise, BathWeights};
 use super::lu::Lu;
 use super::scene::{fastest_rate, Scene};
-use super::sensitivity::{figure_errors, rounding, Residual, System};
+use super::sensitivity::{figure_errors, ness_residual, rounding, Residual, System};
 use nessbat_kernels::trust::NOISE_FACTOR;
+
+/// Each bath's heat over a stroke at the NESS `ness`, τ E · W_k π, with
+/// its noise: per bath the surer of the direct form (summed from π as
+/// solved, its error through the NESS system's adjoint, the sums'
+/// roundings and the rates' `uncertain`ty, battery::heat) and the Gibbs
+/// form ([`ness_currents`]), which near a Gibbs state is far surer, and
+/// far less so beside a bath whose rates at the reference temperature
+/// dwarf its own (found: `trace` took the Gibbs form everywhere, and gave
+/// 8450 for a heat of 0.333 with a hot bath at T = 1e20 as reference).
+/// `lu`: the factors of the NESS's normalised system. The point where
+/// nothing is extracted, and `trace`'s first row, take these.
+pub fn ness_heats(
+    scene: &Scene,
+    weights: &[BathWeights],
+    lu: &Lu,
+    ness: &DVector<f64>,
+    uncertain: &[Option<DMatrix<f64>>],
+) -> Vec<(f64, f64)> {
+    let tau = scene.tau;
+    let flow = ness * tau;
+    let columns: Vec<_> = weights.iter().map(|b| &b.per_flow * tau).collect();
+    let sensitive = figure_errors(
+        System::Factored(lu),
+        &ness_residual(scene.w, ness).widened(&scene.blur(ness)),
+        &DMatrix::from_columns(&columns),
+    );
+    let exact = vec![0.0; weights.len()];
+    let noise = heat_noise(scene, weights, &flow, (&sensitive, &exact), uncertain);
+    let gibbs = ness_currents(scene, weights, lu);
+    weights
+        .iter()
+        .zip(noise)
+        .enumerate()
+        .map(|(k, (bath, noise))| {
+            let direct = (bath.per_flow.dot(&flow), noise);
+            match &gibbs {
+                Some(currents) if tau * currents[k].1 < noise => {
+                    (tau * currents[k].0, tau * currents[k].1)
+                }
+                _ => direct,
+            }
+        })
+        .collect()
+}
 
 /// Each bath's heat current at the NESS with its error bound, per unit
 /// time, from the factors `lu` of the NESS's normalised system; None where

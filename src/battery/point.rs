@@ -25,7 +25,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::bounds::Sensitivities;
-use super::current::ness_currents;
+use super::current::ness_heats;
 use super::cycle::{ambiguous_arrivals, normalised_null_solve, permute, solve, Oss};
 use super::estimate::{capacity, estimate, Noisy};
 use super::flow::heat_flow;
@@ -245,8 +245,9 @@ pub fn finish(
         })
         .collect();
     let mut noise = noise;
-    // Where nothing is extracted the heats are the NESS's currents: as a
-    // deviation from a Gibbs state (battery::current) where that is surer.
+    // Where nothing is extracted the heats are the NESS's currents: the
+    // surer of the direct and the Gibbs forms, bath by bath
+    // (battery::current).
     if identity && !no_current {
         let own_factors;
         let factors = match &ness_factors {
@@ -256,10 +257,10 @@ pub fn finish(
                 own_factors.as_ref()
             }
         };
-        let currents = factors.and_then(|lu| ness_currents(&scene, &weights, lu));
-        for (k, (current, error)) in currents.into_iter().flatten().enumerate() {
-            if tau * error < noise[k] {
-                (direct[k], noise[k]) = (tau * current, tau * error);
+        if let Some(lu) = factors {
+            let heats = ness_heats(&scene, &weights, lu, &ness, &uncertain);
+            for (k, (heat, error)) in heats.into_iter().enumerate() {
+                (direct[k], noise[k]) = (heat, error);
             }
         }
     }

@@ -4,11 +4,11 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::balance::by_law;
-use super::current::ness_currents;
+use super::balance::{balanced, by_law};
+use super::current::ness_heats;
 use super::cycle::{normalised_null_solve, passive_order, permute};
 use super::flow::{NessSystem, StrokeFlow};
-use super::generator::{bath_generator, no_current_by_structure, BathPoint};
+use super::generator::{bath_generator, bath_uncertainty, no_current_by_structure, BathPoint};
 use super::heat::BathWeights;
 use super::scene::Scene;
 use super::spectrum::Spectrum;
@@ -70,12 +70,22 @@ pub fn cycles(
             })
         })
         .flatten();
-    // At the NESS the heats are τ times its currents, formed as the
-    // point's (battery::current), where they can be.
+    // At the NESS the heats are the point's where nothing is extracted
+    // (battery::current), with their noises: the first row's, balanced by
+    // the first law as the point's.
     let scene = Scene::new(spectrum, baths, &parts, &w, tau);
+    let uncertain: Vec<_> = (0..baths.len())
+        .map(|k| bath_uncertainty(spectrum, k, baths[k]))
+        .collect();
     let at_ness = match currentless {
-        true => None,
-        false => ness_currents(&scene, &BathWeights::of(&scene), &lu),
+        true => vec![0.0; baths.len()],
+        false => {
+            let (heats, noise): (Vec<f64>, Vec<f64>) =
+                ness_heats(&scene, &BathWeights::of(&scene), &lu, &ness, &uncertain)
+                    .into_iter()
+                    .unzip();
+            balanced(&heats, &noise, 0.0, 0.0).0
+        }
     };
     let mut p = ness.clone();
     let mut rows = Vec::new();
@@ -105,24 +115,23 @@ pub fn cycles(
         } else {
             e.dot(&(&q - &s))
         };
-        let mut heats: Vec<f64> = parts
-            .iter()
-            .enumerate()
-            .map(|(k, wk)| match (cycle == 1, currentless, &at_ness) {
-                (true, true, _) => 0.0,
-                (true, false, Some(currents)) => tau * currents[k].0,
-                _ => e.dot(&(wk * &flow)),
-            })
-            .collect();
-        // The fastest bath's heat from the stroke's energy balance, as the
-        // point takes its noisiest (battery::balance): formed directly it
-        // is a difference of flows of size τ times its rates, whose
-        // rounding (and the NESS's, through them) swamps a current set by
-        // a slow bath (found: −6.4e-4 where the point gives +1.03e-5, with
-        // rates 1e9 apart).
-        if let Some(r) = fastest {
-            heats[r] = by_law(&heats, r, e.dot(&(&q - &p)));
-        }
+        let heats: Vec<f64> = match cycle {
+            1 => at_ness.clone(),
+            _ => {
+                let mut heats: Vec<f64> = parts.iter().map(|wk| e.dot(&(wk * &flow))).collect();
+                // The fastest bath's heat from the stroke's energy
+                // balance, as the point takes its noisiest (battery::
+                // balance): formed directly it is a difference of flows
+                // of size τ times its rates, whose rounding (and the
+                // NESS's, through them) swamps a current set by a slow
+                // bath (found: −6.4e-4 where the point gives +1.03e-5,
+                // with rates 1e9 apart).
+                if let Some(r) = fastest {
+                    heats[r] = by_law(&heats, r, e.dot(&(&q - &p)));
+                }
+                heats
+            }
+        };
         rows.push(CycleRow {
             cycle,
             ergotropy,

@@ -75,7 +75,10 @@ pub fn entropy_production(
     // β_k − β_r is formed from the temperatures, (T_r − T_k)/(T_k T_r):
     // near equal temperatures the difference of rounded inverses keeps only
     // ε/(β_k − β_r) of itself (found: σ off by 1e-9 at T_h/T_c = 1 + 1e-9,
-    // its estimate 1e-12, once the heats were resolved there).
+    // its estimate 1e-12, once the heats were resolved there). Divided by
+    // the larger temperature first, so that no quotient passes f64's range
+    // where β_k − β_r does not (found: inf, and NaN beside a Γ = 0 bath,
+    // at status ok for T_h = 1e300 beside T_c = 1e-9).
     let t: Vec<f64> = baths.iter().map(|b| b.temperature).collect();
     let r = (0..baths.len())
         .max_by(|&i, &j| heat_noise[i].total_cmp(&heat_noise[j]).then(j.cmp(&i)))
@@ -84,7 +87,10 @@ pub fn entropy_production(
     let mut sigma = 0.0 - beta_r * work;
     let mut noise = beta_r * (work_noise + 4.0 * eps * work.abs());
     for k in 0..baths.len() {
-        let db = (t[r] - t[k]) / t[k] / t[r];
+        let db = match t[k] <= t[r] {
+            true => (t[r] - t[k]) / t[r] / t[k],
+            false => -((t[k] - t[r]) / t[k] / t[r]),
+        };
         sigma -= db * heats[k];
         noise += db.abs() * (heat_noise[k] + 4.0 * eps * heats[k].abs());
     }
