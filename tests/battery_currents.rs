@@ -250,3 +250,24 @@ fn temperatures_beyond_each_others_range_give_a_finite_entropy_production() {
         );
     }
 }
+
+#[test]
+fn a_bath_on_a_bridge_has_an_exact_zero_heat_at_the_ness() {
+    // Found (review): a bath whose only transition leads to a level no
+    // other bath reaches, beside two baths on one transition that carry a
+    // current between them, flagged "heat_x 2.8e-17 ± 1.0e-13": at the
+    // NESS nothing crosses such a transition net, so its heat is 0
+    // exactly. The others' against the reference.
+    let x = common::batteries::transition(3, 1, 2);
+    let couplings = [
+        ("h", common::batteries::transition(3, 0, 2)),
+        ("c", common::batteries::transition(3, 0, 2)),
+        ("x", x),
+    ];
+    let (f, r) = loop_point(&couplings, &[(2.0, 0.01), (0.5, 0.01), (1.0, 100.0)], 100.0);
+    assert_eq!(f.status, BatteryStatus::Ok, "{:?}", f.message);
+    assert_eq!(f.heats[2].heat, 0.0, "heat_x");
+    for (h, want) in f.heats.iter().zip(&r.heats).take(2) {
+        common::close(&format!("heat_{}", h.name), h.heat, *want, 1e-9, 0.0);
+    }
+}

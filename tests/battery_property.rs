@@ -279,7 +279,7 @@ fn random_batteries_hold_the_contract_against_a_double_double_reference() {
     let (flagged, flagged_near) = tally.report("random batteries", n);
     // Flags must be rare where temperatures differ; and near equal ones
     // too, since the NESS's currents are formed from a Gibbs state
-    // (src/battery/current.rs: 16 and 20 of about 2 500 near cases flagged
+    // (src/battery/current.rs: 11 and 17 of about 2 500 near cases flagged
     // at seeds 18 and 20, where about a quarter were while they were
     // summed from the NESS as solved). Those left are running cycles,
     // whose heats are differences of detailed-balance-sized flows.

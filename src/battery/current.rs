@@ -17,7 +17,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::flow::transient;
-use super::generator::detuned;
+use super::generator::{bridged, detuned};
 use super::heat::{heat_noise, BathWeights};
 use super::lu::Lu;
 use super::scene::{fastest_rate, Scene};
@@ -32,8 +32,10 @@ use nessbat_kernels::trust::NOISE_FACTOR;
 /// far less so beside a bath whose rates at the reference temperature
 /// dwarf its own (found: `trace` took the Gibbs form everywhere, and gave
 /// 8450 for a heat of 0.333 with a hot bath at T = 1e20 as reference).
-/// `lu`: the factors of the NESS's normalised system. The point where
-/// nothing is extracted, and `trace`'s first row, take these.
+/// A bath with no current by structure (generator::bridged) whose heat
+/// is below its noise has an exact 0. `lu`: the factors of the NESS's
+/// normalised system. The point where nothing is extracted, and
+/// `trace`'s first row, take these.
 pub fn ness_heats(
     scene: &Scene,
     weights: &[BathWeights],
@@ -58,11 +60,18 @@ pub fn ness_heats(
         .enumerate()
         .map(|(k, (bath, noise))| {
             let direct = (bath.per_flow.dot(&flow), noise);
-            match &gibbs {
+            let (heat, noise) = match &gibbs {
                 Some(currents) if tau * currents[k].1 < noise => {
                     (tau * currents[k].0, tau * currents[k].1)
                 }
                 _ => direct,
+            };
+            // Below its noise, a bath that carries no current by structure
+            // has an exact 0 (generator::bridged; asked only there: it
+            // walks the transitions once per transition of the bath).
+            match heat.abs() <= noise && noise > 0.0 && bridged(scene.parts, k) {
+                true => (0.0, 0.0),
+                false => (heat, noise),
             }
         })
         .collect()
