@@ -355,3 +355,27 @@ fn a_charged_state_off_its_sum_by_the_strokes_own_drift_keeps_its_figures() {
     let heats: f64 = f.heats.iter().map(|h| h.heat).sum();
     assert!((heats - f.ergotropy).abs() <= 1e-9 * f.ergotropy);
 }
+
+#[test]
+fn a_near_uniform_hot_state_has_its_capacity_resolved() {
+    // Found (review): near-uniform populations (T = 5e5 against gaps of
+    // 0.1) flagged by the capacity's noise floor of 256 d ε per
+    // population, f64's resolution of a population of 1 rather than of
+    // 1/d: a capacity of 1.2e-8 at an estimate of 2.3e-6, right to 5e-10.
+    // One bath: its Gibbs state, whose capacity is ω tanh(ω/2T).
+    for (omega, t) in [(0.11f64, 5e5f64), (1.0, 1e6), (0.3, 2e4)] {
+        let text = format!(
+            "[battery]\nhamiltonian = [[0.0, 0.0], [0.0, {omega}]]\n[[battery.baths]]\nname = \"h\"\ncoupling = [[0.0, 1.0], [1.0, 0.0]]\n[fixed]\nt_h = {t}\ngamma_h = 1e-3\ntau = 100.0\n"
+        );
+        let f = from_toml(&text).unwrap().figures();
+        assert_eq!(f.status, BatteryStatus::Ok, "T {t:e}: {:?}", f.message);
+        let want = omega * (omega / (2.0 * t)).tanh();
+        let off = (f.capacity - want).abs() / want;
+        assert!(
+            off <= 1e-6 && off <= f.error_estimate,
+            "T {t:e}: capacity {:e}, ω tanh(ω/2T) {want:e}, estimate {:e}",
+            f.capacity,
+            f.error_estimate
+        );
+    }
+}

@@ -6,14 +6,18 @@ use super::bounds::Sensitivities;
 use super::heat::Heats;
 use super::scene::{Cycle, Scene};
 use super::work::Work;
-use nessbat_kernels::trust::NOISE_FACTOR;
 
 /// The capacity of the charged state q (its highest minus its lowest
 /// energy over the unitary orbit, Yang et al., PRL 131, 030402 (2023)),
-/// with its noise: the populations' error (the solve's refinement step,
-/// or f64's own) through energies up to e_max, the roundings of its energy
-/// sum, the state's error as the capacity sees it, and the rates'
-/// uncertainty (none where q is the NESS). Below its noise an exact 0.
+/// with its noise: the populations' error (the solve's refinement step)
+/// through energies up to e_max, their own rounding and that of the sum
+/// (64ε of each term's populations, as the NESS's ergotropy's), the
+/// state's error as the capacity sees it, and the rates' uncertainty
+/// (none where q is the NESS). Below its noise an exact 0. A floor of
+/// 256 d ε per population, used before, is f64's resolution of a
+/// population of 1, not of one of 1/d: it flagged near-uniform states
+/// (found: two levels at T = 5e5, the capacity 1.2e-8 flagged at 2.4e-6,
+/// right to 9e-10 by a 60-digit reference).
 pub fn capacity(
     scene: &Scene,
     cycle: &Cycle,
@@ -21,16 +25,17 @@ pub fn capacity(
     identity: bool,
 ) -> (f64, f64) {
     let (d, e, q) = (scene.levels(), &scene.e, cycle.q);
-    let eps = f64::EPSILON;
-    let state_noise = 2.0 * scene.e_max * cycle.error.max(NOISE_FACTOR * eps * d as f64)
-        + 64.0 * eps * e.iter().zip(q.iter()).map(|(a, b)| a * b).sum::<f64>();
+    let mut asc: Vec<f64> = q.iter().copied().collect();
+    asc.sort_by(f64::total_cmp);
+    let terms: f64 = (0..d)
+        .map(|i| e[i].abs() * (asc[i].abs() + asc[d - 1 - i].abs()))
+        .sum();
+    let state_noise = 2.0 * scene.e_max * cycle.error + 64.0 * f64::EPSILON * terms;
     let blur = match identity {
         true => 0.0,
         false => cycle.drift * bounds.ranked.iter().map(|c| c.abs()).sum::<f64>(),
     };
     let noise = state_noise + bounds.capacity + blur;
-    let mut asc: Vec<f64> = q.iter().copied().collect();
-    asc.sort_by(f64::total_cmp);
     let value = (0..d).map(|i| e[i] * (asc[i] - asc[d - 1 - i])).sum();
     (scene.snap(value, noise), noise)
 }

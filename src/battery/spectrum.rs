@@ -223,6 +223,29 @@ fn closure(
     tol: f64,
 ) -> Option<String> {
     let d = energies.len();
+    // Explicit rates name levels by index; inside a degenerate run an
+    // index names no state until a basis is chosen (here the one the
+    // couplings select, basis::decouple), so rates to or from such a level
+    // are not defined (found: a bath's rates on level 0 of a degenerate
+    // ground pair applied in the basis another bath's coupling had
+    // rotated, heats 13 % off the user's basis at status ok).
+    for (k, rates) in battery.rates.iter().enumerate() {
+        let Some(r) = rates else { continue };
+        for a in 0..d {
+            let Some(a2) = (0..d).find(|&a2| a2 != a && (energies[a2] - energies[a]).abs() <= tol)
+            else {
+                continue;
+            };
+            if (0..d).any(|b| b != a && (r[(a, b)] != 0.0 || r[(b, a)] != 0.0)) {
+                return Some(format!(
+                    "levels {} and {} are degenerate and bath {} gives explicit rates to or from level {a}: inside a degenerate level an index names no state until a basis is chosen, so those rates are not defined; accepted: explicit rates on levels apart from every other, or a coupling operator",
+                    a.min(a2),
+                    a.max(a2),
+                    battery.baths[k].0
+                ));
+            }
+        }
+    }
     for (k, s) in strengths.iter().enumerate() {
         for a in 0..d {
             for a2 in a + 1..d {
