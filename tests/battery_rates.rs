@@ -190,4 +190,18 @@ fn explicit_rates_on_a_degenerate_level_are_not_defined() {
         "rates = [[2, 3, 0.3, 3e-3]]",
     );
     assert_ne!(battery(&apart).status, BatteryStatus::NotPopulations);
+    // So are levels split however little (review: 1 + 1e-11 and a split
+    // of 5e-8 at 1000 were refused), and a diagonal H's degenerate levels
+    // that no coupling mixes: the index names the state as written.
+    for energies in [
+        "[0.0, 1.0, 1.00000000001]",
+        "[0.0, 1000.0, 1000.00000005]",
+        "[0.0, 1.0, 1.0]",
+    ] {
+        let text = format!(
+            "[battery.levels]\nenergies = {energies}\n[[battery.baths]]\nname = \"p\"\nrates = [[0, 1, 1e-3, 2e-3], [0, 2, 2e-3, 1e-3]]\n[fixed]\ntau = 100.0\n"
+        );
+        let f = battery(&text);
+        assert_eq!(f.status, BatteryStatus::Ok, "{energies}: {:?}", f.message);
+    }
 }

@@ -47,6 +47,7 @@ pub mod spectrum;
 pub mod status;
 pub mod stroke;
 pub mod strokes;
+pub mod structure;
 pub mod sweep;
 pub mod trace;
 pub mod verdict;

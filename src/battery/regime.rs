@@ -5,9 +5,9 @@
 use nalgebra::DVector;
 
 use super::cycle::{permute, Oss};
-use super::generator::no_current_by_structure;
 use super::passive::NessErgotropy;
 use super::scene::Scene;
+use super::structure::no_current_by_structure;
 use nessbat_kernels::layout::OSS_TIE;
 
 #[derive(Debug, Clone, Copy)]
@@ -23,7 +23,7 @@ pub struct Regime {
     /// baths: a real cycle whose work may be below f64's resolution.
     pub hidden_cycle: bool,
     /// No bath can carry a current by structure
-    /// (generator::no_current_by_structure).
+    /// (structure::no_current_by_structure).
     pub no_flow: bool,
 }
 
@@ -83,7 +83,7 @@ impl Regime {
             equal,
             identity: equal || (moves_nothing && !hidden_cycle),
             hidden_cycle,
-            no_flow: no_current_by_structure(parts),
+            no_flow: no_current_by_structure(parts, baths),
         }
     }
 

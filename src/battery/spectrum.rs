@@ -154,7 +154,24 @@ impl Spectrum {
                 uncertain.push(blurred);
             }
         }
-        let open = closure(battery, &energies, &strengths, DEGENERATE * scale);
+        // Levels whose state an index does not name: in a degenerate run
+        // whose basis is not the user's as written (a diagonal H's unit
+        // vectors, ties in the order written), as the couplings select it
+        // (`basis::decouple`) or the eigensolver does.
+        let written = {
+            let mut p: Vec<usize> = (0..d).collect();
+            p.sort_by(|&i, &j| h[(i, i)].re.total_cmp(&h[(j, j)].re).then(i.cmp(&j)));
+            p
+        };
+        let unnamed: Vec<bool> = (0..d)
+            .map(|c| {
+                let in_run = blocks.iter().any(|run| run.contains(&c));
+                let as_written =
+                    diagonal && (0..d).all(|r| (r == written[c]) == (v[(r, c)].norm() != 0.0));
+                in_run && !as_written
+            })
+            .collect();
+        let open = closure(battery, &energies, &strengths, DEGENERATE * scale, &unnamed);
         // A diagonal H's energies are its entries, exact: only equal ones
         // are one energy (found: a gap of 1e-14 in a diagonal H taken as a
         // tie, its figures 30 % off the ordinary sort's at status ok).
@@ -221,24 +238,29 @@ fn closure(
     energies: &[f64],
     strengths: &[DMatrix<f64>],
     tol: f64,
+    unnamed: &[bool],
 ) -> Option<String> {
     let d = energies.len();
-    // Explicit rates name levels by index; inside a degenerate run an
-    // index names no state until a basis is chosen (here the one the
-    // couplings select, basis::decouple), so rates to or from such a level
-    // are not defined (found: a bath's rates on level 0 of a degenerate
-    // ground pair applied in the basis another bath's coupling had
-    // rotated, heats 13 % off the user's basis at status ok).
+    // Explicit rates name levels by index; inside a degenerate run whose
+    // basis is not the user's as written (`unnamed`), an index names no
+    // state the user chose (here the one the couplings select, basis::
+    // decouple), so rates to or from such a level are not defined (found:
+    // a bath's rates on level 0 of a degenerate ground pair applied in
+    // the basis another bath's coupling had rotated, heats 13 % off the
+    // user's basis at status ok). Distinct levels, however close, and a
+    // diagonal H's degenerate levels left as written are named.
     for (k, rates) in battery.rates.iter().enumerate() {
         let Some(r) = rates else { continue };
-        for a in 0..d {
-            let Some(a2) = (0..d).find(|&a2| a2 != a && (energies[a2] - energies[a]).abs() <= tol)
-            else {
+        for a in (0..d).filter(|&a| unnamed[a]) {
+            // Another level of its run (`unnamed` only holds levels in one).
+            let Some(a2) = (a.saturating_sub(1)..=a + 1).find(|&a2| {
+                a2 != a && a2 < d && unnamed[a2] && (energies[a2] - energies[a]).abs() <= tol
+            }) else {
                 continue;
             };
             if (0..d).any(|b| b != a && (r[(a, b)] != 0.0 || r[(b, a)] != 0.0)) {
                 return Some(format!(
-                    "levels {} and {} are degenerate and bath {} gives explicit rates to or from level {a}: inside a degenerate level an index names no state until a basis is chosen, so those rates are not defined; accepted: explicit rates on levels apart from every other, or a coupling operator",
+                    "levels {} and {} are degenerate and bath {} gives explicit rates to or from level {a}: inside a degenerate level an index names no state until a basis is chosen, and the couplings chose one other than H's as written, so those rates are not defined; accepted: explicit rates on levels apart from every other, on degenerate levels of a diagonal H that no coupling mixes, or a coupling operator",
                     a.min(a2),
                     a.max(a2),
                     battery.baths[k].0

@@ -8,11 +8,12 @@ use super::balance::{balanced, by_law};
 use super::current::ness_heats;
 use super::cycle::{normalised_null_solve, passive_order, permute};
 use super::flow::{NessSystem, StrokeFlow};
-use super::generator::{bath_generator, bath_uncertainty, no_current_by_structure, BathPoint};
+use super::generator::{bath_generator, bath_uncertainty, BathPoint};
 use super::heat::BathWeights;
 use super::scene::Scene;
 use super::spectrum::Spectrum;
 use super::stroke::Stroke;
+use super::structure::no_current_by_structure;
 use nessbat_kernels::layout::OSS_TIE;
 
 /// One cycle: its number (from 1), the work extracted, each bath's heat.
@@ -51,7 +52,7 @@ pub fn cycles(
     // As the point's heats (battery::flow): a long stroke's through the
     // NESS's system, without F's τΠ part where no bath carries a current
     // at the NESS.
-    let currentless = no_current_by_structure(&parts);
+    let currentless = no_current_by_structure(&parts, baths);
     let system = NessSystem {
         w: &w,
         ness: &ness,
