@@ -151,12 +151,7 @@ pub fn ness_currents(scene: &Scene, weights: &[BathWeights], lu: &Lu) -> Option<
                 }
                 (sum, size)
             });
-            let moved: f64 = bath
-                .size
-                .iter()
-                .zip(delta.iter())
-                .map(|(s, v)| s * v.abs())
-                .sum();
+            let moved = bath.scale(&delta);
             let current = own + bath.per_flow.dot(&delta);
             (
                 current,

@@ -44,6 +44,16 @@ impl BathWeights {
             })
             .collect()
     }
+
+    /// Σ_b size_b |x_b|: the size of the terms of `per_flow · x`, which
+    /// its rounding scales with.
+    pub fn scale(&self, x: &DVector<f64>) -> f64 {
+        self.size
+            .iter()
+            .zip(x.iter())
+            .map(|(s, v)| s * v.abs())
+            .sum()
+    }
 }
 
 /// Each heat's rounding noise, in three parts: the roundings of the terms
@@ -69,12 +79,7 @@ pub fn heat_noise(
         .zip(uncertain)
         .zip(flow_errors)
         .map(|(((weights, sensitive), blurred), flow_error)| {
-            let scale: f64 = weights
-                .size
-                .iter()
-                .zip(flow.iter())
-                .map(|(s, f)| s * f.abs())
-                .sum();
+            let scale = weights.scale(flow);
             let own = blurred.as_ref().map_or(0.0, |u| {
                 (0..d)
                     .map(|b| {

@@ -19,8 +19,10 @@
 //! The stages after the solves, each in its file: what kind of cycle runs
 //! ([`super::regime`]), the work ([`super::work`]), the stroke's integral
 //! on the state ([`super::flow`]), the state's error as each figure sees
-//! it ([`super::bounds`]), the heats ([`super::heat`]), the estimate and
-//! capacity ([`super::estimate`]) and the verdict ([`super::verdict`]).
+//! it ([`super::bounds`]), the heats ([`super::heat`]; at the NESS
+//! [`super::current`], with [`super::structure`]'s exact zeros), the
+//! estimate and capacity ([`super::estimate`]) and the verdict
+//! ([`super::verdict`]).
 
 use nalgebra::{DMatrix, DVector};
 
